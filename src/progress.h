@@ -1,0 +1,123 @@
+/* progress.h - where a procedure stands and what may be done next, computed
+ * from the runbook tables (runbook.h) and a state document (state.h).  The
+ * wizard's screens and the headless `status`, `mark` and `report` commands
+ * all go through these functions, so the rules live in one place:
+ *
+ *  - per step, item counts ("rebind 12/40") over the settings sections of the
+ *    step's item kind ([extension "X"], [server "X"] ...), in file order;
+ *  - the next action: the first step neither done nor skipped, and in it the
+ *    first unticked action (step actions first, then each item's; for
+ *    restore-database "servers" the Deployment Controller's items first);
+ *  - gates: restore-database "servers": no front-end may be ticked (or marked
+ *    done) before every server with role = controller is done; restore-database
+ *    "decommission" stays locked until [check "clone_compare"] status = ok.
+ *    Either can be overridden with a typed reason/confirmation, which is
+ *    recorded in the state (and must be journaled by the caller);
+ *  - status rules: a step or item becomes in-progress on its first tick and
+ *    done when all its actions (and, for a step, all its items) are done;
+ *    unticking moves it back.  Skipped and failed are only set explicitly.
+ *
+ * Nothing here saves the state or writes the journal: callers do
+ * state_save() and then journal_append() (journal.h).
+ * UI-free: never include curses here. */
+#ifndef OSM_PROGRESS_H
+#define OSM_PROGRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "runbook.h"
+#include "state.h"
+
+/* The check whose ok result unlocks restore-database "decommission". */
+#define PROGRESS_UNLOCK_CHECK "clone_compare"
+
+struct step_progress {
+	enum step_status status;      /* as stored for the step */
+	size_t n_actions;             /* step-level actions */
+	size_t actions_ticked;
+	size_t n_items;               /* configured items of the step's kind (0: ITEM_NONE) */
+	size_t items_done;            /* items done or skipped */
+	size_t items_skipped;
+	size_t items_started;         /* items in progress (some but not all ticked) */
+	bool locked;                  /* gate GATE_LOCKED applies to the whole step now */
+};
+
+/* Compute the progress of one step. */
+void progress_step(const struct state *st, const struct runbook *rb, const struct rb_step *s,
+		   struct step_progress *out);
+
+/* One line for lists and `status`: "12/40 extensions done", "2/3 actions",
+ * "no application servers configured", or "" when the step has no actions
+ * and no items.  Always NUL-terminated. */
+void progress_format(const struct rb_step *s, const struct step_progress *p,
+		     char *buf, size_t len);
+
+/* The items of a step: names of the settings sections of its kind, in file
+ * order (NULL-terminated, *n set; the array is the caller's, the strings
+ * belong to the document).  Empty array for ITEM_NONE. */
+const char **progress_items(const struct state *st, const struct rb_step *s, size_t *n);
+
+/* Actions of one item ticked so far (0..s->n_item_actions). */
+size_t progress_item_ticked(const struct state *st, const struct rb_step *s, const char *item);
+
+/* The server role of an item of an ITEM_SERVER step: true if [server "item"]
+ * role = controller. */
+bool progress_is_controller(const struct state *st, const char *server);
+
+struct progress_next {
+	const struct rb_step *step;     /* NULL: every step is done or skipped */
+	const char *item;               /* item name (owned by the document) or NULL */
+	const struct rb_action *action; /* first unticked action, or NULL: the step
+					   needs its checks, its items configured,
+					   or an explicit mark */
+};
+void progress_next(const struct state *st, const struct runbook *rb, struct progress_next *out);
+
+enum progress_gate {
+	GATE_OPEN = 0,
+	GATE_ORDER,     /* a front-end before the Deployment Controller is complete */
+	GATE_LOCKED,    /* the step is locked until its verification passed */
+};
+
+/* May the operator tick an action of step/item (item NULL: the step), or
+ * mark it done, now?  GATE_OPEN, or the gate with a message in why saying
+ * why not and what to do (override included).  Unticking, marking pending
+ * and skipping are never gated.  A recorded override opens the gate. */
+enum progress_gate progress_gate(const struct state *st, const struct runbook *rb,
+				 const char *step, const char *item, char *why, size_t whylen);
+
+/* What the override prompt should ask for, for a gate other than GATE_OPEN. */
+const char *progress_override_prompt(enum progress_gate g);
+
+/* Record an override of the gate of step/item with the operator's typed text
+ * (reason or confirmation; must not be blank).  Returns false and fills why
+ * if text is blank or nothing is gated. */
+bool progress_override(struct state *st, const struct runbook *rb, const char *step,
+		       const char *item, const char *text, char *why, size_t whylen);
+
+/* Tick or untick one action (item NULL: a step action), enforcing the gate
+ * and applying the status rules to the item and the step.  Returns GATE_OPEN
+ * when done; else the gate, why filled, and nothing changed.  An unknown
+ * step/action is a programming error here (fatalx): validate ids first. */
+enum progress_gate progress_tick(struct state *st, const struct runbook *rb, const char *step,
+				 const char *item, const char *action, bool on,
+				 char *why, size_t whylen);
+
+/* Set the status of a step or item explicitly (`mark`, the skip key).
+ * STEP_DONE is gated like a tick; STEP_SKIPPED needs a non-blank reason
+ * (returns GATE_OPEN with why filled and false in *ok otherwise).  A step
+ * marked done or pending does not change its ticks.  *ok tells whether the
+ * status was changed. */
+enum progress_gate progress_set_status(struct state *st, const struct runbook *rb,
+				       const char *step, const char *item,
+				       enum step_status s, const char *reason,
+				       bool *ok, char *why, size_t whylen);
+
+/* Re-derive the status of step (and of its item when item is not NULL)
+ * from the ticks, as the status rules above say; explicit skipped/failed
+ * are kept. */
+void progress_recompute(struct state *st, const struct runbook *rb, const char *step,
+			const char *item);
+
+#endif
