@@ -1,0 +1,80 @@
+/* doc.h - the INI document model shared by state files and answers files.
+ *
+ * A document is an ordered list of sections; a section is a kind plus an
+ * optional name, and holds ordered key/value pairs:
+ *
+ *     [osmigrate]                 kind "osmigrate", name NULL
+ *     [step "rebind"]             kind "step", name "rebind"
+ *     [extension "Orders DB"]     kind "extension", name "Orders DB"
+ *
+ * On disk the file is readable by Debian's libinih (lines of at most 200
+ * bytes, ';' inline comments, whitespace stripped).  The writer escapes
+ * values (and section names) so that ANY byte string except NUL reads back
+ * identically: ';', '#', '=', '[', quotes, backslashes, leading/trailing
+ * spaces, newlines, tabs, UTF-8, and long values, which are split over
+ * continuation keys ("key" then "key+" lines) so that no line exceeds
+ * DOC_MAX_LINE.  The reader reassembles them.
+ *
+ * The reader is strict: every problem is reported with the file name and
+ * the 1-based line number, and the caller gets nothing half-parsed.
+ * UI-free: never include curses here.
+ */
+#ifndef OSM_DOC_H
+#define OSM_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define DOC_MAX_LINE 200 /* what Debian's libinih reads; the writer stays below */
+
+struct doc;
+
+struct doc_error {
+	char file[512];  /* file name as given ("<string>" when parsing memory) */
+	int line;        /* 1-based line number of the problem, 0 if not about a line */
+	char msg[512];   /* "unknown key 'colour' in section [target]" */
+};
+
+/* Schema hook: the reader asks it whether a section/key is allowed.  Return
+ * true if fine; else fill msg (size msglen) and return false.  NULL = accept all. */
+typedef bool (*doc_validate_fn)(void *ud, const char *kind, const char *name,
+				const char *key, const char *value, char *msg, size_t msglen);
+
+struct doc *doc_new(void);
+void doc_free(struct doc *d);
+
+/* Parse a file / a memory buffer.  Returns NULL and fills *err on any error:
+ * I/O, NUL bytes, invalid UTF-8, a line longer than DOC_MAX_LINE, syntax,
+ * duplicate section, duplicate key, bad escape, or what validate rejects. */
+struct doc *doc_parse_file(const char *path, doc_validate_fn validate, void *ud,
+			   struct doc_error *err);
+struct doc *doc_parse_string(const char *text, size_t len, const char *name,
+			     doc_validate_fn validate, void *ud, struct doc_error *err);
+
+/* Serialise: always the same bytes for the same document.
+ * header_comment (may be NULL) is written as '; ' lines at the top. */
+char *doc_serialize(const struct doc *d, const char *header_comment);
+
+/* Lookup.  name NULL means the unnamed section of that kind. */
+const char *doc_get(const struct doc *d, const char *kind, const char *name, const char *key);
+void doc_set(struct doc *d, const char *kind, const char *name, const char *key, const char *value);
+void doc_unset(struct doc *d, const char *kind, const char *name, const char *key);
+bool doc_has_section(const struct doc *d, const char *kind, const char *name);
+void doc_add_section(struct doc *d, const char *kind, const char *name); /* no-op if present */
+void doc_remove_section(struct doc *d, const char *kind, const char *name);
+struct doc *doc_clone(const struct doc *d);
+
+/* Iteration, in file order. */
+size_t doc_nsections(const struct doc *d);
+const char *doc_section_kind(const struct doc *d, size_t i);
+const char *doc_section_name(const struct doc *d, size_t i); /* NULL if unnamed */
+size_t doc_nkeys(const struct doc *d, size_t section);
+const char *doc_key(const struct doc *d, size_t section, size_t k);
+const char *doc_value(const struct doc *d, size_t section, size_t k);
+
+/* Names of all sections of one kind, in file order (e.g. every extension).
+ * Returns a NULL-terminated array owned by the caller (free the array only). */
+const char **doc_section_names(const struct doc *d, const char *kind, size_t *count);
+
+#endif

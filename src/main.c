@@ -1,0 +1,152 @@
+/* main.c - option parsing and dispatch: the wizard, or a headless command. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "commands.h"
+#include "exitcodes.h"
+#include "runbook.h"
+#include "state.h"
+#include "tui.h"
+#include "util.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+/* Headless commands; each documents its own options with --help. */
+static const struct command commands[] = {
+	{ NULL, NULL, NULL },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: osmigrate [OPTION]... [RUNBOOK]\n"
+"  or:  osmigrate COMMAND [OPTION]... (see COMMAND --help)\n"
+"Walk an OutSystems 11 platform administrator through a database procedure,\n"
+"check what can be checked, and remember every step so a session resumes.\n"
+"\n"
+"Runbooks:\n");
+	for (size_t i = 0; i < n_runbooks; i++)
+		fprintf(out, "  %-22s %s\n", runbooks[i]->id, runbooks[i]->summary);
+	fprintf(out, "\nCommands:\n");
+	for (size_t i = 0; commands[i].name; i++)
+		fprintf(out, "  %-22s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+"\n"
+"Options:\n"
+"  -s, --state FILE         state file (default $XDG_STATE_HOME/osmigrate/RUNBOOK.ini)\n"
+"  -a, --answers FILE       pre-fill settings from an answers file\n"
+"      --save-answers FILE  write the current settings (no progress, no secrets)\n"
+"                           to FILE when leaving the wizard\n"
+"  -h, --help               display this help and exit\n"
+"  -V, --version            output version information and exit\n"
+"\n"
+"Keys in the wizard: arrows or j/k move, Enter opens, Space ticks, Tab next\n"
+"field, n next step, b back, s skip (asks a reason), r run checks, ? help,\n"
+"Esc cancels a running check, q saves and quits.\n"
+"\n"
+"Exit status: 0 ok, 1 warnings, 2 failures, 3 could not check, 64 usage,\n"
+"65 bad state or answers file, 74 state file not written, 75 state file\n"
+"locked by another session, 129/130/143 ended by SIGHUP/SIGINT/SIGTERM.\n"
+"\n"
+"Passwords and tokens are never stored: use ~/.pgpass, PGPASSFILE, a libpq\n"
+"service, PGPASSWORD or the prompt; OSMIGRATE_LIFETIME_TOKEN for LifeTime.\n"
+"See osmigrate(1) for files, environment and the state file format.\n");
+}
+
+static void version(void)
+{
+	printf("osmigrate %s\n"
+	       "Copyright (C) 2026 the osmigrate developers.\n"
+	       "License MIT: <https://opensource.org/licenses/MIT>.\n"
+	       "This is free software: you are free to change and redistribute it.\n"
+	       "There is NO WARRANTY, to the extent permitted by law.\n",
+	       PACKAGE_VERSION);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "osmigrate: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'osmigrate --help' for more information.\n");
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "answers", required_argument, NULL, 'a' },
+		{ "save-answers", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tui_options opt = { 0 };
+	const char *answers_path = NULL;
+	int c, rc;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		fatalx("could not initialise libcurl");
+	atexit(curl_global_cleanup);
+
+	/* A command is the first argument; options before it belong to the wizard. */
+	if (argc > 1) {
+		for (size_t i = 0; commands[i].name; i++)
+			if (strcmp(argv[1], commands[i].name) == 0)
+				return commands[i].fn(argc - 1, argv + 1);
+	}
+
+	while ((c = getopt_long(argc, argv, "+s:a:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': opt.state_path = optarg; break;
+		case 'a': answers_path = optarg; break;
+		case 'S': opt.save_answers = optarg; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		case 'V': version(); return EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'osmigrate --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		opt.runbook = argv[optind++];
+		if (!runbook_find(opt.runbook))
+			return usage_error("unknown runbook or command '%s' "
+					   "(runbooks: connector-migration, endpoint-change, restore-database)",
+					   opt.runbook);
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr,
+			"osmigrate: the wizard needs a terminal on stdin and stdout.\n"
+			"For scripts and pipes use the headless commands: osmigrate check, types,\n"
+			"compare, status, mark, report (see osmigrate --help).\n");
+		return EXIT_USAGE;
+	}
+
+	if (answers_path) {
+		struct state_error err;
+		opt.answers = answers_load(answers_path, &err);
+		if (!opt.answers) {
+			fprintf(stderr, "osmigrate: %s\n", err.msg);
+			return err.code ? err.code : EXIT_DATAERR;
+		}
+	}
+	rc = tui_main(&opt);
+	if (opt.answers)
+		doc_free(opt.answers);
+	return rc;
+}

@@ -1,0 +1,87 @@
+/* pg.h - talking to the operator's PostgreSQL, read-only, cancellable.
+ *
+ * Connection parameters are always keyword/value arrays with
+ * expand_dbname=1 (a conninfo string or postgresql:// URI in "dbname"
+ * works, nothing is pasted into a string).  Every session this module opens
+ * is read-only (default_transaction_read_only=on, plus BEGIN READ ONLY
+ * around reads), carries application_name=osmigrate and a statement_timeout,
+ * and every wait polls ctx_cancelled() (PQcancel on cancel).
+ * UI-free: never include curses here. */
+#ifndef OSM_PG_H
+#define OSM_PG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libpq-fe.h>
+
+#include "ctx.h"
+#include "doc.h"
+
+#define PG_MAX_PARAMS 24
+
+/* A connection to make: keyword/value arrays (NULL-terminated) plus a label
+ * for messages ("target 127.0.0.1:5432/shop as osm"). Strings are owned. */
+struct pg_spec {
+	char *keywords[PG_MAX_PARAMS + 1];
+	char *values[PG_MAX_PARAMS + 1];
+	size_t n;
+	char label[256];
+};
+void pg_spec_free(struct pg_spec *s);
+/* From a settings section ("target", "source"): host, port, dbname, user,
+ * sslmode, sslrootcert, connect_timeout, service, conninfo.  password may be
+ * NULL (libpq then uses PGPASSWORD, .pgpass, the service file).
+ * Returns false and fills msg when the section is missing or invalid. */
+bool pg_spec_from_doc(struct pg_spec *s, const struct doc *d, const char *section,
+		      const char *password, char *msg, size_t msglen);
+/* From a conninfo string, URI or "service=NAME" (compare OLD NEW, types CONNINFO). */
+bool pg_spec_from_conninfo(struct pg_spec *s, const char *conninfo, const char *password,
+			   char *msg, size_t msglen);
+
+/* Why a connection failed, classified so the operator knows what to do. */
+enum pg_fail {
+	PG_OK = 0,
+	PG_FAIL_RESOLVE,        /* name not resolved */
+	PG_FAIL_REFUSED,        /* connection refused */
+	PG_FAIL_TIMEOUT,        /* no answer within the timeout */
+	PG_FAIL_TLS_REQUIRED,   /* server requires TLS / pg_hba has no entry without SSL */
+	PG_FAIL_TLS,            /* TLS handshake failed */
+	PG_FAIL_CERT,           /* certificate not trusted / host name mismatch */
+	PG_FAIL_AUTH,           /* authentication failed */
+	PG_FAIL_NEED_PASSWORD,  /* a password is needed and none was found: prompt */
+	PG_FAIL_NO_DATABASE,    /* database does not exist */
+	PG_FAIL_TOO_MANY,       /* too many connections */
+	PG_FAIL_VERSION,        /* unsupported server version */
+	PG_FAIL_CANCELLED,      /* the operator pressed Esc */
+	PG_FAIL_OTHER,
+};
+struct pg_failure {
+	enum pg_fail cls;
+	char message[512];      /* what happened, with libpq's own words */
+	char fix[512];          /* what to do next */
+};
+
+/* Non-blocking connect (PQconnectStartParams + PQconnectPoll) honouring
+ * ctx timeout and cancel.  On success the session is read-only.  Returns
+ * NULL and fills *fail otherwise. */
+PGconn *pg_connect(const struct pg_spec *spec, struct ctx *ctx, struct pg_failure *fail);
+
+/* Run one statement (PQsendQueryParams), waiting on PQsocket in slices of
+ * CTX_POLL_MS, PQcancel on ctx cancel.  Returns the result (PGRES_TUPLES_OK
+ * or PGRES_COMMAND_OK) or NULL with err filled ("cancelled" on cancel). */
+PGresult *pg_query(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
+		   const char *const *params, char *err, size_t errlen);
+
+/* Single-row mode streaming for large catalog scans: calls row() once per
+ * row; stops (cancelling the query) when row returns false or ctx is
+ * cancelled.  Returns true when all rows were read. */
+bool pg_stream(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
+	       const char *const *params,
+	       bool (*row)(void *ud, const PGresult *res, int rownum), void *ud,
+	       char *err, size_t errlen);
+
+/* Quote an identifier through libpq (PQescapeIdentifier); caller frees with free(). */
+char *pg_quote_ident(PGconn *c, const char *ident);
+
+#endif

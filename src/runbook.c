@@ -1,0 +1,412 @@
+/* runbook.c - the three procedures, transcribed from the seed documents in
+ * ../shared/seeds/.  Every numbered step of a seed is an action below, in
+ * the seed's order and in its words (tests/unit/test_runbook.c holds each
+ * seed sentence against these tables).  Steps the wizard adds for its own
+ * checks (restore-database "verify") say so in their intro. */
+#include "config.h"
+
+#include <string.h>
+
+#include "check.h"
+#include "runbook.h"
+#include "util.h"
+
+#define ACTIONS(a) a, OSM_ARRAY_LEN(a)
+#define NO_ACTIONS NULL, 0
+
+const char *item_kind_section(enum item_kind k)
+{
+	switch (k) {
+	case ITEM_EXTENSION: return "extension";
+	case ITEM_CONSUMER: return "consumer";
+	case ITEM_SERVER: return "server";
+	case ITEM_ENVIRONMENT: return "environment";
+	case ITEM_NONE: break;
+	}
+	return NULL;
+}
+
+const char *item_kind_label(enum item_kind k)
+{
+	switch (k) {
+	case ITEM_EXTENSION: return "extension";
+	case ITEM_CONSUMER: return "consumer module";
+	case ITEM_SERVER: return "application server";
+	case ITEM_ENVIRONMENT: return "environment";
+	case ITEM_NONE: break;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* connector-migration: "Migrate from ardoPostgreSQL to supported PostgreSQL connector" */
+
+static const char *const cm_approaches[] = {
+	"1: adapt the existing extensions (this wizard)",
+	"2: new extensions, update the consumers",
+	"3: new extensions and new consumers",
+	NULL,
+};
+
+static const struct rb_field cm_prereq_fields[] = {
+	{ "platform_version", "Platform Server version", FIELD_VERSION, NULL,
+	  "As shown in Service Center > Administration > Environment Health, e.g. 11.31.0. "
+	  "Used when LifeTime is not configured." },
+	{ "approach", "Migration approach", FIELD_CHOICE, cm_approaches,
+	  "The seed describes three approaches; this wizard walks approach 1." },
+};
+
+static const struct rb_action cm_prereq[] = {
+	{ "platform_version", "Confirm every environment runs Platform Server 11.15.0 or later." },
+	{ "pg_version", "Confirm the PostgreSQL database is on one of the supported versions." },
+	{ "approach", "Choose the approach: this wizard follows the first option, adapt your "
+		      "existing extensions to use the supported connector, then republish and "
+		      "test the consumer modules." },
+};
+
+static const struct rb_action cm_connection[] = {
+	{ "open_dbconn", "In the Service Center console of the development environment, go to "
+			 "Administration tab > Database Connections." },
+	{ "new_dbconn", "Select New Database Connection, set DBMS to PostgreSQL / Aurora "
+			"PostgreSQL, and set the remaining fields." },
+	{ "test_create", "Select Test Connection to check if the connection is working correctly, "
+			 "and then select Create to create the database connection." },
+};
+
+static const struct rb_action cm_rebind[] = {
+	{ "select_ardo", "In Database Connections, select the ardoPostgreSQL database connection. "
+			 "This database connection has PostgreSQL as the Provider Name." },
+};
+
+static const struct rb_action cm_rebind_item[] = {
+	{ "select_extension", "In the Extensions tab of the database connection, select the extension." },
+	{ "change_connection", "In the Operations tab of the extension, change the Database "
+			       "Connection to the new database connection you previously created." },
+};
+
+static const struct rb_action cm_refresh_item[] = {
+	{ "open_extension", "In Integration Studio, open the extension you updated." },
+	{ "refresh_publish", "Select Refresh Entity, and then publish the extension to the "
+			     "development environment." },
+};
+
+static const char *const cm_solutions[] = {
+	"all components solution",
+	"solution with the consumer modules and their dependents",
+	NULL,
+};
+
+static const struct rb_field cm_republish_fields[] = {
+	{ "solution", "Solution to publish", FIELD_CHOICE, cm_solutions,
+	  "Either republishes every consumer module and the modules that depend on them." },
+};
+
+static const struct rb_action cm_republish[] = {
+	{ "create_solution", "In Service Center, create an \"all components\" solution, or a solution "
+			     "containing the consumer modules that have dependencies to the updated "
+			     "extensions, and also any other modules that have dependencies to those "
+			     "consumer modules." },
+	{ "publish_solution", "Publish the solution." },
+};
+
+static const struct rb_action cm_consumer_item[] = {
+	{ "no_errors", "Test the module: no runtime errors or unexpected behavior while showing "
+		       "or saving data." },
+};
+
+static const struct rb_action cm_types[] = {
+	{ "review_findings", "Review the type verification: the way both connectors handle the data "
+			     "types mapping may differ." },
+	{ "saved_data", "Pay special attention to the data types of saved data in each consumer "
+			"module (critical)." },
+};
+
+static const struct rb_action cm_deploy_item[] = {
+	{ "deploy", "Deploy the updated extensions and consumer modules to the environment." },
+	{ "map_connection", "Map the extension's logical database to the right database connection "
+			    "in this environment." },
+	{ "test", "Test the consumer modules in this environment." },
+};
+
+static const struct rb_step cm_steps[] = {
+	{ "prerequisites", "Prerequisites", "Prerequisites",
+	  "Platform Server 11.15.0 or later, and the PostgreSQL database on one of the supported "
+	  "versions. Three approaches exist: (1) adapt your existing extensions to the supported "
+	  "connector, then republish and test the consumers - useful with many consumers, each "
+	  "must be tested; (2) create new extensions and update the consumers to reference them - "
+	  "more development effort; (3) create new extensions and new consumer modules - the "
+	  "highest effort but the least risky. This wizard follows approach 1.",
+	  ACTIONS(cm_prereq), ITEM_NONE, NO_ACTIONS, ACTIONS(cm_prereq_fields), NULL },
+	{ "connection", "Create database connection", "Create database connection",
+	  "Create a supported PostgreSQL / Aurora PostgreSQL database connection in the "
+	  "development environment. The wizard tests the same connection from this host "
+	  "(settings [target]) and goes further: TLS, latency, privileges on the tables in scope.",
+	  ACTIONS(cm_connection), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	{ "rebind", "Rebind extensions", "Update database connection for extensions",
+	  "Update each extension that uses the ardoPostgreSQL database connection so that it uses "
+	  "the supported PostgreSQL database connection. Repeat for each extension.",
+	  ACTIONS(cm_rebind), ITEM_EXTENSION, ACTIONS(cm_rebind_item), NULL, 0, NULL },
+	{ "refresh", "Refresh entities", "Refresh entities in extensions",
+	  "Refresh each of the extensions updated in the previous step. The wizard checks that "
+	  "every table an extension uses exists and is readable through the new connection.",
+	  NO_ACTIONS, ITEM_EXTENSION, ACTIONS(cm_refresh_item), NULL, 0,
+	  "Attribute types can change silently on Refresh Entity: see the type verification step." },
+	{ "republish", "Republish consumers", "Republish consumer modules",
+	  "Republish the consumer modules that have dependencies to the updated extensions, and "
+	  "also any other modules that have dependencies to those consumer modules.",
+	  ACTIONS(cm_republish), ITEM_NONE, NO_ACTIONS, ACTIONS(cm_republish_fields), NULL },
+	{ "consumers", "Test consumers", "Test consumer modules",
+	  "Test each of the modules that have dependencies to the updated extensions, and also any "
+	  "other modules that have dependencies to those consumer modules. The wizard checks each "
+	  "module's _ping.html.",
+	  NO_ACTIONS, ITEM_CONSUMER, ACTIONS(cm_consumer_item), NULL, 0, NULL },
+	{ "types", "Verify data types", "Test consumer modules",
+	  "It's critical that you pay special attention to the data types of saved data: the "
+	  "supported connector and ardoPostgreSQL map PostgreSQL types differently. The wizard "
+	  "classifies every column in scope under both connectors and probes the stored values.",
+	  ACTIONS(cm_types), ITEM_NONE, NO_ACTIONS, NULL, 0,
+	  "Critical: the way both connectors handle the data types mapping may differ." },
+	{ "deploy", "Deploy to environments",
+	  "Deploy the updated extensions and consumers to other environments",
+	  "After updating the extensions and ensuring every consumer module works as expected, "
+	  "deploy them to the other environments (Deploy an Integration With an External Database).",
+	  NO_ACTIONS, ITEM_ENVIRONMENT, ACTIONS(cm_deploy_item), NULL, 0, NULL },
+};
+
+static const struct runbook rb_connector = {
+	"connector-migration",
+	"Migrate from ardoPostgreSQL to supported PostgreSQL connector",
+	"connector-migration.md",
+	"move extensions from ardoPostgreSQL to the supported PostgreSQL connector",
+	ACTIONS(cm_steps),
+};
+
+/* ------------------------------------------------------------------ */
+/* Shared by endpoint-change and restore-database: after all servers. */
+
+static const struct rb_action ps_solution[] = {
+	{ "create_solution", "Access Service Center > Factory > Solutions and create a solution with "
+			     "all modules (an All Components solution)." },
+};
+
+static const struct rb_action ps_settings[] = {
+	{ "apply_settings", "Apply settings to all modules of the solution." },
+};
+
+static const struct rb_action ps_republish[] = {
+	{ "publish_running", "If there is a warning to republish the modules, publish the solution "
+			     "by clicking Publish for the Current Running Version." },
+};
+
+/* ------------------------------------------------------------------ */
+/* endpoint-change: "How to change the OutSystems database endpoints used by applications" */
+
+static const struct rb_action ec_endpoints[] = {
+	{ "self_managed", "Confirm this is a self-managed OutSystems 11 infrastructure." },
+	{ "both_accessible", "Confirm both the old/current database address and the new address "
+			     "are accessible." },
+	{ "list_servers", "List every application server (servers with roles Front-End or "
+			  "Deployment Controller)." },
+};
+
+static const struct rb_action ec_server_item[] = {
+	{ "open_tool", "Open the Configuration Tool." },
+	{ "change_address", "Change the database server address in the Database related tabs "
+			    "(Platform, Session and Log)." },
+	{ "apply_exit", "Click Apply and Exit." },
+	{ "sc_install", "If you are prompted to run Service Center installation, answer Yes." },
+	{ "restart", "If you are prompted to restart OutSystems Services, answer Yes." },
+	{ "running", "Ensure all OutSystems Services are running." },
+};
+
+static const struct rb_step ec_steps[] = {
+	{ "endpoints", "Old and new addresses", "Procedure",
+	  "Applications access the Platform, Log and Session databases with the connection details "
+	  "entered in the Configuration Tool. Give the old and the new database address "
+	  "(settings [endpoint]); the wizard resolves and connects to both.",
+	  ACTIONS(ec_endpoints), ITEM_NONE, NO_ACTIONS, NULL, 0,
+	  "This procedure assumes that both old/current database address and new address are "
+	  "accessible. Otherwise, the procedure will cause downtime from the moment the old/current "
+	  "database address is unavailable or not responding until the procedure finishes." },
+	{ "servers", "Reconfigure each server", "Procedure",
+	  "In each application server (servers with roles Front-End or Deployment Controller), "
+	  "execute the following steps.",
+	  NO_ACTIONS, ITEM_SERVER, ACTIONS(ec_server_item), NULL, 0, NULL },
+	{ "solution", "All-components solution", "Procedure",
+	  "After configuring the new database addresses in all servers: create a solution with all "
+	  "modules.",
+	  ACTIONS(ps_solution), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	{ "settings", "Apply settings", "Procedure",
+	  "Apply settings to all modules of the solution.",
+	  ACTIONS(ps_settings), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	{ "republish", "Republish", "Procedure",
+	  "If there is a warning to republish the modules, publish the solution.",
+	  ACTIONS(ps_republish), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+};
+
+static const struct runbook rb_endpoint = {
+	"endpoint-change",
+	"How to change the OutSystems database endpoints used by applications",
+	"endpoint-change.md",
+	"point every application server at a new database address",
+	ACTIONS(ec_steps),
+};
+
+/* ------------------------------------------------------------------ */
+/* restore-database: "Restore OutSystems database to a different DB Server" */
+
+static const struct rb_action rd_prereq[] = {
+	{ "self_managed_net", "Have a self-managed installation in .NET stack." },
+	{ "hosts_only_db", "The old database server replaced hosts only the database." },
+	{ "a_to_b", "The database was on server A and will be moved to server B." },
+	{ "intact", "The database remains intact, without alterations to the data or database users." },
+	{ "no_app_changes", "No changes will be done to the application servers." },
+	{ "keep_old", "Keep the old database server running until the operation is complete, in "
+		      "case you need to rollback." },
+};
+
+static const struct rb_action rd_prepare[] = {
+	{ "install_checklist", "Prepare the new database server by executing the steps of the "
+			       "installation checklist (Task: First Install, Role: Database)." },
+};
+
+static const struct rb_action rd_stop_item[] = {
+	{ "stop", "Stop the IIS and the OutSystems Services on this front-end." },
+};
+
+static const struct rb_action rd_backup[] = {
+	{ "backup", "Back up the old database." },
+};
+
+static const struct rb_action rd_restore[] = {
+	{ "restore", "Restore the backup to the new database server." },
+};
+
+static const struct rb_action rd_verify[] = {
+	{ "verified", "Verify that the restored database is an exact clone of the old one "
+		      "(osmigrate compare for PostgreSQL, your DBMS tools otherwise)." },
+};
+
+static const struct rb_action rd_server_item[] = {
+	{ "open_tool", "Open the Configuration Tool." },
+	{ "confirm_details", "Confirm the database connection details in Database related tabs "
+			     "(Platform, Session and Log) and change them if necessary." },
+	{ "start_iis", "Start IIS." },
+	{ "apply_exit", "Click Apply and Exit." },
+	{ "sc_install", "When prompted to run Service Center installation, answer Yes." },
+	{ "restart", "When prompted to restart OutSystems Services, answer Yes." },
+	{ "running", "Ensure all OutSystems Services are running." },
+};
+
+static const struct rb_action rd_decommission[] = {
+	{ "working", "Make sure that everything is working as expected." },
+	{ "decommission", "Decommission the old database server." },
+};
+
+static const struct rb_step rd_steps[] = {
+	{ "prerequisites", "Prerequisites", "Prerequisites",
+	  "To apply this procedure, the following requirements must be met. To create a copy of an "
+	  "environment while keeping the original, use Migrate an Environment Using a Database "
+	  "Clone instead.",
+	  ACTIONS(rd_prereq), ITEM_NONE, NO_ACTIONS, NULL, 0,
+	  "It's advisable that you keep the old database server running until the operation is "
+	  "complete, in case you need to rollback." },
+	{ "prepare", "Prepare new DB server", "Step 1. Prepare for the restoring process",
+	  "Start the process by backing up the old database and restoring it to the new database "
+	  "server. The wizard checks that the new server answers (settings [endpoint] new).",
+	  ACTIONS(rd_prepare), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	{ "stop", "Stop IIS and services", "Step 1. Prepare for the restoring process",
+	  "Stop the IIS and the OutSystems Services in all front-ends.",
+	  NO_ACTIONS, ITEM_SERVER, ACTIONS(rd_stop_item), NULL, 0, NULL },
+	{ "backup", "Back up old database", "Step 1. Prepare for the restoring process",
+	  "Back up the old database with your database management system's tools.",
+	  ACTIONS(rd_backup), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	{ "restore", "Restore on new server", "Step 1. Prepare for the restoring process",
+	  "Restore the backup to the new database server.",
+	  ACTIONS(rd_restore), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	{ "verify", "Verify the clone", "Step 1. Prepare for the restoring process",
+	  "Added by osmigrate: the procedure requires that the database remains intact. For "
+	  "databases this tool can read (PostgreSQL, settings [compare]) it compares schemas, "
+	  "tables, columns, indexes, constraints, sequences and row counts of old and new.",
+	  ACTIONS(rd_verify), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	{ "servers", "Reconfigure servers", "Step 2. Update the OutSystems application servers to "
+					    "use the new database server",
+	  "Run the Configuration Tool in all the OutSystems application servers. In farm "
+	  "environments, start with the deployment controller server, and then repeat the same "
+	  "steps for each front-end server.",
+	  NO_ACTIONS, ITEM_SERVER, ACTIONS(rd_server_item), NULL, 0,
+	  "In farm environments, start by executing the steps in the deployment controller "
+	  "server, and then repeat the same steps for each front-end server." },
+	{ "solution", "All-components solution", "Step 2. Update the OutSystems application "
+						 "servers to use the new database server",
+	  "After applying the configurations to all servers: create a solution with all modules.",
+	  ACTIONS(ps_solution), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	{ "settings", "Apply settings", "Step 2. Update the OutSystems application servers to use "
+					"the new database server",
+	  "Apply settings to all modules of the solution.",
+	  ACTIONS(ps_settings), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	{ "republish", "Republish", "Step 2. Update the OutSystems application servers to use the "
+				    "new database server",
+	  "If there is a warning to republish the modules, publish the solution.",
+	  ACTIONS(ps_republish), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	{ "decommission", "Decommission old server", "Step 3. Decommission the old database server",
+	  "After making sure that everything is working as expected, you can decommission the old "
+	  "database server.",
+	  ACTIONS(rd_decommission), ITEM_NONE, NO_ACTIONS, NULL, 0,
+	  "Decommissioning removes your way back: it stays locked until the clone was verified." },
+};
+
+static const struct runbook rb_restore = {
+	"restore-database",
+	"Restore OutSystems database to a different DB Server",
+	"restore-database.md",
+	"restore the platform database to another server and reconfigure the farm",
+	ACTIONS(rd_steps),
+};
+
+/* ------------------------------------------------------------------ */
+
+const struct runbook *const runbooks[] = { &rb_connector, &rb_endpoint, &rb_restore };
+const size_t n_runbooks = OSM_ARRAY_LEN(runbooks);
+
+const struct runbook *runbook_find(const char *id)
+{
+	for (size_t i = 0; i < n_runbooks; i++)
+		if (str_eq(runbooks[i]->id, id))
+			return runbooks[i];
+	return NULL;
+}
+
+int runbook_step_index(const struct runbook *rb, const char *step_id)
+{
+	for (size_t i = 0; i < rb->n_steps; i++)
+		if (str_eq(rb->steps[i].id, step_id))
+			return (int)i;
+	return -1;
+}
+
+const struct rb_step *runbook_step(const struct runbook *rb, const char *step_id)
+{
+	int i = runbook_step_index(rb, step_id);
+
+	return i < 0 ? NULL : &rb->steps[i];
+}
+
+const struct rb_action *step_action(const struct rb_step *s, const char *action_id, bool item)
+{
+	const struct rb_action *a = item ? s->item_actions : s->actions;
+	size_t n = item ? s->n_item_actions : s->n_actions;
+
+	for (size_t i = 0; i < n; i++)
+		if (str_eq(a[i].id, action_id))
+			return &a[i];
+	return NULL;
+}
+
+bool step_has_checks(const struct runbook *rb, const struct rb_step *s)
+{
+	for (size_t i = 0; i < n_check_defs; i++)
+		if (str_eq(check_defs[i].runbook, rb->id) && str_eq(check_defs[i].step, s->id))
+			return true;
+	return false;
+}

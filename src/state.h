@@ -1,0 +1,138 @@
+/* state.h - the resumable state file: one INI document (see doc.h) per
+ * runbook session, locked, saved atomically after every change.
+ *
+ * Layout, version 1 (the answers file is the same minus progress sections):
+ *
+ *   [osmigrate]  version = 1, runbook, created, updated, updated_by, current (step id)
+ *
+ *   settings (allowed in answers files too):
+ *   [target] / [source]   host, port, dbname, user, sslmode, sslrootcert,
+ *                         connect_timeout, service, conninfo
+ *   [lifetime]            url, token_file, cafile
+ *   [http]                cafile, timeout
+ *   [scope]               schemas  (space or comma separated)
+ *   [extension "NAME"]    logical_database, tables (space separated schema.table)
+ *   [consumer "NAME"]     url
+ *   [environment "NAME"]  hostname
+ *   [server "NAME"]       role (controller|frontend), url
+ *   [endpoint]            old, new  (host:port)
+ *   [compare]             old, new  (conninfo, URI or service=NAME)
+ *
+ *   progress (state file only):
+ *   [step "ID"]           status (pending|in-progress|done|skipped|failed),
+ *                         by, at (who/when of the last status change),
+ *                         note, reason (skip or override reason),
+ *                         tick.ACTION = "user@host 2026-11-22T04:31:00Z",
+ *                         field.NAME = value (form values of that screen)
+ *   [item "STEP:NAME"]    status, by, at, note, reason, tick.ACTION
+ *                         (per extension / consumer / server / environment of a step)
+ *   [check "ID"]          status (ok|warning|failed|error), at, label, summary, detail, fix
+ *                         (ID is "check_id" or "check_id:ITEM")
+ *   [types]               at, scope, blockers, warnings, infos, columns
+ *   [finding "N"]         code, severity, schema, table, column, pg_type,
+ *                         ardo_type, supported_type, count, samples, message, fix
+ *
+ * No section ever holds a password or token: the schema rejects keys named
+ * password/passwd/token, and conninfo values carrying password=.
+ * UI-free: never include curses here.
+ */
+#ifndef OSM_STATE_H
+#define OSM_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "doc.h"
+
+#define STATE_VERSION 1
+
+enum step_status {
+	STEP_PENDING = 0,
+	STEP_IN_PROGRESS,
+	STEP_DONE,
+	STEP_SKIPPED,
+	STEP_FAILED,
+};
+const char *step_status_name(enum step_status s);      /* "pending", "in-progress", ... */
+bool step_status_parse(const char *s, enum step_status *out);
+const char *step_status_mark(enum step_status s);      /* "[ ]" "[>]" "[x]" "[-]" "[!]" */
+
+struct state {
+	char *path;          /* the state file */
+	struct doc *doc;     /* the document; change it only through the functions below */
+	int lock_fd;         /* -1 when not locked */
+	bool is_new;         /* true if the file did not exist when opened */
+};
+
+struct state_error {
+	int code;            /* an enum osm_exit value: EXIT_DATAERR, EXIT_LOCKED, EXIT_IOERR, EXIT_USAGE */
+	struct doc_error where;
+	char msg[1024];      /* full human message, names file (and line) and says what to do */
+};
+
+/* Default path: $XDG_STATE_HOME/osmigrate/<runbook>.ini, else
+ * ~/.local/state/osmigrate/<runbook>.ini.  Caller frees. */
+char *state_default_path(const char *runbook);
+/* The directory holding default state files (created 0700 on demand by state_open). */
+char *state_default_dir(void);
+
+/* Open (and lock) a state file.  Creates the directory (0700) if needed; a
+ * missing file gives a fresh document (is_new) that is not written until the
+ * first state_save.  Refuses: a file readable or writable by group/others,
+ * not owned by us, a symlink, corrupt content (EXIT_DATAERR, file untouched),
+ * a lock held by a live process (EXIT_LOCKED, message names pid, host, since).
+ * A lock left by a dead process is taken over. */
+struct state *state_open(const char *path, struct state_error *err);
+/* Parse without locking (status/report on a file another session holds). */
+struct state *state_open_readonly(const char *path, struct state_error *err);
+void state_close(struct state *st); /* releases the lock, frees */
+
+/* Write atomically: temp file in the same directory (0600), write, fsync,
+ * rename, fsync the directory.  Updates [osmigrate] updated/updated_by.
+ * On failure (disk full...) the previous file is intact and err says why. */
+bool state_save(struct state *st, struct state_error *err);
+
+/* Start over: rename the current file to <path>.<YYYYmmddTHHMMSSZ>.bak and
+ * reset the document to a fresh one for the same runbook. */
+bool state_start_over(struct state *st, struct state_error *err);
+
+/* Answers files: same parser, settings sections only, strict. */
+struct doc *answers_load(const char *path, struct state_error *err);
+/* Copy the settings sections of src into dst (answers pre-fill a state). */
+void settings_merge(struct doc *dst, const struct doc *src);
+/* Write only the settings sections to path (0600, atomically). */
+bool answers_save(const struct doc *d, const char *path, struct state_error *err);
+/* True for settings section kinds (target, source, lifetime, ...). */
+bool section_is_setting(const char *kind);
+
+/* Convenience accessors over st->doc. Every mutator records who/when. */
+const char *state_runbook(const struct state *st);
+void state_set_runbook(struct state *st, const char *runbook);
+const char *state_current(const struct state *st);
+void state_set_current(struct state *st, const char *step);
+
+enum step_status state_step_status(const struct state *st, const char *step);
+void state_set_step_status(struct state *st, const char *step, enum step_status s,
+			   const char *reason /* may be NULL */);
+/* item NULL means the step itself. */
+enum step_status state_item_status(const struct state *st, const char *step, const char *item);
+void state_set_item_status(struct state *st, const char *step, const char *item,
+			   enum step_status s, const char *reason);
+bool state_ticked(const struct state *st, const char *step, const char *item, const char *action,
+		  const char **by, const char **at /* each may be NULL */);
+void state_tick(struct state *st, const char *step, const char *item, const char *action, bool on);
+const char *state_note(const struct state *st, const char *step, const char *item);
+void state_set_note(struct state *st, const char *step, const char *item, const char *note);
+const char *state_field(const struct state *st, const char *step, const char *field);
+void state_set_field(struct state *st, const char *step, const char *field, const char *value);
+
+/* Section name helper for items: "STEP:NAME", caller frees. */
+char *state_item_section(const char *step, const char *item);
+
+/* Validate one settings value the way the parser does (host:port, URL,
+ * names...).  Returns true or fills msg. Used by forms and `mark`. */
+bool settings_validate(const char *kind, const char *name, const char *key,
+		       const char *value, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,412 @@
+/* util.c - allocation, strings, time and identity helpers. */
+#include "config.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exitcodes.h"
+#include "util.h"
+
+static void (*fatal_cleanup)(void);
+
+void osm_set_fatal_cleanup(void (*fn)(void))
+{
+	fatal_cleanup = fn;
+}
+
+OSM_NORETURN static void vfatal(bool with_errno, const char *fmt, va_list ap)
+{
+	int saved = errno;
+
+	if (fatal_cleanup)
+		fatal_cleanup();
+	fputs("osmigrate: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	if (with_errno)
+		fprintf(stderr, ": %s", strerror(saved));
+	fputc('\n', stderr);
+	exit(EXIT_SOFTWARE);
+}
+
+void fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfatal(true, fmt, ap);
+	va_end(ap);
+}
+
+void fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfatal(false, fmt, ap);
+	va_end(ap);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		fatalx("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (!p)
+		fatalx("out of memory");
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		fatalx("out of memory (%zu bytes)", n);
+	return q;
+}
+
+void *xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	if (size && nmemb > SIZE_MAX / size)
+		fatalx("allocation size overflow");
+	return xrealloc(p, nmemb * size);
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *p = xmalloc(len + 1);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+	char *p;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		fatalx("bad format string");
+	p = xmalloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+/* ---- strbuf ---- */
+
+void sb_init(struct strbuf *sb)
+{
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+void sb_free(struct strbuf *sb)
+{
+	free(sb->buf);
+	sb_init(sb);
+}
+
+void sb_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+static void sb_grow(struct strbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+
+	if (need <= sb->cap)
+		return;
+	size_t cap = sb->cap ? sb->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	sb->buf = xrealloc(sb->buf, cap);
+	sb->cap = cap;
+}
+
+void sb_addn(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_grow(sb, n);
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void sb_add(struct strbuf *sb, const char *s)
+{
+	sb_addn(sb, s, strlen(s));
+}
+
+void sb_addc(struct strbuf *sb, char c)
+{
+	sb_addn(sb, &c, 1);
+}
+
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		fatalx("bad format string");
+	sb_grow(sb, (size_t)n);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+void sb_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+const char *sb_str(const struct strbuf *sb)
+{
+	return sb->buf ? sb->buf : "";
+}
+
+char *sb_detach(struct strbuf *sb)
+{
+	char *p = sb->buf ? sb->buf : xstrdup("");
+
+	sb_init(sb);
+	return p;
+}
+
+/* Length of the valid UTF-8 sequence at s (max n bytes), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+bool utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t l = utf8_seq(p + i, n - i);
+		if (!l)
+			return false;
+		i += l;
+	}
+	return true;
+}
+
+void sb_add_json_string(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i = 0;
+
+	if (!s) {
+		sb_add(sb, "null");
+		return;
+	}
+	n = strlen(s);
+	sb_addc(sb, '"');
+	while (i < n) {
+		unsigned char c = p[i];
+		size_t l;
+
+		switch (c) {
+		case '"': sb_add(sb, "\\\""); i++; continue;
+		case '\\': sb_add(sb, "\\\\"); i++; continue;
+		case '\n': sb_add(sb, "\\n"); i++; continue;
+		case '\r': sb_add(sb, "\\r"); i++; continue;
+		case '\t': sb_add(sb, "\\t"); i++; continue;
+		default: break;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			sb_addf(sb, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		l = utf8_seq(p + i, n - i);
+		if (!l) {
+			sb_add(sb, "\\ufffd");
+			i++;
+			continue;
+		}
+		sb_addn(sb, s + i, l);
+		i += l;
+	}
+	sb_addc(sb, '"');
+}
+
+/* ---- strings ---- */
+
+bool str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+bool str_startswith(const char *s, const char *prefix)
+{
+	return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_empty(const char *s)
+{
+	return !s || !*s;
+}
+
+char *str_trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		memmove(s, s + 1, strlen(s));
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+/* ---- time ---- */
+
+void iso8601_utc(time_t t, char buf[OSM_ISO_LEN])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, OSM_ISO_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void iso8601_now(char buf[OSM_ISO_LEN])
+{
+	iso8601_utc(time(NULL), buf);
+}
+
+bool iso8601_parse(const char *s, time_t *out)
+{
+	struct tm tm;
+	char *end;
+
+	if (!s || strlen(s) != 20)
+		return false;
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end)
+		return false;
+	*out = timegm(&tm);
+	return true;
+}
+
+long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- identity ---- */
+
+const char *operator_id(void)
+{
+	static char id[256];
+	char host[128] = "localhost";
+	const char *user = NULL;
+	struct passwd *pw;
+
+	if (id[0])
+		return id;
+	pw = getpwuid(geteuid());
+	if (pw && pw->pw_name)
+		user = pw->pw_name;
+	if (!user)
+		user = getenv("USER");
+	if (!user || !*user)
+		user = "unknown";
+	if (gethostname(host, sizeof host - 1) != 0)
+		strcpy(host, "localhost");
+	host[sizeof host - 1] = '\0';
+	snprintf(id, sizeof id, "%s@%s", user, host);
+	/* Keep it one token: the state file stores "user@host time". */
+	for (char *p = id; *p; p++)
+		if (*p == ' ' || *p == '\t' || (unsigned char)*p < 0x20)
+			*p = '_';
+	return id;
+}
+
+bool use_color(int fd)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (nc && *nc)
+		return false;
+	return isatty(fd) == 1;
+}

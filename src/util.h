@@ -1,0 +1,83 @@
+/* util.h - allocation, strings, time and identity helpers shared by every module.
+ * UI-free: never include curses here. */
+#ifndef OSM_UTIL_H
+#define OSM_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#if defined(__GNUC__)
+#define OSM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define OSM_NORETURN __attribute__((noreturn))
+#else
+#define OSM_PRINTF(f, a)
+#define OSM_NORETURN
+#endif
+
+#define OSM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation never returns NULL: out of memory is fatal (after restoring the terminal). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) OSM_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) OSM_PRINTF(1, 0);
+
+/* Fatal errors: print "osmigrate: <msg>" (fatal() appends strerror(errno)),
+ * run the registered cleanup (terminal restore) and exit(70). */
+void fatal(const char *fmt, ...) OSM_PRINTF(1, 2) OSM_NORETURN;
+void fatalx(const char *fmt, ...) OSM_PRINTF(1, 2) OSM_NORETURN;
+/* Registered by the TUI so that fatal paths leave a sane terminal. */
+void osm_set_fatal_cleanup(void (*fn)(void));
+
+/* Growable string buffer. Always NUL-terminated once anything was added. */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+#define STRBUF_INIT { NULL, 0, 0 }
+void sb_init(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+void sb_reset(struct strbuf *sb);
+void sb_add(struct strbuf *sb, const char *s);
+void sb_addn(struct strbuf *sb, const char *s, size_t n);
+void sb_addc(struct strbuf *sb, char c);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) OSM_PRINTF(2, 3);
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap) OSM_PRINTF(2, 0);
+const char *sb_str(const struct strbuf *sb); /* "" when empty, never NULL */
+char *sb_detach(struct strbuf *sb);          /* caller frees; sb is reset */
+
+/* JSON string literal with quotes, escaping control characters, quotes and
+ * backslashes; invalid UTF-8 bytes become U+FFFD. NULL is written as null. */
+void sb_add_json_string(struct strbuf *sb, const char *s);
+
+/* String helpers. */
+bool str_eq(const char *a, const char *b); /* NULL-safe */
+bool str_startswith(const char *s, const char *prefix);
+bool str_empty(const char *s);             /* NULL or "" */
+char *str_trim(char *s);                   /* in place, returns s */
+bool utf8_valid(const char *s, size_t n);
+
+/* Time: "2026-11-22T04:31:00Z" (UTC, ISO 8601). buf must hold 21 bytes. */
+#define OSM_ISO_LEN 21
+void iso8601_utc(time_t t, char buf[OSM_ISO_LEN]);
+void iso8601_now(char buf[OSM_ISO_LEN]);
+/* Parse the form above; returns false on anything else. */
+bool iso8601_parse(const char *s, time_t *out);
+/* Monotonic milliseconds, for timeouts and elapsed times. */
+long long mono_ms(void);
+
+/* "user@host" of the operator (from getpwuid and gethostname, $USER as fallback).
+ * Static storage, computed once. */
+const char *operator_id(void);
+
+/* Whether stdout should carry escape codes/colour: a terminal and NO_COLOR unset. */
+bool use_color(int fd);
+
+#endif

@@ -1,0 +1,238 @@
+/* test_runbook.c - every documented step of each seed has its place in the
+ * runbook tables, in the documented order; ids are stable and well formed. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "runbook.h"
+#include "util.h"
+
+/* The seed's sentences, in the seed's order.  Each must occur in the seed
+ * (after removing markdown emphasis and link targets) and in the runbook's
+ * text (intro, warning, actions, item actions, step by step), in order. */
+static const char *const cm_sentences[] = {
+	"Platform Server 11.15.0 or later",
+	"supported versions",
+	"Adapt your existing extensions to use the supported connector, then republish and test the consumer modules",
+	"go to Administration tab > Database Connections",
+	"Select New Database Connection, set DBMS to PostgreSQL / Aurora PostgreSQL, and set the remaining fields",
+	"Select Test Connection to check if the connection is working correctly, and then select Create to create the database connection",
+	"In Database Connections, select the ardoPostgreSQL database connection",
+	"This database connection has PostgreSQL as the Provider Name",
+	"In the Extensions tab of the database connection, select the",
+	"In the Operations tab of the extension, change the Database Connection to the new database connection you previously created",
+	"In Integration Studio, open",
+	"Select Refresh Entity, and then publish the extension to the development environment",
+	"\"all components\" solution",
+	"any other modules that have dependencies to those consumer modules",
+	"no runtime errors or unexpected behavior while showing or saving data",
+	"data types of saved data",
+	"deploy them to the other environments",
+	NULL,
+};
+
+static const char *const ec_sentences[] = {
+	"both old/current database address and new address are accessible",
+	"In each application server (servers with roles Front-End or Deployment Controller)",
+	"Open the Configuration Tool.",
+	"Change the database server address in the Database related tabs (Platform, Session and Log)",
+	"Click Apply and Exit",
+	"If you are prompted to run Service Center installation, answer Yes",
+	"If you are prompted to restart OutSystems Services, answer Yes",
+	"Ensure all OutSystems Services are running",
+	"Access Service Center > Factory > Solutions and create a solution with all modules",
+	"Apply settings to all modules of the solution",
+	"If there is a warning to republish the modules, publish the solution by clicking Publish for the Current Running Version",
+	NULL,
+};
+
+static const char *const rd_sentences[] = {
+	"installation in .NET stack",
+	"hosts only the database",
+	"The database was on server A and will be moved to server B",
+	"The database remains intact, without alterations to the data or database users",
+	"No changes will be done to the application servers",
+	"keep the old database server running until the operation is complete, in case you need to rollback",
+	"Prepare the new database server by executing the steps of the installation checklist (Task: First Install, Role: Database)",
+	"Stop the IIS and the OutSystems Services in all front-ends",
+	"Back up the old database",
+	"Restore the backup to the new database server",
+	"start with the deployment controller server, and then repeat the same steps for each front-end server",
+	"Open the Configuration Tool.",
+	"Confirm the database connection details in Database related tabs (Platform, Session and Log) and change them if necessary",
+	"Start IIS",
+	"Click Apply and Exit",
+	"When prompted to run Service Center installation, answer Yes",
+	"When prompted to restart OutSystems Services, answer Yes",
+	"Ensure all OutSystems Services are running",
+	"create a solution with all modules",
+	"Apply settings to all modules of the solution",
+	"publish the solution by clicking Publish for the Current Running Version",
+	"decommission the old database server",
+	NULL,
+};
+
+/* The runbook's words, step by step, in screen order. */
+static char *runbook_text(const struct runbook *rb)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < rb->n_steps; i++) {
+		const struct rb_step *s = &rb->steps[i];
+
+		sb_addf(&sb, "%s\n", s->intro);
+		if (s->warning)
+			sb_addf(&sb, "%s\n", s->warning);
+		for (size_t a = 0; a < s->n_actions; a++)
+			sb_addf(&sb, "%s\n", s->actions[a].text);
+		for (size_t a = 0; a < s->n_item_actions; a++)
+			sb_addf(&sb, "%s\n", s->item_actions[a].text);
+	}
+	return sb_detach(&sb);
+}
+
+/* The seed with markdown stripped: '*' removed, "[text](url)" -> "text". */
+static char *seed_text(const char *file)
+{
+	const char *dir = getenv("OSMIGRATE_SEEDS");
+	char path[1024];
+	struct strbuf sb = STRBUF_INIT;
+	FILE *f;
+	int c, prev = 0;
+
+	if (!dir) {
+		const char *top = getenv("top_srcdir");
+		snprintf(path, sizeof path, "%s/../shared/seeds/%s", top ? top : ".", file);
+	} else {
+		snprintf(path, sizeof path, "%s/%s", dir, file);
+	}
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	while ((c = fgetc(f)) != EOF) {
+		if (c == '*' || c == '[')
+			continue;
+		if (c == '(' && prev == ']') {
+			while ((c = fgetc(f)) != EOF && c != ')')
+				;
+			prev = 0;
+			continue;
+		}
+		if (c == ']') {
+			prev = c;
+			continue;
+		}
+		sb_addc(&sb, (char)c);
+		prev = c;
+	}
+	fclose(f);
+	return sb_detach(&sb);
+}
+
+static const char *find_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return hay;
+	return NULL;
+}
+
+static void check_order(const char *what, const char *text, const char *const *sentences)
+{
+	const char *pos = text;
+
+	for (size_t i = 0; sentences[i]; i++) {
+		const char *hit = find_ci(pos, sentences[i]);
+		cr_assert_not_null(hit, "%s: \"%s\" missing or out of order", what, sentences[i]);
+		pos = hit;
+	}
+}
+
+static void check_runbook(const char *id, const char *const *sentences)
+{
+	const struct runbook *rb = runbook_find(id);
+	char *text, *seed;
+
+	cr_assert_not_null(rb, "runbook %s", id);
+	text = runbook_text(rb);
+	check_order(id, text, sentences);
+	free(text);
+
+	seed = seed_text(rb->seed);
+	if (!seed)
+		cr_skip_test("seed %s not found beside the tree (set OSMIGRATE_SEEDS)", rb->seed);
+	check_order(rb->seed, seed, sentences);
+	cr_assert_not_null(strstr(seed, rb->title), "seed title \"%s\"", rb->title);
+	free(seed);
+}
+
+Test(runbook, connector_migration_follows_seed) { check_runbook("connector-migration", cm_sentences); }
+Test(runbook, endpoint_change_follows_seed) { check_runbook("endpoint-change", ec_sentences); }
+Test(runbook, restore_database_follows_seed) { check_runbook("restore-database", rd_sentences); }
+
+Test(runbook, connector_migration_step_ids)
+{
+	static const char *const ids[] = { "prerequisites", "connection", "rebind", "refresh",
+					   "republish", "consumers", "types", "deploy" };
+	const struct runbook *rb = runbook_find("connector-migration");
+
+	cr_assert_eq(rb->n_steps, OSM_ARRAY_LEN(ids));
+	for (size_t i = 0; i < rb->n_steps; i++)
+		cr_assert_str_eq(rb->steps[i].id, ids[i]);
+}
+
+static bool id_ok(const char *id)
+{
+	if (!id || !*id)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_' && *p != '-')
+			return false;
+	return true;
+}
+
+Test(runbook, ids_unique_and_well_formed)
+{
+	cr_assert_eq(n_runbooks, 3);
+	for (size_t r = 0; r < n_runbooks; r++) {
+		const struct runbook *rb = runbooks[r];
+
+		cr_assert(id_ok(rb->id));
+		for (size_t i = 0; i < rb->n_steps; i++) {
+			const struct rb_step *s = &rb->steps[i];
+
+			cr_assert(id_ok(s->id), "step id %s", s->id);
+			cr_assert(strlen(s->title) <= 30, "title too long: %s", s->title);
+			cr_assert(s->n_actions + s->n_item_actions > 0, "%s/%s has nothing to do", rb->id, s->id);
+			cr_assert_eq(runbook_step_index(rb, s->id), (int)i, "duplicate step %s", s->id);
+			cr_assert((s->items == ITEM_NONE) == (s->n_item_actions == 0), "%s items", s->id);
+			for (size_t a = 0; a < s->n_actions; a++) {
+				cr_assert(id_ok(s->actions[a].id));
+				cr_assert_eq(step_action(s, s->actions[a].id, false), &s->actions[a],
+					     "duplicate action %s/%s", s->id, s->actions[a].id);
+			}
+			for (size_t a = 0; a < s->n_item_actions; a++) {
+				cr_assert(id_ok(s->item_actions[a].id));
+				cr_assert_eq(step_action(s, s->item_actions[a].id, true), &s->item_actions[a]);
+			}
+		}
+	}
+	cr_assert_null(runbook_find("nope"));
+	cr_assert_null(runbook_step(runbook_find("endpoint-change"), "nope"));
+}
+
+Test(runbook, restore_servers_mention_controller_first)
+{
+	const struct runbook *rb = runbook_find("restore-database");
+	const struct rb_step *s = runbook_step(rb, "servers");
+
+	cr_assert_not_null(s);
+	cr_assert_eq(s->items, ITEM_SERVER);
+	cr_assert_not_null(strstr(s->warning, "deployment controller"));
+	cr_assert(runbook_step_index(rb, "verify") < runbook_step_index(rb, "decommission"));
+}

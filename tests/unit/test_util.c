@@ -1,0 +1,68 @@
+/* test_util.c - strings, JSON escaping, UTF-8 and time helpers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "util.h"
+
+Test(util, strbuf_grows_and_formats)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	cr_assert_str_eq(sb_str(&sb), "");
+	for (int i = 0; i < 1000; i++)
+		sb_addf(&sb, "%d,", i);
+	cr_assert(strncmp(sb_str(&sb), "0,1,2,", 6) == 0);
+	cr_assert_eq(sb.len, strlen(sb.buf));
+	char *s = sb_detach(&sb);
+	cr_assert_null(sb.buf);
+	free(s);
+}
+
+Test(util, json_string_escapes)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_add_json_string(&sb, "a\"b\\c\nd\te\x01 caf\xc3\xa9 \xff");
+	cr_assert_str_eq(sb_str(&sb), "\"a\\\"b\\\\c\\nd\\te\\u0001 caf\xc3\xa9 \\ufffd\"");
+	sb_reset(&sb);
+	sb_add_json_string(&sb, NULL);
+	cr_assert_str_eq(sb_str(&sb), "null");
+	sb_free(&sb);
+}
+
+Test(util, utf8_validation)
+{
+	cr_assert(utf8_valid("plain", 5));
+	cr_assert(utf8_valid("\xe2\x82\xac", 3));
+	cr_assert_not(utf8_valid("\xc0\xaf", 2));      /* overlong */
+	cr_assert_not(utf8_valid("\xed\xa0\x80", 3));  /* surrogate */
+	cr_assert_not(utf8_valid("\xe2\x82", 2));      /* truncated */
+}
+
+Test(util, iso8601_round_trip)
+{
+	char buf[OSM_ISO_LEN];
+	time_t t;
+
+	iso8601_utc(1795321860, buf);
+	cr_assert_str_eq(buf, "2026-11-22T04:31:00Z");
+	cr_assert(iso8601_parse(buf, &t));
+	cr_assert_eq(t, 1795321860);
+	cr_assert_not(iso8601_parse("2026-11-22 04:31:00", &t));
+	cr_assert_not(iso8601_parse("2026-11-22T04:31:00Zx", &t));
+}
+
+Test(util, trim_and_compare)
+{
+	char s[] = "  \tword \n";
+
+	cr_assert_str_eq(str_trim(s), "word");
+	cr_assert(str_eq(NULL, NULL));
+	cr_assert_not(str_eq("a", NULL));
+	cr_assert(str_startswith("conninfo", "conn"));
+	cr_assert(str_empty(""));
+	cr_assert(strchr(operator_id(), '@'));
+	cr_assert_null(strchr(operator_id(), ' '));
+}
