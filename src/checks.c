@@ -9,10 +9,14 @@
 #include <string.h>
 
 #include "check.h"
+#include "endpoint.h"
 #include "util.h"
 
 const struct check_def check_defs[] = {
 	/* id, runbook, step, label, function */
+	{ "endpoint_old", "endpoint-change", "endpoints", "old database endpoint", check_endpoint_old },
+	{ "endpoint_new", "endpoint-change", "endpoints", "new database endpoint", check_endpoint_new },
+	{ "endpoint_new", "restore-database", "prepare", "new database server", check_endpoint_new },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 const size_t n_check_defs = OSM_ARRAY_LEN(check_defs) - 1;

@@ -1,0 +1,465 @@
+/* endpoint.c - parse database server addresses and probe them over TCP. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "endpoint.h"
+#include "util.h"
+
+/* ---- parsing ---- */
+
+static bool parse_port(const char *s, char out[6])
+{
+	long v = 0;
+
+	if (!*s || strlen(s) > 5)
+		return false;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	if (v < 1 || v > 65535)
+		return false;
+	snprintf(out, 6, "%ld", v);
+	return true;
+}
+
+static bool host_ok(const char *h)
+{
+	if (!*h)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)h; *p; p++)
+		if (*p <= ' ' || *p == '/' || *p == '[' || *p == ']' || *p == '\\' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+bool endpoint_parse(const char *text, struct endpoint *ep, char *msg, size_t msglen)
+{
+	char buf[EP_HOST_MAX + 16];
+	char *s, *host, *port, *sep;
+
+	memset(ep, 0, sizeof *ep);
+	if (str_empty(text)) {
+		snprintf(msg, msglen, "no address given: write host:port "
+			 "(SQL Server usually listens on 1433, Oracle on 1521)");
+		return false;
+	}
+	if (strlen(text) >= sizeof buf) {
+		snprintf(msg, msglen, "the address is longer than %d characters: "
+			 "write host:port", EP_HOST_MAX - 1);
+		return false;
+	}
+	strcpy(buf, text);
+	s = str_trim(buf);
+	if (strchr(s, '\\')) {
+		/* SQL Server named instances find their port through the SQL Browser
+		 * (UDP 1434), which a TCP probe cannot follow. */
+		snprintf(msg, msglen, "'%s' names a SQL Server instance: write the TCP "
+			 "port the instance listens on instead, as host:port", s);
+		return false;
+	}
+	if (*s == '[') {
+		host = s + 1;
+		sep = strchr(host, ']');
+		if (!sep) {
+			snprintf(msg, msglen, "'%s' has no closing ']': write [IPv6]:port, "
+				 "for example [2001:db8::5]:1433", s);
+			return false;
+		}
+		*sep = '\0';
+		if (sep[1] != ':' && sep[1] != ',') {
+			snprintf(msg, msglen, "no port after ']' in '%s': write [IPv6]:port, "
+				 "for example [%s]:1433", text, host);
+			return false;
+		}
+		port = sep + 2;
+	} else {
+		char *colon = strchr(s, ':');
+		char *comma = strchr(s, ',');
+
+		if (colon && strchr(colon + 1, ':')) {
+			snprintf(msg, msglen, "'%s' looks like an IPv6 address: put it in brackets "
+				 "and add the port, for example [%s]:1433", s, s);
+			return false;
+		}
+		if (colon && comma) {
+			snprintf(msg, msglen, "'%s' has both ':' and ',': write host:port", s);
+			return false;
+		}
+		sep = colon ? colon : comma;
+		if (!sep) {
+			snprintf(msg, msglen, "no port in '%s': write host:port "
+				 "(SQL Server usually listens on 1433, Oracle on 1521)", s);
+			return false;
+		}
+		*sep = '\0';
+		host = s;
+		port = sep + 1;
+	}
+	if (!host_ok(host) || strlen(host) >= EP_HOST_MAX) {
+		snprintf(msg, msglen, "'%s' is not a host name or address: write host:port, "
+			 "for example db1.example.com:1433", text);
+		return false;
+	}
+	if (!parse_port(port, ep->port)) {
+		snprintf(msg, msglen, "'%s' is not a port number (1-65535) in '%s'", port, text);
+		return false;
+	}
+	strcpy(ep->host, host);
+	return true;
+}
+
+void endpoint_format(const struct endpoint *ep, char *buf, size_t len)
+{
+	if (strchr(ep->host, ':'))
+		snprintf(buf, len, "[%s]:%s", ep->host, ep->port);
+	else
+		snprintf(buf, len, "%s:%s", ep->host, ep->port);
+}
+
+const char *ep_conn_word(enum ep_conn c)
+{
+	switch (c) {
+	case EP_CONN_OK: return "connected";
+	case EP_CONN_REFUSED: return "refused";
+	case EP_CONN_TIMEOUT: return "no answer";
+	case EP_CONN_UNREACHABLE: return "unreachable";
+	case EP_CONN_ERROR: return "error";
+	case EP_CONN_CANCELLED: return "cancelled";
+	}
+	return "error";
+}
+
+/* ---- resolution in a helper thread ----
+ *
+ * getaddrinfo() blocks for as long as the resolver likes (several seconds
+ * per unanswering DNS server).  It runs in a detached thread; the caller
+ * waits on a condition variable in CTX_POLL_MS slices and may give up.
+ * Whoever drops the last reference frees the job, so a resolver that
+ * answers after we stopped waiting cleans up after itself. */
+
+struct resolve_job {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int refs;
+	bool done;
+	char host[EP_HOST_MAX];
+	char port[6];
+	int rc;
+	struct addrinfo *res;
+};
+
+static void job_unref(struct resolve_job *j)
+{
+	bool last;
+
+	pthread_mutex_lock(&j->mu);
+	last = --j->refs == 0;
+	pthread_mutex_unlock(&j->mu);
+	if (!last)
+		return;
+	if (j->res)
+		freeaddrinfo(j->res);
+	pthread_cond_destroy(&j->cv);
+	pthread_mutex_destroy(&j->mu);
+	free(j);
+}
+
+static void *resolve_thread(void *arg)
+{
+	struct resolve_job *j = arg;
+	struct addrinfo hints;
+	struct addrinfo *res = NULL;
+	int rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	rc = getaddrinfo(j->host, j->port, &hints, &res);
+	pthread_mutex_lock(&j->mu);
+	j->rc = rc;
+	j->res = rc == 0 ? res : NULL;
+	j->done = true;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	job_unref(j);
+	return NULL;
+}
+
+static void ms_to_abstime(long long ms, struct timespec *ts)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+/* Returns the resolver's list (caller frees), or NULL with p->outcome set. */
+static struct addrinfo *resolve(const struct endpoint *ep, struct ctx *ctx, struct ep_probe *p)
+{
+	struct resolve_job *j = xcalloc(1, sizeof *j);
+	pthread_condattr_t ca;
+	pthread_attr_t ta;
+	pthread_t tid;
+	sigset_t all, old;
+	long long deadline = mono_ms() + (long long)ctx_timeout_s(ctx) * 1000;
+	struct addrinfo *res = NULL;
+	int err;
+
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&j->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	snprintf(j->host, sizeof j->host, "%s", ep->host);
+	snprintf(j->port, sizeof j->port, "%s", ep->port);
+	j->refs = 2;
+
+	/* The helper must never take the terminal's signals (SIGINT, SIGWINCH):
+	 * it inherits a fully blocked mask. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&ta);
+	pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
+	err = pthread_create(&tid, &ta, resolve_thread, j);
+	pthread_attr_destroy(&ta);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		p->outcome = EP_SYSERROR;
+		snprintf(p->message, sizeof p->message, "could not start the resolver thread: %s",
+			 strerror(err));
+		j->refs = 1;
+		job_unref(j);
+		return NULL;
+	}
+
+	pthread_mutex_lock(&j->mu);
+	while (!j->done) {
+		struct timespec ts;
+		long long left = deadline - mono_ms();
+
+		if (ctx_cancelled(ctx) || left <= 0)
+			break;
+		ms_to_abstime(left < CTX_POLL_MS ? left : CTX_POLL_MS, &ts);
+		pthread_cond_timedwait(&j->cv, &j->mu, &ts);
+	}
+	if (j->done) {
+		if (j->rc == 0) {
+			res = j->res;
+			j->res = NULL;
+			p->outcome = EP_REACHABLE;
+		} else {
+			p->outcome = EP_RESOLVE_FAILED;
+			if (j->rc == EAI_SYSTEM)
+				snprintf(p->message, sizeof p->message, "%s", strerror(errno));
+			else
+				snprintf(p->message, sizeof p->message, "%s", gai_strerror(j->rc));
+		}
+	} else if (ctx_cancelled(ctx)) {
+		p->outcome = EP_CANCELLED;
+		snprintf(p->message, sizeof p->message, "cancelled while resolving");
+	} else {
+		p->outcome = EP_RESOLVE_TIMEOUT;
+		snprintf(p->message, sizeof p->message,
+			 "the resolver did not answer within %d s", ctx_timeout_s(ctx));
+	}
+	pthread_mutex_unlock(&j->mu);
+	job_unref(j);
+	return res;
+}
+
+/* ---- connecting ---- */
+
+static enum ep_conn classify_errno(int e)
+{
+	switch (e) {
+	case 0: return EP_CONN_OK;
+	case ECONNREFUSED: return EP_CONN_REFUSED;
+	case ETIMEDOUT: return EP_CONN_TIMEOUT;
+	case ENETUNREACH: case EHOSTUNREACH: case EADDRNOTAVAIL: case ENETDOWN: case EHOSTDOWN:
+		return EP_CONN_UNREACHABLE;
+	default: return EP_CONN_ERROR;
+	}
+}
+
+static void addr_text(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+		inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof host);
+		snprintf(buf, len, "[%s]:%u", host, ntohs(s6->sin6_port));
+	} else if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+		inet_ntop(AF_INET, &s4->sin_addr, host, sizeof host);
+		snprintf(buf, len, "%s:%u", host, ntohs(s4->sin_port));
+	} else {
+		snprintf(buf, len, "(address family %d)", sa->sa_family);
+	}
+}
+
+static void connect_all(struct addrinfo *res, struct ctx *ctx, struct ep_probe *p)
+{
+	struct pollfd pfd[EP_MAX_ADDRS];
+	size_t idx[EP_MAX_ADDRS];   /* pfd slot -> address index */
+	size_t npending = 0, n = 0;
+	long long t0 = mono_ms();
+	long long deadline = t0 + (long long)ctx_timeout_s(ctx) * 1000;
+
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next)
+		p->n_resolved++;
+	n = p->n_resolved < EP_MAX_ADDRS ? p->n_resolved : EP_MAX_ADDRS;
+	p->addrs = xcalloc(n ? n : 1, sizeof *p->addrs);
+	p->n = n;
+
+	/* All addresses are tried at once, so the whole probe is bounded by one
+	 * timeout however many addresses the name has. */
+	size_t i = 0;
+	for (struct addrinfo *ai = res; ai && i < n; ai = ai->ai_next, i++) {
+		struct ep_addr *a = &p->addrs[i];
+		int fd;
+
+		a->family = ai->ai_family;
+		addr_text(ai->ai_addr, a->text, sizeof a->text);
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			    ai->ai_protocol);
+		if (fd < 0) {
+			a->err = errno;
+			a->status = classify_errno(errno == EAFNOSUPPORT ? ENETUNREACH : errno);
+			if (a->status == EP_CONN_OK)
+				a->status = EP_CONN_ERROR;
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			a->status = EP_CONN_OK;
+			a->ms = mono_ms() - t0;
+			close(fd);
+			continue;
+		}
+		if (errno != EINPROGRESS) {
+			a->err = errno;
+			a->status = classify_errno(errno);
+			a->ms = mono_ms() - t0;
+			close(fd);
+			continue;
+		}
+		pfd[npending].fd = fd;
+		pfd[npending].events = POLLOUT;
+		pfd[npending].revents = 0;
+		idx[npending++] = i;
+	}
+
+	while (npending > 0) {
+		long long left = deadline - mono_ms();
+		int rc;
+
+		if (ctx_cancelled(ctx) || left <= 0) {
+			for (size_t k = 0; k < npending; k++) {
+				struct ep_addr *a = &p->addrs[idx[k]];
+				a->status = ctx_cancelled(ctx) ? EP_CONN_CANCELLED : EP_CONN_TIMEOUT;
+				a->ms = mono_ms() - t0;
+				close(pfd[k].fd);
+			}
+			break;
+		}
+		rc = poll(pfd, npending, (int)(left < CTX_POLL_MS ? left : CTX_POLL_MS));
+		if (rc < 0 && errno != EINTR) {
+			int e = errno;
+			for (size_t k = 0; k < npending; k++) {
+				p->addrs[idx[k]].status = EP_CONN_ERROR;
+				p->addrs[idx[k]].err = e;
+				close(pfd[k].fd);
+			}
+			break;
+		}
+		for (size_t k = 0; rc > 0 && k < npending;) {
+			struct ep_addr *a = &p->addrs[idx[k]];
+			int soerr = 0;
+			socklen_t sl = sizeof soerr;
+
+			if (!pfd[k].revents) {
+				k++;
+				continue;
+			}
+			if (getsockopt(pfd[k].fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
+				soerr = errno;
+			a->err = soerr;
+			a->status = classify_errno(soerr);
+			if (a->status == EP_CONN_OK || a->status == EP_CONN_REFUSED)
+				a->err = 0;
+			a->ms = mono_ms() - t0;
+			close(pfd[k].fd);
+			pfd[k] = pfd[npending - 1];
+			idx[k] = idx[npending - 1];
+			npending--;
+		}
+	}
+}
+
+void endpoint_probe(const struct endpoint *ep, struct ctx *ctx, struct ep_probe *p)
+{
+	struct addrinfo *res;
+	long long t0 = mono_ms();
+	size_t good = 0, cancelled = 0;
+
+	memset(p, 0, sizeof *p);
+	if (ctx_cancelled(ctx)) {
+		p->outcome = EP_CANCELLED;
+		snprintf(p->message, sizeof p->message, "cancelled");
+		return;
+	}
+	res = resolve(ep, ctx, p);
+	p->resolve_ms = mono_ms() - t0;
+	if (!res) {
+		if (p->outcome == EP_REACHABLE) { /* resolver said yes but gave nothing */
+			p->outcome = EP_RESOLVE_FAILED;
+			snprintf(p->message, sizeof p->message, "the name has no addresses");
+		}
+		return;
+	}
+	connect_all(res, ctx, p);
+	freeaddrinfo(res);
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->addrs[i].status == EP_CONN_OK)
+			good++;
+		else if (p->addrs[i].status == EP_CONN_CANCELLED)
+			cancelled++;
+	}
+	if (cancelled)
+		p->outcome = EP_CANCELLED;
+	else if (p->n == 0)
+		p->outcome = EP_RESOLVE_FAILED;
+	else if (good == p->n)
+		p->outcome = EP_REACHABLE;
+	else if (good)
+		p->outcome = EP_PARTIAL;
+	else
+		p->outcome = EP_UNREACHABLE;
+}
+
+void ep_probe_free(struct ep_probe *p)
+{
+	free(p->addrs);
+	p->addrs = NULL;
+	p->n = 0;
+}
