@@ -1,0 +1,983 @@
+/* doc.c - the INI document model: strict reader on top of libinih, and an
+ * escaping writer whose every line is readable by Debian's libinih
+ * (INI_MAX_LINE 200, ';' inline comments, whitespace stripped, names of at
+ * most 49 bytes).
+ *
+ * Escapes (values and quoted section names):
+ *   \\  backslash     \;  ';' (would start an inline comment after a space)
+ *   \n \r \t          newline, carriage return, tab
+ *   \"  '"' (section names only need it, accepted everywhere)
+ *   \xHH              any other byte: control characters, DEL, bytes that are
+ *                     not valid UTF-8, ']' in section names, and a space at
+ *                     either end of a line's value (libinih strips those)
+ * Long values are split over "key" then "key+" lines; a section name too
+ * long for one header line is written as [kind "\@"] followed by "@name"
+ * and "@name+" lines.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "doc.h"
+#include "util.h"
+
+/* Longest line we write or accept, without its newline: libinih reads with
+ * fgets(buf, INI_MAX_LINE), so content + "\n" + NUL must fit in 200 bytes. */
+#define LINE_LIMIT (DOC_MAX_LINE - 2)
+/* libinih copies names into 50-byte buffers: keep keys (plus '+') below. */
+#define KEY_MAX 40
+#define KIND_MAX 32
+/* A state file with 1,000 extensions is well below 1 MB. */
+#define DOC_MAX_FILE (64u * 1024 * 1024)
+#define NAME_KEY "@name"
+
+struct kv {
+	char *key;
+	char *value;
+};
+
+struct section {
+	char *kind;
+	char *name; /* NULL if unnamed */
+	struct kv *kv;
+	size_t nkv, cap;
+};
+
+struct doc {
+	struct section **sec;
+	size_t n, cap;
+};
+
+/* ---- model ---------------------------------------------------------- */
+
+struct doc *doc_new(void)
+{
+	return xcalloc(1, sizeof(struct doc));
+}
+
+static void section_free(struct section *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nkv; i++) {
+		free(s->kv[i].key);
+		free(s->kv[i].value);
+	}
+	free(s->kv);
+	free(s->kind);
+	free(s->name);
+	free(s);
+}
+
+void doc_free(struct doc *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		section_free(d->sec[i]);
+	free(d->sec);
+	free(d);
+}
+
+static bool valid_kind(const char *k)
+{
+	size_t n = 0;
+
+	if (!k || !(*k >= 'a' && *k <= 'z'))
+		return false;
+	for (; k[n]; n++) {
+		char c = k[n];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return n <= KIND_MAX;
+}
+
+static bool key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.' || c == '-';
+}
+
+static bool valid_key(const char *k)
+{
+	size_t n = 0;
+
+	if (!k || !*k || *k == '.' || *k == '-')
+		return false;
+	for (; k[n]; n++)
+		if (!key_char(k[n]))
+			return false;
+	return n <= KEY_MAX;
+}
+
+static struct section *find_section(const struct doc *d, const char *kind, const char *name)
+{
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < d->n; i++) {
+		struct section *s = d->sec[i];
+		if (strcmp(s->kind, kind) == 0 && str_eq(s->name, name))
+			return s;
+	}
+	return NULL;
+}
+
+static struct kv *find_kv(const struct section *s, const char *key)
+{
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < s->nkv; i++)
+		if (strcmp(s->kv[i].key, key) == 0)
+			return &s->kv[i];
+	return NULL;
+}
+
+static struct section *append_section(struct doc *d, const char *kind, const char *name)
+{
+	struct section *s = xcalloc(1, sizeof(*s));
+
+	s->kind = xstrdup(kind);
+	s->name = name ? xstrdup(name) : NULL;
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->sec = xreallocarray(d->sec, d->cap, sizeof(*d->sec));
+	}
+	d->sec[d->n++] = s;
+	return s;
+}
+
+static struct kv *append_kv(struct section *s, const char *key, const char *value)
+{
+	if (s->nkv == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 8;
+		s->kv = xreallocarray(s->kv, s->cap, sizeof(*s->kv));
+	}
+	s->kv[s->nkv].key = xstrdup(key);
+	s->kv[s->nkv].value = xstrdup(value);
+	return &s->kv[s->nkv++];
+}
+
+const char *doc_get(const struct doc *d, const char *kind, const char *name, const char *key)
+{
+	struct kv *kv = find_kv(find_section(d, kind, name), key);
+
+	return kv ? kv->value : NULL;
+}
+
+bool doc_has_section(const struct doc *d, const char *kind, const char *name)
+{
+	return find_section(d, kind, name) != NULL;
+}
+
+void doc_add_section(struct doc *d, const char *kind, const char *name)
+{
+	/* Kinds come from program text, never from the operator: a bad one is a bug. */
+	if (!valid_kind(kind))
+		fatalx("internal error: invalid section kind '%s'", kind ? kind : "(null)");
+	if (!find_section(d, kind, name))
+		append_section(d, kind, name);
+}
+
+void doc_set(struct doc *d, const char *kind, const char *name, const char *key, const char *value)
+{
+	struct section *s;
+	struct kv *kv;
+
+	if (!valid_key(key))
+		fatalx("internal error: invalid key name '%s'", key ? key : "(null)");
+	if (!value)
+		value = "";
+	doc_add_section(d, kind, name);
+	s = find_section(d, kind, name);
+	kv = find_kv(s, key);
+	if (kv) {
+		char *v = xstrdup(value);
+		free(kv->value);
+		kv->value = v;
+	} else {
+		append_kv(s, key, value);
+	}
+}
+
+void doc_unset(struct doc *d, const char *kind, const char *name, const char *key)
+{
+	struct section *s = find_section(d, kind, name);
+
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nkv; i++) {
+		if (strcmp(s->kv[i].key, key) == 0) {
+			free(s->kv[i].key);
+			free(s->kv[i].value);
+			memmove(&s->kv[i], &s->kv[i + 1], (s->nkv - i - 1) * sizeof(*s->kv));
+			s->nkv--;
+			return;
+		}
+	}
+}
+
+void doc_remove_section(struct doc *d, const char *kind, const char *name)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		struct section *s = d->sec[i];
+		if (strcmp(s->kind, kind) == 0 && str_eq(s->name, name)) {
+			section_free(s);
+			memmove(&d->sec[i], &d->sec[i + 1], (d->n - i - 1) * sizeof(*d->sec));
+			d->n--;
+			return;
+		}
+	}
+}
+
+struct doc *doc_clone(const struct doc *d)
+{
+	struct doc *c = doc_new();
+
+	for (size_t i = 0; i < d->n; i++) {
+		struct section *s = d->sec[i];
+		struct section *t = append_section(c, s->kind, s->name);
+		for (size_t k = 0; k < s->nkv; k++)
+			append_kv(t, s->kv[k].key, s->kv[k].value);
+	}
+	return c;
+}
+
+size_t doc_nsections(const struct doc *d)
+{
+	return d->n;
+}
+
+const char *doc_section_kind(const struct doc *d, size_t i)
+{
+	return i < d->n ? d->sec[i]->kind : NULL;
+}
+
+const char *doc_section_name(const struct doc *d, size_t i)
+{
+	return i < d->n ? d->sec[i]->name : NULL;
+}
+
+size_t doc_nkeys(const struct doc *d, size_t section)
+{
+	return section < d->n ? d->sec[section]->nkv : 0;
+}
+
+const char *doc_key(const struct doc *d, size_t section, size_t k)
+{
+	if (section >= d->n || k >= d->sec[section]->nkv)
+		return NULL;
+	return d->sec[section]->kv[k].key;
+}
+
+const char *doc_value(const struct doc *d, size_t section, size_t k)
+{
+	if (section >= d->n || k >= d->sec[section]->nkv)
+		return NULL;
+	return d->sec[section]->kv[k].value;
+}
+
+const char **doc_section_names(const struct doc *d, const char *kind, size_t *count)
+{
+	const char **v = xcalloc(d->n + 1, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->sec[i]->kind, kind) == 0 && d->sec[i]->name)
+			v[n++] = d->sec[i]->name;
+	v[n] = NULL;
+	if (count)
+		*count = n;
+	return v;
+}
+
+/* ---- writer --------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t want;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		want = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		want = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		want = 4;
+	else
+		return 0;
+	if (want > n || !utf8_valid((const char *)p, want))
+		return 0;
+	return want;
+}
+
+/* The escaped form of the character at s[*i] (advances *i).  in_name selects
+ * the section-name rules ('"' and ']' escaped). */
+static void escape_token(const char *s, size_t len, size_t *i, bool in_name, char out[8])
+{
+	unsigned char c = (unsigned char)s[*i];
+	size_t l;
+
+	switch (c) {
+	case '\\': strcpy(out, "\\\\"); (*i)++; return;
+	case ';': strcpy(out, "\\;"); (*i)++; return;
+	case '\n': strcpy(out, "\\n"); (*i)++; return;
+	case '\r': strcpy(out, "\\r"); (*i)++; return;
+	case '\t': strcpy(out, "\\t"); (*i)++; return;
+	case '"':
+		strcpy(out, in_name ? "\\\"" : "\"");
+		(*i)++;
+		return;
+	case ']':
+		strcpy(out, in_name ? "\\x5d" : "]");
+		(*i)++;
+		return;
+	default:
+		break;
+	}
+	if (c < 0x20 || c == 0x7f) {
+		snprintf(out, 8, "\\x%02x", c);
+		(*i)++;
+		return;
+	}
+	l = utf8_len((const unsigned char *)s + *i, len - *i);
+	if (l == 0) {
+		snprintf(out, 8, "\\x%02x", c);
+		(*i)++;
+		return;
+	}
+	memcpy(out, s + *i, l);
+	out[l] = '\0';
+	*i += l;
+}
+
+static void escape_all(struct strbuf *sb, const char *s, bool in_name)
+{
+	size_t len = strlen(s), i = 0;
+	char tok[8];
+
+	while (i < len) {
+		escape_token(s, len, &i, in_name, tok);
+		sb_add(sb, tok);
+	}
+}
+
+/* Write key = value over as many "key" / "key+" lines as needed. */
+static void write_value(struct strbuf *sb, const char *key, const char *value)
+{
+	size_t len = strlen(value), i = 0;
+	bool first = true;
+	char tok[8];
+	struct strbuf chunk = STRBUF_INIT;
+
+	if (len == 0) {
+		sb_addf(sb, "%s =\n", key);
+		return;
+	}
+	while (i < len) {
+		/* "key+ = " prefix; 6 bytes kept for \x20 at both ends */
+		size_t budget = LINE_LIMIT - (strlen(key) + 4) - 6;
+
+		sb_reset(&chunk);
+		while (i < len) {
+			size_t save = i;
+			escape_token(value, len, &i, false, tok);
+			if (chunk.len + strlen(tok) > budget) {
+				i = save;
+				break;
+			}
+			sb_add(&chunk, tok);
+		}
+		sb_addf(sb, "%s%s = ", key, first ? "" : "+");
+		/* libinih strips spaces at both ends of a value: escape them there.
+		 * Only a raw space token starts or ends with a space byte. */
+		{
+			const char *c = sb_str(&chunk);
+			size_t n = chunk.len;
+			bool lead = n && c[0] == ' ';
+			bool trail = n > 1 && c[n - 1] == ' ';
+			size_t from = lead ? 1 : 0, to = trail ? n - 1 : n;
+
+			if (lead)
+				sb_add(sb, "\\x20");
+			if (to > from)
+				sb_addn(sb, c + from, to - from);
+			if (trail)
+				sb_add(sb, "\\x20");
+		}
+		sb_addc(sb, '\n');
+		first = false;
+	}
+	sb_free(&chunk);
+}
+
+static void write_comment(struct strbuf *sb, const char *text)
+{
+	/* Comments cannot be escaped: control characters become spaces, and
+	 * long lines are cut at a character boundary. */
+	const char *p = text;
+
+	while (*p) {
+		size_t n = 0, line = 0;
+		while (p[line] && p[line] != '\n')
+			line++;
+		sb_add(sb, "; ");
+		while (n < line) {
+			size_t l = utf8_len((const unsigned char *)p + n, line - n);
+			if (l == 0)
+				l = 1;
+			if (n + l > LINE_LIMIT - 2) {
+				sb_add(sb, "\n; ");
+				line -= n, p += n, n = 0;
+				continue;
+			}
+			if (l == 1 && ((unsigned char)p[n] < 0x20 || p[n] == 0x7f ||
+				       (unsigned char)p[n] >= 0x80))
+				sb_addc(sb, ' ');
+			else
+				sb_addn(sb, p + n, l);
+			n += l;
+		}
+		sb_addc(sb, '\n');
+		p += line;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+char *doc_serialize(const struct doc *d, const char *header_comment)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (header_comment && *header_comment) {
+		write_comment(&sb, header_comment);
+		sb_addc(&sb, '\n');
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const struct section *s = d->sec[i];
+		if (i)
+			sb_addc(&sb, '\n');
+		if (!s->name) {
+			sb_addf(&sb, "[%s]\n", s->kind);
+		} else {
+			struct strbuf esc = STRBUF_INIT;
+			escape_all(&esc, s->name, true);
+			if (strlen(s->kind) + esc.len + 5 <= LINE_LIMIT) {
+				sb_addf(&sb, "[%s \"%s\"]\n", s->kind, sb_str(&esc));
+			} else {
+				sb_addf(&sb, "[%s \"\\@\"]\n", s->kind);
+				write_value(&sb, NAME_KEY, s->name);
+			}
+			sb_free(&esc);
+		}
+		for (size_t k = 0; k < s->nkv; k++)
+			write_value(&sb, s->kv[k].key, s->kv[k].value);
+	}
+	if (!sb.buf)
+		sb_add(&sb, "");
+	return sb_detach(&sb);
+}
+
+/* ---- reader --------------------------------------------------------- */
+
+struct parser {
+	const char *buf;
+	size_t len, pos;
+	int lineno;
+	struct doc *doc;
+	struct doc_error *err;
+	bool failed;
+	doc_validate_fn validate;
+	void *ud;
+
+	struct section *cur;   /* section of the lines being read, NULL before any */
+	int cur_line;
+	bool name_pending;     /* [kind "\@"]: the name comes in @name lines */
+	struct strbuf pname;   /* the name being assembled */
+	bool had_key_in_cur;   /* a non-@name key was seen in cur */
+
+	/* classification of the line the reader just handed to libinih */
+	char rawkey[KEY_MAX + 8];
+	bool line_is_key;
+	/* the key whose value is being assembled (continuations pending) */
+	struct section *ksec;
+	size_t kidx;
+	int kline;
+	bool kopen;
+	bool name_open;        /* @name lines are being assembled */
+};
+
+static void perr(struct parser *p, int line, const char *fmt, ...) OSM_PRINTF(3, 4);
+static void perr(struct parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->failed)
+		return;
+	p->failed = true;
+	p->err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	va_end(ap);
+}
+
+/* "[step "rebind"]" for messages (escaped, shortened) */
+static void section_label(const char *kind, const char *name, char *out, size_t outlen)
+{
+	if (!name) {
+		snprintf(out, outlen, "[%s]", kind);
+	} else {
+		struct strbuf sb = STRBUF_INIT;
+		escape_all(&sb, name, true);
+		if (sb.len > 60)
+			snprintf(out, outlen, "[%s \"%.57s...\"]", kind, sb_str(&sb));
+		else
+			snprintf(out, outlen, "[%s \"%s\"]", kind, sb_str(&sb));
+		sb_free(&sb);
+	}
+}
+
+static bool hexval(char c, int *v)
+{
+	if (c >= '0' && c <= '9')
+		*v = c - '0';
+	else if (c >= 'a' && c <= 'f')
+		*v = c - 'a' + 10;
+	else if (c >= 'A' && c <= 'F')
+		*v = c - 'A' + 10;
+	else
+		return false;
+	return true;
+}
+
+/* Decode escapes of s[0..n) into sb; false with a message on a bad escape. */
+static bool unescape(const char *s, size_t n, struct strbuf *sb, char *msg, size_t msglen)
+{
+	for (size_t i = 0; i < n; i++) {
+		int hi, lo;
+		if (s[i] != '\\') {
+			sb_addc(sb, s[i]);
+			continue;
+		}
+		if (++i >= n) {
+			snprintf(msg, msglen, "a backslash ends the value (write \\\\ for a backslash)");
+			return false;
+		}
+		switch (s[i]) {
+		case '\\': sb_addc(sb, '\\'); break;
+		case ';': sb_addc(sb, ';'); break;
+		case '"': sb_addc(sb, '"'); break;
+		case 'n': sb_addc(sb, '\n'); break;
+		case 'r': sb_addc(sb, '\r'); break;
+		case 't': sb_addc(sb, '\t'); break;
+		case 'x':
+			if (i + 2 >= n || !hexval(s[i + 1], &hi) || !hexval(s[i + 2], &lo)) {
+				snprintf(msg, msglen, "bad escape: \\x needs two hex digits");
+				return false;
+			}
+			if (hi == 0 && lo == 0) {
+				snprintf(msg, msglen, "bad escape: \\x00 (NUL) is not allowed");
+				return false;
+			}
+			sb_addc(sb, (char)(hi * 16 + lo));
+			i += 2;
+			break;
+		default:
+			if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f)
+				snprintf(msg, msglen, "bad escape '\\%c' (write \\\\ for a backslash)", s[i]);
+			else
+				snprintf(msg, msglen, "bad escape (write \\\\ for a backslash)");
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The name of cur is complete: check it and look for a duplicate. */
+static bool finish_section_name(struct parser *p)
+{
+	char label[128], msg[400];
+
+	if (!p->name_pending)
+		return true;
+	p->name_pending = false;
+	if (!p->pname.buf) {
+		perr(p, p->cur_line, "section [%s \"\\@\"] has no @name line", p->cur->kind);
+		return false;
+	}
+	p->cur->name = sb_detach(&p->pname);
+	for (size_t i = 0; i + 1 < p->doc->n; i++) {
+		struct section *s = p->doc->sec[i];
+		if (strcmp(s->kind, p->cur->kind) == 0 && str_eq(s->name, p->cur->name)) {
+			section_label(s->kind, s->name, label, sizeof(label));
+			perr(p, p->cur_line, "duplicate section %s", label);
+			return false;
+		}
+	}
+	msg[0] = '\0';
+	if (p->validate && !p->validate(p->ud, p->cur->kind, p->cur->name, NULL, NULL, msg, sizeof(msg))) {
+		perr(p, p->cur_line, "%s", msg);
+		return false;
+	}
+	return true;
+}
+
+/* The value of the open key is complete: run the schema check. */
+static bool finish_key(struct parser *p)
+{
+	char msg[400];
+	struct kv *kv;
+
+	if (p->name_open) {
+		p->name_open = false;
+		return finish_section_name(p);
+	}
+	if (!p->kopen)
+		return true;
+	p->kopen = false;
+	kv = &p->ksec->kv[p->kidx];
+	msg[0] = '\0';
+	if (p->validate && !p->validate(p->ud, p->ksec->kind, p->ksec->name, kv->key, kv->value,
+					msg, sizeof(msg))) {
+		perr(p, p->kline, "%s", msg);
+		return false;
+	}
+	return true;
+}
+
+/* Parse a header line "[kind]" or "[kind "name"]" (already stripped). */
+static void parse_header(struct parser *p, const char *s, size_t n)
+{
+	char kind[KIND_MAX + 2], label[128], msg[400];
+	size_t i = 1, k = 0;
+	struct strbuf name = STRBUF_INIT;
+	bool named = false, escname = false;
+
+	if (!finish_key(p) || !finish_section_name(p))
+		return;
+	while (i < n && k <= KIND_MAX && s[i] != ']' && s[i] != ' ')
+		kind[k++] = s[i++];
+	kind[k] = '\0';
+	if (!valid_kind(kind)) {
+		perr(p, p->lineno, "bad section header: expected [kind] or [kind \"name\"] with a lower-case kind");
+		return;
+	}
+	if (i < n && s[i] == ' ') {
+		size_t start;
+		i++;
+		if (i >= n || s[i] != '"') {
+			perr(p, p->lineno, "bad section header: the name must be in double quotes, as in [%s \"name\"]", kind);
+			return;
+		}
+		start = ++i;
+		while (i < n && s[i] != '"') {
+			if (s[i] == '\\' && i + 1 < n)
+				i++;
+			i++;
+		}
+		if (i >= n) {
+			perr(p, p->lineno, "bad section header: missing closing quote");
+			return;
+		}
+		escname = (i - start == 2 && s[start] == '\\' && s[start + 1] == '@');
+		if (!escname && !unescape(s + start, i - start, &name, msg, sizeof(msg))) {
+			perr(p, p->lineno, "bad section name: %s", msg);
+			sb_free(&name);
+			return;
+		}
+		named = true;
+		i++;
+	}
+	if (i != n - 1 || s[i] != ']') {
+		perr(p, p->lineno, "bad section header: expected ']' at the end of the line");
+		sb_free(&name);
+		return;
+	}
+	if (named && !escname && memchr(name.buf ? name.buf : "", '\0', name.len)) {
+		perr(p, p->lineno, "bad section name");
+		sb_free(&name);
+		return;
+	}
+	p->had_key_in_cur = false;
+	p->cur_line = p->lineno;
+	if (escname) {
+		p->cur = append_section(p->doc, kind, NULL);
+		p->name_pending = true;
+		sb_reset(&p->pname);
+		return;
+	}
+	{
+		const char *nm = named ? sb_str(&name) : NULL;
+		if (find_section(p->doc, kind, nm)) {
+			section_label(kind, nm, label, sizeof(label));
+			perr(p, p->lineno, "duplicate section %s", label);
+			sb_free(&name);
+			return;
+		}
+		p->cur = append_section(p->doc, kind, nm);
+	}
+	sb_free(&name);
+	msg[0] = '\0';
+	if (p->validate && !p->validate(p->ud, p->cur->kind, p->cur->name, NULL, NULL, msg, sizeof(msg)))
+		perr(p, p->lineno, "%s", msg);
+}
+
+/* Check one raw line and classify it; false stops the parse. */
+static bool check_line(struct parser *p, const char *line, size_t n)
+{
+	size_t a = 0, b = n;
+
+	p->line_is_key = false;
+	if (memchr(line, '\0', n)) {
+		perr(p, p->lineno, "NUL byte in the file (binary data, not an osmigrate INI file)");
+		return false;
+	}
+	if (n > LINE_LIMIT) {
+		perr(p, p->lineno, "line is %zu bytes long, more than the %d allowed", n, LINE_LIMIT);
+		return false;
+	}
+	if (!utf8_valid(line, n)) {
+		perr(p, p->lineno, "invalid UTF-8 (the file must be UTF-8 text)");
+		return false;
+	}
+	while (b > 0 && (line[b - 1] == ' ' || line[b - 1] == '\t' || line[b - 1] == '\r' ||
+			 line[b - 1] == '\f' || line[b - 1] == '\v'))
+		b--;
+	while (a < b && (line[a] == ' ' || line[a] == '\t' || line[a] == '\f' || line[a] == '\v'))
+		a++;
+	if (a == b || line[a] == ';' || line[a] == '#')
+		return true; /* blank or comment */
+	if (a > 0) {
+		/* libinih would take it as a continuation of the previous value */
+		perr(p, p->lineno, "line starts with white space (indented lines are not allowed)");
+		return false;
+	}
+	if (line[0] == '[') {
+		parse_header(p, line, b);
+		return !p->failed;
+	}
+	{
+		size_t k = 0;
+		bool plus = false;
+		while (k < b && line[k] != '=' && line[k] != ':')
+			k++;
+		if (k == b) {
+			perr(p, p->lineno, "expected 'key = value' or a [section] header");
+			return false;
+		}
+		while (k > 0 && (line[k - 1] == ' ' || line[k - 1] == '\t'))
+			k--;
+		if (k > 0 && line[k - 1] == '+')
+			plus = true;
+		if (k == 0 || k - plus > KEY_MAX) {
+			perr(p, p->lineno, k == 0 ? "missing key name before '='" : "key name is too long");
+			return false;
+		}
+		memcpy(p->rawkey, line, k);
+		p->rawkey[k] = '\0';
+		if (plus)
+			p->rawkey[k - 1] = '\0';
+		if (!valid_key(p->rawkey) && strcmp(p->rawkey, NAME_KEY) != 0) {
+			perr(p, p->lineno, "bad key name (use letters, digits, '_', '.', '-')");
+			return false;
+		}
+		if (plus)
+			p->rawkey[k - 1] = '+';
+		p->line_is_key = true;
+	}
+	return true;
+}
+
+static char *reader(char *str, int num, void *stream)
+{
+	struct parser *p = stream;
+	const char *line, *nl;
+	size_t n, take;
+
+	if (p->failed || p->pos >= p->len)
+		return NULL;
+	line = p->buf + p->pos;
+	nl = memchr(line, '\n', p->len - p->pos);
+	n = nl ? (size_t)(nl - line) : p->len - p->pos;
+	p->lineno++;
+	p->pos += n + (nl ? 1 : 0);
+	if (!nl) {
+		perr(p, p->lineno, "the last line has no newline: the file looks truncated");
+		return NULL;
+	}
+	if (p->lineno == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+		line += 3, n -= 3; /* a byte order mark, as libinih allows */
+	if (!check_line(p, line, n))
+		return NULL;
+	/* num is INI_MAX_LINE: LINE_LIMIT + "\n" + NUL always fits */
+	take = n < (size_t)num - 2 ? n : (size_t)num - 2;
+	memcpy(str, line, take);
+	str[take] = '\n';
+	str[take + 1] = '\0';
+	return str;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parser *p = user;
+	char msg[400], label[128];
+	struct strbuf v = STRBUF_INIT;
+	char key[KEY_MAX + 8];
+	bool plus;
+	size_t kl;
+
+	(void)section; /* the reader parsed the header itself, unabridged */
+	if (p->failed)
+		return 0;
+	if (!p->line_is_key || strcmp(name, p->rawkey) != 0) {
+		perr(p, p->lineno, "unexpected line");
+		return 0;
+	}
+	if (!p->cur) {
+		perr(p, p->lineno, "key '%s' before the first [section] header", name);
+		return 0;
+	}
+	snprintf(key, sizeof(key), "%s", name);
+	kl = strlen(key);
+	plus = kl > 0 && key[kl - 1] == '+';
+	if (plus)
+		key[kl - 1] = '\0';
+	if (!unescape(value, strlen(value), &v, msg, sizeof(msg))) {
+		perr(p, p->lineno, "%s", msg);
+		sb_free(&v);
+		return 0;
+	}
+	if (strcmp(key, NAME_KEY) == 0) {
+		if (!p->name_pending || p->had_key_in_cur || (plus && !p->name_open) || (!plus && p->name_open)) {
+			perr(p, p->lineno, "unexpected %s line (only right after a [kind \"\\@\"] header)", name);
+			sb_free(&v);
+			return 0;
+		}
+		p->name_open = true;
+		sb_add(&p->pname, sb_str(&v));
+		sb_free(&v);
+		return 1;
+	}
+	if (plus) {
+		if (!p->kopen || strcmp(p->ksec->kv[p->kidx].key, key) != 0) {
+			perr(p, p->lineno, "continuation '%s+' does not follow a '%s' line", key, key);
+			sb_free(&v);
+			return 0;
+		}
+		{
+			struct kv *kv = &p->ksec->kv[p->kidx];
+			char *nv = xasprintf("%s%s", kv->value, sb_str(&v));
+			free(kv->value);
+			kv->value = nv;
+		}
+		sb_free(&v);
+		return 1;
+	}
+	if (!finish_key(p) || !finish_section_name(p)) {
+		sb_free(&v);
+		return 0;
+	}
+	p->had_key_in_cur = true;
+	if (find_kv(p->cur, key)) {
+		section_label(p->cur->kind, p->cur->name, label, sizeof(label));
+		perr(p, p->lineno, "duplicate key '%s' in section %s", key, label);
+		sb_free(&v);
+		return 0;
+	}
+	append_kv(p->cur, key, sb_str(&v));
+	sb_free(&v);
+	p->ksec = p->cur;
+	p->kidx = p->cur->nkv - 1;
+	p->kline = p->lineno;
+	p->kopen = true;
+	return 1;
+}
+
+struct doc *doc_parse_string(const char *text, size_t len, const char *name,
+			     doc_validate_fn validate, void *ud, struct doc_error *err)
+{
+	struct parser p;
+	struct doc_error scratch;
+	int rc;
+
+	if (!err)
+		err = &scratch;
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", name ? name : "<string>");
+	memset(&p, 0, sizeof(p));
+	p.buf = text;
+	p.len = len;
+	p.doc = doc_new();
+	p.err = err;
+	p.validate = validate;
+	p.ud = ud;
+	sb_init(&p.pname);
+	rc = ini_parse_stream(reader, &p, handler, &p);
+	if (!p.failed) {
+		finish_key(&p);
+		finish_section_name(&p);
+	}
+	if (!p.failed && rc != 0)
+		perr(&p, rc > 0 ? rc : 0, "syntax error");
+	sb_free(&p.pname);
+	if (p.failed) {
+		doc_free(p.doc);
+		return NULL;
+	}
+	return p.doc;
+}
+
+struct doc *doc_parse_file(const char *path, doc_validate_fn validate, void *ud,
+			   struct doc_error *err)
+{
+	struct doc_error scratch;
+	struct strbuf sb = STRBUF_INIT;
+	struct doc *d;
+	char buf[65536];
+	int fd;
+
+	if (!err)
+		err = &scratch;
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err->msg, sizeof(err->msg), "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err->msg, sizeof(err->msg), "cannot read: %s", strerror(errno));
+			close(fd);
+			sb_free(&sb);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		if (sb.len + (size_t)r > DOC_MAX_FILE) {
+			snprintf(err->msg, sizeof(err->msg), "file is larger than %u MB: not an osmigrate file",
+				 DOC_MAX_FILE >> 20);
+			close(fd);
+			sb_free(&sb);
+			return NULL;
+		}
+		sb_addn(&sb, buf, (size_t)r);
+	}
+	close(fd);
+	d = doc_parse_string(sb.buf ? sb.buf : "", sb.len, path, validate, ud, err);
+	sb_free(&sb);
+	return d;
+}

@@ -1,0 +1,1468 @@
+/* state.c - the resumable state file and answers files: schema, strict
+ * loading, locking, atomic saving, accessors.  Layout documented in state.h.
+ *
+ * The schema is two tables below (sections, keys): to add a key, add one row. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exitcodes.h"
+#include "lock.h"
+#include "state.h"
+#include "util.h"
+
+#define NAME_MAX_BYTES 128   /* extension, consumer, server, environment names */
+#define ID_MAX_BYTES 64      /* step, check and runbook ids */
+#define TEXT_MAX_BYTES 1024  /* one-line values */
+#define PATH_MAX_BYTES 4096
+#define URL_MAX_BYTES 2048
+
+/* ---- schema --------------------------------------------------------- */
+
+enum vtype {
+	V_ANY,          /* any text, newlines included (notes, reasons, details) */
+	V_TEXT,         /* one line, no control characters */
+	V_ID,           /* [a-z0-9_.-] ids: runbook, step */
+	V_VERSION,
+	V_TIME,         /* 2026-11-22T04:31:00Z */
+	V_STEPSTATUS,
+	V_CHECKSTATUS,
+	V_HOST,
+	V_PORT,
+	V_DBNAME,       /* dbname, user */
+	V_SSLMODE,
+	V_PATH,
+	V_TIMEOUT,      /* seconds, 1..3600 */
+	V_SERVICE,
+	V_CONNINFO,     /* conninfo, URI or service=NAME; never a password */
+	V_URL,          /* http(s)://, no credentials */
+	V_LIST,         /* schema names, space or comma separated */
+	V_TABLES,       /* schema.table, space separated */
+	V_ROLE,
+	V_HOSTPORT,
+	V_COUNT,        /* non-negative integer */
+	V_TICK,         /* "user@host 2026-11-22T04:31:00Z" */
+	V_FIELD,        /* form value: any text, but no password= */
+};
+
+enum naming { UNNAMED, NAMED_ITEM, NAMED_ID, NAMED_STEPITEM, NAMED_CHECK, NAMED_NUMBER };
+
+struct section_rule {
+	const char *kind;
+	enum naming naming;
+	bool setting;      /* allowed in answers files */
+};
+
+static const struct section_rule section_rules[] = {
+	{ "osmigrate", UNNAMED, false },
+	{ "target", UNNAMED, true },
+	{ "source", UNNAMED, true },
+	{ "lifetime", UNNAMED, true },
+	{ "http", UNNAMED, true },
+	{ "scope", UNNAMED, true },
+	{ "extension", NAMED_ITEM, true },
+	{ "consumer", NAMED_ITEM, true },
+	{ "environment", NAMED_ITEM, true },
+	{ "server", NAMED_ITEM, true },
+	{ "endpoint", UNNAMED, true },
+	{ "compare", UNNAMED, true },
+	{ "step", NAMED_ID, false },
+	{ "item", NAMED_STEPITEM, false },
+	{ "check", NAMED_CHECK, false },
+	{ "types", UNNAMED, false },
+	{ "finding", NAMED_NUMBER, false },
+};
+
+/* key ending in '.' matches every key with that prefix (tick.<id>, field.<id>) */
+struct key_rule {
+	const char *kind;
+	const char *key;
+	enum vtype type;
+};
+
+static const struct key_rule key_rules[] = {
+	{ "osmigrate", "version", V_VERSION },
+	{ "osmigrate", "runbook", V_ID },
+	{ "osmigrate", "created", V_TIME },
+	{ "osmigrate", "updated", V_TIME },
+	{ "osmigrate", "updated_by", V_TEXT },
+	{ "osmigrate", "current", V_ID },
+
+	{ "target", "host", V_HOST },
+	{ "target", "port", V_PORT },
+	{ "target", "dbname", V_DBNAME },
+	{ "target", "user", V_DBNAME },
+	{ "target", "sslmode", V_SSLMODE },
+	{ "target", "sslrootcert", V_PATH },
+	{ "target", "connect_timeout", V_TIMEOUT },
+	{ "target", "service", V_SERVICE },
+	{ "target", "conninfo", V_CONNINFO },
+	{ "source", "host", V_HOST },
+	{ "source", "port", V_PORT },
+	{ "source", "dbname", V_DBNAME },
+	{ "source", "user", V_DBNAME },
+	{ "source", "sslmode", V_SSLMODE },
+	{ "source", "sslrootcert", V_PATH },
+	{ "source", "connect_timeout", V_TIMEOUT },
+	{ "source", "service", V_SERVICE },
+	{ "source", "conninfo", V_CONNINFO },
+
+	{ "lifetime", "url", V_URL },
+	{ "lifetime", "token_file", V_PATH },
+	{ "lifetime", "cafile", V_PATH },
+	{ "http", "cafile", V_PATH },
+	{ "http", "timeout", V_TIMEOUT },
+	{ "scope", "schemas", V_LIST },
+	{ "extension", "logical_database", V_TEXT },
+	{ "extension", "tables", V_TABLES },
+	{ "consumer", "url", V_URL },
+	{ "environment", "hostname", V_HOST },
+	{ "server", "role", V_ROLE },
+	{ "server", "url", V_URL },
+	{ "endpoint", "old", V_HOSTPORT },
+	{ "endpoint", "new", V_HOSTPORT },
+	{ "compare", "old", V_CONNINFO },
+	{ "compare", "new", V_CONNINFO },
+
+	{ "step", "status", V_STEPSTATUS },
+	{ "step", "by", V_TEXT },
+	{ "step", "at", V_TIME },
+	{ "step", "note", V_ANY },
+	{ "step", "reason", V_ANY },
+	{ "step", "tick.", V_TICK },
+	{ "step", "field.", V_FIELD },
+	{ "item", "status", V_STEPSTATUS },
+	{ "item", "by", V_TEXT },
+	{ "item", "at", V_TIME },
+	{ "item", "note", V_ANY },
+	{ "item", "reason", V_ANY },
+	{ "item", "tick.", V_TICK },
+	{ "check", "status", V_CHECKSTATUS },
+	{ "check", "at", V_TIME },
+	{ "check", "label", V_ANY },
+	{ "check", "summary", V_ANY },
+	{ "check", "detail", V_ANY },
+	{ "check", "fix", V_ANY },
+	{ "types", "at", V_TIME },
+	{ "types", "scope", V_ANY },
+	{ "types", "blockers", V_COUNT },
+	{ "types", "warnings", V_COUNT },
+	{ "types", "infos", V_COUNT },
+	{ "types", "columns", V_COUNT },
+	{ "finding", "code", V_TEXT },
+	{ "finding", "severity", V_TEXT },
+	{ "finding", "schema", V_ANY },
+	{ "finding", "table", V_ANY },
+	{ "finding", "column", V_ANY },
+	{ "finding", "pg_type", V_ANY },
+	{ "finding", "ardo_type", V_ANY },
+	{ "finding", "supported_type", V_ANY },
+	{ "finding", "count", V_COUNT },
+	{ "finding", "samples", V_ANY },
+	{ "finding", "message", V_ANY },
+	{ "finding", "fix", V_ANY },
+};
+
+static const char *const step_status_names[] = { "pending", "in-progress", "done", "skipped", "failed" };
+static const char *const step_status_marks[] = { "[ ]", "[>]", "[x]", "[-]", "[!]" };
+static const char *const check_statuses[] = { "ok", "warning", "failed", "error", NULL };
+static const char *const sslmodes[] = { "disable", "allow", "prefer", "require", "verify-ca",
+					"verify-full", NULL };
+static const char *const roles[] = { "controller", "frontend", NULL };
+
+const char *step_status_name(enum step_status s)
+{
+	return (unsigned)s < OSM_ARRAY_LEN(step_status_names) ? step_status_names[s] : "pending";
+}
+
+const char *step_status_mark(enum step_status s)
+{
+	return (unsigned)s < OSM_ARRAY_LEN(step_status_marks) ? step_status_marks[s] : "[ ]";
+}
+
+bool step_status_parse(const char *s, enum step_status *out)
+{
+	for (size_t i = 0; s && i < OSM_ARRAY_LEN(step_status_names); i++) {
+		if (strcmp(s, step_status_names[i]) == 0) {
+			if (out)
+				*out = (enum step_status)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const struct section_rule *find_section_rule(const char *kind)
+{
+	for (size_t i = 0; kind && i < OSM_ARRAY_LEN(section_rules); i++)
+		if (strcmp(section_rules[i].kind, kind) == 0)
+			return &section_rules[i];
+	return NULL;
+}
+
+bool section_is_setting(const char *kind)
+{
+	const struct section_rule *r = find_section_rule(kind);
+
+	return r && r->setting;
+}
+
+static const struct key_rule *find_key_rule(const char *kind, const char *key)
+{
+	for (size_t i = 0; i < OSM_ARRAY_LEN(key_rules); i++) {
+		const struct key_rule *r = &key_rules[i];
+		size_t n = strlen(r->key);
+		if (strcmp(r->kind, kind) != 0)
+			continue;
+		if (r->key[n - 1] == '.' ? (strncmp(key, r->key, n) == 0 && key[n] != '\0')
+					 : strcmp(key, r->key) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+static void join_list(char *out, size_t outlen, const char *const *list)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (; *list && n < outlen; list++)
+		n += (size_t)snprintf(out + n, outlen - n, "%s%s", n ? ", " : "", *list);
+}
+
+static bool has_control(const char *s, bool allow_newlines)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (allow_newlines && (c == '\n' || c == '\t' || c == '\r'))
+			continue;
+		if (c < 0x20 || c == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (!all_digits(s) || strlen(s) > 10)
+		return false;
+	for (; *s; s++)
+		v = v * 10 + (unsigned long)(*s - '0');
+	if (v > max)
+		return false;
+	if (out)
+		*out = v;
+	return true;
+}
+
+static bool valid_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > ID_MAX_BYTES)
+		return false;
+	for (; *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-' ||
+		      *s == '.'))
+			return false;
+	return true;
+}
+
+/* Case-insensitive search for a conninfo "password" keyword (password=,
+ * password =) or a URI with user:password@. */
+static bool carries_password(const char *v)
+{
+	for (const char *p = v; *p; p++) {
+		if (strncasecmp(p, "password", 8) == 0 && (p == v || !isalnum((unsigned char)p[-1]))) {
+			const char *q = p + 8;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q == '=')
+				return true;
+		}
+	}
+	/* scheme://user:secret@host */
+	{
+		const char *s = strstr(v, "://");
+		if (s) {
+			const char *end = s + 3 + strcspn(s + 3, "/?#");
+			const char *at = NULL;
+			for (const char *p = s + 3; p < end; p++)
+				if (*p == '@')
+					at = p;
+			if (at && memchr(s + 3, ':', (size_t)(at - (s + 3))))
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool is_secret_key(const char *key)
+{
+	static const char *const secrets[] = { "password", "passwd", "pwd", "pgpassword", "token",
+					       "secret", "apikey", "api_key", NULL };
+	const char *last = strrchr(key, '.');
+	char low[64];
+	size_t i;
+
+	last = last ? last + 1 : key;
+	for (i = 0; last[i] && i < sizeof(low) - 1; i++)
+		low[i] = (char)tolower((unsigned char)last[i]);
+	low[i] = '\0';
+	return in_list(low, secrets);
+}
+
+static bool valid_host(const char *v, char *msg, size_t msglen)
+{
+	if (!*v || strlen(v) > 255) {
+		snprintf(msg, msglen, "host must be 1 to 255 characters");
+		return false;
+	}
+	for (const char *p = v; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		/* names, IPv4, IPv6 (with or without brackets), socket directories,
+		 * and libpq's comma-separated host lists */
+		if (!(isalnum(c) || c == '.' || c == '-' || c == '_' || c == ':' || c == '[' || c == ']' ||
+		      c == '/' || c == ',' || c == '%')) {
+			snprintf(msg, msglen, "host contains a character not allowed in a host name "
+				 "(use a name, an IP address or a socket directory)");
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool valid_port(const char *v, char *msg, size_t msglen)
+{
+	unsigned long p;
+
+	if (!parse_uint(v, 65535, &p) || p == 0) {
+		snprintf(msg, msglen, "port must be a number from 1 to 65535");
+		return false;
+	}
+	return true;
+}
+
+static bool valid_hostport(const char *v, char *msg, size_t msglen)
+{
+	const char *colon;
+	char host[300];
+
+	if (v[0] == '[') {
+		const char *close = strchr(v, ']');
+		if (!close || close[1] != ':') {
+			snprintf(msg, msglen, "expected host:port, with an IPv6 address in brackets ([::1]:5432)");
+			return false;
+		}
+		colon = close + 1;
+	} else {
+		colon = strrchr(v, ':');
+		if (!colon || memchr(v, ':', (size_t)(colon - v))) {
+			snprintf(msg, msglen, "expected host:port (for example db.example.com:5432)");
+			return false;
+		}
+	}
+	if ((size_t)(colon - v) >= sizeof(host) || colon == v) {
+		snprintf(msg, msglen, "expected host:port (for example db.example.com:5432)");
+		return false;
+	}
+	memcpy(host, v, (size_t)(colon - v));
+	host[colon - v] = '\0';
+	return valid_host(host, msg, msglen) && valid_port(colon + 1, msg, msglen);
+}
+
+static bool valid_url(const char *v, char *msg, size_t msglen)
+{
+	const char *h;
+	size_t hl;
+
+	if (strncasecmp(v, "https://", 8) == 0)
+		h = v + 8;
+	else if (strncasecmp(v, "http://", 7) == 0)
+		h = v + 7;
+	else {
+		snprintf(msg, msglen, "URL must start with http:// or https://");
+		return false;
+	}
+	if (strlen(v) > URL_MAX_BYTES) {
+		snprintf(msg, msglen, "URL is longer than %d characters", URL_MAX_BYTES);
+		return false;
+	}
+	for (const char *p = v; *p; p++) {
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f) {
+			snprintf(msg, msglen, "URL contains a space or a control character");
+			return false;
+		}
+	}
+	hl = strcspn(h, "/?#");
+	if (hl == 0) {
+		snprintf(msg, msglen, "URL has no host name after ://");
+		return false;
+	}
+	if (memchr(h, '@', hl)) {
+		snprintf(msg, msglen, "URL must not carry a user name or password: remove the part before '@'");
+		return false;
+	}
+	return true;
+}
+
+static bool valid_name(const char *what, const char *v, size_t max, char *msg, size_t msglen)
+{
+	if (!*v) {
+		snprintf(msg, msglen, "%s is empty", what);
+		return false;
+	}
+	if (strlen(v) > max) {
+		snprintf(msg, msglen, "%s is longer than %zu bytes", what, max);
+		return false;
+	}
+	if (has_control(v, false)) {
+		snprintf(msg, msglen, "%s contains a control character", what);
+		return false;
+	}
+	if (!utf8_valid(v, strlen(v))) {
+		snprintf(msg, msglen, "%s is not valid UTF-8", what);
+		return false;
+	}
+	return true;
+}
+
+static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
+{
+	char list[200];
+	unsigned long n;
+	time_t tt;
+
+	switch (t) {
+	case V_ANY:
+		return true;
+	case V_FIELD:
+		if (carries_password(v)) {
+			snprintf(msg, msglen, "value carries a password; osmigrate never stores one "
+				 "(use ~/.pgpass, PGPASSFILE or a service file)");
+			return false;
+		}
+		return true;
+	case V_TEXT:
+		if (strlen(v) > TEXT_MAX_BYTES || has_control(v, false)) {
+			snprintf(msg, msglen, "value must be one line of at most %d bytes without control characters",
+				 TEXT_MAX_BYTES);
+			return false;
+		}
+		return true;
+	case V_ID:
+		if (!valid_id(v)) {
+			snprintf(msg, msglen, "'%.64s' is not an id (lower-case letters, digits, '-', '_', '.')", v);
+			return false;
+		}
+		return true;
+	case V_VERSION:
+		if (parse_uint(v, 1000000, &n) && n == STATE_VERSION)
+			return true;
+		if (parse_uint(v, ULONG_MAX, &n) && n > STATE_VERSION) {
+			snprintf(msg, msglen, "written by a newer osmigrate (format version %lu; this osmigrate "
+				 "reads version %d): upgrade osmigrate, or use another file", n, STATE_VERSION);
+			return false;
+		}
+		snprintf(msg, msglen, "bad format version '%.32s' (expected %d)", v, STATE_VERSION);
+		return false;
+	case V_TIME:
+		if (!iso8601_parse(v, &tt)) {
+			snprintf(msg, msglen, "bad time '%.40s' (expected UTC like 2026-11-22T04:31:00Z)", v);
+			return false;
+		}
+		return true;
+	case V_STEPSTATUS:
+		if (!step_status_parse(v, NULL)) {
+			snprintf(msg, msglen, "bad status '%.40s' (expected pending, in-progress, done, skipped or failed)", v);
+			return false;
+		}
+		return true;
+	case V_CHECKSTATUS:
+		if (!in_list(v, check_statuses)) {
+			snprintf(msg, msglen, "bad check status '%.40s' (expected ok, warning, failed or error)", v);
+			return false;
+		}
+		return true;
+	case V_HOST:
+		return valid_host(v, msg, msglen);
+	case V_PORT:
+		return valid_port(v, msg, msglen);
+	case V_DBNAME:
+		return valid_name("name", v, 63, msg, msglen);
+	case V_SSLMODE:
+		if (!in_list(v, sslmodes)) {
+			join_list(list, sizeof(list), sslmodes);
+			snprintf(msg, msglen, "bad sslmode '%.40s' (expected one of %s)", v, list);
+			return false;
+		}
+		return true;
+	case V_PATH:
+		return valid_name("path", v, PATH_MAX_BYTES, msg, msglen);
+	case V_TIMEOUT:
+		if (!parse_uint(v, 3600, &n) || n == 0) {
+			snprintf(msg, msglen, "timeout must be a number of seconds from 1 to 3600");
+			return false;
+		}
+		return true;
+	case V_SERVICE:
+		for (const char *p = v; *p; p++)
+			if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '.'))
+				goto bad_service;
+		if (*v && strlen(v) <= ID_MAX_BYTES)
+			return true;
+	bad_service:
+		snprintf(msg, msglen, "service must be a pg_service.conf name (letters, digits, '_', '-', '.')");
+		return false;
+	case V_CONNINFO:
+		if (!valid_name("connection string", v, TEXT_MAX_BYTES, msg, msglen))
+			return false;
+		if (carries_password(v)) {
+			snprintf(msg, msglen, "connection string carries a password; osmigrate never stores one: "
+				 "remove password= and use ~/.pgpass, PGPASSFILE or a service file");
+			return false;
+		}
+		return true;
+	case V_URL:
+		return valid_url(v, msg, msglen);
+	case V_LIST:
+		if (has_control(v, false) || strlen(v) > TEXT_MAX_BYTES * 8) {
+			snprintf(msg, msglen, "schema list must be names separated by spaces or commas");
+			return false;
+		}
+		return true;
+	case V_TABLES:
+		if (has_control(v, false)) {
+			snprintf(msg, msglen, "tables must be schema.table names separated by spaces");
+			return false;
+		}
+		for (const char *p = v; *p;) {
+			size_t l = strcspn(p, " ");
+			if (l && !memchr(p, '.', l)) {
+				snprintf(msg, msglen, "table '%.*s' must be written schema.table", (int)(l > 60 ? 60 : l), p);
+				return false;
+			}
+			p += l;
+			while (*p == ' ')
+				p++;
+		}
+		return true;
+	case V_ROLE:
+		if (!in_list(v, roles)) {
+			snprintf(msg, msglen, "bad role '%.40s' (expected controller or frontend)", v);
+			return false;
+		}
+		return true;
+	case V_HOSTPORT:
+		return valid_hostport(v, msg, msglen);
+	case V_COUNT:
+		if (!parse_uint(v, 4000000000UL, NULL)) {
+			snprintf(msg, msglen, "expected a whole number, got '%.40s'", v);
+			return false;
+		}
+		return true;
+	case V_TICK: {
+		const char *sp = strrchr(v, ' ');
+		if (!sp || sp == v || !iso8601_parse(sp + 1, &tt) || has_control(v, false)) {
+			snprintf(msg, msglen, "bad tick '%.60s' (expected \"user@host 2026-11-22T04:31:00Z\")", v);
+			return false;
+		}
+		return true;
+	}
+	}
+	return true;
+}
+
+static bool valid_section_name(const struct section_rule *r, const char *name, char *msg, size_t msglen)
+{
+	const char *colon;
+	char id[ID_MAX_BYTES + 2];
+
+	switch (r->naming) {
+	case UNNAMED:
+		if (name) {
+			snprintf(msg, msglen, "section [%s] takes no name", r->kind);
+			return false;
+		}
+		return true;
+	case NAMED_ITEM:
+		if (!name) {
+			snprintf(msg, msglen, "section [%s] needs a name, as in [%s \"NAME\"]", r->kind, r->kind);
+			return false;
+		}
+		return valid_name("name", name, NAME_MAX_BYTES, msg, msglen);
+	case NAMED_ID:
+		if (!name || !valid_id(name)) {
+			snprintf(msg, msglen, "section [%s] needs an id, as in [%s \"rebind\"]", r->kind, r->kind);
+			return false;
+		}
+		return true;
+	case NAMED_NUMBER:
+		if (!name || !parse_uint(name, 100000000, NULL)) {
+			snprintf(msg, msglen, "section [%s] needs a number, as in [%s \"1\"]", r->kind, r->kind);
+			return false;
+		}
+		return true;
+	case NAMED_STEPITEM:
+	case NAMED_CHECK:
+		if (!name) {
+			snprintf(msg, msglen, "section [%s] needs a name", r->kind);
+			return false;
+		}
+		colon = strchr(name, ':');
+		if (r->naming == NAMED_STEPITEM && !colon) {
+			snprintf(msg, msglen, "section [%s] needs a name STEP:NAME", r->kind);
+			return false;
+		}
+		{
+			size_t l = colon ? (size_t)(colon - name) : strlen(name);
+			if (l > ID_MAX_BYTES) {
+				snprintf(msg, msglen, "id in section [%s] is too long", r->kind);
+				return false;
+			}
+			memcpy(id, name, l);
+			id[l] = '\0';
+		}
+		if (!valid_id(id)) {
+			snprintf(msg, msglen, "section [%s] name must start with an id (lower-case letters, digits, '-', '_')",
+				 r->kind);
+			return false;
+		}
+		return !colon || valid_name("item name", colon + 1, NAME_MAX_BYTES, msg, msglen);
+	}
+	return true;
+}
+
+bool settings_validate(const char *kind, const char *name, const char *key,
+		       const char *value, char *msg, size_t msglen)
+{
+	const struct section_rule *sr = find_section_rule(kind);
+	const struct key_rule *kr;
+
+	if (!sr) {
+		snprintf(msg, msglen, "unknown section [%.40s]", kind ? kind : "");
+		return false;
+	}
+	if (!key)
+		return valid_section_name(sr, name, msg, msglen);
+	if (is_secret_key(key)) {
+		snprintf(msg, msglen, "key '%.40s' would hold a password or token; osmigrate never stores one "
+			 "(use ~/.pgpass or PGPASSFILE, and token_file for tokens)", key);
+		return false;
+	}
+	kr = find_key_rule(kind, key);
+	if (!kr) {
+		snprintf(msg, msglen, "unknown key '%.40s' in section [%s]", key, kind);
+		return false;
+	}
+	return valid_value(kr->type, value ? value : "", msg, msglen);
+}
+
+enum file_mode { MODE_STATE, MODE_ANSWERS };
+
+static bool schema_check(void *ud, const char *kind, const char *name, const char *key,
+			 const char *value, char *msg, size_t msglen)
+{
+	enum file_mode mode = *(enum file_mode *)ud;
+
+	if (mode == MODE_ANSWERS && find_section_rule(kind) && !section_is_setting(kind) &&
+	    strcmp(kind, "osmigrate") != 0) {
+		snprintf(msg, msglen, "section [%s] is not allowed in an answers file (only settings: "
+			 "target, source, lifetime, http, scope, extension, consumer, environment, server, "
+			 "endpoint, compare)", kind);
+		return false;
+	}
+	return settings_validate(kind, name, key, value, msg, msglen);
+}
+
+/* ---- errors --------------------------------------------------------- */
+
+static void set_err(struct state_error *err, int code, const char *fmt, ...) OSM_PRINTF(3, 4);
+static void set_err(struct state_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+static void data_err(struct state_error *err, const char *what, const struct doc_error *de)
+{
+	if (!err)
+		return;
+	err->where = *de;
+	if (de->line > 0)
+		set_err(err, EXIT_DATAERR, "%s %s, line %d: %s. The file was left unchanged: correct that line "
+			"in an editor, or move the file away to start afresh.", what, de->file, de->line, de->msg);
+	else
+		set_err(err, EXIT_DATAERR, "%s %s: %s. The file was left unchanged.", what, de->file, de->msg);
+}
+
+static void where_msg(struct state_error *err, const char *path, const char *fmt, ...) OSM_PRINTF(3, 4);
+static void where_msg(struct state_error *err, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	memset(&err->where, 0, sizeof(err->where));
+	snprintf(err->where.file, sizeof(err->where.file), "%s", path);
+	va_start(ap, fmt);
+	vsnprintf(err->where.msg, sizeof(err->where.msg), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- paths ---------------------------------------------------------- */
+
+char *state_default_dir(void)
+{
+	const char *x = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+
+	/* the XDG spec says relative values are to be ignored */
+	if (x && x[0] == '/')
+		return xasprintf("%s/osmigrate", x);
+	if (!home || home[0] != '/') {
+		struct passwd *pw = getpwuid(geteuid());
+		home = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : "/";
+	}
+	return xasprintf("%s/.local/state/osmigrate", strcmp(home, "/") == 0 ? "" : home);
+}
+
+char *state_default_path(const char *runbook)
+{
+	char *dir = state_default_dir();
+	char *p = xasprintf("%s/%s.ini", dir, runbook);
+
+	free(dir);
+	return p;
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+/* mkdir -p, new directories 0700 */
+static bool make_dirs(const char *dir, struct state_error *err)
+{
+	char *p = xstrdup(dir);
+	struct stat st;
+
+	if (stat(p, &st) == 0) {
+		free(p);
+		if (S_ISDIR(st.st_mode))
+			return true;
+		set_err(err, EXIT_IOERR, "%s is not a directory: choose another place with --state FILE", dir);
+		return false;
+	}
+	for (char *s = p + 1;; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+				set_err(err, EXIT_IOERR, "cannot create the directory %s: %s; create it yourself "
+					"(mkdir -m 700 -p %s) or choose another place with --state FILE",
+					p, strerror(errno), dir);
+				free(p);
+				return false;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	return true;
+}
+
+/* ---- loading -------------------------------------------------------- */
+
+/* Read a file we are willing to trust: a regular file, not a symlink, ours
+ * (or root's for answers), and for state files not open to group/others.
+ * Returns 1 ok, 0 missing, -1 error (err set). */
+static int read_trusted(const char *path, enum file_mode mode, struct strbuf *out,
+			struct state_error *err)
+{
+	const char *what = mode == MODE_STATE ? "state file" : "answers file";
+	struct stat l, f;
+	char buf[65536];
+	int fd;
+
+	if (lstat(path, &l) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		where_msg(err, path, "%s", strerror(errno));
+		set_err(err, EXIT_IOERR, "cannot read the %s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(l.st_mode)) {
+		where_msg(err, path, "is a symbolic link");
+		set_err(err, EXIT_DATAERR, "the %s %s is a symbolic link; osmigrate does not follow links for "
+			"its files (they could point anywhere). Use the real file instead: --state \"$(readlink -f %s)\"",
+			what, path, path);
+		return -1;
+	}
+	if (!S_ISREG(l.st_mode)) {
+		where_msg(err, path, "is not a regular file");
+		set_err(err, EXIT_DATAERR, "the %s %s is not a regular file; give the path of an osmigrate "
+			"INI file", what, path);
+		return -1;
+	}
+	if (l.st_uid != geteuid() && !(mode == MODE_ANSWERS && l.st_uid == 0)) {
+		where_msg(err, path, "is owned by another user");
+		set_err(err, EXIT_DATAERR, "the %s %s is owned by uid %ld, not by you (uid %ld); osmigrate only "
+			"uses its own files. Copy it (cp %s mine.ini && chmod 600 mine.ini) and use the copy",
+			what, path, (long)l.st_uid, (long)geteuid(), path);
+		return -1;
+	}
+	if (mode == MODE_STATE ? (l.st_mode & 077) : (l.st_mode & 022)) {
+		where_msg(err, path, "mode %04o is open to other users", (unsigned)(l.st_mode & 07777));
+		set_err(err, EXIT_DATAERR, "the %s %s can be %s by other users (mode %04o); it describes your "
+			"systems and must be private. Fix it with: chmod 600 %s", what, path,
+			mode == MODE_STATE ? "read or changed" : "changed", (unsigned)(l.st_mode & 07777), path);
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &f) != 0 || f.st_dev != l.st_dev || f.st_ino != l.st_ino) {
+		int e = fd < 0 ? errno : EAGAIN;
+		if (fd >= 0)
+			close(fd);
+		where_msg(err, path, "%s", strerror(e));
+		set_err(err, EXIT_IOERR, "cannot open the %s %s: %s", what, path,
+			fd < 0 ? strerror(e) : "it was replaced while being opened; try again");
+		return -1;
+	}
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			where_msg(err, path, "%s", strerror(e));
+			set_err(err, EXIT_IOERR, "cannot read the %s %s: %s", what, path, strerror(e));
+			return -1;
+		}
+		if (r == 0)
+			break;
+		if (out->len + (size_t)r > 64u * 1024 * 1024) {
+			close(fd);
+			where_msg(err, path, "larger than 64 MB");
+			set_err(err, EXIT_DATAERR, "the %s %s is larger than 64 MB: not an osmigrate file. It was "
+				"left unchanged; give another file", what, path);
+			return -1;
+		}
+		sb_addn(out, buf, (size_t)r);
+	}
+	close(fd);
+	return 1;
+}
+
+static struct doc *parse_checked(const char *path, enum file_mode mode, const struct strbuf *text,
+				 struct state_error *err)
+{
+	const char *what = mode == MODE_STATE ? "state file" : "answers file";
+	struct doc_error de;
+	struct doc *d = doc_parse_string(text->buf ? text->buf : "", text->len, path, schema_check, &mode, &de);
+
+	if (!d) {
+		data_err(err, what, &de);
+		return NULL;
+	}
+	/* version is mandatory in state files, and in answers files that have [osmigrate] */
+	if (!doc_get(d, "osmigrate", NULL, "version") &&
+	    (mode == MODE_STATE || doc_has_section(d, "osmigrate", NULL))) {
+		memset(&de, 0, sizeof(de));
+		snprintf(de.file, sizeof(de.file), "%s", path);
+		snprintf(de.msg, sizeof(de.msg), "%s", doc_has_section(d, "osmigrate", NULL)
+			 ? "the [osmigrate] section has no version key: not a complete osmigrate file"
+			 : "no [osmigrate] section with version = 1: not an osmigrate state file (was it truncated, or is it another program's file?)");
+		data_err(err, what, &de);
+		doc_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static struct doc *fresh_doc(const char *runbook)
+{
+	struct doc *d = doc_new();
+	char now[OSM_ISO_LEN];
+
+	iso8601_now(now);
+	doc_set(d, "osmigrate", NULL, "version", "1");
+	if (runbook)
+		doc_set(d, "osmigrate", NULL, "runbook", runbook);
+	doc_set(d, "osmigrate", NULL, "created", now);
+	return d;
+}
+
+static char *lock_path(const char *path)
+{
+	return xasprintf("%s.lock", path);
+}
+
+static struct state *open_common(const char *path, bool lock, struct state_error *err)
+{
+	struct state *st;
+	struct strbuf text = STRBUF_INIT;
+	char *dir, *lp = NULL;
+	int fd = -1, r;
+
+	if (err)
+		memset(err, 0, sizeof(*err));
+	if (!path || !*path) {
+		set_err(err, EXIT_USAGE, "no state file given");
+		return NULL;
+	}
+	dir = dir_of(path);
+	if (lock && !make_dirs(dir, err)) {
+		free(dir);
+		return NULL;
+	}
+	free(dir);
+	if (lock) {
+		struct lock_holder holder, stale;
+		char msg[600];
+		enum lock_result lr;
+
+		lp = lock_path(path);
+		lr = lock_acquire(lp, &fd, &holder, &stale, msg, sizeof(msg));
+		if (lr == LOCK_BUSY) {
+			where_msg(err, path, "locked");
+			set_err(err, EXIT_LOCKED, "the state file %s is in use by another osmigrate: pid %ld on host %s, "
+				"since %s. Finish or quit that session first (q saves and quits), or use another "
+				"state file with --state FILE", path, holder.pid, holder.host[0] ? holder.host : "?",
+				holder.since[0] ? holder.since : "?");
+			free(lp);
+			return NULL;
+		}
+		if (lr == LOCK_IOERR) {
+			where_msg(err, path, "%s", msg);
+			set_err(err, EXIT_IOERR, "%s; then run osmigrate again", msg);
+			free(lp);
+			return NULL;
+		}
+	}
+	r = read_trusted(path, MODE_STATE, &text, err);
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	st->lock_fd = fd;
+	if (r < 0) {
+		goto fail;
+	} else if (r == 0) {
+		st->doc = fresh_doc(NULL);
+		st->is_new = true;
+	} else {
+		st->doc = parse_checked(path, MODE_STATE, &text, err);
+		if (!st->doc)
+			goto fail;
+	}
+	sb_free(&text);
+	free(lp);
+	return st;
+fail:
+	sb_free(&text);
+	lock_release(fd, lp);
+	free(lp);
+	free(st->path);
+	free(st);
+	return NULL;
+}
+
+struct state *state_open(const char *path, struct state_error *err)
+{
+	return open_common(path, true, err);
+}
+
+struct state *state_open_readonly(const char *path, struct state_error *err)
+{
+	return open_common(path, false, err);
+}
+
+void state_close(struct state *st)
+{
+	char *lp;
+
+	if (!st)
+		return;
+	if (st->lock_fd >= 0) {
+		lp = lock_path(st->path);
+		lock_release(st->lock_fd, lp);
+		free(lp);
+	}
+	doc_free(st->doc);
+	free(st->path);
+	free(st);
+}
+
+/* ---- saving --------------------------------------------------------- */
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return false;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* temp file next to path, 0600, write, fsync, rename, fsync the directory */
+static bool atomic_write(const char *path, const char *what, const char *data, size_t len,
+			 struct state_error *err)
+{
+	char *dir = dir_of(path);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, base);
+	const char *step = "create a temporary file";
+	int fd, dfd, e;
+	static bool sigxfsz_ignored;
+
+	/* Over RLIMIT_FSIZE the kernel would kill us with SIGXFSZ before
+	 * write() can fail: ignore it so the save fails cleanly instead. */
+	if (!sigxfsz_ignored) {
+		struct sigaction old;
+		if (sigaction(SIGXFSZ, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			signal(SIGXFSZ, SIG_IGN);
+		sigxfsz_ignored = true;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		goto fail_nofd;
+	step = "set the mode of the temporary file";
+	if (fchmod(fd, 0600) != 0)
+		goto fail;
+	step = "write";
+	if (!write_all(fd, data, len))
+		goto fail;
+	step = "flush to disk (fsync)";
+	if (fsync(fd) != 0)
+		goto fail;
+	step = "close";
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	step = "rename the temporary file over it";
+	if (rename(tmp, path) != 0)
+		goto fail;
+	/* The rename is durable only once the directory is on disk.  Some file
+	 * systems refuse fsync on directories (EINVAL): nothing more we can do. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		if (fsync(dfd) != 0 && errno != EINVAL && errno != EROFS) {
+			e = errno;
+			close(dfd);
+			where_msg(err, path, "fsync of the directory: %s", strerror(e));
+			set_err(err, EXIT_IOERR, "saved the %s %s, but could not flush its directory to disk (%s); "
+				"if the machine crashes now the previous version may come back", what, path, strerror(e));
+			free(dir);
+			free(tmp);
+			return false;
+		}
+		close(dfd);
+	}
+	free(dir);
+	free(tmp);
+	return true;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = e;
+fail_nofd:
+	e = errno;
+	where_msg(err, path, "%s: %s", step, strerror(e));
+	set_err(err, EXIT_IOERR, "could not save the %s %s (%s: %s). The previous version of the file is "
+		"intact. %s%s, then save again.", what, path, step, strerror(e),
+		e == ENOSPC || e == EFBIG || e == EDQUOT ? "Free some disk space in " :
+		e == EACCES || e == EPERM || e == EROFS ? "Make this directory writable: " :
+		"Check the directory ", dir);
+	free(dir);
+	free(tmp);
+	return false;
+}
+
+static const char state_header[] =
+	"osmigrate state file (format version 1), written by osmigrate " PACKAGE_VERSION ".\n"
+	"Edit only while osmigrate is not running.  Values use backslash escapes\n"
+	"(\\n \\t \\; \\\\ \\xHH); long values continue on 'key+' lines.";
+
+static const char answers_header[] =
+	"osmigrate answers file (format version 1): settings only, never passwords.\n"
+	"Use with: osmigrate --answers FILE.  Values use backslash escapes.";
+
+bool state_save(struct state *st, struct state_error *err)
+{
+	char now[OSM_ISO_LEN];
+	char *text;
+	bool ok;
+
+	if (err)
+		memset(err, 0, sizeof(*err));
+	iso8601_now(now);
+	doc_set(st->doc, "osmigrate", NULL, "updated", now);
+	doc_set(st->doc, "osmigrate", NULL, "updated_by", operator_id());
+	text = doc_serialize(st->doc, state_header);
+	ok = atomic_write(st->path, "state file", text, strlen(text), err);
+	free(text);
+	if (ok)
+		st->is_new = false;
+	return ok;
+}
+
+bool state_start_over(struct state *st, struct state_error *err)
+{
+	char *runbook = state_runbook(st) ? xstrdup(state_runbook(st)) : NULL;
+
+	if (err)
+		memset(err, 0, sizeof(*err));
+	if (!st->is_new && access(st->path, F_OK) == 0) {
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		char *bak = NULL;
+		bool done = false;
+
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		/* link() never replaces an existing backup, unlike rename() */
+		for (int i = 0; i < 100 && !done; i++) {
+			free(bak);
+			bak = i ? xasprintf("%s.%s-%d.bak", st->path, stamp, i)
+				: xasprintf("%s.%s.bak", st->path, stamp);
+			if (link(st->path, bak) == 0) {
+				done = unlink(st->path) == 0 || errno == ENOENT;
+				if (!done)
+					break;
+			} else if (errno != EEXIST) {
+				/* file systems without hard links */
+				if (access(bak, F_OK) != 0 && rename(st->path, bak) == 0)
+					done = true;
+				break;
+			}
+		}
+		if (!done) {
+			int e = errno;
+			where_msg(err, st->path, "backup: %s", strerror(e));
+			set_err(err, EXIT_IOERR, "could not keep the old state file %s as a backup (%s); nothing "
+				"was changed. Move it away yourself (mv %s %s.bak) and start again",
+				st->path, strerror(e), st->path, st->path);
+			free(bak);
+			free(runbook);
+			return false;
+		}
+		free(bak);
+		{
+			char *dir = dir_of(st->path);
+			int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dfd >= 0) {
+				(void)fsync(dfd);
+				close(dfd);
+			}
+			free(dir);
+		}
+	}
+	doc_free(st->doc);
+	st->doc = fresh_doc(runbook);
+	st->is_new = true;
+	free(runbook);
+	return true;
+}
+
+/* ---- answers -------------------------------------------------------- */
+
+struct doc *answers_load(const char *path, struct state_error *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct doc *d;
+	int r;
+
+	if (err)
+		memset(err, 0, sizeof(*err));
+	r = read_trusted(path, MODE_ANSWERS, &text, err);
+	if (r == 0) {
+		where_msg(err, path, "no such file");
+		set_err(err, EXIT_USAGE, "the answers file %s does not exist; check the path given to --answers",
+			path);
+		return NULL;
+	}
+	if (r < 0) {
+		sb_free(&text);
+		return NULL;
+	}
+	d = parse_checked(path, MODE_ANSWERS, &text, err);
+	sb_free(&text);
+	return d;
+}
+
+void settings_merge(struct doc *dst, const struct doc *src)
+{
+	for (size_t i = 0; i < doc_nsections(src); i++) {
+		const char *kind = doc_section_kind(src, i);
+		const char *name = doc_section_name(src, i);
+		if (!section_is_setting(kind))
+			continue;
+		doc_add_section(dst, kind, name);
+		for (size_t k = 0; k < doc_nkeys(src, i); k++)
+			doc_set(dst, kind, name, doc_key(src, i, k), doc_value(src, i, k));
+	}
+}
+
+bool answers_save(const struct doc *d, const char *path, struct state_error *err)
+{
+	struct doc *out = doc_new();
+	char *dir, *text;
+	bool ok;
+
+	if (err)
+		memset(err, 0, sizeof(*err));
+	doc_set(out, "osmigrate", NULL, "version", "1");
+	settings_merge(out, d);
+	dir = dir_of(path);
+	ok = make_dirs(dir, err);
+	free(dir);
+	if (ok) {
+		text = doc_serialize(out, answers_header);
+		ok = atomic_write(path, "answers file", text, strlen(text), err);
+		free(text);
+	}
+	doc_free(out);
+	return ok;
+}
+
+/* ---- accessors ------------------------------------------------------ */
+
+const char *state_runbook(const struct state *st)
+{
+	return doc_get(st->doc, "osmigrate", NULL, "runbook");
+}
+
+void state_set_runbook(struct state *st, const char *runbook)
+{
+	doc_set(st->doc, "osmigrate", NULL, "runbook", runbook);
+}
+
+const char *state_current(const struct state *st)
+{
+	return doc_get(st->doc, "osmigrate", NULL, "current");
+}
+
+void state_set_current(struct state *st, const char *step)
+{
+	if (step)
+		doc_set(st->doc, "osmigrate", NULL, "current", step);
+	else
+		doc_unset(st->doc, "osmigrate", NULL, "current");
+}
+
+char *state_item_section(const char *step, const char *item)
+{
+	return xasprintf("%s:%s", step, item);
+}
+
+/* The section holding a step's (item NULL) or an item's progress. */
+static char *progress_section(const char *step, const char *item, const char **kind)
+{
+	*kind = item ? "item" : "step";
+	return item ? state_item_section(step, item) : xstrdup(step);
+}
+
+enum step_status state_item_status(const struct state *st, const char *step, const char *item)
+{
+	const char *kind;
+	char *name = progress_section(step, item, &kind);
+	enum step_status s = STEP_PENDING;
+
+	if (!step_status_parse(doc_get(st->doc, kind, name, "status"), &s))
+		s = STEP_PENDING;
+	free(name);
+	return s;
+}
+
+enum step_status state_step_status(const struct state *st, const char *step)
+{
+	return state_item_status(st, step, NULL);
+}
+
+void state_set_item_status(struct state *st, const char *step, const char *item,
+			   enum step_status s, const char *reason)
+{
+	const char *kind;
+	char *name = progress_section(step, item, &kind);
+	char now[OSM_ISO_LEN];
+
+	iso8601_now(now);
+	doc_set(st->doc, kind, name, "status", step_status_name(s));
+	doc_set(st->doc, kind, name, "by", operator_id());
+	doc_set(st->doc, kind, name, "at", now);
+	/* a reason explains this status change only: never keep a stale one */
+	if (reason)
+		doc_set(st->doc, kind, name, "reason", reason);
+	else
+		doc_unset(st->doc, kind, name, "reason");
+	free(name);
+}
+
+void state_set_step_status(struct state *st, const char *step, enum step_status s, const char *reason)
+{
+	state_set_item_status(st, step, NULL, s, reason);
+}
+
+/* Interned "user@host" strings for state_ticked(): they must outlive the
+ * call, and there are only ever a handful of distinct operators. */
+static const char *intern(const char *s, size_t n)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static char **pool;
+	static size_t npool;
+	const char *r = NULL;
+
+	pthread_mutex_lock(&mu);
+	for (size_t i = 0; i < npool && !r; i++)
+		if (strlen(pool[i]) == n && memcmp(pool[i], s, n) == 0)
+			r = pool[i];
+	if (!r) {
+		pool = xreallocarray(pool, npool + 1, sizeof(*pool));
+		pool[npool] = xstrndup(s, n);
+		r = pool[npool++];
+	}
+	pthread_mutex_unlock(&mu);
+	return r;
+}
+
+bool state_ticked(const struct state *st, const char *step, const char *item, const char *action,
+		  const char **by, const char **at)
+{
+	const char *kind;
+	char *name = progress_section(step, item, &kind);
+	char *key = xasprintf("tick.%s", action);
+	const char *v = doc_get(st->doc, kind, name, key);
+	const char *sp;
+
+	free(name);
+	free(key);
+	if (by)
+		*by = NULL;
+	if (at)
+		*at = NULL;
+	if (!v)
+		return false;
+	sp = strrchr(v, ' ');
+	if (by)
+		*by = sp ? intern(v, (size_t)(sp - v)) : intern(v, strlen(v));
+	if (at)
+		*at = sp ? sp + 1 : NULL;
+	return true;
+}
+
+void state_tick(struct state *st, const char *step, const char *item, const char *action, bool on)
+{
+	const char *kind;
+	char *name = progress_section(step, item, &kind);
+	char *key = xasprintf("tick.%s", action);
+
+	if (on) {
+		char now[OSM_ISO_LEN];
+		char *v;
+		iso8601_now(now);
+		v = xasprintf("%s %s", operator_id(), now);
+		doc_set(st->doc, kind, name, key, v);
+		free(v);
+	} else {
+		doc_unset(st->doc, kind, name, key);
+	}
+	free(name);
+	free(key);
+}
+
+const char *state_note(const struct state *st, const char *step, const char *item)
+{
+	const char *kind;
+	char *name = progress_section(step, item, &kind);
+	const char *v = doc_get(st->doc, kind, name, "note");
+
+	free(name);
+	return v;
+}
+
+void state_set_note(struct state *st, const char *step, const char *item, const char *note)
+{
+	const char *kind;
+	char *name = progress_section(step, item, &kind);
+
+	if (note && *note)
+		doc_set(st->doc, kind, name, "note", note);
+	else
+		doc_unset(st->doc, kind, name, "note");
+	free(name);
+}
+
+const char *state_field(const struct state *st, const char *step, const char *field)
+{
+	char *key = xasprintf("field.%s", field);
+	const char *v = doc_get(st->doc, "step", step, key);
+
+	free(key);
+	return v;
+}
+
+void state_set_field(struct state *st, const char *step, const char *field, const char *value)
+{
+	char *key = xasprintf("field.%s", field);
+
+	doc_set(st->doc, "step", step, key, value ? value : "");
+	free(key);
+}
