@@ -7,7 +7,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -490,9 +489,10 @@ static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 	case V_VERSION:
 		if (parse_uint(v, 1000000, &n) && n == STATE_VERSION)
 			return true;
-		if (parse_uint(v, ULONG_MAX, &n) && n > STATE_VERSION) {
-			snprintf(msg, msglen, "written by a newer osmigrate (format version %lu; this osmigrate "
-				 "reads version %d): upgrade osmigrate, or use another file", n, STATE_VERSION);
+		/* any other whole number: versions only ever go up */
+		if (all_digits(v) && strspn(v, "0") != strlen(v)) {
+			snprintf(msg, msglen, "written by a newer osmigrate (format version %.20s; this osmigrate "
+				 "reads version %d): upgrade osmigrate, or use another file", v, STATE_VERSION);
 			return false;
 		}
 		snprintf(msg, msglen, "bad format version '%.32s' (expected %d)", v, STATE_VERSION);
