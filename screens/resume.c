@@ -1,0 +1,124 @@
+/* resume.c - an existing state file: resume where it stopped, start over
+ * (the old file is kept as a timestamped backup), or quit. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui_int.h"
+
+static int cur;
+
+static void resume_enter(struct app *a)
+{
+	cur = 0;
+}
+
+static const struct rb_step *saved_step(const struct app *a)
+{
+	const char *c = state_current(a->st);
+	const struct rb_step *s = c ? runbook_step(a->rb, c) : NULL;
+
+	return s ? s : &a->rb->steps[0];
+}
+
+static void resume_draw(struct app *a, WINDOW *w)
+{
+	const struct rb_step *s = saved_step(a);
+	const char *when = doc_get(a->st->doc, "osmigrate", NULL, "updated");
+	const char *who = doc_get(a->st->doc, "osmigrate", NULL, "updated_by");
+	char *text, *opts[3];
+	char **lines;
+	size_t n;
+	int y = 1, wd = getmaxx(w);
+
+	wattron(w, ui_attr(UI_HEAD));
+	ui_put(w, y, 0, "A saved session exists", wd);
+	wattroff(w, ui_attr(UI_HEAD));
+	y += 2;
+	text = xasprintf("State file: %s\nLast saved %s by %s, at step %d of %zu: %s (%s).",
+			 a->st->path, when ? when : "(unknown time)", who ? who : "(unknown)",
+			 runbook_step_index(a->rb, s->id) + 1, a->rb->n_steps, s->title,
+			 step_status_name(state_step_status(a->st, s->id)));
+	n = ui_wrap(text, wd, &lines);
+	for (size_t i = 0; i < n && y < getmaxy(w); i++)
+		ui_put(w, y++, 0, lines[i], wd);
+	ui_lines_free(lines, n);
+	free(text);
+	y++;
+	opts[0] = xasprintf("r  Resume at step %d: %s", runbook_step_index(a->rb, s->id) + 1,
+			    s->title);
+	opts[1] = xstrdup("o  Start over (the old file is kept as a backup)");
+	opts[2] = xstrdup("q  Quit");
+	for (int i = 0; i < 3 && y < getmaxy(w); i++, y++) {
+		if (i == cur)
+			wattron(w, ui_attr(UI_SELECT));
+		mvwhline(w, y, 0, ' ', wd);
+		mvwaddstr(w, y, 0, i == cur ? ">" : " ");
+		ui_put(w, y, 2, opts[i], wd - 2);
+		if (i == cur)
+			wattroff(w, ui_attr(UI_SELECT));
+		free(opts[i]);
+	}
+}
+
+static int start_over(struct app *a)
+{
+	int r = ui_ask(a, "Start over?", "All ticks, notes and check results of this session "
+		       "are reset. The current file is kept as a timestamped backup next to it. "
+		       "Press y to start over, n to go back.", "ynYN");
+
+	return (r == 'y' || r == 'Y') ? R_START_OVER : R_REDRAW;
+}
+
+static int resume_key(struct app *a, int ch, bool fkey)
+{
+	if ((fkey && ch == KEY_UP) || (!fkey && ch == 'k')) {
+		if (cur > 0)
+			cur--;
+		return R_REDRAW;
+	}
+	if ((fkey && ch == KEY_DOWN) || (!fkey && ch == 'j')) {
+		if (cur < 2)
+			cur++;
+		return R_REDRAW;
+	}
+	if ((fkey && ch == KEY_ENTER) || (!fkey && (ch == '\r' || ch == '\n'))) {
+		if (cur == 0)
+			return R_OPENED;
+		if (cur == 1)
+			return start_over(a);
+		return R_QUIT;
+	}
+	if (fkey)
+		return R_NONE;
+	switch (ch) {
+	case 'r': case 'R': return R_OPENED;
+	case 'o': case 'O': return start_over(a);
+	case 'q': case 'Q': return R_QUIT;
+	case '?': return R_HELP;
+	}
+	return R_NONE;
+}
+
+static const char *resume_footer(struct app *a)
+{
+	return "r resume  o start over  q quit  ? help";
+}
+
+static const char *resume_help(struct app *a)
+{
+	return "r (or Enter on the first line) resumes at the saved step with every tick, "
+	       "note and check result as they were. o starts over after a confirmation; "
+	       "the old state file is renamed to FILE.YYYYmmddTHHMMSSZ.bak.";
+}
+
+const struct screen_ops screen_resume = {
+	.name = "resume",
+	.steplist = false,
+	.enter = resume_enter,
+	.draw = resume_draw,
+	.key = resume_key,
+	.footer = resume_footer,
+	.help = resume_help,
+};

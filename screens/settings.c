@@ -1,0 +1,444 @@
+/* settings.c - the settings the operator gives: connections, LifeTime,
+ * scope, and the inventories (extensions, consumers, environments,
+ * servers) the per-item checklists iterate over.  Values are checked with
+ * settings_validate, the same rules as the state/answers parser, so the
+ * screen can never write a file the program would refuse to read back.
+ * No password or token is ever asked here: they come from .pgpass,
+ * services, the environment, or the no-echo prompt when a check needs one. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "journal.h"
+#include "tui_int.h"
+
+struct skey {
+	const char *key;
+	const char *label;
+	const char *help;
+};
+
+static const struct skey conn_keys[] = {
+	{ "host", "host", "Host name or address of the PostgreSQL server." },
+	{ "port", "port", "TCP port, usually 5432." },
+	{ "dbname", "database", "Database name (a conninfo string or postgresql:// URI works too)." },
+	{ "user", "user", "Role to connect as. The password comes from ~/.pgpass, PGPASSFILE, "
+	  "a service, PGPASSWORD, or a prompt: it is never stored." },
+	{ "sslmode", "sslmode", "disable, allow, prefer, require, verify-ca or verify-full." },
+	{ "sslrootcert", "sslrootcert", "CA certificate file for verify-ca/verify-full." },
+	{ "connect_timeout", "connect_timeout", "Seconds to wait for the server." },
+	{ "service", "service", "A libpq service name from pg_service.conf (replaces the fields)." },
+	{ "conninfo", "conninfo", "A full conninfo string or postgresql:// URI, without password." },
+};
+static const struct skey lifetime_keys[] = {
+	{ "url", "url", "LifeTime API v2 base URL, e.g. https://lifetime.example.com/lifetimeapi/rest/v2" },
+	{ "token_file", "token_file", "File holding the service account token (mode 0600). "
+	  "Or set OSMIGRATE_LIFETIME_TOKEN." },
+	{ "cafile", "cafile", "CA bundle for a private certificate authority." },
+};
+static const struct skey scope_keys[] = {
+	{ "schemas", "schemas", "Schemas in scope, separated by spaces or commas." },
+};
+static const struct skey endpoint_keys[] = {
+	{ "old", "old", "The old database endpoint as host:port." },
+	{ "new", "new", "The new database endpoint as host:port." },
+};
+static const struct skey compare_keys[] = {
+	{ "old", "old", "The old database: conninfo, URI or service=NAME (no password)." },
+	{ "new", "new", "The restored database: conninfo, URI or service=NAME (no password)." },
+};
+static const struct skey extension_keys[] = {
+	{ "logical_database", "logical database", "The extension's logical database name." },
+	{ "tables", "tables", "Tables it uses, as schema.table separated by spaces." },
+};
+static const struct skey consumer_keys[] = {
+	{ "url", "ping url", "The module's _ping.html address, e.g. https://host/Orders/_ping.html" },
+};
+static const struct skey environment_keys[] = {
+	{ "hostname", "hostname", "The environment's host name." },
+};
+static const struct skey server_keys[] = {
+	{ "role", "role", "controller (Deployment Controller) or frontend." },
+	{ "url", "url", "The server's address (optional)." },
+};
+
+struct sgroup {
+	const char *kind;       /* settings section */
+	const char *title;
+	bool inventory;         /* named sections: add/remove */
+	const struct skey *keys;
+	size_t nkeys;
+};
+
+#define G(kind, title, inv, keys) { kind, title, inv, keys, OSM_ARRAY_LEN(keys) }
+static const struct sgroup groups[] = {
+	G("target", "Target database (the supported connector)", false, conn_keys),
+	G("source", "Source database (ardoPostgreSQL era, optional)", false, conn_keys),
+	G("lifetime", "LifeTime (optional)", false, lifetime_keys),
+	G("scope", "Scope", false, scope_keys),
+	G("endpoint", "Database endpoint change", false, endpoint_keys),
+	G("compare", "Databases to compare", false, compare_keys),
+	G("extension", "Extensions", true, extension_keys),
+	G("consumer", "Consumer modules", true, consumer_keys),
+	G("environment", "Environments", true, environment_keys),
+	G("server", "Application servers", true, server_keys),
+};
+
+/* Which groups a runbook needs. */
+static bool group_used(const struct app *a, const struct sgroup *g)
+{
+	const char *rb = a->rb ? a->rb->id : "";
+
+	if (g->inventory) {
+		for (size_t i = 0; a->rb && i < a->rb->n_steps; i++)
+			if (str_eq(item_kind_section(a->rb->steps[i].items), g->kind))
+				return true;
+		return false;
+	}
+	if (str_eq(g->kind, "endpoint"))
+		return str_eq(rb, "endpoint-change");
+	if (str_eq(g->kind, "compare"))
+		return str_eq(rb, "restore-database");
+	if (str_eq(g->kind, "target") || str_eq(g->kind, "scope"))
+		return str_eq(rb, "connector-migration") || str_eq(rb, "restore-database");
+	return str_eq(rb, "connector-migration");
+}
+
+enum skind { K_HEAD, K_VALUE, K_ITEM, K_ADD };
+struct starget {
+	enum skind kind;
+	const struct sgroup *g;
+	const struct skey *k;
+	char *name;          /* item name (owned) */
+};
+
+static struct {
+	struct starget *t;
+	size_t nt, cap;
+	int sel, top;
+} S;
+
+static void clear_targets(void)
+{
+	for (size_t i = 0; i < S.nt; i++)
+		free(S.t[i].name);
+	S.nt = 0;
+}
+
+static void add(enum skind kind, const struct sgroup *g, const struct skey *k, const char *name)
+{
+	if (S.nt == S.cap)
+		S.t = xreallocarray(S.t, S.cap = S.cap * 2 + 32, sizeof *S.t);
+	S.t[S.nt++] = (struct starget){ kind, g, k, name ? xstrdup(name) : NULL };
+}
+
+static void build(struct app *a)
+{
+	clear_targets();
+	for (size_t i = 0; i < OSM_ARRAY_LEN(groups); i++) {
+		const struct sgroup *g = &groups[i];
+
+		if (!group_used(a, g))
+			continue;
+		add(K_HEAD, g, NULL, NULL);
+		if (!g->inventory) {
+			for (size_t k = 0; k < g->nkeys; k++)
+				add(K_VALUE, g, &g->keys[k], NULL);
+			continue;
+		}
+		{
+			size_t n;
+			const char **names = doc_section_names(a->st->doc, g->kind, &n);
+
+			for (size_t j = 0; j < n; j++)
+				add(K_ITEM, g, NULL, names[j]);
+			free(names);
+		}
+		add(K_ADD, g, NULL, NULL);
+	}
+	if (S.sel >= (int)S.nt)
+		S.sel = (int)S.nt - 1;
+	if (S.sel < 0)
+		S.sel = 0;
+	while (S.sel < (int)S.nt - 1 && S.t[S.sel].kind == K_HEAD)
+		S.sel++;
+}
+
+static void settings_enter(struct app *a)
+{
+	S.sel = 0;
+	S.top = 0;
+	build(a);
+}
+
+static char *describe_item(const struct app *a, const struct starget *t)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_addf(&sb, "%s", t->name);
+	for (size_t k = 0; k < t->g->nkeys; k++) {
+		const char *v = doc_get(a->st->doc, t->g->kind, t->name, t->g->keys[k].key);
+
+		if (!str_empty(v))
+			sb_addf(&sb, "  %s=%s", t->g->keys[k].key, v);
+	}
+	return sb_detach(&sb);
+}
+
+static void settings_draw(struct app *a, WINDOW *w)
+{
+	int h = getmaxy(w), wd = getmaxx(w);
+
+	build(a);
+	if (S.sel < S.top)
+		S.top = S.sel;
+	if (S.sel >= S.top + h)
+		S.top = S.sel - h + 1;
+	if (S.sel <= 1)
+		S.top = 0;
+	for (int y = 0; y < h && S.top + y < (int)S.nt; y++) {
+		const struct starget *t = &S.t[S.top + y];
+		bool sel = S.top + y == S.sel;
+		char *line;
+		enum ui_attr at = UI_NORMAL;
+
+		switch (t->kind) {
+		case K_HEAD:
+			line = xstrdup(t->g->title);
+			at = UI_HEAD;
+			break;
+		case K_VALUE: {
+			const char *v = doc_get(a->st->doc, t->g->kind, NULL, t->k->key);
+
+			line = xasprintf("  %-16s %s", t->k->label, str_empty(v) ? "(not set)" : v);
+			break;
+		}
+		case K_ITEM: {
+			char *d = describe_item(a, t);
+
+			line = xasprintf("  %s", d);
+			free(d);
+			break;
+		}
+		case K_ADD:
+		default:
+			line = xasprintf("  + add %s", t->g->kind);
+			at = UI_DIM;
+			break;
+		}
+		if (sel)
+			at = UI_SELECT;
+		mvwaddstr(w, y, 0, sel ? ">" : " ");
+		wattron(w, ui_attr(at));
+		if (sel)
+			mvwhline(w, y, 2, ' ', wd - 2);
+		ui_put(w, y, 2, line, wd - 2);
+		wattroff(w, ui_attr(at));
+		free(line);
+	}
+}
+
+/* Prompt for one value until it validates or the operator gives up (Esc). */
+static int ask_value(struct app *a, const char *kind, const char *name, const struct skey *k,
+		     char **out)
+{
+	char msg[512], *title = xasprintf("[%s%s%s] %s", kind, name ? " " : "", name ? name : "",
+					  k->label);
+	char *explain = xstrdup(k->help);
+	char *initial = xstrdup(doc_get(a->st->doc, kind, name, k->key) ?
+				doc_get(a->st->doc, kind, name, k->key) : "");
+	int r;
+
+	for (;;) {
+		r = ui_prompt(a, title, explain, initial, TUI_FIELD_MAX, false, out);
+		if (r != 1)
+			break;
+		str_trim(*out);
+		if (str_empty(*out) || settings_validate(kind, name, k->key, *out, msg, sizeof msg))
+			break;
+		/* Keep what was typed so it can be corrected, and say why. */
+		free(explain);
+		explain = xasprintf("Not accepted: %s. Esc keeps the old value.", msg);
+		free(initial);
+		initial = *out;
+		*out = NULL;
+	}
+	free(title);
+	free(explain);
+	free(initial);
+	return r;
+}
+
+static void store(struct app *a, const char *kind, const char *name, const char *key,
+		  const char *v)
+{
+	char *res;
+
+	if (str_empty(v))
+		doc_unset(a->st->doc, kind, name, key);
+	else
+		doc_set(a->st->doc, kind, name, key, v);
+	res = xasprintf("[%s%s%s] %s %s", kind, name ? " " : "", name ? name : "", key,
+			str_empty(v) ? "cleared" : "set");
+	if (app_commit(a, NULL, NULL, "settings", res))
+		app_message(a, false, "saved: %s", res);
+	free(res);
+}
+
+static int edit_item(struct app *a, const struct sgroup *g, const char *name)
+{
+	for (size_t k = 0; k < g->nkeys; k++) {
+		char *v = NULL;
+		int r = ask_value(a, g->kind, name, &g->keys[k], &v);
+
+		if (r == 1)
+			store(a, g->kind, name, g->keys[k].key, v);
+		free(v);
+		if (r != 1)
+			break;
+	}
+	return R_REDRAW;
+}
+
+static int add_item(struct app *a, const struct sgroup *g)
+{
+	char msg[512], *name = NULL, *title = xasprintf("New %s: name", g->kind);
+	int r = ui_prompt(a, title, "The name as Service Center / LifeTime shows it.", NULL, 200,
+			  false, &name);
+
+	free(title);
+	if (r != 1 || str_empty(str_trim(name))) {
+		free(name);
+		return R_REDRAW;
+	}
+	if (!settings_validate(g->kind, name, NULL, NULL, msg, sizeof msg)) {
+		app_message(a, true, "not added: %s", msg);
+	} else if (doc_has_section(a->st->doc, g->kind, name)) {
+		app_message(a, true, "%s '%s' already exists: Enter on it edits it", g->kind, name);
+	} else {
+		char *res = xasprintf("added %s %s", g->kind, name);
+
+		doc_add_section(a->st->doc, g->kind, name);
+		app_commit(a, NULL, NULL, "settings", res);
+		free(res);
+		edit_item(a, g, name);
+	}
+	free(name);
+	return R_REDRAW;
+}
+
+static int remove_item(struct app *a, const struct starget *t)
+{
+	char *q = xasprintf("Remove %s '%s' from the settings? Its ticks and notes stay in "
+			    "the state file. (y/n)", t->g->kind, t->name);
+	int r = ui_ask(a, "Remove?", q, "ynYN");
+
+	free(q);
+	if (r == 'y' || r == 'Y') {
+		char *res = xasprintf("removed %s %s", t->g->kind, t->name);
+
+		doc_remove_section(a->st->doc, t->g->kind, t->name);
+		if (app_commit(a, NULL, NULL, "settings", res))
+			app_message(a, false, "%s", res);
+		free(res);
+	}
+	return R_REDRAW;
+}
+
+static void move_sel(int d)
+{
+	int n = S.sel + d;
+
+	while (n >= 0 && n < (int)S.nt && S.t[n].kind == K_HEAD)
+		n += d;
+	if (n >= 0 && n < (int)S.nt)
+		S.sel = n;
+}
+
+static int settings_key(struct app *a, int ch, bool fkey)
+{
+	struct starget *t;
+
+	build(a);
+	t = S.nt ? &S.t[S.sel] : NULL;
+	if (fkey) {
+		switch (ch) {
+		case KEY_UP: move_sel(-1); return R_REDRAW;
+		case KEY_DOWN: move_sel(1); return R_REDRAW;
+		case KEY_NPAGE: move_sel(LINES / 2); return R_REDRAW;
+		case KEY_PPAGE: move_sel(-LINES / 2); return R_REDRAW;
+		case KEY_BTAB: move_sel(-1); return R_REDRAW;
+		case KEY_ENTER: ch = '\r'; break;
+		case KEY_DC: ch = 'x'; break;
+		default: return R_NONE;
+		}
+	}
+	switch (ch) {
+	case 'k': move_sel(-1); return R_REDRAW;
+	case 'j': case '\t': move_sel(1); return R_REDRAW;
+	case 'q': case 'Q': return R_QUIT;
+	case '?': return R_HELP;
+	case 27: case 'b': case 'e': return R_CLOSE;
+	case 'a':
+		if (t && t->g->inventory)
+			return add_item(a, t->g);
+		app_message(a, false, "a adds to an inventory: move to Extensions, Consumers, "
+			    "Environments or Servers");
+		return R_REDRAW;
+	case 'x':
+		if (t && t->kind == K_ITEM)
+			return remove_item(a, t);
+		return R_NONE;
+	case '\r': case '\n': case ' ':
+		if (!t)
+			return R_NONE;
+		if (t->kind == K_VALUE) {
+			char *v = NULL;
+
+			if (ask_value(a, t->g->kind, NULL, t->k, &v) == 1)
+				store(a, t->g->kind, NULL, t->k->key, v);
+			free(v);
+			return R_REDRAW;
+		}
+		if (t->kind == K_ITEM) {
+			char *name = xstrdup(t->name);
+
+			edit_item(a, t->g, name);
+			free(name);
+			return R_REDRAW;
+		}
+		if (t->kind == K_ADD)
+			return add_item(a, t->g);
+		return R_NONE;
+	}
+	return R_NONE;
+}
+
+static const char *settings_footer(struct app *a)
+{
+	return "Enter edit  a add  x remove  Esc/b back to the step  ? help  q quit";
+}
+
+static const char *settings_help(struct app *a)
+{
+	return "Settings\n"
+	       "  Enter      edit the value (or every value of the item) under the cursor;\n"
+	       "             an empty value clears it\n"
+	       "  a          add an extension, consumer, environment or server\n"
+	       "  x / Del    remove the item under the cursor\n"
+	       "  Esc, b, e  back to the step\n"
+	       "Values are checked as the state file parser checks them. Passwords and "
+	       "tokens are never stored: use ~/.pgpass, PGPASSFILE, a service, PGPASSWORD, "
+	       "OSMIGRATE_LIFETIME_TOKEN or token_file, or type them when a check asks.";
+}
+
+const struct screen_ops screen_settings = {
+	.name = "settings",
+	.steplist = true,
+	.enter = settings_enter,
+	.draw = settings_draw,
+	.key = settings_key,
+	.footer = settings_footer,
+	.help = settings_help,
+};

@@ -1,0 +1,647 @@
+/* step.c - the generic step screen, driven entirely by the runbook tables:
+ * title, intro, the seed's warning, the step's actions as a checklist, the
+ * per-item checklists (extensions, consumers, servers, environments from
+ * the settings), the step's form fields, a note, and the check results.
+ *
+ * The screen is a list of focus targets (actions, items, fields, notes)
+ * laid out into wrapped rows at draw time; keys move between targets and
+ * change the state through progress.h, which owns the status rules and
+ * gates; the loop saves after every change. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "journal.h"
+#include "progress.h"
+#include "tui_int.h"
+
+enum tkind { T_ACTION, T_ITEM, T_ITEM_ACTION, T_ITEM_NOTE, T_FIELD, T_NOTE };
+
+struct target {
+	enum tkind kind;
+	int i;        /* action / item / field index */
+	int k;        /* item action index */
+};
+
+struct row {
+	char *text;
+	int indent;
+	enum ui_attr attr;
+	int target;   /* -1: not focusable */
+};
+
+static struct {
+	struct target *t;
+	size_t nt, tcap;
+	const char **items;
+	size_t nitems;
+	bool *expanded;
+	size_t nexpanded;
+	int sel;
+	int top;
+	bool follow;
+	struct row *rows;
+	size_t nrows, rcap;
+	int step;                    /* step these were built for */
+} S;
+
+static void add_target(enum tkind kind, int i, int k)
+{
+	if (S.nt == S.tcap)
+		S.t = xreallocarray(S.t, S.tcap = S.tcap * 2 + 16, sizeof *S.t);
+	S.t[S.nt++] = (struct target){ kind, i, k };
+}
+
+/* The targets depend on the settings (items come and go): rebuilt before
+ * every key and draw. */
+static void build_targets(struct app *a)
+{
+	const struct rb_step *s = app_step(a);
+
+	S.nt = 0;
+	free(S.items);
+	S.items = progress_items(a->st, s, &S.nitems);
+	if (S.nexpanded < S.nitems) {
+		S.expanded = xreallocarray(S.expanded, S.nitems, sizeof *S.expanded);
+		memset(S.expanded + S.nexpanded, 0, (S.nitems - S.nexpanded) * sizeof *S.expanded);
+		S.nexpanded = S.nitems;
+	}
+	for (size_t i = 0; i < s->n_actions; i++)
+		add_target(T_ACTION, (int)i, 0);
+	for (size_t j = 0; j < S.nitems; j++) {
+		add_target(T_ITEM, (int)j, 0);
+		if (!S.expanded[j])
+			continue;
+		for (size_t k = 0; k < s->n_item_actions; k++)
+			add_target(T_ITEM_ACTION, (int)j, (int)k);
+		add_target(T_ITEM_NOTE, (int)j, 0);
+	}
+	for (size_t f = 0; f < s->n_fields; f++)
+		add_target(T_FIELD, (int)f, 0);
+	add_target(T_NOTE, 0, 0);
+	if (S.sel >= (int)S.nt)
+		S.sel = (int)S.nt - 1;
+	if (S.sel < 0)
+		S.sel = 0;
+}
+
+static void step_enter(struct app *a)
+{
+	const struct rb_step *s = app_step(a);
+
+	if (S.step != a->step || !S.t) {
+		/* A new step: expand the first item still to do. */
+		free(S.expanded);
+		S.expanded = NULL;
+		S.nexpanded = 0;
+		S.sel = 0;
+		S.top = 0;
+		S.step = a->step;
+		build_targets(a);
+		for (size_t j = 0; j < S.nitems; j++) {
+			enum step_status st = state_item_status(a->st, s->id, S.items[j]);
+
+			if (st != STEP_DONE && st != STEP_SKIPPED) {
+				S.expanded[j] = true;
+				break;
+			}
+		}
+	}
+	S.follow = true;
+	build_targets(a);
+}
+
+/* ---- layout into rows ------------------------------------------------- */
+
+static void add_rows(const char *text, int width, int indent, int hang, enum ui_attr attr,
+		     int target)
+{
+	char **lines;
+	size_t n = ui_wrap(text, width - indent - hang > 8 ? width - indent - hang : 8, &lines);
+
+	for (size_t i = 0; i < n; i++) {
+		if (S.nrows == S.rcap)
+			S.rows = xreallocarray(S.rows, S.rcap = S.rcap * 2 + 32, sizeof *S.rows);
+		S.rows[S.nrows++] = (struct row){ lines[i], indent + (i ? hang : 0), attr, target };
+	}
+	free(lines); /* the strings now belong to the rows */
+}
+
+static void clear_rows(void)
+{
+	for (size_t i = 0; i < S.nrows; i++)
+		free(S.rows[i].text);
+	S.nrows = 0;
+}
+
+static int find_target(enum tkind kind, int i, int k)
+{
+	for (size_t n = 0; n < S.nt; n++)
+		if (S.t[n].kind == kind && S.t[n].i == i && S.t[n].k == k)
+			return (int)n;
+	return -1;
+}
+
+static void add_tick_rows(struct app *a, const struct rb_step *s, const char *item,
+			  const struct rb_action *act, int width, int indent, int target)
+{
+	const char *by = NULL, *at = NULL;
+	bool on = state_ticked(a->st, s->id, item, act->id, &by, &at);
+	char *line = xasprintf("%s %s", on ? "[x]" : "[ ]", act->text);
+
+	add_rows(line, width, indent, 4, on ? UI_DONE : UI_NORMAL, target);
+	free(line);
+	if (on) {
+		line = xasprintf("ticked by %s at %s", by ? by : "?", at ? at : "?");
+		add_rows(line, width, indent + 4, 0, UI_DIM, target);
+		free(line);
+	}
+}
+
+static void add_check_rows(struct app *a, const struct rb_step *s, int width)
+{
+	size_t *idx, n = ui_step_checks(a->st->doc, a->rb->id, s->id, &idx);
+	const struct doc *d = a->st->doc;
+
+	if (!step_has_checks(a->rb, s) && n == 0) {
+		free(idx);
+		return;
+	}
+	add_rows("", width, 0, 0, UI_NORMAL, -1);
+	add_rows(n ? "Check results (r runs them again)" :
+		 "Checks: not run yet (press r to run them)", width, 0, 0, UI_HEAD, -1);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = doc_section_name(d, idx[i]);
+		const char *st = doc_get(d, "check", name, "status");
+		const char *label = doc_get(d, "check", name, "label");
+		const char *summary = doc_get(d, "check", name, "summary");
+		const char *detail = doc_get(d, "check", name, "detail");
+		const char *fix = doc_get(d, "check", name, "fix");
+		const char *at = doc_get(d, "check", name, "at");
+		enum check_status cs = CHECK_ERROR;
+		char *line;
+		enum ui_attr attr;
+
+		check_status_parse(st, &cs);
+		attr = cs == CHECK_OK ? UI_DONE : cs == CHECK_WARNING ? UI_WARN : UI_FAILED;
+		line = xasprintf("%-7s %s%s%s", check_status_word(cs), label ? label : name,
+				 str_empty(summary) ? "" : ": ", summary ? summary : "");
+		add_rows(line, width, 0, 8, attr, -1);
+		free(line);
+		if (!str_empty(detail) && cs != CHECK_OK)
+			add_rows(detail, width, 8, 0, UI_NORMAL, -1);
+		if (!str_empty(fix) && cs != CHECK_OK) {
+			line = xasprintf("fix: %s", fix);
+			add_rows(line, width, 8, 5, UI_NORMAL, -1);
+			free(line);
+		}
+		if (i == 0 && at) {
+			line = xasprintf("(checked %s)", at);
+			add_rows(line, width, 8, 0, UI_DIM, -1);
+			free(line);
+		}
+	}
+	free(idx);
+}
+
+static void build_rows(struct app *a, int width)
+{
+	const struct rb_step *s = app_step(a);
+	struct step_progress p;
+	char prog[160], *line;
+	const char *reason, *note;
+
+	clear_rows();
+	progress_step(a->st, a->rb, s, &p);
+	progress_format(s, &p, prog, sizeof prog);
+
+	add_rows(s->title, width, 0, 0, UI_HEAD, -1);
+	line = xasprintf("Status: %s %s%s%s%s", ui_mark(p.status), step_status_name(p.status),
+			 prog[0] ? " (" : "", prog, prog[0] ? ")" : "");
+	add_rows(line, width, 0, 0, ui_status_attr(p.status), -1);
+	free(line);
+	reason = doc_get(a->st->doc, "step", s->id, "reason");
+	if (!str_empty(reason)) {
+		line = xasprintf("Reason recorded: %s", reason);
+		add_rows(line, width, 0, 0, UI_DIM, -1);
+		free(line);
+	}
+	if (p.locked) {
+		char why[512];
+
+		progress_gate(a->st, a->rb, s->id, NULL, why, sizeof why);
+		line = xasprintf("LOCKED: %s", why);
+		add_rows(line, width, 0, 0, UI_FAILED, -1);
+		free(line);
+	}
+	add_rows("", width, 0, 0, UI_NORMAL, -1);
+	if (s->intro)
+		add_rows(s->intro, width, 0, 0, UI_NORMAL, -1);
+	if (s->warning) {
+		add_rows("", width, 0, 0, UI_NORMAL, -1);
+		line = xasprintf("! %s", s->warning);
+		add_rows(line, width, 0, 2, UI_WARN, -1);
+		free(line);
+	}
+	if (s->n_actions) {
+		add_rows("", width, 0, 0, UI_NORMAL, -1);
+		add_rows("Actions (Space ticks)", width, 0, 0, UI_HEAD, -1);
+		for (size_t i = 0; i < s->n_actions; i++)
+			add_tick_rows(a, s, NULL, &s->actions[i], width, 0,
+				      find_target(T_ACTION, (int)i, 0));
+	}
+	if (s->items != ITEM_NONE) {
+		add_rows("", width, 0, 0, UI_NORMAL, -1);
+		line = xasprintf("Per %s (Enter opens one): %s", item_kind_label(s->items), prog);
+		add_rows(line, width, 0, 0, UI_HEAD, -1);
+		free(line);
+		if (S.nitems == 0) {
+			line = xasprintf("No %s configured yet: press e to add them in the settings "
+					 "(or load an answers file with --answers).",
+					 item_kind_label(s->items));
+			add_rows(line, width, 2, 0, UI_WARN, -1);
+			free(line);
+		}
+		for (size_t j = 0; j < S.nitems; j++) {
+			const char *it = S.items[j];
+			enum step_status ist = state_item_status(a->st, s->id, it);
+			size_t ticked = progress_item_ticked(a->st, s, it);
+			const char *role = s->items == ITEM_SERVER ?
+				doc_get(a->st->doc, "server", it, "role") : NULL;
+
+			line = xasprintf("%s %s %s%s%s  %zu/%zu", S.expanded[j] ? "-" : "+",
+					 ui_mark(ist), it, role ? ", " : "", role ? role : "",
+					 ticked, s->n_item_actions);
+			add_rows(line, width, 0, 6, ui_status_attr(ist),
+				 find_target(T_ITEM, (int)j, 0));
+			free(line);
+			if (!S.expanded[j])
+				continue;
+			for (size_t k = 0; k < s->n_item_actions; k++)
+				add_tick_rows(a, s, it, &s->item_actions[k], width, 4,
+					      find_target(T_ITEM_ACTION, (int)j, (int)k));
+			note = state_note(a->st, s->id, it);
+			line = xasprintf("Note: %s", str_empty(note) ? "(none: Enter to write one)" : note);
+			add_rows(line, width, 4, 6, UI_NORMAL, find_target(T_ITEM_NOTE, (int)j, 0));
+			free(line);
+		}
+	}
+	if (s->n_fields) {
+		add_rows("", width, 0, 0, UI_NORMAL, -1);
+		add_rows("Details (Enter edits)", width, 0, 0, UI_HEAD, -1);
+		for (size_t f = 0; f < s->n_fields; f++) {
+			const struct rb_field *fd = &s->fields[f];
+			const char *v = state_field(a->st, s->id, fd->id);
+
+			line = xasprintf("%s: %s", fd->label, str_empty(v) ? "(not set)" : v);
+			add_rows(line, width, 0, 4, UI_NORMAL, find_target(T_FIELD, (int)f, 0));
+			free(line);
+		}
+	}
+	add_rows("", width, 0, 0, UI_NORMAL, -1);
+	note = state_note(a->st, s->id, NULL);
+	line = xasprintf("Note: %s", str_empty(note) ? "(none: Enter to write one)" : note);
+	add_rows(line, width, 0, 6, UI_NORMAL, find_target(T_NOTE, 0, 0));
+	free(line);
+	add_check_rows(a, s, width);
+}
+
+static void step_draw(struct app *a, WINDOW *w)
+{
+	int h = getmaxy(w), wd = getmaxx(w);
+	int first = -1, last = -1;
+
+	build_targets(a);
+	build_rows(a, wd - 3); /* 2 columns of pointer gutter, 1 for the scroll marks */
+	for (size_t r = 0; r < S.nrows; r++)
+		if (S.rows[r].target == S.sel && S.rows[r].target >= 0) {
+			if (first < 0)
+				first = (int)r;
+			last = (int)r;
+		}
+	if (S.follow && first >= 0) {
+		if (last - S.top >= h)
+			S.top = last - h + 1;
+		if (first < S.top)
+			S.top = first;
+		/* Show the section heading above the first target too. */
+		if (S.sel == 0 && first < h)
+			S.top = 0;
+	}
+	if (S.top > (int)S.nrows - h)
+		S.top = (int)S.nrows - h;
+	if (S.top < 0)
+		S.top = 0;
+	for (int y = 0; y < h && S.top + y < (int)S.nrows; y++) {
+		const struct row *r = &S.rows[S.top + y];
+		bool sel = r->target >= 0 && r->target == S.sel;
+		attr_t at = sel ? ui_attr(UI_SELECT) : ui_attr(r->attr);
+
+		/* A text pointer too: the selection must not rely on reverse video. */
+		mvwaddstr(w, y, 0, sel && (S.top + y == 0 ||
+					   S.rows[S.top + y - 1].target != r->target) ? ">" : " ");
+		wattron(w, at);
+		if (sel)
+			mvwhline(w, y, 2, ' ', wd - 2);
+		ui_put(w, y, 2 + r->indent, r->text, wd - 2 - r->indent);
+		wattroff(w, at);
+	}
+	if (S.top > 0)
+		mvwaddstr(w, 0, wd - 1, "^");
+	if (S.top + h < (int)S.nrows)
+		mvwaddstr(w, h - 1, wd - 1, "v");
+}
+
+/* ---- actions ------------------------------------------------------------- */
+
+/* A gate refused: ask for the override text, record it, and retry. */
+static bool override_gate(struct app *a, enum progress_gate g, const char *step,
+			  const char *item, const char *why)
+{
+	char *text = NULL, err[512];
+	bool ok;
+
+	if (ui_prompt(a, progress_override_prompt(g), why, NULL, TUI_FIELD_MAX, false, &text) != 1)
+		return false;
+	ok = progress_override(a->st, a->rb, step, item, text, err, sizeof err);
+	if (!ok)
+		app_message(a, true, "not overridden: %s", err);
+	else
+		app_commit(a, step, item, "override", text);
+	free(text);
+	return ok;
+}
+
+static int toggle_tick(struct app *a, const char *item, const struct rb_action *act)
+{
+	const struct rb_step *s = app_step(a);
+	bool on = !state_ticked(a->st, s->id, item, act->id, NULL, NULL);
+	char why[512], *action;
+	enum progress_gate g;
+
+	g = progress_tick(a->st, a->rb, s->id, item, act->id, on, why, sizeof why);
+	if (g != GATE_OPEN) {
+		if (!override_gate(a, g, s->id, item, why))
+			return R_REDRAW;
+		g = progress_tick(a->st, a->rb, s->id, item, act->id, on, why, sizeof why);
+		if (g != GATE_OPEN) {
+			app_message(a, true, "%s", why);
+			return R_REDRAW;
+		}
+	}
+	action = xasprintf("%s.%s", on ? "tick" : "untick", act->id);
+	if (app_commit(a, s->id, item, action, on ? "on" : "off"))
+		app_message(a, false, "%s %s", on ? "ticked:" : "unticked:", act->text);
+	free(action);
+	return R_REDRAW;
+}
+
+static int edit_note(struct app *a, const char *item)
+{
+	const struct rb_step *s = app_step(a);
+	char *v = NULL, *title = item ? xasprintf("Note for %s", item) : xstrdup("Note for this step");
+	int r = ui_prompt(a, title, "Anything the next person should know: ticket numbers, "
+			  "what you saw, what is left to do.", state_note(a->st, s->id, item),
+			  TUI_NOTE_MAX, false, &v);
+
+	free(title);
+	if (r == 1) {
+		state_set_note(a->st, s->id, item, v);
+		if (app_commit(a, s->id, item, "note", v))
+			app_message(a, false, "note saved");
+	}
+	free(v);
+	return R_REDRAW;
+}
+
+static bool version_ok(const char *v)
+{
+	int dots = 0;
+
+	if (!*v)
+		return true;
+	for (const char *p = v; *p; p++) {
+		if (*p == '.')
+			dots++;
+		else if (*p < '0' || *p > '9')
+			return false;
+	}
+	return dots >= 1 && v[0] != '.' && v[strlen(v) - 1] != '.';
+}
+
+static int edit_field(struct app *a, const struct rb_field *f)
+{
+	const struct rb_step *s = app_step(a);
+	const char *old = state_field(a->st, s->id, f->id);
+	char *v = NULL, *res;
+
+	if (f->type == FIELD_CHOICE && f->choices) {
+		int cur = 0, n;
+
+		for (n = 0; f->choices[n]; n++)
+			if (str_eq(f->choices[n], old))
+				cur = n;
+		n = ui_pick(a, f->label, (const char *const *)f->choices, cur);
+		if (n < 0)
+			return R_REDRAW;
+		v = xstrdup(f->choices[n]);
+	} else {
+		for (;;) {
+			if (ui_prompt(a, f->label, f->help ? f->help : "", old, TUI_FIELD_MAX, false,
+				      &v) != 1)
+				return R_REDRAW;
+			str_trim(v);
+			if (f->type != FIELD_VERSION || version_ok(v))
+				break;
+			app_message(a, true, "'%s' is not a version like 11.15.0: type digits and dots", v);
+			free(v);
+			v = NULL;
+			return R_REDRAW;
+		}
+	}
+	state_set_field(a->st, s->id, f->id, v);
+	res = xasprintf("%s = %s", f->id, v);
+	if (app_commit(a, s->id, NULL, "settings", res))
+		app_message(a, false, "%s saved", f->label);
+	free(res);
+	free(v);
+	return R_REDRAW;
+}
+
+/* d: mark the step (or the focused item) done; s: skip it with a reason;
+ * u: reopen it (pending, then re-derived from the ticks). */
+static int set_status(struct app *a, const char *item, enum step_status to)
+{
+	const struct rb_step *s = app_step(a);
+	char why[512], *reason = NULL, *res;
+	enum progress_gate g;
+	bool ok = false;
+	const char *what = item ? item : "this step";
+
+	if (to == STEP_SKIPPED) {
+		char *title = xasprintf("Skip %s: why?", what);
+		int r = ui_prompt(a, title, "The reason is recorded in the state file with your "
+				  "name and the time.", NULL, TUI_FIELD_MAX, false, &reason);
+
+		free(title);
+		if (r != 1)
+			return R_REDRAW;
+		if (str_empty(str_trim(reason))) {
+			app_message(a, true, "not skipped: a reason is needed");
+			free(reason);
+			return R_REDRAW;
+		}
+	}
+	if (to == STEP_DONE) {
+		struct step_progress p;
+
+		progress_step(a->st, a->rb, s, &p);
+		if (!item && (p.actions_ticked < p.n_actions || p.items_done < p.n_items)) {
+			int r = ui_ask(a, "Mark done?", "Not every action is ticked. Mark this "
+				       "step done anyway? (y/n)", "ynYN");
+
+			if (r != 'y' && r != 'Y')
+				return R_REDRAW;
+		}
+	}
+	g = progress_set_status(a->st, a->rb, s->id, item, to, reason, &ok, why, sizeof why);
+	if (g != GATE_OPEN) {
+		if (override_gate(a, g, s->id, item, why))
+			g = progress_set_status(a->st, a->rb, s->id, item, to, reason, &ok, why,
+						sizeof why);
+		if (g != GATE_OPEN) {
+			free(reason);
+			return R_REDRAW;
+		}
+	}
+	if (!ok) {
+		app_message(a, true, "not changed: %s", why);
+		free(reason);
+		return R_REDRAW;
+	}
+	if (to == STEP_PENDING)
+		progress_recompute(a->st, a->rb, s->id, item);
+	res = reason ? xasprintf("%s: %s", step_status_name(to), reason)
+		     : xstrdup(step_status_name(to));
+	if (app_commit(a, s->id, item, "status", res))
+		app_message(a, false, "%s: %s", what, res);
+	free(res);
+	free(reason);
+	/* Skipping the step moves on; the step list keeps the mark. */
+	return (to == STEP_SKIPPED && !item) ? R_NEXT : R_REDRAW;
+}
+
+static void move_sel(int d)
+{
+	if (d > 0 && S.sel + 1 >= (int)S.nt) {
+		S.top++;   /* at the last target: scroll the results into view */
+		S.follow = false;
+		return;
+	}
+	S.sel += d;
+	if (S.sel < 0)
+		S.sel = 0;
+	S.follow = true;
+}
+
+static int next_field(int dir)
+{
+	for (int n = 1; n <= (int)S.nt; n++) {
+		int i = ((S.sel + dir * n) % (int)S.nt + (int)S.nt) % (int)S.nt;
+		enum tkind k = S.t[i].kind;
+
+		if (k == T_FIELD || k == T_NOTE || k == T_ITEM_NOTE)
+			return i;
+	}
+	return S.sel;
+}
+
+static int step_key(struct app *a, int ch, bool fkey)
+{
+	const struct rb_step *s = app_step(a);
+	const struct target *t;
+	const char *item;
+
+	build_targets(a);
+	t = S.nt ? &S.t[S.sel] : NULL;
+	item = t && t->kind != T_ACTION && t->kind != T_FIELD && t->kind != T_NOTE
+		? S.items[t->i] : NULL;
+	if (fkey) {
+		switch (ch) {
+		case KEY_UP: move_sel(-1); return R_REDRAW;
+		case KEY_DOWN: move_sel(1); return R_REDRAW;
+		case KEY_HOME: S.sel = 0; S.follow = true; return R_REDRAW;
+		case KEY_END: S.sel = (int)S.nt - 1; S.follow = true; return R_REDRAW;
+		case KEY_NPAGE: S.top += LINES / 2; S.follow = false; return R_REDRAW;
+		case KEY_PPAGE: S.top -= LINES / 2; S.follow = false; return R_REDRAW;
+		case KEY_BTAB: S.sel = next_field(-1); S.follow = true; return R_REDRAW;
+		case KEY_ENTER: ch = '\r'; break;
+		default: return R_NONE;
+		}
+	}
+	switch (ch) {
+	case 'k': move_sel(-1); return R_REDRAW;
+	case 'j': move_sel(1); return R_REDRAW;
+	case '\t': S.sel = next_field(1); S.follow = true; return R_REDRAW;
+	case 'n': return R_NEXT;
+	case 'b': return R_PREV;
+	case 'q': case 'Q': return R_QUIT;
+	case '?': return R_HELP;
+	case 'e': return R_SETTINGS;
+	case 't': return R_TYPES;
+	case 'r': return R_RUN_CHECKS;
+	case 27: return R_CANCEL;
+	case 's': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_SKIPPED);
+	case 'd': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_DONE);
+	case 'u': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_PENDING);
+	case ' ': case '\r': case '\n':
+		if (!t)
+			return R_NONE;
+		switch (t->kind) {
+		case T_ACTION: return toggle_tick(a, NULL, &s->actions[t->i]);
+		case T_ITEM_ACTION: return toggle_tick(a, item, &s->item_actions[t->k]);
+		case T_ITEM:
+			S.expanded[t->i] = !S.expanded[t->i];
+			return R_REDRAW;
+		case T_ITEM_NOTE: return edit_note(a, item);
+		case T_NOTE: return edit_note(a, NULL);
+		case T_FIELD: return edit_field(a, &s->fields[t->i]);
+		}
+		return R_NONE;
+	}
+	return R_NONE;
+}
+
+static const char *step_footer(struct app *a)
+{
+	return "Spc tick Tab field n next b back s skip r check e settings ? help q quit";
+}
+
+static const char *step_help(struct app *a)
+{
+	return "On a step\n"
+	       "  Space / Enter   tick or untick the action under the cursor (who and when\n"
+	       "                  are recorded); on an item line, open or close it; on a\n"
+	       "                  field or note, edit it\n"
+	       "  Tab / Shift-Tab next / previous field or note\n"
+	       "  d               mark the step (or the item under the cursor) done\n"
+	       "  s               skip the step (or the item under the cursor): asks a reason\n"
+	       "  u               reopen: back to pending, then as the ticks say\n"
+	       "  r               run this step's checks; Esc cancels them\n"
+	       "Status marks: [x] done  [>] current or in progress  [ ] pending\n"
+	       "              [-] skipped  [!] failed\n"
+	       "A step is in progress from its first tick and done when every action and "
+	       "every item is ticked (or d). Steps the procedure orders or locks ask for a "
+	       "typed reason to override; the reason is recorded.";
+}
+
+const struct screen_ops screen_step = {
+	.name = "step",
+	.steplist = true,
+	.enter = step_enter,
+	.draw = step_draw,
+	.key = step_key,
+	.footer = step_footer,
+	.help = step_help,
+};

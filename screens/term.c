@@ -1,0 +1,144 @@
+/* term.c - terminal manners: one idempotent restore registered with atexit
+ * (tig's done_display / ncdu's close_nc), signals that only set a flag the
+ * main loop acts on (tmux proc.c), colour only when wanted, an ASCII
+ * fallback for line drawing, and the "terminal too small" screen. */
+#include "config.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui_int.h"
+
+volatile sig_atomic_t tui_sig;
+
+static bool cursed;          /* curses owns the terminal */
+static bool atexit_done;
+static bool color_on;
+static bool ascii_only;
+static SCREEN *scr;
+
+static void on_signal(int signo)
+{
+	/* Only a flag: endwin() and state_save are not async-signal-safe; the
+	 * loop sees the flag within one input timeout (100 ms). */
+	tui_sig = signo;
+}
+
+void term_signals_install(void)
+{
+	struct sigaction sa;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocking read returns so the flag is seen at once. */
+	for (size_t i = 0; i < OSM_ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	/* A closed SSH session makes terminal writes fail; never die of SIGPIPE
+	 * before the state is saved. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void term_restore(void)
+{
+	if (!cursed)
+		return;
+	cursed = false;
+	curs_set(1);
+	endwin();
+	fflush(stdout);
+}
+
+bool term_is_cursed(void)
+{
+	return cursed;
+}
+
+void term_init(void)
+{
+	const char *cs;
+	const char *acsc;
+
+	if (cursed)
+		return;
+	setlocale(LC_ALL, "");
+	/* Esc cancels a running check: do not wait a second for a sequence. */
+	if (!getenv("ESCDELAY"))
+		set_escdelay(25);
+	/* newterm, unlike initscr, returns NULL instead of exiting. */
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr)
+		fatalx("cannot use terminal type '%s'; set TERM to your terminal "
+		       "(for example xterm-256color or vt100)",
+		       getenv("TERM") ? getenv("TERM") : "(unset)");
+	set_term(scr);
+	cursed = true;
+	if (!atexit_done) {
+		atexit(term_restore);
+		osm_set_fatal_cleanup(term_restore);
+		atexit_done = true;
+	}
+	/* cbreak, not raw: ISIG stays on so Ctrl-C arrives as SIGINT. */
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	timeout(100);
+
+	color_on = has_colors() && use_color(STDOUT_FILENO);
+	if (color_on) {
+		start_color();
+		use_default_colors();
+	}
+	ui_colors_init();
+
+	cs = nl_langinfo(CODESET);
+	acsc = tigetstr("acsc");
+	/* ncurses draws lines with Unicode in a UTF-8 locale and with the
+	 * terminal's acsc otherwise; with neither we draw - | + ourselves. */
+	ascii_only = !(cs && strcmp(cs, "UTF-8") == 0) &&
+		     (acsc == NULL || acsc == (char *)-1 || *acsc == '\0');
+	if (getenv("OSMIGRATE_ASCII") && *getenv("OSMIGRATE_ASCII"))
+		ascii_only = true;
+}
+
+bool term_color(void)
+{
+	return color_on;
+}
+
+bool term_ascii(void)
+{
+	return ascii_only;
+}
+
+bool term_too_small(void)
+{
+	return COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES;
+}
+
+void term_draw_too_small(void)
+{
+	char *text = xasprintf("Terminal too small (%dx%d), need at least %dx%d. "
+			       "Resize the window, or press q to save and quit.",
+			       COLS, LINES, TUI_MIN_COLS, TUI_MIN_LINES);
+	char **lines;
+	size_t n;
+
+	erase();
+	if (COLS > 0 && LINES > 0) {
+		n = ui_wrap(text, COLS, &lines);
+		for (size_t i = 0; i < n && (int)i < LINES; i++)
+			ui_put(stdscr, (int)i, 0, lines[i], COLS);
+		ui_lines_free(lines, n);
+	}
+	free(text);
+	refresh();
+}

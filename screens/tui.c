@@ -1,0 +1,656 @@
+/* tui.c - the wizard: start-up (chooser, resume offer, locking), the one
+ * main loop that reads keys, dispatches KEY_RESIZE and signals, and acts on
+ * the reactions the screens return; the layout (title, step list, screen,
+ * message line, footer); the check worker thread. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exitcodes.h"
+#include "journal.h"
+#include "progress.h"
+#include "tui_int.h"
+
+
+void app_message(struct app *a, bool err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+	va_end(ap);
+	a->msg_err = err;
+}
+
+const struct rb_step *app_step(const struct app *a)
+{
+	if (!a->rb || a->step < 0 || (size_t)a->step >= a->rb->n_steps)
+		return NULL;
+	return &a->rb->steps[a->step];
+}
+
+bool app_save(struct app *a)
+{
+	struct state_error err;
+
+	if (!a->st)
+		return true;
+	if (!state_save(a->st, &err)) {
+		app_message(a, true, "NOT SAVED: %s", err.msg);
+		return false;
+	}
+	return true;
+}
+
+bool app_commit(struct app *a, const char *step, const char *item, const char *action,
+		const char *result)
+{
+	if (!app_save(a))
+		return false;
+	if (action && !journal_append(a->st, step, item, action, result ? result : "")) {
+		app_message(a, true, "saved, but the journal was not written: %s",
+			    journal_last_error());
+		return false;
+	}
+	return true;
+}
+
+int app_pending_signal(void)
+{
+	switch (tui_sig) {
+	case SIGINT: return EXIT_SIGINT;
+	case SIGTERM: return EXIT_SIGTERM;
+	case SIGHUP: return EXIT_SIGHUP;
+	default: return 0;
+	}
+}
+
+/* ---- the check worker ------------------------------------------------- */
+
+static void job_progress(void *ud, const char *what, long done, long total)
+{
+	struct job *j = ud;
+
+	pthread_mutex_lock(&j->mu);
+	snprintf(j->what, sizeof j->what, "%s", what ? what : "");
+	j->done = done;
+	j->total = total;
+	pthread_mutex_unlock(&j->mu);
+}
+
+static void *job_main(void *arg)
+{
+	struct job *j = arg;
+
+	checks_run(j->runbook, j->step, &j->env, &j->rep);
+	atomic_store(&j->finished, 1);
+	return NULL;
+}
+
+static void job_start(struct app *a)
+{
+	struct job *j = &a->job;
+	const struct rb_step *s = app_step(a);
+
+	if (j->running) {
+		app_message(a, false, "checks are already running: Esc cancels them");
+		return;
+	}
+	if (!s || !step_has_checks(a->rb, s)) {
+		app_message(a, false, "this step has no automated checks: tick the actions "
+			    "as you do them");
+		return;
+	}
+	snprintf(j->runbook, sizeof j->runbook, "%s", a->rb->id);
+	snprintf(j->step, sizeof j->step, "%s", s->id);
+	/* The worker reads its own copy: the UI thread keeps changing the state. */
+	j->settings = doc_clone(a->st->doc);
+	check_report_init(&j->rep);
+	atomic_store(&j->cancel, 0);
+	atomic_store(&j->finished, 0);
+	j->what[0] = '\0';
+	j->done = j->total = 0;
+	j->ctx.cancel = &j->cancel;
+	j->ctx.progress = job_progress;
+	j->ctx.ud = j;
+	j->ctx.timeout_s = 0;
+	j->ctx.secrets = &a->secrets;
+	j->env.settings = j->settings;
+	j->env.ctx = &j->ctx;
+	j->env.item = NULL;
+	j->started_ms = mono_ms();
+	if (pthread_create(&j->th, NULL, job_main, j) != 0) {
+		doc_free(j->settings);
+		j->settings = NULL;
+		app_message(a, true, "could not start the checks (out of threads?): "
+			    "close other programs and press r again");
+		return;
+	}
+	j->running = true;
+	app_message(a, false, "running the checks of this step: Esc cancels");
+}
+
+/* A connect check that needs a password names it in its result; ask once
+ * with echo off and keep it in memory only (struct secrets). */
+static void job_ask_password(struct app *a, const struct check_report *rep)
+{
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct check_result *r = &rep->r[i];
+		char **slot;
+		const char *which;
+		char *pw = NULL, *title;
+
+		if (r->status == CHECK_OK || !r->id)
+			continue;
+		/* pg.c words PG_FAIL_NEED_PASSWORD as "password needed" (pg_fail_name)
+		 * and its fix as "... needs a password and none was found". */
+		if (!(r->summary && strstr(r->summary, "password needed")) &&
+		    !(r->fix && strstr(r->fix, "needs a password")))
+			continue;
+		if (str_startswith(r->id, "target_")) {
+			slot = &a->secrets.target_password;
+			which = "target";
+		} else if (str_startswith(r->id, "source_")) {
+			slot = &a->secrets.source_password;
+			which = "source";
+		} else {
+			continue;
+		}
+		if (*slot)
+			continue; /* a password was given and was wrong: the fix says so */
+		title = xasprintf("Password for the %s database", which);
+		if (ui_prompt(a, title, "It is kept in memory only, never written to a file. "
+			      "Esc: use ~/.pgpass, PGPASSFILE or a service instead.",
+			      NULL, 1024, true, &pw) == 1) {
+			*slot = pw;
+			app_message(a, false, "password kept in memory: press r to run the checks again");
+		}
+		free(title);
+	}
+}
+
+static void job_collect(struct app *a, bool quiet)
+{
+	struct job *j = &a->job;
+	size_t counts[4] = { 0 };
+	enum check_status worst;
+	bool cancelled = atomic_load(&j->cancel) != 0;
+
+	if (!j->running)
+		return;
+	pthread_join(j->th, NULL);
+	j->running = false;
+	doc_free(j->settings);
+	j->settings = NULL;
+	if (cancelled && j->rep.n == 0) {
+		app_message(a, false, "checks cancelled: nothing recorded");
+		check_report_free(&j->rep);
+		return;
+	}
+	check_report_store(&j->rep, a->st->doc);
+	for (size_t i = 0; i < j->rep.n; i++)
+		counts[j->rep.r[i].status]++;
+	worst = check_report_worst(&j->rep);
+	{
+		char *res = xasprintf("%s: %zu ok, %zu warning, %zu FAILED, %zu error%s",
+				      check_status_word(worst), counts[CHECK_OK],
+				      counts[CHECK_WARNING], counts[CHECK_FAILED],
+				      counts[CHECK_ERROR], cancelled ? " (cancelled)" : "");
+
+		if (app_commit(a, j->step, NULL, "check", res))
+			app_message(a, worst >= CHECK_FAILED, "checks %s", res);
+		free(res);
+	}
+	if (!quiet)
+		job_ask_password(a, &j->rep);
+	check_report_free(&j->rep);
+}
+
+/* ---- layout ------------------------------------------------------------ */
+
+static int steplist_width(void)
+{
+	int w = COLS * 2 / 5;
+
+	return w < 24 ? 24 : w > 38 ? 38 : w;
+}
+
+static void draw_steplist(struct app *a, int top, int h, int wd)
+{
+	int first = 0;
+
+	if (a->step >= h)
+		first = a->step - h + 1;
+	for (int i = first; i < (int)a->rb->n_steps && i - first < h; i++) {
+		const struct rb_step *s = &a->rb->steps[i];
+		enum step_status st = state_step_status(a->st, s->id);
+		const char *mark = ui_mark(st);
+		int y = top + i - first;
+		attr_t at;
+
+		/* The current step shows [>] unless it already has an outcome. */
+		if (i == a->step && (st == STEP_PENDING || st == STEP_IN_PROGRESS))
+			mark = ui_mark(STEP_IN_PROGRESS);
+		at = i == a->step ? ui_attr(UI_SELECT) : ui_attr(ui_status_attr(st));
+		wattron(stdscr, at);
+		mvwhline(stdscr, y, 0, ' ', wd);
+		mvwaddstr(stdscr, y, 0, i == a->step ? ">" : " ");
+		mvwaddstr(stdscr, y, 1, mark);
+		ui_put(stdscr, y, 5, s->title, wd - 5);
+		wattroff(stdscr, at);
+	}
+}
+
+static const char *global_help =
+	"Keys everywhere\n"
+	"  Up/Down, j/k    move between actions, items and fields\n"
+	"  PgUp/PgDn       scroll\n"
+	"  n / b           next step / back to the previous step\n"
+	"  e               settings (connections, inventories)\n"
+	"  t               type verification (connector-migration)\n"
+	"  ?               this help (any key closes it)\n"
+	"  q               save and quit (Ctrl-C, SIGTERM, SIGHUP also save)\n"
+	"  Ctrl-L          redraw the screen\n"
+	"Every change is saved to the state file at once.";
+
+static void draw_help(struct app *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char **lines;
+	size_t n;
+	int wd = COLS - 4 > 78 ? 78 : COLS - 4, h, y, x;
+
+	sb_add(&sb, global_help);
+	if (a->scr->help) {
+		sb_add(&sb, "\n\n");
+		sb_add(&sb, a->scr->help(a));
+	}
+	n = ui_wrap(sb_str(&sb), wd - 4, &lines);
+	h = (int)n + 3;
+	if (h > LINES - 2)
+		h = LINES - 2;
+	y = (LINES - h) / 2;
+	x = (COLS - wd) / 2;
+	ui_box(stdscr, y, x, h, wd);
+	wattron(stdscr, ui_attr(UI_HEAD));
+	ui_put(stdscr, y, x + 2, " Help (any key closes) ", wd - 4);
+	wattroff(stdscr, ui_attr(UI_HEAD));
+	for (size_t i = 0; i < n && (int)i < h - 2; i++)
+		ui_put(stdscr, y + 1 + (int)i, x + 2, lines[i], wd - 4);
+	ui_lines_free(lines, n);
+	sb_free(&sb);
+}
+
+void app_draw(struct app *a)
+{
+	const struct screen_ops *scr = a->scr;
+	bool list = scr->steplist && a->rb && a->st;
+	int body_top = 1, body_h = LINES - 3, left = 0;
+	char title[256];
+	const char *footer;
+
+	if (term_too_small()) {
+		term_draw_too_small();
+		return;
+	}
+	erase();
+	/* title bar */
+	wattron(stdscr, ui_attr(UI_TITLE));
+	mvwhline(stdscr, 0, 0, ' ', COLS);
+	if (a->rb)
+		snprintf(title, sizeof title, " osmigrate: %s", a->rb->title);
+	else
+		snprintf(title, sizeof title, " osmigrate");
+	ui_put(stdscr, 0, 0, title, COLS - 14);
+	if (list) {
+		char pos[32];
+
+		snprintf(pos, sizeof pos, "step %d/%zu ", a->step + 1, a->rb->n_steps);
+		mvwaddstr(stdscr, 0, COLS - (int)strlen(pos), pos);
+	}
+	wattroff(stdscr, ui_attr(UI_TITLE));
+
+	if (list) {
+		left = steplist_width();
+		draw_steplist(a, body_top, body_h, left);
+		ui_vline(stdscr, body_top, left, body_h);
+		left += 2;
+	}
+	a->body = derwin(stdscr, body_h, COLS - left - (list ? 0 : 1), body_top, list ? left : 1);
+	if (a->body) {
+		scr->draw(a, a->body);
+		delwin(a->body);
+		a->body = NULL;
+	}
+
+	/* message line: job progress wins over messages while it runs */
+	if (a->job.running) {
+		char line[256];
+
+		pthread_mutex_lock(&a->job.mu);
+		if (a->job.total > 0)
+			snprintf(line, sizeof line, "%s %s %ld/%ld  (Esc cancels)",
+				 ui_spinner(a->spin), a->job.what, a->job.done, a->job.total);
+		else
+			snprintf(line, sizeof line, "%s %s  (Esc cancels)", ui_spinner(a->spin),
+				 a->job.what[0] ? a->job.what : "running checks");
+		pthread_mutex_unlock(&a->job.mu);
+		wattron(stdscr, ui_attr(UI_CURRENT));
+		ui_put(stdscr, LINES - 2, 0, line, COLS);
+		wattroff(stdscr, ui_attr(UI_CURRENT));
+	} else if (a->msg[0]) {
+		attr_t at = ui_attr(a->msg_err ? UI_ERROR : UI_NORMAL);
+
+		wattron(stdscr, at);
+		ui_put(stdscr, LINES - 2, 0, a->msg, COLS);
+		wattroff(stdscr, at);
+	}
+
+	footer = scr->footer ? scr->footer(a) : "? help  q quit";
+	wattron(stdscr, ui_attr(UI_FOOTER));
+	mvwhline(stdscr, LINES - 1, 0, ' ', COLS);
+	ui_put(stdscr, LINES - 1, 1, footer, COLS - 2);
+	wattroff(stdscr, ui_attr(UI_FOOTER));
+
+	if (a->help)
+		draw_help(a);
+	refresh();
+}
+
+/* ---- opening the state -------------------------------------------------- */
+
+/* Open (and lock) the state for runbook id (NULL: the one the file names).
+ * Errors are printed on stderr after restoring the terminal; returns 0 or
+ * the exit code. */
+static int open_state(struct app *a, const char *id)
+{
+	struct state_error err;
+	char *path;
+	const char *have;
+
+	memset(&err, 0, sizeof err);
+	path = a->opt->state_path ? xstrdup(a->opt->state_path) : state_default_path(id);
+	a->st = state_open(path, &err);
+	free(path);
+	if (!a->st) {
+		term_restore();
+		fprintf(stderr, "osmigrate: %s\n", err.msg);
+		return err.code ? err.code : EXIT_DATAERR;
+	}
+	have = state_runbook(a->st);
+	if (!a->st->is_new && have && id && !str_eq(have, id)) {
+		term_restore();
+		fprintf(stderr, "osmigrate: %s is the state of runbook '%s', not '%s'.\n"
+			"Start '%s' with another --state FILE, or run 'osmigrate --state %s' "
+			"to resume '%s'.\n", a->st->path, have, id, id, a->st->path, have);
+		state_close(a->st);
+		a->st = NULL;
+		return EXIT_USAGE;
+	}
+	if (!id)
+		id = have;
+	if (id) {
+		a->rb = runbook_find(id);
+		if (!a->rb) {
+			term_restore();
+			fprintf(stderr, "osmigrate: %s names an unknown runbook '%s'.\n", a->st->path, id);
+			state_close(a->st);
+			a->st = NULL;
+			return EXIT_DATAERR;
+		}
+		if (a->st->is_new)
+			state_set_runbook(a->st, a->rb->id);
+	}
+	return 0;
+}
+
+/* Steps begin: pre-fill from the answers, place at the saved step, save. */
+static void begin_steps(struct app *a)
+{
+	int idx = -1;
+
+	if (a->opt->answers) {
+		settings_merge(a->st->doc, a->opt->answers);
+		journal_append(a->st, NULL, NULL, "settings", "answers file merged");
+	}
+	if (state_current(a->st))
+		idx = runbook_step_index(a->rb, state_current(a->st));
+	a->step = idx < 0 ? 0 : idx;
+	state_set_current(a->st, a->rb->steps[a->step].id);
+	app_save(a);
+	a->scr = &screen_step;
+	a->under = NULL;
+	a->scr->enter(a);
+}
+
+static void go_step(struct app *a, int idx)
+{
+	a->step = idx;
+	state_set_current(a->st, a->rb->steps[idx].id);
+	app_save(a);
+	a->msg[0] = '\0';
+	a->scr->enter(a);
+}
+
+static int finish(struct app *a, int code)
+{
+	struct state_error err;
+
+	if (a->job.running) {
+		atomic_store(&a->job.cancel, 1);
+		job_collect(a, true);
+	}
+	if (a->st && !app_save(a) && code == EXIT_OK)
+		code = EXIT_IOERR;
+	term_restore();
+	if (a->st && a->opt->save_answers) {
+		if (!answers_save(a->st->doc, a->opt->save_answers, &err)) {
+			fprintf(stderr, "osmigrate: %s\n", err.msg);
+			if (code == EXIT_OK)
+				code = err.code ? err.code : EXIT_IOERR;
+		}
+	}
+	if (a->msg_err && a->msg[0] && code != EXIT_OK)
+		fprintf(stderr, "osmigrate: %s\n", a->msg);
+	return code;
+}
+
+/* Act on a reaction.  Returns -1 to keep going, else the exit code. */
+static int react(struct app *a, int r)
+{
+	if (r & R_SAVE)
+		app_save(a);
+	if (r & R_HELP)
+		a->help = true;
+	if (r & R_CANCEL && a->job.running) {
+		atomic_store(&a->job.cancel, 1);
+		app_message(a, false, "cancelling the checks...");
+	}
+	if (r & R_RUN_CHECKS)
+		job_start(a);
+	if (r & R_OPENED) {
+		int rc;
+
+		if (!a->st) {
+			rc = open_state(a, runbooks[a->chooser_pick]->id);
+			if (rc)
+				return rc;
+		} else if (!a->rb) {
+			a->rb = runbooks[a->chooser_pick];
+			state_set_runbook(a->st, a->rb->id);
+		}
+		if (!a->st->is_new && a->scr != &screen_resume) {
+			a->scr = &screen_resume;
+			a->scr->enter(a);
+		} else {
+			begin_steps(a);
+		}
+	}
+	if (r & R_START_OVER) {
+		struct state_error err;
+
+		if (!state_start_over(a->st, &err)) {
+			app_message(a, true, "could not start over: %s", err.msg);
+		} else {
+			state_set_runbook(a->st, a->rb->id);
+			journal_append(a->st, NULL, NULL, "start-over", "old state kept as a backup");
+			begin_steps(a);
+			app_message(a, false, "started over: the previous state file was kept as a backup");
+		}
+	}
+	if (r & R_NEXT) {
+		if ((size_t)a->step + 1 < a->rb->n_steps)
+			go_step(a, a->step + 1);
+		else
+			app_message(a, false, "this is the last step: press q to save and quit");
+	}
+	if (r & R_PREV) {
+		if (a->step > 0)
+			go_step(a, a->step - 1);
+		else
+			app_message(a, false, "this is the first step");
+	}
+	if (r & (R_SETTINGS | R_TYPES)) {
+		const struct screen_ops *to = (r & R_SETTINGS) ? &screen_settings : &screen_types;
+
+		if (a->scr != to) {
+			a->under = a->scr;
+			a->scr = to;
+			a->scr->enter(a);
+		}
+	}
+	if (r & R_CLOSE) {
+		a->scr = a->under ? a->under : &screen_step;
+		a->under = NULL;
+		a->scr->enter(a);
+	}
+	if (r & R_QUIT) {
+		if (a->st && !app_save(a) && !a->save_failed_quit) {
+			a->save_failed_quit = true;
+			app_message(a, true, "%s -- fix it and press q again, or press q again "
+				    "to quit without saving (exit 74)", a->msg);
+			return -1;
+		}
+		return finish(a, a->save_failed_quit ? EXIT_IOERR : EXIT_OK);
+	}
+	return -1;
+}
+
+static int loop(struct app *a)
+{
+	bool dirty = true;
+
+	for (;;) {
+		wint_t ch;
+		int r, rc;
+
+		if (tui_sig)
+			return finish(a, app_pending_signal());
+		if (a->job.running && atomic_load(&a->job.finished)) {
+			job_collect(a, false);
+			a->scr->enter(a);
+			dirty = true;
+		}
+		if (dirty || a->job.running) {
+			app_draw(a);
+			dirty = false;
+		}
+		r = get_wch(&ch);
+		if (r == ERR) {
+			a->spin++;
+			continue;
+		}
+		dirty = true;
+		if (r == KEY_CODE_YES && ch == KEY_RESIZE)
+			continue; /* the one resize dispatcher: the next draw adapts */
+		if (term_too_small()) {
+			/* Only leaving is possible until the window is big enough. */
+			if (r == OK && (ch == 'q' || ch == 'Q'))
+				return finish(a, EXIT_OK);
+			continue;
+		}
+		if (a->help) {
+			a->help = false;
+			continue;
+		}
+		if (r == OK && ch == 12) { /* Ctrl-L */
+			clearok(curscr, TRUE);
+			continue;
+		}
+		if (r == OK && ch == 27 && a->job.running) {
+			rc = react(a, R_CANCEL);
+			continue;
+		}
+		rc = react(a, a->scr->key(a, (int)ch, r == KEY_CODE_YES));
+		if (rc >= 0)
+			return rc;
+	}
+}
+
+/* ctx.h declares secrets_wipe() but no core file defines it yet; the
+ * wizard is the only holder of typed secrets, so it wipes its own. */
+static void wipe(char **p)
+{
+	if (*p) {
+		volatile char *v = *p;
+
+		while (*v)
+			*v++ = 0;
+		free(*p);
+		*p = NULL;
+	}
+}
+
+static void tui_wipe_secrets(struct secrets *s)
+{
+	wipe(&s->target_password);
+	wipe(&s->source_password);
+	wipe(&s->compare_old_password);
+	wipe(&s->compare_new_password);
+	wipe(&s->lifetime_token);
+}
+
+int tui_main(const struct tui_options *opt)
+{
+	struct app a;
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	a.opt = opt;
+	a.step = 0;
+	pthread_mutex_init(&a.job.mu, NULL);
+	term_signals_install();
+
+	/* A runbook or a state file given: lock before the screen opens, so a
+	 * refusal is a plain message on stderr. */
+	if (opt->runbook || opt->state_path) {
+		rc = open_state(&a, opt->runbook);
+		if (rc)
+			return rc;
+	}
+	if (tui_sig)
+		return finish(&a, app_pending_signal());
+	term_init();
+	if (!a.st || !a.rb)
+		a.scr = &screen_chooser;
+	else if (!a.st->is_new)
+		a.scr = &screen_resume;
+	else
+		a.scr = NULL;
+	if (a.scr)
+		a.scr->enter(&a);
+	else
+		begin_steps(&a);
+	rc = loop(&a);
+	term_restore();
+	if (a.st)
+		state_close(a.st);
+	tui_wipe_secrets(&a.secrets);
+	pthread_mutex_destroy(&a.job.mu);
+	return rc;
+}

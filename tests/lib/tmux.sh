@@ -1,0 +1,118 @@
+# tmux.sh - drive the real binary in a detached tmux session (tig's UI
+# tests with scripted keys and screen dumps, here send-keys/capture-pane).
+# Source after tap.sh.  Every test gets its own server socket, every wait
+# has a deadline, and the server is killed on exit.
+#
+#   tmux_start COLS ROWS CMD...   start CMD in a new session of that size
+#   tmux_keys KEY...              send-keys (tmux key names: Enter, Space, C-c)
+#   tmux_text TEXT                send literal text
+#   tmux_screen                   print the visible pane
+#   tmux_wait TEXT [SECONDS]      wait until the pane shows TEXT (fixed string)
+#   tmux_wait_gone TEXT [SECONDS] wait until it does not
+#   tmux_wait_exit [SECONDS]      wait until CMD exited; its status in $tmux_rc
+#   tmux_resize COLS ROWS
+#   tmux_pane_pid                 pid of the program in the pane
+#   tmux_stop                     kill the server (also done on exit)
+#   tmux_stty_same                true if the terminal modes after CMD equal those before
+#   tmux_stderr                   what CMD wrote on stderr
+
+: "${TMUX_TIMEOUT:=10}"
+_tmux_sock="osm-$$-$(date +%s)"
+_tmux_dir=$(mktemp -d "${TMPDIR:-/tmp}/osm-tmux.XXXXXX")
+tmux_rc=
+
+_tmux() { tmux -L "$_tmux_sock" -f /dev/null "$@"; }
+
+tmux_stop() {
+	_tmux kill-server >/dev/null 2>&1 || :
+}
+_tmux_cleanup() {
+	tmux_stop
+	rm -rf "$_tmux_dir"
+}
+trap '_tmux_cleanup' EXIT
+trap '_tmux_cleanup; exit 1' INT TERM HUP
+
+# The program's exit status is written to a file by the pane's shell; the
+# pane stays open (remain-on-exit) so its last screen can be inspected.
+tmux_start() {
+	_cols=$1 _rows=$2; shift 2
+	rm -f "$_tmux_dir/rc"
+	printf '%s\n' "$@" >"$_tmux_dir/argv"
+	cat >"$_tmux_dir/run" <<-'EOS'
+	#!/bin/sh
+	dir=$1; shift
+	stty -g >"$dir/stty.before" 2>/dev/null
+	"$@" 2>"$dir/stderr"
+	rc=$?
+	stty -g >"$dir/stty.after" 2>/dev/null
+	echo $rc >"$dir/rc.tmp" && mv "$dir/rc.tmp" "$dir/rc"
+	EOS
+	tmux_stop
+	_tmux new-session -d -s osm -x "$_cols" -y "$_rows" \
+		-e "LANG=${TMUX_LANG:-C.UTF-8}" -e "TERM=${TMUX_TERM:-xterm-256color}" \
+		sh "$_tmux_dir/run" "$_tmux_dir" "$@" || return 1
+	_tmux set-option -t osm remain-on-exit on >/dev/null 2>&1
+	_tmux set-option -g status off >/dev/null 2>&1
+	_tmux resize-window -t osm -x "$_cols" -y "$_rows" >/dev/null 2>&1 || :
+	return 0
+}
+
+tmux_stty_same() {
+	[ -s "$_tmux_dir/stty.before" ] && cmp -s "$_tmux_dir/stty.before" "$_tmux_dir/stty.after"
+}
+tmux_stderr() { cat "$_tmux_dir/stderr" 2>/dev/null; }
+tmux_keys() { _tmux send-keys -t osm "$@"; }
+tmux_text() { _tmux send-keys -t osm -l "$1"; }
+tmux_screen() { _tmux capture-pane -p -t osm 2>/dev/null; }
+tmux_resize() { _tmux resize-window -t osm -x "$1" -y "$2"; }
+tmux_pane_pid() {
+	# The pane runs sh run ...; the program is its child.
+	_pp=$(_tmux display-message -p -t osm '#{pane_pid}')
+	pgrep -P "$_pp" | head -n 1
+}
+
+# Deadline loops: 0.1 s steps, never unbounded.
+tmux_wait() {
+	_n=$(( ${2:-$TMUX_TIMEOUT} * 10 ))
+	while [ "$_n" -gt 0 ]; do
+		tmux_screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	diag "timed out waiting for '$1'; the screen was:"
+	tmux_screen | sed 's/^/| /' | while IFS= read -r l; do diag "$l"; done
+	return 1
+}
+tmux_wait_gone() {
+	_n=$(( ${2:-$TMUX_TIMEOUT} * 10 ))
+	while [ "$_n" -gt 0 ]; do
+		tmux_screen | grep -qF -- "$1" || return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	diag "timed out waiting for '$1' to go away"
+	return 1
+}
+tmux_wait_exit() {
+	_n=$(( ${1:-$TMUX_TIMEOUT} * 10 ))
+	while [ "$_n" -gt 0 ]; do
+		if [ -f "$_tmux_dir/rc" ]; then
+			tmux_rc=$(cat "$_tmux_dir/rc")
+			return 0
+		fi
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	tmux_rc=
+	diag "timed out waiting for the program to exit"
+	return 1
+}
+
+# Skip the whole test (TAP) when tmux is missing.
+tmux_require() {
+	if ! command -v tmux >/dev/null 2>&1; then
+		echo "1..0 # SKIP tmux not installed"
+		exit 0
+	fi
+}
