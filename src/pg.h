@@ -84,4 +84,11 @@ bool pg_stream(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
 /* Quote an identifier through libpq (PQescapeIdentifier); caller frees with free(). */
 char *pg_quote_ident(PGconn *c, const char *ident);
 
+/* Short name of a failure class ("connection refused", "TLS required", ...). */
+const char *pg_fail_name(enum pg_fail cls);
+/* Classify a libpq connection error text (pg_connect uses it; exposed for
+ * tests).  needs_password is PQconnectionNeedsPassword(), had_password
+ * whether the spec carried one. */
+enum pg_fail pg_classify_message(const char *msg, bool had_password, bool needs_password);
+
 #endif

@@ -1,0 +1,870 @@
+/* pgcheck.c - the PostgreSQL checks of connector-migration (see pgcheck.h).
+ *
+ * Each check opens its own session with pg_connect() (read-only,
+ * application_name=osmigrate, statement_timeout) so that any one can run on
+ * its own from a screen or from `osmigrate check`.  Privileges are read
+ * with has_*_privilege(), never by trying a write.  A check that could not
+ * reach the server reports CHECK_ERROR ("could not check"), except
+ * target_connect/source_connect, whose subject is the connection itself. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg.h"
+#include "pgcheck.h"
+#include "util.h"
+
+#define RUNBOOK_STEP_PREREQ "prerequisites"
+
+/* ------------------------------------------------------------------ */
+/* Support table.
+ * Source: OutSystems 11 system requirements, "PostgreSQL database" (external
+ * databases), as recorded in the project's domain.md section 2: 12.x and
+ * 13.x supported since Platform Server 11.15.0; 17.x since 11.38.0; 12
+ * unsupported from 11.38.0; 13 dropped from 11.40.0.  14, 15 and 16 are not
+ * on the O11 page found (ODC lists 12-16): unverified.  Edit here only. */
+
+struct pg_support_row {
+	int major;
+	const char *since;     /* first Platform Server version supporting it */
+	const char *until;     /* first version no longer supporting it, NULL: none */
+};
+static const struct pg_support_row pg_support_table[] = {
+	{ 12, "11.15.0", "11.38.0" },
+	{ 13, "11.15.0", "11.40.0" },
+	{ 17, "11.38.0", NULL },
+};
+static const int pg_unverified_majors[] = { 14, 15, 16 };
+#define PG_SUPPORT_SOURCE "OutSystems 11 system requirements (PostgreSQL database)"
+
+static void bfmt(char *dst, size_t len, const char *fmt, ...) OSM_PRINTF(3, 4);
+static void bfmt(char *dst, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!dst || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(dst, len, fmt, ap);
+	va_end(ap);
+}
+
+bool platform_version_parse(const char *s, int v[3])
+{
+	int n = 0;
+
+	v[0] = v[1] = v[2] = 0;
+	if (str_empty(s))
+		return false;
+	while (*s && n < 3) {
+		char *end;
+		long x;
+
+		if (!isdigit((unsigned char)*s))
+			return false;
+		x = strtol(s, &end, 10);
+		if (x < 0 || x > 100000)
+			return false;
+		v[n++] = (int)x;
+		s = end;
+		if (*s == '.')
+			s++;
+		else if (*s)
+			return false;
+	}
+	return n >= 2;
+}
+
+static int vcmp(const int a[3], const int b[3])
+{
+	for (int i = 0; i < 3; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+enum pg_support pg_support_classify(int server_version_num, const char *platform_version,
+				    char *why, size_t whylen)
+{
+	int major = server_version_num / 10000; /* 9.6.24 (90624) -> 9 */
+	int pv[3], since[3], until[3];
+	bool have_pv = platform_version_parse(platform_version, pv);
+	char mname[16];
+
+	if (server_version_num < 100000)
+		bfmt(mname, sizeof mname, "%d.%d", major, server_version_num / 100 % 100);
+	else
+		bfmt(mname, sizeof mname, "%d", major);
+
+	for (size_t i = 0; i < OSM_ARRAY_LEN(pg_support_table); i++) {
+		const struct pg_support_row *r = &pg_support_table[i];
+
+		if (r->major != major)
+			continue;
+		platform_version_parse(r->since, since);
+		if (r->until)
+			platform_version_parse(r->until, until);
+		if (!have_pv) {
+			if (r->until)
+				bfmt(why, whylen, "PostgreSQL %s is supported by Platform Server %s up "
+				     "to (not including) %s (%s); the Platform Server version is not "
+				     "known here", mname, r->since, r->until, PG_SUPPORT_SOURCE);
+			else
+				bfmt(why, whylen, "PostgreSQL %s is supported from Platform Server %s "
+				     "(%s); the Platform Server version is not known here", mname,
+				     r->since, PG_SUPPORT_SOURCE);
+			return PG_CONDITIONAL;
+		}
+		if (vcmp(pv, since) < 0) {
+			bfmt(why, whylen, "PostgreSQL %s needs Platform Server %s or later; this "
+			     "one is %s (%s)", mname, r->since, platform_version, PG_SUPPORT_SOURCE);
+			return PG_UNSUPPORTED;
+		}
+		if (r->until && vcmp(pv, until) >= 0) {
+			bfmt(why, whylen, "PostgreSQL %s is no longer supported from Platform Server "
+			     "%s; this one is %s (%s)", mname, r->until, platform_version,
+			     PG_SUPPORT_SOURCE);
+			return PG_UNSUPPORTED;
+		}
+		bfmt(why, whylen, "PostgreSQL %s is supported by Platform Server %s (%s)", mname,
+		     platform_version, PG_SUPPORT_SOURCE);
+		return PG_SUPPORTED;
+	}
+	for (size_t i = 0; i < OSM_ARRAY_LEN(pg_unverified_majors); i++)
+		if (pg_unverified_majors[i] == major) {
+			bfmt(why, whylen, "PostgreSQL %s is unverified: it is not listed for "
+			     "OutSystems 11 (%s); OutSystems Developer Cloud lists 12-16. "
+			     "Check your OutSystems support matrix", mname, PG_SUPPORT_SOURCE);
+			return PG_UNVERIFIED;
+		}
+	if (major > pg_support_table[OSM_ARRAY_LEN(pg_support_table) - 1].major) {
+		bfmt(why, whylen, "PostgreSQL %s is newer than the built-in support table "
+		     "(%s): unverified. Check your OutSystems support matrix", mname,
+		     PG_SUPPORT_SOURCE);
+		return PG_UNVERIFIED;
+	}
+	bfmt(why, whylen, "PostgreSQL %s is not supported for OutSystems 11 external databases "
+	     "(supported: 12 and 13 from Platform Server 11.15.0, 17 from 11.38.0; %s)", mname,
+	     PG_SUPPORT_SOURCE);
+	return PG_UNSUPPORTED;
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers */
+
+static const char *password_for(const struct check_env *env, const char *section)
+{
+	const struct secrets *s = env->ctx ? env->ctx->secrets : NULL;
+
+	if (!s)
+		return NULL;
+	if (str_eq(section, "source"))
+		return s->source_password;
+	return s->target_password;
+}
+
+/* Connect to a settings section.  On failure adds a result: with id/label
+ * and status st_fail, or, when the section is missing, an error saying so.
+ * Returns NULL then. */
+static PGconn *open_section(const struct check_env *env, struct check_report *rep,
+			    const char *section, const char *id, const char *label,
+			    enum check_status st_fail, struct pg_spec *spec,
+			    struct pg_failure *failout)
+{
+	char msg[512];
+	struct pg_failure fail;
+	PGconn *c;
+
+	if (!pg_spec_from_doc(spec, env->settings, section, password_for(env, section), msg,
+			      sizeof msg)) {
+		char *fix = xasprintf("Fill in the %s connection (connection step, or [%s] in the "
+				      "answers file: host, port, dbname, user, sslmode; or service; "
+				      "or conninfo).", section, section);
+
+		check_add(rep, id, label, CHECK_ERROR, msg, NULL, fix);
+		free(fix);
+		if (failout) {
+			memset(failout, 0, sizeof *failout);
+			failout->cls = PG_FAIL_OTHER;
+		}
+		return NULL;
+	}
+	c = pg_connect(spec, env->ctx, &fail);
+	if (failout)
+		*failout = fail;
+	if (!c) {
+		enum check_status st = fail.cls == PG_FAIL_CANCELLED ? CHECK_ERROR : st_fail;
+		char *sum = xasprintf("%s%s: %s", st == CHECK_ERROR ? "could not check: " : "",
+				      pg_fail_name(fail.cls), fail.message);
+
+		check_add(rep, id, label, st, sum, NULL, fail.fix);
+		free(sum);
+		pg_spec_free(spec);
+		return NULL;
+	}
+	return c;
+}
+
+/* A label for a check about a connection: "connection to target host:5432/db as u". */
+static char *conn_label(const char *what, const struct check_env *env, const char *section)
+{
+	struct pg_spec s;
+	char msg[256];
+	char *l;
+
+	if (pg_spec_from_doc(&s, env->settings, section, NULL, msg, sizeof msg)) {
+		l = xasprintf("%s %s", what, s.label);
+		pg_spec_free(&s);
+	} else {
+		l = xasprintf("%s %s", what, section);
+	}
+	return l;
+}
+
+/* Split "a b,c" lists on spaces, tabs and commas.  Returns a NULL-terminated
+ * array of owned strings; free with free_list(). */
+static char **split_list(const char *s, size_t *n)
+{
+	char **out = xcalloc(1, sizeof *out);
+	size_t k = 0;
+
+	while (s && *s) {
+		const char *e;
+		bool inq = false;
+
+		while (*s == ' ' || *s == '\t' || *s == ',' || *s == '\n')
+			s++;
+		if (!*s)
+			break;
+		/* Double quotes keep spaces/commas inside identifiers ("My Table"). */
+		for (e = s; *e; e++) {
+			if (*e == '"')
+				inq = !inq;
+			else if (!inq && (*e == ' ' || *e == '\t' || *e == ',' || *e == '\n'))
+				break;
+		}
+		out = xreallocarray(out, k + 2, sizeof *out);
+		out[k++] = xstrndup(s, (size_t)(e - s));
+		out[k] = NULL;
+		s = e;
+	}
+	if (n)
+		*n = k;
+	return out;
+}
+
+static void free_list(char **l)
+{
+	if (!l)
+		return;
+	for (char **p = l; *p; p++)
+		free(*p);
+	free(l);
+}
+
+/* One identifier part: strip surrounding double quotes ("" inside is a quote). */
+static char *unquote_part(const char *s, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+		for (size_t i = 1; i + 1 < n; i++) {
+			sb_addc(&sb, s[i]);
+			if (s[i] == '"' && i + 2 < n && s[i + 1] == '"')
+				i++;
+		}
+		return sb_detach(&sb);
+	}
+	return xstrndup(s, n);
+}
+
+/* "schema.table", "table" (schema public) or with quoted parts. */
+static void split_table(const char *qname, char **schema, char **table)
+{
+	bool inq = false;
+	const char *dot = NULL;
+
+	for (const char *p = qname; *p; p++) {
+		if (*p == '"')
+			inq = !inq;
+		else if (*p == '.' && !inq) {
+			dot = p;
+			break;
+		}
+	}
+	if (!dot) {
+		*schema = xstrdup("public");
+		*table = unquote_part(qname, strlen(qname));
+	} else {
+		*schema = unquote_part(qname, (size_t)(dot - qname));
+		*table = unquote_part(dot + 1, strlen(dot + 1));
+	}
+}
+
+static const char *platform_version_of(const struct check_env *env)
+{
+	const char *v = doc_get(env->settings, "step", RUNBOOK_STEP_PREREQ,
+				"field.platform_version");
+
+	return str_empty(v) ? NULL : v;
+}
+
+static bool is_local_host(const char *h)
+{
+	return str_empty(h) || h[0] == '/' || str_eq(h, "localhost") || str_eq(h, "::1") ||
+	       str_startswith(h, "127.");
+}
+
+/* ------------------------------------------------------------------ */
+/* pg_version */
+
+void check_pg_version(const struct check_env *env, struct check_report *rep)
+{
+	struct pg_spec spec;
+	PGconn *c;
+	PGresult *r;
+	char err[512], why[600];
+	const char *id = "pg_version";
+	char *label = conn_label("PostgreSQL version of", env, "target");
+	int num;
+	bool aurora;
+	char *flavour;
+	enum pg_support sup;
+	const char *pv = platform_version_of(env);
+
+	c = open_section(env, rep, "target", id, label, CHECK_ERROR, &spec, NULL);
+	if (!c) {
+		/* Could not check; the connection failure itself is target_connect's subject. */
+		free(label);
+		return;
+	}
+	r = pg_query(c, env->ctx,
+		     "SELECT current_setting('server_version_num')::int, "
+		     "current_setting('server_version'), "
+		     "EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE proname = 'aurora_version')",
+		     0, NULL, err, sizeof err);
+	if (!r) {
+		check_add(rep, id, label, CHECK_ERROR, err, NULL,
+			  "Could not read the server version: check that the user may connect "
+			  "and run SELECT, then run the check again.");
+		goto out;
+	}
+	num = atoi(PQgetvalue(r, 0, 0));
+	aurora = str_eq(PQgetvalue(r, 0, 2), "t");
+	flavour = xasprintf("PostgreSQL %s", PQgetvalue(r, 0, 1));
+	PQclear(r);
+	if (aurora) {
+		r = pg_query(c, env->ctx, "SELECT aurora_version()", 0, NULL, err, sizeof err);
+		free(flavour);
+		if (r && PQntuples(r) == 1) {
+			flavour = xasprintf("Aurora PostgreSQL %s (PostgreSQL %d.%d compatible)",
+					    PQgetvalue(r, 0, 0), num / 10000, num % 10000);
+		} else {
+			flavour = xasprintf("Aurora PostgreSQL (PostgreSQL %d.%d compatible)",
+					    num / 10000, num % 10000);
+		}
+		PQclear(r);
+	}
+
+	sup = pg_support_classify(num, pv, why, sizeof why);
+	{
+		char *sum = NULL, *fix = NULL;
+		enum check_status st = CHECK_OK;
+
+		switch (sup) {
+		case PG_SUPPORTED:
+			sum = xasprintf("%s: supported", flavour);
+			break;
+		case PG_CONDITIONAL:
+			st = CHECK_WARNING;
+			sum = xasprintf("%s: supported only on some Platform Server versions",
+					flavour);
+			fix = xstrdup("Enter the Platform Server version on the prerequisites screen "
+				      "(Service Center > Administration > Environment Health) so the "
+				      "version can be checked against the support table.");
+			break;
+		case PG_UNVERIFIED:
+			st = CHECK_WARNING;
+			sum = xasprintf("%s: unverified, check your OutSystems support matrix",
+					flavour);
+			fix = xstrdup("Confirm with OutSystems (support matrix for your Platform "
+				      "Server version) that this PostgreSQL version is supported "
+				      "before switching connectors.");
+			break;
+		case PG_UNSUPPORTED:
+			st = CHECK_FAILED;
+			sum = xasprintf("%s: not supported", flavour);
+			fix = xstrdup("Upgrade the database server to a supported version (13 up to "
+				      "Platform Server 11.39, 17 from 11.38.0) or upgrade the Platform "
+				      "Server, before switching connectors.");
+			break;
+		}
+		check_add(rep, id, label, st, sum, why, fix);
+		free(sum);
+		free(fix);
+	}
+	free(flavour);
+out:
+	PQfinish(c);
+	pg_spec_free(&spec);
+	free(label);
+}
+
+/* ------------------------------------------------------------------ */
+/* target_connect / source_connect */
+
+static void connect_check(const struct check_env *env, struct check_report *rep,
+			  const char *section, const char *id)
+{
+	struct pg_spec spec;
+	PGconn *c;
+	PGresult *r;
+	char err[512];
+	char *label = conn_label("connection to", env, section);
+	long long best = -1;
+	const char *host;
+	bool tls, local;
+	char *sum, *detail, *fix = NULL;
+	enum check_status st = CHECK_OK;
+	int v;
+
+	c = open_section(env, rep, section, id, label, CHECK_FAILED, &spec, NULL);
+	if (!c) {
+		free(label);
+		return;
+	}
+	/* Round-trip latency: the best of three trivial statements, so one
+	 * scheduling hiccup does not make a fast link look slow. */
+	for (int i = 0; i < 3; i++) {
+		long long t0 = mono_ms(), dt;
+
+		r = pg_query(c, env->ctx, "SELECT 1", 0, NULL, err, sizeof err);
+		if (!r)
+			break;
+		PQclear(r);
+		dt = mono_ms() - t0;
+		if (best < 0 || dt < best)
+			best = dt;
+	}
+	r = pg_query(c, env->ctx, "SELECT current_user, current_database()", 0, NULL, err,
+		     sizeof err);
+	if (!r) {
+		check_add(rep, id, label, CHECK_ERROR, err, NULL,
+			  "Connected, but a simple SELECT failed: run the check again; if it "
+			  "persists, try the same parameters with psql.");
+		goto out;
+	}
+	host = PQhost(c);
+	tls = PQsslInUse(c);
+	local = is_local_host(host);
+	v = PQserverVersion(c);
+	sum = xasprintf("PostgreSQL %s, TLS %s%s, %lld ms, user %s, database %s",
+			PQparameterStatus(c, "server_version") ? PQparameterStatus(c, "server_version")
+							       : "?",
+			tls ? "on" : "off", (!tls && local) ? " (local connection)" : "",
+			best < 0 ? 0 : best, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+	detail = xasprintf("server %s port %s, server_version_num %d%s%s",
+			   host ? host : "?", PQport(c) ? PQport(c) : "?", v,
+			   tls ? ", TLS protocol " : "",
+			   tls && PQsslAttribute(c, "protocol") ? PQsslAttribute(c, "protocol") : "");
+	PQclear(r);
+	if (!tls && !local) {
+		st = CHECK_WARNING;
+		fix = xstrdup("The connection is not encrypted: the password and data cross the "
+			      "network in clear. Set sslmode = require (better verify-full with "
+			      "sslrootcert) here and SSL Mode in the Service Center connection.");
+	}
+	check_add(rep, id, label, st, sum, detail, fix);
+	free(sum);
+	free(detail);
+	free(fix);
+out:
+	PQfinish(c);
+	pg_spec_free(&spec);
+	free(label);
+}
+
+void check_target_connect(const struct check_env *env, struct check_report *rep)
+{
+	connect_check(env, rep, "target", "target_connect");
+}
+
+void check_source_connect(const struct check_env *env, struct check_report *rep)
+{
+	/* [source] is optional: without it there is nothing to check and no
+	 * result claims otherwise. */
+	if (!doc_has_section(env->settings, "source", NULL))
+		return;
+	connect_check(env, rep, "source", "source_connect");
+}
+
+/* ------------------------------------------------------------------ */
+/* target_privileges */
+
+static const char *const crud[] = { "SELECT", "INSERT", "UPDATE", "DELETE" };
+
+void check_target_privileges(const struct check_env *env, struct check_report *rep)
+{
+	const char *id = "target_privileges";
+	char *label = conn_label("privileges of", env, "target");
+	struct pg_spec spec;
+	PGconn *c;
+	PGresult *r;
+	char err[512];
+	struct strbuf missing = STRBUF_INIT, detail = STRBUF_INIT;
+	size_t nschemas = 0, ntables = 0, nbad = 0, nexts = 0;
+	char **schemas;
+	const char **exts;
+	char *user = NULL;
+
+	c = open_section(env, rep, "target", id, label, CHECK_ERROR, &spec, NULL);
+	if (!c) {
+		free(label);
+		return;
+	}
+	r = pg_query(c, env->ctx, "SELECT current_user", 0, NULL, err, sizeof err);
+	if (!r) {
+		check_add(rep, id, label, CHECK_ERROR, err, NULL,
+			  "Could not run a query on the target: run the check again.");
+		goto out;
+	}
+	user = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+
+	schemas = split_list(doc_get(env->settings, "scope", NULL, "schemas"), &nschemas);
+	for (size_t i = 0; i < nschemas; i++) {
+		char *s = unquote_part(schemas[i], strlen(schemas[i]));
+		const char *p[1] = { s };
+
+		r = pg_query(c, env->ctx,
+			     "SELECT has_schema_privilege(oid, 'USAGE') FROM pg_catalog.pg_namespace "
+			     "WHERE nspname = $1", 1, p, err, sizeof err);
+		if (!r) {
+			check_add(rep, id, label, CHECK_ERROR, err, NULL,
+				  "A privilege query failed: run the check again.");
+			free(s);
+			free_list(schemas);
+			goto out;
+		}
+		if (PQntuples(r) == 0) {
+			sb_addf(&missing, "%sschema %s does not exist", nbad ? "; " : "", s);
+			nbad++;
+		} else if (!str_eq(PQgetvalue(r, 0, 0), "t")) {
+			sb_addf(&missing, "%sschema %s: no USAGE", nbad ? "; " : "", s);
+			nbad++;
+		} else {
+			sb_addf(&detail, "schema %s: USAGE\n", s);
+		}
+		PQclear(r);
+		free(s);
+	}
+	free_list(schemas);
+
+	exts = doc_section_names(env->settings, "extension", &nexts);
+	for (size_t e = 0; e < nexts; e++) {
+		size_t nt = 0;
+		char **tables;
+
+		if (env->item && !str_eq(env->item, exts[e]))
+			continue;
+		tables = split_list(doc_get(env->settings, "extension", exts[e], "tables"), &nt);
+		for (size_t t = 0; t < nt; t++) {
+			char *schema, *table;
+			const char *p[2];
+			struct strbuf lack = STRBUF_INIT;
+
+			if (ctx_cancelled(env->ctx)) {
+				check_add(rep, id, label, CHECK_ERROR, "cancelled", NULL,
+					  "Cancelled: run the check again.");
+				free_list(tables);
+				free(exts);
+				goto out;
+			}
+			ctx_progress(env->ctx, "table privileges", (long)ntables, 0);
+			split_table(tables[t], &schema, &table);
+			p[0] = schema;
+			p[1] = table;
+			r = pg_query(c, env->ctx,
+				     "SELECT has_table_privilege(c.oid, 'SELECT'), "
+				     "has_table_privilege(c.oid, 'INSERT'), "
+				     "has_table_privilege(c.oid, 'UPDATE'), "
+				     "has_table_privilege(c.oid, 'DELETE'), "
+				     "has_schema_privilege(n.oid, 'USAGE') "
+				     "FROM pg_catalog.pg_class c "
+				     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+				     "WHERE n.nspname = $1 AND c.relname = $2 "
+				     "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
+				     2, p, err, sizeof err);
+			if (!r) {
+				check_add(rep, id, label, CHECK_ERROR, err, NULL,
+					  "A privilege query failed: run the check again.");
+				free(schema);
+				free(table);
+				free_list(tables);
+				free(exts);
+				goto out;
+			}
+			ntables++;
+			if (PQntuples(r) == 0) {
+				sb_addf(&missing, "%s%s.%s (extension %s) does not exist",
+					nbad ? "; " : "", schema, table, exts[e]);
+				nbad++;
+			} else {
+				for (int k = 0; k < 4; k++)
+					if (!str_eq(PQgetvalue(r, 0, k), "t"))
+						sb_addf(&lack, "%s%s", lack.len ? ", " : "", crud[k]);
+				if (!str_eq(PQgetvalue(r, 0, 4), "t"))
+					sb_addf(&lack, "%sUSAGE on schema %s", lack.len ? ", " : "",
+						schema);
+				if (lack.len) {
+					sb_addf(&missing, "%s%s.%s: no %s", nbad ? "; " : "", schema,
+						table, sb_str(&lack));
+					nbad++;
+				} else {
+					sb_addf(&detail, "%s.%s: SELECT, INSERT, UPDATE, DELETE\n",
+						schema, table);
+				}
+			}
+			sb_free(&lack);
+			PQclear(r);
+			free(schema);
+			free(table);
+		}
+		free_list(tables);
+	}
+	free(exts);
+
+	if (nschemas == 0 && ntables == 0) {
+		check_add(rep, id, label, CHECK_WARNING, "nothing in scope to check", NULL,
+			  "List the schemas in scope ([scope] schemas) and each extension's tables "
+			  "([extension \"NAME\"] tables = schema.table ...) so privileges can be "
+			  "checked.");
+	} else if (nbad) {
+		char *sum = xasprintf("user %s: %s", user, sb_str(&missing));
+		char *fix = xasprintf("Grant what is missing to %s (as the owner or a superuser, "
+				      "e.g. GRANT USAGE ON SCHEMA s TO %s; GRANT SELECT, INSERT, "
+				      "UPDATE, DELETE ON s.t TO %s), or correct the table list.",
+				      user, user, user);
+
+		check_add(rep, id, label, CHECK_FAILED, sum, sb_str(&detail), fix);
+		free(sum);
+		free(fix);
+	} else {
+		char *sum = xasprintf("user %s: USAGE on %zu schema%s, CRUD on %zu table%s", user,
+				      nschemas, nschemas == 1 ? "" : "s", ntables,
+				      ntables == 1 ? "" : "s");
+
+		check_add(rep, id, label, CHECK_OK, sum, sb_str(&detail), NULL);
+		free(sum);
+	}
+out:
+	sb_free(&missing);
+	sb_free(&detail);
+	free(user);
+	PQfinish(c);
+	pg_spec_free(&spec);
+	free(label);
+}
+
+/* ------------------------------------------------------------------ */
+/* ardo_sessions */
+
+void check_ardo_sessions(const struct check_env *env, struct check_report *rep)
+{
+	const char *id = "ardo_sessions";
+	const char *section = doc_has_section(env->settings, "source", NULL) ? "source"
+									      : "target";
+	char *label = conn_label("ardoPostgreSQL sessions on", env, section);
+	struct pg_spec spec;
+	PGconn *c;
+	PGresult *r;
+	char err[512];
+	long n;
+	bool full;
+	char *sum, *detail;
+
+	c = open_section(env, rep, section, id, label, CHECK_ERROR, &spec, NULL);
+	if (!c) {
+		free(label);
+		return;
+	}
+	/* application_name is visible for every session; addresses, users and
+	 * start times only with pg_read_all_stats (or as superuser). */
+	r = pg_query(c, env->ctx,
+		     "SELECT count(*), "
+		     "coalesce(string_agg(DISTINCT coalesce(usename, '(hidden user)') || ' from ' || "
+		     "coalesce(host(client_addr), CASE WHEN backend_start IS NULL THEN "
+		     "'(hidden address)' ELSE 'local socket' END) || ' to ' || "
+		     "coalesce(datname, '?'), ', '), ''), "
+		     "(SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) OR "
+		     "pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') "
+		     "FROM pg_catalog.pg_stat_activity WHERE application_name = 'ardoPGSQL'",
+		     0, NULL, err, sizeof err);
+	if (!r) {
+		check_add(rep, id, label, CHECK_ERROR, err, NULL,
+			  "Could not read pg_stat_activity: run the check again.");
+		goto out;
+	}
+	n = atol(PQgetvalue(r, 0, 0));
+	full = str_eq(PQgetvalue(r, 0, 2), "t");
+	detail = xasprintf("%s%s%s", PQgetvalue(r, 0, 1),
+			   *PQgetvalue(r, 0, 1) ? "\n" : "",
+			   full ? "full visibility (superuser or pg_read_all_stats)"
+				: "visibility limited: this role is not a member of "
+				  "pg_read_all_stats, so the users and client addresses of other "
+				  "roles' sessions are hidden (their count is still exact)");
+	if (n == 0) {
+		sum = xasprintf("no session with application_name = 'ardoPGSQL'%s",
+				full ? "" : " (visibility limited: not pg_read_all_stats)");
+		check_add(rep, id, label, CHECK_OK, sum, detail, NULL);
+	} else {
+		sum = xasprintf("%ld session%s still use%s the ardoPostgreSQL connector: %s", n,
+				n == 1 ? "" : "s", n == 1 ? "s" : "",
+				*PQgetvalue(r, 0, 1) ? PQgetvalue(r, 0, 1) : "(details hidden)");
+		check_add(rep, id, label, CHECK_WARNING, sum, detail,
+			  "These sessions come from modules still bound to the ardoPostgreSQL "
+			  "connection: rebind their extensions (rebind step) and republish; once "
+			  "every extension is switched this count should drop to 0.");
+	}
+	free(sum);
+	free(detail);
+	PQclear(r);
+out:
+	PQfinish(c);
+	pg_spec_free(&spec);
+	free(label);
+}
+
+/* ------------------------------------------------------------------ */
+/* tables_accessible */
+
+void check_tables_accessible(const struct check_env *env, struct check_report *rep)
+{
+	size_t nexts = 0;
+	const char **exts = doc_section_names(env->settings, "extension", &nexts);
+	char *label0 = conn_label("tables through", env, "target");
+	struct pg_spec spec;
+	PGconn *c = NULL;
+	struct pg_failure fail;
+	bool any = false;
+
+	for (size_t e = 0; e < nexts; e++)
+		if (!env->item || str_eq(env->item, exts[e]))
+			any = true;
+	if (!any) {
+		check_add(rep, "tables_accessible", label0, CHECK_WARNING,
+			  env->item ? "no such extension in the settings" : "no extension listed",
+			  NULL,
+			  "List each extension with its tables ([extension \"NAME\"] tables = "
+			  "schema.table ...) so that their tables can be checked.");
+		free(exts);
+		free(label0);
+		return;
+	}
+	if (!pg_spec_from_doc(&spec, env->settings, "target", password_for(env, "target"),
+			      fail.message, sizeof fail.message)) {
+		check_add(rep, "tables_accessible", label0, CHECK_ERROR, fail.message, NULL,
+			  "Fill in the target connection (connection step or [target]).");
+		free(exts);
+		free(label0);
+		return;
+	}
+	c = pg_connect(&spec, env->ctx, &fail);
+
+	for (size_t e = 0; e < nexts; e++) {
+		char *id, *label;
+		size_t nt = 0, nok = 0;
+		char **tables;
+		struct strbuf bad = STRBUF_INIT, detail = STRBUF_INIT;
+		const char *list;
+
+		if (env->item && !str_eq(env->item, exts[e]))
+			continue;
+		id = xasprintf("tables_accessible:%s", exts[e]);
+		label = xasprintf("tables of extension %s through the target", exts[e]);
+		if (!c) {
+			char *sum = xasprintf("could not connect: %s: %s", pg_fail_name(fail.cls),
+					      fail.message);
+
+			check_add(rep, id, label, CHECK_ERROR, sum, NULL, fail.fix);
+			free(sum);
+			free(id);
+			free(label);
+			continue;
+		}
+		list = doc_get(env->settings, "extension", exts[e], "tables");
+		tables = split_list(list, &nt);
+		for (size_t t = 0; t < nt; t++) {
+			char *schema, *table, *qs, *qt, *sql, err[512];
+			PGresult *r;
+
+			if (ctx_cancelled(env->ctx))
+				break;
+			ctx_progress(env->ctx, exts[e], (long)t, (long)nt);
+			split_table(tables[t], &schema, &table);
+			qs = pg_quote_ident(c, schema);
+			qt = pg_quote_ident(c, table);
+			if (!qs || !qt) {
+				sb_addf(&bad, "%s%s: not a valid name", bad.len ? "; " : "", tables[t]);
+				free(qs);
+				free(qt);
+				free(schema);
+				free(table);
+				continue;
+			}
+			/* A real read that returns no row: the executor checks every
+			 * privilege (column grants, RLS policies) as the application will. */
+			sql = xasprintf("SELECT * FROM %s.%s LIMIT 0", qs, qt);
+			r = pg_query(c, env->ctx, sql, 0, NULL, err, sizeof err);
+			if (r) {
+				nok++;
+				sb_addf(&detail, "%s.%s: readable, %d columns\n", schema, table,
+					PQnfields(r));
+				PQclear(r);
+			} else {
+				sb_addf(&bad, "%s%s.%s: %s", bad.len ? "; " : "", schema, table, err);
+			}
+			free(sql);
+			free(qs);
+			free(qt);
+			free(schema);
+			free(table);
+		}
+		if (ctx_cancelled(env->ctx)) {
+			check_add(rep, id, label, CHECK_ERROR, "cancelled", NULL,
+				  "Cancelled: run the check again.");
+		} else if (nt == 0) {
+			check_add(rep, id, label, CHECK_WARNING, "no tables listed", NULL,
+				  "List the tables this extension uses ([extension] tables = "
+				  "schema.table ...), as shown in Integration Studio.");
+		} else if (bad.len) {
+			char *sum = xasprintf("%zu of %zu tables not accessible: %s", nt - nok, nt,
+					      sb_str(&bad));
+
+			check_add(rep, id, label, CHECK_FAILED, sum, sb_str(&detail),
+				  "Create the missing tables or grant SELECT on them to the target "
+				  "connection's user, or correct the extension's table list; Refresh "
+				  "Entity in Integration Studio fails on these.");
+			free(sum);
+		} else {
+			char *sum = xasprintf("%zu table%s readable", nt, nt == 1 ? "" : "s");
+
+			check_add(rep, id, label, CHECK_OK, sum, sb_str(&detail), NULL);
+			free(sum);
+		}
+		free_list(tables);
+		sb_free(&bad);
+		sb_free(&detail);
+		free(id);
+		free(label);
+	}
+	if (c)
+		PQfinish(c);
+	pg_spec_free(&spec);
+	free(exts);
+	free(label0);
+}

@@ -1,0 +1,44 @@
+/* pgcheck.h - the PostgreSQL checks of the connector-migration runbook
+ * (rows in src/checks.c) and the PostgreSQL support table they use.
+ * Every check opens its own read-only session through pg_connect().
+ * UI-free: never include curses here. */
+#ifndef OSM_PGCHECK_H
+#define OSM_PGCHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "check.h"
+
+/* step prerequisites: server version against the support table. */
+void check_pg_version(const struct check_env *env, struct check_report *rep);
+/* step connection: connect to [target] (version, TLS, latency, user). */
+void check_target_connect(const struct check_env *env, struct check_report *rep);
+/* step connection: USAGE on [scope] schemas, CRUD on every [extension] table. */
+void check_target_privileges(const struct check_env *env, struct check_report *rep);
+/* step connection: connect to [source]; reports nothing when [source] is absent. */
+void check_source_connect(const struct check_env *env, struct check_report *rep);
+/* step connection: sessions with application_name = 'ardoPGSQL' (source, else target). */
+void check_ardo_sessions(const struct check_env *env, struct check_report *rep);
+/* step refresh: per extension ("tables_accessible:NAME"), every table exists
+ * and can be read (SELECT ... LIMIT 0) through the target connection. */
+void check_tables_accessible(const struct check_env *env, struct check_report *rep);
+
+/* The OutSystems 11 support table for external PostgreSQL databases. */
+enum pg_support {
+	PG_SUPPORTED,     /* on the given Platform Server version */
+	PG_CONDITIONAL,   /* supported only on some Platform Server versions; platform unknown */
+	PG_UNVERIFIED,    /* not listed: check your OutSystems support matrix */
+	PG_UNSUPPORTED,
+};
+/* Classify a server (server_version_num, e.g. 150004) for a Platform Server
+ * version ("11.31.0", or NULL/"" when unknown).  why gets one sentence that
+ * names the rule and its source. */
+enum pg_support pg_support_classify(int server_version_num, const char *platform_version,
+				    char *why, size_t whylen);
+
+/* Parse a Platform Server version "11.15.0" (also "11.15", "11.0.110.0" style):
+ * false when it is not one. */
+bool platform_version_parse(const char *s, int v[3]);
+
+#endif

@@ -1,0 +1,240 @@
+/* test_pg.c - the PostgreSQL support table, failure classification from
+ * real libpq/server message texts, and connection specs.  Tests against a
+ * live server are in tests/e2e/pg_*.sh. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "doc.h"
+#include "pg.h"
+#include "pgcheck.h"
+#include "util.h"
+
+static enum pg_support cls(int num, const char *pv)
+{
+	char why[600];
+
+	why[0] = '\0';
+	enum pg_support s = pg_support_classify(num, pv, why, sizeof why);
+	cr_assert(why[0] != '\0', "every classification explains itself");
+	return s;
+}
+
+Test(pg_support, postgres_12_window)
+{
+	cr_assert_eq(cls(120015, "11.14.2"), PG_UNSUPPORTED);
+	cr_assert_eq(cls(120015, "11.15.0"), PG_SUPPORTED);
+	cr_assert_eq(cls(120015, "11.37.9"), PG_SUPPORTED);
+	cr_assert_eq(cls(120015, "11.38.0"), PG_UNSUPPORTED);
+	cr_assert_eq(cls(120015, NULL), PG_CONDITIONAL);
+}
+
+Test(pg_support, postgres_13_dropped_from_11_40)
+{
+	cr_assert_eq(cls(130004, "11.15.0"), PG_SUPPORTED);
+	cr_assert_eq(cls(130004, "11.39.1"), PG_SUPPORTED);
+	cr_assert_eq(cls(130004, "11.40.0"), PG_UNSUPPORTED);
+	cr_assert_eq(cls(130004, "11.41"), PG_UNSUPPORTED);
+	cr_assert_eq(cls(130004, ""), PG_CONDITIONAL);
+}
+
+Test(pg_support, postgres_17_from_11_38)
+{
+	cr_assert_eq(cls(170002, "11.37.0"), PG_UNSUPPORTED);
+	cr_assert_eq(cls(170002, "11.38.0"), PG_SUPPORTED);
+	cr_assert_eq(cls(170002, "11.40.2"), PG_SUPPORTED);
+}
+
+Test(pg_support, unlisted_versions)
+{
+	char why[600];
+
+	for (int m = 14; m <= 16; m++) {
+		cr_assert_eq(pg_support_classify(m * 10000 + 3, "11.31.0", why, sizeof why),
+			     PG_UNVERIFIED);
+		cr_assert(strstr(why, "support matrix"), "%s", why);
+	}
+	cr_assert_eq(cls(180001, "11.40.0"), PG_UNVERIFIED);
+	cr_assert_eq(cls(110022, "11.31.0"), PG_UNSUPPORTED);
+	cr_assert_eq(cls(90624, NULL), PG_UNSUPPORTED);
+	pg_support_classify(90624, NULL, why, sizeof why);
+	cr_assert(strstr(why, "9.6"), "old majors are named as 9.6: %s", why);
+}
+
+Test(pg_support, platform_version_parse)
+{
+	int v[3];
+
+	cr_assert(platform_version_parse("11.15.0", v));
+	cr_assert(v[0] == 11 && v[1] == 15 && v[2] == 0);
+	cr_assert(platform_version_parse("11.38", v));
+	cr_assert(v[0] == 11 && v[1] == 38 && v[2] == 0);
+	cr_assert_not(platform_version_parse("11", v));
+	cr_assert_not(platform_version_parse("eleven", v));
+	cr_assert_not(platform_version_parse("11.x.0", v));
+	cr_assert_not(platform_version_parse("", v));
+	cr_assert_not(platform_version_parse(NULL, v));
+}
+
+/* Message texts as libpq 15 and the server print them. */
+Test(pg_classify, libpq_messages)
+{
+	static const struct {
+		const char *msg;
+		enum pg_fail want;
+	} cases[] = {
+		{ "could not translate host name \"nosuch.invalid\" to address: Name or service "
+		  "not known\n", PG_FAIL_RESOLVE },
+		{ "connection to server at \"127.0.0.1\", port 1 failed: Connection refused\n\tIs "
+		  "the server running on that host and accepting TCP/IP connections?\n",
+		  PG_FAIL_REFUSED },
+		{ "connection to server on socket \"/tmp/.s.PGSQL.5\" failed: No such file or "
+		  "directory\n\tIs the server running locally and accepting connections on that "
+		  "socket?\n", PG_FAIL_REFUSED },
+		{ "connection to server at \"10.0.0.1\", port 5432 failed: timeout expired\n",
+		  PG_FAIL_TIMEOUT },
+		{ "connection to server at \"127.0.0.1\", port 5 failed: FATAL:  pg_hba.conf "
+		  "rejects connection for host \"127.0.0.1\", user \"osm_app\", database "
+		  "\"postgres\", no encryption\n", PG_FAIL_TLS_REQUIRED },
+		{ "FATAL:  no pg_hba.conf entry for host \"10.1.1.1\", user \"u\", database \"d\", "
+		  "SSL off\n", PG_FAIL_TLS_REQUIRED },
+		{ "FATAL:  no pg_hba.conf entry for host \"10.1.1.1\", user \"u\", database \"d\", "
+		  "SSL encryption\n", PG_FAIL_AUTH },
+		{ "connection to server at \"127.0.0.1\", port 5 failed: server certificate for "
+		  "\"localhost\" (and 1 other name) does not match host name \"127.0.0.1\"\n",
+		  PG_FAIL_CERT },
+		{ "connection to server at \"127.0.0.1\", port 5 failed: SSL error: certificate "
+		  "verify failed\n", PG_FAIL_CERT },
+		{ "connection to server at \"127.0.0.1\", port 5 failed: root certificate file "
+		  "\"/root/.postgresql/root.crt\" does not exist\nEither provide the file or "
+		  "change sslmode to disable server certificate verification.\n", PG_FAIL_CERT },
+		{ "connection to server at \"127.0.0.1\", port 5 failed: server does not support "
+		  "SSL, but SSL was required\n", PG_FAIL_TLS },
+		{ "connection to server at \"127.0.0.1\", port 5 failed: FATAL:  password "
+		  "authentication failed for user \"osm_app\"\n", PG_FAIL_AUTH },
+		/* sslmode=prefer: the TLS attempt failed on the password, the retry
+		 * without TLS on pg_hba; the first cause is the one to fix. */
+		{ "connection to server at \"127.0.0.1\", port 5 failed: FATAL:  password "
+		  "authentication failed for user \"osm_app\"\nconnection to server at "
+		  "\"127.0.0.1\", port 5 failed: FATAL:  pg_hba.conf rejects connection for host "
+		  "\"127.0.0.1\", user \"osm_app\", database \"x\", no encryption\n", PG_FAIL_AUTH },
+		{ "connection to server at \"127.0.0.1\", port 5 failed: fe_sendauth: no password "
+		  "supplied\n", PG_FAIL_NEED_PASSWORD },
+		{ "connection to server at \"127.0.0.1\", port 5 failed: FATAL:  database "
+		  "\"nosuch\" does not exist\n", PG_FAIL_NO_DATABASE },
+		{ "FATAL:  too many connections for role \"osm_nolimit\"\n", PG_FAIL_TOO_MANY },
+		{ "FATAL:  sorry, too many clients already\n", PG_FAIL_TOO_MANY },
+		{ "FATAL:  remaining connection slots are reserved for non-replication superuser "
+		  "connections\n", PG_FAIL_TOO_MANY },
+		{ "FATAL:  role \"ghost\" does not exist\n", PG_FAIL_AUTH },
+		{ "FATAL:  the database system is starting up\n", PG_FAIL_OTHER },
+	};
+
+	for (size_t i = 0; i < OSM_ARRAY_LEN(cases); i++)
+		cr_expect_eq(pg_classify_message(cases[i].msg, false, false), cases[i].want,
+			     "case %zu: %s -> %s, want %s", i, cases[i].msg,
+			     pg_fail_name(pg_classify_message(cases[i].msg, false, false)),
+			     pg_fail_name(cases[i].want));
+	/* libpq says a password is needed and none was given: prompt for it. */
+	cr_assert_eq(pg_classify_message("FATAL:  password authentication failed", false, true),
+		     PG_FAIL_NEED_PASSWORD);
+	/* ... but a wrong password that was given is an authentication failure. */
+	cr_assert_eq(pg_classify_message("FATAL:  password authentication failed", true, true),
+		     PG_FAIL_AUTH);
+}
+
+static const char *kw(const struct pg_spec *s, const char *k)
+{
+	const char *v = NULL;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (str_eq(s->keywords[i], k))
+			v = s->values[i];
+	return v;
+}
+
+Test(pg_spec, from_doc_keys_and_label)
+{
+	const char *ini = "[target]\nhost = db.example\nport = 5433\ndbname = shop\n"
+			  "user = osm\nsslmode = verify-full\n";
+	struct doc_error err;
+	struct doc *d = doc_parse_string(ini, strlen(ini), "t", NULL, NULL, &err);
+	struct pg_spec s;
+	char msg[256];
+
+	cr_assert_not_null(d, "%s", err.msg);
+	cr_assert(pg_spec_from_doc(&s, d, "target", "sekret", msg, sizeof msg), "%s", msg);
+	cr_assert_str_eq(kw(&s, "host"), "db.example");
+	cr_assert_str_eq(kw(&s, "sslmode"), "verify-full");
+	cr_assert_str_eq(kw(&s, "password"), "sekret");
+	cr_assert_str_eq(kw(&s, "application_name"), "osmigrate");
+	cr_assert_null(s.keywords[s.n]);
+	cr_assert_str_eq(s.label, "target db.example:5433/shop as osm");
+	cr_assert_null(strstr(s.label, "sekret"), "the label never shows a password");
+	pg_spec_free(&s);
+
+	cr_assert_not(pg_spec_from_doc(&s, d, "source", NULL, msg, sizeof msg));
+	cr_assert(strstr(msg, "[source]"), "%s", msg);
+	doc_free(d);
+}
+
+Test(pg_spec, conninfo_uri_expands_and_is_labelled)
+{
+	const char *ini = "[target]\nconninfo = postgresql://osm@db1:6543/orders?sslmode=require\n";
+	struct doc_error err;
+	struct doc *d = doc_parse_string(ini, strlen(ini), "t", NULL, NULL, &err);
+	struct pg_spec s;
+	char msg[256];
+
+	cr_assert_not_null(d, "%s", err.msg);
+	cr_assert(pg_spec_from_doc(&s, d, "target", NULL, msg, sizeof msg), "%s", msg);
+	/* Passed as dbname with expand_dbname=1: never pasted into a string. */
+	cr_assert_str_eq(kw(&s, "dbname"), "postgresql://osm@db1:6543/orders?sslmode=require");
+	cr_assert_null(kw(&s, "password"));
+	cr_assert_str_eq(s.label, "target db1:6543/orders as osm");
+	pg_spec_free(&s);
+	doc_free(d);
+
+	cr_assert(pg_spec_from_conninfo(&s, "service=osmigrate-demo", NULL, msg, sizeof msg));
+	cr_assert(strstr(s.label, "service osmigrate-demo"), "%s", s.label);
+	pg_spec_free(&s);
+	cr_assert_not(pg_spec_from_conninfo(&s, "host='unterminated", NULL, msg, sizeof msg));
+	cr_assert_not(pg_spec_from_conninfo(&s, "", NULL, msg, sizeof msg));
+}
+
+Test(pg_spec, bad_port_rejected)
+{
+	const char *ini = "[target]\nhost = h\nport = 54x\n";
+	struct doc_error err;
+	struct doc *d = doc_parse_string(ini, strlen(ini), "t", NULL, NULL, &err);
+	struct pg_spec s;
+	char msg[256];
+
+	cr_assert_not_null(d);
+	cr_assert_not(pg_spec_from_doc(&s, d, "target", NULL, msg, sizeof msg));
+	cr_assert(strstr(msg, "port"), "%s", msg);
+	doc_free(d);
+}
+
+/* Against nothing listening: refused, classified, with a fix; and a
+ * cancelled context returns before connecting at all. */
+Test(pg_connect, refused_and_cancelled)
+{
+	struct pg_spec s;
+	struct pg_failure f;
+	char msg[256];
+	atomic_int cancel = 0;
+	struct ctx ctx = { .cancel = &cancel, .timeout_s = 5 };
+
+	/* Port 1 on loopback: nothing listens there unprivileged. */
+	cr_assert(pg_spec_from_conninfo(&s, "host=127.0.0.1 port=1 user=x dbname=y", NULL, msg,
+					sizeof msg));
+	cr_assert_null(pg_connect(&s, &ctx, &f));
+	cr_assert_eq(f.cls, PG_FAIL_REFUSED, "%s", f.message);
+	cr_assert(strlen(f.fix) > 20);
+	atomic_store(&cancel, 1);
+	cr_assert_null(pg_connect(&s, &ctx, &f));
+	cr_assert_eq(f.cls, PG_FAIL_CANCELLED);
+	pg_spec_free(&s);
+}
