@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "endpoint.h"
+#include "pgcheck.h"
 #include "util.h"
 
 const struct check_def check_defs[] = {
@@ -17,6 +18,12 @@ const struct check_def check_defs[] = {
 	{ "endpoint_old", "endpoint-change", "endpoints", "old database endpoint", check_endpoint_old },
 	{ "endpoint_new", "endpoint-change", "endpoints", "new database endpoint", check_endpoint_new },
 	{ "endpoint_new", "restore-database", "prepare", "new database server", check_endpoint_new },
+	{ "pg_version", "connector-migration", "prerequisites", "PostgreSQL server version against the support table", check_pg_version },
+	{ "target_connect", "connector-migration", "connection", "connection to the target database", check_target_connect },
+	{ "target_privileges", "connector-migration", "connection", "privileges on the schemas and tables in scope", check_target_privileges },
+	{ "source_connect", "connector-migration", "connection", "connection to the source (ardoPostgreSQL) database", check_source_connect },
+	{ "ardo_sessions", "connector-migration", "connection", "sessions still using ardoPostgreSQL", check_ardo_sessions },
+	{ "tables_accessible", "connector-migration", "refresh", "extension tables accessible through the target", check_tables_accessible },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 const size_t n_check_defs = OSM_ARRAY_LEN(check_defs) - 1;
