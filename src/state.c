@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -944,6 +945,33 @@ static char *lock_path(const char *path)
 	return xasprintf("%s.lock", path);
 }
 
+/* A save killed between mkstemp and rename leaves ".<name>.XXXXXX" behind.
+ * Holding the lock, nobody else can be writing one: remove them. */
+static void remove_stale_temps(const char *path)
+{
+	char *dir = dir_of(path);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t bl = strlen(base);
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+
+	if (!dp) {
+		free(dir);
+		return;
+	}
+	while ((e = readdir(dp)) != NULL) {
+		struct stat sb;
+		if (e->d_name[0] != '.' || strlen(e->d_name) != bl + 8 ||
+		    strncmp(e->d_name + 1, base, bl) != 0 || e->d_name[bl + 1] != '.')
+			continue;
+		if (fstatat(dirfd(dp), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode) &&
+		    sb.st_uid == geteuid())
+			unlinkat(dirfd(dp), e->d_name, 0);
+	}
+	closedir(dp);
+	free(dir);
+}
+
 static struct state *open_common(const char *path, bool lock, struct state_error *err)
 {
 	struct state *st;
@@ -986,6 +1014,8 @@ static struct state *open_common(const char *path, bool lock, struct state_error
 			return NULL;
 		}
 	}
+	if (lock)
+		remove_stale_temps(path);
 	r = read_trusted(path, MODE_STATE, &text, err);
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);

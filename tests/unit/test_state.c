@@ -293,3 +293,285 @@ Test(state, directory_refused)
 	cr_assert(strstr(err.msg, "not a regular file"), "%s", err.msg);
 	free(path);
 }
+
+/* ---- locking -------------------------------------------------------- */
+
+/* A child opens the state and holds it until killed; returns its pid once
+ * it has the lock. */
+static pid_t hold_in_child(const char *path)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	cr_assert_eq(pipe(p), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		struct state_error err;
+		struct state *st = state_open(path, &err);
+		close(p[0]);
+		if (!st)
+			_exit(1);
+		if (write(p[1], "k", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	cr_assert_eq(read(p[0], &c, 1), 1, "child could not lock");
+	close(p[0]);
+	return pid;
+}
+
+Test(state, second_open_refused_then_taken_over)
+{
+	char *path = xasprintf("%s/locked.ini", tmpdir);
+	struct state_error err;
+	struct state *st;
+	pid_t pid;
+	char host[256], *want;
+	int status;
+
+	spew(path, good, sizeof(good) - 1, 0600);
+	pid = hold_in_child(path);
+	st = state_open(path, &err);
+	cr_assert_null(st);
+	cr_assert_eq(err.code, EXIT_LOCKED, "%s", err.msg);
+	want = xasprintf("pid %ld", (long)pid);
+	cr_assert(strstr(err.msg, want), "%s", err.msg);
+	free(want);
+	cr_assert_eq(gethostname(host, sizeof(host)), 0);
+	cr_assert(strstr(err.msg, host), "%s", err.msg);
+	cr_assert(strstr(err.msg, "since 20"), "%s", err.msg);
+	cr_assert(strstr(err.msg, path), "%s", err.msg);
+
+	/* status/report may still read it */
+	st = state_open_readonly(path, &err);
+	cr_assert(st, "%s", err.msg);
+	cr_assert_eq(st->lock_fd, -1);
+	cr_assert_str_eq(state_runbook(st), "endpoint-change");
+	state_close(st);
+
+	/* kill -9 leaves its lock file behind; the next open takes it over */
+	cr_assert_eq(kill(pid, SIGKILL), 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	{
+		char *lp = xasprintf("%s.lock", path);
+		cr_assert_eq(access(lp, F_OK), 0, "a killed holder leaves its lock file");
+		free(lp);
+	}
+	st = state_open(path, &err);
+	cr_assert(st, "%s", err.msg);
+	cr_assert_str_eq(state_runbook(st), "endpoint-change");
+	state_close(st);
+	{
+		char *lp = xasprintf("%s.lock", path);
+		cr_assert_neq(access(lp, F_OK), 0, "state_close removes the lock file");
+		free(lp);
+	}
+	free(path);
+}
+
+Test(state, stale_lock_record_taken_over)
+{
+	char *path = xasprintf("%s/stale.ini", tmpdir);
+	char *lp = xasprintf("%s/stale.ini.lock", tmpdir);
+	static const char rec[] = "pid=999999\nhost=elsewhere\nsince=2026-01-01T00:00:00Z\n";
+	struct state_error err;
+	struct state *st;
+	size_t len;
+	char *now;
+
+	spew(lp, rec, sizeof(rec) - 1, 0600);
+	st = state_open(path, &err);
+	cr_assert(st, "%s", err.msg);
+	now = slurp(lp, &len);
+	{
+		char *w = xasprintf("pid=%ld\n", (long)getpid());
+		cr_assert(strstr(now, w), "lock record: %s", now);
+		free(w);
+	}
+	free(now);
+	state_close(st);
+	free(path);
+	free(lp);
+}
+
+Test(state, same_process_twice_refused)
+{
+	char *path = xasprintf("%s/twice.ini", tmpdir);
+	struct state_error err;
+	struct state *a = state_open(path, &err), *b;
+
+	cr_assert(a, "%s", err.msg);
+	b = state_open(path, &err);
+	cr_assert_null(b);
+	cr_assert_eq(err.code, EXIT_LOCKED);
+	state_close(a);
+	free(path);
+}
+
+/* ---- atomic save ---------------------------------------------------- */
+
+static int count_entries(const char *dir)
+{
+	char *cmd = xasprintf("ls -A '%s' | wc -l", dir);
+	FILE *p = popen(cmd, "r");
+	int n = -1;
+
+	cr_assert(p);
+	cr_assert_eq(fscanf(p, "%d", &n), 1);
+	pclose(p);
+	free(cmd);
+	return n;
+}
+
+Test(state, failing_save_keeps_old_file)
+{
+	char *path = xasprintf("%s/fsize.ini", tmpdir);
+	struct state_error err;
+	struct state *st = state_open(path, &err);
+	struct rlimit old, small;
+	char *before, *after;
+	size_t blen, alen;
+	struct strbuf big = STRBUF_INIT;
+
+	cr_assert(st, "%s", err.msg);
+	state_set_runbook(st, "restore-database");
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	before = slurp(path, &blen);
+	for (int i = 0; i < 2000; i++)
+		sb_add(&big, "a long note that will not fit ");
+	state_set_note(st, "restore", NULL, sb_str(&big));
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = 4096;
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	cr_assert_not(state_save(st, &err));
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	cr_assert_eq(err.code, EXIT_IOERR);
+	cr_assert(strstr(err.msg, "previous version of the file is intact"), "%s", err.msg);
+	cr_assert(strstr(err.msg, path), "%s", err.msg);
+	after = slurp(path, &alen);
+	cr_assert_eq(alen, blen);
+	cr_assert_eq(memcmp(before, after, blen), 0);
+	/* the state file, its lock, nothing else (no temp file) */
+	cr_assert_eq(count_entries(tmpdir), 2);
+	/* and it works again once there is room */
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	state_close(st);
+	st = state_open(path, &err);
+	cr_assert(st, "%s", err.msg);
+	cr_assert_str_eq(state_note(st, "restore", NULL), sb_str(&big));
+	state_close(st);
+	sb_free(&big);
+	free(before);
+	free(after);
+	free(path);
+}
+
+Test(state, readonly_directory_save_fails)
+{
+	char *dir = xasprintf("%s/ro", tmpdir);
+	char *path = xasprintf("%s/ro/x.ini", tmpdir);
+	struct state_error err;
+	struct state *st;
+
+	if (geteuid() == 0)
+		cr_skip_test("root writes into read-only directories (RLIMIT_FSIZE test covers this)");
+	st = state_open(path, &err);
+	cr_assert(st, "%s", err.msg);
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	cr_assert_eq(chmod(dir, 0500), 0);
+	cr_assert_not(state_save(st, &err));
+	cr_assert_eq(err.code, EXIT_IOERR);
+	cr_assert(strstr(err.msg, "intact"), "%s", err.msg);
+	cr_assert_eq(chmod(dir, 0700), 0);
+	state_close(st);
+	free(dir);
+	free(path);
+}
+
+/* kill -9 at random moments while a child saves in a loop: the file always
+ * parses and holds a complete generation. */
+Test(state, kill9_during_saves_never_tears, .timeout = 120)
+{
+	char *path = xasprintf("%s/crash.ini", tmpdir);
+	struct state_error err;
+	struct state *st = state_open(path, &err);
+
+	cr_assert(st, "%s", err.msg);
+	state_set_runbook(st, "connector-migration");
+	cr_assert(state_save(st, &err));
+	state_close(st);
+	srand((unsigned)getpid());
+	for (int round = 0; round < 60; round++) {
+		pid_t pid = fork();
+		int status;
+
+		cr_assert_geq(pid, 0);
+		if (pid == 0) {
+			struct state *c = state_open(path, &err);
+			if (!c)
+				_exit(3);
+			for (int i = 0;; i++) {
+				char *note = xasprintf("generation %d of round %d", i, round);
+				/* a body that changes size each time */
+				for (int k = 0; k < i % 40; k++)
+					state_set_field(c, "connection", "pad", note);
+				state_set_note(c, "rebind", NULL, note);
+				state_set_field(c, "connection", "copy", note);
+				free(note);
+				if (!state_save(c, &err))
+					_exit(4);
+			}
+		}
+		usleep((useconds_t)(rand() % 20000));
+		kill(pid, SIGKILL);
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+		cr_assert(WIFSIGNALED(status), "child exited %d", WEXITSTATUS(status));
+		st = state_open(path, &err);
+		cr_assert(st, "round %d: %s", round, err.msg);
+		cr_assert_str_eq(state_runbook(st), "connector-migration");
+		if (state_note(st, "rebind", NULL))
+			cr_assert_str_eq(state_note(st, "rebind", NULL), state_field(st, "connection", "copy"));
+		state_close(st);
+	}
+	/* crash.ini and at most a left-over lock of the last child */
+	cr_assert_leq(count_entries(tmpdir), 2);
+	free(path);
+}
+
+/* ---- start over ----------------------------------------------------- */
+
+Test(state, start_over_keeps_backup)
+{
+	char *path = xasprintf("%s/again.ini", tmpdir);
+	struct state_error err;
+	struct state *st = state_open(path, &err);
+
+	cr_assert(st);
+	state_set_runbook(st, "endpoint-change");
+	state_set_step_status(st, "dns", STEP_DONE, NULL);
+	cr_assert(state_save(st, &err));
+	cr_assert(state_start_over(st, &err), "%s", err.msg);
+	cr_assert(st->is_new);
+	cr_assert_str_eq(state_runbook(st), "endpoint-change");
+	cr_assert_eq(state_step_status(st, "dns"), STEP_PENDING);
+	cr_assert_neq(access(path, F_OK), 0);
+	cr_assert(state_save(st, &err));
+	/* a second start over in the same second must not overwrite the first backup */
+	cr_assert(state_start_over(st, &err), "%s", err.msg);
+	{
+		char *cmd = xasprintf("ls '%s' | grep -c '^again\\.ini\\.[0-9]\\{8\\}T[0-9]\\{6\\}Z\\(-[0-9]*\\)\\?\\.bak$'", tmpdir);
+		FILE *p = popen(cmd, "r");
+		int n = 0;
+		cr_assert_eq(fscanf(p, "%d", &n), 1);
+		pclose(p);
+		cr_assert_eq(n, 2);
+		free(cmd);
+	}
+	state_close(st);
+	free(path);
+}
