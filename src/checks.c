@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "compare.h"
 #include "endpoint.h"
 #include "pgcheck.h"
 #include "util.h"
@@ -18,6 +19,7 @@ const struct check_def check_defs[] = {
 	{ "endpoint_old", "endpoint-change", "endpoints", "old database endpoint", check_endpoint_old },
 	{ "endpoint_new", "endpoint-change", "endpoints", "new database endpoint", check_endpoint_new },
 	{ "endpoint_new", "restore-database", "prepare", "new database server", check_endpoint_new },
+	{ "clone_compare", "restore-database", "verify", "clone of the old database", check_clone_compare },
 	{ "pg_version", "connector-migration", "prerequisites", "PostgreSQL server version against the support table", check_pg_version },
 	{ "target_connect", "connector-migration", "connection", "connection to the target database", check_target_connect },
 	{ "target_privileges", "connector-migration", "connection", "privileges on the schemas and tables in scope", check_target_privileges },

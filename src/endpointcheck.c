@@ -5,12 +5,16 @@
  * is not, applications are down until the last server runs with the new
  * address, and the operator must know that before starting, not after.
  * restore-database runs endpoint_new in its prepare step: the new database
- * server must accept connections before the servers are pointed at it. */
+ * server must accept connections before the servers are pointed at it.
+ * clone_compare (restore-database "verify") compares old and new when both
+ * are PostgreSQL; decommissioning stays locked until it passed. */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "endpoint.h"
 #include "util.h"
 
@@ -213,4 +217,127 @@ void check_endpoint_old(const struct check_env *env, struct check_report *rep)
 void check_endpoint_new(const struct check_env *env, struct check_report *rep)
 {
 	endpoint_check(env, rep, NEW_ENDPOINT);
+}
+
+/* ---- clone verification ---- */
+
+/* [compare] schemas: names separated by commas (blanks around them ignored). */
+static size_t split_schemas(char *list, const char ***out)
+{
+	const char **v = NULL;
+	size_t n = 0;
+
+	char *save = NULL;
+
+	for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		tok = str_trim(tok);
+		if (!*tok)
+			continue;
+		v = xreallocarray(v, n + 1, sizeof *v);
+		v[n++] = tok;
+	}
+	*out = v;
+	return n;
+}
+
+void check_clone_compare(const struct check_env *env, struct check_report *rep)
+{
+	static const char *const id = "clone_compare";
+	const char *oldci = doc_get(env->settings, "compare", NULL, "old");
+	const char *newci = doc_get(env->settings, "compare", NULL, "new");
+	const char *schemas_s = doc_get(env->settings, "compare", NULL, "schemas");
+	const char *exact_s = doc_get(env->settings, "compare", NULL, "exact");
+	const struct secrets *sec = env->ctx ? env->ctx->secrets : NULL;
+	struct pg_spec so, sn;
+	struct cmp_options opt = { 0 };
+	struct cmp_result r;
+	struct strbuf label = STRBUF_INIT, sum = STRBUF_INIT, det = STRBUF_INIT,
+		      fix = STRBUF_INIT;
+	char msg[512], *list = NULL;
+	const char **schemas = NULL;
+	enum check_status st;
+
+	if (str_empty(oldci) || str_empty(newci)) {
+		check_add(rep, id, "clone of the old database", CHECK_ERROR,
+			  "not configured: [compare] old and new are not both set", NULL,
+			  "set [compare] old and new, or verify the clone with your DBMS tools and "
+			  "override with a recorded reason");
+		return;
+	}
+	/* The decommission gate wants proof, so exact counts unless told otherwise. */
+	opt.exact = !(str_eq(exact_s, "no") || str_eq(exact_s, "false") || str_eq(exact_s, "0"));
+	if (!pg_spec_from_conninfo(&so, oldci, sec ? sec->compare_old_password : NULL, msg,
+				   sizeof msg)) {
+		sb_addf(&fix, "Correct [compare] old: %s.", msg);
+		check_add(rep, id, "clone of the old database", CHECK_ERROR,
+			  "invalid [compare] old", NULL, sb_str(&fix));
+		sb_free(&fix);
+		return;
+	}
+	if (!pg_spec_from_conninfo(&sn, newci, sec ? sec->compare_new_password : NULL, msg,
+				   sizeof msg)) {
+		sb_addf(&fix, "Correct [compare] new: %s.", msg);
+		check_add(rep, id, "clone of the old database", CHECK_ERROR,
+			  "invalid [compare] new", NULL, sb_str(&fix));
+		pg_spec_free(&so);
+		sb_free(&fix);
+		return;
+	}
+	if (!str_empty(schemas_s)) {
+		list = xstrdup(schemas_s);
+		opt.nschemas = split_schemas(list, &schemas);
+		opt.schemas = schemas;
+	}
+
+	compare_databases(&so, &sn, &opt, env->ctx, &r);
+	sb_addf(&label, "clone: %s equals %s", sn.label, so.label);
+	for (size_t i = 0; i < r.ndiffs && i < 200; i++)
+		sb_addf(&det, "%s\n", r.diffs[i].message);
+	if (r.ndiffs > 200)
+		sb_addf(&det, "... and %zu more (osmigrate compare lists them all)\n", r.ndiffs - 200);
+	for (size_t i = 0; i < r.nnotes; i++)
+		sb_addf(&det, "not verified: %s\n", r.notes[i]);
+
+	switch (r.status) {
+	case CMP_IDENTICAL:
+		st = r.nnotes ? CHECK_WARNING : CHECK_OK;
+		sb_addf(&sum, "identical: %zu schemas, %zu tables, %zu columns, %zu indexes, "
+			"%zu constraints, %zu sequences, %zu row counts (%s)",
+			r.compared[CMP_SCHEMA], r.compared[CMP_RELATION], r.compared[CMP_COLUMN],
+			r.compared[CMP_INDEX], r.compared[CMP_CONSTRAINT], r.compared[CMP_SEQUENCE],
+			r.compared[CMP_ROWS], r.exact ? "exact" : "estimated");
+		if (r.nnotes) {
+			sb_addf(&sum, "; %zu item%s not verified", r.nnotes, r.nnotes == 1 ? "" : "s");
+			sb_add(&fix, "Some objects could not be verified (see the detail): fix what it "
+			       "says and run the check again, or verify them with your DBMS tools.");
+		}
+		break;
+	case CMP_DIFFERENT:
+		st = CHECK_FAILED;
+		sb_addf(&sum, "%zu difference%s, first: %s", r.ndiffs, r.ndiffs == 1 ? "" : "s",
+			r.diffs[0].message);
+		sb_add(&fix, "The new database is not an exact clone of the old one: restore the "
+		       "backup again (or find out what changed after it was taken), then run the "
+		       "check again. Keep the old server running: do not decommission it.");
+		if (!r.exact)
+			sb_add(&fix, " Estimated row counts can lag: set [compare] exact = yes to count.");
+		break;
+	case CMP_FAILED:
+	default:
+		st = CHECK_ERROR;
+		sb_addf(&sum, "could not compare: %s", r.error);
+		sb_add(&fix, r.fix[0] ? r.fix : "Run the check again.");
+		break;
+	}
+	check_add(rep, id, sb_str(&label), st, sb_str(&sum), det.len ? sb_str(&det) : NULL,
+		  st == CHECK_OK ? NULL : sb_str(&fix));
+	cmp_result_free(&r);
+	pg_spec_free(&so);
+	pg_spec_free(&sn);
+	free(schemas);
+	free(list);
+	sb_free(&label);
+	sb_free(&sum);
+	sb_free(&det);
+	sb_free(&fix);
 }

@@ -24,6 +24,7 @@ struct command {
 
 /* Headless commands; each documents its own options with --help. */
 static const struct command commands[] = {
+	{ "compare", cmd_compare, "compare two PostgreSQL databases (clone verification)" },
 	{ NULL, NULL, NULL },
 };
 

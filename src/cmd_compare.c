@@ -1,0 +1,223 @@
+/* cmd_compare.c - `osmigrate compare OLD NEW`: is NEW an exact clone of OLD? */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "compare.h"
+#include "exitcodes.h"
+#include "util.h"
+
+static atomic_int cancel_flag;
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+	atomic_store(&cancel_flag, 1);
+}
+
+static void compare_usage(FILE *out)
+{
+	fprintf(out,
+"Usage: osmigrate compare [OPTION]... OLD NEW\n"
+"Compare two PostgreSQL databases read-only: schemas, tables and views,\n"
+"columns with their types, indexes, constraints, sequences with their last\n"
+"values, and row counts per table.  OLD and NEW are conninfo strings\n"
+"(\"host=db1 dbname=shop user=osm\"), postgresql:// URIs or service=NAME.\n"
+"Passwords come from ~/.pgpass, PGPASSFILE, a service file or PGPASSWORD;\n"
+"they are never accepted on the command line.\n"
+"\n"
+"  -n, --schema S           compare only schema S (repeat for several)\n"
+"      --exact              count rows with count(*) instead of estimating\n"
+"                           them from the statistics\n"
+"      --format text|json   output format (default text)\n"
+"  -o, --output FILE        write the result to FILE instead of stdout\n"
+"      --timeout SECONDS    connect and catalog query timeout (default %d)\n"
+"  -h, --help               display this help and exit\n"
+"\n"
+"Exit status: 0 identical, 2 differences found, 3 could not compare,\n"
+"64 usage error, 74 the output file could not be written.\n",
+		CTX_DEFAULT_TIMEOUT_S);
+}
+
+static int cmd_usage_error(const char *fmt, ...) OSM_PRINTF(1, 2);
+static int cmd_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "osmigrate compare: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'osmigrate compare --help' for more information.\n");
+	return EXIT_USAGE;
+}
+
+/* Progress on a terminal only: a log file gets the result, not a ticker. */
+static void show_progress(void *ud, const char *what, long done, long total)
+{
+	(void)ud;
+	if (total > 0)
+		fprintf(stderr, "\r\033[K%s (%ld/%ld)", what, done + 1 > total ? total : done + 1, total);
+	else
+		fprintf(stderr, "\r\033[K%s", what);
+	fflush(stderr);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	enum { OPT_EXACT = 256, OPT_FORMAT, OPT_TIMEOUT };
+	static const struct option longopts[] = {
+		{ "schema", required_argument, NULL, 'n' },
+		{ "exact", no_argument, NULL, OPT_EXACT },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char **schemas = NULL;
+	size_t nschemas = 0;
+	struct cmp_options opt = { 0 };
+	const char *format = "text", *outpath = NULL;
+	struct pg_spec old_spec, new_spec;
+	struct ctx ctx = { 0 };
+	struct cmp_result r;
+	struct sigaction sa, old_int, old_term, old_hup;
+	struct strbuf out = STRBUF_INIT;
+	char msg[512];
+	FILE *f = stdout;
+	bool progress;
+	int c, rc;
+
+	optind = 0;   /* main() may have parsed options already: restart getopt */
+	while ((c = getopt_long(argc, argv, "+n:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (str_empty(optarg)) {
+				free(schemas);
+				return cmd_usage_error("--schema needs a schema name");
+			}
+			schemas = xreallocarray(schemas, nschemas + 1, sizeof *schemas);
+			schemas[nschemas++] = optarg;
+			break;
+		case OPT_EXACT: opt.exact = true; break;
+		case OPT_FORMAT:
+			if (!str_eq(optarg, "text") && !str_eq(optarg, "json")) {
+				free(schemas);
+				return cmd_usage_error("unknown format '%s' (text or json)", optarg);
+			}
+			format = optarg;
+			break;
+		case 'o': outpath = optarg; break;
+		case OPT_TIMEOUT: {
+			char *end;
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || v < 1 || v > 3600) {
+				free(schemas);
+				return cmd_usage_error("--timeout '%s' is not a number of seconds "
+						       "(1-3600)", optarg);
+			}
+			ctx.timeout_s = (int)v;
+			break;
+		}
+		case 'h':
+			free(schemas);
+			compare_usage(stdout);
+			return EXIT_OK;
+		default:
+			free(schemas);
+			fprintf(stderr, "Try 'osmigrate compare --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		free(schemas);
+		return cmd_usage_error("%sexpected two databases: OLD NEW",
+				       argc - optind < 2 ? "" : "too many arguments: ");
+	}
+	if (!pg_spec_from_conninfo(&old_spec, argv[optind], NULL, msg, sizeof msg)) {
+		free(schemas);
+		return cmd_usage_error("OLD: %s", msg);
+	}
+	if (!pg_spec_from_conninfo(&new_spec, argv[optind + 1], NULL, msg, sizeof msg)) {
+		pg_spec_free(&old_spec);
+		free(schemas);
+		return cmd_usage_error("NEW: %s", msg);
+	}
+	opt.schemas = schemas;
+	opt.nschemas = nschemas;
+
+	/* Open the output first: a typo in -o should not cost a long comparison. */
+	if (outpath && !str_eq(outpath, "-")) {
+		f = fopen(outpath, "w");
+		if (!f) {
+			fprintf(stderr, "osmigrate compare: cannot write %s: %s\n", outpath,
+				strerror(errno));
+			pg_spec_free(&old_spec);
+			pg_spec_free(&new_spec);
+			free(schemas);
+			return EXIT_IOERR;
+		}
+	}
+
+	/* Ctrl-C cancels the running statement (PQcancel) instead of leaving
+	 * it running on the server. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	ctx.cancel = &cancel_flag;
+	progress = isatty(STDERR_FILENO);
+	if (progress)
+		ctx.progress = show_progress;
+
+	compare_databases(&old_spec, &new_spec, &opt, &ctx, &r);
+	if (progress)
+		fputs("\r\033[K", stderr);
+
+	if (str_eq(format, "json"))
+		cmp_result_json(&r, &out);
+	else
+		cmp_result_text(&r, &out);
+	fputs(sb_str(&out), f);
+	rc = r.status == CMP_IDENTICAL ? EXIT_OK : r.status == CMP_DIFFERENT ? EXIT_FAILURES
+									   : EXIT_NOCHECK;
+	if (f != stdout) {
+		if (ferror(f) | fclose(f)) {
+			fprintf(stderr, "osmigrate compare: could not write %s: %s\n", outpath,
+				strerror(errno));
+			rc = EXIT_IOERR;
+		} else if (r.status == CMP_FAILED) {
+			/* The operator reading the terminal must see why, not only the file. */
+			fprintf(stderr, "osmigrate compare: could not compare: %s\n%s\n", r.error, r.fix);
+		}
+	} else if (fflush(stdout) != 0) {
+		rc = EXIT_IOERR;
+	}
+
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	if (got_signal)
+		rc = got_signal == SIGINT ? EXIT_SIGINT : got_signal == SIGTERM ? EXIT_SIGTERM
+										: EXIT_SIGHUP;
+	sb_free(&out);
+	cmp_result_free(&r);
+	pg_spec_free(&old_spec);
+	pg_spec_free(&new_spec);
+	free(schemas);
+	return rc;
+}

@@ -1,0 +1,100 @@
+/* compare.h - is NEW an exact clone of OLD?  Compares two PostgreSQL
+ * databases object class by object class (schemas, tables and views,
+ * columns with types, indexes, constraints, sequences with their last
+ * values, row counts per table), reading only pg_catalog: one query per
+ * object class and side, never one per table, plus one count(*) per table
+ * and side with exact counts.  Both sessions are read-only (pg.h); catalog
+ * reads run in one REPEATABLE READ READ ONLY transaction per side.
+ *
+ * Row counts are estimated from the statistics (pg_stat live tuples, else
+ * pg_class.reltuples) unless exact counting is asked for.  Estimates that
+ * differ are reported as differences (a clone whose estimate differs must
+ * be confirmed by counting, never assumed identical); a table without any
+ * statistics on a side is a note, not a difference.
+ * UI-free: never include curses here. */
+#ifndef OSM_COMPARE_H
+#define OSM_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "check.h"
+#include "ctx.h"
+#include "pg.h"
+#include "util.h"
+
+/* A single count(*) may run this long (server statement_timeout and client
+ * deadline); the operator can always cancel earlier. */
+#define CMP_COUNT_TIMEOUT_S 3600
+
+enum cmp_kind {
+	CMP_SCHEMA = 0,
+	CMP_RELATION,    /* tables, views, materialized views, foreign tables */
+	CMP_COLUMN,
+	CMP_INDEX,
+	CMP_CONSTRAINT,
+	CMP_SEQUENCE,
+	CMP_ROWS,        /* row count of a table */
+	CMP_NKINDS,
+};
+const char *cmp_kind_name(enum cmp_kind k);    /* "schema", "table", "column", ... */
+const char *cmp_kind_plural(enum cmp_kind k);  /* "schemas", "tables", ... */
+
+struct cmp_options {
+	const char *const *schemas;  /* only these schemas; NULL/0: every non-system schema */
+	size_t nschemas;
+	bool exact;                  /* count(*) every table instead of estimating */
+};
+
+/* One difference: the object and what differs.  old_value/new_value are
+ * NULL when the object is missing on that side. */
+struct cmp_diff {
+	enum cmp_kind kind;
+	char *object;     /* "public.orders.total" (identifiers quoted where needed) */
+	char *what;       /* "type", "only in old", "last value", "row count" ... */
+	char *old_value;
+	char *new_value;
+	char *message;    /* one line: "column public.orders.total: type numeric(10,2) in old, numeric(12,2) in new" */
+};
+
+enum cmp_status {
+	CMP_IDENTICAL = 0,
+	CMP_DIFFERENT,
+	CMP_FAILED,       /* could not compare (connection, query, cancel, incomplete counts) */
+};
+
+struct cmp_result {
+	enum cmp_status status;
+	char old_label[300], new_label[300];
+	int old_version, new_version;          /* server_version_num, 0 if not connected */
+	bool exact;
+	size_t compared[CMP_NKINDS];           /* objects present on both sides, per class */
+	struct cmp_diff *diffs;
+	size_t ndiffs, capdiffs;
+	char **notes;                          /* what could not be verified, one line each */
+	size_t nnotes, capnotes;
+	/* CMP_FAILED: which side ("old", "new" or "" for both/none), what and what to do. */
+	char error_side[8];
+	char error[600];
+	char fix[600];
+};
+
+void cmp_result_init(struct cmp_result *r);
+void cmp_result_free(struct cmp_result *r);
+
+/* Connect to both (pg_connect, read-only) and compare.  Progress goes to
+ * ctx->progress ("counting rows: public.orders", done, total); cancel is
+ * honoured everywhere.  Always fills *r and returns r->status. */
+enum cmp_status compare_databases(const struct pg_spec *old_spec, const struct pg_spec *new_spec,
+				  const struct cmp_options *opt, struct ctx *ctx,
+				  struct cmp_result *r);
+
+/* Renderings: text for people (one line per difference, notes, summary)
+ * and a JSON object (see osmigrate(1) "compare" for its shape). */
+void cmp_result_text(const struct cmp_result *r, struct strbuf *sb);
+void cmp_result_json(const struct cmp_result *r, struct strbuf *sb);
+
+/* restore-database "verify": [compare] old/new, see checks.c. */
+void check_clone_compare(const struct check_env *env, struct check_report *rep);
+
+#endif

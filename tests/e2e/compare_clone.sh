@@ -1,0 +1,165 @@
+#!/bin/sh
+# compare_clone.sh - `osmigrate compare` on two real databases: a pg_dump |
+# pg_restore copy is identical (estimated and exact counts, text and JSON);
+# then one row, one column type, one index and one sequence value change in
+# the copy and each difference is found; schema filters; could not compare.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/pg.sh"
+
+pg_start
+work=$(mktemp -d "${TMPDIR:-/tmp}/osmigrate-compare.XXXXXX")
+trap 'pg_cleanup; rm -rf "$work"' EXIT
+PATH=$FIXTURE_BINDIR:$PATH
+# No password prompt, no user files: the fixture trusts osm_admin on 127.0.0.1.
+export PGCONNECT_TIMEOUT=10 PGPASSFILE="$work/no-pgpass"
+
+OLD="host=$PGHOST port=$PGPORT user=osm_admin dbname=cmp_old"
+NEW="host=$PGHOST port=$PGPORT user=osm_admin dbname=cmp_new"
+q() { pg_psql -X -q -v ON_ERROR_STOP=1 "$@" >/dev/null; }
+
+q -d postgres -c 'CREATE DATABASE cmp_old' -c 'CREATE DATABASE cmp_new'
+q -d cmp_old <<'SQL'
+CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL,
+	email varchar(100) UNIQUE, obsolete int);
+ALTER TABLE customers DROP COLUMN obsolete;      -- the restore renumbers around it
+CREATE TABLE orders (id bigserial PRIMARY KEY,
+	customer_id int NOT NULL REFERENCES customers(id),
+	total numeric(10,2) CHECK (total >= 0), created date DEFAULT current_date);
+CREATE INDEX orders_customer_idx ON orders (customer_id);
+CREATE SEQUENCE invoice_no_seq;
+SELECT setval('invoice_no_seq', 42);
+CREATE SCHEMA "Sales Dept";
+CREATE TABLE "Sales Dept"."Odd ""Name""" (x int GENERATED ALWAYS AS IDENTITY, y text);
+CREATE VIEW "Sales Dept".first_orders AS SELECT id, customer_id FROM public.orders WHERE id < 3;
+CREATE TABLE empty_never_touched (a int);
+INSERT INTO customers (name, email) VALUES ('Ana', 'ana@example.com'),
+	('Bo', 'bo@example.com'), ('Cy', NULL);
+INSERT INTO orders (customer_id, total) VALUES (1, 10.5), (1, 200), (2, 3.25), (3, 0), (3, 99.99);
+INSERT INTO "Sales Dept"."Odd ""Name""" (y) VALUES ('a'), ('b');
+SQL
+pg_dump -Fc -d cmp_old -f "$work/old.dump"
+ok $? "pg_dump of the old database"
+pg_restore --exit-on-error -d cmp_new "$work/old.dump"
+ok $? "pg_restore into the new database"
+
+out=$("$OSMIGRATE" compare "$OLD" "$NEW" 2>"$work/err"); rc=$?
+is "$rc" 0 "a pg_dump | pg_restore copy is identical (estimated counts): exit 0"
+printf '%s\n' "$out" | grep -q '^result: identical$'; ok $? "text says identical"
+printf '%s\n' "$out" | grep -q 'compared: 2 schemas, 5 tables, 12 columns'
+ok $? "text says what was compared"
+[ "$rc" -eq 0 ] || diag "$out" "$(cat "$work/err")"
+
+out=$("$OSMIGRATE" compare --exact "$OLD" "$NEW"); rc=$?
+is "$rc" 0 "identical with exact counts: exit 0"
+printf '%s\n' "$out" | grep -q '4 row counts (exact)'; ok $? "exact: every table counted"
+[ "$rc" -eq 0 ] || diag "$out"
+
+"$OSMIGRATE" compare --exact --format json -o "$work/same.json" "$OLD" "$NEW"
+is "$?" 0 "JSON to a file: exit 0"
+python3 - "$work/same.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["result"] == "identical", d
+assert d["differences"] == [] and d["error"] is None, d
+assert d["row_counts"] == "exact"
+assert set(d["compared"]) == {"schemas", "tables", "columns", "indexes", "constraints",
+                              "sequences", "row_counts"}, d["compared"]
+assert d["compared"]["row_counts"] == 4 and d["compared"]["sequences"] == 4, d["compared"]
+assert d["old"]["server_version"] >= 100000 and "cmp_old" in d["old"]["label"]
+PY
+ok $? "JSON shape of an identical result"
+
+# One row, one column type, one index and one sequence value.
+q -d cmp_new <<'SQL'
+INSERT INTO customers (id, name) VALUES (100, 'Extra');
+ALTER TABLE orders ALTER COLUMN total TYPE numeric(12,2);
+DROP INDEX orders_customer_idx;
+CREATE INDEX orders_customer_idx ON orders (customer_id, created);
+SELECT setval('invoice_no_seq', 1000);
+SQL
+
+out=$("$OSMIGRATE" compare --exact "$OLD" "$NEW"); rc=$?
+is "$rc" 2 "differences found: exit 2"
+has() { printf '%s\n' "$out" | grep -qF -- "$1"; ok $? "$2"; }
+has "table public.customers: row count 3 in old, 4 in new" "the extra row is found"
+has "column public.orders.total: type numeric(10,2) in old, numeric(12,2) in new" \
+	"the column type change is found"
+has "index public.orders_customer_idx: definition CREATE INDEX orders_customer_idx ON public.orders USING btree (customer_id) in old, CREATE INDEX orders_customer_idx ON public.orders USING btree (customer_id, created) in new" \
+	"the index change is found"
+has "sequence public.invoice_no_seq: last value 42 in old, 1000 in new" \
+	"the sequence value change is found"
+has "result: 4 differences" "exactly these four differences"
+[ "$rc" -eq 2 ] || diag "$out"
+
+# Statistics are flushed when a session ends: the estimate sees the row too.
+out=$("$OSMIGRATE" compare "$OLD" "$NEW"); rc=$?
+is "$rc" 2 "estimated counts: exit 2"
+has "table public.customers: estimated row count ~3 in old, ~4 in new" \
+	"the estimate differs and says it is an estimate"
+has "confirm those with --exact" "estimated differences point to --exact"
+
+"$OSMIGRATE" compare --exact --format json "$OLD" "$NEW" >"$work/diff.json"
+is "$?" 2 "JSON: exit 2"
+python3 - "$work/diff.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["result"] == "different", d["result"]
+got = {(x["kind"], x["object"], x["what"], x["old"], x["new"]) for x in d["differences"]}
+want = {
+    ("rows", "public.customers", "row count", "3", "4"),
+    ("column", "public.orders.total", "type", "numeric(10,2)", "numeric(12,2)"),
+    ("sequence", "public.invoice_no_seq", "last value", "42", "1000"),
+}
+assert want <= got, got
+idx = [x for x in d["differences"] if x["kind"] == "index"]
+assert len(idx) == 1 and idx[0]["object"] == "public.orders_customer_idx" \
+    and idx[0]["what"] == "definition" and "(customer_id, created)" in idx[0]["new"], idx
+assert all(x["message"].startswith(("table ", "column ", "index ", "sequence "))
+           for x in d["differences"]), d["differences"]
+assert len(d["differences"]) == 4, d["differences"]
+PY
+ok $? "JSON shape of the differences"
+
+# Only the quoted schema: nothing changed there.
+out=$("$OSMIGRATE" compare --exact --schema 'Sales Dept' "$OLD" "$NEW"); rc=$?
+is "$rc" 0 "--schema limits the comparison to an unchanged schema: exit 0"
+printf '%s\n' "$out" | grep -q 'compared: 1 schemas, 2 tables'; ok $? "--schema: only its objects"
+
+"$OSMIGRATE" compare --schema no_such_schema "$OLD" "$NEW" >"$work/out" 2>&1
+is "$?" 3 "a schema in neither database: could not compare (exit 3)"
+
+# A table only in the new database is one difference, not one per column.
+q -d cmp_new -c 'CREATE TABLE public.extra (a int PRIMARY KEY, b text)'
+out=$("$OSMIGRATE" compare --exact "$OLD" "$NEW")
+is "$(printf '%s\n' "$out" | grep -c 'public\.extra')" 1 \
+	"a table only in new is reported once (not its columns, index and constraint)"
+has "table public.extra: only in new" "and says on which side it is"
+
+# Could not connect: nothing listens on the old port once the server is down.
+"$OSMIGRATE" compare "host=127.0.0.1 port=1 user=osm_admin dbname=x connect_timeout=5" "$NEW" \
+	>"$work/out" 2>&1
+is "$?" 3 "could not connect: exit 3"
+grep -q '^result: could not compare: old:' "$work/out"; ok $? "says which side failed"
+grep -q '^what to do: ' "$work/out"; ok $? "and what to do"
+"$OSMIGRATE" compare --format json "host=127.0.0.1 port=1 user=osm_admin dbname=x" "$NEW" \
+	>"$work/err.json" 2>/dev/null
+is "$?" 3 "could not connect, JSON: exit 3"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["result"]=="error" and d["error"]["side"]=="old" and d["error"]["fix"], d' \
+	"$work/err.json"
+ok $? "JSON error object names the side and the fix"
+
+# Usage errors.
+"$OSMIGRATE" compare "$OLD" >/dev/null 2>&1; is "$?" 64 "one database only: exit 64"
+"$OSMIGRATE" compare --format xml "$OLD" "$NEW" >/dev/null 2>&1; is "$?" 64 "unknown format: exit 64"
+"$OSMIGRATE" compare "host='unterminated" "$NEW" >/dev/null 2>&1; is "$?" 64 "invalid conninfo: exit 64"
+"$OSMIGRATE" compare --help | grep -q 'Exit status: 0 identical'; ok $? "--help documents exit codes"
+
+# Every session was closed, also after failures.
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	n=$(pg_psql -X -At -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'osmigrate'")
+	[ "$n" = 0 ] && break
+	sleep 0.5
+done
+is "$n" 0 "no osmigrate session left behind"
+
+done_testing
