@@ -257,7 +257,7 @@ write_env() {
 		echo "[osmigrate-demo]"
 		echo "host=127.0.0.1"
 		echo "port=$port"
-		echo "dbname=ardodemo"
+		echo "dbname=demo"
 		echo "user=osm_app"
 		echo "connect_timeout=10"
 		echo "[osmigrate-demo-admin]"
