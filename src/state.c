@@ -1165,6 +1165,29 @@ fail_nofd:
 	return false;
 }
 
+/* Never write a file that the strict reader would refuse next time: parse
+ * the text about to be written.  A failure here is a bug (a value that the
+ * form should have validated), so the old file stays and the message says so. */
+static bool verify_text(const char *path, enum file_mode mode, const char *text,
+			struct state_error *err)
+{
+	struct doc_error de;
+	struct doc *d = doc_parse_string(text, strlen(text), path, schema_check, &mode, &de);
+
+	if (d) {
+		doc_free(d);
+		return true;
+	}
+	if (err) {
+		err->where = de;
+		set_err(err, EXIT_SOFTWARE, "not saving %s: the new version would hold a value osmigrate "
+			"itself refuses (%s, line %d of the new text). The previous version is intact; "
+			"correct the value you just entered (this is a bug: please report it)",
+			path, de.msg, de.line);
+	}
+	return false;
+}
+
 static const char state_header[] =
 	"osmigrate state file (format version 1), written by osmigrate " PACKAGE_VERSION ".\n"
 	"Edit only while osmigrate is not running.  Values use backslash escapes\n"
@@ -1186,7 +1209,8 @@ bool state_save(struct state *st, struct state_error *err)
 	doc_set(st->doc, "osmigrate", NULL, "updated", now);
 	doc_set(st->doc, "osmigrate", NULL, "updated_by", operator_id());
 	text = doc_serialize(st->doc, state_header);
-	ok = atomic_write(st->path, "state file", text, strlen(text), err);
+	ok = verify_text(st->path, MODE_STATE, text, err) &&
+	     atomic_write(st->path, "state file", text, strlen(text), err);
 	free(text);
 	if (ok)
 		st->is_new = false;
@@ -1306,7 +1330,8 @@ bool answers_save(const struct doc *d, const char *path, struct state_error *err
 	free(dir);
 	if (ok) {
 		text = doc_serialize(out, answers_header);
-		ok = atomic_write(path, "answers file", text, strlen(text), err);
+		ok = verify_text(path, MODE_ANSWERS, text, err) &&
+		     atomic_write(path, "answers file", text, strlen(text), err);
 		free(text);
 	}
 	doc_free(out);

@@ -575,3 +575,253 @@ Test(state, start_over_keeps_backup)
 	state_close(st);
 	free(path);
 }
+
+/* ---- answers files and settings -------------------------------------- */
+
+Test(state, answers_save_load_merge)
+{
+	char *path = xasprintf("%s/answers/demo.ini", tmpdir);
+	struct state_error err;
+	struct doc *d = doc_new(), *back, *dst;
+	struct stat sb;
+
+	doc_set(d, "osmigrate", NULL, "version", "1");
+	doc_set(d, "target", NULL, "host", "127.0.0.1");
+	doc_set(d, "target", NULL, "port", "5433");
+	doc_set(d, "target", NULL, "sslmode", "verify-full");
+	doc_set(d, "extension", "Orders; \"DB\" [eu]", "tables", "sales.orders sales.lines");
+	doc_set(d, "server", "fe-01", "role", "frontend");
+	doc_set(d, "step", "rebind", "status", "done");            /* progress: not saved */
+	doc_set(d, "check", "target_connect", "status", "ok");      /* nor this */
+	cr_assert(answers_save(d, path, &err), "%s", err.msg);
+	cr_assert_eq(stat(path, &sb), 0);
+	cr_assert_eq(sb.st_mode & 07777, 0600);
+	back = answers_load(path, &err);
+	cr_assert(back, "%s", err.msg);
+	cr_assert_str_eq(doc_get(back, "target", NULL, "port"), "5433");
+	cr_assert_str_eq(doc_get(back, "extension", "Orders; \"DB\" [eu]", "tables"), "sales.orders sales.lines");
+	cr_assert_not(doc_has_section(back, "step", "rebind"));
+	cr_assert_not(doc_has_section(back, "check", "target_connect"));
+
+	dst = doc_new();
+	doc_set(dst, "target", NULL, "port", "5432");
+	doc_set(dst, "step", "rebind", "status", "pending");
+	settings_merge(dst, back);
+	cr_assert_str_eq(doc_get(dst, "target", NULL, "port"), "5433");
+	cr_assert_str_eq(doc_get(dst, "server", "fe-01", "role"), "frontend");
+	cr_assert_str_eq(doc_get(dst, "step", "rebind", "status"), "pending");
+	cr_assert_null(doc_get(dst, "osmigrate", NULL, "version"));
+	doc_free(dst);
+	doc_free(back);
+	doc_free(d);
+
+	cr_assert_null(answers_load("/nonexistent/answers.ini", &err));
+	cr_assert_eq(err.code, EXIT_USAGE);
+	cr_assert(strstr(err.msg, "/nonexistent/answers.ini"));
+	free(path);
+}
+
+Test(state, section_kinds)
+{
+	cr_assert(section_is_setting("target"));
+	cr_assert(section_is_setting("extension"));
+	cr_assert(section_is_setting("compare"));
+	cr_assert_not(section_is_setting("step"));
+	cr_assert_not(section_is_setting("osmigrate"));
+	cr_assert_not(section_is_setting("nonsense"));
+	cr_assert_not(section_is_setting(NULL));
+}
+
+struct vcase {
+	const char *kind, *name, *key, *value;
+	bool ok;
+	const char *sub; /* message substring when refused */
+};
+
+static const struct vcase vcases[] = {
+	{ "target", NULL, "host", "db.example.com", true, NULL },
+	{ "target", NULL, "host", "10.0.0.5", true, NULL },
+	{ "target", NULL, "host", "::1", true, NULL },
+	{ "target", NULL, "host", "/var/run/postgresql", true, NULL },
+	{ "target", NULL, "host", "db example", false, "host name" },
+	{ "target", NULL, "host", "", false, "1 to 255" },
+	{ "target", NULL, "port", "5432", true, NULL },
+	{ "target", NULL, "port", "0", false, "1 to 65535" },
+	{ "target", NULL, "port", "65536", false, "1 to 65535" },
+	{ "target", NULL, "port", "54a", false, "1 to 65535" },
+	{ "target", NULL, "port", "-1", false, "1 to 65535" },
+	{ "target", NULL, "sslmode", "verify-full", true, NULL },
+	{ "target", NULL, "sslmode", "VERIFY-FULL", false, "sslmode" },
+	{ "target", NULL, "connect_timeout", "10", true, NULL },
+	{ "target", NULL, "connect_timeout", "0", false, "1 to 3600" },
+	{ "target", NULL, "dbname", "orders", true, NULL },
+	{ "target", NULL, "dbname", "or\nders", false, "control" },
+	{ "target", NULL, "user", "", false, "empty" },
+	{ "target", NULL, "service", "demo", true, NULL },
+	{ "target", NULL, "service", "de mo", false, "pg_service" },
+	{ "target", NULL, "conninfo", "host=db dbname=x", true, NULL },
+	{ "target", NULL, "conninfo", "host=db password=x", false, "password" },
+	{ "target", NULL, "conninfo", "postgresql://u@db/x", true, NULL },
+	{ "target", NULL, "conninfo", "postgresql://u:p@db/x", false, "password" },
+	{ "target", NULL, "password", "x", false, "password or token" },
+	{ "target", NULL, "PassWord", "x", false, "password or token" },
+	{ "lifetime", NULL, "url", "https://lt.example.com/lifetime", true, NULL },
+	{ "lifetime", NULL, "url", "http://127.0.0.1:8080/", true, NULL },
+	{ "lifetime", NULL, "url", "lt.example.com", false, "http://" },
+	{ "lifetime", NULL, "url", "javascript:alert(1)", false, "http://" },
+	{ "lifetime", NULL, "url", "https://", false, "no host" },
+	{ "lifetime", NULL, "url", "https://a b/", false, "space" },
+	{ "lifetime", NULL, "url", "https://u:p@h/", false, "user name" },
+	{ "lifetime", NULL, "token_file", "/home/me/.lt-token", true, NULL },
+	{ "lifetime", NULL, "token", "abc", false, "password or token" },
+	{ "http", NULL, "timeout", "3601", false, "1 to 3600" },
+	{ "endpoint", NULL, "old", "db.example.com:5432", true, NULL },
+	{ "endpoint", NULL, "old", "[::1]:5432", true, NULL },
+	{ "endpoint", NULL, "old", "::1:5432", false, "host:port" },
+	{ "endpoint", NULL, "new", "db:99999", false, "1 to 65535" },
+	{ "endpoint", NULL, "new", ":5432", false, "host:port" },
+	{ "compare", NULL, "old", "service=old", true, NULL },
+	{ "server", "fe-01", "role", "controller", true, NULL },
+	{ "server", "fe-01", "role", "Controller", false, "controller or frontend" },
+	{ "server", "fe\x01", NULL, NULL, false, "control" },
+	{ "server", NULL, NULL, NULL, false, "needs a name" },
+	{ "extension", "Orders DB", NULL, NULL, true, NULL },
+	{ "extension", "", NULL, NULL, false, "empty" },
+	{ "extension", "Orders", "tables", "s.a s.b", true, NULL },
+	{ "extension", "Orders", "colour", "red", false, "unknown key 'colour' in section [extension]" },
+	{ "environment", "Production", "hostname", "prod.example.com", true, NULL },
+	{ "scope", NULL, "schemas", "sales, hr", true, NULL },
+	{ "target", "prod", NULL, NULL, false, "takes no name" },
+	{ "colour", NULL, NULL, NULL, false, "unknown section [colour]" },
+	{ "step", "rebind", "tick.open_lifetime", "me@host 2026-11-22T04:31:00Z", true, NULL },
+	{ "step", "rebind", "tick.", "x", false, "unknown key" },
+	{ "step", "rebind", "field.old_version", "11.18.1", true, NULL },
+	{ "step", "rebind", "status", "in-progress", true, NULL },
+	{ "item", "rebind:Orders DB", NULL, NULL, true, NULL },
+	{ "check", "target_connect:Orders", NULL, NULL, true, NULL },
+	{ "check", "target_connect", "status", "error", true, NULL },
+	{ "finding", "12", "severity", "blocker", true, NULL },
+	{ "osmigrate", NULL, "version", "1", true, NULL },
+	{ "osmigrate", NULL, "version", "2", false, "newer osmigrate" },
+};
+
+Test(state, settings_validate_table)
+{
+	char msg[512];
+
+	for (size_t i = 0; i < OSM_ARRAY_LEN(vcases); i++) {
+		const struct vcase *c = &vcases[i];
+		bool ok;
+		msg[0] = '\0';
+		ok = settings_validate(c->kind, c->name, c->key, c->value, msg, sizeof(msg));
+		cr_assert_eq(ok, c->ok, "case %zu [%s] %s = %s: %s", i, c->kind, c->key ? c->key : "(section)",
+			     c->value ? c->value : "", msg);
+		if (!ok)
+			cr_assert(strstr(msg, c->sub), "case %zu: '%s' lacks '%s'", i, msg, c->sub);
+	}
+}
+
+Test(state, default_paths)
+{
+	char *p;
+
+	setenv("XDG_STATE_HOME", "/xdg/state", 1);
+	p = state_default_path("endpoint-change");
+	cr_assert_str_eq(p, "/xdg/state/osmigrate/endpoint-change.ini");
+	free(p);
+	setenv("XDG_STATE_HOME", "relative/ignored", 1);
+	setenv("HOME", "/home/op", 1);
+	p = state_default_dir();
+	cr_assert_str_eq(p, "/home/op/.local/state/osmigrate");
+	free(p);
+	unsetenv("XDG_STATE_HOME");
+	p = state_default_path("restore-database");
+	cr_assert_str_eq(p, "/home/op/.local/state/osmigrate/restore-database.ini");
+	free(p);
+}
+
+Test(state, status_names_and_marks)
+{
+	enum step_status s;
+
+	for (int i = STEP_PENDING; i <= STEP_FAILED; i++) {
+		cr_assert(step_status_parse(step_status_name((enum step_status)i), &s));
+		cr_assert_eq((int)s, i);
+	}
+	cr_assert_str_eq(step_status_mark(STEP_DONE), "[x]");
+	cr_assert_str_eq(step_status_mark(STEP_IN_PROGRESS), "[>]");
+	cr_assert_str_eq(step_status_mark(STEP_SKIPPED), "[-]");
+	cr_assert_str_eq(step_status_mark(STEP_FAILED), "[!]");
+	cr_assert_str_eq(step_status_mark(STEP_PENDING), "[ ]");
+	cr_assert_not(step_status_parse("Done", &s));
+	cr_assert_not(step_status_parse(NULL, &s));
+}
+
+/* Everything the accessors write must pass the strict reader: a state with
+ * hostile names and values saves and loads back identically. */
+Test(state, hostile_values_roundtrip)
+{
+	char *path = xasprintf("%s/hostile.ini", tmpdir);
+	struct state_error err;
+	struct state *st = state_open(path, &err);
+	static const char *const items[] = { "Orders \"DB\"", "a]b[c", "semi;colon", "back\\slash", "caf\xc3\xa9",
+					     "  padded  ", "x:y:z" };
+	struct strbuf note = STRBUF_INIT;
+
+	cr_assert(st);
+	state_set_runbook(st, "connector-migration");
+	for (int i = 0; i < 5000; i++)
+		sb_addc(&note, "ab ;#=[]\"\\\n\t\r"[i % 14]);
+	for (size_t i = 0; i < OSM_ARRAY_LEN(items); i++) {
+		state_set_item_status(st, "rebind", items[i], STEP_SKIPPED, sb_str(&note));
+		state_tick(st, "rebind", items[i], "select_connection", true);
+		state_set_note(st, "rebind", items[i], items[i]);
+	}
+	state_set_field(st, "connection", "old_version", " leading and trailing ");
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	state_close(st);
+	st = state_open(path, &err);
+	cr_assert(st, "%s", err.msg);
+	for (size_t i = 0; i < OSM_ARRAY_LEN(items); i++) {
+		char *sec = state_item_section("rebind", items[i]);
+		cr_assert_eq(state_item_status(st, "rebind", items[i]), STEP_SKIPPED);
+		cr_assert_str_eq(doc_get(st->doc, "item", sec, "reason"), sb_str(&note));
+		cr_assert_str_eq(state_note(st, "rebind", items[i]), items[i]);
+		cr_assert(state_ticked(st, "rebind", items[i], "select_connection", NULL, NULL));
+		free(sec);
+	}
+	cr_assert_str_eq(state_field(st, "connection", "old_version"), " leading and trailing ");
+	state_close(st);
+	sb_free(&note);
+	free(path);
+}
+
+Test(state, save_refuses_what_load_would_refuse)
+{
+	char *path = xasprintf("%s/guard.ini", tmpdir);
+	struct state_error err;
+	struct state *st = state_open(path, &err);
+	char *before;
+	size_t blen, alen;
+	char *after;
+
+	cr_assert(st);
+	state_set_runbook(st, "connector-migration");
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	before = slurp(path, &blen);
+	state_set_item_status(st, "rebind", "bad\x01name", STEP_DONE, NULL);
+	cr_assert_not(state_save(st, &err));
+	cr_assert_eq(err.code, EXIT_SOFTWARE);
+	cr_assert(strstr(err.msg, "control character"), "%s", err.msg);
+	cr_assert(strstr(err.msg, "previous version is intact"), "%s", err.msg);
+	after = slurp(path, &alen);
+	cr_assert_eq(alen, blen);
+	cr_assert_eq(memcmp(before, after, blen), 0);
+	/* once the bad value is gone, saving works again */
+	doc_remove_section(st->doc, "item", "rebind:bad\x01name");
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	state_close(st);
+	free(before);
+	free(after);
+	free(path);
+}
