@@ -12,6 +12,7 @@
 #include "compare.h"
 #include "endpoint.h"
 #include "pgcheck.h"
+#include "typescan.h"
 #include "util.h"
 
 const struct check_def check_defs[] = {
@@ -26,6 +27,7 @@ const struct check_def check_defs[] = {
 	{ "source_connect", "connector-migration", "connection", "connection to the source (ardoPostgreSQL) database", check_source_connect },
 	{ "ardo_sessions", "connector-migration", "connection", "sessions still using ardoPostgreSQL", check_ardo_sessions },
 	{ "tables_accessible", "connector-migration", "refresh", "extension tables accessible through the target", check_tables_accessible },
+	{ "type_verification", "connector-migration", "types", "column types and stored values under both connectors", check_type_verification },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 const size_t n_check_defs = OSM_ARRAY_LEN(check_defs) - 1;

@@ -25,6 +25,7 @@ struct command {
 /* Headless commands; each documents its own options with --help. */
 static const struct command commands[] = {
 	{ "compare", cmd_compare, "compare two PostgreSQL databases (clone verification)" },
+	{ "types", cmd_types, "what each column becomes under both connectors; values that will not survive" },
 	{ NULL, NULL, NULL },
 };
 

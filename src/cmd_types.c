@@ -1,0 +1,328 @@
+/* cmd_types.c - `osmigrate types`: headless type verification (issue 4).
+ * Connects read-only, scans the scope (typescan.h), prints the findings as
+ * text or versioned JSON, and exits by the worst severity. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "commands.h"
+#include "exitcodes.h"
+#include "output.h"
+#include "pg.h"
+#include "state.h"
+#include "typescan.h"
+#include "util.h"
+
+static atomic_int types_cancel;
+static volatile sig_atomic_t types_signal;
+
+static void on_signal(int sig)
+{
+	types_signal = sig;
+	atomic_store(&types_cancel, 1);
+}
+
+static void types_usage(FILE *f)
+{
+	fprintf(f,
+"Usage: osmigrate types [CONNINFO] [--answers FILE] [--schema S]... [--table S.T]...\n"
+"                       [--no-data] [--format text|json] [-o FILE]\n"
+"Show what every column in scope becomes under the supported PostgreSQL\n"
+"connector and under ardoPostgreSQL, and which stored values will not survive\n"
+"the switch.  The database is only read.\n"
+"\n"
+"  CONNINFO              conninfo string, postgresql:// URI or service=NAME\n"
+"                        (default: [target] of --answers, else PG* variables)\n"
+"  -a, --answers FILE    settings: [target], [scope] schemas, [extension] tables\n"
+"  -n, --schema S        scan schema S (repeatable)\n"
+"  -t, --table S.T       scan table S.T (repeatable; quote names with dots:\n"
+"                        '\"my.schema\".\"My Table\"')\n"
+"                        without --schema/--table/answers: every user schema\n"
+"      --no-data         catalog only: skip the data probes\n"
+"      --probe-timeout SEC  statement timeout of each table's probe (default 600)\n"
+"  -f, --format FMT      text (default) or json (version 1, see osmigrate(1))\n"
+"  -o, --output FILE     write the report to FILE (mode 0600) instead of stdout\n"
+"      --columns         list every column with both mappings (tab-separated:\n"
+"                        schema table column pg_type ardo supported), no probes\n"
+"  -h, --help            display this help and exit\n"
+"\n"
+"Finding codes: TYPE_CHANGED, NEWLY_MAPPED, NEWLY_IGNORED, STILL_IGNORED,\n"
+"MAPPING_UNDOCUMENTED, KEY_CHANGED, AUTONUMBER_CHANGED, TIMEZONE_SEMANTICS,\n"
+"DATETIME_OUT_OF_RANGE, DECIMAL_SCALE_LOSS, INTEGER_OVERFLOW, TEXT_TOO_LONG,\n"
+"NULLS_READ_AS_DEFAULT.\n"
+"\n"
+"Exit status: 0 no warnings, 1 warnings, 2 blockers, 3 could not check\n"
+"(connection, catalog or a table's probe failed), 64 usage, 65 bad answers\n"
+"file, 74 output not written, 130/143 interrupted.\n");
+}
+
+static void progress(void *ud, const char *what, long done, long total)
+{
+	char *safe;
+
+	(void)ud;
+	safe = output_safe(what);
+	if (total > 0)
+		fprintf(stderr, "\r\033[K%s (%ld/%ld)", safe, done, total);
+	else
+		fprintf(stderr, "\r\033[K%s %ld", safe, done);
+	free(safe);
+	fflush(stderr);
+}
+
+struct columns_out {
+	FILE *f;
+};
+
+static void put_field(FILE *f, const char *s, bool last)
+{
+	char *safe = output_safe(s);
+
+	/* tab and newline become spaces: one column per line, fields by tab */
+	fputs(safe, f);
+	fputc(last ? '\n' : '\t', f);
+	free(safe);
+}
+
+static void on_column(void *ud, const struct type_column_info *ci)
+{
+	struct columns_out *co = ud;
+	char a[64], s[64];
+
+	tm_mapping_format(&ci->cls->ardo, a, sizeof a);
+	tm_mapping_format(&ci->cls->supported, s, sizeof s);
+	put_field(co->f, ci->schema, false);
+	put_field(co->f, ci->table, false);
+	put_field(co->f, ci->column, false);
+	put_field(co->f, ci->pg_type, false);
+	put_field(co->f, a, false);
+	put_field(co->f, s, true);
+}
+
+static FILE *open_output(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	/* an existing file keeps its mode on O_CREAT: findings name tables and keys */
+	if (fchmod(fd, 0600) != 0 || !(f = fdopen(fd, "w"))) {
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
+
+int cmd_types(int argc, char **argv)
+{
+	enum { OPT_NODATA = 256, OPT_COLUMNS, OPT_PROBE_TIMEOUT };
+	static const struct option longopts[] = {
+		{ "answers", required_argument, NULL, 'a' },
+		{ "schema", required_argument, NULL, 'n' },
+		{ "table", required_argument, NULL, 't' },
+		{ "no-data", no_argument, NULL, OPT_NODATA },
+		{ "probe-timeout", required_argument, NULL, OPT_PROBE_TIMEOUT },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "columns", no_argument, NULL, OPT_COLUMNS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *answers_path = NULL, *format = "text", *out_path = NULL, *conninfo = NULL;
+	struct type_scope scope;
+	struct typescan_opts opts = { 0 };
+	struct columns_out co = { stdout };
+	struct doc *answers = NULL;
+	struct pg_spec spec;
+	struct pg_failure fail;
+	struct type_result r;
+	struct ctx ctx = { 0 };
+	struct sigaction sa, old_int, old_term, old_hup;
+	char msg[1024], err[1024];
+	bool json, columns = false, ok;
+	FILE *out = stdout;
+	PGconn *conn;
+	int c, rc;
+
+	type_scope_init(&scope);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+a:n:t:f:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': answers_path = optarg; break;
+		case 'n':
+			if (str_empty(optarg)) {
+				fprintf(stderr, "osmigrate types: --schema needs a name\n");
+				goto usage;
+			}
+			type_scope_add_schema(&scope, optarg);
+			break;
+		case 't':
+			if (!type_scope_parse_table(&scope, optarg, msg, sizeof msg)) {
+				fprintf(stderr, "osmigrate types: %s\n", msg);
+				goto usage;
+			}
+			break;
+		case OPT_NODATA: opts.no_data = true; break;
+		case OPT_COLUMNS: columns = true; break;
+		case OPT_PROBE_TIMEOUT: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 1 || v > 86400) {
+				fprintf(stderr, "osmigrate types: --probe-timeout wants seconds (1-86400), not '%s'\n", optarg);
+				goto usage;
+			}
+			opts.probe_timeout_s = (int)v;
+			break;
+		}
+		case 'f': format = optarg; break;
+		case 'o': out_path = optarg; break;
+		case 'h':
+			types_usage(stdout);
+			type_scope_free(&scope);
+			return EXIT_OK;
+		default:
+			if (optopt && optopt < 256)
+				fprintf(stderr, "osmigrate types: invalid option or missing argument '-%c'\n", optopt);
+			else
+				fprintf(stderr, "osmigrate types: invalid option or missing argument '%s'\n",
+					argv[optind - 1]);
+			goto usage;
+		}
+	}
+	if (!str_eq(format, "text") && !str_eq(format, "json")) {
+		fprintf(stderr, "osmigrate types: --format is text or json, not '%s'\n", format);
+		goto usage;
+	}
+	json = str_eq(format, "json");
+	if (optind < argc)
+		conninfo = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "osmigrate types: unexpected argument '%s'\n", argv[optind]);
+		goto usage;
+	}
+
+	if (answers_path) {
+		struct state_error se;
+
+		answers = answers_load(answers_path, &se);
+		if (!answers) {
+			fprintf(stderr, "osmigrate types: %s\n", se.msg);
+			type_scope_free(&scope);
+			return se.code ? se.code : EXIT_DATAERR;
+		}
+		if (!scope.nschemas && !scope.ntables &&
+		    !type_scope_from_doc(&scope, answers, NULL, msg, sizeof msg)) {
+			fprintf(stderr, "osmigrate types: %s: %s\n", answers_path, msg);
+			doc_free(answers);
+			type_scope_free(&scope);
+			return EXIT_DATAERR;
+		}
+	}
+	if (conninfo)
+		ok = pg_spec_from_conninfo(&spec, conninfo, NULL, msg, sizeof msg);
+	else if (answers && doc_has_section(answers, "target", NULL))
+		ok = pg_spec_from_doc(&spec, answers, "target", NULL, msg, sizeof msg);
+	else   /* nothing given: libpq's PG* variables and defaults decide */
+		ok = pg_spec_from_conninfo(&spec, "client_encoding=UTF8", NULL, msg, sizeof msg);
+	if (answers)
+		doc_free(answers);
+	if (!ok) {
+		fprintf(stderr, "osmigrate types: %s\n", msg);
+		type_scope_free(&scope);
+		return EXIT_USAGE;
+	}
+
+	if (out_path && !(out = open_output(out_path))) {
+		fprintf(stderr, "osmigrate types: cannot write %s: %s; choose another -o file\n",
+			out_path, strerror(errno));
+		pg_spec_free(&spec);
+		type_scope_free(&scope);
+		return EXIT_IOERR;
+	}
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	ctx.cancel = &types_cancel;
+	if (isatty(STDERR_FILENO))
+		ctx.progress = progress;
+
+	type_result_init(&r);
+	conn = pg_connect(&spec, &ctx, &fail);
+	if (!conn) {
+		if (ctx.progress)
+			fprintf(stderr, "\r\033[K");
+		fprintf(stderr, "osmigrate types: %s\n%s\n", fail.message, fail.fix);
+		rc = EXIT_NOCHECK;
+		goto done;
+	}
+	if (columns) {
+		opts.no_data = true;
+		co.f = out;
+		opts.on_column = on_column;
+		opts.ud = &co;
+	}
+	ok = typescan_run(conn, &scope, &opts, &ctx, &r, err, sizeof err);
+	PQfinish(conn);
+	if (ctx.progress)
+		fprintf(stderr, "\r\033[K");
+	if (!ok) {
+		if (types_signal) {
+			fprintf(stderr, "osmigrate types: interrupted; nothing was written to the database\n");
+			rc = types_signal == SIGTERM ? EXIT_SIGTERM : types_signal == SIGHUP ? EXIT_SIGHUP : EXIT_SIGINT;
+		} else {
+			fprintf(stderr, "osmigrate types: could not read the catalog of %s: %s\n"
+				"Check that the user can read pg_catalog (any role can by default) and "
+				"that the server answers; then run it again.\n", spec.label, err);
+			rc = EXIT_NOCHECK;
+		}
+		goto done;
+	}
+	if (columns)
+		rc = EXIT_OK;
+	else {
+		ok = json ? type_result_write_json(&r, out)
+			  : type_result_write_text(&r, out, out == stdout && output_color(stdout));
+		rc = ok ? type_result_exit_code(&r) : EXIT_IOERR;
+	}
+	if (fflush(out) != 0 || ferror(out))
+		rc = EXIT_IOERR;
+	if (rc == EXIT_IOERR)
+		fprintf(stderr, "osmigrate types: could not write the report%s%s: %s\n",
+			out_path ? " to " : "", out_path ? out_path : "", strerror(errno));
+	else if (out_path && !columns)
+		fprintf(stderr, "osmigrate types: %ld blocker(s), %ld warning(s), %ld info(s); report in %s\n",
+			r.counts[TS_BLOCKER], r.counts[TS_WARNING], r.counts[TS_INFO], out_path);
+done:
+	if (out != stdout && fclose(out) != 0 && rc != EXIT_IOERR) {
+		fprintf(stderr, "osmigrate types: could not write %s: %s\n", out_path, strerror(errno));
+		rc = EXIT_IOERR;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	type_result_free(&r);
+	pg_spec_free(&spec);
+	type_scope_free(&scope);
+	return rc;
+usage:
+	fprintf(stderr, "Try 'osmigrate types --help' for more information.\n");
+	type_scope_free(&scope);
+	return EXIT_USAGE;
+}

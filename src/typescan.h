@@ -1,0 +1,145 @@
+/* typescan.h - type verification of a live database: one streamed pass over
+ * pg_catalog for the scope, every column classified under both connectors
+ * (typemap.h), then optional data probes (one aggregate query per table).
+ *
+ * Usable from a worker thread: no globals; progress goes through ctx
+ * ("catalog" while scanning, "probing S.T" with done/total per table),
+ * ctx_cancelled() is polled between rows and tables and cancels the running
+ * query.  The result keeps findings only, never the catalog: memory grows
+ * with the number of findings (a few dozen bytes each), not with the schema.
+ *
+ * Store/load: [types] and [finding "N"] sections (state.h), so a resumed
+ * session shows the last result without rescanning.
+ * UI-free: never include curses here. */
+#ifndef OSM_TYPESCAN_H
+#define OSM_TYPESCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "check.h"
+#include "ctx.h"
+#include "doc.h"
+#include "typemap.h"
+
+struct pg_conn;  /* libpq's PGconn */
+
+/* What to scan.  Empty schemas and tables: every schema except pg_catalog,
+ * information_schema and pg_* (toast, temp). */
+struct type_scope {
+	char **schemas;
+	size_t nschemas;
+	char **tab_schema, **tab_name;  /* --table S.T pairs */
+	size_t ntables;
+};
+void type_scope_init(struct type_scope *s);
+void type_scope_free(struct type_scope *s);
+void type_scope_add_schema(struct type_scope *s, const char *schema);
+void type_scope_add_table(struct type_scope *s, const char *schema, const char *table);
+/* "S.T" where each part may be double-quoted ("my.schema"."Tab ""x"""), as
+ * psql accepts.  Returns false (msg filled) on a malformed name. */
+bool type_scope_parse_table(struct type_scope *s, const char *arg, char *msg, size_t msglen);
+/* From settings: [scope] schemas (space or comma separated) and the tables
+ * of every [extension "NAME"] (or only of extension `only` when not NULL). */
+bool type_scope_from_doc(struct type_scope *s, const struct doc *d, const char *only,
+			 char *msg, size_t msglen);
+/* "schemas public, sales; tables s.t" or "all user schemas" (caller frees). */
+char *type_scope_describe(const struct type_scope *s);
+
+/* One finding.  Strings are owned by the result (interned: equal strings
+ * share storage).  count is -1 for catalog findings; samples NULL or a
+ * list of primary keys (ctid=(p,r) when there is no key). */
+struct type_finding {
+	unsigned char code;       /* enum tf_code */
+	unsigned char severity;   /* enum tf_severity */
+	int attnum;               /* column position, for a stable order */
+	const char *schema, *table, *column;
+	const char *pg_type, *ardo_type, *supported_type;
+	long long count;
+	const char *samples;      /* lowest and highest offending key, '\n'-separated */
+};
+
+struct type_error {              /* a table whose probe could not run */
+	const char *schema, *table;
+	char *message;
+};
+
+struct type_pool;                /* string interning, private to typescan.c */
+
+struct type_result {
+	struct type_finding *f;
+	size_t n, cap;
+	long counts[TS_NSEV];      /* findings by severity */
+	long columns, tables;      /* scanned */
+	long probed_tables;        /* tables whose data was probed */
+	bool data_probed;          /* false with --no-data */
+	struct type_error *errors;
+	size_t nerrors;
+	char at[24];               /* ISO 8601 UTC of the scan */
+	char *scope;               /* type_scope_describe() */
+	struct type_pool *pool;
+};
+void type_result_init(struct type_result *r);
+void type_result_free(struct type_result *r);
+/* Add a finding (strings copied/interned).  Used by the scan and by tests. */
+struct type_finding *type_result_add(struct type_result *r, enum tf_code code,
+				     enum tf_severity sev, const char *schema,
+				     const char *table, const char *column, int attnum,
+				     const char *pg_type, const char *ardo_type,
+				     const char *supported_type, long long count,
+				     const char *samples);
+/* Order by schema, table, column position, code (the scan sorts at the end). */
+void type_result_sort(struct type_result *r);
+
+/* Optional per-column callback during the catalog pass (`types --columns`,
+ * tests): called for every column with its classification. */
+struct type_column_info {
+	const char *schema, *table, *column, *pg_type;
+	const struct tm_column *col;
+	const struct tm_class *cls;
+};
+
+struct typescan_opts {
+	bool no_data;              /* skip the data probes */
+	int probe_timeout_s;       /* statement_timeout of each probe; 0: 600 */
+	void (*on_column)(void *ud, const struct type_column_info *ci);
+	void *ud;
+};
+
+/* Scan over an open read-only connection (pg_connect).  Returns false with
+ * err filled when the catalog could not be read or the operator cancelled
+ * ("cancelled"); a probe that fails is recorded in r->errors and the scan
+ * goes on.  r must be initialised; it is filled even on failure with what
+ * was found so far. */
+bool typescan_run(struct pg_conn *conn, const struct type_scope *scope,
+		  const struct typescan_opts *opts, struct ctx *ctx,
+		  struct type_result *r, char *err, size_t errlen);
+
+/* The SQL of the catalog pass (for bench/ and documentation), parameters
+ * $1 schemas text[], $2/$3 table schemas/names text[], $4 all-user-schemas bool. */
+extern const char typescan_catalog_sql[];
+
+/* Exit code of `osmigrate types` for a complete result:
+ * 0 no warnings, 1 warnings, 2 blockers, 3 a probe could not run. */
+int type_result_exit_code(const struct type_result *r);
+/* Status for the check runner: ok / warning / failed (blockers) / error. */
+enum check_status type_result_status(const struct type_result *r);
+
+/* Output.  JSON (version 1, see osmigrate(1)) and text, streamed to f;
+ * message and fix are generated per finding.  Return false on write error. */
+bool type_result_write_json(const struct type_result *r, FILE *f);
+bool type_result_write_text(const struct type_result *r, FILE *f, bool color);
+/* The one-line message of a finding (caller frees). */
+char *type_finding_message(const struct type_finding *tf);
+
+/* State file: replace [types] and every [finding "N"] of d with r; load them back. */
+void type_result_store(const struct type_result *r, struct doc *d);
+bool type_result_load(struct type_result *r, const struct doc *d, char *err, size_t errlen);
+
+/* The check `type_verification` (connector-migration, step "types"):
+ * connects to [target], scans the scope with data probes, one result
+ * (ID "type_verification", or "type_verification:EXT" for one extension). */
+void check_type_verification(const struct check_env *env, struct check_report *rep);
+
+#endif
