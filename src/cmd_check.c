@@ -1,0 +1,385 @@
+/* cmd_check.c - `osmigrate check`: every automated check of a runbook (or of
+ * one step), without screens, pg_upgrade style: one padded "Checking ..."
+ * line per result, a summary, then what to do for each result that is not
+ * ok.  Results go into the state file when one is given.
+ *
+ * Exit status: 0 all ok, 1 warnings only, 2 at least one failure, 3 at
+ * least one check could not run and none failed.  A failure wins over a
+ * check that could not run: a definite problem is the more actionable
+ * answer, and the "could not check" lines are still listed. */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "commands.h"
+#include "ctx.h"
+#include "exitcodes.h"
+#include "journal.h"
+#include "output.h"
+#include "pg.h"
+#include "runbook.h"
+#include "state.h"
+#include "util.h"
+
+static atomic_int cancel_flag;
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+	atomic_store(&cancel_flag, 1);
+}
+
+static void check_usage(FILE *f)
+{
+	fprintf(f,
+"Usage: osmigrate check RUNBOOK [--answers FILE] [--state FILE] [--step STEP]\n"
+"Run every automated check of RUNBOOK (or of one step) without screens and\n"
+"print one 'Checking ... ok|warning|FAILED|error' line per result, a summary,\n"
+"and what to do for each result that is not ok.\n"
+"\n"
+"  -a, --answers FILE  settings to check (an answers file); with --state they\n"
+"                      are copied into the state file first\n"
+"  -s, --state FILE    take settings from this state file and record the\n"
+"                      results in it\n"
+"      --step STEP     only the checks of this step\n"
+"  -h, --help          display this help and exit\n"
+"\n"
+"Passwords come from ~/.pgpass, PGPASSFILE, a service, PGPASSWORD, or a prompt\n"
+"when standard input is a terminal; the LifeTime token from\n"
+"OSMIGRATE_LIFETIME_TOKEN or [lifetime] token_file.  Nothing secret is written.\n"
+"\n"
+"Exit status: 0 all ok, 1 warnings only, 2 at least one failure, 3 a check\n"
+"could not run (and none failed), 64 usage, 65 bad answers or state file,\n"
+"74 state file not written, 75 state file locked, 130 interrupted.\n");
+}
+
+/* Read a line without echo from the terminal on stdin; NULL on EOF. */
+static char *read_secret(const char *prompt)
+{
+	struct termios old, quiet;
+	char buf[1024];
+	bool restore = false;
+	char *r = NULL;
+
+	fprintf(stderr, "%s", prompt);
+	fflush(stderr);
+	if (tcgetattr(STDIN_FILENO, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+	}
+	if (fgets(buf, sizeof buf, stdin)) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		r = xstrdup(buf);
+	}
+	explicit_bzero(buf, sizeof buf);
+	if (restore)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	fputc('\n', stderr);
+	return r;
+}
+
+static void wipe(char **p)
+{
+	if (*p) {
+		explicit_bzero(*p, strlen(*p));
+		free(*p);
+		*p = NULL;
+	}
+}
+
+/* On a terminal, find out before the checks run whether a connection needs
+ * a password that libpq cannot find, and ask for it once.  Without a
+ * terminal nothing is asked: the connection checks report the need with
+ * their fix (PGPASSWORD, ~/.pgpass, a service file). */
+static void ask_passwords(const struct doc *settings, struct ctx *ctx)
+{
+	static const char *const sections[] = { "target", "source" };
+
+	if (!isatty(STDIN_FILENO) || getenv("PGPASSWORD"))
+		return;
+	for (size_t i = 0; i < OSM_ARRAY_LEN(sections); i++) {
+		char **slot = i == 0 ? &ctx->secrets->target_password
+				     : &ctx->secrets->source_password;
+		struct pg_failure fail;
+		struct pg_spec spec;
+		char msg[512];
+		PGconn *c;
+
+		if (!doc_has_section(settings, sections[i], NULL))
+			continue;
+		if (!pg_spec_from_doc(&spec, settings, sections[i], NULL, msg, sizeof msg))
+			continue; /* the connection check reports the bad settings */
+		memset(&fail, 0, sizeof fail);
+		c = pg_connect(&spec, ctx, &fail);
+		if (c) {
+			PQfinish(c);
+		} else if (fail.cls == PG_FAIL_NEED_PASSWORD) {
+			char *prompt = xasprintf("Password for %s: ", spec.label);
+
+			*slot = read_secret(prompt);
+			free(prompt);
+		}
+		pg_spec_free(&spec);
+	}
+}
+
+/* Result ids are "check_id" or "check_id:ITEM": the journal files them
+ * under the step of their check and the item. */
+static const char *check_step(const char *result_id)
+{
+	char *id = xstrndup(result_id, strcspn(result_id, ":"));
+	const struct check_def *d = check_find(id);
+
+	free(id);
+	return d ? d->step : NULL;
+}
+
+static const char *check_item(const char *result_id)
+{
+	const char *colon = strchr(result_id, ':');
+
+	return colon ? colon + 1 : NULL;
+}
+
+static int list_steps(const struct runbook *rb, const char *bad)
+{
+	fprintf(stderr, "osmigrate check: unknown step '%s' in %s; the steps are:\n", bad, rb->id);
+	for (size_t i = 0; i < rb->n_steps; i++)
+		fprintf(stderr, "  %-16s %s\n", rb->steps[i].id, rb->steps[i].title);
+	return EXIT_USAGE;
+}
+
+static void print_result(const struct check_result *r, bool color)
+{
+	output_checking(stdout, r->label);
+	output_check_status(stdout, color, r->status);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void print_indented(const char *prefix, const char *text)
+{
+	char *safe;
+	const char *p;
+
+	if (str_empty(text))
+		return;
+	/* Keep the detail's own lines, but no control characters. */
+	safe = xstrdup(text);
+	for (unsigned char *q = (unsigned char *)safe; *q; q++)
+		if ((*q < 0x20 && *q != '\n') || *q == 0x7f)
+			*q = '?';
+	p = safe;
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+
+		printf("%s%.*s\n", prefix, (int)n, p);
+		p += n;
+		if (*p)
+			p++;
+	}
+	free(safe);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	enum { OPT_STEP = 256 };
+	static const struct option longopts[] = {
+		{ "answers", required_argument, NULL, 'a' },
+		{ "state", required_argument, NULL, 's' },
+		{ "step", required_argument, NULL, OPT_STEP },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *answers_path = NULL, *state_path = NULL, *step_id = NULL;
+	const struct runbook *rb;
+	struct doc *answers = NULL;
+	struct state *st = NULL;
+	struct state_error err;
+	struct secrets secrets;
+	struct check_report rep;
+	struct check_env env;
+	struct ctx ctx;
+	struct sigaction sa, old_int, old_term, old_hup;
+	size_t counts[4] = { 0, 0, 0, 0 };
+	bool color;
+	int c, rc = EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "a:s:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': answers_path = optarg; break;
+		case 's': state_path = optarg; break;
+		case OPT_STEP: step_id = optarg; break;
+		case 'h': check_usage(stdout); return EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'osmigrate check --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "osmigrate check: expected one RUNBOOK (connector-migration, "
+			"endpoint-change, restore-database)\n"
+			"Try 'osmigrate check --help' for more information.\n");
+		return EXIT_USAGE;
+	}
+	rb = runbook_find(argv[optind]);
+	if (!rb) {
+		fprintf(stderr, "osmigrate check: unknown runbook '%s' (runbooks:", argv[optind]);
+		for (size_t i = 0; i < n_runbooks; i++)
+			fprintf(stderr, " %s", runbooks[i]->id);
+		fprintf(stderr, ")\n");
+		return EXIT_USAGE;
+	}
+	if (step_id && !runbook_step(rb, step_id))
+		return list_steps(rb, step_id);
+	if (!answers_path && !state_path) {
+		fprintf(stderr, "osmigrate check: give the settings to check with --answers FILE "
+			"(or --state FILE of a session)\n"
+			"Try 'osmigrate check --help' for more information.\n");
+		return EXIT_USAGE;
+	}
+
+	memset(&err, 0, sizeof err);
+	if (answers_path) {
+		answers = answers_load(answers_path, &err);
+		if (!answers) {
+			fprintf(stderr, "osmigrate check: %s\n", err.msg);
+			return err.code ? err.code : EXIT_DATAERR;
+		}
+	}
+	if (state_path) {
+		st = state_open(state_path, &err);
+		if (!st) {
+			fprintf(stderr, "osmigrate check: %s\n", err.msg);
+			doc_free(answers);
+			return err.code ? err.code : EXIT_DATAERR;
+		}
+		if (!state_runbook(st)) {
+			state_set_runbook(st, rb->id);
+		} else if (!str_eq(state_runbook(st), rb->id)) {
+			fprintf(stderr, "osmigrate check: %s holds the %s procedure, not %s: give "
+				"another --state FILE\n", state_path, state_runbook(st), rb->id);
+			state_close(st);
+			doc_free(answers);
+			return EXIT_USAGE;
+		}
+		if (answers)
+			settings_merge(st->doc, answers);
+	}
+
+	memset(&secrets, 0, sizeof secrets);
+	memset(&ctx, 0, sizeof ctx);
+	atomic_store(&cancel_flag, 0);
+	ctx.cancel = &cancel_flag;
+	ctx.secrets = &secrets;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+
+	env.settings = st ? st->doc : answers;
+	env.ctx = &ctx;
+	env.item = NULL;
+	ask_passwords(env.settings, &ctx);
+
+	color = output_color(stdout);
+	check_report_init(&rep);
+	/* Step by step, so results appear while later checks still run. */
+	for (size_t i = 0; i < rb->n_steps; i++) {
+		size_t before = rep.n;
+
+		if (step_id && !str_eq(step_id, rb->steps[i].id))
+			continue;
+		checks_run(rb->id, rb->steps[i].id, &env, &rep);
+		for (size_t k = before; k < rep.n; k++)
+			print_result(&rep.r[k], color);
+	}
+	wipe(&secrets.target_password);
+	wipe(&secrets.source_password);
+	wipe(&secrets.compare_old_password);
+	wipe(&secrets.compare_new_password);
+	wipe(&secrets.lifetime_token);
+
+	for (size_t i = 0; i < rep.n; i++)
+		counts[rep.r[i].status]++;
+	if (rep.n == 0) {
+		printf("No automated checks for %s%s%s: nothing was checked.\n", rb->id,
+		       step_id ? " step " : "", step_id ? step_id : "");
+	} else {
+		printf("\n%zu checks: %zu ok, %zu warning%s, %zu failed, %zu could not check\n",
+		       rep.n, counts[CHECK_OK], counts[CHECK_WARNING],
+		       counts[CHECK_WARNING] == 1 ? "" : "s", counts[CHECK_FAILED],
+		       counts[CHECK_ERROR]);
+	}
+	for (size_t i = 0; i < rep.n; i++) {
+		const struct check_result *r = &rep.r[i];
+		char *label;
+
+		if (r->status == CHECK_OK)
+			continue;
+		label = output_safe(r->label);
+		printf("\n");
+		output_check_status(stdout, color, r->status);
+		printf(": %s\n", label);
+		free(label);
+		print_indented("  ", r->summary);
+		print_indented("  ", r->detail);
+		print_indented("  What to do: ", r->fix ? r->fix
+					: "no advice was given; run the check in the wizard for details");
+	}
+
+	if (counts[CHECK_FAILED])
+		rc = EXIT_FAILURES;
+	else if (counts[CHECK_ERROR])
+		rc = EXIT_NOCHECK;
+	else if (counts[CHECK_WARNING])
+		rc = EXIT_WARNINGS;
+
+	if (st) {
+		check_report_store(&rep, st->doc);
+		if (!state_save(st, &err)) {
+			fprintf(stderr, "osmigrate check: %s\n", err.msg);
+			rc = err.code ? err.code : EXIT_IOERR;
+		} else {
+			bool jok = true;
+
+			for (size_t i = 0; i < rep.n; i++) {
+				char *action = xasprintf("check.%s", rep.r[i].id);
+				char *res = xasprintf("%s%s%s", check_status_key(rep.r[i].status),
+						      rep.r[i].summary ? ": " : "",
+						      rep.r[i].summary ? rep.r[i].summary : "");
+
+				jok = journal_append(st, check_step(rep.r[i].id), check_item(rep.r[i].id),
+						     action, res) && jok;
+				free(action);
+				free(res);
+			}
+			if (!jok)
+				fprintf(stderr, "osmigrate check: warning: %s\n", journal_last_error());
+			printf("\nResults recorded in %s\n", state_path);
+		}
+		state_close(st);
+	}
+	check_report_free(&rep);
+	doc_free(answers);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	if (got_signal)
+		return got_signal == SIGINT ? EXIT_SIGINT
+		     : got_signal == SIGHUP ? EXIT_SIGHUP : EXIT_SIGTERM;
+	return rc;
+}

@@ -1,0 +1,274 @@
+/* cmd_mark.c - `osmigrate mark`: record a manual step or item from a script,
+ * with the same validation, order rule and lock as the wizard's screens
+ * (progress.h), under the same state file lock, and journaled. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "exitcodes.h"
+#include "journal.h"
+#include "output.h"
+#include "progress.h"
+#include "runbook.h"
+#include "state.h"
+#include "util.h"
+
+static void mark_usage(FILE *f)
+{
+	fprintf(f,
+"Usage: osmigrate mark STEP done|skipped|pending [--item NAME] [--note TEXT]\n"
+"                      [--reason TEXT] [--state FILE | --runbook ID]\n"
+"Record a step (or one item of it: an extension, consumer, server or\n"
+"environment) as done, skipped or pending, as the wizard would.\n"
+"\n"
+"  -i, --item NAME     the item of the step (see osmigrate status)\n"
+"  -n, --note TEXT     a note kept with the step or item\n"
+"      --reason TEXT   why: required to skip; also the override reason when the\n"
+"                      order rule or the decommission lock refuses the change\n"
+"  -s, --state FILE    the state file (default: the one default state file)\n"
+"  -r, --runbook ID    use the default state file of this runbook; with a new\n"
+"                      state file, start it for this runbook\n"
+"  -h, --help          display this help and exit\n"
+"\n"
+"Exit status: 0 recorded, 2 refused by the order rule or the lock (give\n"
+"--reason to override), 64 usage (unknown step, item or status: the valid\n"
+"ones are listed), 65 bad state file, 74 state file not written, 75 state\n"
+"file locked by another session.\n");
+}
+
+static int list_steps(const struct runbook *rb, const char *bad)
+{
+	fprintf(stderr, "osmigrate mark: unknown step '%s' in %s; the steps are:\n", bad, rb->id);
+	for (size_t i = 0; i < rb->n_steps; i++)
+		fprintf(stderr, "  %-16s %s\n", rb->steps[i].id, rb->steps[i].title);
+	return EXIT_USAGE;
+}
+
+static int list_items(const struct state *st, const struct rb_step *s, const char *bad)
+{
+	size_t n;
+	const char **items;
+
+	if (s->items == ITEM_NONE) {
+		fprintf(stderr,
+			"osmigrate mark: step '%s' has no items; mark the step itself (without "
+			"--item)\n", s->id);
+		return EXIT_USAGE;
+	}
+	items = progress_items(st, s, &n);
+	{
+		char *safe = output_safe(bad);
+
+		fprintf(stderr, "osmigrate mark: step '%s' has no %s '%s'; ", s->id,
+			item_kind_label(s->items), safe);
+		free(safe);
+	}
+	if (n == 0)
+		fprintf(stderr, "none are configured: add [%s \"NAME\"] sections (wizard or "
+			"answers file) first\n", item_kind_section(s->items));
+	else
+		fprintf(stderr, "the %ss are:\n", item_kind_label(s->items));
+	for (size_t i = 0; i < n; i++) {
+		char *safe = output_safe(items[i]);
+
+		fprintf(stderr, "  %s\n", safe);
+		free(safe);
+	}
+	free(items);
+	return EXIT_USAGE;
+}
+
+static bool parse_status(const char *s, enum step_status *out)
+{
+	if (str_eq(s, "done"))
+		*out = STEP_DONE;
+	else if (str_eq(s, "skipped"))
+		*out = STEP_SKIPPED;
+	else if (str_eq(s, "pending"))
+		*out = STEP_PENDING;
+	else
+		return false;
+	return true;
+}
+
+int cmd_mark(int argc, char **argv)
+{
+	enum { OPT_REASON = 256 };
+	static const struct option longopts[] = {
+		{ "item", required_argument, NULL, 'i' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "state", required_argument, NULL, 's' },
+		{ "runbook", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *item = NULL, *note = NULL, *reason = NULL;
+	const char *state_opt = NULL, *runbook_opt = NULL, *step_id, *status_word;
+	const struct runbook *rb;
+	const struct rb_step *s;
+	struct state_error err;
+	enum step_status want;
+	enum progress_gate g;
+	struct state *st;
+	char why[1024];
+	bool ok, overrode = false;
+	char *path;
+	int c, rc = EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:n:s:r:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': item = optarg; break;
+		case 'n': note = optarg; break;
+		case OPT_REASON: reason = optarg; break;
+		case 's': state_opt = optarg; break;
+		case 'r': runbook_opt = optarg; break;
+		case 'h': mark_usage(stdout); return EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'osmigrate mark --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "osmigrate mark: expected STEP and done|skipped|pending\n"
+			"Try 'osmigrate mark --help' for more information.\n");
+		return EXIT_USAGE;
+	}
+	step_id = argv[optind];
+	status_word = argv[optind + 1];
+	if (!parse_status(status_word, &want)) {
+		fprintf(stderr, "osmigrate mark: unknown status '%s': use done, skipped or pending\n",
+			status_word);
+		return EXIT_USAGE;
+	}
+	if (want == STEP_SKIPPED && str_empty(reason)) {
+		fprintf(stderr, "osmigrate mark: skipping needs --reason TEXT saying why the %s "
+			"does not apply (it goes into the change record)\n", item ? "item" : "step");
+		return EXIT_USAGE;
+	}
+	if (str_empty(item))
+		item = NULL;
+
+	path = output_state_path("mark", state_opt, runbook_opt);
+	if (!path)
+		return EXIT_USAGE;
+	memset(&err, 0, sizeof err);
+	st = state_open(path, &err);
+	if (!st) {
+		fprintf(stderr, "osmigrate mark: %s\n", err.msg);
+		free(path);
+		return err.code ? err.code : EXIT_DATAERR;
+	}
+	if (st->is_new || !state_runbook(st)) {
+		if (!runbook_opt) {
+			fprintf(stderr,
+				"osmigrate mark: %s holds no procedure yet: start it with "
+				"'osmigrate RUNBOOK', or give --runbook ID to start it here\n", path);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		state_set_runbook(st, runbook_opt);
+	}
+	rb = runbook_find(state_runbook(st));
+	if (!rb) {
+		fprintf(stderr, "osmigrate mark: %s: unknown runbook '%s' in [osmigrate]; restore "
+			"the file from its backup\n", path, state_runbook(st));
+		rc = EXIT_DATAERR;
+		goto out;
+	}
+	if (runbook_opt && !str_eq(runbook_opt, rb->id)) {
+		fprintf(stderr, "osmigrate mark: %s belongs to runbook %s, not %s\n", path, rb->id,
+			runbook_opt);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	s = runbook_step(rb, step_id);
+	if (!s) {
+		rc = list_steps(rb, step_id);
+		goto out;
+	}
+	if (item) {
+		size_t n;
+		const char **items = progress_items(st, s, &n);
+		bool known = false;
+
+		for (size_t i = 0; i < n; i++)
+			known = known || str_eq(items[i], item);
+		free(items);
+		if (!known) {
+			rc = list_items(st, s, item);
+			goto out;
+		}
+	}
+
+	g = progress_set_status(st, rb, s->id, item, want, reason, &ok, why, sizeof why);
+	if (g != GATE_OPEN) {
+		if (str_empty(reason)) {
+			char *safe = output_safe(why);
+
+			fprintf(stderr, "osmigrate mark: refused: %s\nTo override, repeat with "
+				"--reason TEXT.\n", safe);
+			free(safe);
+			rc = EXIT_FAILURES;
+			goto out;
+		}
+		if (!progress_override(st, rb, s->id, item, reason, why, sizeof why)) {
+			fprintf(stderr, "osmigrate mark: %s\n", why);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		overrode = true;
+		/* NULL keeps the recorded "override: ..." as the reason. */
+		g = progress_set_status(st, rb, s->id, item, want, NULL, &ok, why, sizeof why);
+	}
+	if (g != GATE_OPEN || !ok) {
+		fprintf(stderr, "osmigrate mark: %s\n", why);
+		rc = g != GATE_OPEN ? EXIT_FAILURES : EXIT_USAGE;
+		goto out;
+	}
+	if (note)
+		state_set_note(st, s->id, item, note);
+	if (!state_save(st, &err)) {
+		fprintf(stderr, "osmigrate mark: %s\n", err.msg);
+		rc = err.code ? err.code : EXIT_IOERR;
+		goto out;
+	}
+	/* The state is saved; the journal explains it.  A journal failure is
+	 * reported but does not undo the recorded change. */
+	ok = true;
+	if (overrode)
+		ok = journal_append(st, s->id, item, "override", reason) && ok;
+	{
+		char *res = want == STEP_SKIPPED ? xasprintf("skipped: %s", reason)
+						 : xstrdup(step_status_name(want));
+
+		ok = journal_append(st, s->id, item, "status", res) && ok;
+		free(res);
+	}
+	if (note)
+		ok = journal_append(st, s->id, item, "note", note) && ok;
+	if (!ok)
+		fprintf(stderr, "osmigrate mark: warning: %s\n", journal_last_error());
+
+	if (item) {
+		char *safe = output_safe(item);
+
+		printf("%s: %s '%s' marked %s%s\n", s->id, item_kind_label(s->items), safe,
+		       step_status_name(state_item_status(st, s->id, item)),
+		       overrode ? " (override recorded)" : "");
+		free(safe);
+		printf("%s: step is %s\n", s->id, step_status_name(state_step_status(st, s->id)));
+	} else {
+		printf("%s: step marked %s%s\n", s->id, step_status_name(state_step_status(st, s->id)),
+		       overrode ? " (override recorded)" : "");
+	}
+out:
+	state_close(st);
+	free(path);
+	return rc;
+}

@@ -1,0 +1,973 @@
+/* cmd_report.c - `osmigrate report`: the change record a change board asks
+ * for.  One model (struct rec below, built from the state file, the runbook
+ * tables and the journal) is written three ways: Markdown that pastes into
+ * a ticket, plain text, and versioned JSON (documented in osmigrate(1)).
+ * Nothing secret is in a state file; conninfo values are masked anyway. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "commands.h"
+#include "exitcodes.h"
+#include "journal.h"
+#include "output.h"
+#include "progress.h"
+#include "runbook.h"
+#include "state.h"
+#include "util.h"
+
+#define REPORT_VERSION 1
+
+enum fmt { FMT_MD, FMT_TEXT, FMT_JSON };
+
+static void report_usage(FILE *f)
+{
+	fprintf(f,
+"Usage: osmigrate report [--state FILE | --runbook ID] [--format md|json|text]\n"
+"                        [-o FILE]\n"
+"Write the change record: procedure, environment (no passwords), operators,\n"
+"every step and item with who/when/notes/skip reasons, every check with its\n"
+"result and time, the type findings summary, and what is still outstanding.\n"
+"\n"
+"  -f, --format FMT    md (default, pastes into a ticket), json (versioned,\n"
+"                      see osmigrate(1)) or text\n"
+"  -o, --output FILE   write to FILE (created 0600) instead of stdout\n"
+"  -s, --state FILE    the state file (default: the one default state file)\n"
+"  -r, --runbook ID    use the default state file of this runbook\n"
+"  -h, --help          display this help and exit\n"
+"\n"
+"Exit status: 0 written, 64 usage or no state file, 65 bad state file,\n"
+"74 output not written.\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* Small writers: every value from the state file goes through one of them. */
+
+/* A secret never belongs in a state file, but a conninfo is masked anyway. */
+static char *mask(const char *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = v ? v : "";
+
+	while (*p) {
+		if (strncasecmp(p, "password=", 9) == 0) {
+			sb_add(&sb, "password=***");
+			p += 9;
+			while (*p && *p != ' ' && *p != '&')
+				p++;
+			continue;
+		}
+		sb_addc(&sb, *p++);
+	}
+	return sb_detach(&sb);
+}
+
+/* Markdown table cell / inline text: one line, pipes and markup escaped. */
+static void md(struct strbuf *sb, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			sb_addc(sb, ' ');
+		else if (*p < 0x20 || *p == 0x7f)
+			sb_addc(sb, '?');
+		else if (strchr("|\\`*_[]<>#", *p)) {
+			sb_addc(sb, '\\');
+			sb_addc(sb, (char)*p);
+		} else
+			sb_addc(sb, (char)*p);
+	}
+}
+
+/* Plain text: control characters replaced, newlines kept as spaces. */
+static void tx(struct strbuf *sb, const char *s)
+{
+	char *safe = output_safe(s);
+
+	sb_add(sb, safe);
+	free(safe);
+}
+
+static void js(struct strbuf *sb, const char *s)
+{
+	sb_add_json_string(sb, s);
+}
+
+static void jkey(struct strbuf *sb, bool *first, const char *key)
+{
+	if (!*first)
+		sb_addc(sb, ',');
+	*first = false;
+	js(sb, key);
+	sb_addc(sb, ':');
+}
+
+static void jstr(struct strbuf *sb, bool *first, const char *key, const char *v)
+{
+	jkey(sb, first, key);
+	js(sb, v);
+}
+
+static void jnum(struct strbuf *sb, bool *first, const char *key, long long v)
+{
+	jkey(sb, first, key);
+	sb_addf(sb, "%lld", v);
+}
+
+static void jbool(struct strbuf *sb, bool *first, const char *key, bool v)
+{
+	jkey(sb, first, key);
+	sb_add(sb, v ? "true" : "false");
+}
+
+/* ------------------------------------------------------------------ */
+/* The record. */
+
+struct ctx_rep {
+	const struct state *st;
+	const struct runbook *rb;
+	const char *path;
+	struct journal j;
+	const char **operators;
+	size_t n_operators;
+	char now[OSM_ISO_LEN];
+};
+
+static void add_operator(struct ctx_rep *r, const char *who)
+{
+	char *w;
+
+	if (str_empty(who))
+		return;
+	/* Tick values are "user@host TIME": keep the user@host. */
+	w = xstrndup(who, strcspn(who, " "));
+	for (size_t i = 0; i < r->n_operators; i++)
+		if (str_eq(r->operators[i], w)) {
+			free(w);
+			return;
+		}
+	r->operators = xreallocarray(r->operators, r->n_operators + 1, sizeof *r->operators);
+	r->operators[r->n_operators++] = w;
+}
+
+static void collect_operators(struct ctx_rep *r)
+{
+	const struct doc *d = r->st->doc;
+	size_t n = doc_nsections(d);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *kind = doc_section_kind(d, i);
+
+		if (!str_eq(kind, "step") && !str_eq(kind, "item") && !str_eq(kind, "osmigrate"))
+			continue;
+		for (size_t k = 0; k < doc_nkeys(d, i); k++) {
+			const char *key = doc_key(d, i, k);
+
+			if (str_eq(key, "by") || str_eq(key, "updated_by") || str_startswith(key, "tick."))
+				add_operator(r, doc_value(d, i, k));
+		}
+	}
+	for (size_t i = 0; i < r->j.n; i++)
+		add_operator(r, r->j.e[i].operator);
+}
+
+static const char *item_get(const struct state *st, const char *step, const char *item,
+			    const char *key)
+{
+	char *sec = state_item_section(step, item);
+	const char *v = doc_get(st->doc, "item", sec, key);
+
+	free(sec);
+	return v;
+}
+
+/* Outstanding work, in procedure order: one line each. */
+static char **outstanding(const struct ctx_rep *r, size_t *count)
+{
+	char **out = NULL;
+	size_t n = 0;
+	const struct doc *d = r->st->doc;
+
+#define PUSH(...) do { \
+		out = xreallocarray(out, n + 1, sizeof *out); \
+		out[n++] = xasprintf(__VA_ARGS__); \
+	} while (0)
+	for (size_t i = 0; i < r->rb->n_steps; i++) {
+		const struct rb_step *s = &r->rb->steps[i];
+		enum step_status ss = state_step_status(r->st, s->id);
+		struct step_progress p;
+		const char **items;
+		size_t ni;
+
+		if (ss == STEP_DONE || ss == STEP_SKIPPED)
+			continue;
+		progress_step(r->st, r->rb, s, &p);
+		PUSH("step %s (%s) is %s%s", s->id, s->title, step_status_name(ss),
+		     p.locked ? ", locked until the clone is verified" : "");
+		for (size_t a = 0; a < s->n_actions; a++)
+			if (!state_ticked(r->st, s->id, NULL, s->actions[a].id, NULL, NULL))
+				PUSH("step %s: not ticked: %s", s->id, s->actions[a].text);
+		if (s->items != ITEM_NONE && p.n_items == 0)
+			PUSH("step %s: no %ss configured", s->id, item_kind_label(s->items));
+		items = progress_items(r->st, s, &ni);
+		for (size_t k = 0; k < ni; k++) {
+			enum step_status is = state_item_status(r->st, s->id, items[k]);
+
+			if (is != STEP_DONE && is != STEP_SKIPPED)
+				PUSH("step %s: %s '%s' is %s (%zu/%zu actions)", s->id,
+				     item_kind_label(s->items), items[k], step_status_name(is),
+				     progress_item_ticked(r->st, s, items[k]), s->n_item_actions);
+		}
+		free(items);
+	}
+	for (size_t i = 0; i < doc_nsections(d); i++) {
+		const char *id = doc_section_name(d, i);
+		enum check_status cs;
+
+		if (!str_eq(doc_section_kind(d, i), "check") || !id)
+			continue;
+		if (check_status_parse(doc_get(d, "check", id, "status"), &cs) && cs != CHECK_OK)
+			PUSH("check %s: %s%s%s", id, check_status_word(cs),
+			     doc_get(d, "check", id, "fix") ? " - " : "",
+			     doc_get(d, "check", id, "fix") ? doc_get(d, "check", id, "fix") : "");
+	}
+	{
+		const char *b = doc_get(d, "types", NULL, "blockers");
+
+		if (b && strtol(b, NULL, 10) > 0)
+			PUSH("type verification: %s blocker(s) to resolve before the migration", b);
+	}
+#undef PUSH
+	*count = n;
+	return out;
+}
+
+static void free_lines(char **l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON */
+
+static void json_actions(struct strbuf *sb, const struct state *st, const struct rb_step *s,
+			 const char *item)
+{
+	const struct rb_action *a = item ? s->item_actions : s->actions;
+	size_t n = item ? s->n_item_actions : s->n_actions;
+
+	sb_addc(sb, '[');
+	for (size_t i = 0; i < n; i++) {
+		const char *by = NULL, *at = NULL;
+		bool t = state_ticked(st, s->id, item, a[i].id, &by, &at);
+		bool first = true;
+
+		if (i)
+			sb_addc(sb, ',');
+		sb_addc(sb, '{');
+		jstr(sb, &first, "id", a[i].id);
+		jstr(sb, &first, "text", a[i].text);
+		jbool(sb, &first, "ticked", t);
+		jstr(sb, &first, "by", t ? by : NULL);
+		jstr(sb, &first, "at", t ? at : NULL);
+		sb_addc(sb, '}');
+	}
+	sb_addc(sb, ']');
+}
+
+static void json_settings(struct strbuf *sb, const struct doc *d)
+{
+	bool firstsec = true;
+
+	sb_addc(sb, '[');
+	for (size_t i = 0; i < doc_nsections(d); i++) {
+		const char *kind = doc_section_kind(d, i);
+		bool first = true, firstkey = true;
+
+		if (!section_is_setting(kind))
+			continue;
+		if (!firstsec)
+			sb_addc(sb, ',');
+		firstsec = false;
+		sb_addc(sb, '{');
+		jstr(sb, &first, "section", kind);
+		jstr(sb, &first, "name", doc_section_name(d, i));
+		jkey(sb, &first, "values");
+		sb_addc(sb, '{');
+		for (size_t k = 0; k < doc_nkeys(d, i); k++) {
+			char *v = mask(doc_value(d, i, k));
+
+			jstr(sb, &firstkey, doc_key(d, i, k), v);
+			free(v);
+		}
+		sb_add(sb, "}}");
+	}
+	sb_addc(sb, ']');
+}
+
+static void json_checks(struct strbuf *sb, const struct doc *d)
+{
+	bool firstc = true;
+
+	sb_addc(sb, '[');
+	for (size_t i = 0; i < doc_nsections(d); i++) {
+		const char *id = doc_section_name(d, i);
+		bool first = true;
+
+		if (!str_eq(doc_section_kind(d, i), "check") || !id)
+			continue;
+		if (!firstc)
+			sb_addc(sb, ',');
+		firstc = false;
+		sb_addc(sb, '{');
+		jstr(sb, &first, "id", id);
+		jstr(sb, &first, "label", doc_get(d, "check", id, "label"));
+		jstr(sb, &first, "status", doc_get(d, "check", id, "status"));
+		jstr(sb, &first, "at", doc_get(d, "check", id, "at"));
+		jstr(sb, &first, "summary", doc_get(d, "check", id, "summary"));
+		jstr(sb, &first, "detail", doc_get(d, "check", id, "detail"));
+		jstr(sb, &first, "fix", doc_get(d, "check", id, "fix"));
+		sb_addc(sb, '}');
+	}
+	sb_addc(sb, ']');
+}
+
+static long long num_or(const char *s, long long dflt)
+{
+	char *end;
+	long long v;
+
+	if (str_empty(s))
+		return dflt;
+	v = strtoll(s, &end, 10);
+	return *end ? dflt : v;
+}
+
+static void json_types(struct strbuf *sb, const struct doc *d)
+{
+	static const char *const fkeys[] = {
+		"code", "severity", "schema", "table", "column", "pg_type", "ardo_type",
+		"supported_type", "samples", "message", "fix",
+	};
+	bool first = true, firstf = true;
+
+	if (!doc_has_section(d, "types", NULL)) {
+		sb_add(sb, "null");
+		return;
+	}
+	sb_addc(sb, '{');
+	jstr(sb, &first, "at", doc_get(d, "types", NULL, "at"));
+	jstr(sb, &first, "scope", doc_get(d, "types", NULL, "scope"));
+	jnum(sb, &first, "blockers", num_or(doc_get(d, "types", NULL, "blockers"), 0));
+	jnum(sb, &first, "warnings", num_or(doc_get(d, "types", NULL, "warnings"), 0));
+	jnum(sb, &first, "infos", num_or(doc_get(d, "types", NULL, "infos"), 0));
+	jnum(sb, &first, "columns", num_or(doc_get(d, "types", NULL, "columns"), 0));
+	jkey(sb, &first, "findings");
+	sb_addc(sb, '[');
+	for (size_t i = 0; i < doc_nsections(d); i++) {
+		const char *id = doc_section_name(d, i);
+		bool f1 = true;
+
+		if (!str_eq(doc_section_kind(d, i), "finding") || !id)
+			continue;
+		if (!firstf)
+			sb_addc(sb, ',');
+		firstf = false;
+		sb_addc(sb, '{');
+		for (size_t k = 0; k < OSM_ARRAY_LEN(fkeys); k++)
+			jstr(sb, &f1, fkeys[k], doc_get(d, "finding", id, fkeys[k]));
+		jnum(sb, &f1, "count", num_or(doc_get(d, "finding", id, "count"), 0));
+		sb_addc(sb, '}');
+	}
+	sb_add(sb, "]}");
+}
+
+static void write_json(struct strbuf *sb, struct ctx_rep *r)
+{
+	const struct doc *d = r->st->doc;
+	struct progress_next nx;
+	char **outs;
+	size_t nouts;
+	bool first = true, f2;
+
+	sb_addc(sb, '{');
+	jnum(sb, &first, "version", REPORT_VERSION);
+	jstr(sb, &first, "generated", r->now);
+	jstr(sb, &first, "generated_by", operator_id());
+	jkey(sb, &first, "runbook");
+	f2 = true;
+	sb_addc(sb, '{');
+	jstr(sb, &f2, "id", r->rb->id);
+	jstr(sb, &f2, "title", r->rb->title);
+	jstr(sb, &f2, "seed", r->rb->seed);
+	sb_addc(sb, '}');
+	jkey(sb, &first, "state");
+	f2 = true;
+	sb_addc(sb, '{');
+	jstr(sb, &f2, "path", r->path);
+	jstr(sb, &f2, "created", doc_get(d, "osmigrate", NULL, "created"));
+	jstr(sb, &f2, "updated", doc_get(d, "osmigrate", NULL, "updated"));
+	jstr(sb, &f2, "updated_by", doc_get(d, "osmigrate", NULL, "updated_by"));
+	jstr(sb, &f2, "current", doc_get(d, "osmigrate", NULL, "current"));
+	sb_addc(sb, '}');
+	jkey(sb, &first, "environment");
+	json_settings(sb, d);
+	jkey(sb, &first, "operators");
+	sb_addc(sb, '[');
+	for (size_t i = 0; i < r->n_operators; i++) {
+		if (i)
+			sb_addc(sb, ',');
+		js(sb, r->operators[i]);
+	}
+	sb_addc(sb, ']');
+
+	jkey(sb, &first, "steps");
+	sb_addc(sb, '[');
+	for (size_t i = 0; i < r->rb->n_steps; i++) {
+		const struct rb_step *s = &r->rb->steps[i];
+		struct step_progress p;
+		const char **items;
+		size_t ni;
+		bool f = true;
+
+		progress_step(r->st, r->rb, s, &p);
+		if (i)
+			sb_addc(sb, ',');
+		sb_addc(sb, '{');
+		jstr(sb, &f, "id", s->id);
+		jstr(sb, &f, "title", s->title);
+		jstr(sb, &f, "status", step_status_name(p.status));
+		jstr(sb, &f, "by", doc_get(d, "step", s->id, "by"));
+		jstr(sb, &f, "at", doc_get(d, "step", s->id, "at"));
+		jstr(sb, &f, "note", state_note(r->st, s->id, NULL));
+		jstr(sb, &f, "reason", doc_get(d, "step", s->id, "reason"));
+		jbool(sb, &f, "locked", p.locked);
+		jkey(sb, &f, "progress");
+		{
+			bool f3 = true;
+
+			sb_addc(sb, '{');
+			jnum(sb, &f3, "actions", (long long)p.n_actions);
+			jnum(sb, &f3, "actions_ticked", (long long)p.actions_ticked);
+			jnum(sb, &f3, "items", (long long)p.n_items);
+			jnum(sb, &f3, "items_done", (long long)p.items_done);
+			jnum(sb, &f3, "items_skipped", (long long)p.items_skipped);
+			sb_addc(sb, '}');
+		}
+		jkey(sb, &f, "actions");
+		json_actions(sb, r->st, s, NULL);
+		jstr(sb, &f, "item_kind", item_kind_section(s->items));
+		jkey(sb, &f, "items");
+		sb_addc(sb, '[');
+		items = progress_items(r->st, s, &ni);
+		for (size_t k = 0; k < ni; k++) {
+			bool f4 = true;
+
+			if (k)
+				sb_addc(sb, ',');
+			sb_addc(sb, '{');
+			jstr(sb, &f4, "name", items[k]);
+			if (s->items == ITEM_SERVER)
+				jstr(sb, &f4, "role", doc_get(d, "server", items[k], "role"));
+			jstr(sb, &f4, "status",
+			     step_status_name(state_item_status(r->st, s->id, items[k])));
+			jstr(sb, &f4, "by", item_get(r->st, s->id, items[k], "by"));
+			jstr(sb, &f4, "at", item_get(r->st, s->id, items[k], "at"));
+			jstr(sb, &f4, "note", state_note(r->st, s->id, items[k]));
+			jstr(sb, &f4, "reason", item_get(r->st, s->id, items[k], "reason"));
+			jkey(sb, &f4, "actions");
+			json_actions(sb, r->st, s, items[k]);
+			sb_addc(sb, '}');
+		}
+		free(items);
+		sb_add(sb, "]}");
+	}
+	sb_addc(sb, ']');
+
+	jkey(sb, &first, "checks");
+	json_checks(sb, d);
+	jkey(sb, &first, "types");
+	json_types(sb, d);
+
+	jkey(sb, &first, "outstanding");
+	outs = outstanding(r, &nouts);
+	sb_addc(sb, '[');
+	for (size_t i = 0; i < nouts; i++) {
+		if (i)
+			sb_addc(sb, ',');
+		js(sb, outs[i]);
+	}
+	sb_addc(sb, ']');
+	free_lines(outs, nouts);
+
+	jkey(sb, &first, "next");
+	progress_next(r->st, r->rb, &nx);
+	if (!nx.step) {
+		sb_add(sb, "null");
+	} else {
+		bool f = true;
+
+		sb_addc(sb, '{');
+		jstr(sb, &f, "step", nx.step->id);
+		jstr(sb, &f, "item", nx.item);
+		jstr(sb, &f, "action", nx.action ? nx.action->id : NULL);
+		jstr(sb, &f, "text", nx.action ? nx.action->text : NULL);
+		sb_addc(sb, '}');
+	}
+	jkey(sb, &first, "journal");
+	{
+		bool f = true;
+
+		sb_addc(sb, '{');
+		jnum(sb, &f, "events", (long long)r->j.n);
+		jnum(sb, &f, "ignored_lines", (long long)r->j.bad);
+		sb_addc(sb, '}');
+	}
+	sb_add(sb, "}\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* Markdown and text share their structure; esc picks the escaping. */
+
+typedef void (*esc_fn)(struct strbuf *, const char *);
+
+static void line(struct strbuf *sb, esc_fn esc, const char *prefix, const char *v)
+{
+	sb_add(sb, prefix);
+	esc(sb, v);
+	sb_addc(sb, '\n');
+}
+
+static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
+{
+	const struct doc *d = r->st->doc;
+	esc_fn esc = mdfmt ? md : tx;
+	char **outs;
+	size_t nouts;
+	bool any;
+
+	if (mdfmt) {
+		sb_add(sb, "# Change record: ");
+		md(sb, r->rb->title);
+		sb_add(sb, "\n\n");
+	} else {
+		sb_add(sb, "CHANGE RECORD: ");
+		tx(sb, r->rb->title);
+		sb_add(sb, "\n\n");
+	}
+	line(sb, esc, mdfmt ? "- Runbook: " : "Runbook:    ", r->rb->id);
+	line(sb, esc, mdfmt ? "- State file: " : "State file: ", r->path);
+	line(sb, esc, mdfmt ? "- Started: " : "Started:    ", doc_get(d, "osmigrate", NULL, "created"));
+	line(sb, esc, mdfmt ? "- Last update: " : "Updated:    ", doc_get(d, "osmigrate", NULL, "updated"));
+	{
+		struct strbuf ops = STRBUF_INIT;
+
+		for (size_t i = 0; i < r->n_operators; i++)
+			sb_addf(&ops, "%s%s", i ? ", " : "", r->operators[i]);
+		line(sb, esc, mdfmt ? "- Operators: " : "Operators:  ",
+		     r->n_operators ? sb_str(&ops) : "(none recorded)");
+		sb_free(&ops);
+	}
+	{
+		char *gen = xasprintf("%s by %s", r->now, operator_id());
+
+		line(sb, esc, mdfmt ? "- Generated: " : "Generated:  ", gen);
+		free(gen);
+	}
+
+	sb_add(sb, mdfmt ? "\n## Environment\n\n" : "\nENVIRONMENT\n");
+	any = false;
+	for (size_t i = 0; i < doc_nsections(d); i++) {
+		const char *kind = doc_section_kind(d, i), *name = doc_section_name(d, i);
+
+		if (!section_is_setting(kind))
+			continue;
+		if (!any && mdfmt)
+			sb_add(sb, "| Setting | Value |\n|---|---|\n");
+		any = true;
+		for (size_t k = 0; k < doc_nkeys(d, i); k++) {
+			char *key = name ? xasprintf("%s \"%s\" %s", kind, name, doc_key(d, i, k))
+					 : xasprintf("%s.%s", kind, doc_key(d, i, k));
+			char *v = mask(doc_value(d, i, k));
+
+			sb_add(sb, mdfmt ? "| " : "  ");
+			esc(sb, key);
+			sb_add(sb, mdfmt ? " | " : " = ");
+			esc(sb, v);
+			sb_add(sb, mdfmt ? " |\n" : "\n");
+			free(key);
+			free(v);
+		}
+	}
+	if (!any)
+		sb_add(sb, mdfmt ? "No settings recorded.\n" : "  (no settings recorded)\n");
+
+	sb_add(sb, mdfmt ? "\n## Steps\n\n| # | Step | Status | By | At | Progress |\n|---|---|---|---|---|---|\n"
+			 : "\nSTEPS\n");
+	for (size_t i = 0; i < r->rb->n_steps; i++) {
+		const struct rb_step *s = &r->rb->steps[i];
+		struct step_progress p;
+		char prog[160];
+
+		progress_step(r->st, r->rb, s, &p);
+		progress_format(s, &p, prog, sizeof prog);
+		if (mdfmt) {
+			sb_addf(sb, "| %zu | ", i + 1);
+			md(sb, s->title);
+			sb_add(sb, " (`");
+			sb_add(sb, s->id); /* ids are [a-z0-9_-] */
+			sb_add(sb, "`) | ");
+			md(sb, step_status_name(p.status));
+			if (p.locked)
+				sb_add(sb, " (locked)");
+			sb_add(sb, " | ");
+			md(sb, doc_get(d, "step", s->id, "by"));
+			sb_add(sb, " | ");
+			md(sb, doc_get(d, "step", s->id, "at"));
+			sb_add(sb, " | ");
+			md(sb, prog);
+			sb_add(sb, " |\n");
+		} else {
+			sb_addf(sb, "  %s %-2zu %-14s %-11s %s\n", step_status_mark(p.status), i + 1,
+				s->id, step_status_name(p.status), prog);
+			if (doc_get(d, "step", s->id, "by") || doc_get(d, "step", s->id, "at")) {
+				sb_add(sb, "         by ");
+				tx(sb, doc_get(d, "step", s->id, "by"));
+				sb_add(sb, " at ");
+				tx(sb, doc_get(d, "step", s->id, "at"));
+				sb_addc(sb, '\n');
+			}
+		}
+	}
+	/* Details: everything ticked, noted, skipped or overridden, per step. */
+	for (size_t i = 0; i < r->rb->n_steps; i++) {
+		const struct rb_step *s = &r->rb->steps[i];
+		const char *note = state_note(r->st, s->id, NULL);
+		const char *reason = doc_get(d, "step", s->id, "reason");
+		const char **items;
+		size_t ni;
+
+		items = progress_items(r->st, s, &ni);
+		if (mdfmt) {
+			sb_addf(sb, "\n### %zu. ", i + 1);
+			md(sb, s->title);
+			sb_add(sb, "\n\n");
+		} else {
+			sb_addf(sb, "\n%zu. ", i + 1);
+			tx(sb, s->title);
+			sb_addf(sb, " [%s]\n", step_status_name(state_step_status(r->st, s->id)));
+		}
+		if (!str_empty(reason))
+			line(sb, esc, mdfmt ? "- Reason: " : "   Reason: ", reason);
+		if (!str_empty(note))
+			line(sb, esc, mdfmt ? "- Note: " : "   Note: ", note);
+		for (size_t a = 0; a < s->n_actions; a++) {
+			const char *by = NULL, *at = NULL;
+			bool t = state_ticked(r->st, s->id, NULL, s->actions[a].id, &by, &at);
+
+			sb_add(sb, mdfmt ? (t ? "- [x] " : "- [ ] ") : (t ? "   [x] " : "   [ ] "));
+			esc(sb, s->actions[a].text);
+			if (t) {
+				sb_add(sb, " (");
+				esc(sb, by);
+				sb_add(sb, " ");
+				esc(sb, at);
+				sb_add(sb, ")");
+			}
+			sb_addc(sb, '\n');
+		}
+		if (s->items != ITEM_NONE && ni == 0) {
+			sb_add(sb, mdfmt ? "- No " : "   No ");
+			sb_add(sb, item_kind_label(s->items));
+			sb_add(sb, "s configured.\n");
+		}
+		for (size_t k = 0; k < ni; k++) {
+			enum step_status is = state_item_status(r->st, s->id, items[k]);
+			const char *ir = item_get(r->st, s->id, items[k], "reason");
+			const char *in = state_note(r->st, s->id, items[k]);
+			const char *iby = item_get(r->st, s->id, items[k], "by");
+			const char *iat = item_get(r->st, s->id, items[k], "at");
+
+			sb_add(sb, mdfmt ? "- " : "   - ");
+			sb_add(sb, item_kind_label(s->items));
+			sb_add(sb, mdfmt ? " **" : " '");
+			esc(sb, items[k]);
+			sb_add(sb, mdfmt ? "**" : "'");
+			if (s->items == ITEM_SERVER && progress_is_controller(r->st, items[k]))
+				sb_add(sb, " (Deployment Controller)");
+			sb_addf(sb, ": %s, %zu/%zu actions", step_status_name(is),
+				progress_item_ticked(r->st, s, items[k]), s->n_item_actions);
+			if (iby || iat) {
+				sb_add(sb, " (");
+				esc(sb, iby);
+				sb_add(sb, " ");
+				esc(sb, iat);
+				sb_add(sb, ")");
+			}
+			sb_addc(sb, '\n');
+			if (!str_empty(ir))
+				line(sb, esc, mdfmt ? "  - Reason: " : "       Reason: ", ir);
+			if (!str_empty(in))
+				line(sb, esc, mdfmt ? "  - Note: " : "       Note: ", in);
+			for (size_t a = 0; a < s->n_item_actions; a++) {
+				const char *by = NULL, *at = NULL;
+				bool t = state_ticked(r->st, s->id, items[k], s->item_actions[a].id,
+						      &by, &at);
+
+				sb_add(sb, mdfmt ? (t ? "  - [x] " : "  - [ ] ")
+						 : (t ? "       [x] " : "       [ ] "));
+				esc(sb, s->item_actions[a].text);
+				if (t) {
+					sb_add(sb, " (");
+					esc(sb, by);
+					sb_add(sb, " ");
+					esc(sb, at);
+					sb_add(sb, ")");
+				}
+				sb_addc(sb, '\n');
+			}
+		}
+		free(items);
+	}
+
+	sb_add(sb, mdfmt ? "\n## Checks\n\n" : "\nCHECKS\n");
+	any = false;
+	for (size_t i = 0; i < doc_nsections(d); i++) {
+		const char *id = doc_section_name(d, i);
+		const char *fix;
+
+		if (!str_eq(doc_section_kind(d, i), "check") || !id)
+			continue;
+		if (!any && mdfmt)
+			sb_add(sb, "| Check | Result | At | Summary | What to do |\n|---|---|---|---|---|\n");
+		any = true;
+		fix = doc_get(d, "check", id, "fix");
+		if (mdfmt) {
+			sb_add(sb, "| ");
+			md(sb, doc_get(d, "check", id, "label") ? doc_get(d, "check", id, "label") : id);
+			sb_add(sb, " (`");
+			md(sb, id);
+			sb_add(sb, "`) | ");
+			md(sb, doc_get(d, "check", id, "status"));
+			sb_add(sb, " | ");
+			md(sb, doc_get(d, "check", id, "at"));
+			sb_add(sb, " | ");
+			md(sb, doc_get(d, "check", id, "summary"));
+			sb_add(sb, " | ");
+			md(sb, fix);
+			sb_add(sb, " |\n");
+		} else {
+			sb_add(sb, "  ");
+			{
+				char *w = xasprintf("%-8s %-28s %s", doc_get(d, "check", id, "status"),
+						    id, doc_get(d, "check", id, "at")
+						    ? doc_get(d, "check", id, "at") : "");
+
+				tx(sb, w);
+				free(w);
+			}
+			sb_addc(sb, '\n');
+			if (doc_get(d, "check", id, "summary"))
+				line(sb, tx, "           ", doc_get(d, "check", id, "summary"));
+			if (fix)
+				line(sb, tx, "           what to do: ", fix);
+		}
+	}
+	if (!any)
+		sb_add(sb, mdfmt ? "No checks have run.\n" : "  (no checks have run)\n");
+
+	sb_add(sb, mdfmt ? "\n## Type verification\n\n" : "\nTYPE VERIFICATION\n");
+	if (!doc_has_section(d, "types", NULL)) {
+		sb_add(sb, mdfmt ? "Not run.\n" : "  (not run)\n");
+	} else {
+		char *summ = xasprintf("%s blocker(s), %s warning(s), %s info(s) over %s column(s); "
+				       "scope %s; at %s",
+				       doc_get(d, "types", NULL, "blockers") ? doc_get(d, "types", NULL, "blockers") : "0",
+				       doc_get(d, "types", NULL, "warnings") ? doc_get(d, "types", NULL, "warnings") : "0",
+				       doc_get(d, "types", NULL, "infos") ? doc_get(d, "types", NULL, "infos") : "0",
+				       doc_get(d, "types", NULL, "columns") ? doc_get(d, "types", NULL, "columns") : "?",
+				       doc_get(d, "types", NULL, "scope") ? doc_get(d, "types", NULL, "scope") : "?",
+				       doc_get(d, "types", NULL, "at") ? doc_get(d, "types", NULL, "at") : "?");
+
+		line(sb, esc, mdfmt ? "" : "  ", summ);
+		free(summ);
+		for (size_t i = 0; i < doc_nsections(d); i++) {
+			const char *id = doc_section_name(d, i);
+			const char *sev;
+			char *w;
+
+			if (!str_eq(doc_section_kind(d, i), "finding") || !id)
+				continue;
+			sev = doc_get(d, "finding", id, "severity");
+			if (str_eq(sev, "info"))
+				continue; /* infos are in the JSON; the record lists what needs action */
+			w = xasprintf("%s %s.%s.%s (%s): %s", sev ? sev : "?",
+				      doc_get(d, "finding", id, "schema") ? doc_get(d, "finding", id, "schema") : "",
+				      doc_get(d, "finding", id, "table") ? doc_get(d, "finding", id, "table") : "",
+				      doc_get(d, "finding", id, "column") ? doc_get(d, "finding", id, "column") : "",
+				      doc_get(d, "finding", id, "pg_type") ? doc_get(d, "finding", id, "pg_type") : "",
+				      doc_get(d, "finding", id, "message") ? doc_get(d, "finding", id, "message") : "");
+			line(sb, esc, mdfmt ? "- " : "  - ", w);
+			free(w);
+		}
+	}
+
+	sb_add(sb, mdfmt ? "\n## Outstanding\n\n" : "\nOUTSTANDING\n");
+	outs = outstanding(r, &nouts);
+	for (size_t i = 0; i < nouts; i++)
+		line(sb, esc, mdfmt ? "- " : "  - ", outs[i]);
+	if (!nouts)
+		sb_add(sb, mdfmt ? "Nothing: every step is done or skipped and every check passed.\n"
+				 : "  nothing: every step is done or skipped and every check passed\n");
+	free_lines(outs, nouts);
+	if (r->j.bad) {
+		char *w = xasprintf("%zu damaged or incomplete journal line(s) were ignored.", r->j.bad);
+
+		line(sb, esc, mdfmt ? "\n" : "\n", w);
+		free(w);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+
+static bool write_out(const char *path, const char *text, size_t len)
+{
+	int fd;
+	size_t off = 0;
+
+	/* 0600 even when the file existed with wider permissions: the record
+	 * names hosts and operators. */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "osmigrate report: could not create %s: %s; choose another -o path\n",
+			path, strerror(errno));
+		return false;
+	}
+	if (fchmod(fd, 0600) != 0)
+		goto fail;
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	return true;
+fail:
+	fprintf(stderr, "osmigrate report: could not write %s: %s; free some space or choose "
+		"another -o path\n", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return false;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "state", required_argument, NULL, 's' },
+		{ "runbook", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *state_opt = NULL, *runbook_opt = NULL, *outpath = NULL;
+	enum fmt fmt = FMT_MD;
+	struct strbuf sb = STRBUF_INIT;
+	struct ctx_rep r;
+	char err[512], *path, *jpath;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:o:s:r:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (str_eq(optarg, "md") || str_eq(optarg, "markdown"))
+				fmt = FMT_MD;
+			else if (str_eq(optarg, "json"))
+				fmt = FMT_JSON;
+			else if (str_eq(optarg, "text"))
+				fmt = FMT_TEXT;
+			else {
+				fprintf(stderr, "osmigrate report: unknown format '%s': use md, json "
+					"or text\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'o': outpath = optarg; break;
+		case 's': state_opt = optarg; break;
+		case 'r': runbook_opt = optarg; break;
+		case 'h': report_usage(stdout); return EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'osmigrate report --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "osmigrate report: unexpected argument '%s'\n"
+			"Try 'osmigrate report --help' for more information.\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	path = output_state_path("report", state_opt, runbook_opt);
+	if (!path)
+		return EXIT_USAGE;
+	memset(&r, 0, sizeof r);
+	r.st = output_open_readonly("report", path, &rc);
+	if (!r.st) {
+		free(path);
+		return rc;
+	}
+	r.rb = runbook_find(state_runbook(r.st));
+	r.path = path;
+	iso8601_now(r.now);
+	jpath = journal_path(path);
+	if (!journal_read(jpath, &r.j, err, sizeof err))
+		fprintf(stderr, "osmigrate report: warning: %s; the record lists no journal "
+			"operators\n", err);
+	free(jpath);
+	collect_operators(&r);
+
+	if (fmt == FMT_JSON)
+		write_json(&sb, &r);
+	else
+		write_doc(&sb, &r, fmt == FMT_MD);
+
+	rc = EXIT_OK;
+	if (outpath) {
+		if (!write_out(outpath, sb_str(&sb), sb.len))
+			rc = EXIT_IOERR;
+	} else {
+		fwrite(sb_str(&sb), 1, sb.len, stdout);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "osmigrate report: could not write to standard output\n");
+			rc = EXIT_IOERR;
+		}
+	}
+	sb_free(&sb);
+	for (size_t i = 0; i < r.n_operators; i++)
+		free((char *)r.operators[i]);
+	free(r.operators);
+	journal_free(&r.j);
+	state_close((struct state *)r.st);
+	free(path);
+	return rc;
+}

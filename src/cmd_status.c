@@ -1,0 +1,285 @@
+/* cmd_status.c - `osmigrate status`: where the procedure stands, like
+ * `git status` during a rebase: each step with its mark, who/when and item
+ * progress, the last check results, and what to do next.  --log shows the
+ * journal instead. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "commands.h"
+#include "exitcodes.h"
+#include "journal.h"
+#include "output.h"
+#include "progress.h"
+#include "runbook.h"
+#include "state.h"
+#include "util.h"
+
+static void status_usage(FILE *f)
+{
+	fprintf(f,
+"Usage: osmigrate status [--state FILE | --runbook ID] [--log]\n"
+"Show where the procedure stands: each step's status, who changed it and when,\n"
+"item progress, the last check results and the next action.\n"
+"\n"
+"  -s, --state FILE    the state file (default: the one default state file)\n"
+"  -r, --runbook ID    use the default state file of this runbook\n"
+"  -l, --log           show the journal (every recorded event) instead\n"
+"  -h, --help          display this help and exit\n"
+"\n"
+"Exit status: 0 ok, 64 usage or no state file, 65 bad state file.\n");
+}
+
+/* Values from the state file never reach the terminal with control characters. */
+#define PRINT_SAFE(fmt, s) do { \
+		char *safe_ = output_safe(s); \
+		printf(fmt, safe_); \
+		free(safe_); \
+	} while (0)
+
+static int show_log(const char *path)
+{
+	char err[512];
+	char *jpath = journal_path(path);
+	struct journal j;
+
+	if (!journal_read(jpath, &j, err, sizeof err)) {
+		fprintf(stderr, "osmigrate status: %s\n", err);
+		free(jpath);
+		return EXIT_DATAERR;
+	}
+	if (j.n == 0)
+		printf("No events recorded in %s yet.\n", jpath);
+	for (size_t i = 0; i < j.n; i++) {
+		const struct journal_entry *e = &j.e[i];
+		struct strbuf where = STRBUF_INIT;
+		char *w, *line;
+
+		sb_add(&where, e->step[0] ? e->step : "-");
+		if (e->item[0])
+			sb_addf(&where, ":%s", e->item);
+		line = xasprintf("%s  %-20s %-24s %-24s %s", e->time, e->operator, sb_str(&where),
+				 e->action, e->result);
+		w = output_safe(line);
+		printf("%s\n", w);
+		free(w);
+		free(line);
+		sb_free(&where);
+	}
+	if (j.bad)
+		fprintf(stderr,
+			"osmigrate status: %zu damaged or incomplete line(s) in %s were ignored "
+			"(an interrupted write leaves one; they are not events)\n", j.bad, jpath);
+	journal_free(&j);
+	free(jpath);
+	return EXIT_OK;
+}
+
+static void show_steps(const struct state *st, const struct runbook *rb, bool color)
+{
+	for (size_t i = 0; i < rb->n_steps; i++) {
+		const struct rb_step *s = &rb->steps[i];
+		struct step_progress p;
+		const char *by = doc_get(st->doc, "step", s->id, "by");
+		const char *at = doc_get(st->doc, "step", s->id, "at");
+		const char *reason = doc_get(st->doc, "step", s->id, "reason");
+		const char *note = state_note(st, s->id, NULL);
+		char prog[160];
+		int tone;
+
+		progress_step(st, rb, s, &p);
+		progress_format(s, &p, prog, sizeof prog);
+		tone = p.status == STEP_DONE ? 0 : p.status == STEP_FAILED ? 2 :
+		       p.status == STEP_SKIPPED ? 1 : 3;
+		printf("  ");
+		output_word(stdout, color && p.status != STEP_PENDING, tone,
+			    step_status_mark(p.status));
+		printf(" %-14s %-26s %-11s %s", s->id, s->title, step_status_name(p.status), prog);
+		if (p.locked)
+			printf(" (locked: clone not verified)");
+		printf("\n");
+		if (by || at) {
+			PRINT_SAFE("      by %s", by ? by : "?");
+			PRINT_SAFE(" at %s\n", at ? at : "?");
+		}
+		if (!str_empty(reason))
+			PRINT_SAFE("      reason: %s\n", reason);
+		if (!str_empty(note))
+			PRINT_SAFE("      note: %s\n", note);
+		if (s->items != ITEM_NONE && p.status != STEP_DONE && p.status != STEP_SKIPPED) {
+			size_t n;
+			const char **items = progress_items(st, s, &n);
+
+			for (size_t k = 0; k < n; k++) {
+				enum step_status is = state_item_status(st, s->id, items[k]);
+				const char *ir;
+				char *sec = state_item_section(s->id, items[k]);
+
+				printf("        %s ", step_status_mark(is));
+				PRINT_SAFE("%-24s", items[k]);
+				printf(" %zu/%zu", progress_item_ticked(st, s, items[k]),
+				       s->n_item_actions);
+				if (s->items == ITEM_SERVER && progress_is_controller(st, items[k]))
+					printf("  (Deployment Controller)");
+				ir = doc_get(st->doc, "item", sec, "reason");
+				if (!str_empty(ir))
+					PRINT_SAFE("  reason: %s", ir);
+				printf("\n");
+				free(sec);
+			}
+			free(items);
+		}
+	}
+}
+
+static void show_checks(const struct state *st, bool color)
+{
+	size_t n = doc_nsections(st->doc);
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *id = doc_section_name(st->doc, i);
+		enum check_status cs;
+		const char *v, *sum, *at;
+
+		if (!str_eq(doc_section_kind(st->doc, i), "check") || !id)
+			continue;
+		if (!any)
+			printf("\nLast check results:\n");
+		any = true;
+		v = doc_get(st->doc, "check", id, "status");
+		sum = doc_get(st->doc, "check", id, "summary");
+		at = doc_get(st->doc, "check", id, "at");
+		printf("  ");
+		if (check_status_parse(v, &cs)) {
+			/* Pad by the plain word so colour does not shift the columns. */
+			output_check_status(stdout, color, cs);
+			printf("%*s", (int)(8 - strlen(check_status_word(cs))), "");
+		} else {
+			PRINT_SAFE("%-8s", v ? v : "?");
+		}
+		PRINT_SAFE("%-28s", id);
+		PRINT_SAFE(" %s", at ? at : "");
+		if (sum)
+			PRINT_SAFE("  %s", sum);
+		printf("\n");
+	}
+	if (!any)
+		printf("\nNo checks have run yet (osmigrate check RUNBOOK --state FILE).\n");
+}
+
+static void show_next(const struct state *st, const struct runbook *rb, const char *path)
+{
+	struct progress_next nx;
+	char why[1024];
+
+	progress_next(st, rb, &nx);
+	printf("\n");
+	if (!nx.step) {
+		printf("Every step is done or skipped: the procedure is complete.\n"
+		       "Write the change record with: osmigrate report --state %s\n", path);
+		return;
+	}
+	printf("Next: step '%s' (%s)", nx.step->id, nx.step->title);
+	if (nx.item) {
+		printf(", %s", item_kind_label(nx.step->items));
+		PRINT_SAFE(" '%s'", nx.item);
+	}
+	printf("\n");
+	if (nx.action)
+		PRINT_SAFE("  %s\n", nx.action->text);
+	else if (nx.step->items != ITEM_NONE) {
+		struct step_progress p;
+
+		progress_step(st, rb, nx.step, &p);
+		if (p.n_items == 0)
+			printf("  Add the %ss of this step (settings [%s \"NAME\"]) in the wizard or "
+			       "an answers file.\n", item_kind_label(nx.step->items),
+			       item_kind_section(nx.step->items));
+		else
+			printf("  Every action is ticked: mark the step done.\n");
+	} else {
+		printf("  Run its checks or mark it: osmigrate mark %s done --state %s\n",
+		       nx.step->id, path);
+	}
+	if (progress_gate(st, rb, nx.step->id, nx.item, why, sizeof why) != GATE_OPEN)
+		PRINT_SAFE("  Blocked: %s\n", why);
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "runbook", required_argument, NULL, 'r' },
+		{ "log", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *state_opt = NULL, *runbook_opt = NULL;
+	const struct runbook *rb;
+	bool log = false, color;
+	struct state *st;
+	char *path;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:r:lh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': state_opt = optarg; break;
+		case 'r': runbook_opt = optarg; break;
+		case 'l': log = true; break;
+		case 'h': status_usage(stdout); return EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'osmigrate status --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "osmigrate status: unexpected argument '%s'\n"
+			"Try 'osmigrate status --help' for more information.\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	path = output_state_path("status", state_opt, runbook_opt);
+	if (!path)
+		return EXIT_USAGE;
+	st = output_open_readonly("status", path, &rc);
+	if (!st) {
+		free(path);
+		return rc;
+	}
+	if (log) {
+		rc = show_log(path);
+		state_close(st);
+		free(path);
+		return rc;
+	}
+	rb = runbook_find(state_runbook(st));
+	color = output_color(stdout);
+	printf("Runbook: %s (%s)\n", rb->id, rb->title);
+	printf("State:   %s\n", path);
+	{
+		const char *up = doc_get(st->doc, "osmigrate", NULL, "updated");
+		const char *upby = doc_get(st->doc, "osmigrate", NULL, "updated_by");
+		const char *cr = doc_get(st->doc, "osmigrate", NULL, "created");
+
+		if (cr)
+			PRINT_SAFE("Started: %s\n", cr);
+		if (up) {
+			PRINT_SAFE("Updated: %s", up);
+			if (upby)
+				PRINT_SAFE(" by %s", upby);
+			printf("\n");
+		}
+	}
+	printf("\n");
+	show_steps(st, rb, color);
+	show_checks(st, color);
+	show_next(st, rb, path);
+	state_close(st);
+	free(path);
+	return EXIT_OK;
+}

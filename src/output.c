@@ -1,0 +1,149 @@
+/* output.c - plain-text helpers for the headless commands (see output.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "exitcodes.h"
+#include "output.h"
+#include "runbook.h"
+#include "util.h"
+
+/* pg_upgrade pads its "Checking ..." lines to a fixed width so the results
+ * line up; long labels simply push the result right. */
+#define CHECK_LABEL_WIDTH 60
+
+bool output_color(FILE *f)
+{
+	return use_color(fileno(f));
+}
+
+void output_word(FILE *f, bool color, int tone, const char *word)
+{
+	static const char *const sgr[] = { "\033[32m", "\033[33m", "\033[1;31m", "\033[35m" };
+
+	if (color && tone >= 0 && tone <= 3)
+		fprintf(f, "%s%s\033[0m", sgr[tone], word);
+	else
+		fputs(word, f);
+}
+
+void output_check_status(FILE *f, bool color, enum check_status s)
+{
+	output_word(f, color, (int)s, check_status_word(s));
+}
+
+void output_checking(FILE *f, const char *label)
+{
+	char *safe = output_safe(label);
+	char *line = xasprintf("Checking %s ...", safe);
+
+	fprintf(f, "%-*s ", CHECK_LABEL_WIDTH, line);
+	free(line);
+	free(safe);
+}
+
+char *output_safe(const char *s)
+{
+	char *r = xstrdup(s ? s : "");
+
+	for (unsigned char *p = (unsigned char *)r; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = (*p == '\n' || *p == '\t') ? ' ' : '?';
+	return r;
+}
+
+static bool exists(const char *path)
+{
+	struct stat sb;
+
+	return lstat(path, &sb) == 0;
+}
+
+char *output_state_path(const char *cmd, const char *state_opt, const char *runbook_opt)
+{
+	char *found = NULL;
+	size_t nfound = 0;
+
+	if (state_opt)
+		return xstrdup(state_opt);
+	if (runbook_opt) {
+		if (!runbook_find(runbook_opt)) {
+			fprintf(stderr, "osmigrate %s: unknown runbook '%s' (runbooks:", cmd, runbook_opt);
+			for (size_t i = 0; i < n_runbooks; i++)
+				fprintf(stderr, " %s", runbooks[i]->id);
+			fprintf(stderr, ")\n");
+			return NULL;
+		}
+		return state_default_path(runbook_opt);
+	}
+	for (size_t i = 0; i < n_runbooks; i++) {
+		char *p = state_default_path(runbooks[i]->id);
+
+		if (exists(p)) {
+			nfound++;
+			if (!found) {
+				found = p;
+				continue;
+			}
+		}
+		free(p);
+	}
+	if (nfound == 1)
+		return found;
+	if (nfound == 0) {
+		char *dir = state_default_dir();
+
+		fprintf(stderr,
+			"osmigrate %s: no state file in %s: give --state FILE, or start a "
+			"procedure with 'osmigrate RUNBOOK' first\n", cmd, dir);
+		free(dir);
+	} else {
+		fprintf(stderr,
+			"osmigrate %s: several procedures have a state file; choose one with "
+			"--runbook ID or --state FILE:\n", cmd);
+		for (size_t i = 0; i < n_runbooks; i++) {
+			char *p = state_default_path(runbooks[i]->id);
+
+			if (exists(p))
+				fprintf(stderr, "  --runbook %-20s (%s)\n", runbooks[i]->id, p);
+			free(p);
+		}
+	}
+	free(found);
+	return NULL;
+}
+
+struct state *output_open_readonly(const char *cmd, const char *path, int *rc)
+{
+	struct state_error err;
+	struct state *st;
+
+	if (!exists(path)) {
+		fprintf(stderr,
+			"osmigrate %s: no state file at %s: nothing has been recorded there yet "
+			"(check the path, or start the procedure first)\n", cmd, path);
+		*rc = EXIT_USAGE;
+		return NULL;
+	}
+	memset(&err, 0, sizeof err);
+	st = state_open_readonly(path, &err);
+	if (!st) {
+		fprintf(stderr, "osmigrate %s: %s\n", cmd, err.msg);
+		*rc = err.code ? err.code : EXIT_DATAERR;
+		return NULL;
+	}
+	if (!state_runbook(st) || !runbook_find(state_runbook(st))) {
+		fprintf(stderr,
+			"osmigrate %s: %s: [osmigrate] runbook is missing or unknown ('%s'); the "
+			"file is not an osmigrate state file, or it was damaged: restore it from "
+			"its backup\n", cmd, path, state_runbook(st) ? state_runbook(st) : "");
+		state_close(st);
+		*rc = EXIT_DATAERR;
+		return NULL;
+	}
+	*rc = EXIT_OK;
+	return st;
+}

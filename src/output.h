@@ -1,0 +1,37 @@
+/* output.h - plain-text output shared by the headless commands: status
+ * words coloured only on a terminal without NO_COLOR, and the helpers every
+ * command needs to find and open its state file.
+ * UI-free: never include curses here. */
+#ifndef OSM_OUTPUT_H
+#define OSM_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "check.h"
+#include "state.h"
+
+/* Whether f gets escape codes: a terminal and NO_COLOR unset (util.h use_color). */
+bool output_color(FILE *f);
+/* Print word, in colour when color is set.  tone: 0 ok, 1 warning, 2 failure, 3 error/other. */
+void output_word(FILE *f, bool color, int tone, const char *word);
+/* The check status word ("ok" "warning" "FAILED" "error") in its tone. */
+void output_check_status(FILE *f, bool color, enum check_status s);
+/* "Checking <label> ..." padded like pg_upgrade's prep_status(), no newline. */
+void output_checking(FILE *f, const char *label);
+/* Text with every control character (escape codes included) replaced by '?',
+ * so values from a state file cannot drive the terminal. Caller frees. */
+char *output_safe(const char *s);
+
+/* The state file a command works on: --state FILE as given; else the
+ * default file of --runbook ID; else the one default state file that
+ * exists.  Returns NULL and prints why (exit EXIT_USAGE) when none or
+ * several exist.  Caller frees. */
+char *output_state_path(const char *cmd, const char *state_opt, const char *runbook_opt);
+
+/* Open a state file read-only for reporting; prints the error and returns
+ * NULL with *rc set (EXIT_DATAERR for a bad file, EXIT_USAGE when it does
+ * not exist). */
+struct state *output_open_readonly(const char *cmd, const char *path, int *rc);
+
+#endif

@@ -1,0 +1,432 @@
+/* progress.c - step progress, next action, order and lock gates, status rules
+ * (see progress.h).  The gates encode two sentences of the seeds:
+ * restore-database "In farm environments, start by executing the steps below
+ * in the deployment controller server, and then repeat the same steps for
+ * each front-end server", and "After making sure that everything is working
+ * as expected, you can decommission the old database server" (osmigrate's
+ * reading: not before the clone was verified). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "progress.h"
+#include "util.h"
+
+/* Overrides are kept in the reason of the gated step or item, so the state
+ * file (and the change record) shows who overrode what and why. */
+#define OVERRIDE_PREFIX "override: "
+
+static bool is_order_step(const struct runbook *rb, const char *step)
+{
+	return str_eq(rb->id, "restore-database") && str_eq(step, "servers");
+}
+
+static bool is_locked_step(const struct runbook *rb, const char *step)
+{
+	return str_eq(rb->id, "restore-database") && str_eq(step, "decommission");
+}
+
+static const char *reason_of(const struct state *st, const char *step, const char *item)
+{
+	const char *r;
+
+	if (str_empty(item))
+		return doc_get(st->doc, "step", step, "reason");
+	{
+		char *sec = state_item_section(step, item);
+
+		r = doc_get(st->doc, "item", sec, "reason");
+		free(sec);
+	}
+	return r;
+}
+
+static bool overridden(const struct state *st, const char *step, const char *item)
+{
+	return str_startswith(reason_of(st, step, item), OVERRIDE_PREFIX);
+}
+
+static bool blank(const char *s)
+{
+	if (!s)
+		return true;
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	return true;
+}
+
+const char **progress_items(const struct state *st, const struct rb_step *s, size_t *n)
+{
+	const char *kind = item_kind_section(s->items);
+
+	if (!kind) {
+		*n = 0;
+		return xcalloc(1, sizeof(const char *));
+	}
+	return doc_section_names(st->doc, kind, n);
+}
+
+bool progress_is_controller(const struct state *st, const char *server)
+{
+	return str_eq(doc_get(st->doc, "server", server, "role"), "controller");
+}
+
+size_t progress_item_ticked(const struct state *st, const struct rb_step *s, const char *item)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->n_item_actions; i++)
+		if (state_ticked(st, s->id, item, s->item_actions[i].id, NULL, NULL))
+			k++;
+	return k;
+}
+
+static bool item_finished(enum step_status s)
+{
+	return s == STEP_DONE || s == STEP_SKIPPED;
+}
+
+static bool step_is_locked(const struct state *st, const struct runbook *rb, const char *step)
+{
+	enum check_status cs;
+
+	if (!is_locked_step(rb, step) || overridden(st, step, NULL))
+		return false;
+	return !(check_status_parse(doc_get(st->doc, "check", PROGRESS_UNLOCK_CHECK, "status"), &cs) &&
+		 cs == CHECK_OK);
+}
+
+void progress_step(const struct state *st, const struct runbook *rb, const struct rb_step *s,
+		   struct step_progress *out)
+{
+	const char **items;
+	size_t n;
+
+	memset(out, 0, sizeof *out);
+	out->status = state_step_status(st, s->id);
+	out->n_actions = s->n_actions;
+	for (size_t i = 0; i < s->n_actions; i++)
+		if (state_ticked(st, s->id, NULL, s->actions[i].id, NULL, NULL))
+			out->actions_ticked++;
+	items = progress_items(st, s, &n);
+	out->n_items = n;
+	for (size_t i = 0; i < n; i++) {
+		enum step_status is = state_item_status(st, s->id, items[i]);
+
+		if (item_finished(is))
+			out->items_done++;
+		if (is == STEP_SKIPPED)
+			out->items_skipped++;
+		else if (is == STEP_IN_PROGRESS)
+			out->items_started++;
+	}
+	free(items);
+	out->locked = step_is_locked(st, rb, s->id);
+}
+
+void progress_format(const struct rb_step *s, const struct step_progress *p,
+		     char *buf, size_t len)
+{
+	const char *label = item_kind_label(s->items);
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	if (s->items != ITEM_NONE) {
+		if (p->n_items == 0)
+			snprintf(buf, len, "no %ss configured", label);
+		else
+			snprintf(buf, len, "%zu/%zu %s%s done", p->items_done, p->n_items, label,
+				 p->n_items == 1 ? "" : "s");
+		if (p->n_actions) {
+			size_t used = strlen(buf);
+
+			snprintf(buf + used, len - used, ", %zu/%zu actions", p->actions_ticked,
+				 p->n_actions);
+		}
+	} else if (p->n_actions) {
+		snprintf(buf, len, "%zu/%zu actions", p->actions_ticked, p->n_actions);
+	}
+}
+
+/* Items in the order the procedure works through them: for the ordered
+ * step, the Deployment Controller(s) first. */
+static const char **ordered_items(const struct state *st, const struct runbook *rb,
+				  const struct rb_step *s, size_t *n)
+{
+	const char **items = progress_items(st, s, n);
+
+	if (is_order_step(rb, s->id)) {
+		const char **sorted = xcalloc(*n + 1, sizeof *sorted);
+		size_t k = 0;
+
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < *n; i++)
+				if (progress_is_controller(st, items[i]) == (pass == 0))
+					sorted[k++] = items[i];
+		free(items);
+		items = sorted;
+	}
+	return items;
+}
+
+void progress_next(const struct state *st, const struct runbook *rb, struct progress_next *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < rb->n_steps; i++) {
+		const struct rb_step *s = &rb->steps[i];
+		enum step_status ss = state_step_status(st, s->id);
+		const char **items;
+		size_t n;
+
+		if (item_finished(ss))
+			continue;
+		out->step = s;
+		for (size_t a = 0; a < s->n_actions; a++)
+			if (!state_ticked(st, s->id, NULL, s->actions[a].id, NULL, NULL)) {
+				out->action = &s->actions[a];
+				return;
+			}
+		items = ordered_items(st, rb, s, &n);
+		for (size_t k = 0; k < n; k++) {
+			if (item_finished(state_item_status(st, s->id, items[k])))
+				continue;
+			for (size_t a = 0; a < s->n_item_actions; a++)
+				if (!state_ticked(st, s->id, items[k], s->item_actions[a].id, NULL, NULL)) {
+					out->item = items[k];
+					out->action = &s->item_actions[a];
+					free(items);
+					return;
+				}
+		}
+		free(items);
+		return;
+	}
+}
+
+enum progress_gate progress_gate(const struct state *st, const struct runbook *rb,
+				 const char *step, const char *item, char *why, size_t whylen)
+{
+	if (whylen)
+		why[0] = '\0';
+	if (step_is_locked(st, rb, step)) {
+		const char *cs = doc_get(st->doc, "check", PROGRESS_UNLOCK_CHECK, "status");
+
+		snprintf(why, whylen,
+			 "The step '%s' is locked until the clone was verified: the check %s %s. "
+			 "Run the verification (osmigrate check %s --step verify, or osmigrate "
+			 "compare OLD NEW) until it passes; or override with a typed confirmation, "
+			 "which is recorded.",
+			 step, PROGRESS_UNLOCK_CHECK,
+			 cs ? (str_eq(cs, "ok") ? "passed" : cs) : "has not run",
+			 rb->id);
+		if (cs && !str_eq(cs, "ok"))
+			snprintf(why, whylen,
+				 "The step '%s' is locked until the clone was verified: the last "
+				 "%s result is '%s'. Fix the differences and run the verification "
+				 "again (osmigrate check %s --step verify); or override with a typed "
+				 "confirmation, which is recorded.",
+				 step, PROGRESS_UNLOCK_CHECK, cs, rb->id);
+		return GATE_LOCKED;
+	}
+	if (is_order_step(rb, step) && !str_empty(item) && !progress_is_controller(st, item) &&
+	    !overridden(st, step, item)) {
+		const char **items;
+		size_t n, controllers = 0;
+		const char *pending = NULL;
+
+		items = progress_items(st, runbook_step(rb, step), &n);
+		for (size_t i = 0; i < n; i++) {
+			if (!progress_is_controller(st, items[i]))
+				continue;
+			controllers++;
+			if (!pending && !item_finished(state_item_status(st, step, items[i])))
+				pending = items[i];
+		}
+		if (controllers == 0) {
+			free(items);
+			snprintf(why, whylen,
+				 "'%s' is a front-end, and no server has role = controller: the "
+				 "Deployment Controller must be reconfigured first. Add it to the "
+				 "server list (role controller), or override with a typed reason, "
+				 "which is recorded.", item);
+			return GATE_ORDER;
+		}
+		if (pending) {
+			snprintf(why, whylen,
+				 "'%s' is a front-end: finish the checklist of the Deployment "
+				 "Controller '%s' first (the procedure starts with the deployment "
+				 "controller server, then each front-end), or override with a typed "
+				 "reason, which is recorded.", item, pending);
+			free(items);
+			return GATE_ORDER;
+		}
+		free(items);
+	}
+	return GATE_OPEN;
+}
+
+const char *progress_override_prompt(enum progress_gate g)
+{
+	switch (g) {
+	case GATE_ORDER:
+		return "Why must this front-end go before the Deployment Controller? "
+		       "(recorded in the state file and the journal)";
+	case GATE_LOCKED:
+		return "Type why decommissioning is safe without a passed verification, "
+		       "to confirm (recorded in the state file and the journal)";
+	case GATE_OPEN:
+		break;
+	}
+	return "";
+}
+
+static void set_reason_keep_status(struct state *st, const char *step, const char *item,
+				   const char *reason)
+{
+	if (str_empty(item))
+		state_set_step_status(st, step, state_step_status(st, step), reason);
+	else
+		state_set_item_status(st, step, item, state_item_status(st, step, item), reason);
+}
+
+bool progress_override(struct state *st, const struct runbook *rb, const char *step,
+		       const char *item, const char *text, char *why, size_t whylen)
+{
+	enum progress_gate g;
+	char *reason;
+
+	g = progress_gate(st, rb, step, item, why, whylen);
+	if (g == GATE_OPEN) {
+		snprintf(why, whylen, "nothing to override: '%s' may be ticked now", step);
+		return false;
+	}
+	if (blank(text)) {
+		snprintf(why, whylen, "an override needs a typed %s: %s",
+			 g == GATE_LOCKED ? "confirmation" : "reason", progress_override_prompt(g));
+		return false;
+	}
+	/* The lock is about the whole step; the order is per front-end. */
+	if (g == GATE_LOCKED)
+		item = NULL;
+	reason = xasprintf(OVERRIDE_PREFIX "%s", text);
+	set_reason_keep_status(st, step, item, reason);
+	free(reason);
+	return true;
+}
+
+void progress_recompute(struct state *st, const struct runbook *rb, const char *step,
+			const char *item)
+{
+	const struct rb_step *s = runbook_step(rb, step);
+	struct step_progress p;
+	enum step_status cur, want;
+	bool started;
+
+	if (!s)
+		fatalx("progress_recompute: unknown step '%s'", step);
+	if (!str_empty(item)) {
+		size_t k = progress_item_ticked(st, s, item);
+
+		cur = state_item_status(st, step, item);
+		if (cur != STEP_SKIPPED && cur != STEP_FAILED) {
+			if (s->n_item_actions && k == s->n_item_actions)
+				want = STEP_DONE;
+			else if (k > 0)
+				want = STEP_IN_PROGRESS;
+			else
+				want = STEP_PENDING;
+			if (want != cur) {
+				char *r = reason_of(st, step, item) ? xstrdup(reason_of(st, step, item)) : NULL;
+
+				state_set_item_status(st, step, item, want, r);
+				free(r);
+			}
+		}
+	}
+	cur = state_step_status(st, step);
+	if (cur == STEP_SKIPPED || cur == STEP_FAILED)
+		return;
+	progress_step(st, rb, s, &p);
+	started = p.actions_ticked > 0 || p.items_done > 0 || p.items_started > 0;
+	if (p.actions_ticked == p.n_actions && p.items_done == p.n_items &&
+	    (s->items == ITEM_NONE ? p.n_actions > 0 : p.n_items > 0))
+		want = STEP_DONE;
+	else if (started)
+		want = STEP_IN_PROGRESS;
+	else
+		want = STEP_PENDING;
+	if (want != cur) {
+		char *r = reason_of(st, step, NULL) ? xstrdup(reason_of(st, step, NULL)) : NULL;
+
+		state_set_step_status(st, step, want, r);
+		free(r);
+	}
+}
+
+enum progress_gate progress_tick(struct state *st, const struct runbook *rb, const char *step,
+				 const char *item, const char *action, bool on,
+				 char *why, size_t whylen)
+{
+	const struct rb_step *s = runbook_step(rb, step);
+	bool is_item = !str_empty(item);
+
+	if (whylen)
+		why[0] = '\0';
+	if (!s || !step_action(s, action, is_item))
+		fatalx("progress_tick: unknown %s action '%s' in step '%s'",
+		       is_item ? "item" : "step", action, step);
+	if (on) {
+		enum progress_gate g = progress_gate(st, rb, step, item, why, whylen);
+
+		if (g != GATE_OPEN)
+			return g;
+	}
+	state_tick(st, step, is_item ? item : NULL, action, on);
+	progress_recompute(st, rb, step, is_item ? item : NULL);
+	return GATE_OPEN;
+}
+
+enum progress_gate progress_set_status(struct state *st, const struct runbook *rb,
+				       const char *step, const char *item,
+				       enum step_status s, const char *reason,
+				       bool *ok, char *why, size_t whylen)
+{
+	bool is_item = !str_empty(item);
+	char *kept = NULL;
+
+	*ok = false;
+	if (whylen)
+		why[0] = '\0';
+	if (s == STEP_DONE || s == STEP_IN_PROGRESS) {
+		enum progress_gate g = progress_gate(st, rb, step, item, why, whylen);
+
+		if (g != GATE_OPEN)
+			return g;
+	}
+	if (s == STEP_SKIPPED && blank(reason)) {
+		snprintf(why, whylen,
+			 "skipping needs a reason: say why this %s does not apply (it goes into "
+			 "the change record)", is_item ? "item" : "step");
+		return GATE_OPEN;
+	}
+	/* Keep a recorded override unless a new reason replaces it (a copy: the
+	 * setter may replace the very string reason_of points to). */
+	if (blank(reason) && (s != STEP_PENDING || overridden(st, step, item)))
+		kept = reason_of(st, step, item) ? xstrdup(reason_of(st, step, item)) : NULL;
+	else if (!blank(reason))
+		kept = xstrdup(reason);
+	if (is_item) {
+		state_set_item_status(st, step, item, s, kept);
+		progress_recompute(st, rb, step, NULL);
+	} else {
+		state_set_step_status(st, step, s, kept);
+	}
+	free(kept);
+	*ok = true;
+	return GATE_OPEN;
+}

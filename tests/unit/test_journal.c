@@ -1,0 +1,212 @@
+/* test_journal.c - the event journal: round trip of awkward values, torn
+ * lines never taken as events (including a writer killed with SIGKILL in a
+ * loop), checksums, masking of secrets, file mode. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "journal.h"
+#include "util.h"
+
+static char dir[64];
+static char state_path[128];
+static char jpath[160];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/osm-journal-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(state_path, sizeof state_path, "%s/rb.ini", dir);
+	snprintf(jpath, sizeof jpath, "%s/rb.ini.journal", dir);
+}
+
+static void teardown(void)
+{
+	unlink(jpath);
+	rmdir(dir);
+}
+
+static void append_raw(const char *s)
+{
+	int fd = open(jpath, O_WRONLY | O_APPEND | O_CREAT, 0600);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, s, strlen(s)), (ssize_t)strlen(s));
+	close(fd);
+}
+
+TestSuite(journal, .init = setup, .fini = teardown);
+
+Test(journal, path_is_next_to_the_state_file)
+{
+	char *p = journal_path("/x/y/restore-database.ini");
+
+	cr_assert_str_eq(p, "/x/y/restore-database.ini.journal");
+	free(p);
+}
+
+Test(journal, round_trip_of_awkward_values)
+{
+	struct journal j;
+	char err[256];
+	const char *note = "tab\there, newline\nthere, back\\slash; ü = [x] \"q\"";
+
+	cr_assert(journal_append_path(state_path, "restore-database", "servers", "FE 1",
+				      "tick.open_tool", "on"));
+	cr_assert(journal_append_path(state_path, "restore-database", "servers", NULL, "note", note));
+	cr_assert(journal_read(jpath, &j, err, sizeof err), "%s", err);
+	cr_assert_eq(j.n, 2);
+	cr_assert_eq(j.bad, 0);
+	cr_assert_str_eq(j.e[0].runbook, "restore-database");
+	cr_assert_str_eq(j.e[0].step, "servers");
+	cr_assert_str_eq(j.e[0].item, "FE 1");
+	cr_assert_str_eq(j.e[0].action, "tick.open_tool");
+	cr_assert_str_eq(j.e[0].result, "on");
+	cr_assert_str_eq(j.e[0].operator, operator_id());
+	cr_assert(iso8601_parse(j.e[0].time, &(time_t){ 0 }));
+	cr_assert_str_eq(j.e[1].item, "");
+	cr_assert_str_eq(j.e[1].result, note);
+	journal_free(&j);
+}
+
+Test(journal, file_is_private_and_one_line_per_event)
+{
+	struct stat sb;
+	char buf[4096];
+	int fd, n, lines = 0;
+
+	umask(022);
+	cr_assert(journal_append_path(state_path, "rb", "s", NULL, "status", "done"));
+	cr_assert(journal_append_path(state_path, "rb", "s", NULL, "note", "a\nb\nc"));
+	cr_assert_eq(stat(jpath, &sb), 0);
+	cr_assert_eq(sb.st_mode & 0777, 0600);
+	fd = open(jpath, O_RDONLY);
+	n = (int)read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n] = '\0';
+	for (int i = 0; i < n; i++)
+		lines += buf[i] == '\n';
+	cr_assert_eq(lines, 2);
+	cr_assert(strncmp(buf, "J1\t", 3) == 0);
+}
+
+Test(journal, missing_file_is_an_empty_journal)
+{
+	struct journal j;
+	char err[256];
+
+	cr_assert(journal_read(jpath, &j, err, sizeof err));
+	cr_assert_eq(j.n, 0);
+	cr_assert_eq(j.bad, 0);
+	journal_free(&j);
+}
+
+Test(journal, torn_last_line_is_not_an_event)
+{
+	struct journal j;
+	char err[256];
+	char *line = journal_format("2026-11-22T04:31:00Z", "op@h", "rb", "s", "", "status", "done");
+
+	append_raw(line);
+	/* What a writer killed half-way leaves: a line without its end. */
+	line[strlen(line) / 2] = '\0';
+	append_raw(line);
+	free(line);
+	cr_assert(journal_read(jpath, &j, err, sizeof err));
+	cr_assert_eq(j.n, 1);
+	cr_assert_eq(j.bad, 1);
+	journal_free(&j);
+
+	/* The next append starts on a fresh line, so it survives whole. */
+	cr_assert(journal_append_path(state_path, "rb", "s", NULL, "status", "pending"));
+	cr_assert(journal_read(jpath, &j, err, sizeof err));
+	cr_assert_eq(j.n, 2);
+	cr_assert_eq(j.bad, 1);
+	cr_assert_str_eq(j.e[1].result, "pending");
+	journal_free(&j);
+}
+
+Test(journal, line_whose_checksum_fails_is_ignored)
+{
+	struct journal j;
+	char err[256];
+	char *line = journal_format("2026-11-22T04:31:00Z", "op@h", "rb", "s", "", "status", "done");
+	char *p = strstr(line, "done");
+
+	p[0] = 'D'; /* complete line, altered content */
+	append_raw(line);
+	free(line);
+	append_raw("J1\tnot\ta\tjournal\tline\n");
+	append_raw("garbage without tabs\n");
+	cr_assert(journal_read(jpath, &j, err, sizeof err));
+	cr_assert_eq(j.n, 0);
+	cr_assert_eq(j.bad, 3);
+	journal_free(&j);
+}
+
+Test(journal, secrets_are_masked)
+{
+	struct journal j;
+	char err[256], buf[4096];
+	int fd, n;
+
+	cr_assert(journal_append_path(state_path, "rb", "s", NULL, "note",
+				      "host=db password=Sup3rS3cret user=x token=AbCdEf"));
+	fd = open(jpath, O_RDONLY);
+	n = (int)read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n] = '\0';
+	cr_assert_null(strstr(buf, "Sup3rS3cret"));
+	cr_assert_null(strstr(buf, "AbCdEf"));
+	cr_assert(journal_read(jpath, &j, err, sizeof err));
+	cr_assert_eq(j.n, 1);
+	cr_assert_str_eq(j.e[0].result, "host=db password=*** user=x token=***");
+	journal_free(&j);
+}
+
+Test(journal, survives_kill_9_of_a_writer)
+{
+	struct journal j;
+	char err[256];
+
+	/* A child appends as fast as it can; SIGKILL lands at an arbitrary point,
+	 * possibly inside a write.  Whatever is on disk, every event read back is
+	 * whole, and the journal stays usable. */
+	for (int round = 0; round < 5; round++) {
+		pid_t pid = fork();
+		struct timespec ts = { 0, 2000000L + round * 3000000L };
+
+		cr_assert(pid >= 0);
+		if (pid == 0) {
+			char big[3000];
+
+			memset(big, 'x', sizeof big - 1);
+			big[sizeof big - 1] = '\0';
+			for (;;)
+				journal_append_path(state_path, "rb", "s", "item", "note", big);
+		}
+		nanosleep(&ts, NULL);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		/* Simulate the worst case too: a kill between two partial writes. */
+		append_raw("J1\t2026-11-22T04:31:00Z\top@h\trb\ts\titem\tnote\txxxx");
+	}
+	cr_assert(journal_append_path(state_path, "rb", "s", NULL, "status", "last"));
+	cr_assert(journal_read(jpath, &j, err, sizeof err));
+	cr_assert_gt(j.n, 1);
+	cr_assert_geq(j.bad, 5);
+	for (size_t i = 0; i + 1 < j.n; i++) {
+		cr_assert_str_eq(j.e[i].action, "note");
+		cr_assert_eq(strlen(j.e[i].result), 2999);
+	}
+	cr_assert_str_eq(j.e[j.n - 1].result, "last");
+	journal_free(&j);
+}

@@ -1,0 +1,307 @@
+/* test_progress.c - item counts, next action, status rules, the
+ * restore-database order rule (Deployment Controller first) and the
+ * decommission lock, with their recorded overrides. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "progress.h"
+#include "runbook.h"
+#include "state.h"
+#include "util.h"
+
+static char dir[64];
+static char path[128];
+static struct state *st;
+
+static void setup(void)
+{
+	struct state_error err;
+
+	strcpy(dir, "/tmp/osm-progress-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/state.ini", dir);
+	st = state_open(path, &err);
+	cr_assert_not_null(st, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+	char cmd[256];
+
+	if (st)
+		state_close(st);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(progress, .init = setup, .fini = teardown);
+
+static const struct runbook *use(const char *id)
+{
+	state_set_runbook(st, id);
+	return runbook_find(id);
+}
+
+static void add_server(const char *name, const char *role)
+{
+	doc_add_section(st->doc, "server", name);
+	doc_set(st->doc, "server", name, "role", role);
+}
+
+static void tick_all_items(const struct runbook *rb, const char *step, const char *item)
+{
+	const struct rb_step *s = runbook_step(rb, step);
+	char why[512];
+
+	for (size_t i = 0; i < s->n_item_actions; i++)
+		cr_assert_eq(progress_tick(st, rb, step, item, s->item_actions[i].id, true,
+					   why, sizeof why), GATE_OPEN, "%s", why);
+}
+
+Test(progress, item_counts_follow_the_settings_sections)
+{
+	const struct runbook *rb = use("connector-migration");
+	const struct rb_step *s = runbook_step(rb, "rebind");
+	struct step_progress p;
+	char buf[128];
+
+	progress_step(st, rb, s, &p);
+	progress_format(s, &p, buf, sizeof buf);
+	cr_assert_eq(p.n_items, 0);
+	cr_assert_str_eq(buf, "no extensions configured, 0/1 actions");
+
+	doc_add_section(st->doc, "extension", "Orders DB");
+	doc_add_section(st->doc, "extension", "Billing");
+	doc_add_section(st->doc, "extension", "CRM");
+	tick_all_items(rb, "rebind", "Billing");
+	progress_step(st, rb, s, &p);
+	progress_format(s, &p, buf, sizeof buf);
+	cr_assert_eq(p.n_items, 3);
+	cr_assert_eq(p.items_done, 1);
+	cr_assert_str_eq(buf, "1/3 extensions done, 0/1 actions");
+	cr_assert_eq(state_item_status(st, "rebind", "Billing"), STEP_DONE);
+	cr_assert_eq(state_step_status(st, "rebind"), STEP_IN_PROGRESS);
+}
+
+Test(progress, status_rules_first_tick_and_all_ticked)
+{
+	const struct runbook *rb = use("connector-migration");
+	const struct rb_step *s = runbook_step(rb, "rebind");
+	char why[512];
+
+	doc_add_section(st->doc, "extension", "Orders DB");
+	cr_assert_eq(state_step_status(st, "rebind"), STEP_PENDING);
+	cr_assert_eq(progress_tick(st, rb, "rebind", "Orders DB", "select_extension", true,
+				   why, sizeof why), GATE_OPEN);
+	cr_assert_eq(state_item_status(st, "rebind", "Orders DB"), STEP_IN_PROGRESS);
+	cr_assert_eq(state_step_status(st, "rebind"), STEP_IN_PROGRESS);
+	progress_tick(st, rb, "rebind", "Orders DB", "change_connection", true, why, sizeof why);
+	cr_assert_eq(state_item_status(st, "rebind", "Orders DB"), STEP_DONE);
+	/* The step action is still open. */
+	cr_assert_eq(state_step_status(st, "rebind"), STEP_IN_PROGRESS);
+	progress_tick(st, rb, "rebind", NULL, s->actions[0].id, true, why, sizeof why);
+	cr_assert_eq(state_step_status(st, "rebind"), STEP_DONE);
+	/* Unticking moves both back. */
+	progress_tick(st, rb, "rebind", "Orders DB", "change_connection", false, why, sizeof why);
+	cr_assert_eq(state_item_status(st, "rebind", "Orders DB"), STEP_IN_PROGRESS);
+	cr_assert_eq(state_step_status(st, "rebind"), STEP_IN_PROGRESS);
+	progress_tick(st, rb, "rebind", "Orders DB", "select_extension", false, why, sizeof why);
+	progress_tick(st, rb, "rebind", NULL, s->actions[0].id, false, why, sizeof why);
+	cr_assert_eq(state_item_status(st, "rebind", "Orders DB"), STEP_PENDING);
+	cr_assert_eq(state_step_status(st, "rebind"), STEP_PENDING);
+}
+
+Test(progress, skipped_needs_a_reason_and_is_kept)
+{
+	const struct runbook *rb = use("connector-migration");
+	char why[512];
+	bool ok;
+
+	progress_set_status(st, rb, "types", NULL, STEP_SKIPPED, "  ", &ok, why, sizeof why);
+	cr_assert_not(ok);
+	cr_assert_neq(strstr(why, "reason"), NULL);
+	cr_assert_eq(state_step_status(st, "types"), STEP_PENDING);
+	progress_set_status(st, rb, "types", NULL, STEP_SKIPPED, "no ardo columns", &ok, why,
+			    sizeof why);
+	cr_assert(ok);
+	cr_assert_eq(state_step_status(st, "types"), STEP_SKIPPED);
+	cr_assert_str_eq(doc_get(st->doc, "step", "types", "reason"), "no ardo columns");
+	/* A tick does not silently un-skip. */
+	progress_tick(st, rb, "types", NULL, "review_findings", true, why, sizeof why);
+	cr_assert_eq(state_step_status(st, "types"), STEP_SKIPPED);
+}
+
+Test(progress, next_action_walks_the_procedure)
+{
+	const struct runbook *rb = use("connector-migration");
+	struct progress_next nx;
+	char why[512];
+	bool ok;
+
+	progress_next(st, rb, &nx);
+	cr_assert_str_eq(nx.step->id, "prerequisites");
+	cr_assert_null(nx.item);
+	cr_assert_str_eq(nx.action->id, "platform_version");
+	progress_tick(st, rb, "prerequisites", NULL, "platform_version", true, why, sizeof why);
+	progress_next(st, rb, &nx);
+	cr_assert_str_eq(nx.action->id, "pg_version");
+
+	for (size_t i = 0; i < 2; i++)
+		progress_set_status(st, rb, rb->steps[i].id, NULL, STEP_DONE, NULL, &ok, why,
+				    sizeof why);
+	doc_add_section(st->doc, "extension", "A");
+	doc_add_section(st->doc, "extension", "B");
+	progress_tick(st, rb, "rebind", NULL, "select_ardo", true, why, sizeof why);
+	tick_all_items(rb, "rebind", "A");
+	progress_next(st, rb, &nx);
+	cr_assert_str_eq(nx.step->id, "rebind");
+	cr_assert_str_eq(nx.item, "B");
+	cr_assert_str_eq(nx.action->id, "select_extension");
+
+	for (size_t i = 0; i < rb->n_steps; i++)
+		progress_set_status(st, rb, rb->steps[i].id, NULL, STEP_SKIPPED, "test", &ok, why,
+				    sizeof why);
+	progress_next(st, rb, &nx);
+	cr_assert_null(nx.step);
+}
+
+Test(progress, controller_before_front_ends)
+{
+	const struct runbook *rb = use("restore-database");
+	struct progress_next nx;
+	char why[512];
+	bool ok;
+
+	for (size_t i = 0; i < 6; i++) /* everything before "servers" */
+		progress_set_status(st, rb, rb->steps[i].id, NULL, STEP_DONE, NULL, &ok, why,
+				    sizeof why);
+	add_server("FE1", "frontend");
+	add_server("DC", "controller");
+	add_server("FE2", "frontend");
+
+	/* The controller comes first even when listed later. */
+	progress_next(st, rb, &nx);
+	cr_assert_str_eq(nx.step->id, "servers");
+	cr_assert_str_eq(nx.item, "DC");
+
+	cr_assert_eq(progress_tick(st, rb, "servers", "FE1", "open_tool", true, why, sizeof why),
+		     GATE_ORDER);
+	cr_assert_neq(strstr(why, "'DC'"), NULL, "%s", why);
+	cr_assert_not(state_ticked(st, "servers", "FE1", "open_tool", NULL, NULL));
+	progress_set_status(st, rb, "servers", "FE1", STEP_DONE, NULL, &ok, why, sizeof why);
+	cr_assert_not(ok);
+	cr_assert_eq(state_item_status(st, "servers", "FE1"), STEP_PENDING);
+
+	/* The controller itself is never held back; a half-done one still blocks. */
+	cr_assert_eq(progress_tick(st, rb, "servers", "DC", "open_tool", true, why, sizeof why),
+		     GATE_OPEN);
+	cr_assert_eq(progress_gate(st, rb, "servers", "FE1", why, sizeof why), GATE_ORDER);
+	tick_all_items(rb, "servers", "DC");
+	cr_assert_eq(state_item_status(st, "servers", "DC"), STEP_DONE);
+	cr_assert_eq(progress_tick(st, rb, "servers", "FE1", "open_tool", true, why, sizeof why),
+		     GATE_OPEN);
+	/* Unticking is never gated, and the rule is restore-database's only. */
+	cr_assert_eq(progress_gate(st, rb, "stop", "FE2", why, sizeof why), GATE_OPEN);
+}
+
+Test(progress, order_override_needs_a_reason_and_is_recorded)
+{
+	const struct runbook *rb = use("restore-database");
+	struct state_error err;
+	char why[512];
+
+	add_server("DC", "controller");
+	add_server("FE1", "frontend");
+	add_server("FE2", "frontend");
+	cr_assert_not(progress_override(st, rb, "servers", "FE1", " \t", why, sizeof why));
+	cr_assert_eq(progress_gate(st, rb, "servers", "FE1", why, sizeof why), GATE_ORDER);
+	cr_assert(progress_override(st, rb, "servers", "FE1", "DC is being rebuilt", why,
+				    sizeof why), "%s", why);
+	cr_assert_eq(progress_tick(st, rb, "servers", "FE1", "open_tool", true, why, sizeof why),
+		     GATE_OPEN);
+	/* The override survives the status change of the first tick, and a save. */
+	cr_assert_str_eq(doc_get(st->doc, "item", "servers:FE1", "reason"),
+			 "override: DC is being rebuilt");
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	state_close(st);
+	st = state_open(path, &err);
+	cr_assert_not_null(st, "%s", err.msg);
+	rb = runbook_find(state_runbook(st));
+	cr_assert_eq(progress_gate(st, rb, "servers", "FE1", why, sizeof why), GATE_OPEN);
+	/* Per front-end: FE2 is still held back. */
+	cr_assert_eq(progress_gate(st, rb, "servers", "FE2", why, sizeof why), GATE_ORDER);
+}
+
+Test(progress, no_controller_configured_blocks_front_ends)
+{
+	const struct runbook *rb = use("restore-database");
+	char why[512];
+
+	add_server("FE1", "frontend");
+	cr_assert_eq(progress_gate(st, rb, "servers", "FE1", why, sizeof why), GATE_ORDER);
+	cr_assert_neq(strstr(why, "role = controller"), NULL, "%s", why);
+}
+
+Test(progress, decommission_locked_until_clone_verified)
+{
+	const struct runbook *rb = use("restore-database");
+	const struct rb_step *s = runbook_step(rb, "decommission");
+	struct step_progress p;
+	char why[512];
+	bool ok;
+
+	progress_step(st, rb, s, &p);
+	cr_assert(p.locked);
+	cr_assert_eq(progress_tick(st, rb, "decommission", NULL, "working", true, why, sizeof why),
+		     GATE_LOCKED);
+	cr_assert_neq(strstr(why, "has not run"), NULL, "%s", why);
+	progress_set_status(st, rb, "decommission", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
+	cr_assert_not(ok);
+	/* Skipping the decommission is always possible: it keeps the way back. */
+	cr_assert_eq(progress_gate(st, rb, "verify", NULL, why, sizeof why), GATE_OPEN);
+
+	doc_add_section(st->doc, "check", PROGRESS_UNLOCK_CHECK);
+	doc_set(st->doc, "check", PROGRESS_UNLOCK_CHECK, "status", "failed");
+	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_LOCKED);
+	cr_assert_neq(strstr(why, "'failed'"), NULL, "%s", why);
+	doc_set(st->doc, "check", PROGRESS_UNLOCK_CHECK, "status", "ok");
+	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_OPEN);
+	progress_step(st, rb, s, &p);
+	cr_assert_not(p.locked);
+	/* A later failed verification locks it again. */
+	doc_set(st->doc, "check", PROGRESS_UNLOCK_CHECK, "status", "error");
+	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_LOCKED);
+}
+
+Test(progress, decommission_override_is_recorded)
+{
+	const struct runbook *rb = use("restore-database");
+	char why[512];
+	bool ok;
+
+	cr_assert_not(progress_override(st, rb, "decommission", NULL, "", why, sizeof why));
+	cr_assert(progress_override(st, rb, "decommission", NULL,
+				    "Oracle database, verified with RMAN", why, sizeof why));
+	cr_assert_eq(progress_tick(st, rb, "decommission", NULL, "working", true, why, sizeof why),
+		     GATE_OPEN);
+	progress_set_status(st, rb, "decommission", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
+	cr_assert(ok);
+	cr_assert_eq(state_step_status(st, "decommission"), STEP_DONE);
+	cr_assert_str_eq(doc_get(st->doc, "step", "decommission", "reason"),
+			 "override: Oracle database, verified with RMAN");
+	cr_assert_str_eq(progress_override_prompt(GATE_OPEN), "");
+	cr_assert_neq(strlen(progress_override_prompt(GATE_LOCKED)), 0);
+}
+
+Test(progress, endpoint_change_has_no_gates)
+{
+	const struct runbook *rb = use("endpoint-change");
+	char why[512];
+
+	add_server("FE1", "frontend");
+	cr_assert_eq(progress_gate(st, rb, "servers", "FE1", why, sizeof why), GATE_OPEN);
+}
