@@ -193,11 +193,11 @@ static void endpoint_check(const struct check_env *env, struct check_report *rep
 							       : ep_conn_word(first_failure(&p)));
 			sb_addf(&fix, "Applications that use %s cannot reach their database from "
 				"now until every server runs with the new address: reconfigure the "
-				"servers without pausing. If the old server should still be up, %s.",
+				"servers without pausing. If the old server should still be up: %s.",
 				addr, why);
 		} else {
-			sb_addf(&fix, "Do not point the servers at an address that does not answer: "
-				"%s; then run the check again.", why);
+			sb_addf(&fix, "Do not point the servers at this address yet: %s; then run "
+				"the check again.", why);
 		}
 	}
 	check_add(rep, id, sb_str(&label), st, sb_str(&sum), sb_str(&det),

@@ -69,6 +69,13 @@ assert d["old"]["server_version"] >= 100000 and "cmp_old" in d["old"]["label"]
 PY
 ok $? "JSON shape of an identical result"
 
+# The restore-database "verify" check runs the same comparison from [compare].
+printf '[compare]\nold = %s\nnew = %s\n' "$OLD" "$NEW" >"$work/answers.ini"
+out=$("$OSMIGRATE" check restore-database --step verify --answers "$work/answers.ini" 2>&1); rc=$?
+is "$rc" 0 "check clone_compare on the identical copy: exit 0"
+printf '%s\n' "$out" | grep -q 'Checking clone: .*cmp_new.* ok'; ok $? "check line says ok"
+[ "$rc" -eq 0 ] || diag "$out"
+
 # One row, one column type, one index and one sequence value.
 q -d cmp_new <<'SQL'
 INSERT INTO customers (id, name) VALUES (100, 'Extra');
@@ -90,6 +97,12 @@ has "sequence public.invoice_no_seq: last value 42 in old, 1000 in new" \
 	"the sequence value change is found"
 has "result: 4 differences" "exactly these four differences"
 [ "$rc" -eq 2 ] || diag "$out"
+
+out=$("$OSMIGRATE" check restore-database --step verify --answers "$work/answers.ini" 2>&1); rc=$?
+is "$rc" 2 "check clone_compare after the changes: FAILED (exit 2)"
+has "4 differences, first:" "the check summary counts the differences"
+has "sequence public.invoice_no_seq: last value 42 in old, 1000 in new" "and lists them"
+has "do not decommission it" "the fix keeps the old server"
 
 # Statistics are flushed when a session ends: the estimate sees the row too.
 out=$("$OSMIGRATE" compare "$OLD" "$NEW"); rc=$?

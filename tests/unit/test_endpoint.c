@@ -336,7 +336,7 @@ Test(endpoint_check, new_refused_fails)
 	struct check_result r = run_check(check_endpoint_new, "new", addr, &rep);
 	cr_expect_eq(r.status, CHECK_FAILED);
 	cr_expect(strstr(r.summary, "refused"), "summary %s", r.summary);
-	cr_expect(strstr(r.fix, "Do not point the servers"), "fix %s", r.fix);
+	cr_expect(strstr(r.fix, "Do not point the servers at this address yet"), "fix %s", r.fix);
 	check_report_free(&rep);
 	close(fd);
 }

@@ -1,0 +1,117 @@
+#!/bin/sh
+# endpoint_check.sh - `osmigrate check` for the endpoint checks against
+# sockets this test opens on 127.0.0.1: a listener, a bound port that
+# refuses (nothing listens), and a name under the reserved .invalid TLD.
+# endpoint-change step "endpoints" (old and new), restore-database step
+# "prepare" (new) and "verify" without [compare] (could not check).
+. "$top_srcdir/tests/lib/tap.sh"
+
+command -v python3 >/dev/null 2>&1 || { echo "1..0 # SKIP python3 is needed for the test sockets"; exit 0; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/osmigrate-endpoint.XXXXXX")
+sockpid=
+cleanup() {
+	[ -n "$sockpid" ] && kill "$sockpid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 129' HUP
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+# One listening socket and one bound-but-not-listening socket (connects to
+# it get RST), held until this test ends; their ports go to $work/ports.
+python3 - "$work/ports" <<'PY' &
+import socket, sys, time
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(64)
+r = socket.socket(); r.bind(("127.0.0.1", 0))
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d %d\n" % (l.getsockname()[1], r.getsockname()[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    l.settimeout(1.0)
+    try:
+        c, _ = l.accept(); c.close()
+    except socket.timeout:
+        pass
+    if os.getppid() == 1:   # the test is gone: do not linger
+        break
+PY
+sockpid=$!
+i=0
+while [ ! -s "$work/ports" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$work/ports" ] || bail "the test sockets did not start"
+read -r LISTEN REFUSE <"$work/ports"
+
+answers() { # old new
+	{
+		echo "[endpoint]"
+		[ -n "$1" ] && echo "old = $1"
+		[ -n "$2" ] && echo "new = $2"
+	} >"$work/answers.ini"
+}
+run() { # runbook step -> $out, $rc
+	out=$("$OSMIGRATE" check "$1" --step "$2" --answers "$work/answers.ini" 2>&1)
+	rc=$?
+}
+has() {
+	printf '%s\n' "$out" | grep -qF -- "$1"
+	set -- $? "$1" "$2"
+	ok "$1" "$3"
+	[ "$1" -eq 0 ] || diag "expected: $2" "$out"
+}
+
+answers "127.0.0.1:$LISTEN" "127.0.0.1:$LISTEN"
+run endpoint-change endpoints
+is "$rc" 0 "both endpoints reachable: exit 0"
+has "Checking old database endpoint 127.0.0.1:$LISTEN" "old endpoint checked"
+has "Checking new database endpoint 127.0.0.1:$LISTEN" "new endpoint checked"
+
+answers "127.0.0.1:$REFUSE" "127.0.0.1:$LISTEN"
+run endpoint-change endpoints
+is "$rc" 1 "old endpoint refused: a warning (exit 1), the procedure can go on"
+has "APPLICATIONS ARE DOWN UNTIL THIS PROCEDURE COMPLETES" "the warning is loud"
+has "127.0.0.1:$REFUSE" "and names the address"
+has "refused" "and says the connection was refused"
+
+answers "127.0.0.1:$LISTEN" "127.0.0.1:$REFUSE"
+run endpoint-change endpoints
+is "$rc" 2 "new endpoint refused: FAILED (exit 2)"
+has "Do not point the servers at this address yet" "the fix says not to switch yet"
+has "nothing listens on that port" "and why"
+
+answers "127.0.0.1:$LISTEN" "osmigrate-test.invalid:1433"
+run endpoint-change endpoints
+case $rc in 2|3) ok 0 "unresolvable new endpoint: not ok (exit $rc)" ;;
+*) ok 1 "unresolvable new endpoint: not ok (exit $rc)"; diag "$out" ;; esac
+has "osmigrate-test.invalid" "the name is in the message"
+
+answers "127.0.0.1:$LISTEN" ""
+run endpoint-change endpoints
+is "$rc" 3 "new endpoint not configured: could not check (exit 3)"
+has "Set [endpoint] new" "the fix names the setting"
+
+printf '[endpoint]\nnew = [::1]:1\n' >"$work/answers.ini"
+run restore-database prepare
+case $rc in 2) ok 0 "restore-database prepare: [::1]:1 refused or unreachable (exit 2)" ;;
+*) ok 1 "restore-database prepare: [::1]:1 (exit $rc)"; diag "$out" ;; esac
+has "new database endpoint [::1]:1" "prepare runs the new-server check"
+
+answers "" "127.0.0.1:$LISTEN"
+run restore-database prepare
+is "$rc" 0 "restore-database prepare: new server reachable (exit 0)"
+
+run restore-database verify
+is "$rc" 3 "verify without [compare]: could not check (exit 3)"
+has "set [compare] old and new, or verify the clone with your DBMS tools and override with a recorded reason" \
+	"the fix offers both ways on"
+
+# Results are recorded in the state file.
+answers "127.0.0.1:$REFUSE" "127.0.0.1:$LISTEN"
+"$OSMIGRATE" check endpoint-change --step endpoints --answers "$work/answers.ini" \
+	--state "$work/state.ini" >/dev/null 2>&1
+is "$?" 1 "with --state: exit 1"
+grep -A1 '^\[check "endpoint_old"\]' "$work/state.ini" | grep -q 'status = warning'
+ok $? "[check \"endpoint_old\"] status = warning recorded"
+
+done_testing
