@@ -1,0 +1,49 @@
+#!/bin/sh
+# run.sh [DURATION_SECONDS] - build the libFuzzer harness of the state/answers
+# parser and validators with clang (ASan + UBSan) and run it for DURATION
+# seconds (default 60) on a copy of the seed corpus.  Exits 0 when nothing was
+# found, 1 on a finding (the crashing input is kept in the work directory),
+# 77 (skip) when clang or libFuzzer is not installed.
+set -u
+duration=${1:-60}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+work=${FUZZ_WORKDIR:-${TMPDIR:-/tmp}/osmigrate-fuzz.$$}
+CLANG=${CLANG:-clang}
+
+if ! command -v "$CLANG" >/dev/null 2>&1; then
+	echo "run.sh: $CLANG not found: install clang (apt-get install clang) to fuzz" >&2
+	exit 77
+fi
+mkdir -p "$work/corpus" || exit 1
+# the harness needs only the feature macros and version of config.h
+cat > "$work/config.h" <<'H'
+#define _GNU_SOURCE 1
+#define PACKAGE_VERSION "fuzz"
+H
+cp "$here"/seeds/* "$top"/tests/corpus/state/*.ini "$top"/tests/corpus/answers/*.ini "$work/corpus/" 2>/dev/null
+if ! "$CLANG" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-I"$work" -I"$top/src" \
+	"$here/fuzz_state.c" "$top/src/doc.c" "$top/src/state.c" "$top/src/lock.c" "$top/src/util.c" \
+	-linih -lpthread -o "$work/fuzz_state" 2>"$work/build.log"; then
+	if grep -q "fuzzer" "$work/build.log"; then
+		echo "run.sh: clang cannot link libFuzzer here:" >&2
+		cat "$work/build.log" >&2
+		exit 77
+	fi
+	cat "$work/build.log" >&2
+	exit 1
+fi
+echo "run.sh: fuzzing for ${duration}s in $work"
+cd "$work" || exit 1
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	./fuzz_state -max_total_time="$duration" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+	-print_final_stats=1 corpus >fuzz.log 2>&1
+rc=$?
+tail -n 15 fuzz.log
+if [ $rc -ne 0 ]; then
+	echo "run.sh: FINDING (exit $rc): see $work/fuzz.log and the crash-* file there" >&2
+	exit 1
+fi
+rm -rf "$work"
+exit 0
