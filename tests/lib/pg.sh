@@ -11,7 +11,13 @@
 PGFIXTURE="$top_srcdir/scripts/pgfixture.sh"
 PG_TEST_DIR=
 
+# Background helpers a test starts (listeners...) are killed by pid on exit:
+# add their pids to PG_CLEANUP_PIDS.
+PG_CLEANUP_PIDS=
+
 pg_cleanup() {
+	for p in $PG_CLEANUP_PIDS; do kill "$p" 2>/dev/null || true; done
+	PG_CLEANUP_PIDS=
 	if [ -n "$PG_TEST_DIR" ]; then
 		sh "$PGFIXTURE" stop "$PG_TEST_DIR" >/dev/null 2>&1 || true
 		if [ -f "$PG_TEST_DIR/rundir" ]; then rm -rf "$(cat "$PG_TEST_DIR/rundir")"; fi
