@@ -388,7 +388,8 @@ static bool read_catalog(struct side *s, const struct cmp_options *opt, struct c
 			ok = false;
 			break;
 		}
-		qsort(s->sets[i].o, s->sets[i].n, sizeof *s->sets[i].o, cobj_cmp);
+		if (s->sets[i].n)
+			qsort(s->sets[i].o, s->sets[i].n, sizeof *s->sets[i].o, cobj_cmp);
 	}
 	res = pg_query(s->conn, ctx, ok ? "COMMIT" : "ROLLBACK", 0, NULL, err, sizeof err);
 	PQclear(res);
