@@ -46,8 +46,17 @@ cmd=${1:-}; dir=${2:-}
 [ -n "$cmd" ] && [ -n "$dir" ] || die "usage: httpfixture.sh start|stop|status DIR [--www WWWDIR]"
 shift 2
 
+# Alive and not a zombie: in a container whose init does not reap, a dead
+# daemon stays a zombie and kill -0 still succeeds on it.
+alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	[ -r "/proc/$1/stat" ] || return 0
+	state=$(sed 's/.*) //; s/ .*//' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ "$state" != Z ]
+}
+
 running() {
-	[ -f "$dir/nginx.pid" ] && kill -0 "$(cat "$dir/nginx.pid")" 2>/dev/null
+	[ -f "$dir/nginx.pid" ] && alive "$(cat "$dir/nginx.pid")"
 }
 
 # A port nobody listens on now; nginx may still lose a race, so start() retries.
@@ -216,11 +225,14 @@ stop() {
 	if running; then
 		pid=$(cat "$dir/nginx.pid")
 		kill "$pid" 2>/dev/null || true
+		# A single-process nginx takes over a second to act on TERM; the
+		# fixture holds nothing worth a graceful exit, so do not wait for it.
 		i=0
-		while kill -0 "$pid" 2>/dev/null; do
+		while alive "$pid"; do
 			i=$((i + 1))
-			if [ $i -ge 50 ]; then kill -9 "$pid" 2>/dev/null || true; break; fi
-			sleep 0.1
+			if [ $i -eq 6 ]; then kill -9 "$pid" 2>/dev/null || true; fi
+			[ $i -lt 100 ] || die "nginx (pid $pid) does not stop"
+			sleep 0.05
 		done
 	fi
 	rm -f "$dir/nginx.pid"

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "compare.h"
 #include "endpoint.h"
+#include "httpcheck.h"
 #include "pgcheck.h"
 #include "typescan.h"
 #include "util.h"
@@ -21,13 +22,19 @@ const struct check_def check_defs[] = {
 	{ "endpoint_new", "endpoint-change", "endpoints", "new database endpoint", check_endpoint_new },
 	{ "endpoint_new", "restore-database", "prepare", "new database server", check_endpoint_new },
 	{ "clone_compare", "restore-database", "verify", "clone of the old database", check_clone_compare },
+	{ "platform_version", "connector-migration", "prerequisites", "Platform Server version of every environment", check_platform_version },
 	{ "pg_version", "connector-migration", "prerequisites", "PostgreSQL server version against the support table", check_pg_version },
 	{ "target_connect", "connector-migration", "connection", "connection to the target database", check_target_connect },
 	{ "target_privileges", "connector-migration", "connection", "privileges on the schemas and tables in scope", check_target_privileges },
 	{ "source_connect", "connector-migration", "connection", "connection to the source (ardoPostgreSQL) database", check_source_connect },
 	{ "ardo_sessions", "connector-migration", "connection", "sessions still using ardoPostgreSQL", check_ardo_sessions },
 	{ "tables_accessible", "connector-migration", "refresh", "extension tables accessible through the target", check_tables_accessible },
+	{ "lifetime_consistency", "connector-migration", "republish", "applications consistent in LifeTime", check_lifetime_consistency },
 	{ "type_verification", "connector-migration", "types", "column types and stored values under both connectors", check_type_verification },
+	{ "consumer_ping", "connector-migration", "consumers", "consumer modules' _ping.html", check_consumer_ping },
+	{ "lifetime_environments", "connector-migration", "deploy", "environments to deploy to (LifeTime)", check_lifetime_environments },
+	{ "server_ping", "endpoint-change", "servers", "application servers' _ping.html", check_server_ping },
+	{ "server_ping", "restore-database", "servers", "application servers' _ping.html", check_server_ping },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 const size_t n_check_defs = OSM_ARRAY_LEN(check_defs) - 1;

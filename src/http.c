@@ -1,0 +1,1233 @@
+/* http.c - pings and the LifeTime client over libcurl (see http.h).
+ *
+ * All transfers, even a single GET, go through the multi interface so that
+ * one loop owns the waiting: curl_multi_poll in CTX_POLL_MS slices, checking
+ * ctx_cancelled() between slices, with CURLOPT_TIMEOUT_MS bounding each
+ * transfer.  A cancelled transfer is removed and reported at once. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+#include "json.h"
+#include "util.h"
+
+#define PING_MAX_BODY (64 * 1024)
+#define LT_MAX_BODY (16 * 1024 * 1024)
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static bool curl_ok;
+
+/* curl_global_init is not thread-safe in every libcurl build: once only. */
+static void curl_init_once(void)
+{
+	curl_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
+static void curl_ready(void)
+{
+	pthread_once(&curl_once, curl_init_once);
+	if (!curl_ok)
+		fatalx("libcurl could not initialise");
+}
+
+/* Overwrite a secret before freeing it; volatile keeps the stores. */
+static void wipe(char *s)
+{
+	if (!s)
+		return;
+	for (volatile char *p = s; *p; p++)
+		*p = 0;
+}
+
+const char *ping_class_word(enum ping_class c)
+{
+	switch (c) {
+	case PING_OK: return "ok";
+	case PING_APP_POOL_DOWN: return "app pool down";
+	case PING_NOT_FOUND: return "not found";
+	case PING_FORBIDDEN: return "forbidden";
+	case PING_REDIRECT: return "redirect";
+	case PING_UNEXPECTED: return "unexpected content";
+	case PING_HTTP_ERROR: return "HTTP error";
+	case PING_TLS_UNTRUSTED: return "TLS certificate not trusted";
+	case PING_TLS_ERROR: return "TLS error";
+	case PING_TIMEOUT: return "timeout";
+	case PING_DNS: return "name not resolved";
+	case PING_REFUSED: return "connection refused";
+	case PING_CONNECT_ERROR: return "connection failed";
+	case PING_BAD_URL: return "bad URL";
+	case PING_CANCELLED: return "cancelled";
+	}
+	return "unknown";
+}
+
+void ping_result_free(struct ping_result *r)
+{
+	if (!r)
+		return;
+	free(r->url);
+	free(r->location);
+	free(r->summary);
+	free(r->fix);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- transfers ---- */
+
+struct xfer {
+	CURL *h;
+	char *url;
+	struct strbuf body;
+	size_t max_body;
+	bool too_big;
+	bool done;
+	CURLcode rc;
+	long long t0, elapsed_ms;
+	char errbuf[CURL_ERROR_SIZE];
+	struct curl_slist *headers;
+};
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+	struct xfer *x = ud;
+	size_t n = size * nmemb;
+
+	if (x->body.len + n > x->max_body) {
+		/* Keep what fits (a ping page is classified from its start), then
+		 * stop the transfer: returning less than n aborts it. */
+		sb_addn(&x->body, data, x->max_body - x->body.len);
+		x->too_big = true;
+		return 0;
+	}
+	sb_addn(&x->body, data, n);
+	return n;
+}
+
+static long opts_timeout_ms(const struct http_opts *o, const struct ctx *ctx)
+{
+	if (o && o->timeout_ms > 0)
+		return o->timeout_ms;
+	return (long)ctx_timeout_s(ctx) * 1000L;
+}
+
+static void xfer_init(struct xfer *x, const char *url, const struct http_opts *o,
+		      const struct ctx *ctx, size_t max_body)
+{
+	long tmo = opts_timeout_ms(o, ctx);
+
+	memset(x, 0, sizeof *x);
+	x->url = xstrdup(url);
+	x->max_body = max_body;
+	sb_init(&x->body);
+	x->h = curl_easy_init();
+	if (!x->h)
+		fatalx("libcurl could not create a transfer");
+	curl_easy_setopt(x->h, CURLOPT_URL, url);
+	curl_easy_setopt(x->h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(x->h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(x->h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS, tmo);
+	curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS, tmo);
+	curl_easy_setopt(x->h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(x->h, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (o && !str_empty(o->cafile))
+		curl_easy_setopt(x->h, CURLOPT_CAINFO, o->cafile);
+	if (o && o->max_redirects > 0) {
+		curl_easy_setopt(x->h, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(x->h, CURLOPT_MAXREDIRS, (long)o->max_redirects);
+	}
+	curl_easy_setopt(x->h, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(x->h, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->h, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(x->h, CURLOPT_ACCEPT_ENCODING, "");
+}
+
+static void xfer_cleanup(struct xfer *x)
+{
+	if (x->h)
+		curl_easy_cleanup(x->h);
+	/* The header list may hold the bearer token. */
+	for (struct curl_slist *l = x->headers; l; l = l->next)
+		wipe(l->data);
+	curl_slist_free_all(x->headers);
+	sb_free(&x->body);
+	free(x->url);
+	memset(x, 0, sizeof *x);
+}
+
+struct done_cb {
+	void (*fn)(void *ud, size_t i);
+	void *ud;
+};
+
+/* Run the transfers until all are done or ctx is cancelled (returns false). */
+static bool xfer_run(struct xfer *xs, size_t n, struct ctx *ctx, const struct done_cb *cb)
+{
+	CURLM *m = curl_multi_init();
+	size_t left = n;
+	bool cancelled = false;
+
+	if (!m)
+		fatalx("libcurl could not create a transfer set");
+	for (size_t i = 0; i < n; i++) {
+		xs[i].t0 = mono_ms();
+		curl_multi_add_handle(m, xs[i].h);
+	}
+	while (left > 0) {
+		int running = 0, msgs;
+		CURLMsg *msg;
+
+		curl_multi_perform(m, &running);
+		while ((msg = curl_multi_info_read(m, &msgs))) {
+			struct xfer *x = NULL;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+			x->rc = msg->data.result;
+			x->done = true;
+			x->elapsed_ms = mono_ms() - x->t0;
+			curl_multi_remove_handle(m, x->h);
+			left--;
+			if (cb && cb->fn)
+				cb->fn(cb->ud, (size_t)(x - xs));
+		}
+		if (left == 0)
+			break;
+		if (ctx_cancelled(ctx)) {
+			cancelled = true;
+			break;
+		}
+		curl_multi_poll(m, NULL, 0, CTX_POLL_MS, NULL);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!xs[i].done) {
+			curl_multi_remove_handle(m, xs[i].h);
+			xs[i].elapsed_ms = mono_ms() - xs[i].t0;
+		}
+	curl_multi_cleanup(m);
+	return !cancelled;
+}
+
+/* ---- classification ---- */
+
+static char *url_host(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *out;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK)
+		curl_url_get(u, CURLUPART_HOST, &host, 0);
+	curl_url_cleanup(u);
+	out = xstrdup(host ? host : "?");
+	curl_free(host);
+	return out;
+}
+
+static bool url_is_http(const char *url)
+{
+	return url && (str_startswith(url, "http://") || str_startswith(url, "https://") ||
+		       str_startswith(url, "HTTP://") || str_startswith(url, "HTTPS://"));
+}
+
+/* Fill cls/summary/fix for a finished transfer that did not get a usable
+ * HTTP answer.  Returns false when the transfer did complete (rc OK). */
+static bool classify_transport(struct xfer *x, const struct http_opts *o, long tmo_ms,
+			       enum ping_class *cls, struct strbuf *sum, struct strbuf *fix)
+{
+	const char *cas = o && o->cafile_setting ? o->cafile_setting : "[http] cafile";
+	const char *tos = o && o->timeout_setting ? o->timeout_setting : "[http] timeout";
+	const char *why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(x->rc);
+	char *host = url_host(x->url);
+	long oserr = 0;
+
+	switch (x->rc) {
+	case CURLE_OK:
+	case CURLE_WRITE_ERROR:  /* our own stop after max_body */
+		if (x->rc == CURLE_WRITE_ERROR && !x->too_big)
+			break;
+		free(host);
+		return false;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		*cls = PING_BAD_URL;
+		sb_addf(sum, "not a usable http(s) URL (%s)", why);
+		sb_add(fix, "Give the full address of the page, e.g. "
+			    "https://frontend.example.com/OrdersUI/_ping.html.");
+		free(host);
+		return true;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		*cls = PING_DNS;
+		sb_addf(sum, "name not resolved: %s", host);
+		sb_addf(fix, "Check the host name in the URL; this host's DNS must resolve it "
+			     "(try: getent hosts %s). Use the name the front-end is known by "
+			     "on your network, or its IP address.", host);
+		free(host);
+		return true;
+	case CURLE_OPERATION_TIMEDOUT:
+		*cls = PING_TIMEOUT;
+		sb_addf(sum, "no complete answer within %.1f s", (double)tmo_ms / 1000.0);
+		sb_addf(fix, "%s did not answer in time: check that the server is up and IIS is "
+			     "running, that no firewall drops traffic from this host, or raise %s "
+			     "if the server is just slow.", host, tos);
+		free(host);
+		return true;
+	case CURLE_PEER_FAILED_VERIFICATION:
+		*cls = PING_TLS_UNTRUSTED;
+		sb_addf(sum, "TLS certificate not trusted (%s)", why);
+		sb_addf(fix, "The certificate of %s is not signed by a CA this host trusts, or "
+			     "is not issued for that name. Save the CA certificate (PEM) to a file "
+			     "and set %s to its path, or install it in the system store "
+			     "(update-ca-certificates), and use the name the certificate is "
+			     "issued for. osmigrate never turns certificate verification off.",
+			host, cas);
+		free(host);
+		return true;
+	case CURLE_SSL_CACERT_BADFILE:
+		*cls = PING_TLS_ERROR;
+		sb_addf(sum, "CA bundle unusable (%s)", why);
+		sb_addf(fix, "Check that %s names a readable PEM file of CA certificates.", cas);
+		free(host);
+		return true;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+	case CURLE_USE_SSL_FAILED:
+		*cls = PING_TLS_ERROR;
+		sb_addf(sum, "TLS failed (%s)", why);
+		sb_addf(fix, "The TLS handshake with %s failed: check the URL's port speaks "
+			     "HTTPS (use http:// for a plain HTTP port) and that the server's "
+			     "TLS settings allow TLS 1.2 or later.", host);
+		free(host);
+		return true;
+	case CURLE_COULDNT_CONNECT:
+		curl_easy_getinfo(x->h, CURLINFO_OS_ERRNO, &oserr);
+		if (oserr == ECONNREFUSED) {
+			*cls = PING_REFUSED;
+			sb_addf(sum, "connection refused by %s", host);
+			sb_addf(fix, "Nothing listens on that port of %s: check that IIS (the web "
+				     "site) is running on the server and that the URL's port is right "
+				     "(https uses 443, http 80).", host);
+			free(host);
+			return true;
+		}
+		break;
+	case CURLE_TOO_MANY_REDIRECTS:
+		free(host);
+		return false;
+	default:
+		break;
+	}
+	*cls = PING_CONNECT_ERROR;
+	if (oserr)
+		sb_addf(sum, "connection failed (%s: %s)", why, strerror((int)oserr));
+	else
+		sb_addf(sum, "connection failed (%s)", why);
+	sb_addf(fix, "Check the URL, that %s is up, and the network path from this host "
+		     "(firewall, proxy settings in http_proxy/https_proxy).", host);
+	free(host);
+	return true;
+}
+
+/* The start of a page as one printable line, for "unexpected content". */
+static void add_excerpt(struct strbuf *sb, const char *body, size_t len)
+{
+	size_t shown = 0;
+	bool space = false;
+
+	for (size_t i = 0; i < len && shown < 80; i++) {
+		unsigned char c = (unsigned char)body[i];
+
+		if (c == '<') {  /* skip markup: the words are what helps */
+			while (i < len && body[i] != '>')
+				i++;
+			space = shown > 0;
+			continue;
+		}
+		if (isspace(c) || c < 0x20 || c == 0x7F) {
+			space = shown > 0;
+			continue;
+		}
+		if (space) {
+			sb_addc(sb, ' ');
+			space = false;
+		}
+		sb_addc(sb, c >= 0x80 ? '?' : (char)c);
+		shown++;
+	}
+	if (!shown)
+		sb_add(sb, "(empty page)");
+}
+
+static bool contains(const char *hay, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(hay + i, needle, k) == 0)
+			return true;
+	return false;
+}
+
+static void classify_ping(struct xfer *x, const struct http_opts *o, long tmo_ms,
+			  struct ping_result *r)
+{
+	struct strbuf sum = STRBUF_INIT, fix = STRBUF_INIT;
+	long status = 0, redirs = 0;
+	char *loc = NULL, *eff = NULL;
+
+	r->elapsed_ms = x->elapsed_ms;
+	if (!x->done) {
+		r->cls = PING_CANCELLED;
+		sb_add(&sum, "cancelled before an answer came");
+		sb_add(&fix, "The check was cancelled: run it again.");
+		goto out;
+	}
+	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(x->h, CURLINFO_REDIRECT_COUNT, &redirs);
+	curl_easy_getinfo(x->h, CURLINFO_REDIRECT_URL, &loc);
+	curl_easy_getinfo(x->h, CURLINFO_EFFECTIVE_URL, &eff);
+	r->status = status;
+	r->redirects = redirs;
+	if (loc)
+		r->location = xstrdup(loc);
+	else if (redirs > 0 && eff)
+		r->location = xstrdup(eff);
+	if (classify_transport(x, o, tmo_ms, &r->cls, &sum, &fix))
+		goto out;
+
+	if (x->rc == CURLE_TOO_MANY_REDIRECTS || (status >= 300 && status < 400)) {
+		r->cls = PING_REDIRECT;
+		if (x->rc == CURLE_TOO_MANY_REDIRECTS)
+			sb_addf(&sum, "more than %ld redirects, last to %s", redirs,
+				loc ? loc : "(no Location)");
+		else
+			sb_addf(&sum, "%ld redirect to %s", status, loc ? loc : "(no Location header)");
+		if (loc && (str_startswith(loc, "https://") || str_startswith(loc, "HTTPS://")) &&
+		    str_startswith(x->url, "http://"))
+			sb_add(&fix, "The server sends plain http to https: use the https:// URL "
+				     "in the settings.");
+		else
+			sb_add(&fix, "The ping page should answer directly. A redirect to a login "
+				     "page means an authentication layer (SSO, reverse proxy) sits in "
+				     "front of the module: ping the front-end directly, or use the "
+				     "address the redirect names if that is the module's real address.");
+		goto out;
+	}
+	switch (status) {
+	case 200:
+		if (contains(sb_str(&x->body), x->body.len, PING_EXPECTED_TEXT)) {
+			r->cls = PING_OK;
+			sb_addf(&sum, "200, \"%s\"", PING_EXPECTED_TEXT);
+			if (redirs)
+				sb_addf(&sum, " after %ld redirect%s to %s", redirs,
+					redirs == 1 ? "" : "s", r->location ? r->location : "?");
+		} else {
+			r->cls = PING_UNEXPECTED;
+			sb_add(&sum, "200 but not the ping page: \"");
+			add_excerpt(&sum, sb_str(&x->body), x->body.len);
+			sb_add(&sum, "\"");
+			if (redirs)
+				sb_addf(&sum, " (after %ld redirect%s to %s)", redirs,
+					redirs == 1 ? "" : "s", r->location ? r->location : "?");
+			sb_addf(&fix, "Something other than the module answered (a login page, a "
+				      "proxy or another site). Open the URL from this host "
+				      "(curl -s URL) and correct the URL so that it ends with "
+				      "/<Module>/_ping.html on the front-end itself; a healthy "
+				      "module says \"%s\".", PING_EXPECTED_TEXT);
+		}
+		break;
+	case 503:
+		r->cls = PING_APP_POOL_DOWN;
+		sb_add(&sum, "503 Service Unavailable: the application pool is down");
+		sb_add(&fix, "On that front-end, start the module's application pool in IIS "
+			     "Manager (or restart IIS and the OutSystems services), then check "
+			     "again; if it stops again, look at the Windows event log.");
+		break;
+	case 404:
+		r->cls = PING_NOT_FOUND;
+		sb_add(&sum, "404 Not Found: the module is not deployed on this server");
+		sb_add(&fix, "Check the module name in the URL (https://<front-end>/<Module>/"
+			     "_ping.html); in Service Center check the module is published and "
+			     "deployed to this front-end, and republish it if IIS lost its "
+			     "application.");
+		break;
+	case 403:
+		r->cls = PING_FORBIDDEN;
+		sb_add(&sum, "403 Forbidden");
+		sb_add(&fix, "IIS refused the request: the site may require HTTPS (use "
+			     "https://), restrict client IP addresses or host names (add this "
+			     "host or use the name the site is bound to), or lack file "
+			     "permissions for the module's folder.");
+		break;
+	default:
+		r->cls = PING_HTTP_ERROR;
+		sb_addf(&sum, "HTTP %ld", status);
+		sb_add(&fix, "The server answered with an error: look at Service Center > "
+			     "Monitoring > Errors and the IIS logs of that front-end.");
+		break;
+	}
+out:
+	sb_addf(&sum, ", %lld ms", r->elapsed_ms);
+	r->summary = sb_detach(&sum);
+	r->fix = r->cls == PING_OK ? NULL : sb_detach(&fix);
+	sb_free(&fix);
+}
+
+struct ping_progress {
+	struct ctx *ctx;
+	struct xfer *xs;
+	size_t done, n;
+};
+
+static void ping_done(void *ud, size_t i)
+{
+	struct ping_progress *pp = ud;
+
+	pp->done++;
+	ctx_progress(pp->ctx, pp->xs[i].url, (long)pp->done, (long)pp->n);
+}
+
+void http_ping_many(const char *const *urls, size_t n, const struct http_opts *o,
+		    struct ctx *ctx, struct ping_result *out)
+{
+	struct xfer *xs;
+	size_t *map, m = 0;
+	long tmo = opts_timeout_ms(o, ctx);
+	struct ping_progress pp = { ctx, NULL, 0, 0 };
+	struct done_cb cb = { ping_done, &pp };
+
+	if (!n)
+		return;
+	curl_ready();
+	xs = xcalloc(n, sizeof *xs);
+	map = xcalloc(n, sizeof *map);
+	for (size_t i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof out[i]);
+		out[i].url = xstrdup(urls[i] ? urls[i] : "");
+		if (!url_is_http(urls[i])) {
+			out[i].cls = PING_BAD_URL;
+			out[i].summary = xasprintf("not an http:// or https:// URL: \"%s\"",
+						   out[i].url);
+			out[i].fix = xstrdup("Give the full address of the page, e.g. "
+					     "https://frontend.example.com/OrdersUI/_ping.html.");
+			continue;
+		}
+		xfer_init(&xs[m], urls[i], o, ctx, PING_MAX_BODY);
+		map[m++] = i;
+	}
+	pp.xs = xs;
+	pp.n = m;
+	xfer_run(xs, m, ctx, &cb);
+	for (size_t k = 0; k < m; k++) {
+		classify_ping(&xs[k], o, tmo, &out[map[k]]);
+		xfer_cleanup(&xs[k]);
+	}
+	free(xs);
+	free(map);
+}
+
+/* ---- single GET ---- */
+
+bool http_get(const char *url, const char *bearer, const struct http_opts *o,
+	      struct ctx *ctx, size_t max_body, long *status, char **body, size_t *len,
+	      struct http_error *err)
+{
+	struct xfer x;
+	long tmo = opts_timeout_ms(o, ctx);
+	struct strbuf sum = STRBUF_INIT, fix = STRBUF_INIT;
+	enum ping_class cls;
+	bool ok = false;
+
+	memset(err, 0, sizeof *err);
+	*status = 0;
+	*body = NULL;
+	*len = 0;
+	if (!url_is_http(url)) {
+		err->cls = PING_BAD_URL;
+		snprintf(err->msg, sizeof err->msg, "not an http:// or https:// URL");
+		snprintf(err->fix, sizeof err->fix, "Give the full https:// address.");
+		return false;
+	}
+	curl_ready();
+	xfer_init(&x, url, o, ctx, max_body);
+	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, NULL);
+	x.headers = curl_slist_append(NULL, "Accept: application/json");
+	if (bearer) {
+		char *h = xasprintf("Authorization: Bearer %s", bearer);
+
+		x.headers = curl_slist_append(x.headers, h);
+		wipe(h);
+		free(h);
+	}
+	if (!x.headers)
+		fatalx("libcurl could not build request headers");
+	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, x.headers);
+
+	if (!xfer_run(&x, 1, ctx, NULL)) {
+		err->cls = PING_CANCELLED;
+		snprintf(err->msg, sizeof err->msg, "cancelled");
+		snprintf(err->fix, sizeof err->fix, "The request was cancelled: run it again.");
+		goto out;
+	}
+	curl_easy_getinfo(x.h, CURLINFO_RESPONSE_CODE, status);
+	err->status = *status;
+	if (x.too_big) {
+		err->cls = PING_HTTP_ERROR;
+		snprintf(err->msg, sizeof err->msg, "the answer is larger than %zu bytes", max_body);
+		snprintf(err->fix, sizeof err->fix,
+			 "Check the URL points at the API and not at a download.");
+		goto out;
+	}
+	if (classify_transport(&x, o, tmo, &cls, &sum, &fix)) {
+		err->cls = cls;
+		snprintf(err->msg, sizeof err->msg, "%s", sb_str(&sum));
+		snprintf(err->fix, sizeof err->fix, "%s", sb_str(&fix));
+		goto out;
+	}
+	*len = x.body.len;
+	*body = sb_detach(&x.body);
+	if (!*body)
+		*body = xstrdup("");
+	if (*status < 200 || *status > 299) {
+		char *loc = NULL;
+
+		err->cls = PING_HTTP_ERROR;
+		curl_easy_getinfo(x.h, CURLINFO_REDIRECT_URL, &loc);
+		if (loc)
+			snprintf(err->msg, sizeof err->msg, "HTTP %ld redirect to %s", *status, loc);
+		else
+			snprintf(err->msg, sizeof err->msg, "HTTP %ld", *status);
+		goto out;
+	}
+	ok = true;
+out:
+	sb_free(&sum);
+	sb_free(&fix);
+	xfer_cleanup(&x);
+	return ok;
+}
+
+/* ---- LifeTime ---- */
+
+static bool host_is_loopback(const char *h)
+{
+	return str_eq(h, "localhost") || str_startswith(h, "127.") || str_eq(h, "[::1]") ||
+	       str_eq(h, "::1");
+}
+
+/* A token goes into a header line: refuse anything that could break it. */
+static bool token_usable(const char *t)
+{
+	if (str_empty(t) || strlen(t) > 4096)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7F)
+			return false;
+	return true;
+}
+
+static char *read_token_file(const char *path, char *msg, size_t msglen, char *fix,
+			     size_t fixlen)
+{
+	char buf[8192];
+	struct stat st;
+	ssize_t n;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	char *tok;
+
+	if (fd < 0) {
+		snprintf(msg, msglen, "cannot read the LifeTime token file %s: %s", path,
+			 strerror(errno));
+		snprintf(fix, fixlen, "Check [lifetime] token_file names a file you can read, "
+				      "or give the token in OSMIGRATE_LIFETIME_TOKEN.");
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(msg, msglen, "the LifeTime token file %s is not a regular file", path);
+		snprintf(fix, fixlen, "Point [lifetime] token_file at a plain file holding "
+				      "only the token.");
+		return NULL;
+	}
+	if (st.st_mode & 077) {
+		close(fd);
+		snprintf(msg, msglen, "refusing the LifeTime token file %s: its mode %03o lets "
+				      "other users read it", path, (unsigned)(st.st_mode & 0777));
+		snprintf(fix, fixlen, "Run: chmod 600 %s (and consider creating a new token, "
+				      "since others could read this one).", path);
+		return NULL;
+	}
+	while (got < sizeof buf - 1 && (n = read(fd, buf + got, sizeof buf - 1 - got)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(msg, msglen, "cannot read the LifeTime token file %s: %s", path,
+				 strerror(errno));
+			snprintf(fix, fixlen, "Check the file, or give the token in "
+					      "OSMIGRATE_LIFETIME_TOKEN.");
+			close(fd);
+			for (volatile char *p = buf; p < buf + sizeof buf; p++)
+				*p = 0;
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	tok = xstrdup(str_trim(buf));
+	for (volatile char *p = buf; p < buf + sizeof buf; p++)
+		*p = 0;
+	return tok;
+}
+
+static long parse_timeout_ms(const char *s)
+{
+	char *end;
+	long v;
+
+	if (str_empty(s))
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v <= 0 || v > 3600)
+		return 0;
+	return v * 1000;
+}
+
+enum lt_setup lifetime_open(const struct doc *settings, struct ctx *ctx, struct lifetime *lt,
+			    char *msg, size_t msglen, char *fix, size_t fixlen)
+{
+	const char *url = doc_get(settings, "lifetime", NULL, "url");
+	const char *cafile, *tfile, *env;
+	char *scheme = NULL, *host = NULL, *tok = NULL;
+	CURLU *u;
+	bool parsed;
+	size_t ul;
+
+	memset(lt, 0, sizeof *lt);
+	msg[0] = fix[0] = '\0';
+	if (str_empty(url))
+		return LT_NOT_CONFIGURED;
+	curl_ready();
+	u = curl_url();
+	parsed = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		 curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+		 curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK;
+	if (!parsed || (!str_eq(scheme, "https") && !str_eq(scheme, "http"))) {
+		snprintf(msg, msglen, "[lifetime] url is not an http(s) URL: %s", url);
+		snprintf(fix, fixlen, "Set [lifetime] url to the API base, e.g. "
+				      "https://lifetime.example.com/lifetimeapi/rest/v2");
+		goto bad;
+	}
+	if (str_eq(scheme, "http") && !host_is_loopback(host)) {
+		snprintf(msg, msglen, "refusing to send the LifeTime token over plain http to %s",
+			 host);
+		snprintf(fix, fixlen, "Use https:// in [lifetime] url (the LifeTime API is "
+				      "served over HTTPS).");
+		goto bad;
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	u = NULL;
+	scheme = host = NULL;
+
+	lt->url = xstrdup(url);
+	ul = strlen(lt->url);
+	while (ul > 0 && lt->url[ul - 1] == '/')
+		lt->url[--ul] = '\0';
+	cafile = doc_get(settings, "lifetime", NULL, "cafile");
+	if (str_empty(cafile))
+		cafile = doc_get(settings, "http", NULL, "cafile");
+	lt->cafile = str_empty(cafile) ? NULL : xstrdup(cafile);
+	lt->http.cafile = lt->cafile;
+	lt->http.cafile_setting = "[lifetime] cafile";
+	lt->http.timeout_setting = "[http] timeout";
+	lt->http.timeout_ms = parse_timeout_ms(doc_get(settings, "http", NULL, "timeout"));
+
+	if (ctx && ctx->secrets && !str_empty(ctx->secrets->lifetime_token)) {
+		tok = xstrdup(ctx->secrets->lifetime_token);
+	} else if (!str_empty(env = getenv("OSMIGRATE_LIFETIME_TOKEN"))) {
+		tok = xstrdup(env);
+	} else if (!str_empty(tfile = doc_get(settings, "lifetime", NULL, "token_file"))) {
+		if (!(tok = read_token_file(tfile, msg, msglen, fix, fixlen)))
+			goto bad;
+	} else {
+		snprintf(msg, msglen, "no LifeTime token");
+		snprintf(fix, fixlen, "Give the service account token in "
+				      "OSMIGRATE_LIFETIME_TOKEN, or in a file named by [lifetime] "
+				      "token_file (mode 0600), or type it on the LifeTime screen. "
+				      "It is kept in memory only.");
+		goto bad;
+	}
+	if (!token_usable(tok)) {
+		snprintf(msg, msglen, "the LifeTime token is empty or contains spaces or "
+				      "control characters");
+		snprintf(fix, fixlen, "Paste the token exactly as LifeTime showed it, on one "
+				      "line.");
+		goto bad;
+	}
+	lt->token = tok;
+	if (ctx && ctx->secrets && str_empty(ctx->secrets->lifetime_token)) {
+		free(ctx->secrets->lifetime_token);
+		ctx->secrets->lifetime_token = xstrdup(tok);
+	}
+	return LT_READY;
+bad:
+	if (tok) {
+		wipe(tok);
+		free(tok);
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	lifetime_close(lt);
+	return LT_BAD_CONFIG;
+}
+
+void lifetime_close(struct lifetime *lt)
+{
+	if (!lt)
+		return;
+	if (lt->token) {
+		wipe(lt->token);
+		free(lt->token);
+	}
+	free(lt->url);
+	free(lt->cafile);
+	memset(lt, 0, sizeof *lt);
+}
+
+static char *dupn(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static bool want_array(const struct json *j, const char *what, char *err, size_t errlen)
+{
+	if (j->type == JSON_ARRAY)
+		return true;
+	snprintf(err, errlen, "expected a JSON array of %s, got %s %s", what,
+		 j->type == JSON_OBJECT || j->type == JSON_ARRAY ? "an" : "a",
+		 json_type_name(j->type));
+	return false;
+}
+
+static bool need_str(const struct json *o, const char *key, size_t i, const char *what,
+		     char *err, size_t errlen)
+{
+	if (json_get_str(o, key))
+		return true;
+	snprintf(err, errlen, "%s %zu has no string \"%s\"", what, i + 1, key);
+	return false;
+}
+
+void lt_environments_free(struct lt_environment *e, size_t n)
+{
+	for (size_t i = 0; e && i < n; i++) {
+		free(e[i].key);
+		free(e[i].name);
+		free(e[i].os_version);
+		free(e[i].host_name);
+		free(e[i].environment_type);
+		free(e[i].app_server_type);
+		free(e[i].database_provider);
+	}
+	free(e);
+}
+
+bool lt_parse_environments(const char *body, size_t len, struct lt_environment **out,
+			   size_t *n, char *err, size_t errlen)
+{
+	char jerr[256];
+	struct json *j = json_parse(body, len, jerr, sizeof jerr);
+	struct lt_environment *e;
+	size_t cnt;
+
+	*out = NULL;
+	*n = 0;
+	if (!j) {
+		snprintf(err, errlen, "the answer is not valid JSON (%s)", jerr);
+		return false;
+	}
+	if (!want_array(j, "environments", err, errlen)) {
+		json_free(j);
+		return false;
+	}
+	cnt = json_count(j);
+	e = xcalloc(cnt ? cnt : 1, sizeof *e);
+	for (size_t i = 0; i < cnt; i++) {
+		const struct json *o = json_at(j, i);
+
+		if (!need_str(o, "Key", i, "environment", err, errlen) ||
+		    !need_str(o, "Name", i, "environment", err, errlen)) {
+			lt_environments_free(e, cnt);
+			json_free(j);
+			return false;
+		}
+		e[i].key = dupn(json_get_str(o, "Key"));
+		e[i].name = dupn(json_get_str(o, "Name"));
+		e[i].os_version = dupn(json_get_str(o, "OSVersion"));
+		e[i].host_name = dupn(json_get_str(o, "HostName"));
+		e[i].environment_type = dupn(json_get_str(o, "EnvironmentType"));
+		e[i].app_server_type = dupn(json_get_str(o, "ApplicationServerType"));
+		e[i].database_provider = dupn(json_get_str(o, "DatabaseProvider"));
+		e[i].order = -1;
+		e[i].front_ends = -1;
+		json_get_int(o, "Order", &e[i].order);
+		json_get_int(o, "NumberOfFrontEnds", &e[i].front_ends);
+		json_get_bool(o, "UseHTTPS", &e[i].use_https);
+		json_get_bool(o, "IsCloudEnvironment", &e[i].is_cloud);
+	}
+	json_free(j);
+	*out = e;
+	*n = cnt;
+	return true;
+}
+
+void lt_applications_free(struct lt_application *a, size_t n)
+{
+	for (size_t i = 0; a && i < n; i++) {
+		free(a[i].key);
+		free(a[i].name);
+		free(a[i].kind);
+		free(a[i].url_path);
+		for (size_t k = 0; k < a[i].n_envs; k++) {
+			struct lt_app_status *s = &a[i].envs[k];
+
+			free(s->environment_key);
+			free(s->consistency);
+			free(s->messages);
+			for (size_t m = 0; m < s->n_modules; m++) {
+				free(s->modules[m].module_version_key);
+				free(s->modules[m].consistency);
+			}
+			free(s->modules);
+		}
+		free(a[i].envs);
+	}
+	free(a);
+}
+
+/* ConsistencyStatusMessages is a string in the recorded answers; accept an
+ * array of strings too (joined with "; ") rather than fail on it. */
+static char *messages_text(const struct json *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!v)
+		return NULL;
+	if (v->type == JSON_STRING)
+		return xstrdup(v->str);
+	if (v->type != JSON_ARRAY)
+		return NULL;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->items[i]->type == JSON_STRING)
+			sb_addf(&sb, "%s%s", sb.len ? "; " : "", v->items[i]->str);
+	return sb_detach(&sb);
+}
+
+bool lt_parse_applications(const char *body, size_t len, struct lt_application **out,
+			   size_t *n, char *err, size_t errlen)
+{
+	char jerr[256];
+	struct json *j = json_parse(body, len, jerr, sizeof jerr);
+	struct lt_application *a;
+	size_t cnt;
+
+	*out = NULL;
+	*n = 0;
+	if (!j) {
+		snprintf(err, errlen, "the answer is not valid JSON (%s)", jerr);
+		return false;
+	}
+	if (!want_array(j, "applications", err, errlen)) {
+		json_free(j);
+		return false;
+	}
+	cnt = json_count(j);
+	a = xcalloc(cnt ? cnt : 1, sizeof *a);
+	for (size_t i = 0; i < cnt; i++) {
+		const struct json *o = json_at(j, i);
+		const struct json *envs = json_get(o, "AppStatusInEnvs");
+
+		if (!need_str(o, "Key", i, "application", err, errlen) ||
+		    !need_str(o, "Name", i, "application", err, errlen))
+			goto fail;
+		a[i].key = dupn(json_get_str(o, "Key"));
+		a[i].name = dupn(json_get_str(o, "Name"));
+		a[i].kind = dupn(json_get_str(o, "Kind"));
+		a[i].url_path = dupn(json_get_str(o, "URLPath"));
+		json_get_bool(o, "IsSystem", &a[i].is_system);
+		if (envs && envs->type != JSON_ARRAY && envs->type != JSON_NULL) {
+			snprintf(err, errlen, "application %s: AppStatusInEnvs is not an array",
+				 a[i].name);
+			goto fail;
+		}
+		a[i].n_envs = json_count(envs);
+		a[i].envs = xcalloc(a[i].n_envs ? a[i].n_envs : 1, sizeof *a[i].envs);
+		for (size_t k = 0; k < a[i].n_envs; k++) {
+			const struct json *so = json_at(envs, k);
+			const struct json *mods = json_get(so, "ModuleStatusInEnvs");
+			struct lt_app_status *s = &a[i].envs[k];
+
+			if (!json_get_str(so, "EnvironmentKey")) {
+				snprintf(err, errlen, "application %s: status %zu has no "
+						      "EnvironmentKey", a[i].name, k + 1);
+				goto fail;
+			}
+			s->environment_key = dupn(json_get_str(so, "EnvironmentKey"));
+			s->consistency = dupn(json_get_str(so, "ConsistencyStatus"));
+			s->messages = messages_text(json_get(so, "ConsistencyStatusMessages"));
+			json_get_bool(so, "IsModified", &s->is_modified);
+			s->n_modules = json_count(mods);
+			s->modules = xcalloc(s->n_modules ? s->n_modules : 1, sizeof *s->modules);
+			for (size_t m = 0; m < s->n_modules; m++) {
+				const struct json *mo = json_at(mods, m);
+
+				s->modules[m].module_version_key =
+					dupn(json_get_str(mo, "ModuleVersionKey"));
+				s->modules[m].consistency = dupn(json_get_str(mo, "ConsistencyStatus"));
+			}
+		}
+	}
+	json_free(j);
+	*out = a;
+	*n = cnt;
+	return true;
+fail:
+	lt_applications_free(a, cnt);
+	json_free(j);
+	return false;
+}
+
+void lt_modules_free(struct lt_module *m, size_t n)
+{
+	for (size_t i = 0; m && i < n; i++) {
+		free(m[i].key);
+		free(m[i].name);
+		free(m[i].kind);
+	}
+	free(m);
+}
+
+bool lt_parse_modules(const char *body, size_t len, struct lt_module **out, size_t *n,
+		      char *err, size_t errlen)
+{
+	char jerr[256];
+	struct json *j = json_parse(body, len, jerr, sizeof jerr);
+	struct lt_module *m;
+	size_t cnt;
+
+	*out = NULL;
+	*n = 0;
+	if (!j) {
+		snprintf(err, errlen, "the answer is not valid JSON (%s)", jerr);
+		return false;
+	}
+	if (!want_array(j, "modules", err, errlen)) {
+		json_free(j);
+		return false;
+	}
+	cnt = json_count(j);
+	m = xcalloc(cnt ? cnt : 1, sizeof *m);
+	for (size_t i = 0; i < cnt; i++) {
+		const struct json *o = json_at(j, i);
+
+		if (!need_str(o, "Key", i, "module", err, errlen) ||
+		    !need_str(o, "Name", i, "module", err, errlen)) {
+			lt_modules_free(m, cnt);
+			json_free(j);
+			return false;
+		}
+		m[i].key = dupn(json_get_str(o, "Key"));
+		m[i].name = dupn(json_get_str(o, "Name"));
+		m[i].kind = dupn(json_get_str(o, "Kind"));
+	}
+	json_free(j);
+	*out = m;
+	*n = cnt;
+	return true;
+}
+
+/* GET base+path with the token; on success the body (caller frees). */
+static char *lt_get(struct lifetime *lt, struct ctx *ctx, const char *path, size_t *len,
+		    struct http_error *err)
+{
+	char *url = xasprintf("%s%s", lt->url, path);
+	char *body = NULL;
+	long status = 0;
+	bool ok = http_get(url, lt->token, &lt->http, ctx, LT_MAX_BODY, &status, &body, len, err);
+
+	if (!ok && err->cls == PING_HTTP_ERROR && status) {
+		const char *what = "";
+
+		switch (status) {
+		case 401:
+			snprintf(err->msg, sizeof err->msg,
+				 "LifeTime refused the token (HTTP 401) for %s", url);
+			snprintf(err->fix, sizeof err->fix,
+				 "The token is wrong, expired or its service account was deleted: "
+				 "create a new token in LifeTime (User Management > Service Accounts) "
+				 "and give it via OSMIGRATE_LIFETIME_TOKEN or [lifetime] token_file "
+				 "(mode 0600).");
+			break;
+		case 403:
+			snprintf(err->msg, sizeof err->msg,
+				 "LifeTime denied access (HTTP 403) to %s", url);
+			snprintf(err->fix, sizeof err->fix,
+				 "Give the service account a role that can at least read "
+				 "applications in every environment (LifeTime > User Management).");
+			break;
+		case 404:
+			snprintf(err->msg, sizeof err->msg, "no LifeTime API at %s (HTTP 404)", url);
+			snprintf(err->fix, sizeof err->fix,
+				 "Set [lifetime] url to the API base, which ends with "
+				 "/lifetimeapi/rest/v2 (e.g. https://lifetime.example.com/"
+				 "lifetimeapi/rest/v2).");
+			break;
+		default:
+			if (status >= 300 && status < 400)
+				what = " (the URL redirects: use the address it names)";
+			snprintf(err->msg, sizeof err->msg, "LifeTime answered HTTP %ld for %s%s",
+				 status, url, what);
+			snprintf(err->fix, sizeof err->fix,
+				 "Check [lifetime] url and that LifeTime is up (open it in a "
+				 "browser); HTTP 5xx errors are in LifeTime's error log.");
+			break;
+		}
+	} else if (!ok) {
+		/* Network errors name the URL for context (it never holds the token). */
+		char *tmp = xasprintf("LifeTime %s: %s", url, err->msg);
+		size_t l = strlen(tmp);
+
+		if (l >= sizeof err->msg)
+			l = sizeof err->msg - 1;
+		memcpy(err->msg, tmp, l);
+		err->msg[l] = '\0';
+		free(tmp);
+	}
+	free(url);
+	if (!ok) {
+		free(body);
+		return NULL;
+	}
+	return body;
+}
+
+static bool lt_shape_error(struct http_error *err, const char *path, const char *why)
+{
+	err->cls = PING_UNEXPECTED;
+	snprintf(err->msg, sizeof err->msg, "unexpected answer from LifeTime %s: %s", path, why);
+	snprintf(err->fix, sizeof err->fix,
+		 "Check [lifetime] url points at the LifeTime API v2 (it ends with "
+		 "/lifetimeapi/rest/v2) and not at a proxy or login page.");
+	return false;
+}
+
+bool lifetime_environments(struct lifetime *lt, struct ctx *ctx, struct lt_environment **out,
+			   size_t *n, struct http_error *err)
+{
+	static const char path[] = "/environments/";
+	char why[384];
+	size_t len;
+	char *body = lt_get(lt, ctx, path, &len, err);
+	bool ok;
+
+	*out = NULL;
+	*n = 0;
+	if (!body)
+		return false;
+	ok = lt_parse_environments(body, len, out, n, why, sizeof why);
+	free(body);
+	return ok || lt_shape_error(err, path, why);
+}
+
+bool lifetime_applications(struct lifetime *lt, struct ctx *ctx, struct lt_application **out,
+			   size_t *n, struct http_error *err)
+{
+	static const char path[] = "/applications/?IncludeModules=true&IncludeEnvStatus=true";
+	char why[384];
+	size_t len;
+	char *body = lt_get(lt, ctx, path, &len, err);
+	bool ok;
+
+	*out = NULL;
+	*n = 0;
+	if (!body)
+		return false;
+	ok = lt_parse_applications(body, len, out, n, why, sizeof why);
+	free(body);
+	return ok || lt_shape_error(err, "/applications/", why);
+}
+
+bool lifetime_modules(struct lifetime *lt, struct ctx *ctx, struct lt_module **out, size_t *n,
+		      struct http_error *err)
+{
+	static const char path[] = "/modules/";
+	char why[384];
+	size_t len;
+	char *body = lt_get(lt, ctx, path, &len, err);
+	bool ok;
+
+	*out = NULL;
+	*n = 0;
+	if (!body)
+		return false;
+	ok = lt_parse_modules(body, len, out, n, why, sizeof why);
+	free(body);
+	return ok || lt_shape_error(err, path, why);
+}
+
+bool version_cmp(const char *a, const char *b, int *out)
+{
+	if (str_empty(a) || str_empty(b))
+		return false;
+	for (const char *p = a; *p; p++)
+		if (!isdigit((unsigned char)*p) && *p != '.')
+			return false;
+	for (const char *p = b; *p; p++)
+		if (!isdigit((unsigned char)*p) && *p != '.')
+			return false;
+	while (*a || *b) {
+		unsigned long long x = 0, y = 0;
+
+		/* Missing components count as 0: 11.15 == 11.15.0. */
+		while (isdigit((unsigned char)*a))
+			x = x * 10 + (unsigned)(*a++ - '0');
+		while (isdigit((unsigned char)*b))
+			y = y * 10 + (unsigned)(*b++ - '0');
+		if (x != y) {
+			*out = x < y ? -1 : 1;
+			return true;
+		}
+		if (*a == '.')
+			a++;
+		if (*b == '.')
+			b++;
+	}
+	*out = 0;
+	return true;
+}

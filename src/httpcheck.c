@@ -1,0 +1,513 @@
+/* httpcheck.c - HTTP checks (see httpcheck.h).
+ *
+ * LifeTime is optional: without [lifetime] url the version check falls back
+ * to what the operator typed; the checks that only LifeTime can answer say
+ * "could not check" with the way to configure it, never ok. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "doc.h"
+#include "httpcheck.h"
+#include "util.h"
+
+#define LT_FIX_CONFIGURE \
+	"Set [lifetime] url (https://<lifetime-host>/lifetimeapi/rest/v2) and give a " \
+	"service account token in OSMIGRATE_LIFETIME_TOKEN or [lifetime] token_file (mode 0600)."
+
+void http_opts_from_settings(const struct doc *d, struct http_opts *o)
+{
+	const char *t = doc_get(d, "http", NULL, "timeout");
+	const char *ca = doc_get(d, "http", NULL, "cafile");
+
+	memset(o, 0, sizeof *o);
+	o->cafile = str_empty(ca) ? NULL : ca;
+	o->cafile_setting = "[http] cafile";
+	o->timeout_setting = "[http] timeout";
+	if (!str_empty(t)) {
+		char *end;
+		long v = strtol(t, &end, 10);
+
+		if (!*end && v > 0 && v <= 3600)
+			o->timeout_ms = v * 1000;
+	}
+}
+
+enum check_status ping_check_status(enum ping_class c)
+{
+	switch (c) {
+	case PING_OK:
+		return CHECK_OK;
+	case PING_REDIRECT:
+	case PING_UNEXPECTED:
+		return CHECK_WARNING;
+	case PING_APP_POOL_DOWN:
+	case PING_NOT_FOUND:
+	case PING_FORBIDDEN:
+	case PING_HTTP_ERROR:
+	case PING_TIMEOUT:
+	case PING_REFUSED:
+	case PING_CONNECT_ERROR:
+		return CHECK_FAILED;
+	case PING_TLS_UNTRUSTED:
+	case PING_TLS_ERROR:
+	case PING_DNS:
+	case PING_BAD_URL:
+	case PING_CANCELLED:
+		return CHECK_ERROR;
+	}
+	return CHECK_ERROR;
+}
+
+/* ---- pings ---- */
+
+/* One result per section of `kind`: "ID:NAME", pinged in parallel. */
+static void ping_sections(const struct check_env *env, struct check_report *rep,
+			  const char *kind, const char *id, const char *what,
+			  const char *add_fix)
+{
+	size_t n = 0, m = 0, considered = 0;
+	const char **names = doc_section_names(env->settings, kind, &n);
+	const char **urls = xcalloc(n ? n : 1, sizeof *urls);
+	const char **with = xcalloc(n ? n : 1, sizeof *with);
+	struct ping_result *res;
+	struct http_opts o;
+
+	http_opts_from_settings(env->settings, &o);
+	for (size_t i = 0; i < n; i++) {
+		const char *url = doc_get(env->settings, kind, names[i], "url");
+
+		if (env->item && !str_eq(env->item, names[i]))
+			continue;
+		considered++;
+		if (str_empty(url)) {
+			char *rid = xasprintf("%s:%s", id, names[i]);
+			char *label = xasprintf("%s %s", what, names[i]);
+			char *fix = xasprintf("Set url in [%s \"%s\"] to a module's ping page on "
+					      "it, e.g. https://<host>/<Module>/_ping.html, then "
+					      "check again.", kind, names[i]);
+
+			check_add(rep, rid, label, CHECK_ERROR, "could not check: no url given",
+				  NULL, fix);
+			free(rid);
+			free(label);
+			free(fix);
+			continue;
+		}
+		with[m] = names[i];
+		urls[m++] = url;
+	}
+	if (!considered) {
+		char *label = xasprintf("%s _ping.html", what);
+		char *sum = env->item ? xasprintf("could not check: no [%s \"%s\"] in the settings",
+						  kind, env->item)
+				      : xasprintf("could not check: no [%s] in the settings", kind);
+
+		check_add(rep, id, label, CHECK_ERROR, sum, NULL, add_fix);
+		free(label);
+		free(sum);
+	}
+	res = xcalloc(m ? m : 1, sizeof *res);
+	http_ping_many(urls, m, &o, env->ctx, res);
+	for (size_t k = 0; k < m; k++) {
+		char *rid = xasprintf("%s:%s", id, with[k]);
+		char *label = xasprintf("%s %s", what, with[k]);
+		char *detail = xasprintf("URL: %s\nClass: %s%s%s", res[k].url,
+					 ping_class_word(res[k].cls),
+					 res[k].location ? "\nLocation: " : "",
+					 res[k].location ? res[k].location : "");
+		struct check_result *r = check_add(rep, rid, label, ping_check_status(res[k].cls),
+						   res[k].summary, detail, res[k].fix);
+
+		/* Parallel pings: each keeps its own time, not the batch's. */
+		r->elapsed_ms = res[k].elapsed_ms > 0 ? res[k].elapsed_ms : 1;
+		free(rid);
+		free(label);
+		free(detail);
+		ping_result_free(&res[k]);
+	}
+	free(res);
+	free(urls);
+	free(with);
+	free(names);
+}
+
+void check_consumer_ping(const struct check_env *env, struct check_report *rep)
+{
+	ping_sections(env, rep, "consumer", "consumer_ping", "consumer module",
+		      "Add each consumer module as [consumer \"NAME\"] with url = "
+		      "https://<front-end>/<Module>/_ping.html (on the Consumers screen or in "
+		      "the answers file).");
+}
+
+void check_server_ping(const struct check_env *env, struct check_report *rep)
+{
+	ping_sections(env, rep, "server", "server_ping", "application server",
+		      "List every application server as [server \"NAME\"] with role and "
+		      "url = https://<server>/<Module>/_ping.html (on the Servers screen or in "
+		      "the answers file).");
+}
+
+/* ---- LifeTime ---- */
+
+/* Open LifeTime or add the CHECK_ERROR saying why not; true when ready. */
+static bool lt_ready(const struct check_env *env, struct check_report *rep, const char *id,
+		     const char *label, struct lifetime *lt, const char *no_lt_fix)
+{
+	char msg[512], fix[1024];
+	enum lt_setup s = lifetime_open(env->settings, env->ctx, lt, msg, sizeof msg, fix,
+					 sizeof fix);
+
+	if (s == LT_READY)
+		return true;
+	if (s == LT_NOT_CONFIGURED) {
+		check_add(rep, id, label, CHECK_ERROR,
+			  "could not check: [lifetime] is not configured", NULL, no_lt_fix);
+	} else {
+		char *sum = xasprintf("could not check: %s", msg);
+
+		check_add(rep, id, label, CHECK_ERROR, sum, NULL, fix);
+		free(sum);
+	}
+	return false;
+}
+
+static void add_http_error(struct check_report *rep, const char *id, const char *label,
+			   const struct http_error *e)
+{
+	char *sum = xasprintf("could not check: %s", e->msg);
+
+	check_add(rep, id, label, CHECK_ERROR, sum, NULL,
+		  e->fix[0] ? e->fix : "Check [lifetime] url and that LifeTime is up.");
+	free(sum);
+}
+
+static const char *env_name(const struct lt_environment *e, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (str_eq(e[i].key, key))
+			return e[i].name;
+	return key;
+}
+
+/* Version facts from domain.md section 2 that matter for this migration. */
+static void add_version_facts(struct strbuf *d, const char *min_seen, const char *max_seen)
+{
+	int c;
+
+	if (max_seen && version_cmp(max_seen, "11.18.0", &c) && c >= 0)
+		sb_add(d, "Note: from 11.18.0 third-party DLLs are no longer loaded from "
+			  "plugins\\database, so custom connectors such as ardoPostgreSQL can break "
+			  "after such an upgrade: finish this migration before upgrading further.\n");
+	if (min_seen && version_cmp(min_seen, "11.18.0", &c) && c < 0)
+		sb_add(d, "Note: the supported connector writes uuid and reads time without "
+			  "time zone correctly only from 11.18.0 (time with time zone from "
+			  "11.29.0, views over several schemas from 11.16.1).\n");
+	if (max_seen && version_cmp(max_seen, "11.38.0", &c) && c >= 0)
+		sb_add(d, "Note: 11.38.0 and later bundle Npgsql 8: timestamptz is read as UTC "
+			  "without time zone conversion, PostgreSQL 12 is no longer supported and "
+			  "17 is.\n");
+}
+
+static bool version_text_ok(const char *v)
+{
+	int c;
+	size_t dots = 0;
+
+	if (!version_cmp(v, "0", &c) || v[0] == '.' || v[strlen(v) - 1] == '.')
+		return false;
+	for (const char *p = v; *p; p++)
+		if (*p == '.') {
+			if (p[1] == '.')
+				return false;
+			dots++;
+		}
+	return dots >= 1;
+}
+
+void check_platform_version(const struct check_env *env, struct check_report *rep)
+{
+	static const char id[] = "platform_version";
+	static const char label[] = "Platform Server version of every environment";
+	const char *typed = doc_get(env->settings, "step", "prerequisites", "field.platform_version");
+	struct strbuf sum = STRBUF_INIT, det = STRBUF_INIT, fix = STRBUF_INIT;
+	char msg[512], lfix[1024];
+	struct lifetime lt;
+	struct lt_environment *envs = NULL;
+	size_t n = 0;
+	enum lt_setup s = lifetime_open(env->settings, env->ctx, &lt, msg, sizeof msg, lfix,
+					sizeof lfix);
+	enum check_status st = CHECK_OK;
+	char lt_problem[700] = "";
+	int c;
+
+	if (s == LT_READY) {
+		struct http_error e;
+
+		if (lifetime_environments(&lt, env->ctx, &envs, &n, &e) && n > 0) {
+			const char *minv = NULL, *maxv = NULL;
+			size_t old = 0, unknown = 0;
+
+			for (size_t i = 0; i < n; i++) {
+				const char *v = envs[i].os_version;
+
+				if (!v || !version_cmp(v, PLATFORM_MIN_VERSION, &c)) {
+					unknown++;
+					sb_addf(&det, "%s: version not reported (\"%s\")\n",
+						envs[i].name, v ? v : "");
+					continue;
+				}
+				sb_addf(&det, "%s: %s%s\n", envs[i].name, v,
+					c < 0 ? "  (older than " PLATFORM_MIN_VERSION ")" : "");
+				if (c < 0)
+					old++;
+				if (!minv || (version_cmp(v, minv, &c) && c < 0))
+					minv = v;
+				if (!maxv || (version_cmp(v, maxv, &c) && c > 0))
+					maxv = v;
+			}
+			add_version_facts(&det, minv, maxv);
+			if (old) {
+				st = CHECK_FAILED;
+				sb_addf(&sum, "%zu of %zu environments run a Platform Server older "
+					      "than %s", old, n, PLATFORM_MIN_VERSION);
+				sb_addf(&fix, "Upgrade the Platform Server of those environments to "
+					      "%s or later before switching connectors: the supported "
+					      "PostgreSQL connector does not exist before it.",
+					PLATFORM_MIN_VERSION);
+			} else if (unknown) {
+				st = CHECK_ERROR;
+				sb_addf(&sum, "could not check: LifeTime reports no usable version for "
+					      "%zu of %zu environments", unknown, n);
+				sb_add(&fix, "Look up the Platform Server version of those environments "
+					     "in Service Center (Administration > Environment Health) and "
+					     "confirm it is 11.15.0 or later.");
+			} else {
+				sb_addf(&sum, "%zu environments, lowest %s (LifeTime)", n, minv);
+			}
+			goto out;
+		}
+		if (n == 0 && !e.msg[0])
+			snprintf(lt_problem, sizeof lt_problem, "LifeTime lists no environments");
+		else
+			snprintf(lt_problem, sizeof lt_problem, "%s", e.msg);
+		snprintf(lfix, sizeof lfix, "%s", e.fix[0] ? e.fix : LT_FIX_CONFIGURE);
+	} else if (s == LT_BAD_CONFIG) {
+		snprintf(lt_problem, sizeof lt_problem, "%s", msg);
+	}
+
+	/* Fallback: the version the operator typed on the Prerequisites screen. */
+	if (str_empty(typed)) {
+		st = CHECK_ERROR;
+		if (lt_problem[0]) {
+			sb_addf(&sum, "could not check: %s", lt_problem);
+			sb_addf(&fix, "%s Or type the Platform Server version (Service Center > "
+				      "Administration > Environment Health) on the Prerequisites screen.",
+				lfix);
+		} else {
+			sb_add(&sum, "could not check: configure [lifetime] or type the Platform "
+				     "Server version");
+			sb_add(&fix, "Type the Platform Server version of your environments "
+				     "(Service Center > Administration > Environment Health) on the "
+				     "Prerequisites screen, or " LT_FIX_CONFIGURE);
+		}
+		goto out;
+	}
+	if (!version_text_ok(typed)) {
+		st = CHECK_ERROR;
+		sb_addf(&sum, "could not check: \"%s\" is not a version like 11.31.0", typed);
+		sb_add(&fix, "Type the version as Service Center shows it, e.g. 11.31.0 or "
+			     "11.31.0.45003.");
+		goto out;
+	}
+	version_cmp(typed, PLATFORM_MIN_VERSION, &c);
+	sb_addf(&det, "Typed by the operator: %s\n", typed);
+	if (lt_problem[0])
+		sb_addf(&det, "LifeTime was not used: %s\n", lt_problem);
+	add_version_facts(&det, typed, typed);
+	if (c < 0) {
+		st = CHECK_FAILED;
+		sb_addf(&sum, "Platform Server %s is older than %s (typed)", typed,
+			PLATFORM_MIN_VERSION);
+		sb_addf(&fix, "Upgrade the Platform Server to %s or later before switching "
+			      "connectors: the supported PostgreSQL connector does not exist "
+			      "before it.", PLATFORM_MIN_VERSION);
+	} else if (lt_problem[0]) {
+		/* The typed value passes, but LifeTime was configured and failed:
+		 * the operator should know the environments were not all read. */
+		st = CHECK_WARNING;
+		sb_addf(&sum, "Platform Server %s (typed; LifeTime failed: %s)", typed, lt_problem);
+		sb_addf(&fix, "%s The typed version was used instead; make sure every "
+			      "environment runs %s or later.", lfix, PLATFORM_MIN_VERSION);
+	} else {
+		sb_addf(&sum, "Platform Server %s (typed by the operator)", typed);
+	}
+out:
+	check_add(rep, id, label, st, sb_str(&sum), det.len ? sb_str(&det) : NULL,
+		  st == CHECK_OK ? NULL : sb_str(&fix));
+	lt_environments_free(envs, n);
+	lifetime_close(&lt);
+	sb_free(&sum);
+	sb_free(&det);
+	sb_free(&fix);
+}
+
+void check_lifetime_consistency(const struct check_env *env, struct check_report *rep)
+{
+	static const char id[] = "lifetime_consistency";
+	static const char label[] = "applications consistent in LifeTime";
+	struct lifetime lt;
+	struct lt_environment *envs = NULL;
+	struct lt_application *apps = NULL;
+	size_t ne = 0, na = 0, bad = 0, unknown = 0, pairs = 0;
+	struct http_error e;
+	struct strbuf sum = STRBUF_INIT, det = STRBUF_INIT;
+
+	if (!lt_ready(env, rep, id, label, &lt,
+		      "Without LifeTime, check in Service Center > Factory > Solutions that "
+		      "the publication finished without errors and no module shows as "
+		      "outdated, then mark the step done. To have it checked: "
+		      LT_FIX_CONFIGURE))
+		return;
+	if (!lifetime_environments(&lt, env->ctx, &envs, &ne, &e) ||
+	    !lifetime_applications(&lt, env->ctx, &apps, &na, &e)) {
+		add_http_error(rep, id, label, &e);
+		goto out;
+	}
+	for (size_t i = 0; i < na; i++)
+		for (size_t k = 0; k < apps[i].n_envs; k++) {
+			const struct lt_app_status *s = &apps[i].envs[k];
+			const char *en = env_name(envs, ne, s->environment_key);
+
+			pairs++;
+			if (str_empty(s->consistency)) {
+				unknown++;
+				sb_addf(&det, "%s in %s: no consistency status reported\n",
+					apps[i].name, en);
+			} else if (strcasecmp(s->consistency, "OK") != 0) {
+				bad++;
+				sb_addf(&det, "%s in %s: %s%s%s%s\n", apps[i].name, en,
+					s->consistency, apps[i].is_system ? " (system application)" : "",
+					str_empty(s->messages) ? "" : " - ",
+					str_empty(s->messages) ? "" : s->messages);
+			}
+		}
+	if (bad) {
+		sb_addf(&sum, "%zu application%s not consistent", bad, bad == 1 ? " is" : "s are");
+		check_add(rep, id, label, CHECK_FAILED, sb_str(&sum), sb_str(&det),
+			  "Republish the listed applications (publish the all-components solution "
+			  "in Service Center > Factory > Solutions, or the applications in "
+			  "LifeTime), fix any errors the publication shows, then check again.");
+	} else if (unknown || !pairs) {
+		if (!pairs)
+			sb_add(&sum, "could not check: LifeTime reported no application status");
+		else
+			sb_addf(&sum, "could not check: no consistency status for %zu of %zu "
+				      "application/environment pairs", unknown, pairs);
+		check_add(rep, id, label, CHECK_ERROR, sb_str(&sum), det.len ? sb_str(&det) : NULL,
+			  "The LifeTime service account may lack access to some applications: "
+			  "give it read access to every application, or check consistency in "
+			  "Service Center > Factory > Solutions.");
+	} else {
+		sb_addf(&sum, "%zu applications in %zu environments, all consistent", na, ne);
+		check_add(rep, id, label, CHECK_OK, sb_str(&sum), NULL, NULL);
+	}
+out:
+	lt_environments_free(envs, ne);
+	lt_applications_free(apps, na);
+	lifetime_close(&lt);
+	sb_free(&sum);
+	sb_free(&det);
+}
+
+void check_lifetime_environments(const struct check_env *env, struct check_report *rep)
+{
+	static const char id[] = "lifetime_environments";
+	static const char label[] = "environments to deploy to (LifeTime)";
+	struct lifetime lt;
+	struct lt_environment *envs = NULL;
+	size_t ne = 0, nw = 0, unknown = 0, missing = 0;
+	const char **wanted = doc_section_names(env->settings, "environment", &nw);
+	struct http_error e;
+	struct strbuf sum = STRBUF_INIT, det = STRBUF_INIT, miss = STRBUF_INIT;
+
+	if (!lt_ready(env, rep, id, label, &lt,
+		      "Without LifeTime, list each environment to deploy to as "
+		      "[environment \"NAME\"] and tick its deploy checklist. To have them read "
+		      "from LifeTime: " LT_FIX_CONFIGURE))
+		goto done;
+	if (!lifetime_environments(&lt, env->ctx, &envs, &ne, &e)) {
+		add_http_error(rep, id, label, &e);
+		goto out;
+	}
+	for (size_t i = 0; i < ne; i++)
+		sb_addf(&det, "%s (%s): %s, Platform Server %s, %lld front-end%s\n", envs[i].name,
+			envs[i].environment_type ? envs[i].environment_type : "type not reported",
+			envs[i].host_name ? envs[i].host_name : "(no host name)",
+			envs[i].os_version ? envs[i].os_version : "?",
+			envs[i].front_ends < 0 ? 0 : envs[i].front_ends,
+			envs[i].front_ends == 1 ? "" : "s");
+	for (size_t w = 0; w < nw; w++) {
+		const char *host = doc_get(env->settings, "environment", wanted[w], "hostname");
+		bool found = false;
+
+		for (size_t i = 0; i < ne && !found; i++)
+			found = strcasecmp(wanted[w], envs[i].name) == 0 ||
+				(!str_empty(host) && envs[i].host_name &&
+				 strcasecmp(host, envs[i].host_name) == 0);
+		if (!found) {
+			unknown++;
+			sb_addf(&det, "[environment \"%s\"]%s%s%s: not known to LifeTime\n",
+				wanted[w], str_empty(host) ? "" : " (", str_empty(host) ? "" : host,
+				str_empty(host) ? "" : ")");
+		}
+	}
+	for (size_t i = 0; i < ne && nw; i++) {
+		bool listed = false;
+
+		for (size_t w = 0; w < nw && !listed; w++) {
+			const char *host = doc_get(env->settings, "environment", wanted[w], "hostname");
+
+			listed = strcasecmp(wanted[w], envs[i].name) == 0 ||
+				 (!str_empty(host) && envs[i].host_name &&
+				  strcasecmp(host, envs[i].host_name) == 0);
+		}
+		if (!listed) {
+			missing++;
+			sb_addf(&miss, "%s%s", missing > 1 ? ", " : "", envs[i].name);
+		}
+	}
+	if (missing)
+		sb_addf(&det, "In LifeTime but not in your deploy list: %s (the extensions run "
+			      "there too unless they were never deployed there)\n", sb_str(&miss));
+	if (!ne) {
+		check_add(rep, id, label, CHECK_ERROR, "could not check: LifeTime lists no environments",
+			  NULL, "Give the LifeTime service account access to the environments, "
+				"or list them as [environment \"NAME\"] yourself.");
+	} else if (unknown) {
+		sb_addf(&sum, "%zu of your %zu environments unknown to LifeTime (it lists %zu)",
+			unknown, nw, ne);
+		check_add(rep, id, label, CHECK_WARNING, sb_str(&sum), sb_str(&det),
+			  "Correct the [environment] names to the names LifeTime shows (or their "
+			  "hostname), or remove environments that no longer exist.");
+	} else {
+		sb_addf(&sum, "%zu environments in LifeTime", ne);
+		if (nw)
+			sb_addf(&sum, ", all %zu of yours known", nw);
+		for (size_t i = 0; i < ne; i++)
+			sb_addf(&sum, "%s%s", i ? ", " : ": ", envs[i].name);
+		check_add(rep, id, label, CHECK_OK, sb_str(&sum), sb_str(&det), NULL);
+	}
+out:
+	lt_environments_free(envs, ne);
+	lifetime_close(&lt);
+done:
+	free(wanted);
+	sb_free(&sum);
+	sb_free(&det);
+	sb_free(&miss);
+}

@@ -1,0 +1,39 @@
+/* httpcheck.h - the checks that talk HTTP: LifeTime (platform version,
+ * application consistency, environments) and module pings (consumers,
+ * application servers).  Registered in src/checks.c check_defs[].
+ * UI-free: never include curses here. */
+#ifndef OSM_HTTPCHECK_H
+#define OSM_HTTPCHECK_H
+
+#include "check.h"
+#include "http.h"
+
+/* The minimum Platform Server for the supported PostgreSQL connector. */
+#define PLATFORM_MIN_VERSION "11.15.0"
+
+/* [http] cafile and timeout (seconds) into opts (strings point into d). */
+void http_opts_from_settings(const struct doc *d, struct http_opts *o);
+/* How a ping class counts: ok; warning (redirect, unexpected content: health
+ * not confirmed); FAILED (the module or server is not healthy or not
+ * answering); error (could not check: bad URL, TLS trust, DNS, cancelled). */
+enum check_status ping_check_status(enum ping_class c);
+
+/* connector-migration / prerequisites: every LifeTime environment's
+ * OSVersion >= 11.15.0, else the typed field.platform_version of
+ * [step "prerequisites"].  Result id "platform_version". */
+void check_platform_version(const struct check_env *env, struct check_report *rep);
+/* connector-migration / republish: applications whose ConsistencyStatus is
+ * not OK in some environment.  Result id "lifetime_consistency". */
+void check_lifetime_consistency(const struct check_env *env, struct check_report *rep);
+/* connector-migration / consumers: each [consumer "NAME"] url, in parallel.
+ * Result ids "consumer_ping:NAME". */
+void check_consumer_ping(const struct check_env *env, struct check_report *rep);
+/* connector-migration / deploy: LifeTime's environments, and a warning for
+ * each [environment "NAME"] LifeTime does not know.  Result id
+ * "lifetime_environments". */
+void check_lifetime_environments(const struct check_env *env, struct check_report *rep);
+/* endpoint-change and restore-database / servers: each [server "NAME"] url.
+ * Result ids "server_ping:NAME". */
+void check_server_ping(const struct check_env *env, struct check_report *rep);
+
+#endif

@@ -1,0 +1,623 @@
+/* test_http.c - pings and the LifeTime client against the nginx fixture
+ * (scripts/httpfixture.sh), started and stopped by every test: each ping
+ * class, timeouts, TLS verification with and without the CA bundle, the
+ * Bearer token, each LifeTime shape, cancellation, and the HTTP checks. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "doc.h"
+#include "http.h"
+#include "httpcheck.h"
+#include "util.h"
+
+static char fxdir[] = "/tmp/osm-httpfx-XXXXXX";
+static char http_base[128], https_base[128], ca_file[512], lt_url[256], lt_https_url[256],
+	token_file[512];
+static char token[256];
+
+static const char *srcdir(void)
+{
+	const char *s = getenv("top_srcdir");
+
+	return s ? s : ".";
+}
+
+static void read_env(void)
+{
+	char path[600], line[1024];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/env", fxdir);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "no %s", path);
+	while (fgets(line, sizeof line, f)) {
+		char *eq = strchr(line, '=');
+
+		if (!eq)
+			continue;
+		*eq++ = '\0';
+		eq[strcspn(eq, "\n")] = '\0';
+#define TAKE(k, v) if (!strcmp(line, k)) snprintf(v, sizeof v, "%s", eq)
+		TAKE("HTTP_BASE", http_base);
+		TAKE("HTTPS_BASE", https_base);
+		TAKE("CA_FILE", ca_file);
+		TAKE("LIFETIME_URL", lt_url);
+		TAKE("LIFETIME_HTTPS_URL", lt_https_url);
+		TAKE("LIFETIME_TOKEN_FILE", token_file);
+#undef TAKE
+	}
+	fclose(f);
+	f = fopen(token_file, "r");
+	cr_assert_not_null(f);
+	cr_assert_not_null(fgets(token, sizeof token, f));
+	fclose(f);
+}
+
+/* Start nginx with www (NULL: demo/www) in a fresh directory. */
+static void start_with(const char *www)
+{
+	char *cmd;
+
+	cr_assert_not_null(mkdtemp(fxdir), "mkdtemp: %s", strerror(errno));
+	if (www)
+		cmd = xasprintf("sh '%s/scripts/httpfixture.sh' start '%s/fx' --www '%s' >/dev/null",
+				srcdir(), fxdir, www);
+	else
+		cmd = xasprintf("sh '%s/scripts/httpfixture.sh' start '%s/fx' >/dev/null", srcdir(),
+				fxdir);
+	cr_assert_eq(system(cmd), 0, "the nginx fixture did not start (is nginx-light installed?)");
+	free(cmd);
+	strcat(fxdir, "/fx");
+	read_env();
+	unsetenv("OSMIGRATE_LIFETIME_TOKEN");
+	unsetenv("http_proxy");
+	unsetenv("https_proxy");
+	unsetenv("HTTPS_PROXY");
+	unsetenv("ALL_PROXY");
+	unsetenv("all_proxy");
+}
+
+static void fx_start(void)
+{
+	start_with(NULL);
+}
+
+static void fx_stop(void)
+{
+	char *cmd = xasprintf("sh '%s/scripts/httpfixture.sh' stop '%s' >/dev/null; "
+			      "rm -rf '%s'", srcdir(), fxdir, fxdir);
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not stop the fixture in %s\n", fxdir);
+	free(cmd);
+	/* fxdir ends in /fx: remove the parent too. */
+	fxdir[strlen(fxdir) - 3] = '\0';
+	rmdir(fxdir);
+}
+
+TestSuite(ping, .init = fx_start, .fini = fx_stop, .timeout = 60);
+TestSuite(lifetime, .init = fx_start, .fini = fx_stop, .timeout = 60);
+TestSuite(httpcheck, .init = fx_start, .fini = fx_stop, .timeout = 60);
+
+static struct ping_result ping1(const char *url, const struct http_opts *o, struct ctx *ctx)
+{
+	struct ping_result r;
+	const char *u[1] = { url };
+
+	http_ping_many(u, 1, o, ctx, &r);
+	return r;
+}
+
+static struct ping_result ping_path(const char *path, long timeout_ms)
+{
+	char *url = xasprintf("%s%s", http_base, path);
+	struct http_opts o = HTTP_OPTS_INIT;
+	struct ping_result r;
+
+	o.timeout_ms = timeout_ms;
+	r = ping1(url, &o, NULL);
+	free(url);
+	return r;
+}
+
+Test(ping, classes)
+{
+	static const struct {
+		const char *path;
+		enum ping_class cls;
+		long status;
+		const char *in_summary;
+	} cases[] = {
+		{ "/OrdersUI/_ping.html", PING_OK, 200, "OutSystems Platform Server is running" },
+		{ "/PoolDown/_ping.html", PING_APP_POOL_DOWN, 503, "application pool" },
+		{ "/Missing/_ping.html", PING_NOT_FOUND, 404, "404" },
+		{ "/Forbidden/_ping.html", PING_FORBIDDEN, 403, "403" },
+		{ "/LoginRedirect/_ping.html", PING_REDIRECT, 302, "/Users/Login.aspx" },
+		{ "/Injected/_ping.html", PING_UNEXPECTED, 200, "Access to this site requires sign-in" },
+		{ "/nosuchpage", PING_NOT_FOUND, 404, "404" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ping_result r = ping_path(cases[i].path, 5000);
+
+		cr_expect_eq(r.cls, cases[i].cls, "%s: %s, got %s", cases[i].path, r.summary,
+			     ping_class_word(r.cls));
+		cr_expect_eq(r.status, cases[i].status, "%s: status %ld", cases[i].path, r.status);
+		cr_expect(strstr(r.summary, cases[i].in_summary), "%s: summary '%s'",
+			  cases[i].path, r.summary);
+		cr_expect(strstr(r.summary, " ms"), "elapsed time in '%s'", r.summary);
+		if (r.cls == PING_OK)
+			cr_expect_null(r.fix);
+		else
+			cr_expect(r.fix && strlen(r.fix) > 20, "%s has a fix", cases[i].path);
+		ping_result_free(&r);
+	}
+}
+
+Test(ping, redirect_names_location_and_following_is_bounded)
+{
+	struct ping_result r = ping_path("/LoginRedirect/_ping.html", 5000);
+	char *url = xasprintf("%s/LoginRedirect/_ping.html", http_base);
+	struct http_opts o = HTTP_OPTS_INIT;
+
+	cr_assert_not_null(r.location);
+	cr_expect(strstr(r.location, "/Users/Login.aspx?OriginalURL="), "%s", r.location);
+	cr_expect(strstr(r.fix, "login"), "%s", r.fix);
+	ping_result_free(&r);
+
+	/* Followed, the login page is what answers: unexpected content. */
+	o.max_redirects = 3;
+	o.timeout_ms = 5000;
+	r = ping1(url, &o, NULL);
+	cr_expect_eq(r.cls, PING_UNEXPECTED, "%s", r.summary);
+	cr_expect_eq(r.redirects, 1);
+	cr_expect(strstr(r.summary, "Please log in"), "%s", r.summary);
+	cr_expect(strstr(r.summary, "after 1 redirect"), "%s", r.summary);
+	ping_result_free(&r);
+	free(url);
+}
+
+Test(ping, timeout_is_honoured)
+{
+	long long t0 = mono_ms();
+	struct ping_result r = ping_path("/Slow/_ping.html", 700);
+	long long el = mono_ms() - t0;
+
+	cr_expect_eq(r.cls, PING_TIMEOUT, "%s", r.summary);
+	cr_expect(strstr(r.summary, "0.7 s"), "%s", r.summary);
+	cr_expect(strstr(r.fix, "[http] timeout"), "%s", r.fix);
+	/* Generous upper bound: only "it stopped", never a speed claim. */
+	cr_expect(el >= 600 && el < 10000, "took %lld ms", el);
+	ping_result_free(&r);
+}
+
+Test(ping, refused_and_bad_url_and_dns)
+{
+	struct ping_result r;
+	struct http_opts o = HTTP_OPTS_INIT;
+
+	o.timeout_ms = 5000;
+	/* Port 1 on loopback: nothing listens there. */
+	r = ping1("http://127.0.0.1:1/OrdersUI/_ping.html", &o, NULL);
+	cr_expect_eq(r.cls, PING_REFUSED, "%s", r.summary);
+	cr_expect(strstr(r.summary, "refused"), "%s", r.summary);
+	ping_result_free(&r);
+
+	r = ping1("ftp://127.0.0.1/x", &o, NULL);
+	cr_expect_eq(r.cls, PING_BAD_URL, "%s", r.summary);
+	ping_result_free(&r);
+	r = ping1("file:///etc/passwd", &o, NULL);
+	cr_expect_eq(r.cls, PING_BAD_URL, "%s", r.summary);
+	ping_result_free(&r);
+
+	/* .invalid never resolves (RFC 6761); no packet leaves when the
+	 * resolver is local, and the timeout bounds it when it is not. */
+	r = ping1("http://osmigrate-test.invalid/OrdersUI/_ping.html", &o, NULL);
+	cr_expect(r.cls == PING_DNS || r.cls == PING_TIMEOUT, "%s", r.summary);
+	if (r.cls == PING_DNS)
+		cr_expect(strstr(r.summary, "osmigrate-test.invalid"), "%s", r.summary);
+	ping_result_free(&r);
+}
+
+Test(ping, redirects_to_other_protocols_are_not_followed)
+{
+	/* Only http and https, even when following redirects. */
+	struct http_opts o = HTTP_OPTS_INIT;
+	struct ping_result r;
+
+	o.max_redirects = 2;
+	o.timeout_ms = 5000;
+	r = ping1("gopher://127.0.0.1:1/", &o, NULL);
+	cr_expect_eq(r.cls, PING_BAD_URL);
+	ping_result_free(&r);
+}
+
+Test(ping, tls_self_signed_fails_then_passes_with_cafile)
+{
+	char *url = xasprintf("%s/OrdersUI/_ping.html", https_base);
+	struct http_opts o = HTTP_OPTS_INIT;
+	struct ping_result r;
+
+	o.timeout_ms = 5000;
+	r = ping1(url, &o, NULL);
+	cr_expect_eq(r.cls, PING_TLS_UNTRUSTED, "%s", r.summary);
+	cr_expect(strstr(r.summary, "not trusted"), "%s", r.summary);
+	cr_expect(strstr(r.fix, "[http] cafile"), "fix names the CA option: %s", r.fix);
+	cr_expect(strstr(r.fix, "never turns certificate verification off"), "%s", r.fix);
+	ping_result_free(&r);
+
+	o.cafile = ca_file;
+	r = ping1(url, &o, NULL);
+	cr_expect_eq(r.cls, PING_OK, "%s", r.summary);
+	ping_result_free(&r);
+
+	/* The right CA but the wrong name: still refused. */
+	free(url);
+	url = xasprintf("%s/OrdersUI/_ping.html", https_base);
+	{
+		char *p = strstr(url, "127.0.0.1");
+		char *u2 = xasprintf("https://127.0.0.2%s", p + strlen("127.0.0.1"));
+
+		r = ping1(u2, &o, NULL);
+		/* nginx listens on 127.0.0.1 only: 127.0.0.2 is refused before TLS. */
+		cr_expect(r.cls == PING_REFUSED || r.cls == PING_TLS_UNTRUSTED, "%s", r.summary);
+		ping_result_free(&r);
+		free(u2);
+	}
+
+	o.cafile = "/nonexistent/ca.pem";
+	r = ping1(url, &o, NULL);
+	cr_expect(r.cls == PING_TLS_ERROR || r.cls == PING_TLS_UNTRUSTED, "%s", r.summary);
+	ping_result_free(&r);
+	free(url);
+}
+
+Test(ping, plain_http_to_the_tls_port_is_an_error_not_ok)
+{
+	char *port = strrchr(https_base, ':');
+	char *url = xasprintf("http://127.0.0.1%s/OrdersUI/_ping.html", port);
+	struct http_opts o = HTTP_OPTS_INIT;
+	struct ping_result r;
+
+	o.timeout_ms = 5000;
+	r = ping1(url, &o, NULL);
+	cr_expect_neq(r.cls, PING_OK, "%s", r.summary);
+	ping_result_free(&r);
+	free(url);
+}
+
+struct prog {
+	int calls;
+	long last_done, last_total;
+};
+
+static void on_progress(void *ud, const char *what, long done, long total)
+{
+	struct prog *p = ud;
+
+	(void)what;
+	p->calls++;
+	p->last_done = done;
+	p->last_total = total;
+}
+
+Test(ping, many_in_parallel_with_progress)
+{
+	const char *paths[] = { "/OrdersUI/_ping.html", "/CustomersUI/_ping.html",
+				"/Inventory_CS/_ping.html", "/PoolDown/_ping.html",
+				"/Missing/_ping.html", "/Forbidden/_ping.html" };
+	const char *urls[6];
+	struct ping_result r[6];
+	struct prog p = { 0, 0, 0 };
+	struct ctx ctx = { .progress = on_progress, .ud = &p, .timeout_s = 5 };
+
+	for (int i = 0; i < 6; i++)
+		urls[i] = xasprintf("%s%s", http_base, paths[i]);
+	http_ping_many(urls, 6, NULL, &ctx, r);
+	cr_expect_eq(p.calls, 6);
+	cr_expect_eq(p.last_done, 6);
+	cr_expect_eq(p.last_total, 6);
+	cr_expect_eq(r[0].cls, PING_OK);
+	cr_expect_eq(r[1].cls, PING_OK);
+	cr_expect_eq(r[2].cls, PING_OK);
+	cr_expect_eq(r[3].cls, PING_APP_POOL_DOWN);
+	cr_expect_eq(r[4].cls, PING_NOT_FOUND);
+	cr_expect_eq(r[5].cls, PING_FORBIDDEN);
+	for (int i = 0; i < 6; i++) {
+		cr_expect_str_eq(r[i].url, urls[i]);
+		ping_result_free(&r[i]);
+		free((char *)urls[i]);
+	}
+}
+
+static atomic_int cancel_flag;
+
+static void cancel_soon(void *ud, const char *what, long done, long total)
+{
+	(void)ud;
+	(void)what;
+	(void)total;
+	if (done >= 1)
+		atomic_store(&cancel_flag, 1);
+}
+
+Test(ping, cancel_returns_promptly)
+{
+	/* One fast answer triggers the cancel; the slow one (30 s timeout) must
+	 * come back as cancelled within a few poll slices. */
+	const char *urls[2];
+	struct ping_result r[2];
+	struct ctx ctx = { .cancel = &cancel_flag, .progress = cancel_soon, .timeout_s = 30 };
+	long long t0, el;
+
+	atomic_store(&cancel_flag, 0);
+	urls[0] = xasprintf("%s/Slow/_ping.html", http_base);
+	urls[1] = xasprintf("%s/OrdersUI/_ping.html", http_base);
+	t0 = mono_ms();
+	http_ping_many(urls, 2, NULL, &ctx, r);
+	el = mono_ms() - t0;
+	cr_expect_eq(r[0].cls, PING_CANCELLED, "%s", r[0].summary);
+	cr_expect_eq(r[1].cls, PING_OK, "%s", r[1].summary);
+	cr_expect(el < 5000, "took %lld ms", el);
+	for (int i = 0; i < 2; i++) {
+		ping_result_free(&r[i]);
+		free((char *)urls[i]);
+	}
+}
+
+/* ---- LifeTime ---- */
+
+static struct doc *lt_settings(const char *url, const char *tfile, const char *cafile)
+{
+	struct doc *d = doc_new();
+
+	doc_add_section(d, "lifetime", NULL);
+	if (url)
+		doc_set(d, "lifetime", NULL, "url", url);
+	if (tfile)
+		doc_set(d, "lifetime", NULL, "token_file", tfile);
+	if (cafile)
+		doc_set(d, "lifetime", NULL, "cafile", cafile);
+	return d;
+}
+
+Test(lifetime, environments_applications_modules)
+{
+	struct doc *d = lt_settings(lt_url, token_file, NULL);
+	struct lifetime lt;
+	char msg[512], fix[1024];
+	struct lt_environment *e;
+	struct lt_application *a;
+	struct lt_module *m;
+	size_t ne, na, nm;
+	struct http_error err;
+
+	cr_assert_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix), LT_READY,
+		     "%s", msg);
+	cr_assert(lifetime_environments(&lt, NULL, &e, &ne, &err), "%s", err.msg);
+	cr_expect_eq(ne, 3);
+	cr_expect_str_eq(e[0].name, "Development");
+	cr_expect_str_eq(e[2].os_version, "11.31.0.45003");
+	cr_expect_eq(e[2].front_ends, 3);
+	cr_expect_eq(e[1].order, 2);
+	cr_expect(e[0].use_https);
+	cr_expect_not(e[0].is_cloud);
+	cr_expect_str_eq(e[0].database_provider, "SqlServer");
+	lt_environments_free(e, ne);
+
+	cr_assert(lifetime_applications(&lt, NULL, &a, &na, &err), "%s", err.msg);
+	cr_expect_eq(na, 4);
+	cr_expect_str_eq(a[1].name, "Customers");
+	cr_expect_eq(a[1].n_envs, 1);
+	cr_expect_str_eq(a[1].envs[0].consistency, "Outdated");
+	cr_expect(a[1].envs[0].is_modified);
+	cr_expect(strstr(a[1].envs[0].messages, "republish"));
+	cr_expect_eq(a[0].envs[0].n_modules, 2);
+	cr_expect_str_eq(a[0].envs[0].modules[1].consistency, "OK");
+	cr_expect(a[3].is_system);
+	lt_applications_free(a, na);
+
+	cr_assert(lifetime_modules(&lt, NULL, &m, &nm, &err), "%s", err.msg);
+	cr_expect_eq(nm, 5);
+	cr_expect_str_eq(m[3].kind, "Extension");
+	lt_modules_free(m, nm);
+	lifetime_close(&lt);
+	doc_free(d);
+}
+
+Test(lifetime, wrong_token_is_401_and_never_quoted)
+{
+	struct doc *d = lt_settings(lt_url, NULL, NULL);
+	struct lifetime lt;
+	char msg[512], fix[1024];
+	struct lt_environment *e;
+	size_t ne;
+	struct http_error err;
+	const char *bad = "not-the-token-0123456789";
+
+	setenv("OSMIGRATE_LIFETIME_TOKEN", bad, 1);
+	cr_assert_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix), LT_READY);
+	cr_assert_not(lifetime_environments(&lt, NULL, &e, &ne, &err));
+	cr_expect_null(e);
+	cr_expect_eq(err.status, 401);
+	cr_expect(strstr(err.msg, "refused the token"), "%s", err.msg);
+	cr_expect(strstr(err.fix, "Service Accounts"), "%s", err.fix);
+	cr_expect_null(strstr(err.msg, bad));
+	cr_expect_null(strstr(err.fix, bad));
+	lifetime_close(&lt);
+	unsetenv("OSMIGRATE_LIFETIME_TOKEN");
+	doc_free(d);
+}
+
+Test(lifetime, token_sources_and_refusals)
+{
+	struct doc *d;
+	struct lifetime lt;
+	char msg[512], fix[1024];
+	struct secrets sec = { 0 };
+	struct ctx ctx = { .secrets = &sec };
+
+	/* Not configured at all. */
+	d = doc_new();
+	cr_expect_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix),
+		     LT_NOT_CONFIGURED);
+	doc_free(d);
+
+	/* No token anywhere. */
+	d = lt_settings(lt_url, NULL, NULL);
+	cr_expect_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix),
+		     LT_BAD_CONFIG);
+	cr_expect(strstr(fix, "OSMIGRATE_LIFETIME_TOKEN"), "%s", fix);
+	doc_free(d);
+
+	/* token_file readable by others: refused, with the chmod. */
+	chmod(token_file, 0644);
+	d = lt_settings(lt_url, token_file, NULL);
+	cr_expect_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix),
+		     LT_BAD_CONFIG);
+	cr_expect(strstr(msg, "644"), "%s", msg);
+	cr_expect(strstr(fix, "chmod 600"), "%s", fix);
+	chmod(token_file, 0600);
+
+	/* 0600: read, and kept in the in-memory secrets. */
+	cr_assert_eq(lifetime_open(d, &ctx, &lt, msg, sizeof msg, fix, sizeof fix), LT_READY,
+		     "%s", msg);
+	cr_expect_str_eq(lt.token, token);
+	cr_expect_str_eq(sec.lifetime_token, token);
+	lifetime_close(&lt);
+	cr_expect_null(lt.token);
+	doc_free(d);
+
+	/* The in-memory token wins over the file. */
+	d = lt_settings(lt_url, "/nonexistent", NULL);
+	cr_assert_eq(lifetime_open(d, &ctx, &lt, msg, sizeof msg, fix, sizeof fix), LT_READY);
+	lifetime_close(&lt);
+	doc_free(d);
+	free(sec.lifetime_token);
+
+	/* Plain http to a remote host would expose the token: refused. */
+	d = lt_settings("http://lifetime.example.com/lifetimeapi/rest/v2", token_file, NULL);
+	cr_expect_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix),
+		     LT_BAD_CONFIG);
+	cr_expect(strstr(msg, "plain http"), "%s", msg);
+	doc_free(d);
+
+	/* A token with a newline could inject a header: refused. */
+	setenv("OSMIGRATE_LIFETIME_TOKEN", "abc\r\nX-Evil: 1", 1);
+	d = lt_settings(lt_url, NULL, NULL);
+	cr_expect_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix),
+		     LT_BAD_CONFIG);
+	cr_expect_null(strstr(msg, "Evil"));
+	unsetenv("OSMIGRATE_LIFETIME_TOKEN");
+	doc_free(d);
+}
+
+Test(lifetime, https_needs_the_ca_bundle)
+{
+	struct doc *d = lt_settings(lt_https_url, token_file, NULL);
+	struct lifetime lt;
+	char msg[512], fix[1024];
+	struct lt_environment *e;
+	size_t ne;
+	struct http_error err;
+
+	cr_assert_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix), LT_READY);
+	cr_expect_not(lifetime_environments(&lt, NULL, &e, &ne, &err));
+	cr_expect_eq(err.cls, PING_TLS_UNTRUSTED, "%s", err.msg);
+	cr_expect(strstr(err.fix, "[lifetime] cafile"), "%s", err.fix);
+	lifetime_close(&lt);
+	doc_set(d, "lifetime", NULL, "cafile", ca_file);
+	cr_assert_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix), LT_READY);
+	cr_expect(lifetime_environments(&lt, NULL, &e, &ne, &err), "%s", err.msg);
+	cr_expect_eq(ne, 3);
+	lt_environments_free(e, ne);
+	lifetime_close(&lt);
+	doc_free(d);
+}
+
+Test(lifetime, wrong_base_url_is_404_with_fix)
+{
+	char *url = xasprintf("%s/lifetimeapi/rest/v1", http_base);
+	struct doc *d = lt_settings(url, token_file, NULL);
+	struct lifetime lt;
+	char msg[512], fix[1024];
+	struct lt_module *m;
+	size_t nm;
+	struct http_error err;
+
+	cr_assert_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix), LT_READY);
+	cr_expect_not(lifetime_modules(&lt, NULL, &m, &nm, &err));
+	cr_expect_eq(err.status, 404);
+	cr_expect(strstr(err.fix, "/lifetimeapi/rest/v2"), "%s", err.fix);
+	lifetime_close(&lt);
+	doc_free(d);
+	free(url);
+}
+
+/* ---- shapes, without the network ---- */
+
+Test(lt_parse, shapes_and_wrong_shapes)
+{
+	struct lt_environment *e;
+	struct lt_application *a;
+	struct lt_module *m;
+	size_t n;
+	char err[384];
+	const char *s;
+
+	s = "{\"Errors\":[\"x\"]}";
+	cr_expect_not(lt_parse_environments(s, strlen(s), &e, &n, err, sizeof err));
+	cr_expect(strstr(err, "expected a JSON array of environments, got an object"), "%s", err);
+	s = "[{\"Name\":\"Dev\"}]";
+	cr_expect_not(lt_parse_environments(s, strlen(s), &e, &n, err, sizeof err));
+	cr_expect(strstr(err, "environment 1 has no string \"Key\""), "%s", err);
+	s = "<html>login</html>";
+	cr_expect_not(lt_parse_modules(s, strlen(s), &m, &n, err, sizeof err));
+	cr_expect(strstr(err, "not valid JSON"), "%s", err);
+	s = "[{\"Key\":\"k\",\"Name\":\"A\",\"AppStatusInEnvs\":{}}]";
+	cr_expect_not(lt_parse_applications(s, strlen(s), &a, &n, err, sizeof err));
+	cr_expect(strstr(err, "not an array"), "%s", err);
+	s = "[{\"Key\":\"k\",\"Name\":\"A\",\"AppStatusInEnvs\":[{\"ConsistencyStatus\":\"OK\"}]}]";
+	cr_expect_not(lt_parse_applications(s, strlen(s), &a, &n, err, sizeof err));
+	cr_expect(strstr(err, "no EnvironmentKey"), "%s", err);
+	s = "[]";
+	cr_expect(lt_parse_modules(s, strlen(s), &m, &n, err, sizeof err));
+	cr_expect_eq(n, 0);
+	lt_modules_free(m, n);
+	/* Optional fields missing, messages as an array. */
+	s = "[{\"Key\":\"k\",\"Name\":\"A\",\"AppStatusInEnvs\":[{\"EnvironmentKey\":\"e\","
+	    "\"ConsistencyStatusMessages\":[\"one\",\"two\"]}]}]";
+	cr_assert(lt_parse_applications(s, strlen(s), &a, &n, err, sizeof err), "%s", err);
+	cr_expect_null(a[0].envs[0].consistency);
+	cr_expect_str_eq(a[0].envs[0].messages, "one; two");
+	lt_applications_free(a, n);
+}
+
+Test(version, compare)
+{
+	int c;
+
+	cr_assert(version_cmp("11.0.110.0", "11.15.0", &c));
+	cr_expect_lt(c, 0);
+	cr_assert(version_cmp("11.15.0", "11.15", &c));
+	cr_expect_eq(c, 0);
+	cr_assert(version_cmp("11.15.0.1", "11.15.0", &c));
+	cr_expect_gt(c, 0);
+	cr_assert(version_cmp("11.31.0.45003", "11.38.0", &c));
+	cr_expect_lt(c, 0);
+	cr_assert(version_cmp("11.100.0", "11.38.0", &c));
+	cr_expect_gt(c, 0);
+	cr_expect_not(version_cmp("11.x", "11.15.0", &c));
+	cr_expect_not(version_cmp("", "11.15.0", &c));
+	cr_expect_not(version_cmp(NULL, "11.15.0", &c));
+}
