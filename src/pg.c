@@ -582,6 +582,19 @@ static void set_err(char *err, size_t errlen, const char *what, const char *deta
 	str_trim(err);
 }
 
+/* The server's primary message (no LINE/caret context), else the full text. */
+static void result_err(const PGresult *r, char *err, size_t errlen)
+{
+	const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (!str_empty(primary))
+		set_err(err, errlen, primary, NULL);
+	else if (PQresultErrorMessage(r)[0])
+		set_err(err, errlen, PQresultErrorMessage(r), NULL);
+	else
+		set_err(err, errlen, PQresStatus(PQresultStatus(r)), NULL);
+}
+
 /* Wait for input to be complete; 1 ready, else fills err (and cancels). */
 static int wait_result(PGconn *c, struct ctx *ctx, long long deadline, char *err, size_t errlen)
 {
@@ -641,9 +654,7 @@ PGresult *pg_query(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
 		return NULL;
 	}
 	if (PQresultStatus(keep) != PGRES_TUPLES_OK && PQresultStatus(keep) != PGRES_COMMAND_OK) {
-		set_err(err, errlen, PQresultErrorMessage(keep)[0] ? PQresultErrorMessage(keep)
-								: PQresStatus(PQresultStatus(keep)),
-			NULL);
+		result_err(keep, err, errlen);
 		PQclear(keep);
 		return NULL;
 	}
@@ -703,10 +714,7 @@ bool pg_stream(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
 			break;
 		default:
 			if (!done)
-				set_err(err, errlen, PQresultErrorMessage(r)[0]
-							     ? PQresultErrorMessage(r)
-							     : PQresStatus(PQresultStatus(r)),
-					NULL);
+				result_err(r, err, errlen);
 			done = true;
 			ok = false;
 			break;
