@@ -357,7 +357,9 @@ int cmd_check(int argc, char **argv)
 			bool jok = true;
 
 			for (size_t i = 0; i < rep.n; i++) {
-				char *action = xasprintf("check.%s", rep.r[i].id);
+				char *action = xasprintf("check.%.*s",
+							 (int)strcspn(rep.r[i].id, ":"),
+							 rep.r[i].id);
 				char *res = xasprintf("%s%s%s", check_status_key(rep.r[i].status),
 						      rep.r[i].summary ? ": " : "",
 						      rep.r[i].summary ? rep.r[i].summary : "");

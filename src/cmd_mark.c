@@ -117,7 +117,7 @@ int cmd_mark(int argc, char **argv)
 	struct state *st;
 	char why[1024];
 	bool ok, overrode = false;
-	char *path;
+	char *path, *note_masked = NULL, *reason_masked = NULL;
 	int c, rc = EXIT_OK;
 
 	optind = 1;
@@ -146,22 +146,28 @@ int cmd_mark(int argc, char **argv)
 			status_word);
 		return EXIT_USAGE;
 	}
-	if (want == STEP_SKIPPED && str_empty(reason)) {
-		fprintf(stderr, "osmigrate mark: skipping needs --reason TEXT saying why the %s "
-			"does not apply (it goes into the change record)\n", item ? "item" : "step");
-		return EXIT_USAGE;
-	}
 	if (str_empty(item))
 		item = NULL;
+	/* Free text is stored and journaled: a pasted conninfo must not carry
+	 * its password to disk. */
+	if (note)
+		note = note_masked = mask_secrets(note);
+	if (reason)
+		reason = reason_masked = mask_secrets(reason);
 
 	path = output_state_path("mark", state_opt, runbook_opt);
-	if (!path)
+	if (!path) {
+		free(note_masked);
+		free(reason_masked);
 		return EXIT_USAGE;
+	}
 	memset(&err, 0, sizeof err);
 	st = state_open(path, &err);
 	if (!st) {
 		fprintf(stderr, "osmigrate mark: %s\n", err.msg);
 		free(path);
+		free(note_masked);
+		free(reason_masked);
 		return err.code ? err.code : EXIT_DATAERR;
 	}
 	if (st->is_new || !state_runbook(st)) {
@@ -206,6 +212,12 @@ int cmd_mark(int argc, char **argv)
 		}
 	}
 
+	if (want == STEP_SKIPPED && str_empty(reason)) {
+		fprintf(stderr, "osmigrate mark: skipping needs --reason TEXT saying why the %s "
+			"does not apply (it goes into the change record)\n", item ? "item" : "step");
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	g = progress_set_status(st, rb, s->id, item, want, reason, &ok, why, sizeof why);
 	if (g != GATE_OPEN) {
 		if (str_empty(reason)) {
@@ -270,5 +282,7 @@ int cmd_mark(int argc, char **argv)
 out:
 	state_close(st);
 	free(path);
+	free(note_masked);
+	free(reason_masked);
 	return rc;
 }

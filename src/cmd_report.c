@@ -55,20 +55,7 @@ static void report_usage(FILE *f)
 /* A secret never belongs in a state file, but a conninfo is masked anyway. */
 static char *mask(const char *v)
 {
-	struct strbuf sb = STRBUF_INIT;
-	const char *p = v ? v : "";
-
-	while (*p) {
-		if (strncasecmp(p, "password=", 9) == 0) {
-			sb_add(&sb, "password=***");
-			p += 9;
-			while (*p && *p != ' ' && *p != '&')
-				p++;
-			continue;
-		}
-		sb_addc(&sb, *p++);
-	}
-	return sb_detach(&sb);
+	return mask_secrets(v);
 }
 
 /* Markdown table cell / inline text: one line, pipes and markup escaped. */

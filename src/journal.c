@@ -61,12 +61,20 @@ static void add_masked(struct strbuf *sb, const char *s)
 			sb_addn(sb, p, klen);
 			sb_add(sb, "***");
 			p += klen;
-			while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '&')
+			while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '&' && *p != '\'')
 				p++;
 			continue;
 		}
 		sb_addc(sb, *p++);
 	}
+}
+
+char *mask_secrets(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	add_masked(&sb, s ? s : "");
+	return sb_detach(&sb);
 }
 
 static void add_field(struct strbuf *sb, const char *value)

@@ -62,6 +62,13 @@ struct journal {
 bool journal_read(const char *path, struct journal *j, char *err, size_t errlen);
 void journal_free(struct journal *j);
 
+/* s with the value of every password=, passwd= and token= replaced by
+ * "***" (case-insensitive; the value ends at a space, TAB, NL or '&').
+ * Used for the journal, and by `mark` for notes and reasons, so a
+ * connection string pasted into free text does not carry a secret to disk.
+ * Caller frees. */
+char *mask_secrets(const char *s);
+
 /* Format one line (without checksum verification) for tests and tools;
  * caller frees.  The result ends with the checksum and "\n". */
 char *journal_format(const char *time, const char *op, const char *runbook, const char *step,

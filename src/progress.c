@@ -227,9 +227,9 @@ enum progress_gate progress_gate(const struct state *st, const struct runbook *r
 		if (cs && !str_eq(cs, "ok"))
 			snprintf(why, whylen,
 				 "The step '%s' is locked until the clone was verified: the last "
-				 "%s result is '%s'. Fix the differences and run the verification "
-				 "again (osmigrate check %s --step verify); or override with a typed "
-				 "confirmation, which is recorded.",
+				 "%s result is '%s'. Resolve what it reported and run the "
+				 "verification again (osmigrate check %s --step verify) until it is "
+				 "ok; or override with a typed confirmation, which is recorded.",
 				 step, PROGRESS_UNLOCK_CHECK, cs, rb->id);
 		return GATE_LOCKED;
 	}

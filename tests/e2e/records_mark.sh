@@ -1,0 +1,161 @@
+#!/bin/sh
+# records_mark.sh - `osmigrate mark`: validation (unknown step/item/status
+# listed, skip needs a reason), the restore-database order rule (Deployment
+# Controller first) and the decommission lock, their overrides recorded in
+# the state file and the journal, status rules, and the state file lock.
+. "$top_srcdir/tests/lib/tap.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/osmigrate-mark.XXXXXX")
+lockpid=
+cleanup() {
+	[ -n "$lockpid" ] && kill "$lockpid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 129' HUP
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+st=$work/restore.ini
+umask 077
+cat >"$st" <<'INI'
+[osmigrate]
+version = 1
+runbook = restore-database
+
+[server "FE1"]
+role = frontend
+
+[server "DC"]
+role = controller
+
+[server "FE2"]
+role = frontend
+INI
+
+mark() { # args... -> $out (stdout+stderr), $rc
+	out=$("$OSMIGRATE" mark --state "$st" "$@" 2>&1)
+	rc=$?
+}
+has() { printf '%s\n' "$out" | grep -qF -- "$1"; ok $? "$2"; }
+
+mark nosuch done
+is "$rc" 64 "unknown step: exit 64"
+has "decommission" "unknown step: the valid step ids are listed"
+mark servers finished
+is "$rc" 64 "unknown status: exit 64"
+mark servers done --item FE9
+is "$rc" 64 "unknown item: exit 64"
+has "  FE2" "unknown item: the valid items are listed"
+mark backup done --item FE1
+is "$rc" 64 "item on a step without items: exit 64"
+mark backup skipped
+is "$rc" 64 "skipped without --reason: exit 64"
+has "needs --reason" "skipped without --reason says why"
+mark servers done extra
+is "$rc" 64 "extra argument: exit 64"
+
+mark servers done --item FE1
+is "$rc" 2 "front-end before the Deployment Controller: refused with exit 2"
+has "Deployment Controller 'DC'" "the refusal names the controller to finish first"
+has "--reason" "the refusal says how to override"
+grep -q 'servers:FE1' "$st"
+ok $((! $?)) "a refused mark changes nothing in the state file"
+
+mark servers done --item DC --note "rebooted twice"
+is "$rc" 0 "the controller can be marked done"
+has "marked done" "mark says what it recorded"
+mark servers done --item FE1
+is "$rc" 0 "after the controller, a front-end can be marked done"
+
+mark servers done --item FE2 --reason "FE2 is being decommissioned"
+is "$rc" 0 "order rule: the controller is done, so FE2 needs no override"
+
+# Reset to see an override: DC back to pending.
+mark servers pending --item DC
+is "$rc" 0 "an item can be set back to pending"
+mark servers pending --item FE2
+mark servers done --item FE2 --reason "FE2 serves only batch jobs"
+is "$rc" 0 "order override with --reason: exit 0"
+has "override recorded" "mark says an override was recorded"
+grep -q '^reason = override: FE2 serves only batch jobs$' "$st"
+ok $? "the override reason is in the state file"
+grep -q "	servers	FE2	override	FE2 serves only batch jobs	" "$st.journal"
+ok $? "the override is in the journal"
+
+mark decommission done
+is "$rc" 2 "decommission before the clone is verified: refused with exit 2"
+has "locked until the clone was verified" "the refusal explains the lock"
+mark decommission skipped --reason "keeping the old server as a standby"
+is "$rc" 0 "skipping the decommission is never locked"
+mark decommission pending
+is "$rc" 0 "back to pending"
+
+# A passed verification (as `check` records it) unlocks the step.
+cat >>"$st" <<'INI'
+
+[check "clone_compare"]
+status = ok
+at = 2026-11-22T04:31:00Z
+label = clone of the old database
+INI
+mark decommission done --note "old server switched off"
+is "$rc" 0 "decommission after a passed verification: exit 0"
+has "step marked done" "the step is recorded done"
+sed -i 's/^status = ok$/status = failed/' "$st"
+mark decommission pending
+mark decommission done
+is "$rc" 2 "a failed verification locks the step again"
+mark decommission done --reason "verified with the DBMS tools instead"
+is "$rc" 0 "lock override with --reason"
+grep -q '^reason = override: verified with the DBMS tools instead$' "$st"
+ok $? "the lock override is recorded in the state file"
+
+# Status rules: all items done makes the step done.
+mark stop done --item DC
+mark stop done --item FE1
+out=$("$OSMIGRATE" status --state "$st")
+printf '%s\n' "$out" | grep -q '^  \[>\] stop .*in-progress .*2/3 application servers done'
+ok $? "step in progress with 2/3 items (status shows the count)"
+mark stop skipped --item FE2 --reason "already stopped"
+out=$("$OSMIGRATE" status --state "$st")
+printf '%s\n' "$out" | grep -q '^  \[x\] stop .*done'
+ok $? "step done once every item is done or skipped"
+
+# The journal holds one line per event; the state file holds no stray keys.
+n=$(grep -c '	status	' "$st.journal")
+[ "$n" -ge 10 ]
+ok $? "every status change is journaled ($n)"
+perm=$(stat -c %a "$st.journal")
+is "$perm" 600 "the journal is 0600"
+
+# Another session holds the state file: exit 75, nothing changed.
+if command -v flock >/dev/null 2>&1; then
+	flock -n "$st.lock" sleep 30 &
+	lockpid=$!
+	sleep 0.3
+	before=$(cksum <"$st")
+	mark backup done
+	is "$rc" 75 "state file locked by another process: exit 75"
+	is "$(cksum <"$st")" "$before" "a locked state file is not touched"
+	kill "$lockpid" 2>/dev/null; wait "$lockpid" 2>/dev/null; lockpid=
+else
+	skip "flock(1) not installed"
+	skip "flock(1) not installed"
+fi
+
+# A fresh state file needs --runbook; with it, mark starts the procedure.
+mark prerequisites done --state "$work/new.ini"
+is "$rc" 64 "mark on a new state file without --runbook: exit 64"
+out=$("$OSMIGRATE" mark --state "$work/new.ini" --runbook endpoint-change endpoints done 2>&1)
+is "$?" 0 "mark --runbook starts a new state file"
+grep -q '^runbook = endpoint-change$' "$work/new.ini"
+ok $? "the new state file names its runbook"
+out=$("$OSMIGRATE" mark --state "$work/new.ini" --runbook restore-database endpoints done 2>&1)
+is "$?" 64 "--runbook that does not match the state file: exit 64"
+
+printf 'garbage\n' >"$work/bad.ini"
+out=$("$OSMIGRATE" mark --state "$work/bad.ini" prerequisites done 2>&1)
+is "$?" 65 "corrupt state file: exit 65"
+
+done_testing
