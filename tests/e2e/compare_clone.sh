@@ -69,6 +69,20 @@ assert d["old"]["server_version"] >= 100000 and "cmp_old" in d["old"]["label"]
 PY
 ok $? "JSON shape of an identical result"
 
+# A user without privileges: what it cannot read is "not verified", never
+# identical by omission; exact counts it cannot take mean "could not compare".
+NP_OLD="host=$PGHOST port=$PGPORT user=osm_noprivs dbname=cmp_old"
+NP_NEW="host=$PGHOST port=$PGPORT user=osm_noprivs dbname=cmp_new"
+out=$(PGPASSFILE=$FIXTURE_PGPASS "$OSMIGRATE" compare "$NP_OLD" "$NP_NEW" 2>&1); rc=$?
+is "$rc" 0 "no privileges, estimated: still identical (exit 0)"
+has() { printf '%s\n' "$out" | grep -qF -- "$1"; ok $? "$2"; }
+has "sequence public.invoice_no_seq: the last value is not readable by this user on either side" \
+	"unreadable sequence values are listed as not verified"
+out=$(PGPASSFILE=$FIXTURE_PGPASS "$OSMIGRATE" compare --exact "$NP_OLD" "$NP_NEW" 2>&1); rc=$?
+is "$rc" 3 "no privileges, exact: could not compare (exit 3)"
+has "permission denied" "says why"
+has "what to do: Connect as a user that can read" "and what to do"
+
 # The restore-database "verify" check runs the same comparison from [compare].
 printf '[compare]\nold = %s\nnew = %s\n' "$OLD" "$NEW" >"$work/answers.ini"
 out=$("$OSMIGRATE" check restore-database --step verify --answers "$work/answers.ini" 2>&1); rc=$?
@@ -87,7 +101,6 @@ SQL
 
 out=$("$OSMIGRATE" compare --exact "$OLD" "$NEW"); rc=$?
 is "$rc" 2 "differences found: exit 2"
-has() { printf '%s\n' "$out" | grep -qF -- "$1"; ok $? "$2"; }
 has "table public.customers: row count 3 in old, 4 in new" "the extra row is found"
 has "column public.orders.total: type numeric(10,2) in old, numeric(12,2) in new" \
 	"the column type change is found"
@@ -147,6 +160,63 @@ out=$("$OSMIGRATE" compare --exact "$OLD" "$NEW")
 is "$(printf '%s\n' "$out" | grep -c 'public\.extra')" 1 \
 	"a table only in new is reported once (not its columns, index and constraint)"
 has "table public.extra: only in new" "and says on which side it is"
+
+# Odd names are quoted in the text and escaped in JSON.
+q -d cmp_new -c 'ALTER TABLE "Sales Dept"."Odd ""Name""" ADD COLUMN "z\" int'
+"$OSMIGRATE" compare --format json --schema 'Sales Dept' "$OLD" "$NEW" >"$work/odd.json"
+is "$?" 2 "a column added to a table with an odd name: exit 2"
+python3 - "$work/odd.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [x["object"] for x in d["differences"]] == ['"Sales Dept"."Odd ""Name"""."z\\"'], d
+assert d["differences"][0]["message"].startswith('column "Sales Dept"'), d
+PY
+ok $? "the object is the quoted qualified name"
+
+# Ctrl-C while a query waits for a lock: the query is cancelled on the
+# server (PQcancel), the command ends with 130, no session is left.
+# public.orders has column defaults: pg_get_expr opens it, so the catalog
+# read already waits; public.empty_never_touched has none: only its count does.
+interrupt_blocked() { # table expected-message
+	pg_psql -X -q -d cmp_new -c 'BEGIN' -c "LOCK TABLE $1 IN ACCESS EXCLUSIVE MODE" \
+		-c 'SELECT pg_sleep(60)' >/dev/null 2>&1 &
+	lockpid=$!
+	i=0
+	until [ "$(pg_psql -X -At -d postgres -c "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation IS NOT NULL AND granted")" -ge 1 ] ||
+		[ $i -ge 50 ]; do sleep 0.2; i=$((i + 1)); done
+	"$OSMIGRATE" compare --exact "$OLD" "$NEW" >"$work/out" 2>&1 &
+	cmppid=$!
+	i=0
+	until [ "$(pg_psql -X -At -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'osmigrate' AND wait_event_type = 'Lock'")" -ge 1 ] ||
+		[ $i -ge 50 ]; do sleep 0.2; i=$((i + 1)); done
+	kill -INT "$cmppid"
+	wait "$cmppid"
+	is "$?" 130 "SIGINT while waiting for a lock on $1: exit 130"
+	grep -q "^result: could not compare: $2" "$work/out"; r=$?
+	ok $r "and says: $2"
+	[ $r -eq 0 ] || diag "$(cat "$work/out")"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		n=$(pg_psql -X -At -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'osmigrate'")
+		[ "$n" = 0 ] && break
+		sleep 0.5
+	done
+	is "$n" 0 "the blocked query is gone from the server"
+	pg_psql -X -q -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" >/dev/null
+	wait "$lockpid" 2>/dev/null
+}
+interrupt_blocked public.orders "new: could not read the columns: cancelled"
+interrupt_blocked public.empty_never_touched "cancelled while counting rows of public.empty_never_touched"
+
+# Progress per table goes to a terminal (script(1) provides one).
+if command -v script >/dev/null 2>&1; then
+	script -qec "\"$OSMIGRATE\" compare --exact \"$OLD\" \"$NEW\"" /dev/null >"$work/tty" 2>&1 </dev/null
+	grep -q 'counting rows: public.customers' "$work/tty"; ok $? "progress names the table being counted on a terminal"
+	"$OSMIGRATE" compare --exact "$OLD" "$NEW" >"$work/notty" 2>&1
+	grep -q 'counting rows' "$work/notty"; ok $((! $?)) "no progress ticker when stderr is not a terminal"
+else
+	skip "script(1) not installed"
+	skip "script(1) not installed"
+fi
 
 # Could not connect: nothing listens on the old port once the server is down.
 "$OSMIGRATE" compare "host=127.0.0.1 port=1 user=osm_admin dbname=x connect_timeout=5" "$NEW" \
