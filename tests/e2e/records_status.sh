@@ -74,7 +74,7 @@ ok $((! $?)) "no escape codes with NO_COLOR"
 
 # Escape sequences stored in the state file never reach the terminal.
 cp "$st" "$work/esc.ini"
-printf '\n[step "types"]\nnote = "evil \\e[2J note"\n' >>"$work/esc.ini"
+printf '\n[step "types"]\nnote = evil \\x1b[2J note\n' >>"$work/esc.ini"
 out=$("$OSMIGRATE" status --state "$work/esc.ini" 2>&1)
 rc=$?
 if [ "$rc" -eq 0 ]; then
