@@ -19,6 +19,7 @@
 
 #include "exitcodes.h"
 #include "lock.h"
+#include "runbook.h"
 #include "state.h"
 #include "util.h"
 
@@ -54,6 +55,7 @@ enum vtype {
 	V_COUNT,        /* non-negative integer */
 	V_TICK,         /* "user@host 2026-11-22T04:31:00Z" */
 	V_FIELD,        /* form value: any text, but no password= */
+	V_RUNBOOK,      /* one of runbook.h's runbooks */
 };
 
 enum naming { UNNAMED, NAMED_ITEM, NAMED_ID, NAMED_STEPITEM, NAMED_CHECK, NAMED_NUMBER };
@@ -93,7 +95,7 @@ struct key_rule {
 
 static const struct key_rule key_rules[] = {
 	{ "osmigrate", "version", V_VERSION },
-	{ "osmigrate", "runbook", V_ID },
+	{ "osmigrate", "runbook", V_RUNBOOK },
 	{ "osmigrate", "created", V_TIME },
 	{ "osmigrate", "updated", V_TIME },
 	{ "osmigrate", "updated_by", V_TEXT },
@@ -484,6 +486,16 @@ static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 	case V_ID:
 		if (!valid_id(v)) {
 			snprintf(msg, msglen, "'%.64s' is not an id (lower-case letters, digits, '-', '_', '.')", v);
+			return false;
+		}
+		return true;
+	case V_RUNBOOK:
+		if (!runbook_find(v)) {
+			struct strbuf names = STRBUF_INIT;
+			for (size_t i = 0; i < n_runbooks; i++)
+				sb_addf(&names, "%s%s", i ? ", " : "", runbooks[i]->id);
+			snprintf(msg, msglen, "unknown runbook '%.40s' (known: %s)", v, sb_str(&names));
+			sb_free(&names);
 			return false;
 		}
 		return true;

@@ -1,7 +1,10 @@
 #!/bin/sh
 # run.sh [DURATION_SECONDS] - build the libFuzzer harness of the state/answers
 # parser and validators with clang (ASan + UBSan) and run it for DURATION
-# seconds (default 60) on a copy of the seed corpus.  Exits 0 when nothing was
+# seconds (default 60) on a copy of the seed corpus.  The parser sources are
+# compiled here with coverage instrumentation; the rest (runbook tables) is
+# linked from libosmigrate.a of a configured build: $top_builddir (set by
+# make check), $BUILDDIR, or the source tree itself.  Exits 0 when nothing was
 # found, 1 on a finding (the crashing input is kept in the work directory),
 # 77 (skip) when clang or libFuzzer is not installed.
 set -u
@@ -10,22 +13,23 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 work=${FUZZ_WORKDIR:-${TMPDIR:-/tmp}/osmigrate-fuzz.$$}
 CLANG=${CLANG:-clang}
+build=${top_builddir:-${BUILDDIR:-$top}}
 
 if ! command -v "$CLANG" >/dev/null 2>&1; then
 	echo "run.sh: $CLANG not found: install clang (apt-get install clang) to fuzz" >&2
 	exit 77
 fi
+if [ ! -f "$build/libosmigrate.a" ] || [ ! -f "$build/config.h" ]; then
+	echo "run.sh: no built libosmigrate.a in $build: run make first (or set BUILDDIR)" >&2
+	exit 77
+fi
 mkdir -p "$work/corpus" || exit 1
-# the harness needs only the feature macros and version of config.h
-cat > "$work/config.h" <<'H'
-#define _GNU_SOURCE 1
-#define PACKAGE_VERSION "fuzz"
-H
 cp "$here"/seeds/* "$top"/tests/corpus/state/*.ini "$top"/tests/corpus/answers/*.ini "$work/corpus/" 2>/dev/null
 if ! "$CLANG" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I"$work" -I"$top/src" \
+	-I"$build" -I"$top/src" \
 	"$here/fuzz_state.c" "$top/src/doc.c" "$top/src/state.c" "$top/src/lock.c" "$top/src/util.c" \
-	-linih -lpthread -o "$work/fuzz_state" 2>"$work/build.log"; then
+	"$build/libosmigrate.a" $(pkg-config --libs inih libpq libcurl) -lpthread -lm \
+	-o "$work/fuzz_state" 2>"$work/build.log"; then
 	if grep -q "fuzzer" "$work/build.log"; then
 		echo "run.sh: clang cannot link libFuzzer here:" >&2
 		cat "$work/build.log" >&2
