@@ -80,11 +80,10 @@ static void version(void)
 	       PACKAGE_VERSION);
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "osmigrate: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'osmigrate --help' for more information.\n");
+	fprintf(stderr, "osmigrate: %s '%s'\n"
+		"Try 'osmigrate --help' for more information.\n", what, arg);
 	return EXIT_USAGE;
 }
 
@@ -128,12 +127,12 @@ int main(int argc, char **argv)
 	if (optind < argc) {
 		opt.runbook = argv[optind++];
 		if (!runbook_find(opt.runbook))
-			return usage_error("unknown runbook or command '%s' "
-					   "(runbooks: connector-migration, endpoint-change, restore-database)",
+			return usage_error("unknown runbook or command (runbooks: connector-migration, "
+					   "endpoint-change, restore-database; commands: see --help):",
 					   opt.runbook);
 	}
 	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+		return usage_error("unexpected argument", argv[optind]);
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr,
