@@ -42,6 +42,7 @@ static void check_usage(FILE *f)
 {
 	fprintf(f,
 "Usage: osmigrate check RUNBOOK [--answers FILE] [--state FILE] [--step STEP]\n"
+"                       [--save-answers FILE]\n"
 "Run every automated check of RUNBOOK (or of one step) without screens and\n"
 "print one 'Checking ... ok|warning|FAILED|error' line per result, a summary,\n"
 "and what to do for each result that is not ok.\n"
@@ -51,6 +52,8 @@ static void check_usage(FILE *f)
 "  -s, --state FILE    take settings from this state file and record the\n"
 "                      results in it\n"
 "      --step STEP     only the checks of this step\n"
+"      --save-answers FILE  write the settings that were checked (no progress,\n"
+"                      no secrets) to FILE as an answers file (0600)\n"
 "  -h, --help          display this help and exit\n"
 "\n"
 "Passwords come from ~/.pgpass, PGPASSFILE, a service, PGPASSWORD, or a prompt\n"
@@ -193,15 +196,16 @@ static void print_indented(const char *prefix, const char *text)
 
 int cmd_check(int argc, char **argv)
 {
-	enum { OPT_STEP = 256 };
+	enum { OPT_STEP = 256, OPT_SAVE_ANSWERS };
 	static const struct option longopts[] = {
 		{ "answers", required_argument, NULL, 'a' },
 		{ "state", required_argument, NULL, 's' },
 		{ "step", required_argument, NULL, OPT_STEP },
+		{ "save-answers", required_argument, NULL, OPT_SAVE_ANSWERS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *answers_path = NULL, *state_path = NULL, *step_id = NULL;
+	const char *answers_path = NULL, *state_path = NULL, *step_id = NULL, *save_path = NULL;
 	const struct runbook *rb;
 	struct doc *answers = NULL;
 	struct state *st = NULL;
@@ -221,6 +225,7 @@ int cmd_check(int argc, char **argv)
 		case 'a': answers_path = optarg; break;
 		case 's': state_path = optarg; break;
 		case OPT_STEP: step_id = optarg; break;
+		case OPT_SAVE_ANSWERS: save_path = optarg; break;
 		case 'h': check_usage(stdout); return EXIT_OK;
 		default:
 			fprintf(stderr, "Try 'osmigrate check --help' for more information.\n");
@@ -291,6 +296,18 @@ int cmd_check(int argc, char **argv)
 	sigaction(SIGHUP, &sa, &old_hup);
 
 	env.settings = st ? st->doc : answers;
+	/* Before the checks: the settings are worth keeping even if a check hangs
+	 * and the operator interrupts it. */
+	if (save_path && !answers_save(env.settings, save_path, &err)) {
+		fprintf(stderr, "osmigrate check: %s\n", err.msg);
+		if (st)
+			state_close(st);
+		doc_free(answers);
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+		return err.code ? err.code : EXIT_IOERR;
+	}
 	env.ctx = &ctx;
 	env.item = NULL;
 	ask_passwords(env.settings, &ctx);
