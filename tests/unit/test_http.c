@@ -20,7 +20,8 @@
 #include "httpcheck.h"
 #include "util.h"
 
-static char fxdir[] = "/tmp/osm-httpfx-XXXXXX";
+static char topdir[64];   /* mkdtemp'd; the fixture lives in topdir/fx */
+static char fxdir[128];
 static char http_base[128], https_base[128], ca_file[512], lt_url[256], lt_https_url[256],
 	token_file[512];
 static char token[256];
@@ -68,16 +69,17 @@ static void start_with(const char *www)
 {
 	char *cmd;
 
-	cr_assert_not_null(mkdtemp(fxdir), "mkdtemp: %s", strerror(errno));
+	snprintf(topdir, sizeof topdir, "/tmp/osm-httpfx-XXXXXX");
+	cr_assert_not_null(mkdtemp(topdir), "mkdtemp: %s", strerror(errno));
+	snprintf(fxdir, sizeof fxdir, "%s/fx", topdir);
 	if (www)
-		cmd = xasprintf("sh '%s/scripts/httpfixture.sh' start '%s/fx' --www '%s' >/dev/null",
+		cmd = xasprintf("sh '%s/scripts/httpfixture.sh' start '%s' --www '%s' >/dev/null",
 				srcdir(), fxdir, www);
 	else
-		cmd = xasprintf("sh '%s/scripts/httpfixture.sh' start '%s/fx' >/dev/null", srcdir(),
+		cmd = xasprintf("sh '%s/scripts/httpfixture.sh' start '%s' >/dev/null", srcdir(),
 				fxdir);
 	cr_assert_eq(system(cmd), 0, "the nginx fixture did not start (is nginx-light installed?)");
 	free(cmd);
-	strcat(fxdir, "/fx");
 	read_env();
 	unsetenv("OSMIGRATE_LIFETIME_TOKEN");
 	unsetenv("http_proxy");
@@ -94,15 +96,12 @@ static void fx_start(void)
 
 static void fx_stop(void)
 {
-	char *cmd = xasprintf("sh '%s/scripts/httpfixture.sh' stop '%s' >/dev/null; "
-			      "rm -rf '%s'", srcdir(), fxdir, fxdir);
+	char *cmd = xasprintf("sh '%s/scripts/httpfixture.sh' stop '%s' >/dev/null && "
+			      "rm -rf '%s'", srcdir(), fxdir, topdir);
 
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not stop the fixture in %s\n", fxdir);
 	free(cmd);
-	/* fxdir ends in /fx: remove the parent too. */
-	fxdir[strlen(fxdir) - 3] = '\0';
-	rmdir(fxdir);
 }
 
 TestSuite(ping, .init = fx_start, .fini = fx_stop, .timeout = 60);
