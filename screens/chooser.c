@@ -108,7 +108,7 @@ static int chooser_key(struct app *a, int ch, bool fkey)
 
 static const char *chooser_footer(struct app *a)
 {
-	return "Up/Down choose  Enter or 1-3 open  ? help  q quit";
+	return "Up/Down choose  Enter or 1-3 open";
 }
 
 static const char *chooser_help(struct app *a)

@@ -103,7 +103,7 @@ static int resume_key(struct app *a, int ch, bool fkey)
 
 static const char *resume_footer(struct app *a)
 {
-	return "r resume  o start over  q quit  ? help";
+	return "r resume  o start over";
 }
 
 static const char *resume_help(struct app *a)

@@ -417,7 +417,7 @@ static int settings_key(struct app *a, int ch, bool fkey)
 
 static const char *settings_footer(struct app *a)
 {
-	return "Enter edit  a add  x remove  Esc/b back to the step  ? help  q quit";
+	return "Enter edit  a add  x remove  Esc back";
 }
 
 static const char *settings_help(struct app *a)

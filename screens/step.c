@@ -615,7 +615,7 @@ static int step_key(struct app *a, int ch, bool fkey)
 
 static const char *step_footer(struct app *a)
 {
-	return "Spc tick Tab field n next b back s skip r check e settings ? help q quit";
+	return "Spc tick  Tab field  n/b next/back  s skip  r check  e settings";
 }
 
 static const char *step_help(struct app *a)

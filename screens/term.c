@@ -19,6 +19,7 @@ static bool cursed;          /* curses owns the terminal */
 static bool atexit_done;
 static bool color_on;
 static bool ascii_only;
+static bool utf8;
 static SCREEN *scr;
 
 static void on_signal(int signo)
@@ -103,7 +104,8 @@ void term_init(void)
 	acsc = tigetstr("acsc");
 	/* ncurses draws lines with Unicode in a UTF-8 locale and with the
 	 * terminal's acsc otherwise; with neither we draw - | + ourselves. */
-	ascii_only = !(cs && strcmp(cs, "UTF-8") == 0) &&
+	utf8 = cs && strcmp(cs, "UTF-8") == 0;
+	ascii_only = !utf8 &&
 		     (acsc == NULL || acsc == (char *)-1 || *acsc == '\0');
 	if (getenv("OSMIGRATE_ASCII") && *getenv("OSMIGRATE_ASCII"))
 		ascii_only = true;
@@ -117,6 +119,11 @@ bool term_color(void)
 bool term_ascii(void)
 {
 	return ascii_only;
+}
+
+bool term_utf8(void)
+{
+	return utf8;
 }
 
 bool term_too_small(void)

@@ -351,10 +351,13 @@ void app_draw(struct app *a)
 		wattroff(stdscr, at);
 	}
 
-	footer = scr->footer ? scr->footer(a) : "? help  q quit";
+	/* "? help  q quit" always shows at the right; the screen's keys take
+	 * what is left. */
+	footer = scr->footer ? scr->footer(a) : "";
 	wattron(stdscr, ui_attr(UI_FOOTER));
 	mvwhline(stdscr, LINES - 1, 0, ' ', COLS);
-	ui_put(stdscr, LINES - 1, 1, footer, COLS - 2);
+	ui_put(stdscr, LINES - 1, 1, footer, COLS - 17);
+	mvwaddstr(stdscr, LINES - 1, COLS - 15, "? help  q quit");
 	wattroff(stdscr, ui_attr(UI_FOOTER));
 
 	if (a->help)

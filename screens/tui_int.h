@@ -134,6 +134,7 @@ bool term_too_small(void);
 void term_draw_too_small(void);
 bool term_color(void);                  /* colour in use */
 bool term_ascii(void);                  /* no line drawing: ASCII fallback */
+bool term_utf8(void);                   /* UTF-8 locale: Unicode line drawing */
 
 /* ui.c: drawing helpers. */
 enum ui_attr {

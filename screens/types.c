@@ -246,7 +246,7 @@ static int types_key(struct app *a, int ch, bool fkey)
 
 static const char *types_footer(struct app *a)
 {
-	return "o sort  f severity  / filter  r rescan  Esc back  ? help  q quit";
+	return "o sort  f severity  / filter  r rescan  Esc back";
 }
 
 static const char *types_help(struct app *a)

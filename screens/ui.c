@@ -201,12 +201,18 @@ void ui_lines_free(char **lines, size_t n)
 	free(lines);
 }
 
+/* Lines: Unicode box drawing in a UTF-8 locale (no dependence on the
+ * terminal's alternate character set, which terminals inside tmux/screen
+ * or over serial links often get wrong), the terminal's ACS otherwise, and
+ * plain - | + when neither is available. */
 void ui_hline(WINDOW *w, int y, int x, int n)
 {
 	if (n <= 0)
 		return;
 	if (term_ascii())
 		mvwhline(w, y, x, '-', n);
+	else if (term_utf8())
+		mvwhline_set(w, y, x, WACS_HLINE, n);
 	else
 		mvwhline(w, y, x, ACS_HLINE, n);
 }
@@ -217,14 +223,24 @@ void ui_vline(WINDOW *w, int y, int x, int n)
 		return;
 	if (term_ascii())
 		mvwvline(w, y, x, '|', n);
+	else if (term_utf8())
+		mvwvline_set(w, y, x, WACS_VLINE, n);
 	else
 		mvwvline(w, y, x, ACS_VLINE, n);
 }
 
+static void corner(WINDOW *w, int y, int x, const cchar_t *wc, chtype ac)
+{
+	if (term_ascii())
+		mvwaddch(w, y, x, '+');
+	else if (term_utf8())
+		mvwadd_wch(w, y, x, wc);
+	else
+		mvwaddch(w, y, x, ac);
+}
+
 void ui_box(WINDOW *w, int y, int x, int h, int wd)
 {
-	chtype c = term_ascii() ? '+' : 0;
-
 	if (h < 2 || wd < 2)
 		return;
 	for (int r = y; r < y + h; r++)
@@ -233,10 +249,10 @@ void ui_box(WINDOW *w, int y, int x, int h, int wd)
 	ui_hline(w, y + h - 1, x + 1, wd - 2);
 	ui_vline(w, y + 1, x, h - 2);
 	ui_vline(w, y + 1, x + wd - 1, h - 2);
-	mvwaddch(w, y, x, c ? c : ACS_ULCORNER);
-	mvwaddch(w, y, x + wd - 1, c ? c : ACS_URCORNER);
-	mvwaddch(w, y + h - 1, x, c ? c : ACS_LLCORNER);
-	mvwaddch(w, y + h - 1, x + wd - 1, c ? c : ACS_LRCORNER);
+	corner(w, y, x, WACS_ULCORNER, ACS_ULCORNER);
+	corner(w, y, x + wd - 1, WACS_URCORNER, ACS_URCORNER);
+	corner(w, y + h - 1, x, WACS_LLCORNER, ACS_LLCORNER);
+	corner(w, y + h - 1, x + wd - 1, WACS_LRCORNER, ACS_LRCORNER);
 }
 
 const char *ui_spinner(int phase)

@@ -3,7 +3,8 @@
 # Source after tap.sh.  Every test gets its own server socket, every wait
 # has a deadline, and the server is killed on exit.
 #
-#   tmux_start COLS ROWS CMD...   start CMD in a new session of that size
+#   tmux_start COLS ROWS CMD...   start CMD in a new session $TMUX_S of that size
+#                                 (set TMUX_S=other to run a second program)
 #   tmux_keys KEY...              send-keys (tmux key names: Enter, Space, C-c)
 #   tmux_text TEXT                send literal text
 #   tmux_screen                   print the visible pane
@@ -19,9 +20,18 @@
 : "${TMUX_TIMEOUT:=10}"
 _tmux_sock="osm-$$-$(date +%s)"
 _tmux_dir=$(mktemp -d "${TMPDIR:-/tmp}/osm-tmux.XXXXXX")
+# Scratch space for the test (state files...), removed with the server.
+TMUX_WORK=$_tmux_dir/work
+mkdir -p "$TMUX_WORK"
+# Several programs may run at once, one per session: TMUX_S names the
+# session the functions act on.
+TMUX_S=osm
 tmux_rc=
 
-_tmux() { tmux -L "$_tmux_sock" -f /dev/null "$@"; }
+# exit-empty off: the server survives between one program and the next.
+printf '%s\n' 'set -g exit-empty off' 'set -g status off' 'set -g remain-on-exit on' \
+	'set -g history-limit 100' >"$_tmux_dir/tmux.conf"
+_tmux() { tmux -L "$_tmux_sock" -f "$_tmux_dir/tmux.conf" "$@"; }
 
 tmux_stop() {
 	_tmux kill-server >/dev/null 2>&1 || :
@@ -37,38 +47,52 @@ trap '_tmux_cleanup; exit 1' INT TERM HUP
 # pane stays open (remain-on-exit) so its last screen can be inspected.
 tmux_start() {
 	_cols=$1 _rows=$2; shift 2
-	rm -f "$_tmux_dir/rc"
-	printf '%s\n' "$@" >"$_tmux_dir/argv"
+	_d=$_tmux_dir/s-$TMUX_S
+	mkdir -p "$_d"
+	rm -f "$_d/rc" "$_d/stty.before" "$_d/stty.after" "$_d/stderr"
 	cat >"$_tmux_dir/run" <<-'EOS'
 	#!/bin/sh
 	dir=$1; shift
+	# Like an interactive shell: survive the Ctrl-C meant for the program
+	# (a handler, not SIG_IGN, so the program starts with the default).
+	trap : INT TERM HUP
 	stty -g >"$dir/stty.before" 2>/dev/null
 	"$@" 2>"$dir/stderr"
 	rc=$?
 	stty -g >"$dir/stty.after" 2>/dev/null
 	echo $rc >"$dir/rc.tmp" && mv "$dir/rc.tmp" "$dir/rc"
 	EOS
-	tmux_stop
-	_tmux new-session -d -s osm -x "$_cols" -y "$_rows" \
-		-e "LANG=${TMUX_LANG:-C.UTF-8}" -e "TERM=${TMUX_TERM:-xterm-256color}" \
-		sh "$_tmux_dir/run" "$_tmux_dir" "$@" || return 1
-	_tmux set-option -t osm remain-on-exit on >/dev/null 2>&1
+	_tmux kill-session -t "$TMUX_S" >/dev/null 2>&1
+	# tmux sets TERM in the pane itself: env overrides it for the program.
+	_tmux new-session -d -s "$TMUX_S" -x "$_cols" -y "$_rows" \
+		env "LANG=${TMUX_LANG:-C.UTF-8}" "LC_ALL=${TMUX_LANG:-C.UTF-8}" \
+		"TERM=${TMUX_TERM:-tmux-256color}" \
+		sh "$_tmux_dir/run" "$_d" "$@" || return 1
+	_tmux set-option -t "$TMUX_S" remain-on-exit on >/dev/null 2>&1
 	_tmux set-option -g status off >/dev/null 2>&1
-	_tmux resize-window -t osm -x "$_cols" -y "$_rows" >/dev/null 2>&1 || :
+	_tmux resize-window -t "$TMUX_S" -x "$_cols" -y "$_rows" >/dev/null 2>&1 || :
 	return 0
 }
 
 tmux_stty_same() {
-	[ -s "$_tmux_dir/stty.before" ] && cmp -s "$_tmux_dir/stty.before" "$_tmux_dir/stty.after"
+	[ -s "$_tmux_dir/s-$TMUX_S/stty.before" ] &&
+		cmp -s "$_tmux_dir/s-$TMUX_S/stty.before" "$_tmux_dir/s-$TMUX_S/stty.after"
 }
-tmux_stderr() { cat "$_tmux_dir/stderr" 2>/dev/null; }
-tmux_keys() { _tmux send-keys -t osm "$@"; }
-tmux_text() { _tmux send-keys -t osm -l "$1"; }
-tmux_screen() { _tmux capture-pane -p -t osm 2>/dev/null; }
-tmux_resize() { _tmux resize-window -t osm -x "$1" -y "$2"; }
+tmux_stderr() { cat "$_tmux_dir/s-$TMUX_S/stderr" 2>/dev/null; }
+tmux_keys() { _tmux send-keys -t "$TMUX_S" "$@"; }
+tmux_text() { _tmux send-keys -t "$TMUX_S" -l "$1"; }
+tmux_screen() { _tmux capture-pane -p -t "$TMUX_S" 2>/dev/null; }
+# With attributes and colours as escape sequences.
+tmux_screen_attrs() { _tmux capture-pane -p -e -t "$TMUX_S" 2>/dev/null; }
+# Paste text the way a terminal paste arrives (newlines as Enter).
+tmux_paste() {
+	printf '%s' "$1" | _tmux load-buffer -b osmpaste - &&
+		_tmux paste-buffer -d -b osmpaste -t "$TMUX_S"
+}
+tmux_resize() { _tmux resize-window -t "$TMUX_S" -x "$1" -y "$2"; }
 tmux_pane_pid() {
 	# The pane runs sh run ...; the program is its child.
-	_pp=$(_tmux display-message -p -t osm '#{pane_pid}')
+	_pp=$(_tmux display-message -p -t "$TMUX_S" '#{pane_pid}')
 	pgrep -P "$_pp" | head -n 1
 }
 
@@ -97,8 +121,8 @@ tmux_wait_gone() {
 tmux_wait_exit() {
 	_n=$(( ${1:-$TMUX_TIMEOUT} * 10 ))
 	while [ "$_n" -gt 0 ]; do
-		if [ -f "$_tmux_dir/rc" ]; then
-			tmux_rc=$(cat "$_tmux_dir/rc")
+		if [ -f "$_tmux_dir/s-$TMUX_S/rc" ]; then
+			tmux_rc=$(cat "$_tmux_dir/s-$TMUX_S/rc")
 			return 0
 		fi
 		sleep 0.1
