@@ -49,12 +49,62 @@ struct section {
 	char *name; /* NULL if unnamed */
 	struct kv *kv;
 	size_t nkv, cap;
+	bool unindexed; /* name still being read ([kind "\@"]) */
 };
 
+/* Sections in file order, plus an open-addressing index on (kind, name):
+ * a state with 1,000 extensions has several thousand sections. */
 struct doc {
 	struct section **sec;
 	size_t n, cap;
+	struct section **idx;
+	size_t idxcap, idxused;
 };
+
+static uint64_t sec_hash(const char *kind, const char *name)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const unsigned char *p = (const unsigned char *)kind; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h = (h ^ (name ? 1u : 2u)) * 1099511628211ULL;
+	for (const unsigned char *p = (const unsigned char *)(name ? name : ""); *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+static void idx_put(struct doc *d, struct section *s)
+{
+	size_t mask = d->idxcap - 1, i = (size_t)sec_hash(s->kind, s->name) & mask;
+
+	while (d->idx[i])
+		i = (i + 1) & mask;
+	d->idx[i] = s;
+	d->idxused++;
+}
+
+static void idx_rebuild(struct doc *d, size_t want)
+{
+	size_t cap = 64;
+
+	while (cap < want * 2 + 2)
+		cap *= 2;
+	free(d->idx);
+	d->idx = xcalloc(cap, sizeof(*d->idx));
+	d->idxcap = cap;
+	d->idxused = 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (!d->sec[i]->unindexed)
+			idx_put(d, d->sec[i]);
+}
+
+static void idx_add(struct doc *d, struct section *s)
+{
+	if ((d->idxused + 1) * 2 > d->idxcap)
+		idx_rebuild(d, d->idxused + 1);
+	else
+		idx_put(d, s);
+}
 
 /* ---- model ---------------------------------------------------------- */
 
@@ -84,6 +134,7 @@ void doc_free(struct doc *d)
 	for (size_t i = 0; i < d->n; i++)
 		section_free(d->sec[i]);
 	free(d->sec);
+	free(d->idx);
 	free(d);
 }
 
@@ -121,10 +172,13 @@ static bool valid_key(const char *k)
 
 static struct section *find_section(const struct doc *d, const char *kind, const char *name)
 {
-	if (!d)
+	size_t mask, i;
+
+	if (!d || !d->idxcap || !kind)
 		return NULL;
-	for (size_t i = 0; i < d->n; i++) {
-		struct section *s = d->sec[i];
+	mask = d->idxcap - 1;
+	for (i = (size_t)sec_hash(kind, name) & mask; d->idx[i]; i = (i + 1) & mask) {
+		struct section *s = d->idx[i];
 		if (strcmp(s->kind, kind) == 0 && str_eq(s->name, name))
 			return s;
 	}
@@ -141,7 +195,7 @@ static struct kv *find_kv(const struct section *s, const char *key)
 	return NULL;
 }
 
-static struct section *append_section(struct doc *d, const char *kind, const char *name)
+static struct section *append_section_ix(struct doc *d, const char *kind, const char *name, bool index)
 {
 	struct section *s = xcalloc(1, sizeof(*s));
 
@@ -152,7 +206,16 @@ static struct section *append_section(struct doc *d, const char *kind, const cha
 		d->sec = xreallocarray(d->sec, d->cap, sizeof(*d->sec));
 	}
 	d->sec[d->n++] = s;
+	if (index)
+		idx_add(d, s);
+	else
+		s->unindexed = true;
 	return s;
+}
+
+static struct section *append_section(struct doc *d, const char *kind, const char *name)
+{
+	return append_section_ix(d, kind, name, true);
 }
 
 static struct kv *append_kv(struct section *s, const char *key, const char *value)
@@ -233,6 +296,7 @@ void doc_remove_section(struct doc *d, const char *kind, const char *name)
 			section_free(s);
 			memmove(&d->sec[i], &d->sec[i + 1], (d->n - i - 1) * sizeof(*d->sec));
 			d->n--;
+			idx_rebuild(d, d->n);
 			return;
 		}
 	}
@@ -616,14 +680,13 @@ static bool finish_section_name(struct parser *p)
 		return false;
 	}
 	p->cur->name = sb_detach(&p->pname);
-	for (size_t i = 0; i + 1 < p->doc->n; i++) {
-		struct section *s = p->doc->sec[i];
-		if (strcmp(s->kind, p->cur->kind) == 0 && str_eq(s->name, p->cur->name)) {
-			section_label(s->kind, s->name, label, sizeof(label));
-			perr(p, p->cur_line, "duplicate section %s", label);
-			return false;
-		}
+	if (find_section(p->doc, p->cur->kind, p->cur->name)) {
+		section_label(p->cur->kind, p->cur->name, label, sizeof(label));
+		perr(p, p->cur_line, "duplicate section %s", label);
+		return false;
 	}
+	p->cur->unindexed = false;
+	idx_add(p->doc, p->cur);
 	msg[0] = '\0';
 	if (p->validate && !p->validate(p->ud, p->cur->kind, p->cur->name, NULL, NULL, msg, sizeof(msg))) {
 		perr(p, p->cur_line, "%s", msg);
@@ -711,7 +774,8 @@ static void parse_header(struct parser *p, const char *s, size_t n)
 	p->had_key_in_cur = false;
 	p->cur_line = p->lineno;
 	if (escname) {
-		p->cur = append_section(p->doc, kind, NULL);
+		/* indexed once its @name lines are read */
+		p->cur = append_section_ix(p->doc, kind, NULL, false);
 		p->name_pending = true;
 		sb_reset(&p->pname);
 		return;

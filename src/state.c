@@ -41,7 +41,8 @@ enum vtype {
 	V_CHECKSTATUS,
 	V_HOST,
 	V_PORT,
-	V_DBNAME,       /* dbname, user */
+	V_DBNAME,       /* user; dbname when it is a plain name */
+	V_DATABASE,     /* dbname: a name, or a conninfo/URI (expand_dbname) */
 	V_SSLMODE,
 	V_PATH,
 	V_TIMEOUT,      /* seconds, 1..3600 */
@@ -103,7 +104,7 @@ static const struct key_rule key_rules[] = {
 
 	{ "target", "host", V_HOST },
 	{ "target", "port", V_PORT },
-	{ "target", "dbname", V_DBNAME },
+	{ "target", "dbname", V_DATABASE },
 	{ "target", "user", V_DBNAME },
 	{ "target", "sslmode", V_SSLMODE },
 	{ "target", "sslrootcert", V_PATH },
@@ -112,7 +113,7 @@ static const struct key_rule key_rules[] = {
 	{ "target", "conninfo", V_CONNINFO },
 	{ "source", "host", V_HOST },
 	{ "source", "port", V_PORT },
-	{ "source", "dbname", V_DBNAME },
+	{ "source", "dbname", V_DATABASE },
 	{ "source", "user", V_DBNAME },
 	{ "source", "sslmode", V_SSLMODE },
 	{ "source", "sslrootcert", V_PATH },
@@ -532,6 +533,11 @@ static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 		return valid_host(v, msg, msglen);
 	case V_PORT:
 		return valid_port(v, msg, msglen);
+	case V_DATABASE:
+		/* libpq expands a conninfo or URI given as dbname (expand_dbname=1) */
+		if (strchr(v, '=') || strstr(v, "://"))
+			return valid_value(V_CONNINFO, v, msg, msglen);
+		return valid_name("name", v, 63, msg, msglen);
 	case V_DBNAME:
 		return valid_name("name", v, 63, msg, msglen);
 	case V_SSLMODE:

@@ -412,3 +412,37 @@ Test(doc_reader, parse_file_names_file)
 	cr_assert_null(d);
 	cr_assert(strstr(err.msg, "cannot open"));
 }
+
+Test(doc_model, many_sections_index)
+{
+	struct doc *d = doc_new(), *c;
+	char name[32];
+
+	for (int i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "item %d", i);
+		doc_set(d, "item", name, "status", name);
+		doc_add_section(d, "item", name); /* no duplicate */
+	}
+	doc_add_section(d, "item", NULL);
+	cr_assert_eq(doc_nsections(d), 3001);
+	for (int i = 0; i < 3000; i += 2) {
+		snprintf(name, sizeof(name), "item %d", i);
+		doc_remove_section(d, "item", name);
+	}
+	cr_assert_eq(doc_nsections(d), 1501);
+	c = doc_clone(d);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "item %d", i);
+		if (i % 2) {
+			cr_assert_str_eq(doc_get(d, "item", name, "status"), name);
+			cr_assert_str_eq(doc_get(c, "item", name, "status"), name);
+		} else {
+			cr_assert_not(doc_has_section(d, "item", name));
+			cr_assert_not(doc_has_section(c, "item", name));
+		}
+	}
+	cr_assert(doc_has_section(c, "item", NULL));
+	cr_assert_not(doc_has_section(c, "step", NULL));
+	doc_free(c);
+	doc_free(d);
+}
