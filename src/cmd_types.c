@@ -159,7 +159,7 @@ int cmd_types(int argc, char **argv)
 	type_scope_init(&scope);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+a:n:t:f:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:n:t:f:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': answers_path = optarg; break;
 		case 'n':

@@ -448,6 +448,10 @@ void typemap_probe_plan(const struct tm_column *c, const struct tm_class *cls, s
 			p->kinds |= TP_DECIMAL_SCALE;
 		break;
 	case OST_INTEGER:
+		/* numeric without precision: ardo reads it as Integer today, the
+		 * supported connector (undocumented) most likely as Decimal: probe both */
+		if (cls->numeric_unconstrained)
+			p->kinds |= TP_DECIMAL_SCALE;
 		if (type_is(c, "int8") || flt || (numeric && (prec < 0 || prec > 9 || scale != 0)))
 			p->kinds |= TP_INT_RANGE;
 		break;
@@ -588,12 +592,14 @@ void tf_format_message(struct strbuf *sb, enum tf_code code, const char *pg_type
 			pg_type, ardo);
 		break;
 	case TF_KEY_CHANGED:
-		sb_addf(sb, "primary key %s: identifier status differs (ardoPostgreSQL %s, supported %s)",
-			pg_type, ardo, sup);
+		/* ardo drops keys that are not Integer/Text; the supported connector
+		 * keeps any mapped key: so the difference always runs this way */
+		sb_addf(sb, "primary key %s: not the identifier under ardoPostgreSQL (%s), "
+			"the identifier under the supported connector (%s)", pg_type, ardo, sup);
 		break;
 	case TF_AUTONUMBER_CHANGED:
-		sb_addf(sb, "primary key %s: auto-number detection differs (ardoPostgreSQL %s, supported %s)",
-			pg_type, ardo, sup);
+		sb_addf(sb, "primary key %s: not an auto-number under ardoPostgreSQL (%s), "
+			"probably an auto-number under the supported connector (%s)", pg_type, ardo, sup);
 		break;
 	case TF_TIMEZONE_SEMANTICS:
 		sb_addf(sb, "%s: values are treated as UTC by Npgsql 6+ (Platform Server 11.38.0 and later)",

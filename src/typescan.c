@@ -172,19 +172,43 @@ bool type_scope_parse_table(struct type_scope *s, const char *arg, char *msg, si
 	return true;
 }
 
+/* Split a settings list on separators outside double quotes, so that
+ * "My Schema"."Order Lines" stays one word. */
 static void add_words(struct type_scope *s, const char *list, bool tables, bool *ok,
 		      char *msg, size_t msglen)
 {
-	char *copy = xstrdup(list), *save = NULL;
+	const char *seps = tables ? " \t" : ", \t";
+	struct strbuf w = STRBUF_INIT;
+	bool quoted = false;
 
-	for (char *w = strtok_r(copy, tables ? " \t" : ", \t", &save); w;
-	     w = strtok_r(NULL, tables ? " \t" : ", \t", &save)) {
-		if (!tables)
-			type_scope_add_schema(s, w);
-		else if (*ok && !type_scope_parse_table(s, w, msg, msglen))
-			*ok = false;
+	for (const char *p = list;; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		if (*p && (quoted || !strchr(seps, *p))) {
+			sb_addc(&w, *p);
+			continue;
+		}
+		if (w.len) {
+			if (!tables) {
+				struct strbuf id = STRBUF_INIT;
+				bool good;
+				const char *end = parse_ident(sb_str(&w), &id, &good);
+
+				if (good && !*end && id.len)
+					type_scope_add_schema(s, sb_str(&id));
+				else if (*ok) {
+					snprintf(msg, msglen, "schema name '%s' is malformed", sb_str(&w));
+					*ok = false;
+				}
+				sb_free(&id);
+			} else if (*ok && !type_scope_parse_table(s, sb_str(&w), msg, msglen))
+				*ok = false;
+			sb_reset(&w);
+		}
+		if (!*p)
+			break;
 	}
-	free(copy);
+	sb_free(&w);
 }
 
 bool type_scope_from_doc(struct type_scope *s, const struct doc *d, const char *only,
@@ -336,14 +360,14 @@ enum check_status type_result_status(const struct type_result *r)
  * that each table's columns arrive together; identical to what bench/
  * runs through psql. */
 const char typescan_catalog_sql[] =
-	"WITH RECURSIVE dom(oid, base, typmod, notnull, depth) AS ("
+	"WITH RECURSIVE dom(oid, base, typmod, nn, depth) AS ("
 	" SELECT t.oid, t.typbasetype, t.typtypmod, t.typnotnull, 1 FROM pg_catalog.pg_type t"
 	"  WHERE t.typtype = 'd'"
 	" UNION ALL"
 	" SELECT d.oid, t.typbasetype, CASE WHEN d.typmod >= 0 THEN d.typmod ELSE t.typtypmod END,"
-	"  d.notnull OR t.typnotnull, d.depth + 1"
+	"  d.nn OR t.typnotnull, d.depth + 1"
 	" FROM dom d JOIN pg_catalog.pg_type t ON t.oid = d.base AND t.typtype = 'd'),"
-	" dombase AS (SELECT DISTINCT ON (oid) oid, base, typmod, notnull FROM dom"
+	" dombase AS (SELECT DISTINCT ON (oid) oid, base, typmod, nn FROM dom"
 	"  ORDER BY oid, depth DESC)"
 	" SELECT c.oid, n.nspname, c.relname, c.relkind, a.attname, a.attnum,"
 	"  pg_catalog.format_type(a.atttypid, a.atttypmod),"
@@ -351,7 +375,7 @@ const char typescan_catalog_sql[] =
 	"   CASE WHEN a.atttypmod >= 0 THEN a.atttypmod ELSE db.typmod END) END,"
 	"  bt.typname, bn.nspname, bt.typtype, bt.typcategory = 'A',"
 	"  CASE WHEN db.oid IS NOT NULL AND a.atttypmod < 0 THEN db.typmod ELSE a.atttypmod END,"
-	"  a.attnotnull OR coalesce(db.notnull, false), a.attidentity,"
+	"  a.attnotnull OR coalesce(db.nn, false), a.attidentity,"
 	"  pg_catalog.pg_get_expr(ad.adbin, ad.adrelid),"
 	"  coalesce(pg_catalog.array_position(pk.conkey, a.attnum), 0),"
 	"  coalesce(pg_catalog.cardinality(pk.conkey), 0),"
@@ -978,7 +1002,12 @@ bool type_result_write_text(const struct type_result *r, FILE *f, bool color)
 		fprintf(f, " %-22s %s.%s.%s: %s", tf_code_name((enum tf_code)tf->code), s, t, c, safe);
 		if (tf->samples) {
 			char *sm = output_safe(tf->samples);
-			fprintf(f, " (e.g. key %s)", sm);
+			const char *nl = strchr(tf->samples, '\n');
+
+			/* lowest and highest offending key */
+			if (nl)
+				sm[nl - tf->samples] = '\0';
+			fprintf(f, " (e.g. key %s%s%s)", sm, nl ? ", " : "", nl ? sm + (nl - tf->samples) + 1 : "");
 			free(sm);
 		}
 		fputc('\n', f);

@@ -262,7 +262,8 @@ Test(typemap, probe_plans)
 	cr_expect_eq(typemap_probe_severity(TF_DATETIME_OUT_OF_RANGE, &p), TS_WARNING);
 
 	p = plan_of(&num);
-	cr_expect_eq(p.kinds, TP_INT_RANGE | TP_NULLS, "unconstrained numeric against ardo's Integer");
+	cr_expect_eq(p.kinds, TP_INT_RANGE | TP_DECIMAL_SCALE | TP_NULLS,
+		     "unconstrained numeric: against ardo's Integer and the probable Decimal");
 	cr_expect_eq(p.target, OST_INTEGER);
 
 	n12.not_null = true;

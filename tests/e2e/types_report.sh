@@ -1,0 +1,180 @@
+#!/bin/sh
+# types_report.sh - `osmigrate types` findings on the fixture schema
+# (tests/fixtures/types.sql): every expected finding with its severity,
+# count and sample keys; the JSON shape (checked with jq); text output;
+# -o FILE mode 0600; --no-data; the database is left untouched; exit codes
+# 0 / 1 / 2 / 3 / 64.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/pg.sh"
+
+command -v jq >/dev/null 2>&1 || { echo "1..0 # SKIP jq not installed (scripts/deps.sh installs it)"; exit 0; }
+pg_start --log-statements
+work=$(mktemp -d "${TMPDIR:-/tmp}/osmigrate-types.XXXXXX")
+trap 'pg_cleanup; rm -rf "$work"' EXIT
+export PGCONNECT_TIMEOUT=10 PGPASSFILE="$work/no-pgpass"
+DB="host=$PGHOST port=$PGPORT user=osm_admin dbname=typesdb"
+
+pg_psql -X -q -v ON_ERROR_STOP=1 -d postgres -c 'CREATE DATABASE typesdb' >/dev/null ||
+	bail "could not create the database"
+pg_psql -X -q -v ON_ERROR_STOP=1 -d typesdb -f "$top_srcdir/tests/fixtures/types.sql" >/dev/null ||
+	bail "could not load tests/fixtures/types.sql"
+log_from=$(($(wc -l <"$PGLOG") + 1))
+
+umask 022
+"$OSMIGRATE" types "$DB" --format json -o "$work/report.json" 2>"$work/err"
+is "$?" 2 "blockers in the fixture: exit 2"
+is "$(stat -c %a "$work/report.json")" 600 "-o writes the report with mode 0600"
+jq -e . "$work/report.json" >/dev/null 2>&1
+ok $? "the report is valid JSON"
+
+# Documented shape, version 1 (osmigrate(1)).
+jq -e '
+  .version == 1 and (.at|type) == "string" and (.scope|type) == "string"
+  and .data_probed == true and (.findings|type) == "array" and (.errors|type) == "array"
+  and (.summary|keys) == ["blockers","columns","errors","infos","probed_tables","tables","warnings"]
+  and all(.summary[]; type == "number")
+  and all(.findings[];
+      (keys == ["ardo_type","code","column","count","fix","message","pg_type","samples","schema","severity","supported_type","table"])
+      and (.severity|IN("blocker","warning","info"))
+      and (.code|IN("TYPE_CHANGED","NEWLY_MAPPED","NEWLY_IGNORED","STILL_IGNORED","MAPPING_UNDOCUMENTED",
+                    "KEY_CHANGED","AUTONUMBER_CHANGED","TIMEZONE_SEMANTICS","DATETIME_OUT_OF_RANGE",
+                    "DECIMAL_SCALE_LOSS","INTEGER_OVERFLOW","TEXT_TOO_LONG","NULLS_READ_AS_DEFAULT"))
+      and (.count == null or (.count|type) == "number")
+      and (.samples|type) == "array" and all(.samples[]; type == "string")
+      and (.message|length) > 0 and (.fix|length) > 0)' "$work/report.json" >/dev/null
+ok $? "JSON has the documented shape (version, findings fields, summary)"
+is "$(jq -c '.summary' "$work/report.json")" \
+	'{"blockers":6,"warnings":33,"infos":49,"columns":86,"tables":14,"probed_tables":6,"errors":0}' \
+	"summary counts"
+jq -e '[.findings[]|select(.severity=="blocker")]|length == 6' "$work/report.json" >/dev/null
+ok $? "summary.blockers matches the findings list"
+
+# Every finding except the 28 NULL infos of typ.all_types' single row.
+# code|severity|schema|table|column|count|samples
+cat >"$work/expected" <<'EOF'
+DATETIME_OUT_OF_RANGE|blocker|Odd "Sch.ema"|My Table.v1|Mixed Case.Col|1|k'1
+TYPE_CHANGED|blocker|Odd "Sch.ema"|My Table.v1|real one|null|
+NULLS_READ_AS_DEFAULT|info|Odd "Sch.ema"|My Table.v1|real one|1|k "2"
+NEWLY_MAPPED|warning|typ|all_types|c_xml|null|
+NULLS_READ_AS_DEFAULT|warning|typ|all_types|c_xml|1|1
+NEWLY_MAPPED|warning|typ|all_types|c_citext|null|
+NULLS_READ_AS_DEFAULT|warning|typ|all_types|c_citext|1|1
+TYPE_CHANGED|blocker|typ|all_types|c_real|null|
+NEWLY_MAPPED|warning|typ|all_types|c_money|null|
+NULLS_READ_AS_DEFAULT|warning|typ|all_types|c_money|1|1
+MAPPING_UNDOCUMENTED|warning|typ|all_types|c_numeric|null|
+NEWLY_MAPPED|warning|typ|all_types|c_bit|null|
+NULLS_READ_AS_DEFAULT|warning|typ|all_types|c_bit|1|1
+MAPPING_UNDOCUMENTED|warning|typ|all_types|c_tstz|null|
+TIMEZONE_SEMANTICS|warning|typ|all_types|c_tstz|null|
+MAPPING_UNDOCUMENTED|warning|typ|all_types|c_time|null|
+MAPPING_UNDOCUMENTED|warning|typ|all_types|c_timetz|null|
+MAPPING_UNDOCUMENTED|warning|typ|all_types|c_json|null|
+MAPPING_UNDOCUMENTED|warning|typ|all_types|c_jsonb|null|
+STILL_IGNORED|info|typ|all_types|c_box|null|
+STILL_IGNORED|info|typ|all_types|c_cidr|null|
+STILL_IGNORED|info|typ|all_types|c_circle|null|
+STILL_IGNORED|info|typ|all_types|c_inet|null|
+STILL_IGNORED|info|typ|all_types|c_line|null|
+STILL_IGNORED|info|typ|all_types|c_lseg|null|
+STILL_IGNORED|info|typ|all_types|c_macaddr|null|
+STILL_IGNORED|info|typ|all_types|c_path|null|
+STILL_IGNORED|info|typ|all_types|c_point|null|
+STILL_IGNORED|info|typ|all_types|c_polygon|null|
+STILL_IGNORED|info|typ|all_types|c_tsquery|null|
+STILL_IGNORED|info|typ|all_types|c_tsvector|null|
+STILL_IGNORED|info|typ|all_types|c_txid|null|
+STILL_IGNORED|info|typ|all_types|c_varbit|null|
+STILL_IGNORED|info|typ|all_types|c_interval|null|
+STILL_IGNORED|info|typ|all_types|c_int_arr|null|
+STILL_IGNORED|info|typ|all_types|c_text_arr|null|
+STILL_IGNORED|info|typ|all_types|c_enum|null|
+STILL_IGNORED|info|typ|all_types|c_pair|null|
+MAPPING_UNDOCUMENTED|warning|typ|all_types|c_hstore|null|
+MAPPING_UNDOCUMENTED|warning|typ|all_types|c_range|null|
+DATETIME_OUT_OF_RANGE|blocker|typ|bad_values|d|2|1,2
+DATETIME_OUT_OF_RANGE|blocker|typ|bad_values|ts|2|1,3
+MAPPING_UNDOCUMENTED|warning|typ|bad_values|tstz|null|
+TIMEZONE_SEMANTICS|warning|typ|bad_values|tstz|null|
+DATETIME_OUT_OF_RANGE|warning|typ|bad_values|tstz|2|1,3
+MAPPING_UNDOCUMENTED|warning|typ|bad_values|t|null|
+DATETIME_OUT_OF_RANGE|warning|typ|bad_values|t|1|1
+MAPPING_UNDOCUMENTED|warning|typ|bad_values|n|null|
+DECIMAL_SCALE_LOSS|warning|typ|bad_values|n|1|1
+INTEGER_OVERFLOW|warning|typ|bad_values|n|2|1,2
+NEWLY_MAPPED|warning|typ|bad_values|m|null|
+NULLS_READ_AS_DEFAULT|warning|typ|bad_values|m|2|1,3
+NULLS_READ_AS_DEFAULT|info|typ|bad_values|s|2|1,3
+KEY_CHANGED|warning|typ|k_bigint|id|null|
+KEY_CHANGED|warning|typ|k_bigserial|id|null|
+AUTONUMBER_CHANGED|warning|typ|k_bigserial|id|null|
+AUTONUMBER_CHANGED|warning|typ|k_identity|id|null|
+KEY_CHANGED|warning|typ|k_numeric|id|null|
+MAPPING_UNDOCUMENTED|warning|typ|k_numeric_unc|id|null|
+DATETIME_OUT_OF_RANGE|blocker|typ|no_key|d|1|ctid=(0,1)
+EOF
+jq -r '.findings[] | [.code,.severity,.schema,.table,.column,(.count|tostring),(.samples|join(","))] | join("|")' \
+	"$work/report.json" | grep -v '^NULLS_READ_AS_DEFAULT|info|typ|all_types|' >"$work/got"
+if diff -u "$work/expected" "$work/got" >"$work/diff"; then ok 0 "every expected finding, severity, count and sample key"
+else ok 1 "every expected finding, severity, count and sample key"; diag "$(cat "$work/diff")"; fi
+is "$(jq -r '[.findings[]|select(.code=="NULLS_READ_AS_DEFAULT" and .table=="all_types" and .severity=="info")|.column]|join(" ")' "$work/report.json")" \
+	"c_char c_varchar c_varchar_nolen c_uuid c_real c_double c_num_30_2 c_num_29_0 c_num_20_9 c_num_1_0 c_num_9_0 c_bigint c_num_10_0 c_num_18_0 c_num_19_0 c_num_28_0 c_num_28_8 c_num_12_2 c_numeric c_bool c_date c_ts c_tstz c_time c_timetz c_bytea c_dom c_dom_code" \
+	"NULLs found in exactly the nullable mapped columns of the NULL row"
+is "$(jq -r '.findings[]|select(.column=="c_real" and .code=="TYPE_CHANGED")|.ardo_type + " -> " + .supported_type' "$work/report.json")" \
+	"Decimal(24,0) -> Text" "real: Decimal (ardo) -> Text (supported)"
+jq -e '[.findings[]|select(.code=="MAPPING_UNDOCUMENTED")|.message|test("mapping undocumented")]|all' "$work/report.json" >/dev/null
+ok $? "undocumented mappings say 'mapping undocumented'"
+
+# Text output on stdout (no terminal: no escape codes), same exit code.
+"$OSMIGRATE" types "$DB" >"$work/report.txt" 2>"$work/err"
+is "$?" 2 "text format: exit 2"
+grep -q '^BLOCKER TYPE_CHANGED  *typ.all_types.c_real: real changes from Decimal(24,0) (ardoPostgreSQL) to Text (supported connector)$' "$work/report.txt"
+ok $? "text line for real"
+grep -q 'typ.bad_values.d: 2 value(s) of date outside the OutSystems Date range (e.g. key 1, 2)$' "$work/report.txt"
+ok $? "text line with count and sample keys"
+grep -q '^6 blocker(s), 33 warning(s), 49 info(s) over 86 column(s) in 14 table(s); data probed in 6 table(s).$' "$work/report.txt"
+ok $? "text summary line"
+! grep -q "$(printf '\033')" "$work/report.txt"
+ok $? "no escape codes when stdout is not a terminal"
+
+# --no-data: catalog findings only.
+"$OSMIGRATE" types "$DB" --no-data --format json >"$work/nodata.json"
+is "$?" 2 "--no-data: TYPE_CHANGED is still a blocker (exit 2)"
+is "$(jq -c '[.data_probed, .summary.probed_tables, ([.findings[]|select(.count != null)]|length)]' "$work/nodata.json")" \
+	'[false,0,0]' "--no-data runs no probe"
+
+# Exit codes for each class.
+"$OSMIGRATE" types "$DB" --table typ.k_serial --table typ.k_text >/dev/null
+is "$?" 0 "no findings: exit 0"
+"$OSMIGRATE" types "$DB" --table typ.k_bigint >/dev/null
+is "$?" 1 "warnings only (bigint key): exit 1"
+"$OSMIGRATE" types "$DB" --table typ.bad_values --format json >/dev/null
+is "$?" 2 "out-of-range dates: exit 2"
+PGPASSFILE=$FIXTURE_PGPASS "$OSMIGRATE" types "host=$PGHOST port=$PGPORT user=osm_noprivs dbname=typesdb" \
+	--table locked.secret --format json >"$work/noprivs.json" 2>"$work/err"
+is "$?" 3 "a table the user cannot read: exit 3 (could not check)"
+is "$(jq -r '.errors[0].schema + "." + .errors[0].table' "$work/noprivs.json")" "locked.secret" \
+	"the unreadable table is named in errors"
+jq -e '.errors[0].message|test("SELECT")' "$work/noprivs.json" >/dev/null
+ok $? "and the message says which privilege to grant"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 1)
+"$OSMIGRATE" types "host=127.0.0.1 port=$port user=osm_admin dbname=typesdb connect_timeout=3" >"$work/out" 2>"$work/err"
+is "$?" 3 "connection refused: exit 3"
+test -s "$work/err" && ! test -s "$work/out"
+ok $? "the reason goes to stderr, nothing to stdout"
+"$OSMIGRATE" types "$DB" --format yaml >/dev/null 2>&1
+is "$?" 64 "--format yaml: exit 64"
+"$OSMIGRATE" types "$DB" --table 'no_dot' >/dev/null 2>&1
+is "$?" 64 "--table without a schema: exit 64"
+"$OSMIGRATE" types "$DB" --bogus >/dev/null 2>&1
+is "$?" 64 "unknown option: exit 64"
+"$OSMIGRATE" types --help | grep -q '^Usage: osmigrate types'
+ok $? "--help"
+
+# Every statement osmigrate sent is in the server log (log_statement=all).
+tail -n +"$log_from" "$PGLOG" >"$work/statements"
+grep -q 'pg_catalog.pg_attribute' "$work/statements"
+ok $? "the server log holds osmigrate's statements"
+! grep -iEq '(statement|execute [^:]*): *(INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE|GRANT|REVOKE|COPY|LOCK|VACUUM|ANALYZE)' "$work/statements"
+ok $? "nothing but reads was sent to the database"
+done_testing

@@ -1,0 +1,226 @@
+/* test_typescan.c - the database-free parts of typescan: scope parsing,
+ * the state file round trip, JSON and text writers, exit codes. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "exitcodes.h"
+#include "typescan.h"
+#include "util.h"
+
+Test(typescan, table_names_with_quotes_dots_spaces)
+{
+	struct type_scope s;
+	char msg[256];
+
+	type_scope_init(&s);
+	cr_assert(type_scope_parse_table(&s, "public.orders", msg, sizeof msg));
+	cr_assert(type_scope_parse_table(&s, "\"Odd \"\"Sch.ema\"\"\".\"My Table.v1\"", msg, sizeof msg));
+	cr_assert(type_scope_parse_table(&s, "Sales.\"a.b\"", msg, sizeof msg));
+	cr_assert_eq(s.ntables, 3);
+	cr_expect_str_eq(s.tab_schema[1], "Odd \"Sch.ema\"");
+	cr_expect_str_eq(s.tab_name[1], "My Table.v1");
+	cr_expect_str_eq(s.tab_schema[2], "Sales");
+	cr_expect_str_eq(s.tab_name[2], "a.b");
+	cr_expect(!type_scope_parse_table(&s, "nodot", msg, sizeof msg));
+	cr_expect(strstr(msg, "SCHEMA.TABLE") != NULL);
+	cr_expect(!type_scope_parse_table(&s, "\"open.t", msg, sizeof msg));
+	cr_expect(!type_scope_parse_table(&s, "a.b.c", msg, sizeof msg));
+	cr_expect(!type_scope_parse_table(&s, ".t", msg, sizeof msg));
+	cr_expect_eq(s.ntables, 3, "failures add nothing");
+	type_scope_free(&s);
+}
+
+Test(typescan, scope_from_settings)
+{
+	struct doc *d = doc_new();
+	struct type_scope s;
+	char msg[256], *desc;
+
+	doc_set(d, "scope", NULL, "schemas", "public, sales \"Odd, Name\"");
+	doc_set(d, "extension", "Orders", "tables", "sales.orders \"x y\".z");
+	doc_set(d, "extension", "Other", "tables", "other.t");
+	type_scope_init(&s);
+	cr_assert(type_scope_from_doc(&s, d, NULL, msg, sizeof msg));
+	cr_expect_eq(s.nschemas, 3);
+	cr_expect_eq(s.ntables, 3);
+	desc = type_scope_describe(&s);
+	cr_expect_str_eq(desc, "schemas public, sales, Odd, Name; tables sales.orders, x y.z, other.t");
+	free(desc);
+	type_scope_free(&s);
+
+	type_scope_init(&s);
+	cr_assert(type_scope_from_doc(&s, d, "Other", msg, sizeof msg));
+	cr_expect_eq(s.nschemas, 0, "one extension: its tables only");
+	cr_expect_eq(s.ntables, 1);
+	type_scope_free(&s);
+
+	type_scope_init(&s);
+	desc = type_scope_describe(&s);
+	cr_expect_str_eq(desc, "all user schemas");
+	free(desc);
+	doc_free(d);
+}
+
+static void fill(struct type_result *r)
+{
+	type_result_add(r, TF_TYPE_CHANGED, TS_BLOCKER, "typ", "t", "c_real", 2, "real",
+			"Decimal(24,0)", "Text", -1, NULL);
+	type_result_add(r, TF_DATETIME_OUT_OF_RANGE, TS_BLOCKER, "Odd \"S\"", "T;1", "d #x", 1,
+			"date", "Date", "Date", 2, "k'1\nk \"2\"");
+	type_result_add(r, TF_STILL_IGNORED, TS_INFO, "typ", "t", "c_box", 3, "box", "ignored",
+			"ignored", -1, NULL);
+	type_result_add(r, TF_MAPPING_UNDOCUMENTED, TS_WARNING, "typ", "t", "c_json", 4, "json",
+			"ignored", "undocumented", -1, NULL);
+	r->columns = 10;
+	r->tables = 2;
+	snprintf(r->at, sizeof r->at, "2026-11-22T04:31:00Z");
+	r->scope = xstrdup("schemas typ");
+	r->data_probed = true;
+}
+
+Test(typescan, store_and_load_round_trip)
+{
+	struct type_result r, back;
+	struct doc *d = doc_new(), *d2;
+	struct doc_error derr;
+	char err[256], *text;
+
+	type_result_init(&r);
+	fill(&r);
+	type_result_sort(&r);
+	type_result_store(&r, d);
+	cr_expect_str_eq(doc_get(d, "types", NULL, "blockers"), "2");
+	cr_expect_str_eq(doc_get(d, "types", NULL, "warnings"), "1");
+	cr_expect_str_eq(doc_get(d, "types", NULL, "infos"), "1");
+	cr_expect_str_eq(doc_get(d, "types", NULL, "columns"), "10");
+
+	/* through the file format and back */
+	text = doc_serialize(d, NULL);
+	d2 = doc_parse_string(text, strlen(text), "<test>", NULL, NULL, &derr);
+	cr_assert_not_null(d2, "%s line %d: %s", derr.file, derr.line, derr.msg);
+
+	type_result_init(&back);
+	cr_assert(type_result_load(&back, d2, err, sizeof err), "%s", err);
+	cr_assert_eq(back.n, r.n);
+	for (size_t i = 0; i < r.n; i++) {
+		cr_expect_eq(back.f[i].code, r.f[i].code);
+		cr_expect_eq(back.f[i].severity, r.f[i].severity);
+		cr_expect_str_eq(back.f[i].schema, r.f[i].schema);
+		cr_expect_str_eq(back.f[i].table, r.f[i].table);
+		cr_expect_str_eq(back.f[i].column, r.f[i].column);
+		cr_expect_str_eq(back.f[i].pg_type, r.f[i].pg_type);
+		cr_expect_str_eq(back.f[i].ardo_type, r.f[i].ardo_type);
+		cr_expect_str_eq(back.f[i].supported_type, r.f[i].supported_type);
+		cr_expect_eq(back.f[i].count, r.f[i].count);
+		if (r.f[i].samples)
+			cr_expect_str_eq(back.f[i].samples, r.f[i].samples);
+		else
+			cr_expect_null(back.f[i].samples);
+	}
+	cr_expect_eq(back.counts[TS_BLOCKER], 2);
+	cr_expect_str_eq(back.at, r.at);
+	cr_expect_str_eq(back.scope, "schemas typ");
+
+	/* storing again replaces, never accumulates */
+	type_result_store(&back, d2);
+	{
+		size_t n;
+		const char **names = doc_section_names(d2, "finding", &n);
+		cr_expect_eq(n, 4);
+		free(names);
+	}
+	free(text);
+	doc_free(d);
+	doc_free(d2);
+	type_result_free(&r);
+	type_result_free(&back);
+}
+
+Test(typescan, load_refuses_tampered_counts)
+{
+	struct type_result r, back;
+	struct doc *d = doc_new();
+	char err[256];
+
+	type_result_init(&r);
+	fill(&r);
+	type_result_store(&r, d);
+	doc_set(d, "types", NULL, "blockers", "0");
+	type_result_init(&back);
+	cr_expect(!type_result_load(&back, d, err, sizeof err));
+	cr_expect(strstr(err, "run the type verification again") != NULL);
+	type_result_free(&back);
+
+	doc_set(d, "types", NULL, "blockers", "2");
+	doc_set(d, "finding", "1", "code", "NOT_A_CODE");
+	type_result_init(&back);
+	cr_expect(!type_result_load(&back, d, err, sizeof err));
+	type_result_free(&back);
+
+	type_result_init(&back);
+	cr_expect(!type_result_load(&back, doc_new(), err, sizeof err), "nothing recorded yet");
+	type_result_free(&back);
+	type_result_free(&r);
+	doc_free(d);
+}
+
+static char *capture(bool json, const struct type_result *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(f);
+	cr_assert(json ? type_result_write_json(r, f) : type_result_write_text(r, f, false));
+	fclose(f);
+	return buf;
+}
+
+Test(typescan, json_and_text_writers)
+{
+	struct type_result r;
+	char *j, *t;
+
+	type_result_init(&r);
+	fill(&r);
+	type_result_sort(&r);
+	j = capture(true, &r);
+	cr_expect(str_startswith(j, "{\"version\":1,"));
+	cr_expect(strstr(j, "\"schema\":\"Odd \\\"S\\\"\"") != NULL, "quotes escaped: %s", j);
+	cr_expect(strstr(j, "\"samples\":[\"k'1\",\"k \\\"2\\\"\"]") != NULL, "samples as an array");
+	cr_expect(strstr(j, "\"count\":null") != NULL);
+	cr_expect(strstr(j, "\"summary\":{\"blockers\":2,\"warnings\":1,\"infos\":1,\"columns\":10,"
+			    "\"tables\":2,\"probed_tables\":0,\"errors\":0}") != NULL, "%s", j);
+	t = capture(false, &r);
+	cr_expect(strstr(t, "BLOCKER TYPE_CHANGED") != NULL);
+	cr_expect(strstr(t, "(e.g. key k'1, k \"2\")") != NULL, "%s", t);
+	cr_expect(strstr(t, "2 blocker(s), 1 warning(s), 1 info(s) over 10 column(s) in 2 table(s)") != NULL);
+	free(j);
+	free(t);
+	type_result_free(&r);
+}
+
+Test(typescan, exit_codes_by_worst_finding)
+{
+	struct type_result r;
+
+	type_result_init(&r);
+	cr_expect_eq(type_result_exit_code(&r), EXIT_OK);
+	type_result_add(&r, TF_STILL_IGNORED, TS_INFO, "s", "t", "c", 1, "box", "ignored", "ignored", -1, NULL);
+	cr_expect_eq(type_result_exit_code(&r), EXIT_OK, "infos alone: 0");
+	type_result_add(&r, TF_KEY_CHANGED, TS_WARNING, "s", "t", "c", 1, "bigint", "Long Integer", "Long Integer", -1, NULL);
+	cr_expect_eq(type_result_exit_code(&r), EXIT_WARNINGS);
+	cr_expect_eq(type_result_status(&r), CHECK_WARNING);
+	r.errors = xcalloc(1, sizeof *r.errors);
+	r.errors[0].message = xstrdup("no SELECT privilege");
+	r.nerrors = 1;
+	cr_expect_eq(type_result_exit_code(&r), EXIT_NOCHECK);
+	cr_expect_eq(type_result_status(&r), CHECK_ERROR);
+	type_result_add(&r, TF_TYPE_CHANGED, TS_BLOCKER, "s", "t", "c", 1, "real", "Decimal(24,0)", "Text", -1, NULL);
+	cr_expect_eq(type_result_exit_code(&r), EXIT_FAILURES, "a blocker outranks could-not-check");
+	cr_expect_eq(type_result_status(&r), CHECK_FAILED);
+	type_result_free(&r);
+}
