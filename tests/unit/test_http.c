@@ -64,20 +64,33 @@ static void read_env(void)
 	fclose(f);
 }
 
-/* Start nginx with www (NULL: demo/www) in a fresh directory. */
-static void start_with(const char *www)
+/* Start nginx in a fresh directory serving demo/www, or a copy of it in
+ * which the LifeTime answer `file` (e.g. "environments.json") is `json`. */
+static void start_with(const char *file, const char *json)
 {
 	char *cmd;
 
 	snprintf(topdir, sizeof topdir, "/tmp/osm-httpfx-XXXXXX");
 	cr_assert_not_null(mkdtemp(topdir), "mkdtemp: %s", strerror(errno));
 	snprintf(fxdir, sizeof fxdir, "%s/fx", topdir);
-	if (www)
-		cmd = xasprintf("sh '%s/scripts/httpfixture.sh' start '%s' --www '%s' >/dev/null",
-				srcdir(), fxdir, www);
-	else
+	if (file) {
+		char *path = xasprintf("%s/www/lifetimeapi/v2/%s", topdir, file);
+		FILE *f;
+
+		cmd = xasprintf("cp -R '%s/demo/www' '%s/www'", srcdir(), topdir);
+		cr_assert_eq(system(cmd), 0);
+		free(cmd);
+		f = fopen(path, "w");
+		cr_assert_not_null(f);
+		fputs(json, f);
+		cr_assert_eq(fclose(f), 0);
+		free(path);
+		cmd = xasprintf("sh '%s/scripts/httpfixture.sh' start '%s' --www '%s/www' >/dev/null",
+				srcdir(), fxdir, topdir);
+	} else {
 		cmd = xasprintf("sh '%s/scripts/httpfixture.sh' start '%s' >/dev/null", srcdir(),
 				fxdir);
+	}
 	cr_assert_eq(system(cmd), 0, "the nginx fixture did not start (is nginx-light installed?)");
 	free(cmd);
 	read_env();
@@ -91,7 +104,7 @@ static void start_with(const char *www)
 
 static void fx_start(void)
 {
-	start_with(NULL);
+	start_with(NULL, NULL);
 }
 
 static void fx_stop(void)
@@ -107,6 +120,8 @@ static void fx_stop(void)
 TestSuite(ping, .init = fx_start, .fini = fx_stop, .timeout = 60);
 TestSuite(lifetime, .init = fx_start, .fini = fx_stop, .timeout = 60);
 TestSuite(httpcheck, .init = fx_start, .fini = fx_stop, .timeout = 60);
+/* Tests that start their own fixture with edited JSON. */
+TestSuite(httpcheck_edited, .fini = fx_stop, .timeout = 60);
 
 static struct ping_result ping1(const char *url, const struct http_opts *o, struct ctx *ctx)
 {
@@ -619,4 +634,356 @@ Test(version, compare)
 	cr_expect_not(version_cmp("11.x", "11.15.0", &c));
 	cr_expect_not(version_cmp("", "11.15.0", &c));
 	cr_expect_not(version_cmp(NULL, "11.15.0", &c));
+}
+
+/* ---- the checks ---- */
+
+static struct check_env check_env_for(struct doc *d, struct ctx *ctx)
+{
+	struct check_env env = { .settings = d, .ctx = ctx, .item = NULL };
+
+	return env;
+}
+
+static const struct check_result *only(const struct check_report *rep, const char *id)
+{
+	cr_assert_eq(rep->n, 1, "%zu results", rep->n);
+	cr_assert_str_eq(rep->r[0].id, id);
+	return &rep->r[0];
+}
+
+static void no_token_in(const struct check_report *rep)
+{
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct check_result *r = &rep->r[i];
+
+		cr_expect(!r->summary || !strstr(r->summary, token));
+		cr_expect(!r->detail || !strstr(r->detail, token));
+		cr_expect(!r->fix || !strstr(r->fix, token));
+	}
+}
+
+Test(httpcheck, platform_version_from_lifetime)
+{
+	struct doc *d = lt_settings(lt_url, token_file, NULL);
+	struct check_env env = check_env_for(d, NULL);
+	struct check_report rep;
+	const struct check_result *r;
+
+	check_report_init(&rep);
+	check_platform_version(&env, &rep);
+	r = only(&rep, "platform_version");
+	cr_expect_eq(r->status, CHECK_OK, "%s", r->summary);
+	cr_expect_str_eq(r->summary, "3 environments, lowest 11.31.0.45003 (LifeTime)");
+	cr_expect(strstr(r->detail, "Production: 11.31.0.45003"), "%s", r->detail);
+	cr_expect(strstr(r->detail, "11.18.0"), "the DLL move fact is noted: %s", r->detail);
+	no_token_in(&rep);
+	check_report_free(&rep);
+	doc_free(d);
+}
+
+Test(httpcheck_edited, platform_version_old_environment_fails)
+{
+	struct doc *d;
+	struct check_env env;
+	struct check_report rep;
+	const struct check_result *r;
+
+	start_with("environments.json",
+		   "[{\"Key\":\"e1\",\"Name\":\"Development\",\"OSVersion\":\"11.0.110.0\"},"
+		   " {\"Key\":\"e2\",\"Name\":\"Production\",\"OSVersion\":\"11.38.1.2\"}]");
+	d = lt_settings(lt_url, token_file, NULL);
+	env = check_env_for(d, NULL);
+	check_report_init(&rep);
+	check_platform_version(&env, &rep);
+	r = only(&rep, "platform_version");
+	cr_expect_eq(r->status, CHECK_FAILED, "%s", r->summary);
+	cr_expect(strstr(r->summary, "1 of 2 environments"), "%s", r->summary);
+	cr_expect(strstr(r->detail, "Development: 11.0.110.0  (older than 11.15.0)"), "%s", r->detail);
+	cr_expect(strstr(r->detail, "Npgsql 8"), "the 11.38.0 fact is noted: %s", r->detail);
+	cr_expect(strstr(r->fix, "Upgrade"), "%s", r->fix);
+	check_report_free(&rep);
+	doc_free(d);
+}
+
+Test(httpcheck_edited, platform_version_missing_osversion_is_error)
+{
+	struct doc *d;
+	struct check_env env;
+	struct check_report rep;
+
+	start_with("environments.json", "[{\"Key\":\"e1\",\"Name\":\"Development\"}]");
+	d = lt_settings(lt_url, token_file, NULL);
+	env = check_env_for(d, NULL);
+	check_report_init(&rep);
+	check_platform_version(&env, &rep);
+	cr_expect_eq(only(&rep, "platform_version")->status, CHECK_ERROR, "%s", rep.r[0].summary);
+	check_report_free(&rep);
+	doc_free(d);
+}
+
+Test(version, platform_version_typed_fallback)
+{
+	static const struct {
+		const char *typed;
+		enum check_status st;
+		const char *in_summary;
+	} cases[] = {
+		{ NULL, CHECK_ERROR, "could not check: configure [lifetime] or type the Platform Server version" },
+		{ "11.14.2", CHECK_FAILED, "older than 11.15.0" },
+		{ "11.0.110.0", CHECK_FAILED, "older than 11.15.0" },
+		{ "11.15.0", CHECK_OK, "typed by the operator" },
+		{ "11.31.0.45003", CHECK_OK, "11.31.0.45003" },
+		{ "eleven", CHECK_ERROR, "not a version" },
+		{ "11", CHECK_ERROR, "not a version" },
+		{ "11..2", CHECK_ERROR, "not a version" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct doc *d = doc_new();
+		struct check_env env = check_env_for(d, NULL);
+		struct check_report rep;
+		const struct check_result *r;
+
+		if (cases[i].typed) {
+			doc_add_section(d, "step", "prerequisites");
+			doc_set(d, "step", "prerequisites", "field.platform_version", cases[i].typed);
+		}
+		check_report_init(&rep);
+		check_platform_version(&env, &rep);
+		r = only(&rep, "platform_version");
+		cr_expect_eq(r->status, cases[i].st, "%s: %s", cases[i].typed, r->summary);
+		cr_expect(strstr(r->summary, cases[i].in_summary), "%s: %s", cases[i].typed,
+			  r->summary);
+		if (r->status != CHECK_OK)
+			cr_expect(r->fix && *r->fix, "a fix for %s", cases[i].typed);
+		check_report_free(&rep);
+		doc_free(d);
+	}
+}
+
+Test(httpcheck, platform_version_lifetime_failing_falls_back_with_warning)
+{
+	struct doc *d = lt_settings(lt_url, NULL, NULL);
+	struct check_env env = check_env_for(d, NULL);
+	struct check_report rep;
+	const struct check_result *r;
+
+	setenv("OSMIGRATE_LIFETIME_TOKEN", "wrong-token", 1);
+	doc_add_section(d, "step", "prerequisites");
+	doc_set(d, "step", "prerequisites", "field.platform_version", "11.20.0");
+	check_report_init(&rep);
+	check_platform_version(&env, &rep);
+	r = only(&rep, "platform_version");
+	cr_expect_eq(r->status, CHECK_WARNING, "%s", r->summary);
+	cr_expect(strstr(r->summary, "401"), "%s", r->summary);
+	cr_expect(strstr(r->fix, "Service Accounts"), "%s", r->fix);
+	check_report_free(&rep);
+	/* Without the typed version the same failure is "could not check". */
+	doc_unset(d, "step", "prerequisites", "field.platform_version");
+	check_report_init(&rep);
+	check_platform_version(&env, &rep);
+	cr_expect_eq(only(&rep, "platform_version")->status, CHECK_ERROR);
+	check_report_free(&rep);
+	unsetenv("OSMIGRATE_LIFETIME_TOKEN");
+	doc_free(d);
+}
+
+Test(httpcheck, consistency_lists_outdated_applications)
+{
+	struct doc *d = lt_settings(lt_url, token_file, NULL);
+	struct check_env env = check_env_for(d, NULL);
+	struct check_report rep;
+	const struct check_result *r;
+
+	check_report_init(&rep);
+	check_lifetime_consistency(&env, &rep);
+	r = only(&rep, "lifetime_consistency");
+	cr_expect_eq(r->status, CHECK_FAILED, "%s", r->summary);
+	cr_expect_str_eq(r->summary, "1 application is not consistent");
+	cr_expect(strstr(r->detail, "Customers in Development: Outdated - Module CustomersUI"),
+		  "%s", r->detail);
+	cr_expect_null(strstr(r->detail, "Orders in"), "consistent ones are not listed");
+	cr_expect(strstr(r->fix, "Republish"), "%s", r->fix);
+	no_token_in(&rep);
+	check_report_free(&rep);
+	doc_free(d);
+}
+
+Test(httpcheck_edited, consistency_all_ok)
+{
+	struct doc *d;
+	struct check_env env;
+	struct check_report rep;
+
+	start_with("applications.json",
+		   "[{\"Key\":\"a\",\"Name\":\"Orders\",\"AppStatusInEnvs\":["
+		   "{\"EnvironmentKey\":\"a1b2c3d4-0001-4000-8000-000000000001\",\"ConsistencyStatus\":\"OK\"},"
+		   "{\"EnvironmentKey\":\"a1b2c3d4-0003-4000-8000-000000000003\",\"ConsistencyStatus\":\"OK\"}]}]");
+	d = lt_settings(lt_url, token_file, NULL);
+	env = check_env_for(d, NULL);
+	check_report_init(&rep);
+	check_lifetime_consistency(&env, &rep);
+	cr_expect_eq(only(&rep, "lifetime_consistency")->status, CHECK_OK, "%s", rep.r[0].summary);
+	cr_expect_str_eq(rep.r[0].summary, "1 applications in 3 environments, all consistent");
+	check_report_free(&rep);
+	doc_free(d);
+}
+
+Test(httpcheck_edited, consistency_html_answer_is_error)
+{
+	struct doc *d;
+	struct check_env env;
+	struct check_report rep;
+
+	start_with("applications.json", "<html><body>Sign in</body></html>");
+	d = lt_settings(lt_url, token_file, NULL);
+	env = check_env_for(d, NULL);
+	check_report_init(&rep);
+	check_lifetime_consistency(&env, &rep);
+	cr_expect_eq(only(&rep, "lifetime_consistency")->status, CHECK_ERROR);
+	cr_expect(strstr(rep.r[0].summary, "not valid JSON"), "%s", rep.r[0].summary);
+	check_report_free(&rep);
+	doc_free(d);
+}
+
+Test(version, lifetime_checks_without_lifetime_are_errors)
+{
+	struct doc *d = doc_new();
+	struct check_env env = check_env_for(d, NULL);
+	struct check_report rep;
+
+	check_report_init(&rep);
+	check_lifetime_consistency(&env, &rep);
+	check_lifetime_environments(&env, &rep);
+	cr_assert_eq(rep.n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		cr_expect_eq(rep.r[i].status, CHECK_ERROR);
+		cr_expect(strstr(rep.r[i].summary, "[lifetime] is not configured"));
+		cr_expect(strstr(rep.r[i].fix, "[lifetime] url"), "%s", rep.r[i].fix);
+	}
+	check_report_free(&rep);
+	doc_free(d);
+}
+
+Test(httpcheck, environments_known_unknown_and_missing)
+{
+	struct doc *d = lt_settings(lt_url, token_file, NULL);
+	struct check_env env = check_env_for(d, NULL);
+	struct check_report rep;
+	const struct check_result *r;
+
+	doc_add_section(d, "environment", "development");          /* case differs */
+	doc_add_section(d, "environment", "Prod");
+	doc_set(d, "environment", "Prod", "hostname", "prod.example.internal");
+	check_report_init(&rep);
+	check_lifetime_environments(&env, &rep);
+	r = only(&rep, "lifetime_environments");
+	cr_expect_eq(r->status, CHECK_OK, "%s", r->summary);
+	cr_expect(strstr(r->summary, "all 2 of yours known"), "%s", r->summary);
+	cr_expect(strstr(r->detail, "not in your deploy list: Quality"), "%s", r->detail);
+	check_report_free(&rep);
+
+	doc_add_section(d, "environment", "Staging");
+	check_report_init(&rep);
+	check_lifetime_environments(&env, &rep);
+	r = only(&rep, "lifetime_environments");
+	cr_expect_eq(r->status, CHECK_WARNING, "%s", r->summary);
+	cr_expect(strstr(r->summary, "1 of your 3 environments unknown"), "%s", r->summary);
+	cr_expect(strstr(r->detail, "[environment \"Staging\"]: not known to LifeTime"), "%s",
+		  r->detail);
+	check_report_free(&rep);
+	doc_free(d);
+}
+
+static struct doc *pings(const char *kind, const char *const *names, const char *const *paths,
+			 size_t n)
+{
+	struct doc *d = doc_new();
+
+	doc_add_section(d, "http", NULL);
+	doc_set(d, "http", NULL, "timeout", "2");
+	for (size_t i = 0; i < n; i++) {
+		doc_add_section(d, kind, names[i]);
+		if (paths[i]) {
+			char *url = xasprintf("%s%s", http_base, paths[i]);
+
+			doc_set(d, kind, names[i], "url", url);
+			free(url);
+		}
+	}
+	return d;
+}
+
+Test(httpcheck, consumer_ping_one_result_each_and_item_filter)
+{
+	const char *names[] = { "Orders", "Pool", "NoUrl" };
+	const char *paths[] = { "/OrdersUI/_ping.html", "/PoolDown/_ping.html", NULL };
+	struct doc *d = pings("consumer", names, paths, 3);
+	struct check_env env = check_env_for(d, NULL);
+	struct check_report rep;
+
+	check_report_init(&rep);
+	check_consumer_ping(&env, &rep);
+	cr_assert_eq(rep.n, 3);
+	/* Results without a url come first, then the pings in settings order. */
+	cr_expect_str_eq(rep.r[0].id, "consumer_ping:NoUrl");
+	cr_expect_eq(rep.r[0].status, CHECK_ERROR);
+	cr_expect(strstr(rep.r[0].fix, "[consumer \"NoUrl\"]"), "%s", rep.r[0].fix);
+	cr_expect_str_eq(rep.r[1].id, "consumer_ping:Orders");
+	cr_expect_eq(rep.r[1].status, CHECK_OK);
+	cr_expect_null(rep.r[1].fix);
+	cr_expect_gt(rep.r[1].elapsed_ms, 0);
+	cr_expect_str_eq(rep.r[2].id, "consumer_ping:Pool");
+	cr_expect_eq(rep.r[2].status, CHECK_FAILED);
+	check_report_free(&rep);
+
+	env.item = "Pool";
+	check_report_init(&rep);
+	check_consumer_ping(&env, &rep);
+	cr_expect_eq(only(&rep, "consumer_ping:Pool")->status, CHECK_FAILED);
+	check_report_free(&rep);
+	doc_free(d);
+
+	d = doc_new();
+	env = check_env_for(d, NULL);
+	check_report_init(&rep);
+	check_consumer_ping(&env, &rep);
+	cr_expect_eq(only(&rep, "consumer_ping")->status, CHECK_ERROR);
+	cr_expect(strstr(rep.r[0].fix, "[consumer \"NAME\"]"), "%s", rep.r[0].fix);
+	check_report_free(&rep);
+	doc_free(d);
+}
+
+Test(httpcheck, server_ping_ids)
+{
+	const char *names[] = { "dc01", "fe01" };
+	const char *paths[] = { "/OrdersUI/_ping.html", "/Missing/_ping.html" };
+	struct doc *d = pings("server", names, paths, 2);
+	struct check_env env = check_env_for(d, NULL);
+	struct check_report rep;
+
+	check_report_init(&rep);
+	check_server_ping(&env, &rep);
+	cr_assert_eq(rep.n, 2);
+	cr_expect_str_eq(rep.r[0].id, "server_ping:dc01");
+	cr_expect_eq(rep.r[0].status, CHECK_OK);
+	cr_expect_str_eq(rep.r[1].id, "server_ping:fe01");
+	cr_expect_eq(rep.r[1].status, CHECK_FAILED);
+	cr_expect(strstr(rep.r[1].summary, "404"), "%s", rep.r[1].summary);
+	check_report_free(&rep);
+	doc_free(d);
+}
+
+Test(version, ping_class_statuses)
+{
+	cr_expect_eq(ping_check_status(PING_OK), CHECK_OK);
+	cr_expect_eq(ping_check_status(PING_REDIRECT), CHECK_WARNING);
+	cr_expect_eq(ping_check_status(PING_UNEXPECTED), CHECK_WARNING);
+	cr_expect_eq(ping_check_status(PING_APP_POOL_DOWN), CHECK_FAILED);
+	cr_expect_eq(ping_check_status(PING_TIMEOUT), CHECK_FAILED);
+	cr_expect_eq(ping_check_status(PING_TLS_UNTRUSTED), CHECK_ERROR);
+	cr_expect_eq(ping_check_status(PING_CANCELLED), CHECK_ERROR);
+	for (int c = PING_OK; c <= PING_CANCELLED; c++)
+		cr_expect_str_neq(ping_class_word((enum ping_class)c), "unknown");
 }
