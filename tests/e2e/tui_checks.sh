@@ -1,0 +1,90 @@
+#!/bin/sh
+# tui_checks: r runs the step's checks in a worker thread while the screen
+# keeps drawing; results are shown with their fix and stored in the state;
+# a needed password is asked with echo off and never written; Esc cancels a
+# check that hangs.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/tmux.sh"
+. "$top_srcdir/tests/lib/pg.sh"
+tmux_require
+[ -x "$OSMIGRATE" ] || bail "OSMIGRATE is not set to the built binary"
+pg_start
+trap 'pg_cleanup; _tmux_cleanup' EXIT
+trap 'pg_cleanup; _tmux_cleanup; exit 1' INT TERM HUP
+
+answers=$TMUX_WORK/answers.ini
+cat >"$answers" <<EOA
+[target]
+host = 127.0.0.1
+port = $PGPORT
+dbname = postgres
+user = osm_app
+sslmode = disable
+EOA
+state=$TMUX_WORK/cm.ini
+# No password anywhere libpq would look: the wizard must ask.
+run() {
+	tmux_start 100 30 env -u PGPASSWORD PGPASSFILE="$TMUX_WORK/none" HOME="$TMUX_WORK" \
+		PGSERVICEFILE="$TMUX_WORK/none" "$OSMIGRATE" "$@"
+}
+run --answers "$answers" --state "$state" connector-migration
+tmux_wait "Actions (Space ticks)"; ok $? "wizard opens with an answers file"
+grep -q "^port = $PGPORT" "$state"; ok $? "answers pre-filled the settings and were saved"
+tmux_keys n
+tmux_wait "step 2/8"
+tmux_keys r
+tmux_wait "Password for the target database" 20; ok $? "a needed password is asked"
+tmux_text "osm_app_demo"
+sleep 0.2
+tmux_screen | grep -q osm_app_demo; [ $? -ne 0 ]; ok $? "the password is not echoed"
+tmux_keys Enter
+tmux_wait "password kept in memory"; ok $? "password taken"
+tmux_keys r
+tmux_wait "ok      connection to target" 20; ok $? "target connection ok with the typed password"
+grep -q '^\[check "target_connect"\]' "$state"; ok $? "results stored in the state"
+sed -n '/^\[check "target_connect"\]/,/^\[/p' "$state" | grep -q '^status = ok'; ok $? "stored status ok"
+grep -rq osm_app_demo "$TMUX_WORK" ; [ $? -ne 0 ]; ok $? "the password is in no file"
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
+
+# A server that accepts the TCP connection and never answers: the check
+# waits, the screen shows progress, Esc cancels it promptly.
+port=$(python3 - <<'EOP'
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+EOP
+)
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
+time.sleep(120)' "$port" &
+PG_CLEANUP_PIDS="$PG_CLEANUP_PIDS $!"
+sleep 0.3
+cat >"$answers" <<EOA
+[target]
+host = 127.0.0.1
+port = $port
+dbname = postgres
+user = osm_app
+connect_timeout = 60
+EOA
+state2=$TMUX_WORK/hang.ini
+run --answers "$answers" --state "$state2" connector-migration
+tmux_wait "Actions (Space ticks)"
+tmux_keys n
+tmux_wait "step 2/8"
+tmux_keys r
+tmux_wait "(Esc cancels)"; ok $? "progress shown while the check runs"
+sleep 1
+tmux_screen | grep -q "(Esc cancels)"; ok $? "still running after a second (it hangs)"
+t0=$(date +%s)
+tmux_keys Escape
+tmux_wait_gone "(Esc cancels)" 5; ok $? "Esc cancels the running check"
+t1=$(date +%s)
+[ $((t1 - t0)) -le 3 ]; ok $? "cancelled within 3 s ($((t1 - t0)) s)"
+tmux_keys j
+tmux_screen | grep -q 'step 2/8'; ok $? "the wizard still answers keys"
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
+done_testing
