@@ -72,9 +72,14 @@ static char *read_secret(const char *prompt)
 	char buf[1024];
 	bool restore = false;
 	char *r = NULL;
+	FILE *tty, *out;
 
-	fprintf(stderr, "%s", prompt);
-	fflush(stderr);
+	/* The prompt goes to the terminal itself, like ssh and sudo do, so that
+	 * redirecting stderr to a log does not hide it. */
+	tty = fopen("/dev/tty", "we");
+	out = tty ? tty : stderr;
+	fprintf(out, "%s", prompt);
+	fflush(out);
 	if (tcgetattr(STDIN_FILENO, &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
@@ -87,7 +92,9 @@ static char *read_secret(const char *prompt)
 	explicit_bzero(buf, sizeof buf);
 	if (restore)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-	fputc('\n', stderr);
+	fputc('\n', out);
+	if (tty)
+		fclose(tty);
 	return r;
 }
 
@@ -106,21 +113,38 @@ static void wipe(char **p)
  * their fix (PGPASSWORD, ~/.pgpass, a service file). */
 static void ask_passwords(const struct doc *settings, struct ctx *ctx)
 {
-	static const char *const sections[] = { "target", "source" };
+	/* The connections the checks open: [target], [source], [compare] old/new. */
+	static const struct {
+		const char *section, *key; /* key set: a conninfo in [compare] */
+	} conns[] = {
+		{ "target", NULL }, { "source", NULL }, { "compare", "old" }, { "compare", "new" },
+	};
 
 	if (!isatty(STDIN_FILENO) || getenv("PGPASSWORD"))
 		return;
-	for (size_t i = 0; i < OSM_ARRAY_LEN(sections); i++) {
+	for (size_t i = 0; i < OSM_ARRAY_LEN(conns); i++) {
 		char **slot = i == 0 ? &ctx->secrets->target_password
-				     : &ctx->secrets->source_password;
+			    : i == 1 ? &ctx->secrets->source_password
+			    : i == 2 ? &ctx->secrets->compare_old_password
+				     : &ctx->secrets->compare_new_password;
 		struct pg_failure fail;
 		struct pg_spec spec;
 		char msg[512];
+		bool made;
 		PGconn *c;
 
-		if (!doc_has_section(settings, sections[i], NULL))
+		if (!doc_has_section(settings, conns[i].section, NULL))
 			continue;
-		if (!pg_spec_from_doc(&spec, settings, sections[i], NULL, msg, sizeof msg))
+		if (conns[i].key) {
+			const char *ci = doc_get(settings, conns[i].section, NULL, conns[i].key);
+
+			if (str_empty(ci))
+				continue;
+			made = pg_spec_from_conninfo(&spec, ci, NULL, msg, sizeof msg);
+		} else {
+			made = pg_spec_from_doc(&spec, settings, conns[i].section, NULL, msg, sizeof msg);
+		}
+		if (!made)
 			continue; /* the connection check reports the bad settings */
 		memset(&fail, 0, sizeof fail);
 		c = pg_connect(&spec, ctx, &fail);
@@ -133,6 +157,8 @@ static void ask_passwords(const struct doc *settings, struct ctx *ctx)
 			free(prompt);
 		}
 		pg_spec_free(&spec);
+		if (ctx_cancelled(ctx))
+			return;
 	}
 }
 

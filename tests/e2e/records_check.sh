@@ -24,23 +24,28 @@ python3 - "$work/ports" <<'PY' &
 import os, socket, sys
 l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(64)
 r = socket.socket(); r.bind(("127.0.0.1", 0))
+h = socket.socket(); h.bind(("127.0.0.1", 0)); h.listen(64)
 with open(sys.argv[1] + ".tmp", "w") as f:
-    f.write("%d %d\n" % (l.getsockname()[1], r.getsockname()[1]))
+    f.write("%d %d %d\n" % (l.getsockname()[1], r.getsockname()[1], h.getsockname()[1]))
 os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-while True:
-    l.settimeout(1.0)
+held = []
+l.settimeout(0.5)
+h.settimeout(0.5)
+while os.getppid() != 1:
     try:
         c, _ = l.accept(); c.close()
     except socket.timeout:
         pass
-    if os.getppid() == 1:
-        break
+    try:
+        c, _ = h.accept(); held.append(c)   # accepts, never answers
+    except socket.timeout:
+        pass
 PY
 sockpid=$!
 i=0
 while [ ! -s "$work/ports" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$work/ports" ] || bail "the test sockets did not start"
-read -r LISTEN REFUSE <"$work/ports"
+read -r LISTEN REFUSE HANG <"$work/ports"
 
 answers() { # old new
 	printf '[endpoint]\nold = %s\nnew = %s\n' "$1" "$2" >"$work/a.ini"
@@ -140,5 +145,21 @@ is "$rc" 64 "a state file of another runbook: exit 64"
 out=$(NO_COLOR= "$OSMIGRATE" check endpoint-change --step endpoints --answers "$work/a.ini" 2>&1 </dev/null)
 printf '%s' "$out" | grep -q "$(printf '\033')"
 ok $((! $?)) "no escape codes when stdout is not a terminal"
+
+# Ctrl-C while a check waits: cancelled promptly, exit 130.
+printf '[http]\ntimeout = 30\n[server "DC"]\nrole = controller\nurl = http://127.0.0.1:%s/M/_ping.html\n' \
+	"$HANG" >"$work/hang.ini"
+"$OSMIGRATE" check endpoint-change --step servers --answers "$work/hang.ini" \
+	>"$work/hang.out" 2>&1 </dev/null &
+pid=$!
+sleep 1
+kill -INT "$pid"
+t0=$(date +%s)
+wait "$pid"
+rc=$?
+t1=$(date +%s)
+is "$rc" 130 "interrupted by SIGINT: exit 130"
+[ $((t1 - t0)) -le 3 ]
+ok $? "the waiting check stopped promptly ($((t1 - t0)) s, timeout was 30 s)"
 
 done_testing
