@@ -332,8 +332,8 @@ static const struct rb_step rd_steps[] = {
 	{ "servers", "Reconfigure servers", "Step 2. Update the OutSystems application servers to "
 					    "use the new database server",
 	  "Run the Configuration Tool in all the OutSystems application servers. In farm "
-	  "environments, start with the deployment controller server, and then repeat the same "
-	  "steps for each front-end server.",
+	  "environments, start by executing the steps below in the deployment controller server, "
+	  "and then repeat the same steps for each front-end server.",
 	  NO_ACTIONS, ITEM_SERVER, ACTIONS(rd_server_item), NULL, 0,
 	  "In farm environments, start by executing the steps in the deployment controller "
 	  "server, and then repeat the same steps for each front-end server." },

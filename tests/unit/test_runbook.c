@@ -60,7 +60,7 @@ static const char *const rd_sentences[] = {
 	"Stop the IIS and the OutSystems Services in all front-ends",
 	"Back up the old database",
 	"Restore the backup to the new database server",
-	"start with the deployment controller server, and then repeat the same steps for each front-end server",
+	"start by executing the steps below in the deployment controller server, and then repeat the same steps for each front-end server",
 	"Open the Configuration Tool.",
 	"Confirm the database connection details in Database related tabs (Platform, Session and Log) and change them if necessary",
 	"Start IIS",
