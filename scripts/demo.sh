@@ -36,6 +36,9 @@ start() {
 	if [ "$seeded" = no ] || ! sh "$here/pgfixture.sh" psql "$DIR/pg" -d demo -Atqc 'select 1' >/dev/null 2>&1; then
 		say "loading the demo database (demo/seed.sql)"
 		sh "$here/pgfixture.sh" psql "$DIR/pg" -q -v ON_ERROR_STOP=1 -f "$top/demo/seed.sql" >/dev/null
+		# The restore-database demo compares the database with a restored copy.
+		sh "$here/pgfixture.sh" psql "$DIR/pg" -q -v ON_ERROR_STOP=1 \
+			-c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS demo_restored' -c 'CREATE DATABASE demo_restored TEMPLATE demo' >/dev/null
 	fi
 	if ! sh "$here/httpfixture.sh" status "$DIR/http" >/dev/null 2>&1; then
 		say "starting nginx (127.0.0.1, random port) in $DIR/http"
