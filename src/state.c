@@ -303,11 +303,12 @@ static bool valid_id(const char *s)
 }
 
 /* Case-insensitive search for a conninfo "password" keyword (password=,
- * password =) or a URI with user:password@. */
+ * password =, sslpassword=, ?password= in a URI) or a URI with
+ * user:password@. */
 static bool carries_password(const char *v)
 {
 	for (const char *p = v; *p; p++) {
-		if (strncasecmp(p, "password", 8) == 0 && (p == v || !isalnum((unsigned char)p[-1]))) {
+		if (strncasecmp(p, "password", 8) == 0) {
 			const char *q = p + 8;
 			while (*q == ' ' || *q == '\t')
 				q++;

@@ -62,6 +62,16 @@ ln -s "$good" "$work/link.ini"
 refused state "$work/link.ini" 0 "symbolic link" "$work/good.orig"
 "$OSMIGRATE" status --state "$good" >/dev/null 2>"$work/err"
 is "$?" 0 "the same file, private and not a link, is accepted"
+chmod 620 "$good"
+refused state "$good" 0 "chmod 600" "$work/good.orig"
+chmod 600 "$good"
+if [ "$(id -u)" = 0 ]; then
+	cp "$good" "$work/other.ini"
+	chown 65534:65534 "$work/other.ini"
+	refused state "$work/other.ini" 0 "owned by uid 65534" "$work/good.orig"
+else
+	skip "a file owned by someone else needs root to set up"
+fi
 
 # a 10 MB line
 big="$work/big.ini"
