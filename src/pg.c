@@ -478,6 +478,8 @@ PGconn *pg_connect(const struct pg_spec *spec, struct ctx *ctx, struct pg_failur
 	if (timeout_s < 2)
 		timeout_s = 2; /* libpq also treats anything below 2 s as 2 s */
 	deadline = mono_ms() + (long long)timeout_s * 1000;
+	bfmt(err, sizeof err, "connecting to %s", spec->label);
+	ctx_progress(ctx, err, 0, 0);
 
 	while (st != PGRES_POLLING_OK) {
 		int w;
@@ -699,6 +701,7 @@ bool pg_stream(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
 					set_err(err, errlen, "cancelled", NULL);
 					stopped = true;
 				} else if (!row(ud, r, n++)) {
+					set_err(err, errlen, "stopped", NULL);
 					stopped = true;
 				}
 				if (stopped) {

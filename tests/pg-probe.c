@@ -4,6 +4,9 @@
  *
  *   pg-probe connect [--timeout S] [--cancel-after MS] CONNINFO
  *   pg-probe sql [--timeout S] [--cancel-after MS] CONNINFO SQL
+ *   pg-probe stream [--stop-after N] [--cancel-after MS] CONNINFO SQL
+ *                            pg_stream(): prints rows= and ok=, then runs
+ *                            "SELECT 1" on the same connection (after=)
  *   pg-probe check [--timeout S] [--item NAME] SETTINGS.ini ID...
  *   pg-probe listen [--refuse]  accept TCP connections on 127.0.0.1 and never
  *                            answer (--refuse: bind only, so connections are
@@ -48,6 +51,20 @@ static void probe_wipe(struct secrets *s)
 			free(*f[k]);
 			*f[k] = NULL;
 		}
+}
+
+struct stream_state {
+	long rows, stop_after;
+};
+
+static bool count_row(void *ud, const PGresult *res, int rownum)
+{
+	struct stream_state *st = ud;
+
+	(void)res;
+	(void)rownum;
+	st->rows++;
+	return !(st->stop_after > 0 && st->rows >= st->stop_after);
 }
 
 static void usage(void)
@@ -100,7 +117,7 @@ int main(int argc, char **argv)
 	struct secrets sec = { 0 };
 	struct ctx ctx = { .cancel = &cancel_flag };
 	const char *item = NULL;
-	long cancel_after = 0;
+	long cancel_after = 0, stop_after = 0;
 	int i = 2;
 
 	if (argc < 2)
@@ -112,6 +129,8 @@ int main(int argc, char **argv)
 			ctx.timeout_s = atoi(argv[++i]);
 		else if (str_eq(argv[i], "--cancel-after") && i + 1 < argc)
 			cancel_after = atol(argv[++i]);
+		else if (str_eq(argv[i], "--stop-after") && i + 1 < argc)
+			stop_after = atol(argv[++i]);
 		else if (str_eq(argv[i], "--item") && i + 1 < argc)
 			item = argv[++i];
 		else
@@ -132,14 +151,14 @@ int main(int argc, char **argv)
 		setitimer(ITIMER_REAL, &it, NULL);
 	}
 
-	if (str_eq(argv[1], "connect") || str_eq(argv[1], "sql")) {
+	if (str_eq(argv[1], "connect") || str_eq(argv[1], "sql") || str_eq(argv[1], "stream")) {
 		struct pg_spec spec;
 		struct pg_failure f;
 		char msg[512];
 		long long t0 = mono_ms();
 		PGconn *c;
 
-		if (i >= argc || (str_eq(argv[1], "sql") && i + 1 >= argc))
+		if (i >= argc || (!str_eq(argv[1], "connect") && i + 1 >= argc))
 			usage();
 		if (!pg_spec_from_conninfo(&spec, argv[i], sec.target_password, msg, sizeof msg)) {
 			one_line("spec_error", msg);
@@ -169,6 +188,21 @@ int main(int argc, char **argv)
 						one_line(PQfname(r, col), PQgetvalue(r, row, col));
 				PQclear(r);
 			}
+		}
+		if (str_eq(argv[1], "stream")) {
+			struct stream_state st = { 0, stop_after };
+			bool done = pg_stream(c, &ctx, argv[i + 1], 0, NULL, count_row, &st, msg,
+					      sizeof msg);
+			PGresult *r;
+
+			printf("rows=%ld\nok=%s\n", st.rows, done ? "yes" : "no");
+			if (!done)
+				one_line("stream_error", msg);
+			/* The connection must be usable again after a stop or cancel. */
+			atomic_store(&cancel_flag, 0);
+			r = pg_query(c, &ctx, "SELECT 1", 0, NULL, msg, sizeof msg);
+			one_line("after", r ? PQgetvalue(r, 0, 0) : msg);
+			PQclear(r);
 		}
 		PQfinish(c);
 		pg_spec_free(&spec);

@@ -108,6 +108,13 @@ settings osm_app
 run_probe check "$S" pg_version
 is "$(val pg_version.status)" warning "platform version unknown: a warning, never a silent ok"
 
+# Aurora is recognised by its aurora_version() function (faked here).
+pg_psql -q -d demo -c "CREATE FUNCTION public.aurora_version() RETURNS text LANGUAGE sql AS \$\$ SELECT '15.4.1'::text \$\$" ||
+	bail "could not create the fake aurora_version()"
+run_probe check "$S" pg_version
+has "$(val pg_version.summary)" "Aurora PostgreSQL 15.4.1 (PostgreSQL $major."; ok $? "Aurora recognised ($(val pg_version.summary))"
+pg_psql -q -d demo -c "DROP FUNCTION public.aurora_version()"
+
 # --- ardoPGSQL sessions, seen by a role without pg_read_all_stats
 run_probe check "$S" ardo_sessions
 is "$(val ardo_sessions.status)" ok "no ardoPGSQL session yet"

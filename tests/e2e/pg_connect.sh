@@ -97,6 +97,15 @@ is "$n" 0 "nothing was created"
 run_probe sql --timeout 60 --cancel-after 500 "$H user=osm_admin dbname=postgres" "SELECT pg_sleep(30)"
 is "$(val sql_error)" cancelled "a running query is cancelled via the flag"
 
+# Single-row streaming: all rows, an early stop, a cancel; the connection
+# stays usable after each.
+run_probe stream "$H user=osm_admin dbname=postgres" "SELECT g FROM generate_series(1, 100000) g"
+is "$(val rows)/$(val ok)/$(val after)" "100000/yes/1" "pg_stream delivers every row"
+run_probe stream --stop-after 10 "$H user=osm_admin dbname=postgres" "SELECT g FROM generate_series(1, 100000) g"
+is "$(val rows)/$(val ok)/$(val after)" "10/no/1" "the row callback stops the stream; connection reusable"
+run_probe stream --timeout 60 --cancel-after 500 "$H user=osm_admin dbname=postgres" "SELECT g FROM pg_sleep(30), generate_series(1, 3) g"
+is "$(val stream_error)/$(val after)" "cancelled/1" "a stream is cancelled via the flag; connection reusable"
+
 # A conninfo URI with expand_dbname.
 run_probe connect "postgresql://osm_admin@127.0.0.1:$PGPORT/postgres"
 is "$(val class)" ok "postgresql:// URI"
