@@ -3,7 +3,10 @@
 # front-ends (_ping.html pages, healthy and broken) and the LifeTime
 # Deployment API v2 (recorded JSON, Bearer token checked).
 #
-#   httpfixture.sh start DIR [--www WWWDIR]   start; writes and prints DIR/env
+#   httpfixture.sh start DIR [--www WWWDIR] [--owner PID]
+#                                             start; writes and prints DIR/env;
+#                                             with --owner, nginx is stopped when
+#                                             process PID ends (a crashed test)
 #   httpfixture.sh stop DIR                   stop (idempotent)
 #   httpfixture.sh status DIR                 exit 0 when running
 #
@@ -159,9 +162,13 @@ CONF
 
 start() {
 	www=$here/../demo/www
+	owner=
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--www) [ $# -ge 2 ] || die "--www needs a directory"; www=$2; shift 2 ;;
+		--owner)
+			[ $# -ge 2 ] && [ "$2" -gt 1 ] 2>/dev/null || die "--owner needs a process id"
+			owner=$2; shift 2 ;;
 		*) die "unknown option: $1" ;;
 		esac
 	done
@@ -207,6 +214,13 @@ start() {
 		i=$((i + 1)); [ $i -lt 50 ] || die "nginx did not write $dir/nginx.pid"
 		sleep 0.1
 	done
+	if [ -n "$owner" ]; then
+		# Watchdog: a test that crashes never runs its stop; this does.
+		(
+			while alive "$owner" && running; do sleep 1; done
+			stop
+		) </dev/null >/dev/null 2>&1 &
+	fi
 	cat >"$dir/env" <<ENV
 HTTP_PORT=$http_port
 HTTP_BASE=http://127.0.0.1:$http_port

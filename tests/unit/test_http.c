@@ -85,11 +85,11 @@ static void start_with(const char *file, const char *json)
 		fputs(json, f);
 		cr_assert_eq(fclose(f), 0);
 		free(path);
-		cmd = xasprintf("sh '%s/scripts/httpfixture.sh' start '%s' --www '%s/www' >/dev/null",
-				srcdir(), fxdir, topdir);
+		cmd = xasprintf("sh '%s/scripts/httpfixture.sh' start '%s' --www '%s/www' "
+				"--owner %ld >/dev/null", srcdir(), fxdir, topdir, (long)getpid());
 	} else {
-		cmd = xasprintf("sh '%s/scripts/httpfixture.sh' start '%s' >/dev/null", srcdir(),
-				fxdir);
+		cmd = xasprintf("sh '%s/scripts/httpfixture.sh' start '%s' --owner %ld >/dev/null",
+				srcdir(), fxdir, (long)getpid());
 	}
 	cr_assert_eq(system(cmd), 0, "the nginx fixture did not start (is nginx-light installed?)");
 	free(cmd);
