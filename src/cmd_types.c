@@ -55,6 +55,8 @@ static void types_usage(FILE *f)
 "  -o, --output FILE     write the report to FILE (mode 0600) instead of stdout\n"
 "      --columns         list every column with both mappings (tab-separated:\n"
 "                        schema table column pg_type ardo supported), no probes\n"
+"      --print-sql       print the catalog query (parameters: $1 schemas,\n"
+"                        $2/$3 table schemas/names, $4 all user schemas) and exit\n"
 "  -h, --help            display this help and exit\n"
 "\n"
 "Finding codes: TYPE_CHANGED, NEWLY_MAPPED, NEWLY_IGNORED, STILL_IGNORED,\n"
@@ -113,13 +115,20 @@ static void on_column(void *ud, const struct type_column_info *ci)
 static FILE *open_output(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	struct stat st;
 	FILE *f;
 
 	if (fd < 0)
 		return NULL;
-	/* an existing file keeps its mode on O_CREAT: findings name tables and keys */
-	if (fchmod(fd, 0600) != 0 || !(f = fdopen(fd, "w"))) {
+	/* An existing regular file keeps its mode on O_CREAT, and findings name
+	 * tables and keys: tighten it.  Never touch devices (-o /dev/null,
+	 * /dev/stdout) or FIFOs: as root that would change them for everyone. */
+	if (fstat(fd, &st) != 0 ||
+	    (S_ISREG(st.st_mode) && (st.st_mode & 077) && fchmod(fd, 0600) != 0) ||
+	    !(f = fdopen(fd, "w"))) {
+		int e = errno;
 		close(fd);
+		errno = e;
 		return NULL;
 	}
 	return f;
@@ -127,7 +136,7 @@ static FILE *open_output(const char *path)
 
 int cmd_types(int argc, char **argv)
 {
-	enum { OPT_NODATA = 256, OPT_COLUMNS, OPT_PROBE_TIMEOUT };
+	enum { OPT_NODATA = 256, OPT_COLUMNS, OPT_PROBE_TIMEOUT, OPT_PRINT_SQL };
 	static const struct option longopts[] = {
 		{ "answers", required_argument, NULL, 'a' },
 		{ "schema", required_argument, NULL, 'n' },
@@ -137,6 +146,7 @@ int cmd_types(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "columns", no_argument, NULL, OPT_COLUMNS },
+		{ "print-sql", no_argument, NULL, OPT_PRINT_SQL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -177,6 +187,11 @@ int cmd_types(int argc, char **argv)
 			break;
 		case OPT_NODATA: opts.no_data = true; break;
 		case OPT_COLUMNS: columns = true; break;
+		case OPT_PRINT_SQL:
+			/* what a DBA may want to review before letting it run, and what bench/ times */
+			printf("%s;\n", typescan_catalog_sql);
+			type_scope_free(&scope);
+			return EXIT_OK;
 		case OPT_PROBE_TIMEOUT: {
 			char *end;
 			long v = strtol(optarg, &end, 10);

@@ -24,6 +24,16 @@ umask 022
 "$OSMIGRATE" types "$DB" --format json -o "$work/report.json" 2>"$work/err"
 is "$?" 2 "blockers in the fixture: exit 2"
 is "$(stat -c %a "$work/report.json")" 600 "-o writes the report with mode 0600"
+printf 'old\n' >"$work/existing.json"; chmod 644 "$work/existing.json"
+"$OSMIGRATE" types "$DB" --no-data --format json -o "$work/existing.json" 2>/dev/null
+is "$(stat -c %a "$work/existing.json")" 600 "-o tightens an existing file to 0600"
+# A device given as -o keeps its mode (as root, changing /dev/null would break the machine).
+if mknod "$work/null" c 1 3 2>/dev/null && chmod 666 "$work/null"; then
+	"$OSMIGRATE" types "$DB" --no-data -o "$work/null" 2>/dev/null
+	is "$(stat -c %a "$work/null")" 666 "-o on a device leaves its mode alone"
+else
+	skip "mknod not permitted"
+fi
 jq -e . "$work/report.json" >/dev/null 2>&1
 ok $? "the report is valid JSON"
 
