@@ -79,6 +79,9 @@ is "$(val class)" "timed out" "the operator's connect_timeout is honoured"
 run_probe connect --timeout 60 --cancel-after 300 "host=127.0.0.1 port=$silent user=x dbname=y"
 is "$(val class)" "cancelled" "Esc (ctx cancel flag) ends a hanging connect"
 
+run_probe connect "$H user=osm_admin dbname=postgres sslmode=require"
+is "$(val class)" "TLS failed" "sslmode=require against a server without TLS"
+
 run_probe connect "host=nosuch.invalid port=5432 user=x dbname=y"
 is "$(val class)" "name not resolved" "unknown host name"
 
