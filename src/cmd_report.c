@@ -829,6 +829,7 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 
 static bool write_out(const char *path, const char *text, size_t len)
 {
+	struct stat sb;
 	int fd;
 	size_t off = 0;
 
@@ -840,7 +841,10 @@ static bool write_out(const char *path, const char *text, size_t len)
 			path, strerror(errno));
 		return false;
 	}
-	if (fchmod(fd, 0600) != 0)
+	/* Only a regular file is narrowed: -o /dev/stdout or a FIFO is the
+	 * operator's choice, and chmod on a device node (as root) would break
+	 * the system. */
+	if (fstat(fd, &sb) != 0 || (S_ISREG(sb.st_mode) && fchmod(fd, 0600) != 0))
 		goto fail;
 	while (off < len) {
 		ssize_t w = write(fd, text + off, len - off);
@@ -852,7 +856,7 @@ static bool write_out(const char *path, const char *text, size_t len)
 		}
 		off += (size_t)w;
 	}
-	if (fsync(fd) != 0)
+	if (S_ISREG(sb.st_mode) && fsync(fd) != 0)
 		goto fail;
 	if (close(fd) != 0) {
 		fd = -1;

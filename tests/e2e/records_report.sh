@@ -149,6 +149,18 @@ ok $? "the output file holds the record"
 "$OSMIGRATE" report --state "$st" -f json -o "$work/new.json"
 is "$(stat -c %a "$work/new.json")" 600 "a new output file is 0600"
 
+# Not a regular file (a FIFO here, /dev/stdout in real use): written to, but
+# its mode is left alone (chmod of a device node as root would be harmful).
+mkfifo -m 644 "$work/fifo"
+cat "$work/fifo" >"$work/fifo.out" &
+catpid=$!
+"$OSMIGRATE" report --state "$st" -f text -o "$work/fifo"
+is "$?" 0 "report -o FIFO: exit 0"
+wait "$catpid"
+grep -q '^CHANGE RECORD' "$work/fifo.out"
+ok $? "the record went through the FIFO"
+is "$(stat -c %a "$work/fifo")" 644 "the FIFO's mode is not changed"
+
 out=$("$OSMIGRATE" report --state "$st" --format pdf 2>&1)
 is "$?" 64 "unknown format: exit 64"
 out=$("$OSMIGRATE" report --state "$st" -o "$work/no/such/dir/r.md" 2>&1)

