@@ -604,7 +604,10 @@ static void add_condition(struct strbuf *sb, const char *q, const struct probe_c
 		sb_addf(sb, "%s::time > TIME '" OS_TIME_MAX "'", q);
 		break;
 	case TP_DECIMAL_SCALE:
-		sb_addf(sb, "pg_catalog.scale(%s%s) > %d", q, flt ? "::numeric" : "", OS_DECIMAL_MAX_SCALE);
+		/* digits beyond the 8th decimal place that are not zero (scale()
+		 * would count trailing zeros; min_scale() needs PostgreSQL 13) */
+		sb_addf(sb, "%s%s <> pg_catalog.round(%s%s, %d)", q, flt ? "::numeric" : "", q,
+			flt ? "::numeric" : "", OS_DECIMAL_MAX_SCALE);
 		break;
 	case TP_INT_RANGE:
 	case TP_LONG_RANGE: {
