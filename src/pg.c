@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,18 +542,39 @@ PGconn *pg_connect(const struct pg_spec *spec, struct ctx *ctx, struct pg_failur
 
 /* ---- queries ---- */
 
+/* PQcancel opens its own connection and blocks without any timeout (libpq
+ * 15 has no non-blocking cancel), so it runs in a detached thread: a dead
+ * network must not freeze the operator's Esc. */
+static void *cancel_thread(void *arg)
+{
+	PGcancel *cn = arg;
+	char buf[256];
+
+	PQcancel(cn, buf, sizeof buf);
+	PQfreeCancel(cn);
+	return NULL;
+}
+
 /* Ask the server to stop the running statement, then drain what is left for
  * a short while so the connection can be reused or closed cleanly. */
 static void cancel_and_drain(PGconn *c)
 {
 	PGcancel *cn = PQgetCancel(c);
-	char buf[256];
 	long long deadline = mono_ms() + 2000;
 	PGresult *r;
 
 	if (cn) {
-		PQcancel(cn, buf, sizeof buf);
-		PQfreeCancel(cn);
+		pthread_t t;
+		pthread_attr_t attr;
+		bool started = false;
+
+		if (pthread_attr_init(&attr) == 0) {
+			pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+			started = pthread_create(&t, &attr, cancel_thread, cn) == 0;
+			pthread_attr_destroy(&attr);
+		}
+		if (!started)
+			cancel_thread(cn);
 	}
 	for (;;) {
 		while (PQisBusy(c)) {
