@@ -162,6 +162,21 @@ grep -E "^Checking application server dc01 " "$work/out" | grep -q ' ok$'; ok $?
 grep -E "^Checking application server fe01 " "$work/out" | grep -q 'FAILED$'; ok $? "fe01 FAILED"
 grep -E "^Checking application server fe02 " "$work/out" | grep -q 'error$'; ok $? "fe02 without url: could not check"
 
+# Ctrl-C during a slow ping: the check returns at once, as cancelled.
+printf '[http]\ntimeout = 60\n\n[consumer "Slow"]\nurl = %s/Slow/_ping.html\n' \
+	"$HTTP_BASE" >"$work/slow.ini"
+"$OSMIGRATE" check connector-migration --answers "$work/slow.ini" --step consumers \
+	>"$work/out" 2>&1 </dev/null &
+pid=$!
+sleep 1
+kill -INT "$pid"
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+kill -0 "$pid" 2>/dev/null; [ $? -ne 0 ]; ok $? "SIGINT ends a 60 s ping within 5 s"
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+grep -q "cancelled" "$work/out"; ok $? "the ping is reported as cancelled"
+
 sh "$fx" stop "$work/fx"; ok $? "fixture stops"
 sh "$fx" status "$work/fx"; [ $? -ne 0 ]; ok $? "status: stopped"
 done_testing
