@@ -506,13 +506,17 @@ Test(state, kill9_during_saves_never_tears, .timeout = 120)
 	cr_assert(state_save(st, &err));
 	state_close(st);
 	srand((unsigned)getpid());
-	for (int round = 0; round < 60; round++) {
-		pid_t pid = fork();
-		int status;
+	for (int round = 0; round < 200; round++) {
+		int pfd[2], status, last = -1, v;
+		pid_t pid;
 
+		cr_assert_eq(pipe(pfd), 0);
+		pid = fork();
 		cr_assert_geq(pid, 0);
 		if (pid == 0) {
-			struct state *c = state_open(path, &err);
+			struct state *c;
+			close(pfd[0]);
+			c = state_open(path, &err);
 			if (!c)
 				_exit(3);
 			for (int i = 0;; i++) {
@@ -525,15 +529,30 @@ Test(state, kill9_during_saves_never_tears, .timeout = 120)
 				free(note);
 				if (!state_save(c, &err))
 					_exit(4);
+				/* reported saved: it must survive the kill */
+				if (write(pfd[1], &i, sizeof(i)) != sizeof(i))
+					_exit(5);
 			}
 		}
+		close(pfd[1]);
 		usleep((useconds_t)(rand() % 20000));
 		kill(pid, SIGKILL);
 		cr_assert_eq(waitpid(pid, &status, 0), pid);
 		cr_assert(WIFSIGNALED(status), "child exited %d", WEXITSTATUS(status));
+		while (read(pfd[0], &v, sizeof(v)) == sizeof(v))
+			last = v;
+		close(pfd[0]);
 		st = state_open(path, &err);
 		cr_assert(st, "round %d: %s", round, err.msg);
 		cr_assert_str_eq(state_runbook(st), "connector-migration");
+		if (last >= 0) {
+			const char *note = state_note(st, "rebind", NULL);
+			int gen = -1, r = -1;
+			cr_assert(note);
+			cr_assert_eq(sscanf(note, "generation %d of round %d", &gen, &r), 2);
+			cr_assert_eq(r, round, "round %d lost: %s", round, note);
+			cr_assert_geq(gen, last, "round %d: generation %d reported saved, file has %d", round, last, gen);
+		}
 		if (state_note(st, "rebind", NULL))
 			cr_assert_str_eq(state_note(st, "rebind", NULL), state_field(st, "connection", "copy"));
 		state_close(st);
