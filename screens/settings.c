@@ -48,6 +48,11 @@ static const struct skey compare_keys[] = {
 	{ "old", "old", "The old database: conninfo, URI or service=NAME (no password)." },
 	{ "new", "new", "The restored database: conninfo, URI or service=NAME (no password)." },
 };
+static const struct skey http_keys[] = {
+	{ "cafile", "cafile", "CA bundle for _ping.html over HTTPS with a private CA "
+	  "(verification is never turned off)." },
+	{ "timeout", "timeout", "Seconds per HTTP request." },
+};
 static const struct skey extension_keys[] = {
 	{ "logical_database", "logical database", "The extension's logical database name." },
 	{ "tables", "tables", "Tables it uses, as schema.table separated by spaces." },
@@ -79,6 +84,7 @@ static const struct sgroup groups[] = {
 	G("scope", "Scope", false, scope_keys),
 	G("endpoint", "Database endpoint change", false, endpoint_keys),
 	G("compare", "Databases to compare", false, compare_keys),
+	G("http", "HTTP checks", false, http_keys),
 	G("extension", "Extensions", true, extension_keys),
 	G("consumer", "Consumer modules", true, consumer_keys),
 	G("environment", "Environments", true, environment_keys),
@@ -96,12 +102,13 @@ static bool group_used(const struct app *a, const struct sgroup *g)
 				return true;
 		return false;
 	}
+	/* As the checks of each runbook read them (checks.c and its modules). */
 	if (str_eq(g->kind, "endpoint"))
-		return str_eq(rb, "endpoint-change");
+		return str_eq(rb, "endpoint-change") || str_eq(rb, "restore-database");
 	if (str_eq(g->kind, "compare"))
 		return str_eq(rb, "restore-database");
-	if (str_eq(g->kind, "target") || str_eq(g->kind, "scope"))
-		return str_eq(rb, "connector-migration") || str_eq(rb, "restore-database");
+	if (str_eq(g->kind, "http"))
+		return true;
 	return str_eq(rb, "connector-migration");
 }
 
@@ -117,6 +124,7 @@ static struct {
 	struct starget *t;
 	size_t nt, cap;
 	int sel, top;
+	char *focus_kind, *focus_name;  /* select this item at the next build */
 } S;
 
 static void clear_targets(void)
@@ -156,6 +164,15 @@ static void build(struct app *a)
 			free(names);
 		}
 		add(K_ADD, g, NULL, NULL);
+	}
+	if (S.focus_name) {
+		for (size_t i = 0; i < S.nt; i++)
+			if (S.t[i].kind == K_ITEM && str_eq(S.t[i].g->kind, S.focus_kind) &&
+			    str_eq(S.t[i].name, S.focus_name))
+				S.sel = (int)i;
+		free(S.focus_name);
+		free(S.focus_kind);
+		S.focus_name = S.focus_kind = NULL;
 	}
 	if (S.sel >= (int)S.nt)
 		S.sel = (int)S.nt - 1;
@@ -322,6 +339,8 @@ static int add_item(struct app *a, const struct sgroup *g)
 		doc_add_section(a->st->doc, g->kind, name);
 		app_commit(a, NULL, NULL, "settings", res);
 		free(res);
+		S.focus_kind = xstrdup(g->kind);
+		S.focus_name = xstrdup(name);
 		edit_item(a, g, name);
 	}
 	free(name);
@@ -380,12 +399,25 @@ static int settings_key(struct app *a, int ch, bool fkey)
 	case 'q': case 'Q': return R_QUIT;
 	case '?': return R_HELP;
 	case 27: case 'b': case 'e': return R_CLOSE;
-	case 'a':
+	case 'a': {
+		const struct sgroup *inv[OSM_ARRAY_LEN(groups)];
+		const char *names[OSM_ARRAY_LEN(groups) + 1];
+		int n = 0, pick;
+
 		if (t && t->g->inventory)
 			return add_item(a, t->g);
-		app_message(a, false, "a adds to an inventory: move to Extensions, Consumers, "
-			    "Environments or Servers");
-		return R_REDRAW;
+		/* Elsewhere: ask which inventory. */
+		for (size_t i = 0; i < OSM_ARRAY_LEN(groups); i++)
+			if (groups[i].inventory && group_used(a, &groups[i])) {
+				inv[n] = &groups[i];
+				names[n++] = groups[i].title;
+			}
+		names[n] = NULL;
+		if (n == 0)
+			return R_NONE;
+		pick = n == 1 ? 0 : ui_pick(a, "Add to which list?", names, 0);
+		return pick < 0 ? R_REDRAW : add_item(a, inv[pick]);
+	}
 	case 'x':
 		if (t && t->kind == K_ITEM)
 			return remove_item(a, t);

@@ -336,17 +336,36 @@ static void ed_insert(struct editor *e, wchar_t c)
 static void draw_prompt(const char *title, const char *explain, const struct editor *e,
 			bool secret, const char *err)
 {
-	int y, x, wd, h = 8, field, start = 0, cols = 0;
+	int y, x, wd, h, field, start = 0, cols = 0, ne, ey;
+	char **lines;
+	size_t nl;
 
+	/* Title and explanation wrap: the reason for a refusal must be read whole. */
+	wd = COLS - 4 > 76 ? 76 : COLS - 4;
+	nl = ui_wrap(title, wd - 4, &lines);
+	ui_lines_free(lines, nl);
+	ne = (int)nl;
+	nl = ui_wrap(explain ? explain : "", wd - 4, &lines);
+	ui_lines_free(lines, nl);
+	ne += (int)nl;
+	if (ne > LINES - 10)
+		ne = LINES - 10;
+	if (ne < 1)
+		ne = 1;
+	h = ne + 6;
 	dialog_frame(h, &y, &x, &wd);
 	wattron(stdscr, ui_attr(UI_HEAD));
-	ui_put(stdscr, y, x + 2, title, wd - 4);
+	draw_text_block(title, y + 1, x + 2, wd - 4, ne);
 	wattroff(stdscr, ui_attr(UI_HEAD));
-	draw_text_block(explain, y + 1, x + 2, wd - 4, 2);
+	nl = ui_wrap(title, wd - 4, &lines);
+	ui_lines_free(lines, nl);
+	if ((int)nl < ne)
+		draw_text_block(explain, y + 1 + (int)nl, x + 2, wd - 4, ne - (int)nl);
+	ey = y + 2 + ne;
 	field = wd - 6;
-	mvwaddstr(stdscr, y + 4, x + 2, "> ");
+	mvwaddstr(stdscr, ey, x + 2, "> ");
 	if (secret) {
-		ui_put(stdscr, y + 4, x + 4, "(typing is not shown)", field);
+		ui_put(stdscr, ey, x + 4, "(typing is not shown)", field);
 	} else {
 		/* Scroll horizontally so the cursor stays visible. */
 		for (size_t i = e->cur; i > 0; i--) {
@@ -357,7 +376,7 @@ static void draw_prompt(const char *title, const char *explain, const struct edi
 			}
 		}
 		cols = 0;
-		wmove(stdscr, y + 4, x + 4);
+		wmove(stdscr, ey, x + 4);
 		for (size_t i = (size_t)start; i < e->len; i++) {
 			int cw = wcw(e->buf[i]);
 
@@ -369,16 +388,16 @@ static void draw_prompt(const char *title, const char *explain, const struct edi
 	}
 	if (err && *err) {
 		wattron(stdscr, ui_attr(UI_ERROR));
-		ui_put(stdscr, y + 5, x + 2, err, wd - 4);
+		ui_put(stdscr, ey + 1, x + 2, err, wd - 4);
 		wattroff(stdscr, ui_attr(UI_ERROR));
 	}
-	ui_put(stdscr, y + 6, x + 2, "Enter accept   Esc cancel   Ctrl-U clear", wd - 4);
+	ui_put(stdscr, ey + 2, x + 2, "Enter accept   Esc cancel   Ctrl-U clear", wd - 4);
 	if (!secret) {
 		int cx = 0;
 
 		for (size_t i = (size_t)start; i < e->cur; i++)
 			cx += wcw(e->buf[i]);
-		wmove(stdscr, y + 4, x + 4 + cx);
+		wmove(stdscr, ey, x + 4 + cx);
 		curs_set(1);
 	}
 	refresh();
