@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -239,9 +240,37 @@ static char *url_host(const char *url)
 
 static bool url_is_http(const char *url)
 {
-	return url && (str_startswith(url, "http://") || str_startswith(url, "https://") ||
-		       str_startswith(url, "HTTP://") || str_startswith(url, "HTTPS://"));
+	return url && (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0);
 }
+
+/* A URL carrying user:password@ would put a secret into results and the
+ * state file; neither a ping page nor the LifeTime API needs one. */
+static bool url_has_userinfo(const char *url)
+{
+	CURLU *u = curl_url();
+	char *user = NULL, *pass = NULL;
+	bool has;
+
+	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		/* Unparseable: look for '@' before the path as a fallback. */
+		const char *p = strstr(url, "://");
+		size_t auth = p ? strcspn(p + 3, "/?#") : 0;
+
+		return p && memchr(p + 3, '@', auth) != NULL;
+	}
+	curl_url_get(u, CURLUPART_USER, &user, 0);
+	curl_url_get(u, CURLUPART_PASSWORD, &pass, 0);
+	has = user || pass;
+	curl_free(user);
+	curl_free(pass);
+	curl_url_cleanup(u);
+	return has;
+}
+
+static const char *const USERINFO_FIX =
+	"Remove the user name and password from the URL (https://host/Module/_ping.html): "
+	"osmigrate stores URLs in the state file and never stores secrets.";
 
 /* Fill cls/summary/fix for a finished transfer that did not get a usable
  * HTTP answer.  Returns false when the transfer did complete (rc OK). */
@@ -525,6 +554,15 @@ void http_ping_many(const char *const *urls, size_t n, const struct http_opts *o
 	for (size_t i = 0; i < n; i++) {
 		memset(&out[i], 0, sizeof out[i]);
 		out[i].url = xstrdup(urls[i] ? urls[i] : "");
+		if (url_is_http(urls[i]) && url_has_userinfo(urls[i])) {
+			/* Do not keep or echo the secret. */
+			free(out[i].url);
+			out[i].url = xstrdup("(URL with a user name or password, not shown)");
+			out[i].cls = PING_BAD_URL;
+			out[i].summary = xstrdup("the URL carries a user name or password");
+			out[i].fix = xstrdup(USERINFO_FIX);
+			continue;
+		}
 		if (!url_is_http(urls[i])) {
 			out[i].cls = PING_BAD_URL;
 			out[i].summary = xasprintf("not an http:// or https:// URL: \"%s\"",
@@ -563,6 +601,12 @@ bool http_get(const char *url, const char *bearer, const struct http_opts *o,
 	*status = 0;
 	*body = NULL;
 	*len = 0;
+	if (url_is_http(url) && url_has_userinfo(url)) {
+		err->cls = PING_BAD_URL;
+		snprintf(err->msg, sizeof err->msg, "the URL carries a user name or password");
+		snprintf(err->fix, sizeof err->fix, "%s", USERINFO_FIX);
+		return false;
+	}
 	if (!url_is_http(url)) {
 		err->cls = PING_BAD_URL;
 		snprintf(err->msg, sizeof err->msg, "not an http:// or https:// URL");
@@ -735,6 +779,12 @@ enum lt_setup lifetime_open(const struct doc *settings, struct ctx *ctx, struct 
 	parsed = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 		 curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 		 curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK;
+	if (parsed && url_has_userinfo(url)) {
+		snprintf(msg, msglen, "[lifetime] url carries a user name or password");
+		snprintf(fix, fixlen, "Remove them from [lifetime] url: LifeTime authenticates "
+				      "with the service account token, and osmigrate never stores secrets.");
+		goto bad;
+	}
 	if (!parsed || (!str_eq(scheme, "https") && !str_eq(scheme, "http"))) {
 		snprintf(msg, msglen, "[lifetime] url is not an http(s) URL: %s", url);
 		snprintf(fix, fixlen, "Set [lifetime] url to the API base, e.g. "

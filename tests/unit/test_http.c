@@ -243,6 +243,38 @@ Test(ping, refused_and_bad_url_and_dns)
 	ping_result_free(&r);
 }
 
+Test(ping, urls_with_credentials_are_refused_and_not_echoed)
+{
+	struct http_opts o = HTTP_OPTS_INIT;
+	char *url = xasprintf("http://admin:s3cret-pw@%s/OrdersUI/_ping.html", http_base + 7);
+	struct ping_result r;
+	long status;
+	char *body;
+	size_t len;
+	struct http_error err;
+
+	o.timeout_ms = 5000;
+	r = ping1(url, &o, NULL);
+	cr_expect_eq(r.cls, PING_BAD_URL, "%s", r.summary);
+	cr_expect_null(strstr(r.url, "s3cret"), "%s", r.url);
+	cr_expect_null(strstr(r.summary, "s3cret"), "%s", r.summary);
+	ping_result_free(&r);
+	cr_expect_not(http_get(url, NULL, &o, NULL, 1024, &status, &body, &len, &err));
+	cr_expect_eq(err.cls, PING_BAD_URL);
+	cr_expect_null(strstr(err.msg, "s3cret"));
+	free(url);
+}
+
+Test(ping, scheme_is_case_insensitive)
+{
+	char *url = xasprintf("HtTp://%s/OrdersUI/_ping.html", http_base + 7);
+	struct ping_result r = ping1(url, NULL, NULL);
+
+	cr_expect_eq(r.cls, PING_OK, "%s", r.summary);
+	ping_result_free(&r);
+	free(url);
+}
+
 Test(ping, redirects_to_other_protocols_are_not_followed)
 {
 	/* Only http and https, even when following redirects. */
@@ -524,6 +556,15 @@ Test(lifetime, token_sources_and_refusals)
 	cr_expect_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix),
 		     LT_BAD_CONFIG);
 	cr_expect(strstr(msg, "plain http"), "%s", msg);
+	doc_free(d);
+
+	/* Credentials in the URL would end up in the state file: refused. */
+	d = lt_settings("https://u:pw-secret@lifetime.example.com/lifetimeapi/rest/v2", token_file,
+			NULL);
+	cr_expect_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix),
+		     LT_BAD_CONFIG);
+	cr_expect(strstr(msg, "user name or password"), "%s", msg);
+	cr_expect_null(strstr(msg, "pw-secret"));
 	doc_free(d);
 
 	/* A token with a newline could inject a header: refused. */
