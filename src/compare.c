@@ -66,13 +66,16 @@ static const char SQL_RELATIONS[] =
 	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND " NSP_FILTER("n");
 
-/* Position among live columns: a restore renumbers around dropped ones. */
-#define SQL_COLUMNS(generated) \
+/* Position among live columns: a restore renumbers around dropped ones.
+ * Plain defaults never reference columns, so they are deparsed without the
+ * relation (relid 0): pg_get_expr would otherwise open, and so lock, every
+ * table with a default, and wait behind any ALTER TABLE running there. */
+#define SQL_COLUMNS(generated, default_expr) \
 	"SELECT " QN("n.nspname", "c.relname") " || '.' || quote_ident(a.attname), " \
 	QN("n.nspname", "c.relname") ", " \
 	"pg_catalog.format_type(a.atttypid, a.atttypmod), " \
 	"CASE WHEN a.attnotnull THEN 'not null' ELSE 'nullable' END, " \
-	"COALESCE(pg_catalog.pg_get_expr(d.adbin, d.adrelid), '(none)'), " \
+	"COALESCE(" default_expr ", '(none)'), " \
 	"(row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum))::text, " \
 	"CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' ELSE 'no' END, " \
 	generated ", " \
@@ -86,8 +89,10 @@ static const char SQL_RELATIONS[] =
 	"WHERE a.attnum > 0 AND NOT a.attisdropped " \
 	"AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND " NSP_FILTER("n")
 static const char SQL_COLUMNS_12[] =
-	SQL_COLUMNS("CASE a.attgenerated WHEN 's' THEN 'stored' ELSE 'no' END");
-static const char SQL_COLUMNS_10[] = SQL_COLUMNS("'no'");
+	SQL_COLUMNS("CASE a.attgenerated WHEN 's' THEN 'stored' ELSE 'no' END",
+		    "CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, 0) "
+		    "ELSE pg_catalog.pg_get_expr(d.adbin, d.adrelid) END");
+static const char SQL_COLUMNS_10[] = SQL_COLUMNS("'no'", "pg_catalog.pg_get_expr(d.adbin, 0)");
 
 static const char SQL_INDEXES[] =
 	"SELECT " QN("n.nspname", "ci.relname") ", " QN("tn.nspname", "ct.relname") ", "
