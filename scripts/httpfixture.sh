@@ -30,6 +30,7 @@
 #   /Missing/_ping.html       404
 #   /Forbidden/_ping.html     403
 #   /LoginRedirect/_ping.html 302 to /Users/Login.aspx
+#   /HttpsOnly/_ping.html     301 to the https listener's /OrdersUI/_ping.html
 #   /Injected/_ping.html      200 with a proxy's login page instead
 #   /Slow/_ping.html          200 whose body trickles at 1 byte/s
 #   /lifetimeapi/rest/v2/{environments,applications,modules}/  JSON, 401 without the token
@@ -128,6 +129,9 @@ http {
 		location = /Forbidden/_ping.html { return 403; }
 		location = /LoginRedirect/_ping.html {
 			return 302 /Users/Login.aspx?OriginalURL=%2fLoginRedirect%2f_ping.html;
+		}
+		location = /HttpsOnly/_ping.html {
+			return 301 https://127.0.0.1:$https_port/OrdersUI/_ping.html;
 		}
 		location = /Users/Login.aspx {
 			default_type text/html;

@@ -199,6 +199,14 @@ Test(ping, redirect_names_location_and_following_is_bounded)
 	cr_expect(strstr(r.summary, "after 1 redirect"), "%s", r.summary);
 	ping_result_free(&r);
 	free(url);
+
+	/* http -> https: the fix says to use https://. */
+	r = ping_path("/HttpsOnly/_ping.html", 5000);
+	cr_expect_eq(r.cls, PING_REDIRECT, "%s", r.summary);
+	cr_expect_eq(r.status, 301);
+	cr_expect(r.location && str_startswith(r.location, "https://127.0.0.1:"), "%s", r.location);
+	cr_expect(strstr(r.fix, "use the https:// URL"), "%s", r.fix);
+	ping_result_free(&r);
 }
 
 Test(ping, timeout_is_honoured)
