@@ -20,12 +20,14 @@
 static void mark_usage(FILE *f)
 {
 	fprintf(f,
-"Usage: osmigrate mark STEP done|skipped|pending [--item NAME] [--note TEXT]\n"
-"                      [--reason TEXT] [--state FILE | --runbook ID]\n"
+"Usage: osmigrate mark STEP done|skipped|pending [--item NAME] [--action ID]\n"
+"                      [--note TEXT] [--reason TEXT] [--state FILE | --runbook ID]\n"
 "Record a step (or one item of it: an extension, consumer, server or\n"
 "environment) as done, skipped or pending, as the wizard would.\n"
 "\n"
 "  -i, --item NAME     the item of the step (see osmigrate status)\n"
+"      --action ID     tick (done) or untick (pending) one action of the step or\n"
+"                      item instead; the status follows the ticks\n"
 "  -n, --note TEXT     a note kept with the step or item\n"
 "      --reason TEXT   why: required to skip; also the override reason when the\n"
 "                      order rule or the decommission lock refuses the change\n"
@@ -82,6 +84,39 @@ static int list_items(const struct state *st, const struct rb_step *s, const cha
 	return EXIT_USAGE;
 }
 
+static int list_actions(const struct rb_step *s, const char *item, const char *bad)
+{
+	const struct rb_action *a = item ? s->item_actions : s->actions;
+	size_t n = item ? s->n_item_actions : s->n_actions;
+
+	fprintf(stderr, "osmigrate mark: step '%s' has no %saction '%s'", s->id,
+		item ? "item " : "", bad);
+	if (n == 0) {
+		fprintf(stderr, "; its actions are per %s: give --item NAME\n",
+			item_kind_label(s->items) ? item_kind_label(s->items) : "item");
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "; the %sactions are:\n", item ? "item " : "");
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "  %-20s %s\n", a[i].id, a[i].text);
+	return EXIT_USAGE;
+}
+
+/* One change: a tick (--action) or a status, through the same rules as
+ * the screens. */
+static enum progress_gate apply(struct state *st, const struct runbook *rb, const char *step,
+				const char *item, const char *action, enum step_status want,
+				const char *reason, bool *ok, char *why, size_t whylen)
+{
+	enum progress_gate g;
+
+	if (!action)
+		return progress_set_status(st, rb, step, item, want, reason, ok, why, whylen);
+	g = progress_tick(st, rb, step, item, action, want == STEP_DONE, why, whylen);
+	*ok = g == GATE_OPEN;
+	return g;
+}
+
 static bool parse_status(const char *s, enum step_status *out)
 {
 	if (str_eq(s, "done"))
@@ -97,17 +132,18 @@ static bool parse_status(const char *s, enum step_status *out)
 
 int cmd_mark(int argc, char **argv)
 {
-	enum { OPT_REASON = 256 };
+	enum { OPT_REASON = 256, OPT_ACTION };
 	static const struct option longopts[] = {
 		{ "item", required_argument, NULL, 'i' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "action", required_argument, NULL, OPT_ACTION },
 		{ "state", required_argument, NULL, 's' },
 		{ "runbook", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *item = NULL, *note = NULL, *reason = NULL;
+	const char *item = NULL, *note = NULL, *reason = NULL, *action_id = NULL;
 	const char *state_opt = NULL, *runbook_opt = NULL, *step_id, *status_word;
 	const struct runbook *rb;
 	const struct rb_step *s;
@@ -126,6 +162,7 @@ int cmd_mark(int argc, char **argv)
 		case 'i': item = optarg; break;
 		case 'n': note = optarg; break;
 		case OPT_REASON: reason = optarg; break;
+		case OPT_ACTION: action_id = optarg; break;
 		case 's': state_opt = optarg; break;
 		case 'r': runbook_opt = optarg; break;
 		case 'h': mark_usage(stdout); return EXIT_OK;
@@ -212,13 +249,26 @@ int cmd_mark(int argc, char **argv)
 		}
 	}
 
+	if (action_id) {
+		if (want == STEP_SKIPPED) {
+			fprintf(stderr, "osmigrate mark: an action is ticked (done) or unticked "
+				"(pending), not skipped; skip the %s instead (without --action)\n",
+				item ? "item" : "step");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (!step_action(s, action_id, item != NULL)) {
+			rc = list_actions(s, item, action_id);
+			goto out;
+		}
+	}
 	if (want == STEP_SKIPPED && str_empty(reason)) {
 		fprintf(stderr, "osmigrate mark: skipping needs --reason TEXT saying why the %s "
 			"does not apply (it goes into the change record)\n", item ? "item" : "step");
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	g = progress_set_status(st, rb, s->id, item, want, reason, &ok, why, sizeof why);
+	g = apply(st, rb, s->id, item, action_id, want, reason, &ok, why, sizeof why);
 	if (g != GATE_OPEN) {
 		if (str_empty(reason)) {
 			char *safe = output_safe(why);
@@ -236,7 +286,7 @@ int cmd_mark(int argc, char **argv)
 		}
 		overrode = true;
 		/* NULL keeps the recorded "override: ..." as the reason. */
-		g = progress_set_status(st, rb, s->id, item, want, NULL, &ok, why, sizeof why);
+		g = apply(st, rb, s->id, item, action_id, want, NULL, &ok, why, sizeof why);
 	}
 	if (g != GATE_OPEN || !ok) {
 		fprintf(stderr, "osmigrate mark: %s\n", why);
@@ -255,7 +305,12 @@ int cmd_mark(int argc, char **argv)
 	ok = true;
 	if (overrode)
 		ok = journal_append(st, s->id, item, "override", reason) && ok;
-	{
+	if (action_id) {
+		char *act = xasprintf("%s.%s", want == STEP_DONE ? "tick" : "untick", action_id);
+
+		ok = journal_append(st, s->id, item, act, want == STEP_DONE ? "on" : "off") && ok;
+		free(act);
+	} else {
 		char *res = want == STEP_SKIPPED ? xasprintf("skipped: %s", reason)
 						 : xstrdup(step_status_name(want));
 
@@ -267,6 +322,9 @@ int cmd_mark(int argc, char **argv)
 	if (!ok)
 		fprintf(stderr, "osmigrate mark: warning: %s\n", journal_last_error());
 
+	if (action_id)
+		printf("%s: action %s %s\n", s->id, action_id,
+		       want == STEP_DONE ? "ticked" : "unticked");
 	if (item) {
 		char *safe = output_safe(item);
 
@@ -276,7 +334,8 @@ int cmd_mark(int argc, char **argv)
 		free(safe);
 		printf("%s: step is %s\n", s->id, step_status_name(state_step_status(st, s->id)));
 	} else {
-		printf("%s: step marked %s%s\n", s->id, step_status_name(state_step_status(st, s->id)),
+		printf("%s: step %s %s%s\n", s->id, action_id ? "is" : "marked",
+		       step_status_name(state_step_status(st, s->id)),
 		       overrode ? " (override recorded)" : "");
 	}
 out:

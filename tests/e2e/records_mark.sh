@@ -144,6 +144,27 @@ else
 	skip "flock(1) not installed"
 fi
 
+# --action ticks one action through the same rules.
+st2=$work/actions.ini
+printf '[osmigrate]\nversion = 1\nrunbook = restore-database\n\n[server "DC"]\nrole = controller\n\n[server "FE1"]\nrole = frontend\n' >"$st2"
+out=$("$OSMIGRATE" mark --state "$st2" servers done --item FE1 --action open_tool 2>&1)
+is "$?" 2 "--action: ticking a front-end before the controller is refused"
+out=$("$OSMIGRATE" mark --state "$st2" servers done --item DC --action nosuch 2>&1)
+is "$?" 64 "--action: unknown action id: exit 64"
+has "  open_tool " "the valid actions are listed"
+for a in open_tool confirm_details start_iis apply_exit sc_install restart; do
+	"$OSMIGRATE" mark --state "$st2" servers done --item DC --action "$a" >/dev/null 2>&1
+done
+out=$("$OSMIGRATE" mark --state "$st2" servers done --item DC --action running 2>&1)
+is "$?" 0 "--action: the controller's last action ticked"
+has "application server 'DC' marked done" "all actions ticked: the item is done"
+grep -q "	servers	DC	tick.running	on	" "$st2.journal"
+ok $? "the tick is journaled"
+out=$("$OSMIGRATE" mark --state "$st2" servers pending --item DC --action running 2>&1)
+has "application server 'DC' marked in-progress" "unticking moves the item back to in-progress"
+out=$("$OSMIGRATE" mark --state "$st2" servers skipped --item DC --action running --reason x 2>&1)
+is "$?" 64 "--action with skipped: exit 64"
+
 # A fresh state file needs --runbook; with it, mark starts the procedure.
 mark prerequisites done --state "$work/new.ini"
 is "$rc" 64 "mark on a new state file without --runbook: exit 64"
