@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -60,6 +61,68 @@ static int cmd_usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* A password typed at the terminal (no echo), like psql's prompt; the
+ * prompt goes to /dev/tty so that redirected stderr does not hide it.
+ * NULL on EOF. */
+static char *read_password(const char *label)
+{
+	struct termios old, quiet;
+	char buf[1024];
+	bool restore = false;
+	char *pw = NULL;
+	FILE *tty = fopen("/dev/tty", "we");
+	FILE *out = tty ? tty : stderr;
+
+	fprintf(out, "Password for %s: ", label);
+	fflush(out);
+	if (tcgetattr(STDIN_FILENO, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		restore = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
+	}
+	if (fgets(buf, sizeof buf, stdin)) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		pw = xstrdup(buf);
+	}
+	explicit_bzero(buf, sizeof buf);
+	if (restore)
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+	fputc('\n', out);
+	if (tty)
+		fclose(tty);
+	return pw;
+}
+
+static void wipe(char **p)
+{
+	if (*p) {
+		explicit_bzero(*p, strlen(*p));
+		free(*p);
+		*p = NULL;
+	}
+}
+
+/* A password on the command line is visible to every user in ps(1). */
+static bool has_password(const char *conninfo)
+{
+	PQconninfoOption *o;
+	char *err = NULL;
+	bool found = false;
+
+	if (!strchr(conninfo, '=') && !strstr(conninfo, "://"))
+		return false;
+	o = PQconninfoParse(conninfo, &err);
+	if (err)
+		PQfreemem(err);
+	if (!o)
+		return false;   /* pg_spec_from_conninfo reports the syntax error */
+	for (PQconninfoOption *p = o; p->keyword; p++)
+		if (str_eq(p->keyword, "password") && !str_empty(p->val))
+			found = true;
+	PQconninfoFree(o);
+	return found;
+}
+
 /* Progress on a terminal only: a log file gets the result, not a ticker. */
 static void show_progress(void *ud, const char *what, long done, long total)
 {
@@ -92,7 +155,7 @@ int cmd_compare(int argc, char **argv)
 	struct cmp_result r;
 	struct sigaction sa, old_int, old_term, old_hup;
 	struct strbuf out = STRBUF_INIT;
-	char msg[512];
+	char msg[512], *old_pw = NULL, *new_pw = NULL;
 	FILE *f = stdout;
 	bool progress;
 	int c, rc;
@@ -146,6 +209,13 @@ int cmd_compare(int argc, char **argv)
 		return cmd_usage_error("%sexpected two databases: OLD NEW",
 				       argc - optind < 2 ? "" : "too many arguments: ");
 	}
+	for (int k = 0; k < 2; k++)
+		if (has_password(argv[optind + k])) {
+			free(schemas);
+			return cmd_usage_error("%s carries a password, which every user can read in "
+					       "the process list: put it in ~/.pgpass (or PGPASSFILE), a "
+					       "service file or PGPASSWORD instead", k ? "NEW" : "OLD");
+		}
 	if (!pg_spec_from_conninfo(&old_spec, argv[optind], NULL, msg, sizeof msg)) {
 		free(schemas);
 		return cmd_usage_error("OLD: %s", msg);
@@ -185,6 +255,29 @@ int cmd_compare(int argc, char **argv)
 		ctx.progress = show_progress;
 
 	compare_databases(&old_spec, &new_spec, &opt, &ctx, &r);
+	/* On a terminal, ask for a password libpq could not find, once per
+	 * side, and compare again; nothing is stored. */
+	for (int tries = 0; tries < 2 && r.status == CMP_FAILED &&
+	     r.error_class == PG_FAIL_NEED_PASSWORD && isatty(STDIN_FILENO) && !got_signal; tries++) {
+		bool is_old = str_eq(r.error_side, "old");
+		char **slot = is_old ? &old_pw : &new_pw;
+		struct pg_spec *spec = is_old ? &old_spec : &new_spec;
+
+		if (*slot)
+			break;   /* already asked: the fix says what to do */
+		if (progress)
+			fputs("\r\033[K", stderr);
+		*slot = read_password(spec->label);
+		if (!*slot)
+			break;
+		pg_spec_free(spec);
+		if (!pg_spec_from_conninfo(spec, argv[optind + (is_old ? 0 : 1)], *slot, msg,
+					   sizeof msg)) {
+			fatalx("%s", msg);   /* parsed fine a moment ago */
+		}
+		cmp_result_free(&r);
+		compare_databases(&old_spec, &new_spec, &opt, &ctx, &r);
+	}
 	if (progress)
 		fputs("\r\033[K", stderr);
 
@@ -218,6 +311,8 @@ int cmd_compare(int argc, char **argv)
 	cmp_result_free(&r);
 	pg_spec_free(&old_spec);
 	pg_spec_free(&new_spec);
+	wipe(&old_pw);
+	wipe(&new_pw);
 	free(schemas);
 	return rc;
 }

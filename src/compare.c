@@ -55,14 +55,14 @@ static const char SQL_RELATIONS[] =
 	"SELECT " QN("n.nspname", "c.relname") ", quote_ident(n.nspname), "
 	"CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table' "
 	"WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' END, "
-	"CASE WHEN c.relkind IN ('r', 'm') THEN CASE "
+	"CASE WHEN c.relkind = 'r' OR (c.relkind = 'm' AND c.relispopulated) THEN CASE "
 	"  WHEN pg_catalog.pg_stat_get_tuples_inserted(c.oid) "
 	"     + pg_catalog.pg_stat_get_tuples_deleted(c.oid) > 0 "
 	"    OR pg_catalog.pg_stat_get_last_analyze_time(c.oid) IS NOT NULL "
 	"    OR pg_catalog.pg_stat_get_last_autoanalyze_time(c.oid) IS NOT NULL "
 	"  THEN pg_catalog.pg_stat_get_live_tuples(c.oid) "
 	"  WHEN c.reltuples >= 0 THEN c.reltuples::bigint END END::text, "
-	"c.relkind IN ('r', 'm'), n.nspname, c.relname "
+	"c.relkind = 'r' OR (c.relkind = 'm' AND c.relispopulated), n.nspname, c.relname "
 	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND " NSP_FILTER("n");
 
@@ -650,6 +650,7 @@ static bool connect_side(struct side *s, const struct pg_spec *spec, struct ctx 
 	if (!s->conn) {
 		fail(r, s->name, f.fix[0] ? f.fix : "Check the connection settings and run the "
 			 "comparison again.", "%s: %s", s->name, f.message);
+		r->error_class = f.cls;
 		return false;
 	}
 	*version = PQserverVersion(s->conn);

@@ -77,6 +77,7 @@ struct cmp_result {
 	char error_side[8];
 	char error[600];
 	char fix[600];
+	enum pg_fail error_class;              /* PG_OK unless connecting failed */
 };
 
 void cmp_result_init(struct cmp_result *r);

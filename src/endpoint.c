@@ -161,6 +161,7 @@ struct resolve_job {
 	char host[EP_HOST_MAX];
 	char port[6];
 	int rc;
+	int sys_errno;      /* errno of the resolver thread for EAI_SYSTEM */
 	struct addrinfo *res;
 };
 
@@ -194,6 +195,7 @@ static void *resolve_thread(void *arg)
 	rc = getaddrinfo(j->host, j->port, &hints, &res);
 	pthread_mutex_lock(&j->mu);
 	j->rc = rc;
+	j->sys_errno = errno;
 	j->res = rc == 0 ? res : NULL;
 	j->done = true;
 	pthread_cond_signal(&j->cv);
@@ -270,7 +272,7 @@ static struct addrinfo *resolve(const struct endpoint *ep, struct ctx *ctx, stru
 		} else {
 			p->outcome = EP_RESOLVE_FAILED;
 			if (j->rc == EAI_SYSTEM)
-				snprintf(p->message, sizeof p->message, "%s", strerror(errno));
+				snprintf(p->message, sizeof p->message, "%s", strerror(j->sys_errno));
 			else
 				snprintf(p->message, sizeof p->message, "%s", gai_strerror(j->rc));
 		}

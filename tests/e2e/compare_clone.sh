@@ -83,6 +83,28 @@ is "$rc" 3 "no privileges, exact: could not compare (exit 3)"
 has "permission denied" "says why"
 has "what to do: Connect as a user that can read" "and what to do"
 
+# No password anywhere libpq looks: asked for on a terminal (script(1)
+# provides one), once per side; never accepted on the command line.
+APP_OLD="host=$PGHOST port=$PGPORT user=osm_app dbname=cmp_old"
+APP_NEW="host=$PGHOST port=$PGPORT user=osm_app dbname=cmp_new"
+if command -v script >/dev/null 2>&1; then
+	printf 'osm_app_demo\nosm_app_demo\n' |
+		script -qec "\"$OSMIGRATE\" compare \"$APP_OLD\" \"$APP_NEW\"" /dev/null >"$work/tty" 2>&1
+	is "$?" 0 "passwords typed at the prompts: compared, identical (exit 0)"
+	grep -q 'Password for database .*/cmp_old as osm_app: ' "$work/tty" &&
+		grep -q 'Password for database .*/cmp_new as osm_app: ' "$work/tty"
+	ok $? "one prompt for each database, naming it"
+else
+	skip "script(1) not installed"
+	skip "script(1) not installed"
+fi
+out=$("$OSMIGRATE" compare "$APP_OLD" "$APP_NEW" </dev/null 2>&1); rc=$?
+is "$rc" 3 "no password and no terminal: could not compare (exit 3)"
+has "needs a password" "says a password is needed"
+"$OSMIGRATE" compare "host=$PGHOST password=secret dbname=cmp_old" "$NEW" >"$work/out" 2>&1
+is "$?" 64 "a password in OLD is refused (exit 64)"
+grep -q 'process list' "$work/out"; ok $? "and the message says why"
+
 # The restore-database "verify" check runs the same comparison from [compare].
 printf '[compare]\nold = %s\nnew = %s\n' "$OLD" "$NEW" >"$work/answers.ini"
 out=$("$OSMIGRATE" check restore-database --step verify --answers "$work/answers.ini" 2>&1); rc=$?
