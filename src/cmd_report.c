@@ -885,7 +885,7 @@ int cmd_report(int argc, char **argv)
 	enum fmt fmt = FMT_MD;
 	struct strbuf sb = STRBUF_INIT;
 	struct ctx_rep r;
-	char err[512], *path, *jpath;
+	char err[512], *path, *jpath, *abspath;
 	int c, rc;
 
 	optind = 1;
@@ -928,7 +928,9 @@ int cmd_report(int argc, char **argv)
 		return rc;
 	}
 	r.rb = runbook_find(state_runbook(r.st));
-	r.path = path;
+	/* The record outlives the shell it was made in: name the file fully. */
+	abspath = realpath(path, NULL);
+	r.path = abspath ? abspath : path;
 	iso8601_now(r.now);
 	jpath = journal_path(path);
 	if (!journal_read(jpath, &r.j, err, sizeof err))
@@ -959,6 +961,7 @@ int cmd_report(int argc, char **argv)
 	free(r.operators);
 	journal_free(&r.j);
 	state_close((struct state *)r.st);
+	free(abspath);
 	free(path);
 	return rc;
 }
