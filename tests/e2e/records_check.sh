@@ -142,6 +142,17 @@ sed -n '/^\[check "endpoint_new"\]/,/^\[/p' "$work/st.ini" | grep -q '^status = 
 ok $? "the state file holds the latest status"
 run restore-database --answers "$work/a.ini" --state "$work/st.ini"
 is "$rc" 64 "a state file of another runbook: exit 64"
+
+# --save-answers: the settings of the state file, without progress, reusable.
+run endpoint-change --step endpoints --state "$work/st.ini" --save-answers "$work/saved.ini"
+is "$rc" 0 "check --state --save-answers: exit 0"
+is "$(stat -c %a "$work/saved.ini")" 600 "the saved answers file is 0600"
+grep -q "^new = 127.0.0.1:$LISTEN" "$work/saved.ini"
+ok $? "the saved answers hold the settings"
+grep -q '^\[\(check\|step\|item\|types\|finding\)' "$work/saved.ini"
+ok $((! $?)) "the saved answers hold no progress and no check results"
+run endpoint-change --step endpoints --answers "$work/saved.ini"
+is "$rc" 0 "the saved answers file drives check again"
 out=$(NO_COLOR= "$OSMIGRATE" check endpoint-change --step endpoints --answers "$work/a.ini" 2>&1 </dev/null)
 printf '%s' "$out" | grep -q "$(printf '\033')"
 ok $((! $?)) "no escape codes when stdout is not a terminal"
