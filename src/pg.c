@@ -121,6 +121,10 @@ static void spec_label(struct pg_spec *s, const char *what)
 		service = spec_get(s, "service");
 	if (!db && cs && !(strchr(cs, '=') || strstr(cs, "://")))
 		db = cs;
+	/* A later dbname is literal and wins over the expanded one. */
+	for (size_t i = 0, seen = 0; i < s->n; i++)
+		if (str_eq(s->keywords[i], "dbname") && seen++ > 0)
+			db = s->values[i];
 
 	if (service && !host)
 		bfmt(s->label, sizeof s->label, "%s service %s%s%s", what, service,
@@ -182,9 +186,8 @@ bool pg_spec_from_doc(struct pg_spec *s, const struct doc *d, const char *sectio
 
 		if (str_empty(v))
 			continue;
-		if (str_eq(keys[i], "dbname") && !str_empty(conninfo)) {
-			/* A second dbname is taken literally by libpq, overriding the conninfo's. */
-		}
+		/* With a conninfo, these keys come after it and override its values
+		 * (libpq takes a second dbname literally, never expanded). */
 		if (str_eq(keys[i], "port") || str_eq(keys[i], "connect_timeout")) {
 			char *end;
 			long n = strtol(v, &end, 10);

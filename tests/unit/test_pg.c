@@ -196,6 +196,14 @@ Test(pg_spec, conninfo_uri_expands_and_is_labelled)
 	pg_spec_free(&s);
 	doc_free(d);
 
+	ini = "[target]\nconninfo = host=a port=1 dbname=b user=u\ndbname = c\nuser = v\n";
+	d = doc_parse_string(ini, strlen(ini), "t", NULL, NULL, &err);
+	cr_assert_not_null(d, "%s", err.msg);
+	cr_assert(pg_spec_from_doc(&s, d, "target", NULL, msg, sizeof msg), "%s", msg);
+	cr_assert_str_eq(s.label, "target a:1/c as v", "explicit keys override the conninfo");
+	pg_spec_free(&s);
+	doc_free(d);
+
 	cr_assert(pg_spec_from_conninfo(&s, "service=osmigrate-demo", NULL, msg, sizeof msg));
 	cr_assert(strstr(s.label, "service osmigrate-demo"), "%s", s.label);
 	pg_spec_free(&s);
