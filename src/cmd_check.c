@@ -164,13 +164,16 @@ static void ask_passwords(const struct doc *settings, struct ctx *ctx)
 
 /* Result ids are "check_id" or "check_id:ITEM": the journal files them
  * under the step of their check and the item. */
-static const char *check_step(const char *result_id)
+static const char *check_step(const char *runbook, const char *result_id)
 {
-	char *id = xstrndup(result_id, strcspn(result_id, ":"));
-	const struct check_def *d = check_find(id);
+	size_t n = strcspn(result_id, ":");
 
-	free(id);
-	return d ? d->step : NULL;
+	/* One id may serve several runbooks (endpoint_new): match both. */
+	for (size_t i = 0; i < n_check_defs; i++)
+		if (str_eq(check_defs[i].runbook, runbook) &&
+		    strlen(check_defs[i].id) == n && strncmp(check_defs[i].id, result_id, n) == 0)
+			return check_defs[i].step;
+	return NULL;
 }
 
 static const char *check_item(const char *result_id)
@@ -407,7 +410,7 @@ int cmd_check(int argc, char **argv)
 						      rep.r[i].summary ? ": " : "",
 						      rep.r[i].summary ? rep.r[i].summary : "");
 
-				jok = journal_append(st, check_step(rep.r[i].id), check_item(rep.r[i].id),
+				jok = journal_append(st, check_step(rb->id, rep.r[i].id), check_item(rep.r[i].id),
 						     action, res) && jok;
 				free(action);
 				free(res);

@@ -142,6 +142,9 @@ sed -n '/^\[check "endpoint_new"\]/,/^\[/p' "$work/st.ini" | grep -q '^status = 
 ok $? "the state file holds the latest status"
 run restore-database --answers "$work/a.ini" --state "$work/st.ini"
 is "$rc" 64 "a state file of another runbook: exit 64"
+run restore-database --step prepare --answers "$work/a.ini" --state "$work/rd.ini"
+grep -q '	restore-database	prepare		check.endpoint_new	ok' "$work/rd.ini.journal"
+ok $? "the journal files a shared check id under this runbook's step"
 
 # --save-answers: the settings of the state file, without progress, reusable.
 run endpoint-change --step endpoints --state "$work/st.ini" --save-answers "$work/saved.ini"
