@@ -13,6 +13,7 @@
 
 #include "exitcodes.h"
 #include "journal.h"
+#include "pg.h"
 #include "progress.h"
 #include "tui_int.h"
 
@@ -83,16 +84,77 @@ static void job_progress(void *ud, const char *what, long done, long total)
 	pthread_mutex_unlock(&j->mu);
 }
 
+/* The type scan for the types screen: like check_type_verification, but
+ * the whole result is kept so the UI thread can store every finding. */
+static void job_types(struct job *j)
+{
+	static const char *id = "type_verification";
+	static const char *label = "column types and stored values in scope";
+	struct type_scope scope;
+	struct pg_spec spec;
+	struct pg_failure fail;
+	struct typescan_opts opts = { 0 };
+	char msg[512], err[1024];
+	PGconn *conn;
+
+	type_scope_init(&scope);
+	if (!type_scope_from_doc(&scope, j->settings, NULL, msg, sizeof msg)) {
+		check_add(&j->rep, id, label, CHECK_ERROR, "error: could not check", msg,
+			  "Correct the tables of the extensions in the settings (e), then rescan.");
+		type_scope_free(&scope);
+		return;
+	}
+	if (!pg_spec_from_doc(&spec, j->settings, "target", j->ctx.secrets->target_password,
+			      msg, sizeof msg)) {
+		check_add(&j->rep, id, label, CHECK_ERROR, "error: could not check", msg,
+			  "Fill in the target database in the settings (e), then rescan.");
+		type_scope_free(&scope);
+		return;
+	}
+	job_progress(j, "connecting to the target", 0, 0);
+	conn = pg_connect(&spec, &j->ctx, &fail);
+	if (!conn) {
+		check_add(&j->rep, id, label, CHECK_ERROR, pg_fail_name(fail.cls), fail.message,
+			  fail.fix);
+	} else {
+		j->types_ok = typescan_run(conn, &scope, &opts, &j->ctx, &j->types, err, sizeof err);
+		PQfinish(conn);
+		if (!j->types_ok) {
+			check_add(&j->rep, id, label, CHECK_ERROR, "error: could not check", err,
+				  str_eq(err, "cancelled") ? "The scan was cancelled: press r to rescan."
+				  : "Check that the target user can read pg_catalog and the tables in "
+				    "scope, then rescan.");
+		} else {
+			enum check_status st = type_result_status(&j->types);
+			char *sum = xasprintf("%ld blocker(s), %ld warning(s), %ld info(s) over %ld "
+					      "column(s) in %ld table(s)",
+					      j->types.counts[TS_BLOCKER], j->types.counts[TS_WARNING],
+					      j->types.counts[TS_INFO], j->types.columns,
+					      j->types.tables);
+
+			check_add(&j->rep, id, label, st, sum, NULL, st == CHECK_OK ? NULL :
+				  "Review every blocker and warning on the types screen (t) and do "
+				  "what each finding's fix says before refreshing entities.");
+			free(sum);
+		}
+	}
+	pg_spec_free(&spec);
+	type_scope_free(&scope);
+}
+
 static void *job_main(void *arg)
 {
 	struct job *j = arg;
 
-	checks_run(j->runbook, j->step, &j->env, &j->rep);
+	if (j->kind == JOB_TYPES)
+		job_types(j);
+	else
+		checks_run(j->runbook, j->step, &j->env, &j->rep);
 	atomic_store(&j->finished, 1);
 	return NULL;
 }
 
-static void job_start(struct app *a)
+static void job_start(struct app *a, enum job_kind kind)
 {
 	struct job *j = &a->job;
 	const struct rb_step *s = app_step(a);
@@ -101,7 +163,12 @@ static void job_start(struct app *a)
 		app_message(a, false, "checks are already running: Esc cancels them");
 		return;
 	}
-	if (!s || !step_has_checks(a->rb, s)) {
+	/* On the types step, r runs the full scan so the findings are kept. */
+	if (kind == JOB_CHECKS && s && str_eq(a->rb->id, "connector-migration") &&
+	    str_eq(s->id, "types"))
+		kind = JOB_TYPES;
+	j->kind = kind;
+	if (kind == JOB_CHECKS && (!s || !step_has_checks(a->rb, s))) {
 		app_message(a, false, "this step has no automated checks: tick the actions "
 			    "as you do them");
 		return;
@@ -111,6 +178,8 @@ static void job_start(struct app *a)
 	/* The worker reads its own copy: the UI thread keeps changing the state. */
 	j->settings = doc_clone(a->st->doc);
 	check_report_init(&j->rep);
+	type_result_init(&j->types);
+	j->types_ok = false;
 	atomic_store(&j->cancel, 0);
 	atomic_store(&j->finished, 0);
 	j->what[0] = '\0';
@@ -132,7 +201,8 @@ static void job_start(struct app *a)
 		return;
 	}
 	j->running = true;
-	app_message(a, false, "running the checks of this step: Esc cancels");
+	app_message(a, false, kind == JOB_TYPES ? "scanning column types: Esc cancels"
+		    : "running the checks of this step: Esc cancels");
 }
 
 /* A connect check that needs a password names it in its result; ask once
@@ -190,8 +260,13 @@ static void job_collect(struct app *a, bool quiet)
 	if (cancelled && j->rep.n == 0) {
 		app_message(a, false, "checks cancelled: nothing recorded");
 		check_report_free(&j->rep);
+		type_result_free(&j->types);
 		return;
 	}
+	/* A cancelled or failed scan leaves the previous findings in place. */
+	if (j->kind == JOB_TYPES && j->types_ok)
+		type_result_store(&j->types, a->st->doc);
+	type_result_free(&j->types);
 	check_report_store(&j->rep, a->st->doc);
 	for (size_t i = 0; i < j->rep.n; i++)
 		counts[j->rep.r[i].status]++;
@@ -475,7 +550,9 @@ static int react(struct app *a, int r)
 		app_message(a, false, "cancelling the checks...");
 	}
 	if (r & R_RUN_CHECKS)
-		job_start(a);
+		job_start(a, JOB_CHECKS);
+	if (r & R_RUN_TYPES)
+		job_start(a, JOB_TYPES);
 	if (r & R_OPENED) {
 		int rc;
 

@@ -25,6 +25,7 @@
 #include "runbook.h"
 #include "state.h"
 #include "tui.h"
+#include "typescan.h"
 #include "util.h"
 
 /* Below this size only the "terminal too small" screen is drawn. */
@@ -52,6 +53,7 @@ enum reaction {
 	R_OPENED = 1 << 11,    /* the start screens chose a runbook/state: go to steps */
 	R_START_OVER = 1 << 12,/* resume offer: start over */
 	R_RESIZE = 1 << 13,    /* recompute the layout */
+	R_RUN_TYPES = 1 << 14, /* rescan the column types in the worker */
 };
 
 struct app;
@@ -76,7 +78,13 @@ extern const struct screen_ops screen_types;
 
 /* The check worker: one at a time, a pthread running checks_run() on a
  * copy of the document so the UI thread may keep changing the state. */
+enum job_kind {
+	JOB_CHECKS,   /* checks_run() of one step */
+	JOB_TYPES,    /* the full type scan, stored as [types]/[finding] */
+};
+
 struct job {
+	enum job_kind kind;
 	pthread_t th;
 	bool running;             /* started and not yet joined (UI thread only) */
 	atomic_int cancel;
@@ -87,6 +95,8 @@ struct job {
 	char runbook[64], step[64];
 	struct doc *settings;     /* the worker's copy */
 	struct check_report rep;
+	struct type_result types;  /* JOB_TYPES: complete when types_ok */
+	bool types_ok;
 	struct ctx ctx;
 	struct check_env env;
 	long long started_ms;

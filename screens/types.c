@@ -129,8 +129,13 @@ static void types_draw(struct app *a, WINDOW *w)
 	ui_put(w, y++, 0, "Type verification", wd);
 	wattroff(w, ui_attr(UI_HEAD));
 	if (!at) {
-		ui_put(w, y++, 0, "Not scanned yet. Run the checks of the Types step (go to it "
-		       "and press r).", wd);
+		char **lines;
+		size_t n = ui_wrap("Not scanned yet: press r to scan the columns in scope through "
+				   "the target connection (settings: e).", wd, &lines);
+
+		for (size_t i = 0; i < n && y < h; i++)
+			ui_put(w, y++, 0, lines[i], wd);
+		ui_lines_free(lines, n);
 		return;
 	}
 	line = xasprintf("%s blockers, %s warnings, %s infos in %s columns (scanned %s)",
@@ -139,7 +144,14 @@ static void types_draw(struct app *a, WINDOW *w)
 			 doc_get(d, "types", NULL, "infos") ? doc_get(d, "types", NULL, "infos") : "0",
 			 doc_get(d, "types", NULL, "columns") ? doc_get(d, "types", NULL, "columns") : "?",
 			 at);
-	ui_put(w, y++, 0, line, wd);
+	{
+		char **lines;
+		size_t n = ui_wrap(line, wd, &lines);
+
+		for (size_t i = 0; i < n && y < h; i++)
+			ui_put(w, y++, 0, lines[i], wd);
+		ui_lines_free(lines, n);
+	}
 	free(line);
 	line = xasprintf("sort: %s   severity: %s   filter: %s   (%zu of %zu shown)",
 			 sort_names[T.sort], sev_filters[T.sev], T.filter ? T.filter : "none",
@@ -179,15 +191,19 @@ static void types_draw(struct app *a, WINDOW *w)
 		char **lines;
 		size_t n;
 
-		line = xasprintf("%s.%s.%s: %s (ardoPostgreSQL %s, supported connector %s), "
-				 "%s rows affected%s%s\n%s\nfix: %s",
+		/* count is absent for catalog findings (no data probed). */
+		char *rows = f->count ? xasprintf(", %s rows affected", f->count) : xstrdup("");
+
+		line = xasprintf("%s.%s.%s: %s (ardoPostgreSQL %s, supported connector %s)"
+				 "%s%s%s\n%s\nfix: %s",
 				 f->schema ? f->schema : "", f->table ? f->table : "",
 				 f->column ? f->column : "", f->pg_type ? f->pg_type : "?",
 				 f->ardo_type ? f->ardo_type : "?",
-				 f->supported_type ? f->supported_type : "?",
-				 f->count ? f->count : "0", str_empty(f->samples) ? "" : ", e.g. ",
+				 f->supported_type ? f->supported_type : "?", rows,
+				 str_empty(f->samples) ? "" : ", e.g. ",
 				 f->samples ? f->samples : "", f->message ? f->message : "",
 				 f->fix ? f->fix : "");
+		free(rows);
 		n = ui_wrap(line, wd, &lines);
 		for (size_t i = 0; i < n && y < h; i++)
 			ui_put(w, y++, 0, lines[i], wd);
@@ -228,15 +244,7 @@ static int types_key(struct app *a, int ch, bool fkey)
 		}
 		return R_REDRAW;
 	}
-	case 'r': {
-		const struct rb_step *s = app_step(a);
-
-		if (s && str_eq(s->id, "types"))
-			return R_RUN_CHECKS;
-		app_message(a, false, "rescanning runs the checks of the Types step: go to it "
-			    "(n/b) and press r there, or t there");
-		return R_REDRAW;
-	}
+	case 'r': return R_RUN_TYPES;
 	case 27: case 'b': case 't': return R_CLOSE;
 	case 'q': case 'Q': return R_QUIT;
 	case '?': return R_HELP;
@@ -256,7 +264,7 @@ static const char *types_help(struct app *a)
 	       "  o             sort by severity, code, schema, table\n"
 	       "  f             show all, blockers, warnings or infos\n"
 	       "  /             filter by text in code, schema, table or column\n"
-	       "  r             rescan (on the Types step)\n"
+	       "  r             rescan through the target connection (Esc cancels)\n"
 	       "  Esc, b, t     back to the step\n"
 	       "The results come from the state file: a resumed session shows the last scan.";
 }
