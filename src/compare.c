@@ -731,6 +731,28 @@ out:
 
 /* ---- rendering ---- */
 
+/* Object names come from the databases: a table named with escape codes
+ * must not drive the operator's terminal.  Control characters become '?'
+ * in the text rendering (JSON escapes them instead). */
+static void add_safe(struct strbuf *sb, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+		sb_addc(sb, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
+}
+
+static void addf_safe(struct strbuf *sb, const char *fmt, ...) OSM_PRINTF(2, 3);
+static void addf_safe(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	char *t;
+
+	va_start(ap, fmt);
+	t = xvasprintf(fmt, ap);
+	va_end(ap);
+	add_safe(sb, t);
+	free(t);
+}
+
 static void version_text(struct strbuf *sb, int v)
 {
 	if (v >= 100000)
@@ -751,9 +773,10 @@ static void compared_text(const struct cmp_result *r, struct strbuf *sb)
 
 void cmp_result_text(const struct cmp_result *r, struct strbuf *sb)
 {
-	sb_addf(sb, "old: %s", r->old_label[0] ? r->old_label : "(not connected)");
+	addf_safe(sb, "old: %s", r->old_label[0] ? r->old_label : "(not connected)");
 	version_text(sb, r->old_version);
-	sb_addf(sb, "\nnew: %s", r->new_label[0] ? r->new_label : "(not connected)");
+	sb_add(sb, "\n");
+	addf_safe(sb, "new: %s", r->new_label[0] ? r->new_label : "(not connected)");
 	version_text(sb, r->new_version);
 	sb_add(sb, "\n");
 	if (r->status != CMP_FAILED || r->ndiffs) {
@@ -763,13 +786,17 @@ void cmp_result_text(const struct cmp_result *r, struct strbuf *sb)
 	}
 	if (r->ndiffs) {
 		sb_addf(sb, "differences (%zu):\n", r->ndiffs);
-		for (size_t i = 0; i < r->ndiffs; i++)
-			sb_addf(sb, "  %s\n", r->diffs[i].message);
+		for (size_t i = 0; i < r->ndiffs; i++) {
+			addf_safe(sb, "  %s", r->diffs[i].message);
+			sb_addc(sb, '\n');
+		}
 	}
 	if (r->nnotes) {
 		sb_addf(sb, "not verified (%zu):\n", r->nnotes);
-		for (size_t i = 0; i < r->nnotes; i++)
-			sb_addf(sb, "  %s\n", r->notes[i]);
+		for (size_t i = 0; i < r->nnotes; i++) {
+			addf_safe(sb, "  %s", r->notes[i]);
+			sb_addc(sb, '\n');
+		}
 	}
 	switch (r->status) {
 	case CMP_IDENTICAL:
@@ -782,9 +809,12 @@ void cmp_result_text(const struct cmp_result *r, struct strbuf *sb)
 			       "--exact before acting on them.\n");
 		break;
 	case CMP_FAILED:
-		sb_addf(sb, "result: could not compare: %s\n", r->error);
-		if (r->fix[0])
-			sb_addf(sb, "what to do: %s\n", r->fix);
+		addf_safe(sb, "result: could not compare: %s", r->error);
+		sb_addc(sb, '\n');
+		if (r->fix[0]) {
+			addf_safe(sb, "what to do: %s", r->fix);
+			sb_addc(sb, '\n');
+		}
 		break;
 	}
 }
