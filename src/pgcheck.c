@@ -711,7 +711,10 @@ void check_ardo_sessions(const struct check_env *env, struct check_report *rep)
 		     "'(hidden address)' ELSE 'local socket' END) || ' to ' || "
 		     "coalesce(datname, '?'), ', '), ''), "
 		     "(SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) OR "
-		     "pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') "
+		     /* pg_read_all_stats exists from PostgreSQL 10 on */
+		     "CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles "
+		     "WHERE rolname = 'pg_read_all_stats') "
+		     "THEN pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') ELSE false END "
 		     "FROM pg_catalog.pg_stat_activity WHERE application_name = 'ardoPGSQL'",
 		     0, NULL, err, sizeof err);
 	if (!r) {
