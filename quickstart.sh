@@ -16,7 +16,9 @@ say() { printf 'quickstart: %s\n' "$*" >&2; }
 
 sh scripts/deps.sh
 
-if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
+# Regenerate the build system when it is missing or older than its sources.
+if [ ! -x configure ] || [ ! -f Makefile.in ] || [ ! -f build-aux/tap-driver.sh ] ||
+	[ -n "$(find configure.ac Makefile.am am m4 -newer Makefile.in 2>/dev/null)" ]; then
 	say "autoreconf"
 	autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
 fi
