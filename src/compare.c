@@ -701,6 +701,11 @@ enum cmp_status compare_databases(const struct pg_spec *old_spec, const struct p
 	if (!connect_side(&so, old_spec, ctx, r, r->old_label, sizeof r->old_label, &r->old_version) ||
 	    !connect_side(&sn, new_spec, ctx, r, r->new_label, sizeof r->new_label, &r->new_version))
 		goto out;
+	if (r->old_version / 10000 != r->new_version / 10000)
+		add_note(r, "the servers run different major versions (PostgreSQL %d and %d): "
+			 "each prints index, constraint and default definitions its own way, so a "
+			 "definition difference may be only a different spelling; read those by eye",
+			 r->old_version / 10000, r->new_version / 10000);
 	if (!read_catalog(&so, opt, ctx, r, &step, nsteps) ||
 	    !read_catalog(&sn, opt, ctx, r, &step, nsteps))
 		goto out;
