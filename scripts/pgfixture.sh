@@ -130,6 +130,9 @@ choose_dirs() {
 	if $is_root; then
 		if [ -f "$dir/rundir" ]; then
 			base=$(cat "$dir/rundir")
+			# /tmp may have been cleaned since (reboot): recreate it reachable.
+			mkdir -p "$base"
+			chmod 755 "$base"
 			data=$base/data
 			run=$base/run
 		elif ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
