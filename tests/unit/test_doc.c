@@ -72,6 +72,12 @@ static int collect_handler(void *user, const char *section, const char *name, co
 	return 1;
 }
 
+static int count_lines_handler(void *user, const char *section, const char *name, const char *value)
+{
+	(void)user, (void)section, (void)name, (void)value;
+	return 1;
+}
+
 static void assert_lines_fit(const char *text)
 {
 	const char *p = text;
@@ -445,4 +451,48 @@ Test(doc_model, many_sections_index)
 	cr_assert_not(doc_has_section(c, "step", NULL));
 	doc_free(c);
 	doc_free(d);
+}
+
+/* Random byte strings (seeded, so a failure repeats) biased towards the
+ * characters that matter, as values and as section names. */
+Test(doc_roundtrip, random_values)
+{
+	static const char alphabet[] = " ;#=[]\"\\\n\r\t:+@x\xc3\xa9\x80\xff";
+	unsigned seed = 12345;
+
+	for (int round = 0; round < 1500; round++) {
+		char v[700], name[80];
+		size_t len = 0, nlen = 0;
+		int want;
+
+		seed = seed * 1103515245u + 12345u;
+		want = (int)((seed >> 8) % (round < 1000 ? 60 : 690));
+		while ((int)len < want) {
+			seed = seed * 1103515245u + 12345u;
+			v[len++] = (seed >> 16) % 4 ? alphabet[(seed >> 8) % (sizeof(alphabet) - 1)]
+						    : (char)(1 + (seed >> 20) % 255);
+		}
+		v[len] = '\0';
+		for (size_t i = 0; i < len && nlen < sizeof(name) - 1; i += 9)
+			name[nlen++] = v[i];
+		name[nlen] = '\0';
+		{
+			struct doc *d = doc_new(), *back;
+			struct doc_error err;
+			char *text;
+
+			doc_set(d, "extension", name, "tables", v);
+			doc_set(d, "extension", name, "tables2", name);
+			text = doc_serialize(d, NULL);
+			assert_lines_fit(text);
+			back = doc_parse_string(text, strlen(text), "<rand>", NULL, NULL, &err);
+			cr_assert(back, "round %d: line %d: %s\n%s", round, err.line, err.msg, text);
+			cr_assert_str_eq(doc_get(back, "extension", name, "tables"), v, "round %d", round);
+			cr_assert_str_eq(doc_get(back, "extension", name, "tables2"), name, "round %d", round);
+			cr_assert_eq(ini_parse_string(text, count_lines_handler, NULL), 0, "round %d", round);
+			free(text);
+			doc_free(back);
+			doc_free(d);
+		}
+	}
 }
