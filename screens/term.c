@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <langinfo.h>
+#include <poll.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,17 @@ void term_restore(void)
 	curs_set(1);
 	endwin();
 	fflush(stdout);
+}
+
+void term_check_hangup(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	/* A hung-up terminal (closed SSH session, closed tmux pane) makes every
+	 * read return at once; the kernel's SIGHUP may go only to the session
+	 * leader.  Treat it as SIGHUP: save and leave instead of spinning. */
+	if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
+		tui_sig = SIGHUP;
 }
 
 bool term_is_cursed(void)

@@ -643,6 +643,7 @@ static int loop(struct app *a)
 		r = get_wch(&ch);
 		if (r == ERR) {
 			a->spin++;
+			term_check_hangup();
 			continue;
 		}
 		dirty = true;

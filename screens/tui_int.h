@@ -139,6 +139,7 @@ extern volatile sig_atomic_t tui_sig;   /* last fatal signal number, 0 if none *
 void term_signals_install(void);
 void term_init(void);
 void term_restore(void);                /* idempotent, atexit-registered */
+void term_check_hangup(void);           /* after an input timeout: terminal gone -> SIGHUP */
 bool term_is_cursed(void);
 bool term_too_small(void);
 void term_draw_too_small(void);

@@ -435,8 +435,10 @@ int ui_prompt(struct app *a, const char *title, const char *explain, const char 
 			dirty = false;
 		}
 		r = get_wch(&ch);
-		if (r == ERR)
+		if (r == ERR) {
+			term_check_hangup();
 			continue;
+		}
 		dirty = true;
 		if (r == KEY_CODE_YES) {
 			switch (ch) {
@@ -569,8 +571,10 @@ int ui_ask(struct app *a, const char *title, const char *text, const char *keys)
 			dirty = false;
 		}
 		r = get_wch(&ch);
-		if (r == ERR)
+		if (r == ERR) {
+			term_check_hangup();
 			continue;
+		}
 		dirty = true;
 		if (r == KEY_CODE_YES)
 			continue;
@@ -617,8 +621,10 @@ int ui_pick(struct app *a, const char *title, const char *const *choices, int cu
 			dirty = false;
 		}
 		r = get_wch(&ch);
-		if (r == ERR)
+		if (r == ERR) {
+			term_check_hangup();
 			continue;
+		}
 		dirty = true;
 		if (r == KEY_CODE_YES) {
 			if (ch == KEY_UP && cur > 0)

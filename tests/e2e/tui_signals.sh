@@ -24,6 +24,21 @@ for sig in INT TERM HUP; do
 	grep -q '^updated = ' "$state"; ok $? "$sig: file complete"
 done
 
+# A closed terminal for real (the SSH case): the pane's pty goes away, the
+# kernel sends SIGHUP, the wizard saves and exits 129 without spinning on
+# the dead terminal.
+state=$TMUX_WORK/closed.ini
+tmux_start 80 24 "$OSMIGRATE" --state "$state" connector-migration
+tmux_wait "Actions (Space ticks)"
+tmux_keys Space
+tmux_wait "ticked by"
+pid=$(tmux_pane_pid)
+tmux_kill_session
+n=50; while kill -0 "$pid" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+kill -0 "$pid" 2>/dev/null; [ $? -ne 0 ]; ok $? "closed terminal: the wizard exits"
+tmux_wait_exit; is "$tmux_rc" 129 "closed terminal: exit status 129"
+grep -q '^tick\.platform_version' "$state"; ok $? "closed terminal: state saved"
+
 # A signal while a prompt is open also saves and restores.
 state=$TMUX_WORK/prompt.ini
 tmux_start 80 24 "$OSMIGRATE" --state "$state" connector-migration

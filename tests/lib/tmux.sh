@@ -13,6 +13,7 @@
 #   tmux_wait_exit [SECONDS]      wait until CMD exited; its status in $tmux_rc
 #   tmux_resize COLS ROWS
 #   tmux_pane_pid                 pid of the program in the pane
+#   tmux_kill_session             close the session's terminal (a dropped SSH link)
 #   tmux_stop                     kill the server (also done on exit)
 #   tmux_stty_same                true if the terminal modes after CMD equal those before
 #   tmux_stderr                   what CMD wrote on stderr
@@ -89,6 +90,8 @@ tmux_paste() {
 	printf '%s' "$1" | _tmux load-buffer -b osmpaste - &&
 		_tmux paste-buffer -d -b osmpaste -t "$TMUX_S"
 }
+# Close the session's terminal (like a dropped SSH connection).
+tmux_kill_session() { _tmux kill-session -t "$TMUX_S" >/dev/null 2>&1; }
 tmux_resize() { _tmux resize-window -t "$TMUX_S" -x "$1" -y "$2"; }
 tmux_pane_pid() {
 	# The pane runs sh run ...; the program is its child.
