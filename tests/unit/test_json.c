@@ -1,6 +1,7 @@
 /* test_json.c - the strict JSON reader: shapes, lookups, and every kind of
  * malformed input it must refuse with a line/column message. */
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,4 +220,50 @@ Test(json, null_error_buffer_is_fine)
 {
 	cr_assert_null(json_parse("[", 1, NULL, 0));
 	cr_assert_null(json_parse(NULL, 0, NULL, 0));
+}
+
+/* Deterministic mutations of a recorded LifeTime answer: every truncation
+ * point and thousands of byte flips either parse or fail with a message;
+ * under --enable-asan this also proves no read past the buffer. */
+Test(json, mutations_parse_or_fail_cleanly)
+{
+	const char *top = getenv("top_srcdir");
+	char *path = xasprintf("%s/demo/www/lifetimeapi/v2/applications.json", top ? top : ".");
+	FILE *f = fopen(path, "rb");
+	char buf[16384], err[256];
+	size_t n;
+	unsigned long long seed = 42;
+
+	cr_assert_not_null(f, "%s", path);
+	n = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	free(path);
+	cr_assert_gt(n, 100);
+	for (size_t cut = 0; cut < n; cut++) {
+		/* Exact-size copies so that ASan sees any read past the end. */
+		char *copy = xmalloc(cut ? cut : 1);
+		struct json *j;
+
+		memcpy(copy, buf, cut);
+		err[0] = '\0';
+		j = json_parse(copy, cut, err, sizeof err);
+		cr_assert(j || err[0], "no message at cut %zu", cut);
+		json_free(j);
+		free(copy);
+	}
+	for (int i = 0; i < 3000; i++) {
+		char *copy = xmalloc(n);
+		struct json *j;
+
+		memcpy(copy, buf, n);
+		for (int k = 0; k < 1 + i % 4; k++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			copy[(seed >> 33) % n] = (char)(seed >> 17);
+		}
+		err[0] = '\0';
+		j = json_parse(copy, n, err, sizeof err);
+		cr_assert(j || err[0], "no message for mutation %d", i);
+		json_free(j);
+		free(copy);
+	}
 }
