@@ -589,7 +589,11 @@ static int step_key(struct app *a, int ch, bool fkey)
 	case 'q': case 'Q': return R_QUIT;
 	case '?': return R_HELP;
 	case 'e': return R_SETTINGS;
-	case 't': return R_TYPES;
+	case 't':
+		if (str_eq(a->rb->id, "connector-migration"))
+			return R_TYPES;
+		app_message(a, false, "type verification belongs to connector-migration");
+		return R_REDRAW;
 	case 'r': return R_RUN_CHECKS;
 	case 27: return R_CANCEL;
 	case 's': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_SKIPPED);

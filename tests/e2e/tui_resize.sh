@@ -32,4 +32,20 @@ tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q quits from the too-small screen"
 tmux_stty_same; ok $? "terminal modes restored"
 grep -q '^tick\.' "$state"; ok $? "state kept"
+
+# Resizing while a prompt is open keeps the prompt and what was typed.
+tmux_start 80 24 "$OSMIGRATE" --state "$state" endpoint-change
+tmux_wait "A saved session exists"; tmux_keys r
+tmux_wait "step 1/"
+tmux_keys s
+tmux_wait "why?"
+tmux_text "half typed"
+tmux_resize 20 6
+tmux_wait "too small"; ok $? "too small during a prompt"
+tmux_resize 90 26
+tmux_wait "half typed"; ok $? "prompt and typed text back after the resize"
+tmux_keys Escape
+tmux_wait_gone "why?"; ok $? "prompt still answers keys"
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 done_testing
