@@ -84,6 +84,8 @@ is "$(val target_connect.status)" ok "osm_noprivs can connect"
 is "$(val target_privileges.status)" FAILED "target_privileges FAILED for osm_noprivs"
 has "$(val target_privileges.summary)" "sales.customers: no SELECT, INSERT, UPDATE, DELETE"; ok $? "naming table and missing privileges"
 has "$(val target_privileges.fix)" "GRANT"; ok $? "the fix says what to grant"
+has "$(val target_privileges.summary)" "; and 1 more (see the detail)"; ok $? "six failing tables: five in the summary, the count of the rest"
+has "$(val target_privileges.detail)" "hr.departments: no SELECT"; ok $? "the detail lists every table"
 is "$(val tables_accessible:SalesExt.status)" FAILED "tables not readable by osm_noprivs"
 has "$(val tables_accessible:SalesExt.summary)" "permission denied"; ok $? "with the server's reason"
 
