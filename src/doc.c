@@ -1014,10 +1014,19 @@ struct doc *doc_parse_file(const char *path, doc_validate_fn validate, void *ud,
 		err = &scratch;
 	memset(err, 0, sizeof(*err));
 	snprintf(err->file, sizeof(err->file), "%s", path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO given by mistake must not hang us */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		snprintf(err->msg, sizeof(err->msg), "cannot open: %s", strerror(errno));
 		return NULL;
+	}
+	{
+		struct stat st;
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+			snprintf(err->msg, sizeof(err->msg), "not a regular file");
+			close(fd);
+			return NULL;
+		}
 	}
 	for (;;) {
 		ssize_t r = read(fd, buf, sizeof(buf));
