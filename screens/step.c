@@ -320,6 +320,16 @@ static void step_draw(struct app *a, WINDOW *w)
 				first = (int)r;
 			last = (int)r;
 		}
+	if (a->show_results) {
+		/* Fresh check results: bring them into view once. */
+		a->show_results = false;
+		for (size_t r = 0; r < S.nrows; r++)
+			if (str_startswith(S.rows[r].text, "Check results")) {
+				S.top = (int)r;
+				S.follow = false;
+				break;
+			}
+	}
 	if (S.follow && first >= 0) {
 		if (last - S.top >= h)
 			S.top = last - h + 1;
@@ -634,7 +644,7 @@ static const char *step_help(struct app *a)
 	       "  u               reopen: back to pending, then as the ticks say\n"
 	       "  r               run this step's checks; Esc cancels them\n"
 	       "Status marks: [x] done  [>] current or in progress  [ ] pending\n"
-	       "              [-] skipped  [!] failed\n"
+	       "              [-] skipped  [!] failed (or its last checks FAILED)\n"
 	       "A step is in progress from its first tick and done when every action and "
 	       "every item is ticked (or d). Steps the procedure orders or locks ask for a "
 	       "typed reason to override; the reason is recorded.";

@@ -268,6 +268,7 @@ static void job_collect(struct app *a, bool quiet)
 		type_result_store(&j->types, a->st->doc);
 	type_result_free(&j->types);
 	check_report_store(&j->rep, a->st->doc);
+	a->show_results = true;
 	for (size_t i = 0; i < j->rep.n; i++)
 		counts[j->rep.r[i].status]++;
 	worst = check_report_worst(&j->rep);
@@ -295,6 +296,22 @@ static int steplist_width(void)
 	return w < 24 ? 24 : w > 38 ? 38 : w;
 }
 
+static bool step_checks_failed(const struct app *a, const struct rb_step *s)
+{
+	size_t *idx, n = ui_step_checks(a->st->doc, a->rb->id, s->id, &idx);
+	bool failed = false;
+
+	for (size_t i = 0; i < n && !failed; i++) {
+		enum check_status cs;
+		const char *name = doc_section_name(a->st->doc, idx[i]);
+
+		failed = check_status_parse(doc_get(a->st->doc, "check", name, "status"), &cs) &&
+			 cs == CHECK_FAILED;
+	}
+	free(idx);
+	return failed;
+}
+
 static void draw_steplist(struct app *a, int top, int h, int wd)
 {
 	int first = 0;
@@ -308,9 +325,17 @@ static void draw_steplist(struct app *a, int top, int h, int wd)
 		int y = top + i - first;
 		attr_t at;
 
-		/* The current step shows [>] unless it already has an outcome. */
-		if (i == a->step && (st == STEP_PENDING || st == STEP_IN_PROGRESS))
-			mark = ui_mark(STEP_IN_PROGRESS);
+		/* The current step shows [>] unless it already has an outcome; a
+		 * step still open whose last checks FAILED shows [!] (display
+		 * only: progress.h sets failed explicitly). */
+		if (st == STEP_PENDING || st == STEP_IN_PROGRESS) {
+			if (step_checks_failed(a, s)) {
+				mark = ui_mark(STEP_FAILED);
+				st = STEP_FAILED;
+			} else if (i == a->step) {
+				mark = ui_mark(STEP_IN_PROGRESS);
+			}
+		}
 		at = i == a->step ? ui_attr(UI_SELECT) : ui_attr(ui_status_attr(st));
 		wattron(stdscr, at);
 		mvwhline(stdscr, y, 0, ' ', wd);

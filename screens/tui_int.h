@@ -120,6 +120,7 @@ struct app {
 	int chooser_pick;               /* chooser result: runbook index */
 	WINDOW *body;                   /* right pane or whole body */
 	int spin;                       /* spinner phase */
+	bool show_results;              /* checks finished: scroll their results into view */
 };
 
 /* tui.c */

@@ -50,4 +50,18 @@ tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 grep -q '^host = db.example.internal' "$saved"; ok $? "it holds the settings"
 grep -q '^\[step' "$saved"; [ $? -ne 0 ]; ok $? "and no progress"
 m=$(stat -c %a "$saved"); is "$m" 600 "answers file mode 0600"
+
+# r on a step with checks: results with their fix, stored, [!] in the list.
+# Ports 1 and 2 on loopback: nothing listens there.
+printf '[endpoint]\nold = 127.0.0.1:1\nnew = 127.0.0.1:2\n' >"$answers"
+state=$TMUX_WORK/ec.ini
+tmux_start 80 24 "$OSMIGRATE" --answers "$answers" --state "$state" endpoint-change
+tmux_wait "Actions (Space ticks)"
+tmux_keys r
+tmux_wait "Check results" 20; ok $? "r runs the checks and shows the results"
+tmux_screen | grep -q 'fix: '; ok $? "a failed check shows its fix"
+tmux_screen | grep -q '^>\[!\] Old and new addresses'; ok $? "step list marks the failed checks [!]"
+sed -n '/^\[check "endpoint_new"\]/,/^\[/p' "$state" | grep -q '^status = failed'; ok $? "result stored as failed"
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 done_testing
