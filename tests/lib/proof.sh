@@ -18,6 +18,7 @@
 #                           demo/answers.ini.in filled in for the fixtures,
 #                           [target]/[source]/[compare] on SERVICE
 #
+# PROOF_KEEP=1 keeps the work directory (not the servers) for a post-mortem.
 # Everything runs on loopback, on random ports, and is stopped by pid or by
 # the fixtures' own stop commands on exit, also after a failure or a signal.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -34,7 +35,8 @@ proof_cleanup() {
 		PROOF_HTTP=
 	fi
 	command -v pg_cleanup >/dev/null 2>&1 && pg_cleanup
-	[ -n "$PROOF_WORK" ] && rm -rf "$PROOF_WORK"
+	# PROOF_KEEP=1 keeps the work directory for a post-mortem.
+	if [ -n "$PROOF_WORK" ] && [ -z "${PROOF_KEEP:-}" ]; then rm -rf "$PROOF_WORK"; fi
 	PROOF_WORK=
 }
 
@@ -139,4 +141,11 @@ proof_answers() {
 	if [ -n "${4:-}" ]; then
 		printf '\n[extension "Crafted"]\nlogical_database = crafted\ntables = %s\n' "$4" >>"$2"
 	fi
+}
+
+# proof_wait_file FILE [TENTHS]: wait until FILE exists (default 10 s).
+proof_wait_file() {
+	_w=0
+	while [ ! -e "$1" ] && [ $_w -lt "${2:-100}" ]; do sleep 0.1; _w=$((_w + 1)); done
+	[ -e "$1" ]
 }
