@@ -467,10 +467,11 @@ int ui_prompt(struct app *a, const char *title, const char *explain, const char 
 			continue;
 		}
 		err[0] = '\0';
-		if (term_too_small()) {
-			if (ch == 27) { rc = 0; break; }
+		/* Too small to show the prompt: typed text is still taken (nothing
+		 * typed is lost, e.g. racing a resize), but Enter waits until the
+		 * operator can see what is submitted. */
+		if (term_too_small() && (ch == '\r' || ch == '\n'))
 			continue;
-		}
 		if (ch == 27) {
 			rc = 0;
 			break;

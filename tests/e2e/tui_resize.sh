@@ -40,10 +40,12 @@ tmux_wait "step 1/"
 tmux_keys s
 tmux_wait "why?"
 tmux_text "half typed"
+tmux_wait "> half typed"
 tmux_resize 20 6
+tmux_text " more"
 tmux_wait "too small"; ok $? "too small during a prompt"
 tmux_resize 90 26
-tmux_wait "half typed"; ok $? "prompt and typed text back after the resize"
+tmux_wait "half typed more"; ok $? "prompt and typed text (also while too small) back after the resize"
 tmux_keys Escape
 tmux_wait_gone "why?"; ok $? "prompt still answers keys"
 tmux_keys q
