@@ -158,6 +158,8 @@ static void job_start(struct app *a, enum job_kind kind)
 {
 	struct job *j = &a->job;
 	const struct rb_step *s = app_step(a);
+	sigset_t block, old;
+	int rc;
 
 	if (j->running) {
 		app_message(a, false, "checks are already running: Esc cancels them");
@@ -193,7 +195,16 @@ static void job_start(struct app *a, enum job_kind kind)
 	j->env.ctx = &j->ctx;
 	j->env.item = NULL;
 	j->started_ms = mono_ms();
-	if (pthread_create(&j->th, NULL, job_main, j) != 0) {
+	/* Signals go to the UI thread, whose input wait they interrupt. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGWINCH);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	rc = pthread_create(&j->th, NULL, job_main, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		doc_free(j->settings);
 		j->settings = NULL;
 		app_message(a, true, "could not start the checks (out of threads?): "

@@ -19,6 +19,8 @@
 #   tmux_stderr                   what CMD wrote on stderr
 
 : "${TMUX_TIMEOUT:=10}"
+# Tests may run inside someone's tmux: our server is separate.
+unset TMUX TMUX_PANE
 _tmux_sock="osm-$$-$(date +%s)"
 _tmux_dir=$(mktemp -d "${TMPDIR:-/tmp}/osm-tmux.XXXXXX")
 # Scratch space for the test (state files...), removed with the server.
@@ -50,7 +52,7 @@ tmux_start() {
 	_cols=$1 _rows=$2; shift 2
 	_d=$_tmux_dir/s-$TMUX_S
 	mkdir -p "$_d"
-	rm -f "$_d/rc" "$_d/stty.before" "$_d/stty.after" "$_d/stderr"
+	rm -f "$_d/rc" "$_d/stty.before" "$_d/stty.after" "$_d/stderr" "$_d/pid"
 	cat >"$_tmux_dir/run" <<-'EOS'
 	#!/bin/sh
 	dir=$1; shift
@@ -58,7 +60,8 @@ tmux_start() {
 	# (a handler, not SIG_IGN, so the program starts with the default).
 	trap : INT TERM HUP
 	stty -g >"$dir/stty.before" 2>/dev/null
-	"$@" 2>"$dir/stderr"
+	# The child writes its own pid, then becomes the program (no pgrep needed).
+	sh -c 'echo $$ >"$0/pid"; exec "$@"' "$dir" "$@" 2>"$dir/stderr"
 	rc=$?
 	stty -g >"$dir/stty.after" 2>/dev/null
 	echo $rc >"$dir/rc.tmp" && mv "$dir/rc.tmp" "$dir/rc"
@@ -94,9 +97,12 @@ tmux_paste() {
 tmux_kill_session() { _tmux kill-session -t "$TMUX_S" >/dev/null 2>&1; }
 tmux_resize() { _tmux resize-window -t "$TMUX_S" -x "$1" -y "$2"; }
 tmux_pane_pid() {
-	# The pane runs sh run ...; the program is its child.
-	_pp=$(_tmux display-message -p -t "$TMUX_S" '#{pane_pid}')
-	pgrep -P "$_pp" | head -n 1
+	_n=50
+	while [ ! -s "$_tmux_dir/s-$TMUX_S/pid" ] && [ "$_n" -gt 0 ]; do
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	cat "$_tmux_dir/s-$TMUX_S/pid" 2>/dev/null
 }
 
 # Deadline loops: 0.1 s steps, never unbounded.
