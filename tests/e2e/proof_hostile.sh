@@ -71,6 +71,10 @@ SQL
 pg_psql -X -q -d postgres -c "BEGIN; LOCK TABLE held IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT;" \
 	>/dev/null 2>&1 &
 proof_on_exit "kill $! 2>/dev/null"
+i=0
+until [ "$(pg_psql -X -A -t -d postgres -c "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'held' AND l.mode = 'AccessExclusiveLock' AND l.granted")" = 1 ]; do
+	i=$((i + 1)); [ $i -lt 100 ] || bail "the lock was not taken"; sleep 0.1
+done
 "$OSMIGRATE" types "$DB" --table public.held >"$W/types.out" 2>"$W/types.err" &
 tpid=$!
 proof_on_exit "kill $tpid 2>/dev/null"
