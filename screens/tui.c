@@ -216,42 +216,61 @@ static void job_start(struct app *a, enum job_kind kind)
 		    : "running the checks of this step: Esc cancels");
 }
 
-/* A connect check that needs a password names it in its result; ask once
- * with echo off and keep it in memory only (struct secrets). */
-static void job_ask_password(struct app *a, const struct check_report *rep)
+/* A check that needs a secret says so in its result (pg.c words
+ * PG_FAIL_NEED_PASSWORD as "password needed" / "... needs a password and
+ * none was found"; http.c a missing LifeTime token as "no LifeTime token").
+ * Ask once with echo off and keep it in memory only (struct secrets). */
+static void job_ask_secrets(struct app *a, const struct check_report *rep)
 {
+	bool asked_token = false;
+
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct check_result *r = &rep->r[i];
-		char **slot;
-		const char *which;
-		char *pw = NULL, *title;
+		char **slot = NULL;
+		const char *title = NULL, *explain;
+		char *pw = NULL;
+		bool pass = (r->summary && strstr(r->summary, "password needed")) ||
+			    (r->fix && strstr(r->fix, "needs a password")) ||
+			    (r->detail && strstr(r->detail, "needs a password"));
+		bool token = (r->summary && strstr(r->summary, "no LifeTime token")) ||
+			     (r->detail && strstr(r->detail, "no LifeTime token"));
 
-		if (r->status == CHECK_OK || !r->id)
+		if (r->status == CHECK_OK || !r->id || (!pass && !token))
 			continue;
-		/* pg.c words PG_FAIL_NEED_PASSWORD as "password needed" (pg_fail_name)
-		 * and its fix as "... needs a password and none was found". */
-		if (!(r->summary && strstr(r->summary, "password needed")) &&
-		    !(r->fix && strstr(r->fix, "needs a password")))
-			continue;
-		if (str_startswith(r->id, "target_")) {
+		explain = "It is kept in memory only, never written to a file. Esc: use "
+			  "~/.pgpass, PGPASSFILE or a service instead.";
+		if (token && !asked_token) {
+			asked_token = true;
+			slot = &a->secrets.lifetime_token;
+			title = "LifeTime service account token";
+			explain = "It is kept in memory only, never written to a file. Esc: set "
+				  "OSMIGRATE_LIFETIME_TOKEN or [lifetime] token_file instead.";
+		} else if (pass && str_startswith(r->id, "target_")) {
 			slot = &a->secrets.target_password;
-			which = "target";
-		} else if (str_startswith(r->id, "source_")) {
+			title = "Password for the target database";
+		} else if (pass && str_startswith(r->id, "source_")) {
 			slot = &a->secrets.source_password;
-			which = "source";
-		} else {
-			continue;
+			title = "Password for the source database";
+		} else if (pass && str_startswith(r->id, "clone_compare")) {
+			/* Ask for the side the message names. */
+			bool newside = (r->summary && strstr(r->summary, "new")) ||
+				       (r->detail && strstr(r->detail, "[compare] new"));
+
+			slot = newside ? &a->secrets.compare_new_password
+				       : &a->secrets.compare_old_password;
+			title = newside ? "Password for the new (restored) database"
+					: "Password for the old database";
 		}
-		if (*slot)
-			continue; /* a password was given and was wrong: the fix says so */
-		title = xasprintf("Password for the %s database", which);
-		if (ui_prompt(a, title, "It is kept in memory only, never written to a file. "
-			      "Esc: use ~/.pgpass, PGPASSFILE or a service instead.",
-			      NULL, 1024, true, &pw) == 1) {
+		if (!slot || *slot)
+			continue; /* given already and refused: the fix says what to do */
+		if (ui_prompt(a, title, explain, NULL, 4096, true, &pw) == 1) {
+			if (str_empty(pw)) {
+				free(pw);
+				continue;
+			}
 			*slot = pw;
-			app_message(a, false, "password kept in memory: press r to run the checks again");
+			app_message(a, false, "kept in memory: press r to run the checks again");
 		}
-		free(title);
 	}
 }
 
@@ -294,7 +313,7 @@ static void job_collect(struct app *a, bool quiet)
 		free(res);
 	}
 	if (!quiet)
-		job_ask_password(a, &j->rep);
+		job_ask_secrets(a, &j->rep);
 	check_report_free(&j->rep);
 }
 

@@ -38,7 +38,7 @@ tmux_text "osm_app_demo"
 sleep 0.2
 tmux_screen | grep -q osm_app_demo; [ $? -ne 0 ]; ok $? "the password is not echoed"
 tmux_keys Enter
-tmux_wait "password kept in memory"; ok $? "password taken"
+tmux_wait "kept in memory: press r"; ok $? "password taken"
 tmux_keys r
 tmux_wait "ok      connection to target" 20; ok $? "target connection ok with the typed password"
 grep -q '^\[check "target_connect"\]' "$state"; ok $? "results stored in the state"
