@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "import.h"
 #include "journal.h"
 #include "tui_int.h"
 
@@ -365,6 +366,61 @@ static int remove_item(struct app *a, const struct starget *t)
 	return R_REDRAW;
 }
 
+static int import_items(struct app *a, const struct sgroup *g)
+{
+	char msg[1024], *path = NULL, *title = xasprintf("Import %s list from a file", g->kind);
+	const char *const *keys = import_keys(g->kind);
+	struct strbuf ex = STRBUF_INIT;
+	size_t added, updated;
+	int r;
+
+	sb_addf(&ex, "One per line: name");
+	for (size_t k = 0; keys && keys[k]; k++)
+		sb_addf(&ex, ", %s", keys[k]);
+	sb_add(&ex, " (CSV or tab separated; # comments). Path of the file:");
+	r = ui_prompt(a, title, sb_str(&ex), NULL, 4096, false, &path);
+	free(title);
+	sb_free(&ex);
+	if (r != 1 || str_empty(str_trim(path))) {
+		free(path);
+		return R_REDRAW;
+	}
+	if (!import_inventory(a->st->doc, g->kind, path, &added, &updated, msg, sizeof msg)) {
+		app_message(a, true, "nothing imported: %s", msg);
+	} else {
+		char *res = xasprintf("imported %zu %s(s) from %s (%zu new, %zu updated)",
+				      added + updated, g->kind, path, added, updated);
+
+		if (app_commit(a, NULL, NULL, "settings", res))
+			app_message(a, false, "%s", res);
+		free(res);
+	}
+	free(path);
+	return R_REDRAW;
+}
+
+/* Which inventory a/i act on: the one under the cursor, else ask. */
+static const struct sgroup *pick_inventory(struct app *a, const struct starget *t,
+					   const char *question)
+{
+	const struct sgroup *inv[OSM_ARRAY_LEN(groups)];
+	const char *names[OSM_ARRAY_LEN(groups) + 1];
+	int n = 0, pick;
+
+	if (t && t->g->inventory)
+		return t->g;
+	for (size_t i = 0; i < OSM_ARRAY_LEN(groups); i++)
+		if (groups[i].inventory && group_used(a, &groups[i])) {
+			inv[n] = &groups[i];
+			names[n++] = groups[i].title;
+		}
+	names[n] = NULL;
+	if (n == 0)
+		return NULL;
+	pick = n == 1 ? 0 : ui_pick(a, question, names, 0);
+	return pick < 0 ? NULL : inv[pick];
+}
+
 static void move_sel(int d)
 {
 	int n = S.sel + d;
@@ -400,23 +456,14 @@ static int settings_key(struct app *a, int ch, bool fkey)
 	case '?': return R_HELP;
 	case 27: case 'b': case 'e': return R_CLOSE;
 	case 'a': {
-		const struct sgroup *inv[OSM_ARRAY_LEN(groups)];
-		const char *names[OSM_ARRAY_LEN(groups) + 1];
-		int n = 0, pick;
+		const struct sgroup *g = pick_inventory(a, t, "Add to which list?");
 
-		if (t && t->g->inventory)
-			return add_item(a, t->g);
-		/* Elsewhere: ask which inventory. */
-		for (size_t i = 0; i < OSM_ARRAY_LEN(groups); i++)
-			if (groups[i].inventory && group_used(a, &groups[i])) {
-				inv[n] = &groups[i];
-				names[n++] = groups[i].title;
-			}
-		names[n] = NULL;
-		if (n == 0)
-			return R_NONE;
-		pick = n == 1 ? 0 : ui_pick(a, "Add to which list?", names, 0);
-		return pick < 0 ? R_REDRAW : add_item(a, inv[pick]);
+		return g ? add_item(a, g) : R_REDRAW;
+	}
+	case 'i': {
+		const struct sgroup *g = pick_inventory(a, t, "Import which list?");
+
+		return g ? import_items(a, g) : R_REDRAW;
 	}
 	case 'x':
 		if (t && t->kind == K_ITEM)
@@ -449,7 +496,7 @@ static int settings_key(struct app *a, int ch, bool fkey)
 
 static const char *settings_footer(struct app *a)
 {
-	return "Enter edit  a add  x remove  Esc back";
+	return "Enter edit  a add  i import  x remove  Esc back";
 }
 
 static const char *settings_help(struct app *a)
@@ -458,6 +505,10 @@ static const char *settings_help(struct app *a)
 	       "  Enter      edit the value (or every value of the item) under the cursor;\n"
 	       "             an empty value clears it\n"
 	       "  a          add an extension, consumer, environment or server\n"
+	       "  i          import such a list from a CSV or text file, one per line:\n"
+	       "             extension: name, logical_database, tables\n"
+	       "             consumer: name, url   environment: name, hostname\n"
+	       "             server: name, role, url\n"
 	       "  x / Del    remove the item under the cursor\n"
 	       "  Esc, b, e  back to the step\n"
 	       "Values are checked as the state file parser checks them. Passwords and "

@@ -51,6 +51,21 @@ tmux_wait "Orders DB  1/2"; ok $? "item action ticked, item count 1/2"
 tmux_keys Down Space
 tmux_wait "1/2 extensions done"; ok $? "all item actions ticked: 1/2 extensions done"
 tmux_screen | grep -q '\[x\] Orders DB'; ok $? "item marked [x]"
+
+# Import a consumer list from a CSV file.
+printf 'name,url\nOrdersUI,http://127.0.0.1:9/OrdersUI/_ping.html\n"Customers UI",http://127.0.0.1:9/CustomersUI/_ping.html\n' \
+	>"$TMUX_WORK/consumers.csv"
+tmux_keys e
+tmux_wait "Target database"
+tmux_keys i
+tmux_wait "Import which list?"; ok $? "i asks which list to import"
+tmux_keys Down Enter
+tmux_wait "Import consumer list"; ok $? "path asked"
+tmux_text "$TMUX_WORK/consumers.csv"; tmux_keys Enter
+tmux_wait "imported 2 consumer(s)"; ok $? "two consumers imported"
+grep -q '^\[consumer "Customers UI"\]' "$state"; ok $? "imported consumers saved"
+tmux_keys Escape
+tmux_wait "Spc tick"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 
