@@ -62,6 +62,19 @@ static void build_targets(struct app *a)
 	S.nt = 0;
 	free(S.items);
 	S.items = progress_items(a->st, s, &S.nitems);
+	/* Servers in the order the procedure works through them: the
+	 * Deployment Controller(s) first (restore-database enforces it). */
+	if (s->items == ITEM_SERVER && S.nitems > 1) {
+		const char **sorted = xcalloc(S.nitems + 1, sizeof *sorted);
+		size_t k = 0;
+
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < S.nitems; i++)
+				if (progress_is_controller(a->st, S.items[i]) == (pass == 0))
+					sorted[k++] = S.items[i];
+		free(S.items);
+		S.items = sorted;
+	}
 	if (S.nexpanded < S.nitems) {
 		S.expanded = xreallocarray(S.expanded, S.nitems, sizeof *S.expanded);
 		memset(S.expanded + S.nexpanded, 0, (S.nitems - S.nexpanded) * sizeof *S.expanded);

@@ -82,8 +82,10 @@ tmux_start 100 30 "$OSMIGRATE" --answers "$answers" --state "$state" restore-dat
 tmux_wait "Actions (Space ticks)"
 tmux_keys n n n n n n
 tmux_wait "step 7/11"; ok $? "reconfigure servers step"
-tmux_screen | grep -q 'FE1, frontend'; ok $? "servers listed with their role"
-tmux_keys Down Space
+tmux_screen | grep -q -- '- \[ \] DC1, controller'; ok $? "the controller comes first, open, with its role"
+tmux_keys End Up
+tmux_wait "> + [ ] FE1, frontend"; ok $? "the front-end after it, closed"
+tmux_keys Enter Down Space
 tmux_wait "Deployment Controller"; ok $? "a front-end before the controller is refused, saying why"
 n=$(grep -c '^tick\.' "$state"); is "$n" 0 "nothing ticked while refused"
 tmux_text "controller already done by hand at 02:10"
