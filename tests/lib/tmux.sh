@@ -48,6 +48,16 @@ trap '_tmux_cleanup; exit 1' INT TERM HUP
 
 # The program's exit status is written to a file by the pane's shell; the
 # pane stays open (remain-on-exit) so its last screen can be inspected.
+# OSMIGRATE_VALGRIND=1: every program runs under valgrind (memory errors and
+# definite leaks make it exit 99, which the tests' exit checks catch).
+OSM_WRAP=
+if [ -n "${OSMIGRATE_VALGRIND:-}" ] && command -v valgrind >/dev/null 2>&1; then
+	OSM_WRAP="valgrind -q --trace-children=yes --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+	: "${TMUX_TIMEOUT:=60}"
+	TMUX_TIMEOUT=$((TMUX_TIMEOUT < 60 ? 60 : TMUX_TIMEOUT))
+fi
+export OSM_WRAP
+
 tmux_start() {
 	_cols=$1 _rows=$2; shift 2
 	_d=$_tmux_dir/s-$TMUX_S
@@ -61,7 +71,7 @@ tmux_start() {
 	trap : INT TERM HUP
 	stty -g >"$dir/stty.before" 2>/dev/null
 	# The child writes its own pid, then becomes the program (no pgrep needed).
-	sh -c 'echo $$ >"$0/pid"; exec "$@"' "$dir" "$@" 2>"$dir/stderr"
+	sh -c 'echo $$ >"$0/pid"; exec "$@"' "$dir" $OSM_WRAP "$@" 2>"$dir/stderr"
 	rc=$?
 	stty -g >"$dir/stty.after" 2>/dev/null
 	echo $rc >"$dir/rc.tmp" && mv "$dir/rc.tmp" "$dir/rc"
@@ -70,7 +80,7 @@ tmux_start() {
 	# tmux sets TERM in the pane itself: env overrides it for the program.
 	_tmux new-session -d -s "$TMUX_S" -x "$_cols" -y "$_rows" \
 		env "LANG=${TMUX_LANG:-C.UTF-8}" "LC_ALL=${TMUX_LANG:-C.UTF-8}" \
-		"TERM=${TMUX_TERM:-tmux-256color}" \
+		"TERM=${TMUX_TERM:-tmux-256color}" "OSM_WRAP=$OSM_WRAP" \
 		sh "$_tmux_dir/run" "$_d" "$@" || return 1
 	_tmux set-option -t "$TMUX_S" remain-on-exit on >/dev/null 2>&1
 	_tmux set-option -g status off >/dev/null 2>&1
