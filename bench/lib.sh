@@ -1,0 +1,46 @@
+# bench/lib.sh - helpers shared by the benchmarks (bash: $EPOCHREALTIME
+# gives microsecond timestamps without forking date(1)).  Sourced.
+
+# Microseconds since the epoch.
+now_us() { local t=$EPOCHREALTIME; echo $(( ${t/./} )); }
+
+# Wall time of one run of CMD in microseconds, output discarded.
+time_us() {
+	local t0 t1
+	t0=${EPOCHREALTIME/./}
+	"$@" >/dev/null 2>&1 </dev/null
+	t1=${EPOCHREALTIME/./}
+	echo $(( t1 - t0 ))
+}
+
+# Median of numbers on stdin (one per line).
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }'; }
+
+# N runs of CMD: the median wall time in microseconds.
+median_us() {
+	local n=$1 i
+	shift
+	for ((i = 0; i < n; i++)); do time_us "$@"; done | median
+}
+
+# Microseconds as milliseconds with 2 decimals; a ratio with 2 decimals.
+ms() { awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+# Peak RSS in KiB of one run of CMD (GNU time, Debian package "time").
+peak_rss_kib() {
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f %M -o "$BENCH_TMP/rss" "$@" >/dev/null 2>&1 </dev/null
+		tail -n 1 "$BENCH_TMP/rss"
+	else
+		echo "n/a (install the Debian package time)"
+	fi
+}
+
+bench_die() { printf '%s: %s\n' "${0##*/}" "$*" >&2; exit 1; }
+
+# BENCH_TMP: scratch directory removed on exit (callers may add to the trap).
+bench_tmp() {
+	BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/osmigrate-bench.XXXXXX")
+	chmod 700 "$BENCH_TMP"
+}
