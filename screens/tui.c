@@ -39,7 +39,9 @@ bool app_save(struct app *a)
 {
 	struct state_error err;
 
-	if (!a->st)
+	/* Before the steps begin (chooser, resume offer) nothing changed: a
+	 * quit there leaves an existing file byte for byte as it was. */
+	if (!a->st || !a->begun)
 		return true;
 	if (!state_save(a->st, &err)) {
 		app_message(a, true, "NOT SAVED: %s", err.msg);
@@ -555,6 +557,7 @@ static void begin_steps(struct app *a)
 		idx = runbook_step_index(a->rb, state_current(a->st));
 	a->step = idx < 0 ? 0 : idx;
 	state_set_current(a->st, a->rb->steps[a->step].id);
+	a->begun = true;
 	app_save(a);
 	a->scr = &screen_step;
 	a->under = NULL;

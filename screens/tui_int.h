@@ -121,6 +121,7 @@ struct app {
 	WINDOW *body;                   /* right pane or whole body */
 	int spin;                       /* spinner phase */
 	bool show_results;              /* checks finished: scroll their results into view */
+	bool begun;                     /* the steps were entered: the state is ours to save */
 };
 
 /* tui.c */

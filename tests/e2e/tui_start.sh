@@ -31,6 +31,12 @@ tmux_wait "Which procedure"
 tmux_screen | grep -q 'saved session at'; ok $? "chooser shows the saved session"
 tmux_keys 2
 tmux_wait "A saved session exists"; ok $? "choosing it offers to resume"
+cp "$f" "$TMUX_WORK/before-quit"
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "q on the offer exits 0"
+cmp -s "$f" "$TMUX_WORK/before-quit"; ok $? "quitting the offer leaves the file untouched"
+tmux_start 80 24 env XDG_STATE_HOME="$XDG_STATE_HOME" "$OSMIGRATE" endpoint-change
+tmux_wait "A saved session exists"; ok $? "the offer again, with the runbook given"
 tmux_keys o
 tmux_wait "Start over?"; ok $? "start over asks to confirm"
 tmux_keys y
