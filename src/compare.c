@@ -538,17 +538,19 @@ static void *count_rows(void *arg)
 	return NULL;
 }
 
-static bool allow_long_counts(struct side *s, struct ctx *cctx, struct cmp_result *r)
+/* Raise this session's statement_timeout to cctx's timeout (pg_connect set
+ * it to the connect timeout, seconds, fit for a probe, not for a scan). */
+static bool allow_long_statements(struct side *s, struct ctx *cctx, struct cmp_result *r)
 {
 	char err[512], val[32];
 	const char *params[1] = { val };
 	PGresult *res;
 
-	snprintf(val, sizeof val, "%ds", CMP_COUNT_TIMEOUT_S);
+	snprintf(val, sizeof val, "%ds", ctx_timeout_s(cctx));
 	res = pg_query(s->conn, cctx, "SELECT set_config('statement_timeout', $1, false)", 1,
 		       params, err, sizeof err);
 	if (!res) {
-		fail(r, s->name, fix_for_query(err), "%s: could not prepare the row counts: %s",
+		fail(r, s->name, fix_for_query(err), "%s: could not set the statement timeout: %s",
 		     s->name, err);
 		return false;
 	}
@@ -564,7 +566,7 @@ static void exact_counts(struct side *so, struct side *sn, const struct pair *pa
 	size_t total = 0, done = 0;
 
 	cctx.timeout_s = CMP_COUNT_TIMEOUT_S;
-	if (!allow_long_counts(so, &cctx, r) || !allow_long_counts(sn, &cctx, r))
+	if (!allow_long_statements(so, &cctx, r) || !allow_long_statements(sn, &cctx, r))
 		return;
 	for (size_t i = 0; i < npairs; i++)
 		total += pairs[i].o->countable && pairs[i].n->countable;
@@ -695,6 +697,7 @@ enum cmp_status compare_databases(const struct pg_spec *old_spec, const struct p
 	struct pair *pairs = NULL;
 	size_t npairs = 0;
 	long step = 0, nsteps = 2 * (long)NCLASSES;
+	struct ctx cctx;
 
 	cmp_result_init(r);
 	r->exact = opt && opt->exact;
@@ -706,8 +709,14 @@ enum cmp_status compare_databases(const struct pg_spec *old_spec, const struct p
 			 "each prints index, constraint and default definitions its own way, so a "
 			 "definition difference may be only a different spelling; read those by eye",
 			 r->old_version / 10000, r->new_version / 10000);
-	if (!read_catalog(&so, opt, ctx, r, &step, nsteps) ||
-	    !read_catalog(&sn, opt, ctx, r, &step, nsteps))
+	/* A catalog of tens of thousands of tables takes longer to read than a
+	 * connection may take to open: same cancel flag, a longer bound. */
+	cctx = ctx ? *ctx : (struct ctx){ 0 };
+	if (ctx_timeout_s(&cctx) < CMP_CATALOG_TIMEOUT_S)
+		cctx.timeout_s = CMP_CATALOG_TIMEOUT_S;
+	if (!allow_long_statements(&so, &cctx, r) || !allow_long_statements(&sn, &cctx, r) ||
+	    !read_catalog(&so, opt, &cctx, r, &step, nsteps) ||
+	    !read_catalog(&sn, opt, &cctx, r, &step, nsteps))
 		goto out;
 	check_requested_schemas(opt, &so, &sn, so.conn, r);
 	if (r->status == CMP_FAILED)

@@ -26,6 +26,8 @@
 /* A single count(*) may run this long (server statement_timeout and client
  * deadline); the operator can always cancel earlier. */
 #define CMP_COUNT_TIMEOUT_S 3600
+/* Each catalog query (one per object class and side) may run this long. */
+#define CMP_CATALOG_TIMEOUT_S 600
 
 enum cmp_kind {
 	CMP_SCHEMA = 0,
