@@ -18,6 +18,9 @@
 #   psql -X -c 'SELECT 1' (live server only: one authenticated session)
 # first against a free port nobody listens on (refused), then against the
 # live server; prints the medians and the ratios osmigrate/pg_isready.
+# Then builds bench/connect_bench.c against BUILD_DIR/libosmigrate.a and
+# times, in-process (no process start-up), the target_connect check alone
+# against PQpingParams (pg_isready's call) and a bare connect + SELECT 1.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -87,3 +90,15 @@ printf 'live server, median of %s: osmigrate check %s (%s sessions per run), pg_
 	"$(ratio "$(m osm_live)" "$(m isr_live)")"
 printf 'live server: psql SELECT 1 (one authenticated session) %s; osmigrate/psql ratio %s\n' \
 	"$(ms "$(m sel_live)")" "$(ratio "$(m osm_live)" "$(m sel_live)")"
+
+cc=${CC:-cc}
+if "$cc" -std=c11 -O2 -I"$here/../src" -I"$build" $(pkg-config --cflags libpq) \
+	-o "$BENCH_TMP/connect_bench" "$here/connect_bench.c" "$build/libosmigrate.a" \
+	$(pkg-config --libs libpq libcurl inih) -pthread 2>"$BENCH_TMP/cc.log"; then
+	n=$((runs < 20 ? 20 : runs))
+	echo "in-process, refused port: $("$BENCH_TMP/connect_bench" "$BENCH_TMP/refused.ini" "$n" | paste -sd ';' | sed 's/;/; /')"
+	echo "in-process, live server: $("$BENCH_TMP/connect_bench" "$BENCH_TMP/live.ini" "$n" | paste -sd ';' | sed 's/;/; /')"
+else
+	echo "connect_bench.c did not build (in-process figures skipped):"
+	sed 's/^/  /' "$BENCH_TMP/cc.log"
+fi
