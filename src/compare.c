@@ -272,6 +272,12 @@ static void add_diff(struct cmp_result *r, enum cmp_kind kind, const char *objec
 	struct cmp_diff *d;
 	const char *kname = kind == CMP_ROWS ? "table" : cmp_kind_name(kind);
 
+	/* A view missing on one side is called a view, not a table. */
+	if (kind == CMP_RELATION && (!oldv || !newv) && !str_empty(oldv ? oldv : newv))
+		kname = oldv ? oldv : newv;
+	else if (kind == CMP_RELATION && oldv && newv)
+		kname = "relation";
+
 	if (r->ndiffs == r->capdiffs) {
 		r->capdiffs = r->capdiffs ? r->capdiffs * 2 : 16;
 		r->diffs = xreallocarray(r->diffs, r->capdiffs, sizeof *r->diffs);
