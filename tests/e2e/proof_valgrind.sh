@@ -46,6 +46,18 @@ vg() {
 	esac
 }
 
+# The control: the same invocation catches a program that loses memory.
+LISTENER=$top_builddir/tests/tools/proof-listener
+if [ -x "$LISTENER" ]; then
+	$VG --log-file="$W/control.log" "$LISTENER" leak >/dev/null 2>&1
+	rc=$?
+	is "$rc" 99 "control: valgrind exits 99 on a definite leak"
+	grep -q 'definitely lost' "$W/control.log"
+	ok $? "control: the log names the leak"
+else
+	skip "control: tests/tools/proof-listener is not built"
+fi
+
 st=$W/cm.ini
 vg help 0 --help
 vg check-cm "1 2 3" check connector-migration --answers "$W/answers.ini" --state "$st"

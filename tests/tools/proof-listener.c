@@ -16,6 +16,9 @@
  *   http-half     announces a 100000-byte body, sends 10 bytes, closes
  *   freeport      prints a free port and exits (for servers that cannot
  *                 bind port 0 themselves)
+ *   leak          loses 4096 bytes and exits 0: the control that shows
+ *                 proof_valgrind.sh's valgrind invocation does catch a
+ *                 definite leak
  *
  * Loopback only; never a test target other than itself. */
 #define _POSIX_C_SOURCE 200809L
@@ -198,6 +201,14 @@ int main(int argc, char **argv)
 		return 64;
 	}
 	mode = argv[1];
+	if (strcmp(mode, "leak") == 0) {
+		volatile char *lost = malloc(4096);
+
+		if (lost)
+			lost[0] = 1;
+		lost = NULL;
+		return 0;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	l = socket(AF_INET, SOCK_STREAM, 0);
 	if (l < 0)
