@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -77,8 +78,10 @@ static void progress(void *ud, const char *what, long done, long total)
 	safe = output_safe(what);
 	if (total > 0)
 		fprintf(stderr, "\r\033[K%s (%ld/%ld)", safe, done, total);
+	else if (done > 0 && str_eq(what, "catalog"))
+		fprintf(stderr, "\r\033[Kreading the catalog: %ld columns", done);
 	else
-		fprintf(stderr, "\r\033[K%s %ld", safe, done);
+		fprintf(stderr, "\r\033[K%s", safe);
 	free(safe);
 	fflush(stderr);
 }
@@ -112,6 +115,37 @@ static void on_column(void *ud, const struct type_column_info *ci)
 	put_field(co->f, s, true);
 }
 
+/* A password libpq could not find, asked once on the terminal without echo
+ * (the prompt goes to /dev/tty so a redirected stderr does not hide it).
+ * Kept in memory only; NULL on EOF. */
+static char *ask_password(const char *label)
+{
+	struct termios old, quiet;
+	char buf[1024];
+	bool restore = false;
+	char *r = NULL;
+	FILE *tty = fopen("/dev/tty", "we"), *out = tty ? tty : stderr;
+
+	fprintf(out, "Password for %s: ", label);
+	fflush(out);
+	if (tcgetattr(STDIN_FILENO, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+	}
+	if (fgets(buf, sizeof buf, stdin)) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		r = xstrdup(buf);
+	}
+	explicit_bzero(buf, sizeof buf);
+	if (restore)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	fputc('\n', out);
+	if (tty)
+		fclose(tty);
+	return r;
+}
+
 static FILE *open_output(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -132,6 +166,17 @@ static FILE *open_output(const char *path)
 		return NULL;
 	}
 	return f;
+}
+
+static bool make_spec(struct pg_spec *spec, const char *conninfo, const struct doc *answers,
+		      const char *password, char *msg, size_t msglen)
+{
+	if (conninfo)
+		return pg_spec_from_conninfo(spec, conninfo, password, msg, msglen);
+	if (answers && doc_has_section(answers, "target", NULL))
+		return pg_spec_from_doc(spec, answers, "target", password, msg, msglen);
+	/* nothing given: libpq's PG* variables and defaults decide */
+	return pg_spec_from_conninfo(spec, "client_encoding=UTF8", password, msg, msglen);
 }
 
 int cmd_types(int argc, char **argv)
@@ -155,7 +200,7 @@ int cmd_types(int argc, char **argv)
 	struct typescan_opts opts = { 0 };
 	struct columns_out co = { stdout };
 	struct doc *answers = NULL;
-	struct pg_spec spec;
+	struct pg_spec spec, spec2;
 	struct pg_failure fail;
 	struct type_result r;
 	struct ctx ctx = { 0 };
@@ -246,15 +291,10 @@ int cmd_types(int argc, char **argv)
 			return EXIT_DATAERR;
 		}
 	}
-	if (conninfo)
-		ok = pg_spec_from_conninfo(&spec, conninfo, NULL, msg, sizeof msg);
-	else if (answers && doc_has_section(answers, "target", NULL))
-		ok = pg_spec_from_doc(&spec, answers, "target", NULL, msg, sizeof msg);
-	else   /* nothing given: libpq's PG* variables and defaults decide */
-		ok = pg_spec_from_conninfo(&spec, "client_encoding=UTF8", NULL, msg, sizeof msg);
-	if (answers)
-		doc_free(answers);
+	ok = make_spec(&spec, conninfo, answers, NULL, msg, sizeof msg);
 	if (!ok) {
+		if (answers)
+			doc_free(answers);
 		fprintf(stderr, "osmigrate types: %s\n", msg);
 		type_scope_free(&scope);
 		return EXIT_USAGE;
@@ -263,6 +303,8 @@ int cmd_types(int argc, char **argv)
 	if (out_path && !(out = open_output(out_path))) {
 		fprintf(stderr, "osmigrate types: cannot write %s: %s; choose another -o file\n",
 			out_path, strerror(errno));
+		if (answers)
+			doc_free(answers);
 		pg_spec_free(&spec);
 		type_scope_free(&scope);
 		return EXIT_IOERR;
@@ -280,6 +322,27 @@ int cmd_types(int argc, char **argv)
 
 	type_result_init(&r);
 	conn = pg_connect(&spec, &ctx, &fail);
+	if (!conn && fail.cls == PG_FAIL_NEED_PASSWORD && isatty(STDIN_FILENO)) {
+		char *pw;
+
+		if (ctx.progress)
+			fprintf(stderr, "\r\033[K");
+		pw = ask_password(spec.label);
+
+		if (pw && make_spec(&spec2, conninfo, answers, pw, msg, sizeof msg)) {
+			pg_spec_free(&spec);
+			spec = spec2;
+			conn = pg_connect(&spec, &ctx, &fail);
+		}
+		if (pw) {
+			explicit_bzero(pw, strlen(pw));
+			free(pw);
+		}
+	}
+	if (answers) {
+		doc_free(answers);
+		answers = NULL;
+	}
 	if (!conn) {
 		if (ctx.progress)
 			fprintf(stderr, "\r\033[K");
