@@ -850,7 +850,7 @@ void cmp_result_json(const struct cmp_result *r, struct strbuf *sb)
 {
 	static const char *const words[] = { "identical", "different", "error" };
 
-	sb_addf(sb, "{\"result\":\"%s\",\"old\":", words[r->status]);
+	sb_addf(sb, "{\"version\":1,\"result\":\"%s\",\"old\":", words[r->status]);
 	json_side(sb, r->old_label, r->old_version);
 	sb_add(sb, ",\"new\":");
 	json_side(sb, r->new_label, r->new_version);
