@@ -181,6 +181,24 @@ is "$?" 64 "unknown option: exit 64"
 "$OSMIGRATE" types --help | grep -q '^Usage: osmigrate types'
 ok $? "--help"
 
+# The same verification as the connector-migration check of step "types".
+cat >"$work/answers.ini" <<EOF
+[target]
+host = $PGHOST
+port = $PGPORT
+user = osm_admin
+dbname = typesdb
+[scope]
+schemas = typ
+EOF
+chmod 600 "$work/answers.ini"
+"$OSMIGRATE" check connector-migration --answers "$work/answers.ini" --step types </dev/null >"$work/check.out" 2>&1
+is "$?" 2 "check --step types: blockers make it FAILED (exit 2)"
+grep -q 'column types and stored values.*FAILED' "$work/check.out"
+ok $? "the type_verification check is listed as FAILED"
+grep -q '4 blocker(s), 33 warning(s), 48 info(s) over 79 column(s) in 11 table(s)' "$work/check.out"
+ok $? "its summary counts the scope of [scope] schemas only"
+
 # Every statement osmigrate sent is in the server log (log_statement=all).
 tail -n +"$log_from" "$PGLOG" >"$work/statements"
 grep -q 'pg_catalog.pg_attribute' "$work/statements"
