@@ -14,6 +14,7 @@
  *   http-redirect answers every request with 302 to the same path: a
  *                 redirect loop
  *   http-half     announces a 100000-byte body, sends 10 bytes, closes
+ *   silent        accepts and never says a word (connections held open)
  *   freeport      prints a free port and exits (for servers that cannot
  *                 bind port 0 themselves)
  *   leak          loses 4096 bytes and exits 0: the control that shows
@@ -230,7 +231,7 @@ int main(int argc, char **argv)
 		return 64;
 	}
 	if (strcmp(mode, "pg-close") && strcmp(mode, "pg-midquery") &&
-	    strcmp(mode, "http-redirect") && strcmp(mode, "http-half")) {
+	    strcmp(mode, "http-redirect") && strcmp(mode, "http-half") && strcmp(mode, "silent")) {
 		fprintf(stderr, "proof-listener: unknown mode %s\n", mode);
 		return 64;
 	}
@@ -257,6 +258,8 @@ int main(int argc, char **argv)
 		c = accept(l, NULL, NULL);
 		if (c < 0)
 			continue;
+		if (strcmp(mode, "silent") == 0)
+			continue;  /* held open until exit: the client waits */
 		if (strcmp(mode, "pg-close") == 0)
 			serve_pg(c, 0);
 		else if (strcmp(mode, "pg-midquery") == 0)
