@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "endpoint.h"
 #include "exitcodes.h"
 #include "lock.h"
 #include "runbook.h"
@@ -137,6 +138,7 @@ static const struct key_rule key_rules[] = {
 	{ "endpoint", "new", V_HOSTPORT },
 	{ "compare", "old", V_CONNINFO },
 	{ "compare", "new", V_CONNINFO },
+	{ "compare", "schemas", V_LIST },
 
 	{ "step", "status", V_STEPSTATUS },
 	{ "step", "by", V_TEXT },
@@ -378,32 +380,12 @@ static bool valid_port(const char *v, char *msg, size_t msglen)
 	return true;
 }
 
+/* One parser for database addresses: the endpoint checks' own. */
 static bool valid_hostport(const char *v, char *msg, size_t msglen)
 {
-	const char *colon;
-	char host[300];
+	struct endpoint ep;
 
-	if (v[0] == '[') {
-		const char *close = strchr(v, ']');
-		if (!close || close[1] != ':') {
-			snprintf(msg, msglen, "expected host:port, with an IPv6 address in brackets ([::1]:5432)");
-			return false;
-		}
-		colon = close + 1;
-	} else {
-		colon = strrchr(v, ':');
-		if (!colon || memchr(v, ':', (size_t)(colon - v))) {
-			snprintf(msg, msglen, "expected host:port (for example db.example.com:5432)");
-			return false;
-		}
-	}
-	if ((size_t)(colon - v) >= sizeof(host) || colon == v) {
-		snprintf(msg, msglen, "expected host:port (for example db.example.com:5432)");
-		return false;
-	}
-	memcpy(host, v, (size_t)(colon - v));
-	host[colon - v] = '\0';
-	return valid_host(host, msg, msglen) && valid_port(colon + 1, msg, msglen);
+	return endpoint_parse(v, &ep, msg, msglen);
 }
 
 static bool valid_url(const char *v, char *msg, size_t msglen)

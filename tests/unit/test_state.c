@@ -708,7 +708,7 @@ static const struct vcase vcases[] = {
 	{ "http", NULL, "timeout", "3601", false, "1 to 3600" },
 	{ "endpoint", NULL, "old", "db.example.com:5432", true, NULL },
 	{ "endpoint", NULL, "old", "[::1]:5432", true, NULL },
-	{ "endpoint", NULL, "old", "::1:5432", false, "host:port" },
+	{ "endpoint", NULL, "old", "::1:5432", false, "in brackets" },
 	{ "endpoint", NULL, "new", "db:99999", false, "1 to 65535" },
 	{ "endpoint", NULL, "new", ":5432", false, "host:port" },
 	{ "compare", NULL, "old", "service=old", true, NULL },
