@@ -7,7 +7,8 @@
 #   speaks); headless `types` blocked in a probe (a table locked by another
 #   session) with TERM and HUP (types_cancel.sh covers INT);
 #   the wizard (tmux) with a check hanging in the connection attempt, and
-#   with the type scan blocked in a probe.
+#   with the type scan blocked in a probe; before that, a key press (help)
+#   is served while the check hangs and Esc cancels it.
 # tui_signals.sh covers the idle wizard and open prompts.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pg.sh"
@@ -110,6 +111,32 @@ wizard() {  # STATE ANSWERS
 sendsig() {
 	if [ "$1" = INT ]; then tmux_keys C-c; else kill -"$1" "$(tmux_pane_pid)"; fi
 }
+
+# The screen stays responsive while a check hangs: help opens and closes,
+# the check keeps running, Esc cancels it, nothing is ok.
+st=$W/wiz-keys.ini
+wizard "$st" "$W/silent.ini"
+tmux_wait "Actions (Space ticks)"
+tmux_keys n
+tmux_wait "step 2/8"
+tmux_keys r
+tmux_wait "(Esc cancels)"
+ok $? "wizard, hanging check: progress shown"
+tmux_keys '?'
+tmux_wait "Help (any key closes)" 2
+ok $? "wizard, hanging check: a key press is served at once (help opens)"
+tmux_keys j
+tmux_wait_gone "Help (any key closes)" 2
+tmux_wait "(Esc cancels)" 2
+ok $? "wizard, hanging check: help closes and the check is still running"
+tmux_keys Escape
+tmux_wait "(cancelled)" 5
+ok $? "wizard, hanging check: Esc cancels it"
+tmux_keys q
+tmux_wait_exit 5
+is "$tmux_rc" 0 "wizard, hanging check: q exits 0 after the cancel"
+! grep -A1 '^\[check "target_connect"\]' "$st" | grep -q '^status = ok$'
+ok $? "wizard, hanging check: nothing recorded as ok"
 
 for sig in INT TERM HUP; do
 	st=$W/wiz-$sig.ini
