@@ -1178,3 +1178,59 @@ bool type_result_load(struct type_result *r, const struct doc *d, char *err, siz
 	}
 	return ok;
 }
+
+bool typescan_run_settings(const struct doc *settings, const char *extension,
+			   const struct typescan_opts *opts, struct ctx *ctx,
+			   struct type_result *r, char *err, size_t errlen,
+			   char *fix, size_t fixlen)
+{
+	const struct secrets *sec = ctx ? ctx->secrets : NULL;
+	struct type_scope scope;
+	struct pg_spec spec;
+	struct pg_failure fail;
+	char msg[512];
+	PGconn *conn;
+	bool ok;
+
+	type_scope_init(&scope);
+	if (!type_scope_from_doc(&scope, settings, extension, msg, sizeof msg)) {
+		snprintf(err, errlen, "%s", msg);
+		snprintf(fix, fixlen, "Correct the extension's tables (schema.table, quote names "
+			 "with spaces or dots), then run the verification again.");
+		type_scope_free(&scope);
+		return false;
+	}
+	if (extension && !scope.ntables) {
+		snprintf(err, errlen, "extension %s lists no tables", extension);
+		snprintf(fix, fixlen, "Enter the extension's tables (schema.table) in its settings, "
+			 "then run the verification again.");
+		type_scope_free(&scope);
+		return false;
+	}
+	if (!pg_spec_from_doc(&spec, settings, "target", sec ? sec->target_password : NULL,
+			      msg, sizeof msg)) {
+		snprintf(err, errlen, "%s", msg);
+		snprintf(fix, fixlen, "Fill in the target database connection (step connection), "
+			 "then run the verification again.");
+		type_scope_free(&scope);
+		return false;
+	}
+	conn = pg_connect(&spec, ctx, &fail);
+	if (!conn) {
+		snprintf(err, errlen, "%s", fail.message);
+		snprintf(fix, fixlen, "%s", fail.fix);
+		pg_spec_free(&spec);
+		type_scope_free(&scope);
+		return false;
+	}
+	ok = typescan_run(conn, &scope, opts, ctx, r, err, errlen);
+	PQfinish(conn);
+	if (!ok)
+		snprintf(fix, fixlen, "%s", str_eq(err, "cancelled")
+			 ? "The verification was cancelled: run it again."
+			 : "Check that the target user can read pg_catalog and that the server "
+			   "answers, then run the verification again.");
+	pg_spec_free(&spec);
+	type_scope_free(&scope);
+	return ok;
+}

@@ -116,6 +116,16 @@ bool typescan_run(struct pg_conn *conn, const struct type_scope *scope,
 		  const struct typescan_opts *opts, struct ctx *ctx,
 		  struct type_result *r, char *err, size_t errlen);
 
+/* Everything the TUI worker thread and the check need in one call: build
+ * the scope from settings ([scope] schemas and every [extension] tables, or
+ * only extension `extension` when not NULL), connect to [target] (password
+ * from ctx->secrets, else libpq's own sources), scan, disconnect.  On false,
+ * err says what happened and fix what to do next ("cancelled" on cancel). */
+bool typescan_run_settings(const struct doc *settings, const char *extension,
+			   const struct typescan_opts *opts, struct ctx *ctx,
+			   struct type_result *r, char *err, size_t errlen,
+			   char *fix, size_t fixlen);
+
 /* The SQL of the catalog pass (for bench/ and documentation), parameters
  * $1 schemas text[], $2/$3 table schemas/names text[], $4 all-user-schemas bool. */
 extern const char typescan_catalog_sql[];
