@@ -709,7 +709,7 @@ static const struct vcase vcases[] = {
 	{ "endpoint", NULL, "old", "db.example.com:5432", true, NULL },
 	{ "endpoint", NULL, "old", "[::1]:5432", true, NULL },
 	{ "endpoint", NULL, "old", "::1:5432", false, "in brackets" },
-	{ "endpoint", NULL, "new", "db:99999", false, "1 to 65535" },
+	{ "endpoint", NULL, "new", "db:99999", false, "1-65535" },
 	{ "endpoint", NULL, "new", ":5432", false, "host:port" },
 	{ "compare", NULL, "old", "service=old", true, NULL },
 	{ "server", "fe-01", "role", "controller", true, NULL },
