@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "doc.h"
 #include "exitcodes.h"
+#include "state.h"
 #include "typescan.h"
 #include "util.h"
 
@@ -223,4 +225,39 @@ Test(typescan, exit_codes_by_worst_finding)
 	cr_expect_eq(type_result_exit_code(&r), EXIT_FAILURES, "a blocker outranks could-not-check");
 	cr_expect_eq(type_result_status(&r), CHECK_FAILED);
 	type_result_free(&r);
+}
+
+Test(typescan, state_file_round_trip)
+{
+	char dir[] = "/tmp/osm-typescan-XXXXXX";
+	struct state_error se;
+	struct state *st;
+	struct type_result r, back;
+	char *path, err[256];
+
+	cr_assert_not_null(mkdtemp(dir));
+	path = xasprintf("%s/connector-migration.ini", dir);
+	st = state_open(path, &se);
+	cr_assert_not_null(st, "%s", se.msg);
+	state_set_runbook(st, "connector-migration");
+	type_result_init(&r);
+	fill(&r);
+	type_result_sort(&r);
+	type_result_store(&r, st->doc);
+	cr_assert(state_save(st, &se), "%s", se.msg);
+	state_close(st);
+
+	st = state_open_readonly(path, &se);
+	cr_assert_not_null(st, "the state schema accepts [types] and [finding]: %s", se.msg);
+	type_result_init(&back);
+	cr_assert(type_result_load(&back, st->doc, err, sizeof err), "%s", err);
+	cr_expect_eq(back.n, 4);
+	cr_expect_str_eq(back.f[0].samples, "k'1\nk \"2\"");
+	cr_expect_eq(back.counts[TS_BLOCKER], 2);
+	state_close(st);
+	type_result_free(&r);
+	type_result_free(&back);
+	unlink(path);
+	rmdir(dir);
+	free(path);
 }
