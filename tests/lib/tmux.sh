@@ -115,9 +115,17 @@ tmux_pane_pid() {
 	cat "$_tmux_dir/s-$TMUX_S/pid" 2>/dev/null
 }
 
+# Seconds to wait: the test's own figure, but never less than TMUX_TIMEOUT
+# under valgrind (everything is slower there).
+_tmux_deadline() {
+	_t=${1:-$TMUX_TIMEOUT}
+	if [ -n "$OSM_WRAP" ] && [ "$_t" -lt "$TMUX_TIMEOUT" ]; then _t=$TMUX_TIMEOUT; fi
+	echo "$_t"
+}
+
 # Deadline loops: 0.1 s steps, never unbounded.
 tmux_wait() {
-	_n=$(( ${2:-$TMUX_TIMEOUT} * 10 ))
+	_n=$(( $(_tmux_deadline "${2:-}") * 10 ))
 	while [ "$_n" -gt 0 ]; do
 		tmux_screen | grep -qF -- "$1" && return 0
 		sleep 0.1
@@ -128,7 +136,7 @@ tmux_wait() {
 	return 1
 }
 tmux_wait_gone() {
-	_n=$(( ${2:-$TMUX_TIMEOUT} * 10 ))
+	_n=$(( $(_tmux_deadline "${2:-}") * 10 ))
 	while [ "$_n" -gt 0 ]; do
 		tmux_screen | grep -qF -- "$1" || return 0
 		sleep 0.1
@@ -138,7 +146,7 @@ tmux_wait_gone() {
 	return 1
 }
 tmux_wait_exit() {
-	_n=$(( ${1:-$TMUX_TIMEOUT} * 10 ))
+	_n=$(( $(_tmux_deadline "${1:-}") * 10 ))
 	while [ "$_n" -gt 0 ]; do
 		if [ -f "$_tmux_dir/s-$TMUX_S/rc" ]; then
 			tmux_rc=$(cat "$_tmux_dir/s-$TMUX_S/rc")
