@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib.sh - helpers shared by the benchmarks (bash: $EPOCHREALTIME
 # gives microsecond timestamps without forking date(1)).  Sourced.
 

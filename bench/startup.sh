@@ -98,6 +98,7 @@ for ((i = 0; i < runs; i++)); do
 	rm -rf "$BENCH_TMP/xdg"
 	one_run "$osm_want" "$bin" >>"$BENCH_TMP/osm"
 	one_run "$dlg_want" dialog --msgbox "$dlg_msg" 10 50 >>"$BENCH_TMP/dlg"
+	# shellcheck disable=SC2016 # $0 and $1 belong to the inner sh
 	one_run "$osm_want" sh -c 'printf "%s\n%s\n" "$0" "$1"; exec sleep 1000000' \
 		'Which procedure do you want to run?' 'q quit' >>"$BENCH_TMP/floor"
 done
@@ -111,7 +112,7 @@ printf 'first screen, 80x24 tmux, median of %s: osmigrate %s, dialog --msgbox %s
 printf 'harness floor (sh printing the same text) %s; above the floor: osmigrate %s, dialog %s, ratio %s\n' \
 	"$(ms "$floor")" "$(ms $((osm - floor)))" "$(ms $((dlg - floor)))" \
 	"$(ratio $((osm - floor)) $((dlg - floor)))"
-psql_bin=$(ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | tail -n 1)
+psql_bin=$(find /usr/lib/postgresql -path '*/bin/psql' 2>/dev/null | sort -V | tail -n 1)
 psql_bin=${psql_bin:-$(command -v psql || :)}
 osm_v=$(median_us "$runs" "$bin" --version)
 dlg_v=$(median_us "$runs" dialog --version)

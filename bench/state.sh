@@ -62,7 +62,7 @@ gen 4000 400 "$huge"
 mark_runs() {
 	local f=$1 i st
 	for ((i = 0; i < runs; i++)); do
-		if ((i % 2)); then st=pending; else st=done; fi
+		if ((i % 2)); then st=pending; else st="done"; fi
 		time_us "$bin" mark rebind "$st" --item Ext00002 --state "$f"
 	done | median
 }
@@ -74,8 +74,8 @@ save_big=$(mark_runs "$big")
 save_small=$(mark_runs "$small")
 rss_load_big=$(peak_rss_kib "$bin" status --state "$big")
 rss_load_small=$(peak_rss_kib "$bin" status --state "$small")
-rss_save_big=$(peak_rss_kib "$bin" mark rebind done --item Ext00004 --state "$big")
-rss_save_small=$(peak_rss_kib "$bin" mark rebind done --item Ext00004 --state "$small")
+rss_save_big=$(peak_rss_kib "$bin" mark rebind "done" --item Ext00004 --state "$big")
+rss_save_small=$(peak_rss_kib "$bin" mark rebind "done" --item Ext00004 --state "$small")
 
 printf 'state file: %s lines, %s bytes (1000 extensions, 100 servers, 500 item sections); small: %s lines\n' \
 	"$(wc -l <"$big")" "$(wc -c <"$big")" "$(wc -l <"$small")"
@@ -89,15 +89,17 @@ printf 'save (osmigrate mark, load+lock+save+fsync): 1000 ext %s, 10 ext %s, rat
 
 # In-process: the same compile flags the build uses for the core.
 cc=${CC:-cc}
+# shellcheck disable=SC2046 # pkg-config output is meant to be split
 if "$cc" -std=c11 -O2 -I"$here/../src" -I"$build" -o "$BENCH_TMP/state_bench" "$here/state_bench.c" \
 	"$build/libosmigrate.a" $(pkg-config --libs libpq libcurl inih) -pthread 2>"$BENCH_TMP/cc.log"; then
 	n=$((runs < 20 ? 20 : runs))
+	indent() { while IFS= read -r l; do echo "  $l"; done; }
 	out_big=$("$BENCH_TMP/state_bench" "$big" "$n" rebind Ext00002)
 	out_huge=$("$BENCH_TMP/state_bench" "$huge" "$n" rebind Ext00002)
 	echo "in-process, 1000 extensions ($(wc -c <"$big") bytes):"
-	echo "$out_big" | sed 's/^/  /'
+	indent <<<"$out_big"
 	echo "in-process, 4000 extensions ($(wc -c <"$huge") bytes):"
-	echo "$out_huge" | sed 's/^/  /'
+	indent <<<"$out_huge"
 	cpu() { echo "$1" | awk -v w="$2" '$1 == w ":" { for (i = 1; i <= NF; i++) if ($i == "cpu") print $(i + 2) }'; }
 	printf 'growth 4000/1000 extensions (4x the file), cpu: load %s, save %s (4.00 = linear)\n' \
 		"$(ratio "$(cpu "$out_huge" load)" "$(cpu "$out_big" load)")" \
