@@ -45,3 +45,27 @@ bench_tmp() {
 	BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/osmigrate-bench.XXXXXX")
 	chmod 700 "$BENCH_TMP"
 }
+
+# gen_state EXTENSIONS SERVERS FILE: a connector-migration state file with
+# that many [extension] (three tables each) and [server] sections, an
+# [item "rebind:..."] for every other extension, steps 1-2 done, mode 0600.
+gen_state() {
+	awk -v E="$1" -v S="$2" 'BEGIN {
+	print "[osmigrate]\nversion = 1\nrunbook = connector-migration"
+	print "created = 2026-11-22T01:00:00Z\nupdated = 2026-11-22T01:00:00Z"
+	print "updated_by = bench@host\ncurrent = rebind\n"
+	print "[target]\nhost = 127.0.0.1\nport = 5432\ndbname = outsystems\nuser = osadmin\n"
+	print "[step \"prerequisites\"]\nstatus = done\nby = bench@host\nat = 2026-11-22T01:00:00Z\n"
+	print "[step \"connection\"]\nstatus = done\nby = bench@host\nat = 2026-11-22T01:00:00Z\n"
+	for (i = 1; i <= E; i++)
+		printf "[extension \"Ext%05d\"]\nlogical_database = db%05d\n" \
+		       "tables = s%05d.orders s%05d.customers s%05d.lines\n\n", i, i, i, i, i
+	for (i = 1; i <= S; i++)
+		printf "[server \"fe%04d\"]\nrole = frontend\n" \
+		       "url = https://fe%04d.example.internal/_ping.html\n\n", i, i
+	for (i = 1; i <= E; i += 2)
+		printf "[item \"rebind:Ext%05d\"]\nstatus = done\nby = bench@host\n" \
+		       "at = 2026-11-22T02:00:00Z\nnote = rebound to the supported connector\n\n", i
+	}' >"$3"
+	chmod 600 "$3"
+}

@@ -13,6 +13,9 @@
 #       "Which procedure do you want to run?" and the footer "q quit"
 #   dialog --msgbox 'osmigrate startup benchmark' 10 50:
 #       the message and the "OK" button
+#   osmigrate --state F, F a state file of 1,000 extensions and 100 servers
+#       (bench/state.sh's): the resume screen, "A saved session exists" and
+#       its footer "q quit" (open, lock, parse, validate, paint)
 #   floor: sh printing the same strings at once (tmux respawn + polling cost)
 # The rounds interleave the three programs so machine load hits them alike.
 # Prints the median of each, the ratio osmigrate/dialog, and the same ratio
@@ -86,11 +89,14 @@ one_run() {
 }
 
 osm_want='Which procedure do you want to run?|q quit'
+res_want='A saved session exists|q quit'
+gen_state 1000 100 "$BENCH_TMP/big.ini"
 dlg_msg='osmigrate startup benchmark'
 dlg_want="$dlg_msg|OK"
 : >"$BENCH_TMP/osm"
 : >"$BENCH_TMP/dlg"
 : >"$BENCH_TMP/floor"
+: >"$BENCH_TMP/res"
 # One warm-up of each (page cache, terminfo), not counted.
 one_run "$osm_want" "$bin" >/dev/null
 one_run "$dlg_want" dialog --msgbox "$dlg_msg" 10 50 >/dev/null
@@ -98,6 +104,7 @@ for ((i = 0; i < runs; i++)); do
 	rm -rf "$BENCH_TMP/xdg"
 	one_run "$osm_want" "$bin" >>"$BENCH_TMP/osm"
 	one_run "$dlg_want" dialog --msgbox "$dlg_msg" 10 50 >>"$BENCH_TMP/dlg"
+	one_run "$res_want" "$bin" --state "$BENCH_TMP/big.ini" >>"$BENCH_TMP/res"
 	# shellcheck disable=SC2016 # $0 and $1 belong to the inner sh
 	one_run "$osm_want" sh -c 'printf "%s\n%s\n" "$0" "$1"; exec sleep 1000000' \
 		'Which procedure do you want to run?' 'q quit' >>"$BENCH_TMP/floor"
@@ -107,11 +114,14 @@ t respawn-pane -k -t b "${idle[@]}"
 osm=$(median <"$BENCH_TMP/osm")
 dlg=$(median <"$BENCH_TMP/dlg")
 floor=$(median <"$BENCH_TMP/floor")
+res=$(median <"$BENCH_TMP/res")
 printf 'first screen, 80x24 tmux, median of %s: osmigrate %s, dialog --msgbox %s, ratio %s\n' \
 	"$runs" "$(ms "$osm")" "$(ms "$dlg")" "$(ratio "$osm" "$dlg")"
 printf 'harness floor (sh printing the same text) %s; above the floor: osmigrate %s, dialog %s, ratio %s\n' \
 	"$(ms "$floor")" "$(ms $((osm - floor)))" "$(ms $((dlg - floor)))" \
 	"$(ratio $((osm - floor)) $((dlg - floor)))"
+printf 'resume screen with a 1000-extension, 100-server state file: %s, ratio to dialog %s, to the empty chooser %s\n' \
+	"$(ms "$res")" "$(ratio "$res" "$dlg")" "$(ratio "$res" "$osm")"
 psql_bin=$(find /usr/lib/postgresql -path '*/bin/psql' 2>/dev/null | sort -V | tail -n 1)
 psql_bin=${psql_bin:-$(command -v psql || :)}
 osm_v=$(median_us "$runs" "$bin" --version)

@@ -28,34 +28,12 @@ bench_tmp
 trap 'rm -rf "$BENCH_TMP"' EXIT
 export XDG_STATE_HOME=$BENCH_TMP/xdg
 
-# gen EXTENSIONS SERVERS FILE
-gen() {
-	awk -v E="$1" -v S="$2" 'BEGIN {
-	print "[osmigrate]\nversion = 1\nrunbook = connector-migration"
-	print "created = 2026-11-22T01:00:00Z\nupdated = 2026-11-22T01:00:00Z"
-	print "updated_by = bench@host\ncurrent = rebind\n"
-	print "[target]\nhost = 127.0.0.1\nport = 5432\ndbname = outsystems\nuser = osadmin\n"
-	print "[step \"prerequisites\"]\nstatus = done\nby = bench@host\nat = 2026-11-22T01:00:00Z\n"
-	print "[step \"connection\"]\nstatus = done\nby = bench@host\nat = 2026-11-22T01:00:00Z\n"
-	for (i = 1; i <= E; i++)
-		printf "[extension \"Ext%05d\"]\nlogical_database = db%05d\n" \
-		       "tables = s%05d.orders s%05d.customers s%05d.lines\n\n", i, i, i, i, i
-	for (i = 1; i <= S; i++)
-		printf "[server \"fe%04d\"]\nrole = frontend\n" \
-		       "url = https://fe%04d.example.internal/_ping.html\n\n", i, i
-	for (i = 1; i <= E; i += 2)
-		printf "[item \"rebind:Ext%05d\"]\nstatus = done\nby = bench@host\n" \
-		       "at = 2026-11-22T02:00:00Z\nnote = rebound to the supported connector\n\n", i
-	}' >"$3"
-	chmod 600 "$3"
-}
-
 big=$BENCH_TMP/big.ini
 small=$BENCH_TMP/small.ini
 huge=$BENCH_TMP/huge.ini
-gen 1000 100 "$big"
-gen 10 1 "$small"
-gen 4000 400 "$huge"
+gen_state 1000 100 "$big"
+gen_state 10 1 "$small"
+gen_state 4000 400 "$huge"
 "$bin" status --state "$big" >/dev/null || bench_die "osmigrate status refused the generated file"
 
 # Each save changes the file: the item flips between done and pending.
