@@ -502,18 +502,19 @@ static const char *settings_footer(struct app *a)
 static const char *settings_help(struct app *a)
 {
 	return "Settings\n"
-	       "  Enter      edit the value (or every value of the item) under the cursor;\n"
-	       "             an empty value clears it\n"
+	       "  Enter      edit the value under the cursor (on an item: each\n"
+	       "             of its values in turn); an empty value clears it\n"
 	       "  a          add an extension, consumer, environment or server\n"
-	       "  i          import such a list from a CSV or text file, one per line:\n"
-	       "             extension: name, logical_database, tables\n"
-	       "             consumer: name, url   environment: name, hostname\n"
-	       "             server: name, role, url\n"
-	       "  x / Del    remove the item under the cursor\n"
+	       "  i          import such a list from a CSV or text file, one\n"
+	       "             per line: extension: name, logical_database,\n"
+	       "             tables; consumer: name, url; environment: name,\n"
+	       "             hostname; server: name, role, url\n"
+	       "  x, Del     remove the item under the cursor\n"
 	       "  Esc, b, e  back to the step\n"
-	       "Values are checked as the state file parser checks them. Passwords and "
-	       "tokens are never stored: use ~/.pgpass, PGPASSFILE, a service, PGPASSWORD, "
-	       "OSMIGRATE_LIFETIME_TOKEN or token_file, or type them when a check asks.";
+	       "Values are checked as the state file parser checks them. "
+	       "Passwords and tokens are never stored: use ~/.pgpass, PGPASSFILE, "
+	       "a service, PGPASSWORD, OSMIGRATE_LIFETIME_TOKEN or token_file, or "
+	       "type them when a check asks.";
 }
 
 const struct screen_ops screen_settings = {

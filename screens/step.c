@@ -648,19 +648,23 @@ static const char *step_footer(struct app *a)
 static const char *step_help(struct app *a)
 {
 	return "On a step\n"
-	       "  Space / Enter   tick or untick the action under the cursor (who and when\n"
-	       "                  are recorded); on an item line, open or close it; on a\n"
-	       "                  field or note, edit it\n"
-	       "  Tab / Shift-Tab next / previous field or note\n"
-	       "  d               mark the step (or the item under the cursor) done\n"
-	       "  s               skip the step (or the item under the cursor): asks a reason\n"
-	       "  u               reopen: back to pending, then as the ticks say\n"
-	       "  r               run this step's checks; Esc cancels them\n"
-	       "Status marks: [x] done  [>] current or in progress  [ ] pending\n"
-	       "              [-] skipped  [!] failed (or its last checks FAILED)\n"
-	       "A step is in progress from its first tick and done when every action and "
-	       "every item is ticked (or d). Steps the procedure orders or locks ask for a "
-	       "typed reason to override; the reason is recorded.";
+	       "  Space, Enter  tick or untick the action under the cursor\n"
+	       "                (who and when are recorded); on an item line\n"
+	       "                open or close it; on a field or note, edit it\n"
+	       "  Tab           next field or note (Shift-Tab: previous)\n"
+	       "  d             mark the step (or the item under the cursor)\n"
+	       "                done; asks first if actions are unticked\n"
+	       "  s             skip the step (or the item under the cursor):\n"
+	       "                asks a reason, which is recorded\n"
+	       "  u             reopen: pending again, then as the ticks say\n"
+	       "  r             run this step's checks; Esc cancels them\n"
+	       "  Home, End     first / last entry\n"
+	       "Marks: [x] done  [>] current or in progress  [ ] pending\n"
+	       "       [-] skipped  [!] failed (or its last checks FAILED)\n"
+	       "A step is in progress from its first tick and done when every "
+	       "action and every item is ticked (or d). A step the procedure "
+	       "orders or locks asks for a typed reason to override; the reason "
+	       "is recorded.";
 }
 
 const struct screen_ops screen_step = {

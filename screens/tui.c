@@ -380,14 +380,14 @@ static void draw_steplist(struct app *a, int top, int h, int wd)
 
 static const char *global_help =
 	"Keys everywhere\n"
-	"  Up/Down, j/k    move between actions, items and fields\n"
-	"  PgUp/PgDn       scroll\n"
-	"  n / b           next step / back to the previous step\n"
-	"  e               settings (connections, inventories)\n"
-	"  t               type verification (connector-migration)\n"
-	"  ?               this help (any key closes it)\n"
-	"  q               save and quit (Ctrl-C, SIGTERM, SIGHUP also save)\n"
-	"  Ctrl-L          redraw the screen\n"
+	"  Up/Down, j/k  move between actions, items and fields\n"
+	"  PgUp/PgDn     scroll\n"
+	"  n / b         next step / back to the previous step\n"
+	"  e             settings (connections, inventories)\n"
+	"  t             type verification (connector-migration)\n"
+	"  ?             this help\n"
+	"  q             save and quit (Ctrl-C, SIGTERM, SIGHUP save too)\n"
+	"  Ctrl-L        redraw the screen\n"
 	"Every change is saved to the state file at once.";
 
 static void draw_help(struct app *a)
@@ -403,17 +403,27 @@ static void draw_help(struct app *a)
 		sb_add(&sb, a->scr->help(a));
 	}
 	n = ui_wrap(sb_str(&sb), wd - 4, &lines);
-	h = (int)n + 3;
+	h = (int)n + 2;
 	if (h > LINES - 2)
 		h = LINES - 2;
+	/* Scrollable: the help of a screen may not fit a small terminal. */
+	if (a->help_top > (int)n - (h - 2))
+		a->help_top = (int)n - (h - 2);
+	if (a->help_top < 0)
+		a->help_top = 0;
 	y = (LINES - h) / 2;
 	x = (COLS - wd) / 2;
 	ui_box(stdscr, y, x, h, wd);
 	wattron(stdscr, ui_attr(UI_HEAD));
-	ui_put(stdscr, y, x + 2, " Help (any key closes) ", wd - 4);
+	ui_put(stdscr, y, x + 2, (int)n > h - 2 ? " Help (Up/Down scroll, other keys close) "
+					      : " Help (any key closes) ", wd - 4);
 	wattroff(stdscr, ui_attr(UI_HEAD));
-	for (size_t i = 0; i < n && (int)i < h - 2; i++)
-		ui_put(stdscr, y + 1 + (int)i, x + 2, lines[i], wd - 4);
+	for (int i = 0; i < h - 2 && a->help_top + i < (int)n; i++)
+		ui_put(stdscr, y + 1 + i, x + 2, lines[a->help_top + i], wd - 4);
+	if (a->help_top > 0)
+		mvwaddstr(stdscr, y + 1, x + wd - 2, "^");
+	if (a->help_top + h - 2 < (int)n)
+		mvwaddstr(stdscr, y + h - 2, x + wd - 2, "v");
 	ui_lines_free(lines, n);
 	sb_free(&sb);
 }
@@ -601,8 +611,10 @@ static int react(struct app *a, int r)
 {
 	if (r & R_SAVE)
 		app_save(a);
-	if (r & R_HELP)
+	if (r & R_HELP) {
 		a->help = true;
+		a->help_top = 0;
+	}
 	if (r & R_CANCEL && a->job.running) {
 		atomic_store(&a->job.cancel, 1);
 		app_message(a, false, "cancelling the checks...");
@@ -714,7 +726,18 @@ static int loop(struct app *a)
 			continue;
 		}
 		if (a->help) {
-			a->help = false;
+			int page = LINES / 2;
+
+			if ((r == KEY_CODE_YES && ch == KEY_DOWN) || (r == OK && ch == 'j'))
+				a->help_top++;
+			else if ((r == KEY_CODE_YES && ch == KEY_UP) || (r == OK && ch == 'k'))
+				a->help_top--;
+			else if (r == KEY_CODE_YES && ch == KEY_NPAGE)
+				a->help_top += page;
+			else if (r == KEY_CODE_YES && ch == KEY_PPAGE)
+				a->help_top -= page;
+			else
+				a->help = false;
 			continue;
 		}
 		if (r == OK && ch == 12) { /* Ctrl-L */

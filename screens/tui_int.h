@@ -110,6 +110,7 @@ struct app {
 	const struct screen_ops *scr;
 	const struct screen_ops *under; /* screen to return to from a pushed one */
 	bool help;                      /* help overlay shown */
+	int help_top;                   /* its first visible line */
 	char msg[512];
 	bool msg_err;
 	int exit_code;

@@ -260,7 +260,8 @@ static const char *types_footer(struct app *a)
 static const char *types_help(struct app *a)
 {
 	return "Type verification\n"
-	       "  Up/Down, j/k  choose a finding; the pane below explains it and the fix\n"
+	       "  Up/Down, j/k  choose a finding; the pane below explains it\n"
+	       "                and gives the fix\n"
 	       "  o             sort by severity, code, schema, table\n"
 	       "  f             show all, blockers, warnings or infos\n"
 	       "  /             filter by text in code, schema, table or column\n"
