@@ -45,12 +45,26 @@ static void chooser_enter(struct app *a)
 
 static void chooser_draw(struct app *a, WINDOW *w)
 {
-	int y = 1, wd = getmaxx(w);
+	int y = 1, wd = getmaxx(w), need = 3;
+	bool compact;
+
+	/* Everything on one line per entry when the full layout does not fit
+	 * (60x16): the saved sessions must stay visible. */
+	for (size_t i = 0; i < n_runbooks; i++) {
+		char **lines;
+		size_t n = ui_wrap(runbooks[i]->summary, wd - 5, &lines);
+
+		ui_lines_free(lines, n);
+		need += 2 + (int)n + (i < 8 && info[i][0] ? 1 : 0);
+	}
+	compact = need > getmaxy(w);
+	if (compact)
+		y = 0;
 
 	wattron(w, ui_attr(UI_HEAD));
 	ui_put(w, y, 0, "Which procedure do you want to run?", wd);
 	wattroff(w, ui_attr(UI_HEAD));
-	y += 2;
+	y += compact ? 1 : 2;
 	for (size_t i = 0; i < n_runbooks; i++) {
 		char line[128];
 		char **lines;
@@ -66,7 +80,7 @@ static void chooser_draw(struct app *a, WINDOW *w)
 			wattroff(w, ui_attr(UI_SELECT));
 		y++;
 		n = ui_wrap(runbooks[i]->summary, wd - 5, &lines);
-		for (size_t k = 0; k < n && y < getmaxy(w); k++)
+		for (size_t k = 0; k < n && y < getmaxy(w) && (!compact || k == 0); k++)
 			ui_put(w, y++, 5, lines[k], wd - 5);
 		ui_lines_free(lines, n);
 		if (i < 8 && info[i][0] && y < getmaxy(w)) {
@@ -74,7 +88,8 @@ static void chooser_draw(struct app *a, WINDOW *w)
 			ui_put(w, y++, 5, info[i], wd - 5);
 			wattroff(w, ui_attr(UI_DIM));
 		}
-		y++;
+		if (!compact)
+			y++;
 	}
 }
 

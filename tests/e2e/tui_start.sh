@@ -26,9 +26,11 @@ grep -q '^runbook = endpoint-change' "$f"; ok $? "state names the runbook"
 m=$(stat -c %a "$XDG_STATE_HOME/osmigrate"); is "$m" 700 "state directory mode 0700"
 m=$(stat -c %a "$f"); is "$m" 600 "state file mode 0600"
 
-tmux_start 80 24 env XDG_STATE_HOME="$XDG_STATE_HOME" "$OSMIGRATE"
+tmux_start 60 16 env XDG_STATE_HOME="$XDG_STATE_HOME" "$OSMIGRATE"
 tmux_wait "Which procedure"
-tmux_screen | grep -q 'saved session at'; ok $? "chooser shows the saved session"
+tmux_screen | grep -q 'saved session at'; ok $? "chooser shows the saved session (also at 60x16)"
+tmux_screen | grep -q 'restore-database'; ok $? "and every runbook at 60x16"
+tmux_resize 80 24
 tmux_keys 2
 tmux_wait "A saved session exists"; ok $? "choosing it offers to resume"
 cp "$f" "$TMUX_WORK/before-quit"
