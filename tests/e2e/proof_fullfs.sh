@@ -13,7 +13,9 @@
 # Under RLIMIT_FSIZE (ulimit -f, SIGXFSZ ignored so write fails with EFBIG),
 # which needs no privilege: the same for the state file; and when only the
 # journal is over the limit, the state is saved (exit 0), the journal is
-# untouched and a warning says to free space.
+# untouched and a warning says to free space; when the limit falls inside
+# the next journal line, the torn line is never shown as an event and the
+# next events are whole.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/proof.sh"
 
@@ -103,5 +105,34 @@ cmp -s "$D/s.ini.journal" "$W/j.before"
 ok $? "RLIMIT_FSIZE on the journal only: the journal is untouched (no torn event)"
 grep -q "warning: could not write the journal .*File too large.*free some space" "$W/err"
 ok $? "RLIMIT_FSIZE on the journal only: a warning says so and what to do"
+
+# The limit falls inside the next journal line: a real torn event.  The
+# byte-exact limit comes from python3 (ulimit -f counts in blocks).
+if command -v python3 >/dev/null 2>&1; then
+	bytes_limited() {  # BYTES CMD...
+		python3 -c 'import os, resource, signal, sys
+n = int(sys.argv[1]); signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (n, n)); os.execv(sys.argv[2], sys.argv[2:])' "$@"
+	}
+	shown() { "$OSMIGRATE" status --log --state "$D/s.ini" 2>/dev/null | grep -c '^20[0-9][0-9]-'; }
+	before=$(shown)
+	J=$(stat -c %s "$D/s.ini.journal")
+	bytes_limited $((J + 30)) "$OSMIGRATE" mark --state "$D/s.ini" solution pending --note torn >"$W/out" 2>"$W/err"
+	is "$?" 0 "journal torn mid-line: the state is saved (exit 0)"
+	is "$(stat -c %s "$D/s.ini.journal")" $((J + 30)) "journal torn mid-line: 30 bytes of the event were written"
+	[ "$(tail -c 1 "$D/s.ini.journal" | od -An -c | tr -d ' ')" != '\n' ]
+	ok $? "journal torn mid-line: the journal ends inside a line"
+	is "$(shown)" "$before" "journal torn mid-line: status --log shows no new event"
+	"$OSMIGRATE" status --log --state "$D/s.ini" >/dev/null 2>"$W/err"
+	grep -q 'damaged or incomplete line' "$W/err"
+	ok $? "journal torn mid-line: status --log says a damaged line was ignored"
+	"$OSMIGRATE" mark --state "$D/s.ini" solution pending --note after >/dev/null 2>&1
+	is "$?" 0 "journal torn mid-line: the next mark succeeds"
+	is "$(shown)" $((before + 2)) "journal torn mid-line: its two events are shown, the torn one never"
+	tail -n 2 "$D/s.ini.journal" | grep -c '^J1	.*	[0-9a-f]\{8\}$' >"$W/n"
+	is "$(cat "$W/n")" 2 "journal torn mid-line: the events after it are whole lines"
+else
+	skip "python3 is needed for a byte-exact RLIMIT_FSIZE"
+fi
 
 done_testing
