@@ -32,6 +32,13 @@ tmux_screen_attrs | has_color; [ $? -ne 0 ]; ok $? "vt100: no colour"
 tmux_screen | grep -q '^ \[ \] Rebind extensions'; ok $? "vt100: pending mark"
 tmux_keys q; tmux_wait_exit; is "$tmux_rc" 0 "vt100: q exits 0"
 
+tmux_start 80 24 env OSMIGRATE_ASCII=1 "$OSMIGRATE" --state "$state" connector-migration
+tmux_wait "A saved session exists"; tmux_keys r
+tmux_wait "Actions (Space ticks)"
+tmux_screen | grep -q '^ \[ \] Rebind extensions  *|'; ok $? "OSMIGRATE_ASCII: lines drawn with | and -"
+tmux_screen | grep -q '│'; [ $? -ne 0 ]; ok $? "OSMIGRATE_ASCII: no line-drawing characters"
+tmux_keys q; tmux_wait_exit; is "$tmux_rc" 0 "OSMIGRATE_ASCII: q exits 0"
+
 TMUX_LANG=C tmux_start 80 24 "$OSMIGRATE" --state "$state" connector-migration
 tmux_wait "A saved session exists"; tmux_keys r
 tmux_wait "Actions (Space ticks)"; ok $? "C locale: opens"
