@@ -754,29 +754,6 @@ static int loop(struct app *a)
 	}
 }
 
-/* ctx.h declares secrets_wipe() but no core file defines it yet; the
- * wizard is the only holder of typed secrets, so it wipes its own. */
-static void wipe(char **p)
-{
-	if (*p) {
-		volatile char *v = *p;
-
-		while (*v)
-			*v++ = 0;
-		free(*p);
-		*p = NULL;
-	}
-}
-
-static void tui_wipe_secrets(struct secrets *s)
-{
-	wipe(&s->target_password);
-	wipe(&s->source_password);
-	wipe(&s->compare_old_password);
-	wipe(&s->compare_new_password);
-	wipe(&s->lifetime_token);
-}
-
 int tui_main(const struct tui_options *opt)
 {
 	struct app a;
@@ -812,7 +789,7 @@ int tui_main(const struct tui_options *opt)
 	term_restore();
 	if (a.st)
 		state_close(a.st);
-	tui_wipe_secrets(&a.secrets);
+	secrets_wipe(&a.secrets);
 	pthread_mutex_destroy(&a.job.mu);
 	return rc;
 }

@@ -29,15 +29,6 @@
 #include "state.h"
 #include "util.h"
 
-static atomic_int cancel_flag;
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
-{
-	got_signal = sig;
-	atomic_store(&cancel_flag, 1);
-}
-
 static void check_usage(FILE *f)
 {
 	fprintf(f,
@@ -63,48 +54,6 @@ static void check_usage(FILE *f)
 "Exit status: 0 all ok, 1 warnings only, 2 at least one failure, 3 a check\n"
 "could not run (and none failed), 64 usage, 65 bad answers or state file,\n"
 "74 state file not written, 75 state file locked, 130 interrupted.\n");
-}
-
-/* Read a line without echo from the terminal on stdin; NULL on EOF. */
-static char *read_secret(const char *prompt)
-{
-	struct termios old, quiet;
-	char buf[1024];
-	bool restore = false;
-	char *r = NULL;
-	FILE *tty, *out;
-
-	/* The prompt goes to the terminal itself, like ssh and sudo do, so that
-	 * redirecting stderr to a log does not hide it. */
-	tty = fopen("/dev/tty", "we");
-	out = tty ? tty : stderr;
-	fprintf(out, "%s", prompt);
-	fflush(out);
-	if (tcgetattr(STDIN_FILENO, &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
-	}
-	if (fgets(buf, sizeof buf, stdin)) {
-		buf[strcspn(buf, "\r\n")] = '\0';
-		r = xstrdup(buf);
-	}
-	explicit_bzero(buf, sizeof buf);
-	if (restore)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-	fputc('\n', out);
-	if (tty)
-		fclose(tty);
-	return r;
-}
-
-static void wipe(char **p)
-{
-	if (*p) {
-		explicit_bzero(*p, strlen(*p));
-		free(*p);
-		*p = NULL;
-	}
 }
 
 /* On a terminal, find out before the checks run whether a connection needs
@@ -153,7 +102,7 @@ static void ask_passwords(const struct doc *settings, struct ctx *ctx)
 		} else if (fail.cls == PG_FAIL_NEED_PASSWORD) {
 			char *prompt = xasprintf("Password for %s: ", spec.label);
 
-			*slot = read_secret(prompt);
+			*slot = output_read_secret(prompt);
 			free(prompt);
 		}
 		pg_spec_free(&spec);
@@ -243,7 +192,6 @@ int cmd_check(int argc, char **argv)
 	struct check_report rep;
 	struct check_env env;
 	struct ctx ctx;
-	struct sigaction sa, old_int, old_term, old_hup;
 	size_t counts[4] = { 0, 0, 0, 0 };
 	bool color;
 	int c, rc = EXIT_OK;
@@ -314,15 +262,8 @@ int cmd_check(int argc, char **argv)
 
 	memset(&secrets, 0, sizeof secrets);
 	memset(&ctx, 0, sizeof ctx);
-	atomic_store(&cancel_flag, 0);
-	ctx.cancel = &cancel_flag;
+	ctx.cancel = output_catch_signals();
 	ctx.secrets = &secrets;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
 
 	env.settings = st ? st->doc : answers;
 	/* Before the checks: the settings are worth keeping even if a check hangs
@@ -332,9 +273,6 @@ int cmd_check(int argc, char **argv)
 		if (st)
 			state_close(st);
 		doc_free(answers);
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-		sigaction(SIGHUP, &old_hup, NULL);
 		return err.code ? err.code : EXIT_IOERR;
 	}
 	env.ctx = &ctx;
@@ -353,11 +291,7 @@ int cmd_check(int argc, char **argv)
 		for (size_t k = before; k < rep.n; k++)
 			print_result(&rep.r[k], color);
 	}
-	wipe(&secrets.target_password);
-	wipe(&secrets.source_password);
-	wipe(&secrets.compare_old_password);
-	wipe(&secrets.compare_new_password);
-	wipe(&secrets.lifetime_token);
+	secrets_wipe(&secrets);
 
 	for (size_t i = 0; i < rep.n; i++)
 		counts[rep.r[i].status]++;
@@ -423,11 +357,5 @@ int cmd_check(int argc, char **argv)
 	}
 	check_report_free(&rep);
 	doc_free(answers);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
-	if (got_signal)
-		return got_signal == SIGINT ? EXIT_SIGINT
-		     : got_signal == SIGHUP ? EXIT_SIGHUP : EXIT_SIGTERM;
-	return rc;
+	return output_signal_exit() ? output_signal_exit() : rc;
 }

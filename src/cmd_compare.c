@@ -13,16 +13,8 @@
 #include "commands.h"
 #include "compare.h"
 #include "exitcodes.h"
+#include "output.h"
 #include "util.h"
-
-static atomic_int cancel_flag;
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
-{
-	got_signal = sig;
-	atomic_store(&cancel_flag, 1);
-}
 
 static void compare_usage(FILE *out)
 {
@@ -61,47 +53,6 @@ static int cmd_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'osmigrate compare --help' for more information.\n");
 	return EXIT_USAGE;
-}
-
-/* A password typed at the terminal (no echo), like psql's prompt; the
- * prompt goes to /dev/tty so that redirected stderr does not hide it.
- * NULL on EOF. */
-static char *read_password(const char *label)
-{
-	struct termios old, quiet;
-	char buf[1024];
-	bool restore = false;
-	char *pw = NULL;
-	FILE *tty = fopen("/dev/tty", "we");
-	FILE *out = tty ? tty : stderr;
-
-	fprintf(out, "Password for %s: ", label);
-	fflush(out);
-	if (tcgetattr(STDIN_FILENO, &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		restore = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
-	}
-	if (fgets(buf, sizeof buf, stdin)) {
-		buf[strcspn(buf, "\r\n")] = '\0';
-		pw = xstrdup(buf);
-	}
-	explicit_bzero(buf, sizeof buf);
-	if (restore)
-		tcsetattr(STDIN_FILENO, TCSANOW, &old);
-	fputc('\n', out);
-	if (tty)
-		fclose(tty);
-	return pw;
-}
-
-static void wipe(char **p)
-{
-	if (*p) {
-		explicit_bzero(*p, strlen(*p));
-		free(*p);
-		*p = NULL;
-	}
 }
 
 /* A password on the command line is visible to every user in ps(1). */
@@ -155,7 +106,6 @@ int cmd_compare(int argc, char **argv)
 	struct pg_spec old_spec, new_spec;
 	struct ctx ctx = { 0 };
 	struct cmp_result r;
-	struct sigaction sa, old_int, old_term, old_hup;
 	struct strbuf out = STRBUF_INIT;
 	char msg[512], *old_pw = NULL, *new_pw = NULL;
 	FILE *f = stdout;
@@ -232,7 +182,7 @@ int cmd_compare(int argc, char **argv)
 
 	/* Open the output first: a typo in -o should not cost a long comparison. */
 	if (outpath && !str_eq(outpath, "-")) {
-		f = fopen(outpath, "w");
+		f = output_open_private(outpath);
 		if (!f) {
 			fprintf(stderr, "osmigrate compare: cannot write %s: %s\n", outpath,
 				strerror(errno));
@@ -245,13 +195,7 @@ int cmd_compare(int argc, char **argv)
 
 	/* Ctrl-C cancels the running statement (PQcancel) instead of leaving
 	 * it running on the server. */
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
-	ctx.cancel = &cancel_flag;
+	ctx.cancel = output_catch_signals();
 	progress = isatty(STDERR_FILENO);
 	if (progress)
 		ctx.progress = show_progress;
@@ -260,7 +204,7 @@ int cmd_compare(int argc, char **argv)
 	/* On a terminal, ask for a password libpq could not find, once per
 	 * side, and compare again; nothing is stored. */
 	for (int tries = 0; tries < 2 && r.status == CMP_FAILED &&
-	     r.error_class == PG_FAIL_NEED_PASSWORD && isatty(STDIN_FILENO) && !got_signal; tries++) {
+	     r.error_class == PG_FAIL_NEED_PASSWORD && isatty(STDIN_FILENO) && !output_signal_exit(); tries++) {
 		bool is_old = str_eq(r.error_side, "old");
 		char **slot = is_old ? &old_pw : &new_pw;
 		struct pg_spec *spec = is_old ? &old_spec : &new_spec;
@@ -269,7 +213,10 @@ int cmd_compare(int argc, char **argv)
 			break;   /* already asked: the fix says what to do */
 		if (progress)
 			fputs("\r\033[K", stderr);
-		*slot = read_password(spec->label);
+		char *prompt = xasprintf("Password for %s: ", spec->label);
+
+		*slot = output_read_secret(prompt);
+		free(prompt);
 		if (!*slot)
 			break;
 		pg_spec_free(spec);
@@ -303,18 +250,14 @@ int cmd_compare(int argc, char **argv)
 		rc = EXIT_IOERR;
 	}
 
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
-	if (got_signal)
-		rc = got_signal == SIGINT ? EXIT_SIGINT : got_signal == SIGTERM ? EXIT_SIGTERM
-										: EXIT_SIGHUP;
+	if (output_signal_exit())
+		rc = output_signal_exit();
 	sb_free(&out);
 	cmp_result_free(&r);
 	pg_spec_free(&old_spec);
 	pg_spec_free(&new_spec);
-	wipe(&old_pw);
-	wipe(&new_pw);
+	secret_free(&old_pw);
+	secret_free(&new_pw);
 	free(schemas);
 	return rc;
 }

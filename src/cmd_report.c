@@ -829,46 +829,25 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 
 static bool write_out(const char *path, const char *text, size_t len)
 {
-	struct stat sb;
-	int fd;
-	size_t off = 0;
-
 	/* 0600 even when the file existed with wider permissions: the record
 	 * names hosts and operators. */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	FILE *f = output_open_private(path);
+	struct stat sb;
+	bool ok;
+
+	if (!f) {
 		fprintf(stderr, "osmigrate report: could not create %s: %s; choose another -o path\n",
 			path, strerror(errno));
 		return false;
 	}
-	/* Only a regular file is narrowed: -o /dev/stdout or a FIFO is the
-	 * operator's choice, and chmod on a device node (as root) would break
-	 * the system. */
-	if (fstat(fd, &sb) != 0 || (S_ISREG(sb.st_mode) && fchmod(fd, 0600) != 0))
-		goto fail;
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)w;
-	}
-	if (S_ISREG(sb.st_mode) && fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	return true;
-fail:
-	fprintf(stderr, "osmigrate report: could not write %s: %s; free some space or choose "
-		"another -o path\n", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return false;
+	ok = fwrite(text, 1, len, f) == len && fflush(f) == 0 && fstat(fileno(f), &sb) == 0 &&
+	     (!S_ISREG(sb.st_mode) || fsync(fileno(f)) == 0);
+	if (fclose(f) != 0)
+		ok = false;
+	if (!ok)
+		fprintf(stderr, "osmigrate report: could not write %s: %s; free some space or choose "
+			"another -o path\n", path, strerror(errno));
+	return ok;
 }
 
 int cmd_report(int argc, char **argv)

@@ -25,15 +25,6 @@
 #include "typescan.h"
 #include "util.h"
 
-static atomic_int types_cancel;
-static volatile sig_atomic_t types_signal;
-
-static void on_signal(int sig)
-{
-	types_signal = sig;
-	atomic_store(&types_cancel, 1);
-}
-
 static void types_usage(FILE *f)
 {
 	fprintf(f,
@@ -115,59 +106,6 @@ static void on_column(void *ud, const struct type_column_info *ci)
 	put_field(co->f, s, true);
 }
 
-/* A password libpq could not find, asked once on the terminal without echo
- * (the prompt goes to /dev/tty so a redirected stderr does not hide it).
- * Kept in memory only; NULL on EOF. */
-static char *ask_password(const char *label)
-{
-	struct termios old, quiet;
-	char buf[1024];
-	bool restore = false;
-	char *r = NULL;
-	FILE *tty = fopen("/dev/tty", "we"), *out = tty ? tty : stderr;
-
-	fprintf(out, "Password for %s: ", label);
-	fflush(out);
-	if (tcgetattr(STDIN_FILENO, &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
-	}
-	if (fgets(buf, sizeof buf, stdin)) {
-		buf[strcspn(buf, "\r\n")] = '\0';
-		r = xstrdup(buf);
-	}
-	explicit_bzero(buf, sizeof buf);
-	if (restore)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-	fputc('\n', out);
-	if (tty)
-		fclose(tty);
-	return r;
-}
-
-static FILE *open_output(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	struct stat st;
-	FILE *f;
-
-	if (fd < 0)
-		return NULL;
-	/* An existing regular file keeps its mode on O_CREAT, and findings name
-	 * tables and keys: tighten it.  Never touch devices (-o /dev/null,
-	 * /dev/stdout) or FIFOs: as root that would change them for everyone. */
-	if (fstat(fd, &st) != 0 ||
-	    (S_ISREG(st.st_mode) && (st.st_mode & 077) && fchmod(fd, 0600) != 0) ||
-	    !(f = fdopen(fd, "w"))) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return NULL;
-	}
-	return f;
-}
-
 static bool make_spec(struct pg_spec *spec, const char *conninfo, const struct doc *answers,
 		      const char *password, char *msg, size_t msglen)
 {
@@ -204,7 +142,6 @@ int cmd_types(int argc, char **argv)
 	struct pg_failure fail;
 	struct type_result r;
 	struct ctx ctx = { 0 };
-	struct sigaction sa, old_int, old_term, old_hup;
 	char msg[1024], err[1024];
 	bool json, columns = false, ok;
 	FILE *out = stdout;
@@ -300,7 +237,7 @@ int cmd_types(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (out_path && !(out = open_output(out_path))) {
+	if (out_path && !(out = output_open_private(out_path))) {
 		fprintf(stderr, "osmigrate types: cannot write %s: %s; choose another -o file\n",
 			out_path, strerror(errno));
 		if (answers)
@@ -310,34 +247,27 @@ int cmd_types(int argc, char **argv)
 		return EXIT_IOERR;
 	}
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
-	ctx.cancel = &types_cancel;
+	ctx.cancel = output_catch_signals();
 	if (isatty(STDERR_FILENO))
 		ctx.progress = progress;
 
 	type_result_init(&r);
 	conn = pg_connect(&spec, &ctx, &fail);
 	if (!conn && fail.cls == PG_FAIL_NEED_PASSWORD && isatty(STDIN_FILENO)) {
-		char *pw;
+		char *pw, *prompt;
 
 		if (ctx.progress)
 			fprintf(stderr, "\r\033[K");
-		pw = ask_password(spec.label);
+		prompt = xasprintf("Password for %s: ", spec.label);
+		pw = output_read_secret(prompt);
+		free(prompt);
 
 		if (pw && make_spec(&spec2, conninfo, answers, pw, msg, sizeof msg)) {
 			pg_spec_free(&spec);
 			spec = spec2;
 			conn = pg_connect(&spec, &ctx, &fail);
 		}
-		if (pw) {
-			explicit_bzero(pw, strlen(pw));
-			free(pw);
-		}
+		secret_free(&pw);
 	}
 	if (answers) {
 		doc_free(answers);
@@ -361,9 +291,9 @@ int cmd_types(int argc, char **argv)
 	if (ctx.progress)
 		fprintf(stderr, "\r\033[K");
 	if (!ok) {
-		if (types_signal) {
+		if (output_signal_exit()) {
 			fprintf(stderr, "osmigrate types: interrupted; nothing was written to the database\n");
-			rc = types_signal == SIGTERM ? EXIT_SIGTERM : types_signal == SIGHUP ? EXIT_SIGHUP : EXIT_SIGINT;
+			rc = output_signal_exit();
 		} else {
 			fprintf(stderr, "osmigrate types: could not read the catalog of %s: %s\n"
 				"Check that the user can read pg_catalog (any role can by default) and "
@@ -392,9 +322,6 @@ done:
 		fprintf(stderr, "osmigrate types: could not write %s: %s\n", out_path, strerror(errno));
 		rc = EXIT_IOERR;
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
 	type_result_free(&r);
 	pg_spec_free(&spec);
 	type_scope_free(&scope);

@@ -24,6 +24,7 @@ struct secrets {
 	char *lifetime_token;    /* from OSMIGRATE_LIFETIME_TOKEN, token_file (0600) or a prompt */
 };
 void secrets_wipe(struct secrets *s); /* zero and free every field */
+void secret_free(char **p);            /* zero and free one, set it NULL */
 
 struct ctx {
 	atomic_int *cancel;      /* may be NULL: never cancelled */

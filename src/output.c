@@ -2,9 +2,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "exitcodes.h"
 #include "output.h"
@@ -146,4 +150,91 @@ struct state *output_open_readonly(const char *cmd, const char *path, int *rc)
 	}
 	*rc = EXIT_OK;
 	return st;
+}
+
+/* ---- signals, secrets, private files ---- */
+
+static atomic_int caught_cancel;
+static volatile sig_atomic_t caught_signal;
+
+static void on_signal(int sig)
+{
+	caught_signal = sig;
+	atomic_store(&caught_cancel, 1);
+}
+
+atomic_int *output_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	return &caught_cancel;
+}
+
+int output_signal_exit(void)
+{
+	switch (caught_signal) {
+	case SIGINT: return EXIT_SIGINT;
+	case SIGTERM: return EXIT_SIGTERM;
+	case SIGHUP: return EXIT_SIGHUP;
+	default: return 0;
+	}
+}
+
+char *output_read_secret(const char *prompt)
+{
+	struct termios old, quiet;
+	char buf[1024];
+	bool restore = false;
+	char *r = NULL;
+	FILE *tty = fopen("/dev/tty", "we");
+	FILE *out = tty ? tty : stderr;
+
+	fprintf(out, "%s", prompt);
+	fflush(out);
+	if (tcgetattr(STDIN_FILENO, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		/* TCSANOW, not TCSAFLUSH: a password typed or pasted ahead of the
+		 * prompt must not be thrown away. */
+		restore = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
+	}
+	if (fgets(buf, sizeof buf, stdin)) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		r = xstrdup(buf);
+	}
+	explicit_bzero(buf, sizeof buf);
+	if (restore)
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+	fputc('\n', out);
+	if (tty)
+		fclose(tty);
+	return r;
+}
+
+FILE *output_open_private(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	/* O_CREAT keeps the mode of a file that existed.  Never chmod a device
+	 * or FIFO: as root, -o /dev/null would change it for everyone. */
+	if (fstat(fd, &st) != 0 ||
+	    (S_ISREG(st.st_mode) && (st.st_mode & 077) && fchmod(fd, 0600) != 0) ||
+	    !(f = fdopen(fd, "w"))) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	return f;
 }

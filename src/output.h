@@ -5,6 +5,7 @@
 #ifndef OSM_OUTPUT_H
 #define OSM_OUTPUT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -33,5 +34,22 @@ char *output_state_path(const char *cmd, const char *state_opt, const char *runb
  * NULL with *rc set (EXIT_DATAERR for a bad file, EXIT_USAGE when it does
  * not exist). */
 struct state *output_open_readonly(const char *cmd, const char *path, int *rc);
+
+/* SIGINT, SIGTERM and SIGHUP set the returned flag (put it in ctx.cancel:
+ * the running work stops at its next poll) and are remembered for the exit
+ * code.  The handlers only set flags. */
+atomic_int *output_catch_signals(void);
+/* EXIT_SIGINT, EXIT_SIGTERM or EXIT_SIGHUP for the signal caught, else 0. */
+int output_signal_exit(void);
+
+/* A line typed without echo; the prompt goes to /dev/tty (like ssh and
+ * sudo) so a redirected stderr does not hide it.  NULL on EOF.  Free it
+ * with secret_free(). */
+char *output_read_secret(const char *prompt);
+
+/* Create or truncate path for a report, mode 0600, never through a
+ * symlink.  An existing regular file is tightened to 0600; devices and
+ * FIFOs (-o /dev/stdout) are left as they are.  NULL with errno set. */
+FILE *output_open_private(const char *path);
 
 #endif
