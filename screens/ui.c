@@ -662,9 +662,9 @@ size_t ui_step_checks(const struct doc *d, const char *runbook, const char *step
 		id = xstrdup(name);
 		if (strchr(id, ':'))
 			*strchr(id, ':') = '\0';
-		def = check_find(id);
+		def = check_find(runbook, id);
 		free(id);
-		if (def && str_eq(def->runbook, runbook) && str_eq(def->step, step))
+		if (def && str_eq(def->step, step))
 			out[n++] = i;
 	}
 	*idx = out;

@@ -66,7 +66,9 @@ struct check_def {
 /* The registry (src/checks.c): every check of every runbook, in run order. */
 extern const struct check_def check_defs[];
 extern const size_t n_check_defs;
-const struct check_def *check_find(const char *id);
+/* The check with this id in this runbook (an id such as endpoint_new or
+ * server_ping is registered once per runbook that runs it); runbook NULL: any. */
+const struct check_def *check_find(const char *runbook, const char *id);
 
 /* Run all checks of a runbook (step NULL) or of one step; results appended. */
 void checks_run(const char *runbook, const char *step, const struct check_env *env,

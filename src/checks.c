@@ -130,10 +130,10 @@ enum check_status check_report_worst(const struct check_report *rep)
 	return worst;
 }
 
-const struct check_def *check_find(const char *id)
+const struct check_def *check_find(const char *runbook, const char *id)
 {
 	for (size_t i = 0; i < n_check_defs; i++)
-		if (str_eq(check_defs[i].id, id))
+		if (str_eq(check_defs[i].id, id) && (!runbook || str_eq(check_defs[i].runbook, runbook)))
 			return &check_defs[i];
 	return NULL;
 }

@@ -228,7 +228,7 @@ int main(int argc, char **argv)
 		env.item = item;
 		check_report_init(&rep);
 		for (int k = i + 1; k < argc; k++) {
-			const struct check_def *def = check_find(argv[k]);
+			const struct check_def *def = check_find(NULL, argv[k]);
 
 			if (!def) {
 				fprintf(stderr, "pg-probe: no check %s\n", argv[k]);

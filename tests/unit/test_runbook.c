@@ -236,3 +236,27 @@ Test(runbook, restore_servers_mention_controller_first)
 	cr_assert_not_null(strstr(s->warning, "deployment controller"));
 	cr_assert(runbook_step_index(rb, "verify") < runbook_step_index(rb, "decommission"));
 }
+
+#include "check.h"
+
+/* The check registry and the runbooks agree: every check belongs to a step
+ * of its runbook, ids are unique within a runbook, and a check shared by two
+ * runbooks is found under each. */
+Test(runbook, check_registry_matches_steps)
+{
+	for (size_t i = 0; i < n_check_defs; i++) {
+		const struct check_def *d = &check_defs[i];
+		const struct runbook *rb = runbook_find(d->runbook);
+
+		cr_assert_not_null(rb, "check %s: runbook %s", d->id, d->runbook);
+		cr_assert_not_null(runbook_step(rb, d->step), "check %s: step %s", d->id, d->step);
+		cr_assert(step_has_checks(rb, runbook_step(rb, d->step)));
+		cr_assert_not_null(d->fn);
+		cr_assert_eq(check_find(d->runbook, d->id), d, "duplicate check %s in %s", d->id, d->runbook);
+	}
+	cr_assert_str_eq(check_find("restore-database", "endpoint_new")->step, "prepare");
+	cr_assert_str_eq(check_find("endpoint-change", "endpoint_new")->step, "endpoints");
+	cr_assert_null(check_find("connector-migration", "endpoint_new"));
+	cr_assert_not(step_has_checks(runbook_find("restore-database"),
+				      runbook_step(runbook_find("restore-database"), "backup")));
+}
