@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "pg.h"
+#include "names.h"
 #include "pgcheck.h"
 #include "util.h"
 
@@ -226,83 +227,13 @@ static char *conn_label(const char *what, const struct check_env *env, const cha
 	return l;
 }
 
-/* Split "a b,c" lists on spaces, tabs and commas.  Returns a NULL-terminated
- * array of owned strings; free with free_list(). */
-static char **split_list(const char *s, size_t *n)
+/* The settings validator only lets schema.table through; should anything
+ * else arrive, it is looked up as written and reported as not found. */
+static void split_table(const char *word, char **schema, char **table)
 {
-	char **out = xcalloc(1, sizeof *out);
-	size_t k = 0;
-
-	while (s && *s) {
-		const char *e;
-		bool inq = false;
-
-		while (*s == ' ' || *s == '\t' || *s == ',' || *s == '\n')
-			s++;
-		if (!*s)
-			break;
-		/* Double quotes keep spaces/commas inside identifiers ("My Table"). */
-		for (e = s; *e; e++) {
-			if (*e == '"')
-				inq = !inq;
-			else if (!inq && (*e == ' ' || *e == '\t' || *e == ',' || *e == '\n'))
-				break;
-		}
-		out = xreallocarray(out, k + 2, sizeof *out);
-		out[k++] = xstrndup(s, (size_t)(e - s));
-		out[k] = NULL;
-		s = e;
-	}
-	if (n)
-		*n = k;
-	return out;
-}
-
-static void free_list(char **l)
-{
-	if (!l)
-		return;
-	for (char **p = l; *p; p++)
-		free(*p);
-	free(l);
-}
-
-/* One identifier part: strip surrounding double quotes ("" inside is a quote). */
-static char *unquote_part(const char *s, size_t n)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
-		for (size_t i = 1; i + 1 < n; i++) {
-			sb_addc(&sb, s[i]);
-			if (s[i] == '"' && i + 2 < n && s[i + 1] == '"')
-				i++;
-		}
-		return sb_detach(&sb);
-	}
-	return xstrndup(s, n);
-}
-
-/* "schema.table", "table" (schema public) or with quoted parts. */
-static void split_table(const char *qname, char **schema, char **table)
-{
-	bool inq = false;
-	const char *dot = NULL;
-
-	for (const char *p = qname; *p; p++) {
-		if (*p == '"')
-			inq = !inq;
-		else if (*p == '.' && !inq) {
-			dot = p;
-			break;
-		}
-	}
-	if (!dot) {
-		*schema = xstrdup("public");
-		*table = unquote_part(qname, strlen(qname));
-	} else {
-		*schema = unquote_part(qname, (size_t)(dot - qname));
-		*table = unquote_part(dot + 1, strlen(dot + 1));
+	if (!names_qualified(word, schema, table, NULL, 0)) {
+		*schema = xstrdup("");
+		*table = xstrdup(word);
 	}
 }
 
@@ -545,10 +476,14 @@ void check_target_privileges(const struct check_env *env, struct check_report *r
 	user = xstrdup(PQgetvalue(r, 0, 0));
 	PQclear(r);
 
-	schemas = split_list(doc_get(env->settings, "scope", NULL, "schemas"), &nschemas);
+	schemas = names_split(doc_get(env->settings, "scope", NULL, "schemas"), &nschemas);
 	for (size_t i = 0; i < nschemas; i++) {
-		char *s = unquote_part(schemas[i], strlen(schemas[i]));
-		const char *p[1] = { s };
+		char *s;
+		const char *p[1];
+
+		if (!names_ident(schemas[i], &s))
+			s = xstrdup(schemas[i]); /* looked up as written: reported as missing */
+		p[0] = s;
 
 		r = pg_query(c, env->ctx,
 			     "SELECT has_schema_privilege(oid, 'USAGE') FROM pg_catalog.pg_namespace "
@@ -557,7 +492,7 @@ void check_target_privileges(const struct check_env *env, struct check_report *r
 			check_add(rep, id, label, CHECK_ERROR, err, NULL,
 				  "A privilege query failed: run the check again.");
 			free(s);
-			free_list(schemas);
+			names_free(schemas);
 			goto out;
 		}
 		if (PQntuples(r) == 0) {
@@ -574,7 +509,7 @@ void check_target_privileges(const struct check_env *env, struct check_report *r
 		PQclear(r);
 		free(s);
 	}
-	free_list(schemas);
+	names_free(schemas);
 
 	/* One parameterised query per table: the names travel as $1/$2 (the
 	 * read-only proof test looks for exactly that in the server log), and
@@ -586,7 +521,7 @@ void check_target_privileges(const struct check_env *env, struct check_report *r
 
 		if (env->item && !str_eq(env->item, exts[e]))
 			continue;
-		tables = split_list(doc_get(env->settings, "extension", exts[e], "tables"), &nt);
+		tables = names_split(doc_get(env->settings, "extension", exts[e], "tables"), &nt);
 		for (size_t t = 0; t < nt; t++) {
 			char *schema, *table;
 			const char *p[2];
@@ -596,7 +531,7 @@ void check_target_privileges(const struct check_env *env, struct check_report *r
 			if (ctx_cancelled(env->ctx)) {
 				check_add(rep, id, label, CHECK_ERROR, "cancelled", NULL,
 					  "Cancelled: run the check again.");
-				free_list(tables);
+				names_free(tables);
 				free(exts);
 				goto out;
 			}
@@ -620,7 +555,7 @@ void check_target_privileges(const struct check_env *env, struct check_report *r
 					  "A privilege query failed: run the check again.");
 				free(schema);
 				free(table);
-				free_list(tables);
+				names_free(tables);
 				free(exts);
 				goto out;
 			}
@@ -659,7 +594,7 @@ void check_target_privileges(const struct check_env *env, struct check_report *r
 			free(schema);
 			free(table);
 		}
-		free_list(tables);
+		names_free(tables);
 	}
 	free(exts);
 	if (nbad > nshown)
@@ -827,7 +762,7 @@ void check_tables_accessible(const struct check_env *env, struct check_report *r
 			continue;
 		}
 		list = doc_get(env->settings, "extension", exts[e], "tables");
-		tables = split_list(list, &nt);
+		tables = names_split(list, &nt);
 		for (size_t t = 0; t < nt; t++) {
 			char *schema, *table, *qs, *qt, *sql, err[512];
 			PGresult *r;
@@ -886,7 +821,7 @@ void check_tables_accessible(const struct check_env *env, struct check_report *r
 			check_add(rep, id, label, CHECK_OK, sum, sb_str(&detail), NULL);
 			free(sum);
 		}
-		free_list(tables);
+		names_free(tables);
 		sb_free(&bad);
 		sb_free(&detail);
 		free(id);

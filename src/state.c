@@ -20,6 +20,7 @@
 #include "endpoint.h"
 #include "exitcodes.h"
 #include "lock.h"
+#include "names.h"
 #include "runbook.h"
 #include "state.h"
 #include "util.h"
@@ -564,22 +565,23 @@ static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 			return false;
 		}
 		return true;
-	case V_TABLES:
-		if (has_control(v, false)) {
+	case V_TABLES: {
+		char **words, *schema, *table;
+		bool good = !has_control(v, false);
+
+		if (!good)
 			snprintf(msg, msglen, "tables must be schema.table names separated by spaces");
-			return false;
-		}
-		for (const char *p = v; *p;) {
-			size_t l = strcspn(p, " ");
-			if (l && !memchr(p, '.', l)) {
-				snprintf(msg, msglen, "table '%.*s' must be written schema.table", (int)(l > 60 ? 60 : l), p);
-				return false;
+		words = names_split(v, NULL);
+		for (char **w = words; good && *w; w++) {
+			good = names_qualified(*w, &schema, &table, msg, msglen);
+			if (good) {
+				free(schema);
+				free(table);
 			}
-			p += l;
-			while (*p == ' ')
-				p++;
 		}
-		return true;
+		names_free(words);
+		return good;
+	}
 	case V_ROLE:
 		if (!in_list(v, roles)) {
 			snprintf(msg, msglen, "bad role '%.40s' (expected controller or frontend)", v);

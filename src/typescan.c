@@ -17,6 +17,7 @@
 #include "exitcodes.h"
 #include "output.h"
 #include "pg.h"
+#include "names.h"
 #include "typescan.h"
 #include "util.h"
 
@@ -119,96 +120,38 @@ void type_scope_add_table(struct type_scope *s, const char *schema, const char *
 	s->tab_name[s->ntables++] = xstrdup(table);
 }
 
-/* One identifier of a dotted name: "quoted ""x""" or bare (kept as typed:
- * operators copy names from the catalog, so no case folding). */
-static const char *parse_ident(const char *p, struct strbuf *out, bool *ok)
-{
-	*ok = true;
-	if (*p == '"') {
-		for (p++;; p++) {
-			if (!*p) {
-				*ok = false;
-				return p;
-			}
-			if (*p == '"') {
-				if (p[1] == '"') {
-					sb_addc(out, '"');
-					p++;
-					continue;
-				}
-				return p + 1;
-			}
-			sb_addc(out, *p);
-		}
-	}
-	while (*p && *p != '.')
-		sb_addc(out, *p++);
-	return p;
-}
-
 bool type_scope_parse_table(struct type_scope *s, const char *arg, char *msg, size_t msglen)
 {
-	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
-	const char *p = arg;
-	bool ok;
+	char *schema, *table;
 
-	p = parse_ident(p, &a, &ok);
-	if (ok && *p == '.') {
-		p = parse_ident(p + 1, &b, &ok);
-		ok = ok && *p == '\0';
-	} else {
-		ok = false;
-	}
-	if (!ok || str_empty(sb_str(&a)) || str_empty(sb_str(&b))) {
-		snprintf(msg, msglen, "'%s' is not SCHEMA.TABLE (quote names containing dots: "
-			 "'\"my.schema\".\"My Table\"')", arg);
-		sb_free(&a);
-		sb_free(&b);
+	if (!names_qualified(arg, &schema, &table, msg, msglen))
 		return false;
-	}
-	type_scope_add_table(s, sb_str(&a), sb_str(&b));
-	sb_free(&a);
-	sb_free(&b);
+	type_scope_add_table(s, schema, table);
+	free(schema);
+	free(table);
 	return true;
 }
 
-/* Split a settings list on separators outside double quotes, so that
- * "My Schema"."Order Lines" stays one word. */
+/* A settings list: schemas, or schema.table words (names.h). */
 static void add_words(struct type_scope *s, const char *list, bool tables, bool *ok,
 		      char *msg, size_t msglen)
 {
-	const char *seps = tables ? " \t" : ", \t";
-	struct strbuf w = STRBUF_INIT;
-	bool quoted = false;
+	char **words = names_split(list, NULL);
 
-	for (const char *p = list;; p++) {
-		if (*p == '"')
-			quoted = !quoted;
-		if (*p && (quoted || !strchr(seps, *p))) {
-			sb_addc(&w, *p);
-			continue;
-		}
-		if (w.len) {
-			if (!tables) {
-				struct strbuf id = STRBUF_INIT;
-				bool good;
-				const char *end = parse_ident(sb_str(&w), &id, &good);
+	for (char **w = words; *w && *ok; w++) {
+		char *id;
 
-				if (good && !*end && id.len)
-					type_scope_add_schema(s, sb_str(&id));
-				else if (*ok) {
-					snprintf(msg, msglen, "schema name '%s' is malformed", sb_str(&w));
-					*ok = false;
-				}
-				sb_free(&id);
-			} else if (*ok && !type_scope_parse_table(s, sb_str(&w), msg, msglen))
-				*ok = false;
-			sb_reset(&w);
+		if (tables) {
+			*ok = type_scope_parse_table(s, *w, msg, msglen);
+		} else if (names_ident(*w, &id)) {
+			type_scope_add_schema(s, id);
+			free(id);
+		} else {
+			snprintf(msg, msglen, "schema name '%s' is malformed", *w);
+			*ok = false;
 		}
-		if (!*p)
-			break;
 	}
-	sb_free(&w);
+	names_free(words);
 }
 
 bool type_scope_from_doc(struct type_scope *s, const struct doc *d, const char *only,

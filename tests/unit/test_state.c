@@ -719,6 +719,8 @@ static const struct vcase vcases[] = {
 	{ "extension", "Orders DB", NULL, NULL, true, NULL },
 	{ "extension", "", NULL, NULL, false, "empty" },
 	{ "extension", "Orders", "tables", "s.a s.b", true, NULL },
+	{ "extension", "Orders", "tables", "\"My Schema\".\"Order Lines\" s.b", true, NULL },
+	{ "extension", "Orders", "tables", "\"My Schema.Order Lines", false, "schema.table" },
 	{ "extension", "Orders", "colour", "red", false, "unknown key 'colour' in section [extension]" },
 	{ "environment", "Production", "hostname", "prod.example.com", true, NULL },
 	{ "scope", NULL, "schemas", "sales, hr", true, NULL },

@@ -27,7 +27,7 @@ Test(typescan, table_names_with_quotes_dots_spaces)
 	cr_expect_str_eq(s.tab_schema[2], "Sales");
 	cr_expect_str_eq(s.tab_name[2], "a.b");
 	cr_expect(!type_scope_parse_table(&s, "nodot", msg, sizeof msg));
-	cr_expect(strstr(msg, "SCHEMA.TABLE") != NULL);
+	cr_expect(strstr(msg, "schema.table") != NULL);
 	cr_expect(!type_scope_parse_table(&s, "\"open.t", msg, sizeof msg));
 	cr_expect(!type_scope_parse_table(&s, "a.b.c", msg, sizeof msg));
 	cr_expect(!type_scope_parse_table(&s, ".t", msg, sizeof msg));
