@@ -1011,8 +1011,16 @@ static struct state *open_common(const char *path, bool lock, struct state_error
 			return NULL;
 		}
 		if (lr == LOCK_IOERR) {
+			int e = errno;
+			char *where = dir_of(path);
+
 			where_msg(err, path, "%s", msg);
-			set_err(err, EXIT_IOERR, "%s; then run osmigrate again", msg);
+			set_err(err, EXIT_IOERR, "%s. %s%s, then run osmigrate again", msg,
+				e == ENOSPC || e == EDQUOT ? "Free some disk space in " :
+				e == EFBIG ? "Raise the file size limit (ulimit -f) or free space in " :
+				e == EACCES || e == EPERM || e == EROFS ? "Make this directory writable: " :
+				"Check the directory ", where);
+			free(where);
 			free(lp);
 			return NULL;
 		}
@@ -1160,7 +1168,8 @@ fail_nofd:
 	where_msg(err, path, "%s: %s", step, strerror(e));
 	set_err(err, EXIT_IOERR, "could not save the %s %s (%s: %s). The previous version of the file is "
 		"intact. %s%s, then save again.", what, path, step, strerror(e),
-		e == ENOSPC || e == EFBIG || e == EDQUOT ? "Free some disk space in " :
+		e == ENOSPC || e == EDQUOT ? "Free some disk space in " :
+		e == EFBIG ? "Raise the file size limit (ulimit -f) or free space in " :
 		e == EACCES || e == EPERM || e == EROFS ? "Make this directory writable: " :
 		"Check the directory ", dir);
 	free(dir);
