@@ -152,9 +152,20 @@ bool journal_append_path(const char *state_path, const char *runbook, const char
 		free(path);
 		return false;
 	}
+	/* The journal is 0600 like the state file: one someone widened is
+	 * narrowed again before anything more is written to it. */
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
+	    ((sb.st_mode & 077) && fchmod(fd, 0600) != 0)) {
+		snprintf(last_error, sizeof last_error,
+			 "not writing the journal %s: it is not a regular file of yours with mode 0600 "
+			 "(fix: chmod 600 %s); the state file is saved", path, path);
+		close(fd);
+		free(path);
+		return false;
+	}
 	/* A torn tail (kill -9 during a write) would swallow the next event into
 	 * a line whose checksum fails: end it first. */
-	if (fstat(fd, &sb) == 0 && sb.st_size > 0) {
+	if (sb.st_size > 0) {
 		char last = '\n';
 		int rfd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 

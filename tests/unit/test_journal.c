@@ -98,6 +98,17 @@ Test(journal, file_is_private_and_one_line_per_event)
 	cr_assert(strncmp(buf, "J1\t", 3) == 0);
 }
 
+Test(journal, widened_journal_is_narrowed_again)
+{
+	struct stat sb;
+
+	cr_assert(journal_append_path(state_path, "rb", "s", NULL, "status", "done"));
+	cr_assert_eq(chmod(jpath, 0644), 0);
+	cr_assert(journal_append_path(state_path, "rb", "s", NULL, "status", "pending"));
+	cr_assert_eq(stat(jpath, &sb), 0);
+	cr_assert_eq(sb.st_mode & 0777, 0600, "journal left at %o", sb.st_mode & 0777);
+}
+
 Test(journal, missing_file_is_an_empty_journal)
 {
 	struct journal j;
