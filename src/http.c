@@ -318,6 +318,15 @@ static bool classify_transport(struct xfer *x, const struct http_opts *o, long t
 	case CURLE_PEER_FAILED_VERIFICATION:
 		*cls = PING_TLS_UNTRUSTED;
 		sb_addf(sum, "TLS certificate not trusted (%s)", why);
+		if (strstr(why, "expired") || strstr(why, "not yet valid")) {
+			/* A CA bundle would not help: the dates are the problem. */
+			sb_addf(fix, "The certificate of %s is outside its validity dates. Renew it "
+				     "on the server (IIS bindings or the load balancer), or if it "
+				     "should be valid, check this host's clock (date -u, timedatectl). "
+				     "osmigrate never turns certificate verification off.", host);
+			free(host);
+			return true;
+		}
 		sb_addf(fix, "The certificate of %s is not signed by a CA this host trusts, or "
 			     "is not issued for that name. Save the CA certificate (PEM) to a file "
 			     "and set %s to its path, or install it in the system store "
@@ -452,7 +461,12 @@ static void classify_ping(struct xfer *x, const struct http_opts *o, long tmo_ms
 				loc ? loc : "(no Location)");
 		else
 			sb_addf(&sum, "%ld redirect to %s", status, loc ? loc : "(no Location header)");
-		if (loc && (str_startswith(loc, "https://") || str_startswith(loc, "HTTPS://")) &&
+		if (loc && (str_eq(loc, x->url) || x->rc == CURLE_TOO_MANY_REDIRECTS))
+			sb_add(&fix, "The ping page redirects to itself, in a loop: a URL Rewrite "
+				     "rule in IIS or a rule on the load balancer or reverse proxy "
+				     "sends the request back to the same address. Fix that rule, "
+				     "or ping the front-end directly.");
+		else if (loc && (str_startswith(loc, "https://") || str_startswith(loc, "HTTPS://")) &&
 		    str_startswith(x->url, "http://"))
 			sb_add(&fix, "The server sends plain http to https: use the https:// URL "
 				     "in the settings.");

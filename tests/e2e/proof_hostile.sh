@@ -168,9 +168,9 @@ hcase() {  # NAME VERDICT CLASS-REGEX DETAIL-REGEX
 	ok $? "$1: $2, class '$3', with what to do"
 	[ -s "$W/b.$1" ] || diag "$(grep -A6 "consumer module $1" "$W/http.out")"
 }
-hcase Loop "warning|FAILED|error" "redirect( loop)?" "302"
+hcase Loop "warning|FAILED|error" "redirect( loop)?" "redirects to itself"
 hcase Half "FAILED|error" "connection failed|truncated|incomplete answer" "transfer closed|bytes remaining"
-hcase Expired "error|FAILED" "TLS.*" "expired"
+hcase Expired "error|FAILED" "TLS.*" "outside its validity dates"
 hcase SelfSigned "error|FAILED" "TLS.*" "self.signed|not trusted|unable to get"
 hcase Slow "FAILED|error" "timeout" "within 3(\\.0)? s"
 
