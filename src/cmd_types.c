@@ -143,7 +143,7 @@ int cmd_types(int argc, char **argv)
 	struct type_result r;
 	struct ctx ctx = { 0 };
 	char msg[1024], err[1024];
-	bool json, columns = false, ok;
+	bool json, columns = false, ok, lost;
 	FILE *out = stdout;
 	PGconn *conn;
 	int c, rc;
@@ -287,6 +287,7 @@ int cmd_types(int argc, char **argv)
 		opts.ud = &co;
 	}
 	ok = typescan_run(conn, &scope, &opts, &ctx, &r, err, sizeof err);
+	lost = PQstatus(conn) != CONNECTION_OK;
 	PQfinish(conn);
 	if (ctx.progress)
 		fprintf(stderr, "\r\033[K");
@@ -294,6 +295,11 @@ int cmd_types(int argc, char **argv)
 		if (output_signal_exit()) {
 			fprintf(stderr, "osmigrate types: interrupted; nothing was written to the database\n");
 			rc = output_signal_exit();
+		} else if (lost) {
+			fprintf(stderr, "osmigrate types: lost the connection to %s during the scan: %s\n"
+				"Check that the server is up (it may have been restarted or stopped), "
+				"then run it again; nothing was written to the database.\n", spec.label, err);
+			rc = EXIT_NOCHECK;
 		} else {
 			fprintf(stderr, "osmigrate types: could not read the catalog of %s: %s\n"
 				"Check that the user can read pg_catalog (any role can by default) and "

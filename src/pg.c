@@ -604,7 +604,7 @@ static void set_err(char *err, size_t errlen, const char *what, const char *deta
 		return;
 	bfmt(err, errlen, "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
 	for (char *p = err; *p; p++)
-		if (*p == '\n' || *p == '\r')
+		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
 	str_trim(err);
 }
