@@ -598,13 +598,32 @@ static long long query_deadline(struct ctx *ctx)
 	return mono_ms() + (long long)ctx_timeout_s(ctx) * 2000 + 1000;
 }
 
+/* One line for the operator: libpq's texts span lines and may quote the
+ * query ("LINE 1: ..." and a caret line), which says nothing to them. */
 static void set_err(char *err, size_t errlen, const char *what, const char *detail)
 {
+	struct strbuf sb = STRBUF_INIT;
+
 	if (!err || !errlen)
 		return;
-	bfmt(err, errlen, "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
+	sb_add(&sb, what);
+	if (detail)
+		sb_add(&sb, ":");
+	for (const char *line = detail; line && *line;) {
+		size_t n = strcspn(line, "\n");
+		size_t lead = strspn(line, " \t");
+		bool caret = lead < n && line[lead] == '^' && strspn(line + lead + 1, " \t") == n - lead - 1;
+
+		if (!str_startswith(line, "LINE ") && !caret && lead < n) {
+			sb_addc(&sb, ' ');
+			sb_addn(&sb, line + lead, n - lead);
+		}
+		line += n + (line[n] == '\n');
+	}
+	bfmt(err, errlen, "%s", sb_str(&sb));
+	sb_free(&sb);
 	for (char *p = err; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
+		if (*p == '\r' || *p == '\t')
 			*p = ' ';
 	str_trim(err);
 }
