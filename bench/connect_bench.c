@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 	static const char *keys[] = { "host", "port", "dbname", "user", "sslmode",
 				      "connect_timeout", NULL };
 	const char *vals[7] = { NULL };
-	const struct check_def *def = check_find("target_connect");
+	const struct check_def *def = check_find("connector-migration", "target_connect");
 	struct state_error err;
 	struct ctx ctx = { 0 };
 	struct check_env env = { 0 };
