@@ -331,11 +331,12 @@ static const struct rb_step rd_steps[] = {
 	  ACTIONS(rd_verify), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
 	{ "servers", "Reconfigure servers", "Step 2. Update the OutSystems application servers to "
 					    "use the new database server",
-	  "Run the Configuration Tool in all the OutSystems application servers. In farm "
-	  "environments, start by executing the steps below in the deployment controller server, "
-	  "and then repeat the same steps for each front-end server.",
+	  "After restoring the database to the new database server, run the Configuration Tool "
+	  "in all the OutSystems application servers (front-end or deployment controller roles). "
+	  "The wizard lists the Deployment Controller first and keeps the front-ends until it is "
+	  "done.",
 	  NO_ACTIONS, ITEM_SERVER, ACTIONS(rd_server_item), NULL, 0,
-	  "In farm environments, start by executing the steps in the deployment controller "
+	  "In farm environments, start by executing the steps below in the deployment controller "
 	  "server, and then repeat the same steps for each front-end server." },
 	{ "solution", "All-components solution", "Step 2. Update the OutSystems application "
 						 "servers to use the new database server",
