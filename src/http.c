@@ -899,6 +899,24 @@ static bool want_array(const struct json *j, const char *what, char *err, size_t
 	return false;
 }
 
+/* Parse a LifeTime answer that must be a JSON array of `what`; NULL with err filled otherwise. */
+static struct json *parse_array(const char *body, size_t len, const char *what, char *err,
+				size_t errlen)
+{
+	char jerr[256];
+	struct json *j = json_parse(body, len, jerr, sizeof jerr);
+
+	if (!j) {
+		snprintf(err, errlen, "the answer is not valid JSON (%s)", jerr);
+		return NULL;
+	}
+	if (!want_array(j, what, err, errlen)) {
+		json_free(j);
+		return NULL;
+	}
+	return j;
+}
+
 static bool need_str(const struct json *o, const char *key, size_t i, const char *what,
 		     char *err, size_t errlen)
 {
@@ -925,21 +943,14 @@ void lt_environments_free(struct lt_environment *e, size_t n)
 bool lt_parse_environments(const char *body, size_t len, struct lt_environment **out,
 			   size_t *n, char *err, size_t errlen)
 {
-	char jerr[256];
-	struct json *j = json_parse(body, len, jerr, sizeof jerr);
+	struct json *j = parse_array(body, len, "environments", err, errlen);
 	struct lt_environment *e;
 	size_t cnt;
 
 	*out = NULL;
 	*n = 0;
-	if (!j) {
-		snprintf(err, errlen, "the answer is not valid JSON (%s)", jerr);
+	if (!j)
 		return false;
-	}
-	if (!want_array(j, "environments", err, errlen)) {
-		json_free(j);
-		return false;
-	}
 	cnt = json_count(j);
 	e = xcalloc(cnt ? cnt : 1, sizeof *e);
 	for (size_t i = 0; i < cnt; i++) {
@@ -1016,21 +1027,14 @@ static char *messages_text(const struct json *v)
 bool lt_parse_applications(const char *body, size_t len, struct lt_application **out,
 			   size_t *n, char *err, size_t errlen)
 {
-	char jerr[256];
-	struct json *j = json_parse(body, len, jerr, sizeof jerr);
+	struct json *j = parse_array(body, len, "applications", err, errlen);
 	struct lt_application *a;
 	size_t cnt;
 
 	*out = NULL;
 	*n = 0;
-	if (!j) {
-		snprintf(err, errlen, "the answer is not valid JSON (%s)", jerr);
+	if (!j)
 		return false;
-	}
-	if (!want_array(j, "applications", err, errlen)) {
-		json_free(j);
-		return false;
-	}
 	cnt = json_count(j);
 	a = xcalloc(cnt ? cnt : 1, sizeof *a);
 	for (size_t i = 0; i < cnt; i++) {
@@ -1100,21 +1104,14 @@ void lt_modules_free(struct lt_module *m, size_t n)
 bool lt_parse_modules(const char *body, size_t len, struct lt_module **out, size_t *n,
 		      char *err, size_t errlen)
 {
-	char jerr[256];
-	struct json *j = json_parse(body, len, jerr, sizeof jerr);
+	struct json *j = parse_array(body, len, "modules", err, errlen);
 	struct lt_module *m;
 	size_t cnt;
 
 	*out = NULL;
 	*n = 0;
-	if (!j) {
-		snprintf(err, errlen, "the answer is not valid JSON (%s)", jerr);
+	if (!j)
 		return false;
-	}
-	if (!want_array(j, "modules", err, errlen)) {
-		json_free(j);
-		return false;
-	}
 	cnt = json_count(j);
 	m = xcalloc(cnt ? cnt : 1, sizeof *m);
 	for (size_t i = 0; i < cnt; i++) {
