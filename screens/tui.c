@@ -487,10 +487,22 @@ void app_draw(struct app *a)
 		wattroff(stdscr, ui_attr(UI_CURRENT));
 	} else if (a->msg[0]) {
 		attr_t at = ui_attr(a->msg_err ? UI_ERROR : UI_NORMAL);
+		char **lines;
+		/* An error is read whole (what to do comes last): it may take up
+		 * to 4 lines over the bottom of the screen. */
+		size_t n = ui_wrap(a->msg, COLS, &lines), shown = n;
 
+		if (!a->msg_err || shown < 1)
+			shown = 1;
+		if (shown > 4)
+			shown = 4;
 		wattron(stdscr, at);
-		ui_put(stdscr, LINES - 2, 0, a->msg, COLS);
+		for (size_t i = 0; i < shown; i++) {
+			mvwhline(stdscr, LINES - 1 - (int)shown + (int)i, 0, ' ', COLS);
+			ui_put(stdscr, LINES - 1 - (int)shown + (int)i, 0, i < n ? lines[i] : "", COLS);
+		}
 		wattroff(stdscr, at);
+		ui_lines_free(lines, n);
 	}
 
 	/* "? help  q quit" always shows at the right; the screen's keys take
