@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "import.h"
 #include "journal.h"
@@ -110,6 +111,14 @@ static bool group_used(const struct app *a, const struct sgroup *g)
 		return str_eq(rb, "restore-database");
 	if (str_eq(g->kind, "http"))
 		return true;
+	/* LifeTime also seeds the environment and server inventories (L). */
+	if (str_eq(g->kind, "lifetime"))
+		for (size_t i = 0; a->rb && i < a->rb->n_steps; i++) {
+			const char *k = item_kind_section(a->rb->steps[i].items);
+
+			if (str_eq(k, "environment") || str_eq(k, "server"))
+				return true;
+		}
 	return str_eq(rb, "connector-migration");
 }
 
@@ -399,6 +408,186 @@ static int import_items(struct app *a, const struct sgroup *g)
 	return R_REDRAW;
 }
 
+/* ---- seeding from LifeTime (L) ---------------------------------------- */
+
+/* Add [kind "name"] unless it (or an invalid name) is there already. */
+static bool seed_add(struct app *a, const char *kind, const char *name)
+{
+	char msg[512];
+
+	if (!settings_validate(kind, name, NULL, NULL, msg, sizeof msg) ||
+	    doc_has_section(a->st->doc, kind, name))
+		return false;
+	doc_add_section(a->st->doc, kind, name);
+	return true;
+}
+
+static void seed_set(struct app *a, const char *kind, const char *name, const char *key,
+		     const char *v)
+{
+	char msg[512];
+
+	if (!str_empty(v) && settings_validate(kind, name, key, v, msg, sizeof msg))
+		doc_set(a->st->doc, kind, name, key, v);
+}
+
+static void seed_environments(struct app *a, const struct lt_environment *e, size_t n)
+{
+	size_t nw = 0, added = 0, listed = 0;
+	const char **have = doc_section_names(a->st->doc, "environment", &nw);
+	const char *first = NULL;
+	char *res;
+
+	for (size_t i = 0; i < n; i++) {
+		bool found = false;
+
+		if (str_empty(e[i].name))
+			continue;
+		/* Listed already under its name or its host name: left as it is. */
+		for (size_t w = 0; w < nw && !found; w++) {
+			const char *host = doc_get(a->st->doc, "environment", have[w], "hostname");
+
+			found = strcasecmp(have[w], e[i].name) == 0 ||
+				(!str_empty(host) && e[i].host_name &&
+				 strcasecmp(host, e[i].host_name) == 0);
+		}
+		if (found || !seed_add(a, "environment", e[i].name)) {
+			listed++;
+			continue;
+		}
+		seed_set(a, "environment", e[i].name, "hostname", e[i].host_name);
+		if (!first)
+			first = e[i].name;
+		added++;
+	}
+	free(have);
+	res = xasprintf("added %zu environment(s) from LifeTime (%zu already listed, left as "
+			"they were)", added, listed);
+	if (added && first) {
+		S.focus_kind = xstrdup("environment");
+		S.focus_name = xstrdup(first);
+	}
+	if (!added)
+		app_message(a, false, "%s", res);
+	else if (app_commit(a, NULL, NULL, "settings", res))
+		app_message(a, false, "%s", res);
+	free(res);
+}
+
+static void seed_servers(struct app *a, const struct lt_environment *e, size_t n)
+{
+	const char **choices = xcalloc(n + 1, sizeof *choices);
+	char **owned = xcalloc(n + 1, sizeof *owned);
+	size_t added = 0, skipped = 0;
+	long long fe;
+	const char *host;
+	char *first = NULL, *res;
+	int pick;
+
+	for (size_t i = 0; i < n; i++) {
+		owned[i] = xasprintf("%s (%s, %lld front-end%s)", e[i].name ? e[i].name : "?",
+				     e[i].host_name ? e[i].host_name : "no host name",
+				     e[i].front_ends < 0 ? 0 : e[i].front_ends,
+				     e[i].front_ends == 1 ? "" : "s");
+		choices[i] = owned[i];
+	}
+	pick = ui_pick(a, "Add the servers of which LifeTime environment?", choices, 0);
+	for (size_t i = 0; i < n; i++)
+		free(owned[i]);
+	free(owned);
+	free(choices);
+	if (pick < 0) {
+		app_message(a, false, "no environment chosen: nothing added");
+		return;
+	}
+	host = !str_empty(e[pick].host_name) ? e[pick].host_name : e[pick].name;
+	fe = e[pick].front_ends < 0 ? 0 : e[pick].front_ends;
+	/* Placeholders: LifeTime knows how many front-ends, not their names.
+	 * The operator renames them and gives each a url. */
+	for (long long k = 0; k <= fe && k <= 1000; k++) {
+		char *name = k == 0 ? xasprintf("%s controller", host)
+				    : xasprintf("%s front-end %lld", host, k);
+
+		if (seed_add(a, "server", name)) {
+			seed_set(a, "server", name, "role", k == 0 ? "controller" : "frontend");
+			if (!first)
+				first = xstrdup(name);
+			added++;
+		} else {
+			skipped++;
+		}
+		free(name);
+	}
+	res = xasprintf("added %zu server placeholder(s) for %s: a controller and %lld "
+			"front-end(s) (%zu already there, left as they were); give each its "
+			"real name and url", added, e[pick].name ? e[pick].name : host, fe, skipped);
+	if (first) {
+		S.focus_kind = xstrdup("server");
+		S.focus_name = first;
+	}
+	if (!added)
+		app_message(a, false, "%s", res);
+	else if (app_commit(a, NULL, NULL, "settings", res))
+		app_message(a, false, "%s", res);
+	free(res);
+}
+
+void settings_seed(struct app *a, const char *kind, const struct lt_environment *e, size_t n)
+{
+	if (n == 0) {
+		app_message(a, true, "LifeTime lists no environments: nothing added. Give the "
+			    "service account access to them, or add them with a");
+		return;
+	}
+	if (str_eq(kind, "server"))
+		seed_servers(a, e, n);
+	else
+		seed_environments(a, e, n);
+}
+
+static bool seedable(const struct sgroup *g)
+{
+	return g && g->inventory && (str_eq(g->kind, "environment") || str_eq(g->kind, "server"));
+}
+
+/* L: seed the list under the cursor, else the runbook's one seedable list,
+ * else ask which. */
+static int seed_key(struct app *a, const struct starget *t)
+{
+	const struct sgroup *g = t ? t->g : NULL;
+
+	if (!seedable(g)) {
+		const struct sgroup *inv[OSM_ARRAY_LEN(groups)];
+		const char *names[OSM_ARRAY_LEN(groups) + 1];
+		int n = 0, pick;
+
+		for (size_t i = 0; i < OSM_ARRAY_LEN(groups); i++)
+			if (seedable(&groups[i]) && group_used(a, &groups[i])) {
+				inv[n] = &groups[i];
+				names[n++] = groups[i].title;
+			}
+		names[n] = NULL;
+		if (n == 0) {
+			app_message(a, false, "this runbook has no environment or server list "
+				    "to read from LifeTime");
+			return R_REDRAW;
+		}
+		pick = n == 1 ? 0 : ui_pick(a, "Read which list from LifeTime?", names, 0);
+		if (pick < 0)
+			return R_REDRAW;
+		g = inv[pick];
+	}
+	if (str_empty(doc_get(a->st->doc, "lifetime", NULL, "url"))) {
+		app_message(a, true, "LifeTime is not configured: set [lifetime] url above "
+			    "(https://<lifetime-host>/lifetimeapi/rest/v2) and the token in "
+			    "OSMIGRATE_LIFETIME_TOKEN or [lifetime] token_file; or add the %ss "
+			    "with a or import them with i", g->kind);
+		return R_REDRAW;
+	}
+	app_job_lifetime(a, g->kind);
+	return R_REDRAW;
+}
+
 /* Which inventory a/i act on: the one under the cursor, else ask. */
 static const struct sgroup *pick_inventory(struct app *a, const struct starget *t,
 					   const char *question)
@@ -465,6 +654,8 @@ static int settings_key(struct app *a, int ch, bool fkey)
 
 		return g ? import_items(a, g) : R_REDRAW;
 	}
+	case 'L':
+		return seed_key(a, t);
 	case 'x':
 		if (t && t->kind == K_ITEM)
 			return remove_item(a, t);
@@ -496,7 +687,7 @@ static int settings_key(struct app *a, int ch, bool fkey)
 
 static const char *settings_footer(struct app *a)
 {
-	return "Enter edit  a add  i import  x remove  Esc back";
+	return "Enter edit  a add  i import  L LifeTime  x remove  Esc back";
 }
 
 static const char *settings_help(struct app *a)
@@ -509,6 +700,13 @@ static const char *settings_help(struct app *a)
 	       "             per line: extension: name, logical_database,\n"
 	       "             tables; consumer: name, url; environment: name,\n"
 	       "             hostname; server: name, role, url\n"
+	       "  L          on the environments or servers list: read\n"
+	       "             LifeTime's environments in the background (Esc\n"
+	       "             cancels) and add each one not listed yet, with its\n"
+	       "             hostname; for servers, pick an environment and get\n"
+	       "             a controller and NumberOfFrontEnds front-end\n"
+	       "             placeholders to rename and complete. Existing items\n"
+	       "             are never changed\n"
 	       "  x, Del     remove the item under the cursor\n"
 	       "  Esc, b, e  back to the step\n"
 	       "Values are checked as the state file parser checks them. "

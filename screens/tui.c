@@ -144,24 +144,155 @@ static void job_types(struct job *j)
 	type_scope_free(&scope);
 }
 
+/* LifeTime's environments for the settings screen's seeding (L). */
+static void job_lifetime(struct job *j)
+{
+	struct lifetime lt;
+	struct http_error e;
+	enum lt_setup s;
+
+	job_progress(j, "asking LifeTime for its environments", 0, 0);
+	s = lifetime_open(j->settings, &j->ctx, &lt, j->lt_msg, sizeof j->lt_msg, j->lt_fix,
+			  sizeof j->lt_fix);
+	if (s != LT_READY) {
+		if (s == LT_NOT_CONFIGURED) {
+			snprintf(j->lt_msg, sizeof j->lt_msg, "[lifetime] is not configured");
+			snprintf(j->lt_fix, sizeof j->lt_fix, "Set [lifetime] url in the settings.");
+		}
+		return;
+	}
+	memset(&e, 0, sizeof e);
+	j->lt_ok = lifetime_environments(&lt, &j->ctx, &j->lt_envs, &j->lt_n, &e);
+	if (!j->lt_ok) {
+		snprintf(j->lt_msg, sizeof j->lt_msg, "%s", e.msg);
+		snprintf(j->lt_fix, sizeof j->lt_fix, "%s",
+			 e.fix[0] ? e.fix : "Check [lifetime] url and that LifeTime is up.");
+	}
+	lifetime_close(&lt);
+}
+
+/* One server's ping: the registered server_ping check of this runbook,
+ * limited to the server by env.item (no second copy of the ping logic). */
+static void job_ping(struct job *j)
+{
+	const struct check_def *def = check_find(j->runbook, "server_ping");
+
+	if (def)
+		def->fn(&j->env, &j->rep);
+}
+
 static void *job_main(void *arg)
 {
 	struct job *j = arg;
 
 	if (j->kind == JOB_TYPES)
 		job_types(j);
+	else if (j->kind == JOB_LIFETIME)
+		job_lifetime(j);
+	else if (j->kind == JOB_PING)
+		job_ping(j);
 	else
 		checks_run(j->runbook, j->step, &j->env, &j->rep);
 	atomic_store(&j->finished, 1);
 	return NULL;
 }
 
+/* Start the worker on a copy of the settings; j->kind, runbook, step and
+ * item are set by the caller. */
+static bool job_spawn(struct app *a)
+{
+	struct job *j = &a->job;
+	sigset_t block, old;
+	int rc;
+
+	/* The worker reads its own copy: the UI thread keeps changing the state. */
+	j->settings = doc_clone(a->st->doc);
+	check_report_init(&j->rep);
+	type_result_init(&j->types);
+	j->types_ok = false;
+	j->lt_envs = NULL;
+	j->lt_n = 0;
+	j->lt_ok = false;
+	j->lt_msg[0] = j->lt_fix[0] = '\0';
+	atomic_store(&j->cancel, 0);
+	atomic_store(&j->finished, 0);
+	j->what[0] = '\0';
+	j->done = j->total = 0;
+	j->ctx.cancel = &j->cancel;
+	j->ctx.progress = job_progress;
+	j->ctx.ud = j;
+	j->ctx.timeout_s = 0;
+	j->ctx.secrets = &a->secrets;
+	j->env.settings = j->settings;
+	j->env.ctx = &j->ctx;
+	j->env.item = j->kind == JOB_PING ? j->item : NULL;
+	j->started_ms = mono_ms();
+	/* Signals go to the UI thread, whose input wait they interrupt. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGWINCH);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	rc = pthread_create(&j->th, NULL, job_main, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		doc_free(j->settings);
+		j->settings = NULL;
+		check_report_free(&j->rep);
+		app_message(a, true, "could not start the worker (out of threads?): "
+			    "close other programs and try again");
+		return false;
+	}
+	j->running = true;
+	return true;
+}
+
+bool app_job_lifetime(struct app *a, const char *kind)
+{
+	struct job *j = &a->job;
+
+	if (j->running) {
+		app_message(a, true, "the checks are running: wait for them (or Esc cancels "
+			    "them), then press L again");
+		return false;
+	}
+	j->kind = JOB_LIFETIME;
+	snprintf(j->seed, sizeof j->seed, "%s", kind);
+	snprintf(j->runbook, sizeof j->runbook, "%s", a->rb ? a->rb->id : "");
+	snprintf(j->step, sizeof j->step, "%s", app_step(a) ? app_step(a)->id : "");
+	if (!job_spawn(a))
+		return false;
+	app_message(a, false, "asking LifeTime for its environments: Esc cancels");
+	return true;
+}
+
+bool app_job_ping(struct app *a, const char *server, bool before)
+{
+	struct job *j = &a->job;
+
+	if (j->running) {
+		app_message(a, true, "ticked, but the %s ping of %s was not taken: the checks are "
+			    "running. When they finish, press r to ping every server",
+			    before ? "before" : "after", server);
+		return false;
+	}
+	j->kind = JOB_PING;
+	j->before = before;
+	snprintf(j->item, sizeof j->item, "%s", server);
+	snprintf(j->runbook, sizeof j->runbook, "%s", a->rb->id);
+	snprintf(j->step, sizeof j->step, "%s", app_step(a)->id);
+	if (!job_spawn(a))
+		return false;
+	app_message(a, false, "pinging %s %s its reconfiguration: Esc cancels", server,
+		    before ? "before" : "after");
+	return true;
+}
+
 static void job_start(struct app *a, enum job_kind kind)
 {
 	struct job *j = &a->job;
 	const struct rb_step *s = app_step(a);
-	sigset_t block, old;
-	int rc;
 
 	if (j->running) {
 		app_message(a, false, "checks are already running: Esc cancels them");
@@ -179,41 +310,8 @@ static void job_start(struct app *a, enum job_kind kind)
 	}
 	snprintf(j->runbook, sizeof j->runbook, "%s", a->rb->id);
 	snprintf(j->step, sizeof j->step, "%s", s->id);
-	/* The worker reads its own copy: the UI thread keeps changing the state. */
-	j->settings = doc_clone(a->st->doc);
-	check_report_init(&j->rep);
-	type_result_init(&j->types);
-	j->types_ok = false;
-	atomic_store(&j->cancel, 0);
-	atomic_store(&j->finished, 0);
-	j->what[0] = '\0';
-	j->done = j->total = 0;
-	j->ctx.cancel = &j->cancel;
-	j->ctx.progress = job_progress;
-	j->ctx.ud = j;
-	j->ctx.timeout_s = 0;
-	j->ctx.secrets = &a->secrets;
-	j->env.settings = j->settings;
-	j->env.ctx = &j->ctx;
-	j->env.item = NULL;
-	j->started_ms = mono_ms();
-	/* Signals go to the UI thread, whose input wait they interrupt. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGWINCH);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
-	rc = pthread_create(&j->th, NULL, job_main, j);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		doc_free(j->settings);
-		j->settings = NULL;
-		app_message(a, true, "could not start the checks (out of threads?): "
-			    "close other programs and press r again");
+	if (!job_spawn(a))
 		return;
-	}
-	j->running = true;
 	app_message(a, false, kind == JOB_TYPES ? "scanning column types: Esc cancels"
 		    : "running the checks of this step: Esc cancels");
 }
@@ -276,6 +374,97 @@ static void job_ask_secrets(struct app *a, const struct check_report *rep)
 	}
 }
 
+/* The LifeTime answer for the settings screen: seed, or say why not.  A
+ * missing token is asked the way job_ask_secrets asks it, then the fetch
+ * runs again by itself. */
+static void collect_lifetime(struct app *a, bool quiet, bool cancelled)
+{
+	struct job *j = &a->job;
+	char seed[sizeof j->seed];
+
+	snprintf(seed, sizeof seed, "%s", j->seed);
+	if (quiet) {
+		/* quitting: nothing to show */
+	} else if (cancelled) {
+		app_message(a, false, "LifeTime fetch cancelled: nothing added");
+	} else if (j->lt_ok) {
+		settings_seed(a, seed, j->lt_envs, j->lt_n);
+	} else if (str_eq(j->lt_msg, "no LifeTime token") && !a->secrets.lifetime_token) {
+		char *pw = NULL;
+
+		if (ui_prompt(a, "LifeTime service account token",
+			      "It is kept in memory only, never written to a file. Esc: set "
+			      "OSMIGRATE_LIFETIME_TOKEN or [lifetime] token_file instead.",
+			      NULL, 4096, true, &pw) == 1 && !str_empty(pw)) {
+			a->secrets.lifetime_token = pw;
+			pw = NULL;
+			lt_environments_free(j->lt_envs, j->lt_n);
+			j->lt_envs = NULL;
+			j->lt_n = 0;
+			app_job_lifetime(a, seed);
+			return;
+		}
+		free(pw);
+		app_message(a, true, "nothing added: no LifeTime token. %s", j->lt_fix);
+	} else {
+		app_message(a, true, "nothing added: LifeTime: %s. %s", j->lt_msg, j->lt_fix);
+	}
+	lt_environments_free(j->lt_envs, j->lt_n);
+	j->lt_envs = NULL;
+	j->lt_n = 0;
+}
+
+/* A server's ping around its reconfiguration: stored under the id that
+ * says which (before: server_ping_before:NAME, after: server_ping:NAME),
+ * and an after-ping that lost a server healthy before says so at once. */
+static void collect_ping(struct app *a, bool cancelled)
+{
+	struct job *j = &a->job;
+	const char *prefix = j->before ? "server_ping_before" : "server_ping";
+	char *id = xasprintf("%s:%s", prefix, j->item);
+	enum check_status st = CHECK_ERROR, before = CHECK_ERROR;
+	const char *bst;
+	char *bid = xasprintf("server_ping_before:%s", j->item);
+
+	bst = doc_get(a->st->doc, "check", bid, "status");
+	if (!bst || !check_status_parse(bst, &before))
+		before = CHECK_ERROR;
+	for (size_t i = 0; i < j->rep.n; i++) {
+		struct check_result *r = &j->rep.r[i];
+		char *label = xasprintf("%s (%s its reconfiguration)", r->label ? r->label : id,
+					j->before ? "before" : "after");
+
+		free(r->id);
+		r->id = xstrdup(id);
+		free(r->label);
+		r->label = label;
+		st = r->status;
+	}
+	if (j->rep.n && !cancelled) {
+		char *res;
+
+		check_report_store(&j->rep, a->st->doc);
+		res = xasprintf("%s: %s%s", prefix, check_status_word(st),
+				cancelled ? " (cancelled)" : "");
+		if (!app_commit(a, j->step, j->item, "check", res)) {
+			/* the message line says what failed */
+		} else if (!j->before && before == CHECK_OK && st != CHECK_OK) {
+			app_message(a, true, "%s did NOT come back after its reconfiguration "
+				    "(ping %s): open it below for what to do", j->item,
+				    check_status_word(st));
+		} else {
+			app_message(a, st >= CHECK_FAILED, "%s ping %s its reconfiguration: %s",
+				    j->item, j->before ? "before" : "after", check_status_word(st));
+		}
+		free(res);
+	} else {
+		app_message(a, false, "ping of %s cancelled: nothing recorded", j->item);
+	}
+	free(id);
+	free(bid);
+	check_report_free(&j->rep);
+}
+
 static void job_collect(struct app *a, bool quiet)
 {
 	struct job *j = &a->job;
@@ -289,6 +478,17 @@ static void job_collect(struct app *a, bool quiet)
 	j->running = false;
 	doc_free(j->settings);
 	j->settings = NULL;
+	if (j->kind == JOB_LIFETIME) {
+		check_report_free(&j->rep);
+		type_result_free(&j->types);
+		collect_lifetime(a, quiet, cancelled);
+		return;
+	}
+	if (j->kind == JOB_PING) {
+		type_result_free(&j->types);
+		collect_ping(a, cancelled);
+		return;
+	}
 	if (cancelled && j->rep.n == 0) {
 		app_message(a, false, "checks cancelled: nothing recorded");
 		check_report_free(&j->rep);

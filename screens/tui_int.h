@@ -22,6 +22,7 @@
 
 #include "check.h"
 #include "ctx.h"
+#include "http.h"
 #include "runbook.h"
 #include "state.h"
 #include "tui.h"
@@ -81,6 +82,8 @@ extern const struct screen_ops screen_types;
 enum job_kind {
 	JOB_CHECKS,   /* checks_run() of one step */
 	JOB_TYPES,    /* the full type scan, stored as [types]/[finding] */
+	JOB_LIFETIME, /* GET /environments/ to seed an inventory (settings.c) */
+	JOB_PING,     /* one server's _ping.html before/after its reconfiguration */
 };
 
 struct job {
@@ -100,6 +103,15 @@ struct job {
 	struct ctx ctx;
 	struct check_env env;
 	long long started_ms;
+	/* JOB_LIFETIME: the inventory to seed and LifeTime's answer. */
+	char seed[16];
+	struct lt_environment *lt_envs;
+	size_t lt_n;
+	bool lt_ok;
+	char lt_msg[512], lt_fix[1024];
+	/* JOB_PING: the server, and whether this is its "before" ping. */
+	char item[256];
+	bool before;
 };
 
 struct app {
@@ -136,6 +148,18 @@ bool app_commit(struct app *a, const char *step, const char *item, const char *a
 		const char *result);
 /* Exits a signal asked for (EXIT_SIGINT...), 0 if none pending. */
 int app_pending_signal(void);
+/* Fetch LifeTime's environments in the worker to seed the inventory kind
+ * ("environment" or "server"); settings_seed() gets the answer.  False
+ * (with a message) when the worker is busy or could not start. */
+bool app_job_lifetime(struct app *a, const char *kind);
+/* Ping one server's url in the worker (check_server_ping with env.item)
+ * and record it as [check "server_ping_before:NAME"] (before) or
+ * [check "server_ping:NAME"] (after). */
+bool app_job_ping(struct app *a, const char *server, bool before);
+
+/* settings.c: add LifeTime's environments to the inventory kind, never
+ * touching existing items; saves, journals and says how many. */
+void settings_seed(struct app *a, const char *kind, const struct lt_environment *e, size_t n);
 
 /* term.c: terminal setup and manners. */
 extern volatile sig_atomic_t tui_sig;   /* last fatal signal number, 0 if none */
