@@ -172,6 +172,70 @@ static void add_tick_rows(struct app *a, const struct rb_step *s, const char *it
 	}
 }
 
+/* Does this step ping its servers around their reconfiguration?  Where
+ * the runbook registers server_ping for it (endpoint-change and
+ * restore-database, step servers). */
+static bool step_pings_servers(const struct app *a, const struct rb_step *s)
+{
+	const struct check_def *def;
+
+	if (s->items != ITEM_SERVER || s->n_item_actions == 0)
+		return false;
+	def = check_find(a->rb->id, "server_ping");
+	return def && str_eq(def->step, s->id);
+}
+
+/* One ping result of a server: "before" or "after" its reconfiguration.
+ * Returns its check_status, or -1 when it was not taken yet. */
+static int add_ping_row(struct app *a, const char *prefix, const char *item,
+				      const char *when, const char *pending, int width)
+{
+	const struct doc *d = a->st->doc;
+	char *id = xasprintf("%s:%s", prefix, item), *line;
+	const char *st = doc_get(d, "check", id, "status");
+	const char *summary = doc_get(d, "check", id, "summary");
+	const char *at = doc_get(d, "check", id, "at");
+	enum check_status cs = CHECK_ERROR;
+
+	if (!st || !check_status_parse(st, &cs)) {
+		line = xasprintf("Ping %s: %s", when, pending);
+		add_rows(line, width, 4, 6, UI_DIM, -1);
+		free(line);
+		free(id);
+		return -1;
+	}
+	line = xasprintf("Ping %s: %s%s%s%s%s%s", when, check_status_word(cs),
+			 str_empty(summary) ? "" : ", ", summary ? summary : "",
+			 at ? " (" : "", at ? at : "", at ? ")" : "");
+	add_rows(line, width, 4, 6, cs == CHECK_OK ? UI_DONE : cs == CHECK_WARNING ? UI_WARN
+			       : UI_FAILED, -1);
+	free(line);
+	free(id);
+	return (int)cs;
+}
+
+static void add_ping_rows(struct app *a, const char *item, int width)
+{
+	int before, after;
+
+	before = add_ping_row(a, "server_ping_before", item, "before",
+			      "not taken yet (taken when you tick the first action)", width);
+	after = add_ping_row(a, "server_ping", item, "after",
+			     "not taken yet (taken when you tick the last action)", width);
+	if (before == CHECK_OK && after >= 0 && after != CHECK_OK) {
+		char *id = xasprintf("server_ping:%s", item);
+		const char *fix = doc_get(a->st->doc, "check", id, "fix");
+		char *line = xasprintf("! %s did not come back after its reconfiguration: it "
+				       "answered before and does not now. %s%s", item,
+				       str_empty(fix) ? "" : fix,
+				       " Then press r to ping every server again.");
+
+		add_rows(line, width, 4, 2, UI_FAILED, -1);
+		free(line);
+		free(id);
+	}
+}
+
 static void add_check_rows(struct app *a, const struct rb_step *s, int width)
 {
 	size_t *idx, n = ui_step_checks(a->st->doc, a->rb->id, s->id, &idx);
@@ -298,6 +362,8 @@ static void build_rows(struct app *a, int width)
 			line = xasprintf("Note: %s", str_empty(note) ? "(none: Enter to write one)" : note);
 			add_rows(line, width, 4, 6, UI_NORMAL, find_target(T_ITEM_NOTE, (int)j, 0));
 			free(line);
+			if (step_pings_servers(a, s))
+				add_ping_rows(a, it, width);
 		}
 	}
 	if (s->n_fields) {
@@ -414,8 +480,18 @@ static int toggle_tick(struct app *a, const char *item, const struct rb_action *
 		}
 	}
 	action = xasprintf("%s.%s", on ? "tick" : "untick", act->id);
-	if (app_commit(a, s->id, item, action, on ? "on" : "off"))
+	if (app_commit(a, s->id, item, action, on ? "on" : "off")) {
 		app_message(a, false, "%s %s", on ? "ticked:" : "unticked:", act->text);
+		/* The first action starts the server's reconfiguration, the last
+		 * says its services run again: ping it at both moments so a
+		 * front-end that did not come back shows up. */
+		if (on && item && step_pings_servers(a, s)) {
+			if (act == &s->item_actions[0])
+				app_job_ping(a, item, true);
+			else if (act == &s->item_actions[s->n_item_actions - 1])
+				app_job_ping(a, item, false);
+		}
+	}
 	free(action);
 	return R_REDRAW;
 }
@@ -658,6 +734,9 @@ static const char *step_help(struct app *a)
 	       "                asks a reason, which is recorded\n"
 	       "  u             reopen: pending again, then as the ticks say\n"
 	       "  r             run this step's checks; Esc cancels them\n"
+	       "On the servers step, ticking a server's first action pings its\n"
+	       "url (before its reconfiguration) and its last action pings it\n"
+	       "again (after); its checklist shows both.\n"
 	       "  Home, End     first / last entry\n"
 	       "Marks: [x] done  [>] current or in progress  [ ] pending\n"
 	       "       [-] skipped  [!] failed (or its last checks FAILED)\n"
