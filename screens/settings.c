@@ -408,6 +408,85 @@ static int import_items(struct app *a, const struct sgroup *g)
 	return R_REDRAW;
 }
 
+/* Copy every key of section i into [kind "to"] (added at the end). */
+static void copy_section(struct doc *d, size_t i, const char *kind, const char *to)
+{
+	doc_add_section(d, kind, to);
+	for (size_t k = 0; k < doc_nkeys(d, i); k++)
+		doc_set(d, kind, to, doc_key(d, i, k), doc_value(d, i, k));
+}
+
+/* R: give an item its real name (a placeholder seeded from LifeTime, a
+ * typo).  Its values move along, and so do its ticks and notes
+ * ([item "STEP:NAME"]), so a renamed server keeps its progress. */
+static int rename_item(struct app *a, const struct starget *t)
+{
+	struct doc *d = a->st->doc;
+	char msg[512], *name = NULL, *old = xstrdup(t->name), *res;
+	char *title = xasprintf("Rename %s '%s' to", t->g->kind, t->name);
+	int r = ui_prompt(a, title, "The name as Service Center / LifeTime shows it.", t->name,
+			  200, false, &name);
+
+	free(title);
+	if (r != 1 || str_empty(str_trim(name)) || str_eq(name, old))
+		goto out;
+	if (!settings_validate(t->g->kind, name, NULL, NULL, msg, sizeof msg)) {
+		app_message(a, true, "not renamed: %s", msg);
+		goto out;
+	}
+	if (doc_has_section(d, t->g->kind, name)) {
+		app_message(a, true, "not renamed: %s '%s' exists already", t->g->kind, name);
+		goto out;
+	}
+	for (size_t i = 0; i < doc_nsections(d); i++)
+		if (str_eq(doc_section_kind(d, i), t->g->kind) &&
+		    str_eq(doc_section_name(d, i), old)) {
+			copy_section(d, i, t->g->kind, name);
+			break;
+		}
+	doc_remove_section(d, t->g->kind, old);
+	/* Progress sections of this item, one per step: collected first, as
+	 * adding and removing sections moves the indexes. */
+	{
+		size_t ns = doc_nsections(d), n = 0;
+		char **from = xcalloc(ns + 1, sizeof *from);
+
+		for (size_t i = 0; i < ns; i++) {
+			const char *sn = doc_section_name(d, i);
+			const char *colon = sn ? strchr(sn, ':') : NULL;
+
+			if (str_eq(doc_section_kind(d, i), "item") && colon && str_eq(colon + 1, old))
+				from[n++] = xstrdup(sn);
+		}
+		for (size_t k = 0; k < n; k++) {
+			size_t steplen = (size_t)(strchr(from[k], ':') - from[k]);
+			char *to = xasprintf("%.*s:%s", (int)steplen, from[k], name);
+
+			for (size_t i = 0; i < doc_nsections(d); i++)
+				if (str_eq(doc_section_kind(d, i), "item") &&
+				    str_eq(doc_section_name(d, i), from[k])) {
+					if (!doc_has_section(d, "item", to))
+						copy_section(d, i, "item", to);
+					break;
+				}
+			doc_remove_section(d, "item", from[k]);
+			free(to);
+			free(from[k]);
+		}
+		free(from);
+	}
+	res = xasprintf("renamed %s %s to %s", t->g->kind, old, name);
+	if (app_commit(a, NULL, NULL, "settings", res))
+		app_message(a, false, "%s", res);
+	free(res);
+	S.focus_kind = xstrdup(t->g->kind);
+	S.focus_name = xstrdup(name);
+out:
+	free(old);
+	free(name);
+	return R_REDRAW;
+}
+
 /* ---- seeding from LifeTime (L) ---------------------------------------- */
 
 /* Add [kind "name"] unless it (or an invalid name) is there already. */
@@ -656,6 +735,11 @@ static int settings_key(struct app *a, int ch, bool fkey)
 	}
 	case 'L':
 		return seed_key(a, t);
+	case 'R':
+		if (t && t->kind == K_ITEM)
+			return rename_item(a, t);
+		app_message(a, false, "R renames the item under the cursor");
+		return R_REDRAW;
 	case 'x':
 		if (t && t->kind == K_ITEM)
 			return remove_item(a, t);
@@ -687,7 +771,8 @@ static int settings_key(struct app *a, int ch, bool fkey)
 
 static const char *settings_footer(struct app *a)
 {
-	return "Enter edit  a add  i import  L LifeTime  x remove  Esc back";
+	/* Fits 80 columns beside "? help  q quit"; Esc is in the help. */
+	return "Enter edit  a add  i import  L LifeTime  R rename  x remove";
 }
 
 static const char *settings_help(struct app *a)
@@ -707,6 +792,8 @@ static const char *settings_help(struct app *a)
 	       "             a controller and NumberOfFrontEnds front-end\n"
 	       "             placeholders to rename and complete. Existing items\n"
 	       "             are never changed\n"
+	       "  R          rename the item under the cursor (its values,\n"
+	       "             ticks and notes move along)\n"
 	       "  x, Del     remove the item under the cursor\n"
 	       "  Esc, b, e  back to the step\n"
 	       "Values are checked as the state file parser checks them. "

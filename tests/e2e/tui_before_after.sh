@@ -88,6 +88,20 @@ ok $? "and what to do (the ping's fix: $fix...)"
 tmux_keys r
 tmux_wait " warning, " 20; ok $? "r runs the checks"
 sect 'check "server_ping:FE1"' "$state" | grep -q '^status = ok$'; ok $? "r pinged FE1 too"
+
+# Renaming a server in the settings (R) keeps its ticks.
+tmux_keys e
+tmux_wait "L LifeTime"
+n=0
+while ! tmux_screen | grep -q '>   DC1' && [ $n -lt 15 ]; do tmux_keys Down; sleep 0.1; n=$((n + 1)); done
+tmux_keys R
+tmux_wait "Rename server 'DC1' to"
+tmux_keys C-u
+tmux_text "dc-prod-01"; tmux_keys Enter
+tmux_wait "renamed server DC1 to dc-prod-01"; ok $? "DC1 renamed"
+tmux_keys Escape
+tmux_wait "dc-prod-01, controller  6/6"; ok $? "the renamed server keeps its six ticks"
+sect 'item "servers:dc-prod-01"' "$state" | grep -q '^tick.running = '; ok $? "its ticks moved in the state file"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 done_testing

@@ -120,6 +120,16 @@ ok $? "Quality: a controller and $qa front-ends"
 sect 'server "qa.example.internal controller"' "$state" | grep -q '^role = controller$'
 ok $? "the controller placeholder has role controller"
 is "$(grep -c '^\[server ' "$state")" $((1 + prod + 1 + qa)) "every server in the state file"
+# The operator gives a placeholder its real name (the cursor is on the
+# first one added); its values move along.
+tmux_keys R
+tmux_wait "Rename server 'qa.example.internal controller' to"; ok $? "R offers to rename the placeholder"
+tmux_keys C-u
+tmux_text "qa-dc01"; tmux_keys Enter
+tmux_wait "renamed server qa.example.internal controller to qa-dc01"; ok $? "renamed"
+sect 'server "qa-dc01"' "$state" | grep -q '^role = controller$'; ok $? "the renamed server keeps its role"
+grep -q '^\[server "qa.example.internal controller"\]' "$state"; [ $? -ne 0 ]; ok $? "the placeholder name is gone"
+is "$(grep -c '^\[server ' "$state")" $((1 + prod + 1 + qa)) "as many servers as before"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 grep -rqF "$token" "$TMUX_WORK"/*.ini "$TMUX_WORK"/*journal* 2>/dev/null; [ $? -ne 0 ]
