@@ -198,9 +198,7 @@ static int add_ping_row(struct app *a, const char *prefix, const char *item,
 	enum check_status cs = CHECK_ERROR;
 
 	if (!st || !check_status_parse(st, &cs)) {
-		line = xasprintf("Ping %s: %s", when, pending);
-		add_rows(line, width, 4, 6, UI_DIM, -1);
-		free(line);
+		add_rows(pending, width, 4, 6, UI_DIM, -1);
 		free(id);
 		return -1;
 	}
@@ -214,15 +212,21 @@ static int add_ping_row(struct app *a, const char *prefix, const char *item,
 	return (int)cs;
 }
 
-static void add_ping_rows(struct app *a, const char *item, int width)
+static void add_ping_rows(struct app *a, const struct rb_step *s, const char *item, int width)
 {
+	/* Until the last action is ticked, server_ping:NAME can only come
+	 * from r: it is the latest ping, not the one after reconfiguring. */
+	bool done = state_ticked(a->st, s->id, item, s->item_actions[s->n_item_actions - 1].id,
+				 NULL, NULL);
 	int before, after;
 
 	before = add_ping_row(a, "server_ping_before", item, "before",
-			      "not taken yet (taken when you tick the first action)", width);
-	after = add_ping_row(a, "server_ping", item, "after",
-			     "not taken yet (taken when you tick the last action)", width);
-	if (before == CHECK_OK && after >= 0 && after != CHECK_OK) {
+			      "Ping before: not taken yet (taken when you tick the first action)",
+			      width);
+	after = add_ping_row(a, "server_ping", item, done ? "after" : "latest (r)",
+			     "Ping after: not taken yet (taken when you tick the last action)",
+			     width);
+	if (done && before == CHECK_OK && after >= 0 && after != CHECK_OK) {
 		char *id = xasprintf("server_ping:%s", item);
 		const char *fix = doc_get(a->st->doc, "check", id, "fix");
 		char *line = xasprintf("! %s did not come back after its reconfiguration: it "
@@ -363,7 +367,7 @@ static void build_rows(struct app *a, int width)
 			add_rows(line, width, 4, 6, UI_NORMAL, find_target(T_ITEM_NOTE, (int)j, 0));
 			free(line);
 			if (step_pings_servers(a, s))
-				add_ping_rows(a, it, width);
+				add_ping_rows(a, s, it, width);
 		}
 	}
 	if (s->n_fields) {

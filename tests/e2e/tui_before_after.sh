@@ -70,6 +70,12 @@ for i in 1 2 3 4; do
 done
 sect 'check "server_ping:DC1"' "$state" | grep -q status; [ $? -ne 0 ]
 ok $? "the middle actions do not ping"
+# r before the last tick: its result is the latest ping, not "after".
+tmux_keys r
+tmux_wait " warning, " 20; ok $? "r runs the checks mid-way"
+tmux_wait "Ping latest (r): FAILED"; ok $? "the item view shows it as the latest ping"
+tmux_screen | grep -q "did not come back after"; [ $? -ne 0 ]
+ok $? "no 'did not come back' before the last action is ticked"
 tmux_keys Down Space
 tmux_wait "did NOT come back" 15; ok $? "ticking the last action pings again: the message says it did not come back"
 sect 'check "server_ping:DC1"' "$state" | grep -q '^status = failed$'
