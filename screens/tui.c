@@ -164,6 +164,7 @@ static void job_lifetime(struct job *j)
 	memset(&e, 0, sizeof e);
 	j->lt_ok = lifetime_environments(&lt, &j->ctx, &j->lt_envs, &j->lt_n, &e);
 	if (!j->lt_ok) {
+		j->lt_status = e.status;
 		snprintf(j->lt_msg, sizeof j->lt_msg, "%s", e.msg);
 		snprintf(j->lt_fix, sizeof j->lt_fix, "%s",
 			 e.fix[0] ? e.fix : "Check [lifetime] url and that LifeTime is up.");
@@ -213,6 +214,7 @@ static bool job_spawn(struct app *a)
 	j->lt_envs = NULL;
 	j->lt_n = 0;
 	j->lt_ok = false;
+	j->lt_status = 0;
 	j->lt_msg[0] = j->lt_fix[0] = '\0';
 	atomic_store(&j->cancel, 0);
 	atomic_store(&j->finished, 0);
@@ -407,6 +409,10 @@ static void collect_lifetime(struct app *a, bool quiet, bool cancelled)
 		free(pw);
 		app_message(a, true, "nothing added: no LifeTime token. %s", j->lt_fix);
 	} else {
+		/* A refused token is forgotten, so the next L asks again (or
+		 * reads OSMIGRATE_LIFETIME_TOKEN / token_file anew). */
+		if (j->lt_status == 401)
+			secret_free(&a->secrets.lifetime_token);
 		app_message(a, true, "nothing added: LifeTime: %s. %s", j->lt_msg, j->lt_fix);
 	}
 	lt_environments_free(j->lt_envs, j->lt_n);

@@ -108,6 +108,7 @@ struct job {
 	struct lt_environment *lt_envs;
 	size_t lt_n;
 	bool lt_ok;
+	long lt_status;           /* HTTP status of a failed request, 0 if none */
 	char lt_msg[512], lt_fix[1024];
 	/* JOB_PING: the server, and whether this is its "before" ping. */
 	char item[256];

@@ -51,6 +51,12 @@ tmux_keys e
 tmux_wait "L LifeTime"; ok $? "the settings footer shows L"
 tmux_keys L
 tmux_wait "LifeTime service account token" 20; ok $? "the missing token is asked"
+tmux_text "not-the-token"; tmux_keys Enter
+tmux_wait "nothing added: LifeTime: LifeTime refused the token (HTTP 401)" 20
+ok $? "a wrong token: nothing added, and why"
+is "$(grep -c '^\[environment ' "$state")" 2 "still the two environments of the answers file"
+tmux_keys L
+tmux_wait "LifeTime service account token" 20; ok $? "the refused token is forgotten: L asks again"
 tmux_text "$token"
 sleep 0.2
 tmux_screen | grep -qF "$token"; [ $? -ne 0 ]; ok $? "the token is not echoed"
@@ -74,8 +80,8 @@ ok $? "a second L adds nothing (the token stays in memory)"
 is "$(grep -c '^\[environment ' "$state")" 4 "still four environments"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
-grep -rqF "$token" "$TMUX_WORK"/*.ini "$TMUX_WORK"/*journal* 2>/dev/null; [ $? -ne 0 ]
-ok $? "the token is in no state or journal file"
+grep -rqF -e "$token" -e "not-the-token" "$TMUX_WORK"/*.ini "$TMUX_WORK"/*journal* 2>/dev/null; [ $? -ne 0 ]
+ok $? "neither typed token is in a state or journal file"
 
 # --- servers (endpoint-change), token from the environment ---
 answers=$TMUX_WORK/ec-answers.ini
