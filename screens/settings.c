@@ -512,16 +512,20 @@ static void seed_set(struct app *a, const char *kind, const char *name, const ch
 
 static void seed_environments(struct app *a, const struct lt_environment *e, size_t n)
 {
-	size_t nw = 0, added = 0, listed = 0;
+	size_t nw = 0, added = 0, listed = 0, refused = 0;
 	const char **have = doc_section_names(a->st->doc, "environment", &nw);
+	char msg[512];
 	const char *first = NULL;
 	char *res;
 
 	for (size_t i = 0; i < n; i++) {
 		bool found = false;
 
-		if (str_empty(e[i].name))
+		if (str_empty(e[i].name) ||
+		    !settings_validate("environment", e[i].name, NULL, NULL, msg, sizeof msg)) {
+			refused++;
 			continue;
+		}
 		/* Listed already under its name or its host name: left as it is. */
 		for (size_t w = 0; w < nw && !found; w++) {
 			const char *host = doc_get(a->st->doc, "environment", have[w], "hostname");
@@ -541,7 +545,9 @@ static void seed_environments(struct app *a, const struct lt_environment *e, siz
 	}
 	free(have);
 	res = xasprintf("added %zu environment(s) from LifeTime (%zu already listed, left as "
-			"they were)", added, listed);
+			"they were)%s", added, listed,
+			refused ? "; some LifeTime names are not usable as names here: add those "
+				  "with a" : "");
 	if (added && first) {
 		S.focus_kind = xstrdup("environment");
 		S.focus_name = xstrdup(first);
