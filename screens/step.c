@@ -600,10 +600,15 @@ static int set_status(struct app *a, const char *item, enum step_status to)
 		struct step_progress p;
 
 		progress_step(a->st, a->rb, s, &p);
-		if (!item && (p.actions_ticked < p.n_actions || p.items_done < p.n_items)) {
-			int r = ui_ask(a, "Mark done?", "Not every action is ticked. Mark this "
-				       "step done anyway? (y/n)", "ynYN");
+		/* An item with unticked actions asks like a step does: one stray
+		 * key must not record a server as reconfigured. */
+		if (item ? progress_item_ticked(a->st, s, item) < s->n_item_actions
+			 : (p.actions_ticked < p.n_actions || p.items_done < p.n_items)) {
+			char *q = xasprintf("Not every action of %s is ticked. Mark it done anyway? (y/n)",
+					    item ? item : "this step");
+			int r = ui_ask(a, "Mark done?", q, "ynYN");
 
+			free(q);
 			if (r != 'y' && r != 'Y')
 				return R_REDRAW;
 		}
