@@ -325,6 +325,32 @@ static void build_rows(struct app *a, int width)
 		add_rows(line, width, 0, 2, UI_WARN, -1);
 		free(line);
 	}
+	/* Testing the consumers is where the type differences bite: the last
+	 * type verification is summed up here, from the state file. */
+	if (str_eq(a->rb->id, "connector-migration") &&
+	    (str_eq(s->id, "consumers") || str_eq(s->id, "types"))) {
+		const struct doc *d = a->st->doc;
+		const char *at = doc_get(d, "types", NULL, "at");
+
+		add_rows("", width, 0, 0, UI_NORMAL, -1);
+		if (at) {
+			static const char *const keys[] = { "blockers", "warnings", "infos", "columns" };
+			const char *v[4];
+
+			for (size_t k = 0; k < 4; k++) {
+				v[k] = doc_get(d, "types", NULL, keys[k]);
+				v[k] = v[k] ? v[k] : "0";
+			}
+			line = xasprintf("Type verification (%s): %s blockers, %s warnings, %s infos "
+					 "in %s columns. Press t to review them.", at, v[0], v[1], v[2], v[3]);
+			add_rows(line, width, 0, 0, str_eq(v[0], "0") ? UI_NORMAL : UI_FAILED, -1);
+		} else {
+			line = xstrdup("Type verification: not run yet. Press t, then r, to compare "
+				       "every column under both connectors.");
+			add_rows(line, width, 0, 0, UI_WARN, -1);
+		}
+		free(line);
+	}
 	if (s->n_actions) {
 		add_rows("", width, 0, 0, UI_NORMAL, -1);
 		add_rows("Actions (Space ticks)", width, 0, 0, UI_HEAD, -1);

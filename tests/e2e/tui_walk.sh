@@ -94,9 +94,23 @@ next_step 4; first; items 2 2; ok $? "refresh: 2 extensions x 2 actions"
 checks; ok $? "refresh: tables accessible checked"
 next_step 5; first; tick 2; ok $? "republish: 2 actions"
 checks; verdict FAILED; ok $? "republish: LifeTime shows the inconsistent application (FAILED)"
-next_step 6; first; items 4 1; ok $? "consumers: 4 consumer modules tested"
+next_step 6
+tmux_screen | grep -q 'Type verification: not run yet'; ok $? "consumers: says the type verification has not run"
+first; items 4 1; ok $? "consumers: 4 consumer modules tested"
 checks; verdict FAILED; ok $? "consumers: the pool-down consumer FAILS its ping"
-next_step 7; first; tick 2; ok $? "types: 2 actions"
+next_step 7; checks; ok $? "types: r scans every column in scope"
+tmux_keys PPage PPage
+tmux_wait 'Type verification (' 10 && tmux_screen | grep -q 'Press t to review'
+ok $? "types: the summary of the scan shows on the step"
+grep -q '^\[types\]' "$st" && grep -q '^\[finding "1"\]' "$st"; ok $? "types: findings stored in the state file"
+first; tick 2; ok $? "types: 2 actions"
+tmux_keys b
+tmux_wait "step 6/" 5
+tmux_keys PPage PPage PPage
+tmux_wait 'Type verification (' 5 && tmux_screen | grep -Eq '^ *(│|\|)? *[1-9][0-9]* blockers|: [1-9][0-9]* blockers'
+ok $? "consumers: the type verification summary shows where the consumers are tested"
+tmux_keys n
+tmux_wait "step 7/" 5
 next_step 8; first; items 2 3; ok $? "deploy: 2 environments x 3 actions"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q saves and exits 0"
@@ -112,8 +126,11 @@ assert all(a["ticked"] and a["by"] and a["at"] for s in d["steps"] for a in s["a
 assert all(i["status"] == "done" for s in d["steps"] for i in s["items"])
 ids = {c["id"] for c in d["checks"]}
 assert "target_connect" in ids and "consumer_ping:Reports" in ids, ids
-# What is outstanding is exactly the demo's two deliberate failures.
-assert len(d["outstanding"]) == 2 and all(o.startswith("check ") for o in d["outstanding"]), d["outstanding"]
+# What is outstanding is exactly the demo's deliberate failures: the
+# inconsistent application, the pool-down consumer and the type blockers.
+out = d["outstanding"]
+assert any("lifetime_consistency" in o for o in out) and any("consumer_ping:Reports" in o for o in out), out
+assert all(o.startswith("check ") or o.startswith("type verification") for o in out), out
 PY
 ok $? "report: every step, action and item done with who/when; checks recorded; only the demo's failures outstanding"
 
