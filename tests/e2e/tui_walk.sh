@@ -26,15 +26,38 @@ answers=$demo/answers.ini
 # The line the cursor is on ("> " after the separator).
 cursor() { tmux_screen | grep -E '(│|\|) > ' | head -1; }
 
+# The screen once it stopped changing: keys are sent only after the program
+# has drawn what the previous ones did (it may run under valgrind).
+settle() {
+	_prev= _t=0
+	while [ "$_t" -lt 300 ]; do
+		_cur=$(tmux_screen)
+		[ -n "$_prev" ] && [ "$_cur" = "$_prev" ] && return 0
+		_prev=$_cur
+		sleep 0.2
+		_t=$((_t + 1))
+	done
+}
+
+# Ticks recorded in the state file: each Space must add one.
+nticks() { _c=$(grep -c '^tick\.' "$st" 2>/dev/null); echo "${_c:-0}"; }
+
 # Tick N actions from the cursor on: the cursor starts on the first one.
 tick() {
 	_i=0
 	while [ "$_i" -lt "$1" ]; do
+		_before=$(nticks)
 		[ "$_i" -gt 0 ] && tmux_keys j
 		tmux_keys Space
-		tmux_wait "ticked" 5 || return 1
+		_t=0
+		while [ "$(nticks)" -le "$_before" ]; do
+			_t=$((_t + 1))
+			[ "$_t" -lt 600 ] || { diag "tick $_i: not saved"; diag "$(tmux_screen)"; return 1; }
+			sleep 0.1
+		done
 		_i=$((_i + 1))
 	done
+	settle
 }
 
 # Walk the items of an item step: for each, open it if closed, tick its
@@ -42,24 +65,30 @@ tick() {
 items() { # COUNT ACTIONS-PER-ITEM
 	_k=0
 	while [ "$_k" -lt "$1" ]; do
-		cursor | grep -q '> + \[' && tmux_keys Enter && sleep 0.2
+		settle
+		cursor | grep -q '> + \[' && tmux_keys Enter && settle
 		tmux_keys j
 		tick "$2" || return 1
 		tmux_keys j j
-		sleep 0.2
+		settle
 		_k=$((_k + 1))
 	done
 }
 
 # Go to the first action or item line of the current step.
-first() { tmux_keys Home; sleep 0.2; }
+first() { tmux_keys Home; settle; }
 
-checks() { # run the step's checks and wait for their verdict line
+checks() { # run the step's checks; wait until their results are saved and shown
+	settle
+	_sum=$(cksum <"$st")
 	tmux_keys r
-	sleep 0.3
 	_t=0
-	while [ "$_t" -lt 600 ]; do
-		tmux_screen | grep -Eq 'checks (ok|FAILED|warning|error):' && return 0
+	while [ "$_t" -lt 1200 ]; do
+		if [ "$(cksum <"$st")" != "$_sum" ] &&
+		   tmux_screen | grep -Eq 'checks (ok|FAILED|warning|error):'; then
+			settle
+			return 0
+		fi
 		sleep 0.1
 		_t=$((_t + 1))
 	done
@@ -72,7 +101,7 @@ verdict() { # the last checks' verdict word shows
 
 next_step() { # N: expect "step N/M" after n
 	tmux_keys n
-	tmux_wait "step $1/" 10
+	tmux_wait "step $1/" && settle
 }
 
 status_all_done() { # STATE N
