@@ -63,6 +63,18 @@ check)
 	make -C build -j"$jobs" check >build/check.out 2>&1 || rc=$?
 	grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP)' build/check.out | grep -v '^PASS' || true
 	logs=build/test-suite.log
+	# The wizard end to end once more under valgrind memcheck: every screen of
+	# the three runbooks (tui_walk), resize, signals, checks, types, lock.
+	# Any memory error or definite leak makes the program exit 99, which the
+	# tests' exit checks catch.
+	if [ "${OSMIGRATE_SKIP_VALGRIND:-0}" != 1 ] && command -v valgrind >/dev/null 2>&1; then
+		say "make check (tmux walks under valgrind)"
+		OSMIGRATE_VALGRIND=1 make -C build -j"$jobs" check TEST_SUITE_LOG=valgrind-suite.log \
+			TESTS="tests/e2e/tui_walk.sh tests/e2e/tui_basic.sh tests/e2e/tui_resize.sh tests/e2e/tui_signals.sh tests/e2e/tui_types.sh tests/e2e/tui_checks.sh tests/e2e/tui_lock.sh" \
+			>build/valgrind.out 2>&1 || rc=$?
+		grep -E '^(FAIL|ERROR|XPASS)' build/valgrind.out || true
+		logs="$logs build/valgrind-suite.log"
+	fi
 	if [ "${OSMIGRATE_SKIP_ASAN:-0}" != 1 ]; then
 		build build-asan --enable-werror --enable-asan --enable-debug
 		say "make check (ASan+UBSan, unit tests)"
