@@ -127,8 +127,10 @@ static void spec_label(struct pg_spec *s, const char *what)
 			db = s->values[i];
 
 	if (service && !host)
-		bfmt(s->label, sizeof s->label, "%s service %s%s%s", what, service,
-			 user ? " as " : "", user ? user : "");
+		/* A dbname given beside the service says which database it is:
+		 * "service shop/shop_restored", not the same label twice. */
+		bfmt(s->label, sizeof s->label, "%s service %s%s%s%s%s", what, service,
+			 db ? "/" : "", db ? db : "", user ? " as " : "", user ? user : "");
 	else
 		bfmt(s->label, sizeof s->label, "%s %s%s%s%s%s%s%s", what,
 			 host ? host : "(default host)", port ? ":" : "", port ? port : "",

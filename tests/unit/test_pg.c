@@ -207,6 +207,11 @@ Test(pg_spec, conninfo_uri_expands_and_is_labelled)
 	cr_assert(pg_spec_from_conninfo(&s, "service=osmigrate-demo", NULL, msg, sizeof msg));
 	cr_assert(strstr(s.label, "service osmigrate-demo"), "%s", s.label);
 	pg_spec_free(&s);
+	/* Two databases behind one service must not read the same. */
+	cr_assert(pg_spec_from_conninfo(&s, "service=osmigrate-demo dbname=demo_restored", NULL, msg,
+					sizeof msg));
+	cr_assert_str_eq(s.label, "database service osmigrate-demo/demo_restored");
+	pg_spec_free(&s);
 	cr_assert_not(pg_spec_from_conninfo(&s, "host='unterminated", NULL, msg, sizeof msg));
 	cr_assert_not(pg_spec_from_conninfo(&s, "", NULL, msg, sizeof msg));
 }
