@@ -21,6 +21,7 @@
 #include "exitcodes.h"
 #include "output.h"
 #include "pg.h"
+#include "secret.h"
 #include "state.h"
 #include "typescan.h"
 #include "util.h"
@@ -35,7 +36,9 @@ static void types_usage(FILE *f)
 "the switch.  The database is only read.\n"
 "\n"
 "  CONNINFO              conninfo string, postgresql:// URI or service=NAME\n"
-"                        (default: [target] of --answers, else PG* variables)\n"
+"                        (default: [target] of --answers, else PG* variables);\n"
+"                        one that carries a password is refused (exit 64): use\n"
+"                        ~/.pgpass, a service file, PGPASSWORD or the prompt\n"
 "  -a, --answers FILE    settings: [target], [scope] schemas, [extension] tables\n"
 "  -n, --schema S        scan schema S (repeatable)\n"
 "  -t, --table S.T       scan table S.T (repeatable; quote names with dots:\n"
@@ -208,6 +211,13 @@ int cmd_types(int argc, char **argv)
 		conninfo = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "osmigrate types: unexpected argument '%s'\n", argv[optind]);
+		goto usage;
+	}
+	/* A password on the command line is readable by every user in ps(1)
+	 * and would be quoted in messages: refused before anything runs. */
+	if (conninfo && conninfo_has_password(conninfo)) {
+		fprintf(stderr, "osmigrate types: CONNINFO carries a password, which every user can "
+			"read in the process list. %s.\n", PASSWORD_FIX);
 		goto usage;
 	}
 

@@ -42,39 +42,14 @@ static uint32_t crc32_ieee(const unsigned char *p, size_t n)
 	return ~crc;
 }
 
-/* A secret must never reach the journal: mask the value of anything that
- * looks like password=... (a conninfo pasted into a note, for instance). */
+/* A secret must never reach the journal: every field goes through
+ * mask_secrets (secret.h), whatever its caller did. */
 static void add_masked(struct strbuf *sb, const char *s)
 {
-	static const char *const keys[] = { "password=", "passwd=", "token=" };
-	const char *p = s;
+	char *m = mask_secrets(s);
 
-	while (*p) {
-		size_t klen = 0;
-
-		for (size_t i = 0; i < OSM_ARRAY_LEN(keys); i++)
-			if (strncasecmp(p, keys[i], strlen(keys[i])) == 0) {
-				klen = strlen(keys[i]);
-				break;
-			}
-		if (klen) {
-			sb_addn(sb, p, klen);
-			sb_add(sb, "***");
-			p += klen;
-			while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '&' && *p != '\'')
-				p++;
-			continue;
-		}
-		sb_addc(sb, *p++);
-	}
-}
-
-char *mask_secrets(const char *s)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	add_masked(&sb, s ? s : "");
-	return sb_detach(&sb);
+	sb_add(sb, m);
+	free(m);
 }
 
 static void add_field(struct strbuf *sb, const char *value)
@@ -267,7 +242,8 @@ static bool parse_line(char *line, size_t len, struct journal_entry *e)
 	e->step = xstrdup(fields[4]);
 	e->item = xstrdup(fields[5]);
 	e->action = xstrdup(fields[6]);
-	e->result = xstrdup(fields[7]);
+	/* Lines written before a kind of secret was masked stay masked on display. */
+	e->result = mask_secrets(fields[7]);
 	return true;
 }
 

@@ -19,8 +19,8 @@
  * event only when it is complete (ends with NL) and its CRC matches, so a
  * line torn by kill -9 or a full disk is never taken as an event; before
  * appending, a torn tail is terminated so the next event stays whole.
- * Values that look like "password=..." are masked: the journal never holds
- * a secret.
+ * Passwords (password=..., scheme://user:secret@host) and tokens are
+ * masked (mask_secrets, secret.h): the journal never holds a secret.
  * UI-free: never include curses here. */
 #ifndef OSM_JOURNAL_H
 #define OSM_JOURNAL_H
@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "secret.h"
 #include "state.h"
 
 #define JOURNAL_SUFFIX ".journal"
@@ -62,12 +63,7 @@ struct journal {
 bool journal_read(const char *path, struct journal *j, char *err, size_t errlen);
 void journal_free(struct journal *j);
 
-/* s with the value of every password=, passwd= and token= replaced by
- * "***" (case-insensitive; the value ends at a space, TAB, NL or '&').
- * Used for the journal, and by `mark` for notes and reasons, so a
- * connection string pasted into free text does not carry a secret to disk.
- * Caller frees. */
-char *mask_secrets(const char *s);
+/* mask_secrets() (secret.h) is applied to every field of every event. */
 
 /* Format one line (without checksum verification) for tests and tools;
  * caller frees.  The result ends with the checksum and "\n". */

@@ -22,6 +22,7 @@
 #include "lock.h"
 #include "names.h"
 #include "runbook.h"
+#include "secret.h"
 #include "state.h"
 #include "util.h"
 
@@ -305,34 +306,15 @@ static bool valid_id(const char *s)
 	return true;
 }
 
-/* Case-insensitive search for a conninfo "password" keyword (password=,
- * password =, sslpassword=, ?password= in a URI) or a URI with
- * user:password@. */
-static bool carries_password(const char *v)
+/* Free text that mask_secrets (secret.h) would change carries a password
+ * or token that is not masked yet. */
+static bool carries_unmasked_secret(const char *v)
 {
-	for (const char *p = v; *p; p++) {
-		if (strncasecmp(p, "password", 8) == 0) {
-			const char *q = p + 8;
-			while (*q == ' ' || *q == '\t')
-				q++;
-			if (*q == '=')
-				return true;
-		}
-	}
-	/* scheme://user:secret@host */
-	{
-		const char *s = strstr(v, "://");
-		if (s) {
-			const char *end = s + 3 + strcspn(s + 3, "/?#");
-			const char *at = NULL;
-			for (const char *p = s + 3; p < end; p++)
-				if (*p == '@')
-					at = p;
-			if (at && memchr(s + 3, ':', (size_t)(at - (s + 3))))
-				return true;
-		}
-	}
-	return false;
+	char *m = mask_secrets(v);
+	bool differs = strcmp(m, v) != 0;
+
+	free(m);
+	return differs;
 }
 
 static bool is_secret_key(const char *key)
@@ -455,9 +437,11 @@ static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 	case V_ANY:
 		return true;
 	case V_FIELD:
-		if (carries_password(v)) {
-			snprintf(msg, msglen, "value carries a password; osmigrate never stores one "
-				 "(use ~/.pgpass, PGPASSFILE or a service file)");
+		/* The wizard masks what it stores (state_set_field): only a
+		 * hand-edited file gets here with a secret. */
+		if (carries_unmasked_secret(v)) {
+			snprintf(msg, msglen, "value carries a password or token; osmigrate never "
+				 "stores one: replace it with ***. " PASSWORD_FIX);
 			return false;
 		}
 		return true;
@@ -551,9 +535,10 @@ static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 	case V_CONNINFO:
 		if (!valid_name("connection string", v, TEXT_MAX_BYTES, msg, msglen))
 			return false;
-		if (carries_password(v)) {
-			snprintf(msg, msglen, "connection string carries a password; osmigrate never stores one: "
-				 "remove password= and use ~/.pgpass, PGPASSFILE or a service file");
+		/* libpq's own parser: every spelling it would use is caught
+		 * (user:pa?ss@, ?pass%77ord=, sslpassword=...). */
+		if (conninfo_has_password(v)) {
+			snprintf(msg, msglen, "connection string carries a password. " PASSWORD_FIX);
 			return false;
 		}
 		return true;
@@ -975,6 +960,36 @@ static void remove_stale_temps(const char *path)
 	free(dir);
 }
 
+/* Notes and reasons are stored through mask_secrets, but a file written by
+ * hand or by an older osmigrate may still carry a password in one: mask it
+ * in memory, so the wizard, status, the report and the journal never show
+ * it, and the next save drops it. */
+static void mask_free_text(struct doc *d)
+{
+	for (size_t i = 0; i < doc_nsections(d); i++) {
+		const char *kind = doc_section_kind(d, i);
+
+		if (!str_eq(kind, "step") && !str_eq(kind, "item"))
+			continue;
+		for (size_t k = 0; k < doc_nkeys(d, i); k++) {
+			const char *key = doc_key(d, i, k), *v = doc_value(d, i, k);
+			char *m;
+
+			if (!str_eq(key, "note") && !str_eq(key, "reason"))
+				continue;
+			m = mask_secrets(v);
+			if (!str_eq(m, v)) {
+				char *name = xstrdup(doc_section_name(d, i)), *kk = xstrdup(key);
+
+				doc_set(d, kind, name, kk, m);
+				free(name);
+				free(kk);
+			}
+			free(m);
+		}
+	}
+}
+
 static struct state *open_common(const char *path, bool lock, struct state_error *err)
 {
 	struct state *st;
@@ -1040,6 +1055,7 @@ static struct state *open_common(const char *path, bool lock, struct state_error
 		st->doc = parse_checked(path, MODE_STATE, &text, err);
 		if (!st->doc)
 			goto fail;
+		mask_free_text(st->doc);
 	}
 	sb_free(&text);
 	free(lp);
@@ -1415,10 +1431,14 @@ void state_set_item_status(struct state *st, const char *step, const char *item,
 	doc_set(st->doc, kind, name, "status", step_status_name(s));
 	doc_set(st->doc, kind, name, "by", operator_id());
 	doc_set(st->doc, kind, name, "at", now);
-	/* a reason explains this status change only: never keep a stale one */
-	if (reason)
-		doc_set(st->doc, kind, name, "reason", reason);
-	else
+	/* a reason explains this status change only: never keep a stale one;
+	 * a password pasted into it is masked */
+	if (reason) {
+		char *m = mask_secrets(reason);
+
+		doc_set(st->doc, kind, name, "reason", m);
+		free(m);
+	} else
 		doc_unset(st->doc, kind, name, "reason");
 	free(name);
 }
@@ -1510,9 +1530,13 @@ void state_set_note(struct state *st, const char *step, const char *item, const 
 	const char *kind;
 	char *name = progress_section(step, item, &kind);
 
-	if (note && *note)
-		doc_set(st->doc, kind, name, "note", note);
-	else
+	if (note && *note) {
+		/* Free text: a connection string pasted into it keeps no password. */
+		char *m = mask_secrets(note);
+
+		doc_set(st->doc, kind, name, "note", m);
+		free(m);
+	} else
 		doc_unset(st->doc, kind, name, "note");
 	free(name);
 }
@@ -1529,7 +1553,9 @@ const char *state_field(const struct state *st, const char *step, const char *fi
 void state_set_field(struct state *st, const char *step, const char *field, const char *value)
 {
 	char *key = xasprintf("field.%s", field);
+	char *m = mask_secrets(value ? value : "");
 
-	doc_set(st->doc, "step", step, key, value ? value : "");
+	doc_set(st->doc, "step", step, key, m);
+	free(m);
 	free(key);
 }

@@ -33,7 +33,10 @@
  *                         ardo_type, supported_type, count, samples, message, fix
  *
  * No section ever holds a password or token: the schema rejects keys named
- * password/passwd/token, and conninfo values carrying password=.
+ * password/passwd/token, every connection string (conninfo, a dbname libpq
+ * would expand, [compare] old/new) in which libpq's parser finds a password
+ * (secret.h), and form fields carrying an unmasked one; notes, reasons and
+ * fields are stored through mask_secrets.
  * UI-free: never include curses here.
  */
 #ifndef OSM_STATE_H

@@ -2,7 +2,7 @@
 # tui_input: notes and reasons with awkward characters round-trip through
 # the state file; a pasted multi-line text stays in the field and its
 # letters are not taken as commands; skip records the reason; control
-# characters are refused.
+# characters are refused; a password pasted into a note is stored masked.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/tmux.sh"
 tmux_require
@@ -60,6 +60,17 @@ tmux_wait "step 1/8"
 tmux_screen | grep -qF 'Reason recorded: no access; ask DBA = tomorrow'; ok $? "reason read back"
 tmux_keys End
 tmux_wait 'Note: first line q n'; ok $? "note read back"
+
+# A connection string pasted into a note keeps no password: the editor
+# stores it masked, and the screen and the journal show it masked.
+tmux_keys Enter
+tmux_wait "Note for this step"
+tmux_keys C-u
+tmux_text 'tried postgresql://osm:SECRET-tui@db/shop'
+tmux_keys Enter
+tmux_wait 'Note: tried postgresql://osm:***@db/shop'; ok $? "a URI password in a note is shown masked"
+grep -qF 'tried postgresql://osm:***@db/shop' "$state"; ok $? "the note is saved masked"
+! grep -q 'SECRET-tui' "$state" "$state.journal"; ok $? "the password is in neither state file nor journal"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 done_testing

@@ -163,6 +163,41 @@ Test(journal, line_whose_checksum_fails_is_ignored)
 	journal_free(&j);
 }
 
+/* Notes and reasons: URI user information, percent-encoded keywords, quoted
+ * conninfo values; text that only looks similar is left alone; masking a
+ * masked text changes nothing. */
+Test(journal, mask_secrets_forms)
+{
+	static const char *const cases[][2] = {
+		{ "postgresql://u:secret@h", "postgresql://u:***@h" },
+		{ "see postgresql://user:pa?ss@host/db now", "see postgresql://user:***@host/db now" },
+		{ "postgres://u:p@ss@h:5432/db", "postgres://u:***@h:5432/db" },
+		{ "https://admin:hunter2@lt.example.com/x", "https://admin:***@lt.example.com/x" },
+		{ "postgresql://h/db?pass%77ord=x&sslmode=require",
+		  "postgresql://h/db?pass%77ord=***&sslmode=require" },
+		{ "postgresql://h/db?PASS%57ORD=x", "postgresql://h/db?PASS%57ORD=***" },
+		{ "host=h password = 'a b\\' c' user=x", "host=h password = *** user=x" },
+		{ "PGPASSWORD=abc psql", "PGPASSWORD=*** psql" },
+		{ "sslpassword=k", "sslpassword=***" },
+		{ "token=AbC", "token=***" },
+		{ "http://host:8080/path and me@example.com", "http://host:8080/path and me@example.com" },
+		{ "postgresql://u@h/db", "postgresql://u@h/db" },
+		{ "postgresql://u:@h/db", "postgresql://u:@h/db" },
+		{ "ratio 3:1 @ noon, the password is on the wiki",
+		  "ratio 3:1 @ noon, the password is on the wiki" },
+		{ "", "" },
+	};
+
+	for (size_t i = 0; i < OSM_ARRAY_LEN(cases); i++) {
+		char *m = mask_secrets(cases[i][0]), *again = mask_secrets(m);
+
+		cr_expect_str_eq(m, cases[i][1], "case %zu: %s", i, cases[i][0]);
+		cr_expect_str_eq(again, m, "case %zu: masking twice changed it", i);
+		free(m);
+		free(again);
+	}
+}
+
 Test(journal, secrets_are_masked)
 {
 	struct journal j;

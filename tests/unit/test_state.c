@@ -600,6 +600,72 @@ Test(state, start_over_keeps_backup)
 	free(path);
 }
 
+/* Notes, reasons and form fields keep no password: what the wizard's note
+ * editor, `mark --note/--reason` and the skip/override prompts store goes
+ * through state_set_note / state_set_*_status / state_set_field. */
+Test(state, free_text_is_stored_masked)
+{
+	struct state_error err;
+	char *path = xasprintf("%s/masked.ini", tmpdir);
+	struct state *st = state_open(path, &err);
+	char *text;
+	size_t len;
+
+	cr_assert(st, "%s", err.msg);
+	state_set_runbook(st, "connector-migration");
+	state_set_note(st, "rebind", NULL, "tried postgresql://app:pa?ss-one@db/orders");
+	state_set_note(st, "rebind", "Orders DB", "postgresql://db/x?pass%77ord=two-secret&a=b");
+	state_set_step_status(st, "refresh", STEP_SKIPPED, "psql postgresql://u:three-secret@h");
+	state_set_field(st, "connection", "conninfo", "host=h password='four secret'");
+	cr_assert_str_eq(state_note(st, "rebind", NULL), "tried postgresql://app:***@db/orders");
+	cr_assert_str_eq(state_note(st, "rebind", "Orders DB"), "postgresql://db/x?pass%77ord=***&a=b");
+	cr_assert_str_eq(doc_get(st->doc, "step", "refresh", "reason"), "psql postgresql://u:***@h");
+	cr_assert_str_eq(state_field(st, "connection", "conninfo"), "host=h password=***");
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	state_close(st);
+	text = slurp(path, &len);
+	cr_assert_null(strstr(text, "secret"), "%s", text);
+	cr_assert_null(strstr(text, "pa?ss"), "%s", text);
+	free(text);
+	/* What was saved loads again. */
+	st = state_open(path, &err);
+	cr_assert(st, "%s", err.msg);
+	state_close(st);
+	free(path);
+}
+
+/* A note written by hand or by an older osmigrate is masked when the file
+ * is read, so status, the report and the wizard never show it, and the
+ * next save drops it. */
+Test(state, hand_written_note_is_masked_on_load)
+{
+	struct state_error err;
+	char *path = xasprintf("%s/old.ini", tmpdir);
+	static const char hand_text[] =
+		"[osmigrate]\nversion = 1\nrunbook = connector-migration\n"
+		"created = 2026-11-22T04:00:00Z\n\n"
+		"[step \"rebind\"]\nnote = was postgresql://app:hunter2@db/orders\n"
+		"reason = host=db password=hunter3\n";
+	struct state *st;
+	char *back;
+	size_t len;
+
+	spew(path, hand_text, sizeof hand_text - 1, 0600);
+	st = state_open_readonly(path, &err);
+	cr_assert(st, "%s", err.msg);
+	cr_assert_str_eq(state_note(st, "rebind", NULL), "was postgresql://app:***@db/orders");
+	cr_assert_str_eq(doc_get(st->doc, "step", "rebind", "reason"), "host=db password=***");
+	state_close(st);
+	st = state_open(path, &err);
+	cr_assert(st, "%s", err.msg);
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	state_close(st);
+	back = slurp(path, &len);
+	cr_assert_null(strstr(back, "hunter"), "%s", back);
+	free(back);
+	free(path);
+}
+
 /* ---- answers files and settings -------------------------------------- */
 
 Test(state, answers_save_load_merge)
@@ -694,6 +760,25 @@ static const struct vcase vcases[] = {
 	{ "target", NULL, "conninfo", "postgresql://[::1]:5432/x", true, NULL },
 	{ "target", NULL, "conninfo", "host=db passfile=/home/op/.pgpass", true, NULL },
 	{ "target", NULL, "conninfo", "postgresql://u:p@db/x", false, "password" },
+	/* libpq's own parser: a '?' in the password, a percent-encoded keyword,
+	 * a password only libpq can find; the fix is named. */
+	{ "target", NULL, "conninfo", "postgresql://user:pa?ss@host/db", false, "PGPASSWORD" },
+	{ "target", NULL, "conninfo", "postgresql://h/db?pass%77ord=x", false, "~/.pgpass" },
+	{ "target", NULL, "conninfo", "postgresql://h/db?PASS%57ORD=x", false, "password" },
+	{ "target", NULL, "conninfo", "postgresql://u:p%40ss@h/db", false, "password" },
+	{ "target", NULL, "conninfo", "postgresql://u:s3cret@[::1/db", false, "password" },
+	{ "target", NULL, "conninfo", "dbname=postgresql://u:s3cret@h", false, "password" },
+	{ "target", NULL, "conninfo", "postgresql://u:@h/db", true, NULL },
+	{ "target", NULL, "conninfo", "postgresql://h/db?passfile=/home/op/.pgpass", true, NULL },
+	{ "target", NULL, "dbname", "postgresql://u:pa?ss@h/db", false, "service" },
+	/* libpq cannot parse it (no such keyword): the cautious reading refuses */
+	{ "source", NULL, "dbname", "host=h dbname=d pass%77ord=x", false, "password" },
+	{ "compare", NULL, "old", "postgresql://h/db?pass%77ord=x", false, "password" },
+	{ "compare", NULL, "new", "service=new sslpassword=k", false, "password" },
+	{ "step", "rebind", "field.conninfo", "postgresql://u:pa?ss@h/db", false, "password" },
+	{ "step", "rebind", "field.conninfo", "postgresql://h/db?pass%77ord=x", false, "password" },
+	{ "step", "rebind", "field.conninfo", "postgresql://u:***@h/db", true, NULL },
+	{ "step", "rebind", "field.conninfo", "host=h password=***", true, NULL },
 	{ "target", NULL, "password", "x", false, "password or token" },
 	{ "target", NULL, "PassWord", "x", false, "password or token" },
 	{ "lifetime", NULL, "url", "https://lt.example.com/lifetime", true, NULL },
