@@ -14,8 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 
 #include <curl/curl.h>
 
@@ -97,6 +101,8 @@ struct xfer {
 	long long t0, elapsed_ms;
 	char errbuf[CURL_ERROR_SIZE];
 	struct curl_slist *headers;
+	struct curl_slist *pin;          /* CURLOPT_RESOLVE entries (token over http) */
+	char not_loopback[INET6_ADDRSTRLEN + 1]; /* set when the prereq check refused */
 };
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
@@ -164,6 +170,7 @@ static void xfer_cleanup(struct xfer *x)
 	for (struct curl_slist *l = x->headers; l; l = l->next)
 		wipe(l->data);
 	curl_slist_free_all(x->headers);
+	curl_slist_free_all(x->pin);
 	sb_free(&x->body);
 	free(x->url);
 	memset(x, 0, sizeof *x);
@@ -599,6 +606,185 @@ void http_ping_many(const char *const *urls, size_t n, const struct http_opts *o
 	free(map);
 }
 
+/* ---- the token over plain http: this machine only ---- */
+
+bool http_addr_is_loopback(const char *ip)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (!ip)
+		return false;
+	if (inet_pton(AF_INET, ip, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, ip, &a6) == 1) {
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return true;
+		/* ::ffff:127.x.y.z is IPv4 loopback reached over an IPv6 socket. */
+		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+	}
+	return false;
+}
+
+/* The host of a plain-http URL that is to receive the token must be this
+ * machine: an IP literal that is a loopback address, or a name whose every
+ * address is one ("localhost" counts only when it resolves that way;
+ * "127.0.0.1.attacker.example" is a name like any other).  For a name, the
+ * addresses found are returned as a CURLOPT_RESOLVE entry in *pin (when pin
+ * is not NULL) so that libcurl connects to exactly them and never asks DNS
+ * again: no answer can change between this check and the connection.
+ * getaddrinfo has no timeout of ours, but it only runs for http URLs, which
+ * the token may only use towards this machine (/etc/hosts answers). */
+static bool loopback_only(const char *host, long port, struct curl_slist **pin, char *why,
+			  size_t whylen)
+{
+	struct addrinfo hints, *res = NULL;
+	struct strbuf addrs = STRBUF_INIT;
+	char bare[256];
+	size_t hl = strlen(host);
+	bool ok = true;
+	int rc;
+
+	if (pin)
+		*pin = NULL;
+	/* [::1] in a URL, ::1 for the resolver. */
+	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']')
+		snprintf(bare, sizeof bare, "%.*s", (int)(hl - 2), host + 1);
+	else
+		snprintf(bare, sizeof bare, "%s", host);
+	{
+		struct in_addr a4;
+		struct in6_addr a6;
+
+		if (inet_pton(AF_INET, bare, &a4) == 1 || inet_pton(AF_INET6, bare, &a6) == 1) {
+			if (http_addr_is_loopback(bare))
+				return true;
+			snprintf(why, whylen, "%s is not this machine (a loopback address: "
+				 "127.0.0.0/8 or ::1)", host);
+			return false;
+		}
+	}
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	rc = getaddrinfo(bare, NULL, &hints, &res);
+	if (rc != 0 || !res) {
+		snprintf(why, whylen, "%s does not resolve here (%s), so it cannot be shown to "
+			 "be this machine", host, rc ? gai_strerror(rc) : "no address");
+		if (res)
+			freeaddrinfo(res);
+		return false;
+	}
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		char ip[INET6_ADDRSTRLEN];
+		const void *src = ai->ai_family == AF_INET
+			? (const void *)&((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr
+			: (const void *)&((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr;
+
+		if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+		    !inet_ntop(ai->ai_family, src, ip, sizeof ip))
+			continue;
+		if (!http_addr_is_loopback(ip)) {
+			snprintf(why, whylen, "%s resolves to %s, which is not this machine (a "
+				 "loopback address: 127.0.0.0/8 or ::1)", host, ip);
+			ok = false;
+			break;
+		}
+		if (!strstr(sb_str(&addrs), ip))  /* one per address, not per socket type */
+			sb_addf(&addrs, ai->ai_family == AF_INET6 ? "%s[%s]" : "%s%s",
+				addrs.len ? "," : "", ip);
+	}
+	freeaddrinfo(res);
+	if (ok && !addrs.len) {
+		snprintf(why, whylen, "%s resolves to no IPv4 or IPv6 address", host);
+		ok = false;
+	}
+	if (ok && pin) {
+		char *entry = xasprintf("%s:%ld:%s", bare, port, sb_str(&addrs));
+
+		*pin = curl_slist_append(NULL, entry);
+		free(entry);
+		if (!*pin)
+			fatalx("libcurl could not build the address list");
+	}
+	sb_free(&addrs);
+	return ok;
+}
+
+/* CURLOPT_PREREQFUNCTION: called once connected, before the request (and so
+ * the Authorization header) is sent.  The pinned addresses make this hold
+ * already; checking the address actually connected to keeps it true
+ * whatever libcurl did (a reused connection, a build that ignores the pin). */
+static int prereq_loopback(void *ud, char *primary_ip, char *local_ip, int primary_port,
+			   int local_port)
+{
+	struct xfer *x = ud;
+
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	if (http_addr_is_loopback(primary_ip))
+		return CURL_PREREQFUNC_OK;
+	snprintf(x->not_loopback, sizeof x->not_loopback, "%s", primary_ip ? primary_ip : "?");
+	return CURL_PREREQFUNC_ABORT;
+}
+
+/* How a request carrying the token leaves this process.  Over https the
+ * header is inside TLS to the host named in the URL (certificate and name
+ * verified); a proxy, if any, only relays the CONNECT tunnel.  Over plain
+ * http it goes only to this machine: the host must resolve to loopback
+ * (loopback_only, whose addresses are pinned), every proxy is bypassed
+ * (CURLOPT_NOPROXY "*": http_proxy, HTTP_PROXY, ALL_PROXY would otherwise
+ * receive the header in clear text, and a proxy's 127.0.0.1 is not ours),
+ * and the connected address is checked again before sending.  Redirects
+ * are never followed with the token, whatever the options say: a 3xx is
+ * reported with the address it names, so the header can go neither to
+ * another host nor down to http (CURLOPT_FOLLOWLOCATION off,
+ * CURLOPT_UNRESTRICTED_AUTH off, and only https left as a redirect
+ * protocol should anything turn following back on).  Returns false with
+ * why filled when the request must not be made. */
+static bool guard_token(struct xfer *x, const char *url, char *why, size_t whylen)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	bool ok = false;
+
+	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+		snprintf(why, whylen, "the URL could not be parsed");
+		goto out;
+	}
+	curl_easy_setopt(x->h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(x->h, CURLOPT_UNRESTRICTED_AUTH, 0L);
+	curl_easy_setopt(x->h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	if (strcasecmp(scheme, "https") == 0) {
+		ok = true;
+		goto out;
+	}
+	if (!loopback_only(host, strtol(port, NULL, 10), &x->pin, why, whylen))
+		goto out;
+	if (x->pin)
+		curl_easy_setopt(x->h, CURLOPT_RESOLVE, x->pin);
+	curl_easy_setopt(x->h, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(x->h, CURLOPT_PREREQFUNCTION, prereq_loopback);
+	curl_easy_setopt(x->h, CURLOPT_PREREQDATA, x);
+	ok = true;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+static const char *const PLAIN_HTTP_FIX =
+	"Use https:// in [lifetime] url (the LifeTime API is served over HTTPS). Plain http "
+	"is accepted only "
+	"towards this machine (a host that resolves to 127.0.0.0/8 or ::1, such as "
+	"127.0.0.1), so that the token never crosses a network or a proxy unencrypted.";
+
 /* ---- single GET ---- */
 
 bool http_get(const char *url, const char *bearer, const struct http_opts *o,
@@ -632,7 +818,16 @@ bool http_get(const char *url, const char *bearer, const struct http_opts *o,
 	curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, NULL);
 	x.headers = curl_slist_append(NULL, "Accept: application/json");
 	if (bearer) {
-		char *h = xasprintf("Authorization: Bearer %s", bearer);
+		char why[384], *h;
+
+		if (!guard_token(&x, url, why, sizeof why)) {
+			err->cls = PING_BAD_URL;
+			snprintf(err->msg, sizeof err->msg,
+				 "refusing to send the token over plain http: %s", why);
+			snprintf(err->fix, sizeof err->fix, "%s", PLAIN_HTTP_FIX);
+			goto out;
+		}
+		h = xasprintf("Authorization: Bearer %s", bearer);
 
 		x.headers = curl_slist_append(x.headers, h);
 		wipe(h);
@@ -646,6 +841,13 @@ bool http_get(const char *url, const char *bearer, const struct http_opts *o,
 		err->cls = PING_CANCELLED;
 		snprintf(err->msg, sizeof err->msg, "cancelled");
 		snprintf(err->fix, sizeof err->fix, "The request was cancelled: run it again.");
+		goto out;
+	}
+	if (x.not_loopback[0]) {
+		err->cls = PING_CONNECT_ERROR;
+		snprintf(err->msg, sizeof err->msg, "refused to send the token over plain http: "
+			 "the connection went to %s, which is not this machine", x.not_loopback);
+		snprintf(err->fix, sizeof err->fix, "%s", PLAIN_HTTP_FIX);
 		goto out;
 	}
 	curl_easy_getinfo(x.h, CURLINFO_RESPONSE_CODE, status);
@@ -687,12 +889,6 @@ out:
 }
 
 /* ---- LifeTime ---- */
-
-static bool host_is_loopback(const char *h)
-{
-	return str_eq(h, "localhost") || str_startswith(h, "127.") || str_eq(h, "[::1]") ||
-	       str_eq(h, "::1");
-}
 
 /* A token goes into a header line: refuse anything that could break it. */
 static bool token_usable(const char *t)
@@ -805,12 +1001,17 @@ enum lt_setup lifetime_open(const struct doc *settings, struct ctx *ctx, struct 
 				      "https://lifetime.example.com/lifetimeapi/rest/v2");
 		goto bad;
 	}
-	if (str_eq(scheme, "http") && !host_is_loopback(host)) {
-		snprintf(msg, msglen, "refusing to send the LifeTime token over plain http to %s",
-			 host);
-		snprintf(fix, fixlen, "Use https:// in [lifetime] url (the LifeTime API is "
-				      "served over HTTPS).");
-		goto bad;
+	/* Said here, before any token is read; http_get holds to it again for
+	 * every request (guard_token). */
+	if (str_eq(scheme, "http")) {
+		char why[384];
+
+		if (!loopback_only(host, 0, NULL, why, sizeof why)) {
+			snprintf(msg, msglen, "refusing to send the LifeTime token over plain http: "
+				 "%s", why);
+			snprintf(fix, fixlen, "%s", PLAIN_HTTP_FIX);
+			goto bad;
+		}
 	}
 	curl_free(scheme);
 	curl_free(host);

@@ -7,8 +7,11 @@
  * host names.  Verification is never turned off: a certificate this host
  * does not trust is reported with the CA bundle setting that fixes it.
  * The LifeTime token lives in memory only; it is never written, logged,
- * put in a URL or quoted in a message, and never sent over plain http to
- * anything but a loopback address.
+ * put in a URL or quoted in a message.  It leaves only over https (a proxy
+ * sees a CONNECT tunnel at most), or over plain http to this machine: a
+ * host that resolves to loopback only (127.0.0.0/8, ::1; the addresses are
+ * pinned for the connection and the connected one checked again), with
+ * every proxy bypassed.  A redirect is never followed with it.
  * UI-free: never include curses here. */
 #ifndef OSM_HTTP_H
 #define OSM_HTTP_H
@@ -81,7 +84,9 @@ struct http_error {
 };
 
 /* One GET (cancellable), body capped at max_body bytes (an error beyond).
- * bearer may be NULL.  Returns false and fills err on a network error or a
+ * bearer may be NULL.  With a bearer, redirects are not followed (whatever
+ * o->max_redirects says), and a plain-http URL must point at this machine
+ * (see above): otherwise false, PING_BAD_URL, and nothing is sent.  Returns false and fills err on a network error or a
  * non-2xx status (err->status set; the body is kept in *body for callers
  * that want to show an API's error text). */
 bool http_get(const char *url, const char *bearer, const struct http_opts *o,
@@ -161,6 +166,10 @@ bool lt_parse_applications(const char *body, size_t len, struct lt_application *
 			   size_t *n, char *err, size_t errlen);
 bool lt_parse_modules(const char *body, size_t len, struct lt_module **out, size_t *n,
 		      char *err, size_t errlen);
+
+/* True for a loopback address in text form: 127.0.0.0/8, ::1, ::ffff:127.x.
+ * Names are not addresses: "localhost" and "127.0.0.1.example" are false. */
+bool http_addr_is_loopback(const char *ip);
 
 /* Compare dotted versions numerically ("11.0.110.0" < "11.15.0" < "11.15.0.1").
  * Returns false when either is not digits and dots. */

@@ -12,6 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <criterion/criterion.h>
 
@@ -624,6 +627,171 @@ Test(lifetime, wrong_base_url_is_404_with_fix)
 	cr_expect(strstr(err.fix, "/lifetimeapi/rest/v2"), "%s", err.fix);
 	lifetime_close(&lt);
 	doc_free(d);
+	free(url);
+}
+
+/* ---- where the token may go ---- */
+
+Test(lt_parse, loopback_addresses)
+{
+	cr_expect(http_addr_is_loopback("127.0.0.1"));
+	cr_expect(http_addr_is_loopback("127.255.3.4"));
+	cr_expect(http_addr_is_loopback("::1"));
+	cr_expect(http_addr_is_loopback("::ffff:127.0.0.1"));
+	cr_expect_not(http_addr_is_loopback("0.0.0.0"));
+	cr_expect_not(http_addr_is_loopback("10.0.0.1"));
+	cr_expect_not(http_addr_is_loopback("128.0.0.1"));
+	cr_expect_not(http_addr_is_loopback("::"));
+	cr_expect_not(http_addr_is_loopback("::ffff:10.0.0.1"));
+	cr_expect_not(http_addr_is_loopback("localhost"));
+	cr_expect_not(http_addr_is_loopback("127.0.0.1.attacker.example"));
+	cr_expect_not(http_addr_is_loopback(""));
+	cr_expect_not(http_addr_is_loopback(NULL));
+}
+
+/* A name that starts with "127." is a name: it must resolve to loopback
+ * (here it does not resolve at all, or to somewhere else), or the token is
+ * not sent over plain http.  Nothing is sent either way, so no network is
+ * needed; the refusal is what is asserted. */
+Test(lifetime, plain_http_only_to_what_resolves_to_loopback)
+{
+	const char *port = strrchr(http_base, ':') + 1;
+	char *evil = xasprintf("http://127.0.0.1.attacker.example:%s/lifetimeapi/rest/v2", port);
+	char *any = xasprintf("http://0.0.0.0:%s/lifetimeapi/rest/v2", port);
+	char *v6 = xasprintf("http://[::ffff:10.1.2.3]:%s/lifetimeapi/rest/v2", port);
+	char *local = xasprintf("http://localhost:%s/lifetimeapi/rest/v2", port);
+	char *get = xasprintf("http://127.0.0.1.attacker.example:%s/lifetimeapi/rest/v2/modules/",
+			      port);
+	struct doc *d = lt_settings(evil, token_file, NULL);
+	struct lifetime lt;
+	char msg[512], fix[1024];
+	struct http_error err;
+	struct http_opts o = HTTP_OPTS_INIT;
+	struct lt_environment *e;
+	size_t ne, len;
+	long status;
+	char *body;
+
+	cr_expect_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix),
+		     LT_BAD_CONFIG, "accepted %s", evil);
+	cr_expect(strstr(msg, "refusing to send the LifeTime token over plain http"), "%s", msg);
+	cr_expect(strstr(msg, "127.0.0.1.attacker.example"), "%s", msg);
+	cr_expect(strstr(fix, "https://"), "%s", fix);
+	cr_expect_null(strstr(msg, token));
+	doc_free(d);
+
+	d = lt_settings(any, token_file, NULL);
+	cr_expect_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix),
+		     LT_BAD_CONFIG, "accepted %s", any);
+	cr_expect(strstr(msg, "not this machine"), "%s", msg);
+	doc_free(d);
+	d = lt_settings(v6, token_file, NULL);
+	cr_expect_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix),
+		     LT_BAD_CONFIG, "accepted %s", v6);
+	doc_free(d);
+
+	/* http_get itself holds to it, whoever calls it. */
+	o.timeout_ms = 5000;
+	cr_expect_not(http_get(get, token, &o, NULL, 1024, &status, &body, &len, &err));
+	cr_expect_eq(err.cls, PING_BAD_URL, "%s", err.msg);
+	cr_expect(strstr(err.msg, "plain http"), "%s", err.msg);
+	cr_expect_eq(status, 0);
+
+	/* localhost resolves to loopback on this host: accepted, and it works. */
+	d = lt_settings(local, token_file, NULL);
+	cr_assert_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix), LT_READY,
+		     "%s", msg);
+	cr_expect(lifetime_environments(&lt, NULL, &e, &ne, &err), "%s", err.msg);
+	cr_expect_eq(ne, 3);
+	lt_environments_free(e, ne);
+	lifetime_close(&lt);
+	doc_free(d);
+	free(evil);
+	free(any);
+	free(v6);
+	free(local);
+	free(get);
+}
+
+/* A listener on 127.0.0.1 that never accepts: the kernel completes the
+ * handshake of anyone who connects, and a non-blocking accept afterwards
+ * tells whether someone did. */
+static int silent_listener(int *port)
+{
+	struct sockaddr_in a;
+	socklen_t al = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	cr_assert_geq(fd, 0);
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	cr_assert_eq(listen(fd, 16), 0);
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &al), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+static bool someone_connected(int fd)
+{
+	int c = accept(fd, NULL, NULL);
+
+	if (c < 0)
+		return false;
+	close(c);
+	return true;
+}
+
+Test(lifetime, plain_http_to_loopback_bypasses_every_proxy)
+{
+	static const char *const vars[] = { "http_proxy", "HTTP_PROXY", "ALL_PROXY", "all_proxy" };
+	struct doc *d = lt_settings(lt_url, token_file, NULL);
+	struct lifetime lt;
+	char msg[512], fix[1024], *proxy;
+	struct http_error err;
+	struct lt_environment *e;
+	size_t ne;
+	int port, lfd = silent_listener(&port);
+
+	proxy = xasprintf("http://127.0.0.1:%d", port);
+	for (size_t i = 0; i < OSM_ARRAY_LEN(vars); i++)
+		setenv(vars[i], proxy, 1);
+	unsetenv("no_proxy");
+	unsetenv("NO_PROXY");
+	doc_set(d, "http", NULL, "timeout", "3");
+	cr_assert_eq(lifetime_open(d, NULL, &lt, msg, sizeof msg, fix, sizeof fix), LT_READY,
+		     "%s", msg);
+	cr_expect(lifetime_environments(&lt, NULL, &e, &ne, &err), "%s", err.msg);
+	cr_expect_eq(ne, 3);
+	lt_environments_free(e, ne);
+	lifetime_close(&lt);
+	for (size_t i = 0; i < OSM_ARRAY_LEN(vars); i++)
+		unsetenv(vars[i]);
+	cr_expect_not(someone_connected(lfd), "the request carrying the token went to the proxy");
+	close(lfd);
+	free(proxy);
+	doc_free(d);
+}
+
+Test(lifetime, redirects_are_not_followed_with_the_token)
+{
+	char *url = xasprintf("%s/LoginRedirect/_ping.html", http_base);
+	struct http_opts o = HTTP_OPTS_INIT;
+	struct http_error err;
+	long status;
+	char *body = NULL;
+	size_t len;
+
+	/* Without a token the same options do follow (the ping tests). */
+	o.max_redirects = 3;
+	o.timeout_ms = 5000;
+	cr_expect_not(http_get(url, token, &o, NULL, 64 * 1024, &status, &body, &len, &err),
+		      "a redirect was followed with the token");
+	cr_expect_eq(status, 302);
+	cr_expect(strstr(err.msg, "redirect to"), "%s", err.msg);
+	cr_expect(strstr(err.msg, "/Users/Login.aspx"), "%s", err.msg);
+	free(body);
 	free(url);
 }
 
