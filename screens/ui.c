@@ -9,6 +9,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "text.h"
 #include "tui_int.h"
 
 enum { PAIR_TITLE = 1, PAIR_DONE, PAIR_CURRENT, PAIR_FAILED, PAIR_SKIPPED, PAIR_WARN,
@@ -50,8 +51,10 @@ attr_t ui_attr(enum ui_attr a)
 	return A_NORMAL;
 }
 
-/* Decode one character; invalid bytes become '?', control characters a
- * space, so nothing stored can drive the terminal. */
+/* Decode one character; invalid bytes become '?', and what text_safe()
+ * replaces (text.h: control characters, C1, bidi controls and marks) '?'
+ * too, tabs and line separators a space, so nothing stored can drive the
+ * terminal or reorder the screen.  '\n' stays for ui_wrap(). */
 static size_t decode(const char *s, size_t n, wchar_t *wc, mbstate_t *ps)
 {
 	size_t r = mbrtowc(wc, s, n, ps);
@@ -63,8 +66,10 @@ static size_t decode(const char *s, size_t n, wchar_t *wc, mbstate_t *ps)
 	}
 	if (r == 0)
 		r = 1;
-	if (*wc != L'\n' && (iswcntrl((wint_t)*wc) || (*wc >= 0x80 && *wc < 0xa0)))
+	if (*wc == L'\t' || *wc == 0x2028 || *wc == 0x2029)
 		*wc = L' ';
+	else if (*wc != L'\n' && (iswcntrl((wint_t)*wc) || text_cp_unsafe((uint32_t)*wc)))
+		*wc = L'?';
 	return r;
 }
 
@@ -504,8 +509,9 @@ int ui_prompt(struct app *a, const char *title, const char *explain, const char 
 		}
 		if (ch == '\t')
 			ch = ' ';
-		if (iswcntrl(ch) || (ch >= 0x80 && ch < 0xa0)) {
-			snprintf(err, sizeof err, "control characters are not accepted");
+		if (iswcntrl(ch) || text_cp_unsafe((uint32_t)ch)) {
+			snprintf(err, sizeof err, "control characters are not accepted (bidi "
+				 "controls included)");
 			continue;
 		}
 		{

@@ -9,7 +9,7 @@ PACKAGES="
 gcc make autoconf automake autoconf-archive pkg-config
 libncurses-dev libpq-dev libcurl4-openssl-dev libinih-dev libcriterion-dev
 postgresql postgresql-contrib nginx-light openssl ca-certificates
-tmux mandoc python3 jq time valgrind clang procps iproute2 util-linux
+tmux mandoc python3 jq time valgrind clang procps iproute2 util-linux cmark-gfm
 "
 
 missing=

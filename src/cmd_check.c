@@ -27,6 +27,7 @@
 #include "pg.h"
 #include "runbook.h"
 #include "state.h"
+#include "text.h"
 #include "util.h"
 
 static void check_usage(FILE *f)
@@ -155,11 +156,8 @@ static void print_indented(const char *prefix, const char *text)
 
 	if (str_empty(text))
 		return;
-	/* Keep the detail's own lines, but no control characters. */
-	safe = xstrdup(text);
-	for (unsigned char *q = (unsigned char *)safe; *q; q++)
-		if ((*q < 0x20 && *q != '\n') || *q == 0x7f)
-			*q = '?';
+	/* Keep the detail's own lines, but no control characters (text.h). */
+	safe = text_safe_lines(text);
 	p = safe;
 	while (*p) {
 		size_t n = strcspn(p, "\n");

@@ -60,11 +60,14 @@ static int cmd_usage_error(const char *fmt, ...)
 /* Progress on a terminal only: a log file gets the result, not a ticker. */
 static void show_progress(void *ud, const char *what, long done, long total)
 {
+	char *safe = output_safe(what);   /* may name a table */
+
 	(void)ud;
 	if (total > 0)
-		fprintf(stderr, "\r\033[K%s (%ld/%ld)", what, done + 1 > total ? total : done + 1, total);
+		fprintf(stderr, "\r\033[K%s (%ld/%ld)", safe, done + 1 > total ? total : done + 1, total);
 	else
-		fprintf(stderr, "\r\033[K%s", what);
+		fprintf(stderr, "\r\033[K%s", safe);
+	free(safe);
 	fflush(stderr);
 }
 

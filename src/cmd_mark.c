@@ -130,6 +130,15 @@ static bool parse_status(const char *s, enum step_status *out)
 	return true;
 }
 
+/* A refusal names items from the state file: neutralised (text.h). */
+static void print_why(const char *why)
+{
+	char *safe = output_safe(why);
+
+	fprintf(stderr, "osmigrate mark: %s\n", safe);
+	free(safe);
+}
+
 int cmd_mark(int argc, char **argv)
 {
 	enum { OPT_REASON = 256, OPT_ACTION };
@@ -280,7 +289,7 @@ int cmd_mark(int argc, char **argv)
 			goto out;
 		}
 		if (!progress_override(st, rb, s->id, item, reason, why, sizeof why)) {
-			fprintf(stderr, "osmigrate mark: %s\n", why);
+			print_why(why);
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -289,7 +298,7 @@ int cmd_mark(int argc, char **argv)
 		g = apply(st, rb, s->id, item, action_id, want, NULL, &ok, why, sizeof why);
 	}
 	if (g != GATE_OPEN || !ok) {
-		fprintf(stderr, "osmigrate mark: %s\n", why);
+		print_why(why);
 		rc = g != GATE_OPEN ? EXIT_FAILURES : EXIT_USAGE;
 		goto out;
 	}

@@ -23,6 +23,7 @@
 #include "progress.h"
 #include "runbook.h"
 #include "state.h"
+#include "text.h"
 #include "util.h"
 
 #define REPORT_VERSION 1
@@ -58,20 +59,55 @@ static char *mask(const char *v)
 	return mask_secrets(v);
 }
 
-/* Markdown table cell / inline text: one line, pipes and markup escaped. */
+/* Markdown table cell / inline text: one line (text.h neutralisation), and
+ * every character GFM gives a meaning inline escaped with a backslash, so a
+ * name cannot open a link, an image, raw HTML, an entity, emphasis,
+ * strikethrough, a code span or a new table cell. */
 static void md(struct strbuf *sb, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			sb_addc(sb, ' ');
-		else if (*p < 0x20 || *p == 0x7f)
-			sb_addc(sb, '?');
-		else if (strchr("|\\`*_[]<>#", *p)) {
+	char *safe = text_safe(s);
+
+	for (const char *p = safe; *p; p++) {
+		if (strchr("|\\`*_[]<>#&~", *p))
 			sb_addc(sb, '\\');
-			sb_addc(sb, (char)*p);
-		} else
-			sb_addc(sb, (char)*p);
+		sb_addc(sb, *p);
 	}
+	free(safe);
+}
+
+/* A GFM code span: the content is taken literally (backslash escapes are
+ * not processed there), so nothing is escaped; the fence is one backtick
+ * longer than the longest run inside, with a space of padding when the
+ * content starts or ends with a backtick or a space (CommonMark 6.1).  In
+ * a table cell a '|' would still end the cell and "\|" is only half
+ * literal, so such content is written as escaped text instead. */
+static void md_code(struct strbuf *sb, const char *s, bool in_table)
+{
+	char *safe = text_safe(s);
+	size_t run = 0, longest = 0, n = strlen(safe);
+	bool pad;
+
+	if (n == 0 || (in_table && strchr(safe, '|'))) {
+		md(sb, safe);
+		free(safe);
+		return;
+	}
+	for (const char *p = safe; *p; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	pad = safe[0] == '`' || safe[n - 1] == '`' || (safe[0] == ' ' && safe[n - 1] == ' ');
+	for (size_t i = 0; i <= longest; i++)
+		sb_addc(sb, '`');
+	if (pad)
+		sb_addc(sb, ' ');
+	sb_add(sb, safe);
+	if (pad)
+		sb_addc(sb, ' ');
+	for (size_t i = 0; i <= longest; i++)
+		sb_addc(sb, '`');
+	free(safe);
 }
 
 /* Plain text: control characters replaced, newlines kept as spaces. */
@@ -611,9 +647,9 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 		if (mdfmt) {
 			sb_addf(sb, "| %zu | ", i + 1);
 			md(sb, s->title);
-			sb_add(sb, " (`");
-			sb_add(sb, s->id); /* ids are [a-z0-9_-] */
-			sb_add(sb, "`) | ");
+			sb_add(sb, " (");
+			md_code(sb, s->id, true);
+			sb_add(sb, ") | ");
 			md(sb, step_status_name(p.status));
 			if (p.locked)
 				sb_add(sb, " (locked)");
@@ -742,9 +778,9 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 		if (mdfmt) {
 			sb_add(sb, "| ");
 			md(sb, doc_get(d, "check", id, "label") ? doc_get(d, "check", id, "label") : id);
-			sb_add(sb, " (`");
-			md(sb, id);
-			sb_add(sb, "`) | ");
+			sb_add(sb, " (");
+			md_code(sb, id, true);
+			sb_add(sb, ") | ");
 			md(sb, doc_get(d, "check", id, "status"));
 			sb_add(sb, " | ");
 			md(sb, doc_get(d, "check", id, "at"));

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "text.h"
 #include "util.h"
 
 #define MAX_FIELDS 8
@@ -752,12 +753,11 @@ out:
 /* ---- rendering ---- */
 
 /* Object names come from the databases: a table named with escape codes
- * must not drive the operator's terminal.  Control characters become '?'
- * in the text rendering (JSON escapes them instead). */
+ * or bidi controls must not drive the operator's terminal.  text.h's
+ * neutralisation in the text rendering (JSON escapes them instead). */
 static void add_safe(struct strbuf *sb, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
-		sb_addc(sb, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
+	sb_add_safe(sb, s, false);
 }
 
 static void addf_safe(struct strbuf *sb, const char *fmt, ...) OSM_PRINTF(2, 3);

@@ -25,6 +25,7 @@
 
 #include "http.h"
 #include "json.h"
+#include "text.h"
 #include "util.h"
 
 #define PING_MAX_BODY (64 * 1024)
@@ -1085,9 +1086,13 @@ void lifetime_close(struct lifetime *lt)
 	memset(lt, 0, sizeof *lt);
 }
 
+/* Every string LifeTime sends is untrusted: neutralised once, here, so a
+ * name with a newline, escape codes or bidi controls cannot start a line
+ * or act on a terminal in any check detail, the state file, the report or
+ * the wizard (text.h). */
 static char *dupn(const char *s)
 {
-	return s ? xstrdup(s) : NULL;
+	return s ? text_safe(s) : NULL;
 }
 
 static bool want_array(const struct json *j, const char *what, char *err, size_t errlen)
@@ -1216,13 +1221,18 @@ static char *messages_text(const struct json *v)
 	if (!v)
 		return NULL;
 	if (v->type == JSON_STRING)
-		return xstrdup(v->str);
+		return text_safe(v->str);
 	if (v->type != JSON_ARRAY)
 		return NULL;
 	for (size_t i = 0; i < v->n; i++)
 		if (v->items[i]->type == JSON_STRING)
 			sb_addf(&sb, "%s%s", sb.len ? "; " : "", v->items[i]->str);
-	return sb_detach(&sb);
+	{
+		char *r = text_safe(sb_str(&sb));
+
+		sb_free(&sb);
+		return r;
+	}
 }
 
 bool lt_parse_applications(const char *body, size_t len, struct lt_application **out,

@@ -13,6 +13,7 @@
 #include "exitcodes.h"
 #include "output.h"
 #include "runbook.h"
+#include "text.h"
 #include "util.h"
 
 /* pg_upgrade pads its "Checking ..." lines to a fixed width so the results
@@ -51,12 +52,7 @@ void output_checking(FILE *f, const char *label)
 
 char *output_safe(const char *s)
 {
-	char *r = xstrdup(s ? s : "");
-
-	for (unsigned char *p = (unsigned char *)r; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = (*p == '\n' || *p == '\t') ? ' ' : '?';
-	return r;
+	return text_safe(s);
 }
 
 static bool exists(const char *path)

@@ -20,8 +20,9 @@ void output_word(FILE *f, bool color, int tone, const char *word);
 void output_check_status(FILE *f, bool color, enum check_status s);
 /* "Checking <label> ..." padded like pg_upgrade's prep_status(), no newline. */
 void output_checking(FILE *f, const char *label);
-/* Text with every control character (escape codes included) replaced by '?',
- * so values from a state file cannot drive the terminal. Caller frees. */
+/* text_safe() (text.h): control characters (escape codes included), C1 and
+ * bidi controls replaced, newlines and tabs made spaces, so values from a
+ * state file cannot drive the terminal or start a line. Caller frees. */
 char *output_safe(const char *s);
 
 /* The state file a command works on: --state FILE as given; else the

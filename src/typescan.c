@@ -930,8 +930,13 @@ bool type_result_write_text(const struct type_result *r, FILE *f, bool color)
 	bool seen[TF_NCODES] = { false };
 	static const int tone[TS_NSEV] = { 0, 1, 2 };
 
-	fprintf(f, "Type verification of %s (%s)%s\n", r->scope ? r->scope : "", r->at,
-		r->data_probed ? "" : ", catalog only (--no-data)");
+	{
+		char *scope = output_safe(r->scope);
+
+		fprintf(f, "Type verification of %s (%s)%s\n", scope, r->at,
+			r->data_probed ? "" : ", catalog only (--no-data)");
+		free(scope);
+	}
 	for (size_t i = 0; i < r->n; i++) {
 		const struct type_finding *tf = &r->f[i];
 		char *msg = type_finding_message(tf);
@@ -947,14 +952,16 @@ bool type_result_write_text(const struct type_result *r, FILE *f, bool color)
 		safe = output_safe(msg);
 		fprintf(f, " %-22s %s.%s.%s: %s", tf_code_name((enum tf_code)tf->code), s, t, c, safe);
 		if (tf->samples) {
-			char *sm = output_safe(tf->samples);
 			const char *nl = strchr(tf->samples, '\n');
+			/* lowest and highest offending key, each made safe on its own */
+			char *lo = xstrndup(tf->samples, nl ? (size_t)(nl - tf->samples)
+							   : strlen(tf->samples));
+			char *slo = output_safe(lo), *shi = nl ? output_safe(nl + 1) : NULL;
 
-			/* lowest and highest offending key */
-			if (nl)
-				sm[nl - tf->samples] = '\0';
-			fprintf(f, " (e.g. key %s%s%s)", sm, nl ? ", " : "", nl ? sm + (nl - tf->samples) + 1 : "");
-			free(sm);
+			fprintf(f, " (e.g. key %s%s%s)", slo, shi ? ", " : "", shi ? shi : "");
+			free(slo);
+			free(shi);
+			free(lo);
 		}
 		fputc('\n', f);
 		free(s);

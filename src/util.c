@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "exitcodes.h"
+#include "text.h"
 #include "util.h"
 
 static void (*fatal_cleanup)(void);
@@ -216,15 +217,21 @@ char *sb_detach(struct strbuf *sb)
 	return p;
 }
 
-/* Length of the valid UTF-8 sequence at s (max n bytes), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+size_t utf8_decode(const char *str, size_t n, uint32_t *cpout)
 {
-	unsigned char c = s[0];
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c;
 	size_t len;
 	uint32_t cp;
 
-	if (c < 0x80)
+	if (n == 0)
+		return 0;
+	c = s[0];
+	if (c < 0x80) {
+		if (cpout)
+			*cpout = c;
 		return 1;
+	}
 	if (c >= 0xc2 && c <= 0xdf) {
 		len = 2;
 		cp = c & 0x1f;
@@ -247,7 +254,15 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
+	if (cpout)
+		*cpout = cp;
 	return len;
+}
+
+/* Length of the valid UTF-8 sequence at s (max n bytes), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	return utf8_decode((const char *)s, n, NULL);
 }
 
 bool utf8_valid(const char *s, size_t n)
@@ -292,11 +307,23 @@ void sb_add_json_string(struct strbuf *sb, const char *s)
 			i++;
 			continue;
 		}
-		l = utf8_seq(p + i, n - i);
-		if (!l) {
-			sb_add(sb, "\\ufffd");
-			i++;
-			continue;
+		{
+			uint32_t cp;
+
+			l = utf8_decode(s + i, n - i, &cp);
+			if (!l) {
+				sb_add(sb, "\\ufffd");
+				i++;
+				continue;
+			}
+			/* C1, bidi controls and line separators: escaped, so the
+			 * value stays faithful but cannot act on a terminal that
+			 * shows the raw JSON (text.h). */
+			if (text_cp_unsafe(cp)) {
+				sb_addf(sb, "\\u%04x", (unsigned)cp);
+				i += l;
+				continue;
+			}
 		}
 		sb_addn(sb, s + i, l);
 		i += l;

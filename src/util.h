@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #if defined(__GNUC__)
@@ -54,7 +55,9 @@ const char *sb_str(const struct strbuf *sb); /* "" when empty, never NULL */
 char *sb_detach(struct strbuf *sb);          /* caller frees; sb is reset */
 
 /* JSON string literal with quotes, escaping control characters, quotes and
- * backslashes; invalid UTF-8 bytes become U+FFFD. NULL is written as null. */
+ * backslashes, and as \uXXXX every code point text.h neutralises (C1, bidi
+ * controls, U+2028/U+2029); invalid UTF-8 bytes become U+FFFD. NULL is
+ * written as null. */
 void sb_add_json_string(struct strbuf *sb, const char *s);
 
 /* String helpers. */
@@ -63,6 +66,10 @@ bool str_startswith(const char *s, const char *prefix);
 bool str_empty(const char *s);             /* NULL or "" */
 char *str_trim(char *s);                   /* in place, returns s */
 bool utf8_valid(const char *s, size_t n);
+/* The code point of the valid UTF-8 sequence at s (at most n bytes) in *cp
+ * (may be NULL); returns its length, or 0 when the bytes there are not
+ * valid UTF-8 (overlong, surrogate, truncated, stray continuation). */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 /* Time: "2026-11-22T04:31:00Z" (UTC, ISO 8601). buf must hold 21 bytes. */
 #define OSM_ISO_LEN 21

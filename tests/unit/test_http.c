@@ -834,6 +834,33 @@ Test(lt_parse, shapes_and_wrong_shapes)
 	lt_applications_free(a, n);
 }
 
+/* LifeTime is untrusted: a name with a newline, escape codes, C1 or bidi
+ * controls is neutralised as it is read, so it can never start a line or
+ * act on a terminal in a check detail, the state file, a report or the
+ * wizard. */
+Test(lt_parse, hostile_names_are_neutralised)
+{
+	struct lt_environment *e;
+	struct lt_application *a;
+	size_t n;
+	char err[384];
+	const char *s;
+
+	s = "[{\"Key\":\"k\",\"Name\":\"Dev\\nChecking fake ... ok\\u202e\\u0085\\u001b[2J\","
+	    "\"OSVersion\":\"11.31.0\\u2028x\",\"HostName\":\"h\\r\\n\"}]";
+	cr_assert(lt_parse_environments(s, strlen(s), &e, &n, err, sizeof err), "%s", err);
+	cr_expect_str_eq(e[0].name, "Dev Checking fake ... ok???[2J");
+	cr_expect_str_eq(e[0].os_version, "11.31.0 x");
+	cr_expect_str_eq(e[0].host_name, "h? ");
+	lt_environments_free(e, n);
+	s = "[{\"Key\":\"k\",\"Name\":\"Cust\\nomers\",\"AppStatusInEnvs\":[{\"EnvironmentKey\":\"e\","
+	    "\"ConsistencyStatusMessages\":[\"one\\nFAILED\",\"\\u2067two\"]}]}]";
+	cr_assert(lt_parse_applications(s, strlen(s), &a, &n, err, sizeof err), "%s", err);
+	cr_expect_str_eq(a[0].name, "Cust omers");
+	cr_expect_str_eq(a[0].envs[0].messages, "one FAILED; ?two");
+	lt_applications_free(a, n);
+}
+
 Test(version, compare)
 {
 	int c;
