@@ -12,7 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "text.h"
 #include "tui_int.h"
+/* After tui_int.h: term.h defines a macro for every capability name. */
+#include <term.h>
 
 volatile sig_atomic_t tui_sig;
 
@@ -72,23 +75,83 @@ bool term_is_cursed(void)
 	return cursed;
 }
 
-void term_init(void)
+/* What to tell the operator when the wizard cannot drive this terminal:
+ * the cause, how to fix TERM, and the commands that need no screen. */
+static void refusal(char *why, size_t len, const char *cause)
+{
+	snprintf(why, len,
+		 "the wizard cannot run on this terminal: %s.\n"
+		 "Set TERM to the type of your terminal (for example xterm-256color, or vt100),\n"
+		 "or use the headless commands, which need no screen: osmigrate check, status,\n"
+		 "mark, report, types, compare (see osmigrate --help).", cause);
+}
+
+bool term_usable(char *why, size_t len)
+{
+	const char *term = getenv("TERM");
+	char cause[200], *shown;
+	int err = 0;
+	bool ok = true;
+
+	if (!term || !*term) {
+		refusal(why, len, "TERM is not set");
+		return false;
+	}
+	shown = text_safe(term); /* TERM is printed: no escape codes from it */
+	/* setupterm reads the terminfo entry without touching the terminal;
+	 * newterm would accept TERM=dumb and then draw every line on top of
+	 * the last one. */
+	if (setupterm(term, STDOUT_FILENO, &err) != OK) {
+		if (err == 1)
+			snprintf(cause, sizeof cause, "TERM=%.60s is a hardcopy terminal", shown);
+		else if (err == 0)
+			snprintf(cause, sizeof cause, "TERM=%.60s is not in the terminfo database "
+				 "(Debian package ncurses-term has more types)", shown);
+		else
+			snprintf(cause, sizeof cause, "no terminfo database was found for TERM=%.60s",
+				 shown);
+		refusal(why, len, cause);
+		free(shown);
+		return false;
+	}
+	{
+		const char *cup = tigetstr("cup");
+
+		if (tigetflag("gn") > 0 || tigetflag("hc") > 0 ||
+		    cup == NULL || cup == (char *)-1 || *cup == '\0') {
+			snprintf(cause, sizeof cause, "TERM=%.60s cannot move the cursor", shown);
+			refusal(why, len, cause);
+			ok = false;
+		}
+	}
+	del_curterm(cur_term);
+	free(shown);
+	return ok;
+}
+
+bool term_init(char *why, size_t len)
 {
 	const char *cs;
 	const char *acsc;
 
 	if (cursed)
-		return;
+		return true;
 	setlocale(LC_ALL, "");
 	/* Esc cancels a running check: do not wait a second for a sequence. */
 	if (!getenv("ESCDELAY"))
 		set_escdelay(25);
 	/* newterm, unlike initscr, returns NULL instead of exiting. */
 	scr = newterm(NULL, stdout, stdin);
-	if (!scr)
-		fatalx("cannot use terminal type '%s'; set TERM to your terminal "
-		       "(for example xterm-256color or vt100)",
-		       getenv("TERM") ? getenv("TERM") : "(unset)");
+	if (!scr) {
+		char cause[200];
+
+		char *shown = text_safe(getenv("TERM") ? getenv("TERM") : "(unset)");
+
+		snprintf(cause, sizeof cause, "curses could not start on TERM=%.60s", shown);
+		free(shown);
+		refusal(why, len, cause);
+		return false;
+	}
 	set_term(scr);
 	cursed = true;
 	if (!atexit_done) {
@@ -121,6 +184,7 @@ void term_init(void)
 		     (acsc == NULL || acsc == (char *)-1 || *acsc == '\0');
 	if (getenv("OSMIGRATE_ASCII") && *getenv("OSMIGRATE_ASCII"))
 		ascii_only = true;
+	return true;
 }
 
 bool term_color(void)
@@ -148,15 +212,15 @@ void term_draw_too_small(void)
 	char *text = xasprintf("Terminal too small (%dx%d), need at least %dx%d. "
 			       "Resize the window, or press q to save and quit.",
 			       COLS, LINES, TUI_MIN_COLS, TUI_MIN_LINES);
-	char **lines;
+	char **rows;
 	size_t n;
 
 	erase();
 	if (COLS > 0 && LINES > 0) {
-		n = ui_wrap(text, COLS, &lines);
+		n = ui_wrap(text, COLS, &rows);
 		for (size_t i = 0; i < n && (int)i < LINES; i++)
-			ui_put(stdscr, (int)i, 0, lines[i], COLS);
-		ui_lines_free(lines, n);
+			ui_put(stdscr, (int)i, 0, rows[i], COLS);
+		ui_lines_free(rows, n);
 	}
 	free(text);
 	refresh();

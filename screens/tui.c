@@ -975,8 +975,15 @@ static int loop(struct app *a)
 int tui_main(const struct tui_options *opt)
 {
 	struct app a;
+	char why[600];
 	int rc;
 
+	/* A terminal the wizard cannot drive (TERM unset, unknown, dumb) is a
+	 * usage error, found before any state file is created or locked. */
+	if (!term_usable(why, sizeof why)) {
+		fprintf(stderr, "osmigrate: %s\n", why);
+		return EXIT_USAGE;
+	}
 	memset(&a, 0, sizeof a);
 	a.opt = opt;
 	a.step = 0;
@@ -992,7 +999,13 @@ int tui_main(const struct tui_options *opt)
 	}
 	if (tui_sig)
 		return finish(&a, app_pending_signal());
-	term_init();
+	if (!term_init(why, sizeof why)) {
+		fprintf(stderr, "osmigrate: %s\n", why);
+		if (a.st)
+			state_close(a.st);
+		pthread_mutex_destroy(&a.job.mu);
+		return EXIT_USAGE;
+	}
 	if (!a.st || !a.rb)
 		a.scr = &screen_chooser;
 	else if (!a.st->is_new)

@@ -165,7 +165,12 @@ void settings_seed(struct app *a, const char *kind, const struct lt_environment 
 /* term.c: terminal setup and manners. */
 extern volatile sig_atomic_t tui_sig;   /* last fatal signal number, 0 if none */
 void term_signals_install(void);
-void term_init(void);
+/* Whether the wizard can drive the terminal TERM names (known to terminfo,
+ * cursor addressing: not "dumb"); if not, why holds the message (several
+ * lines, naming the headless commands).  Call before anything is locked. */
+bool term_usable(char *why, size_t len);
+/* Start curses; false (with why) when it cannot. */
+bool term_init(char *why, size_t len);
 void term_restore(void);                /* idempotent, atexit-registered */
 void term_check_hangup(void);           /* after an input timeout: terminal gone -> SIGHUP */
 bool term_is_cursed(void);

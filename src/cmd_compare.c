@@ -181,7 +181,7 @@ int cmd_compare(int argc, char **argv)
 	/* Ctrl-C cancels the running statement (PQcancel) instead of leaving
 	 * it running on the server. */
 	ctx.cancel = output_catch_signals();
-	progress = isatty(STDERR_FILENO);
+	progress = output_ticker(stderr);
 	if (progress)
 		ctx.progress = show_progress;
 

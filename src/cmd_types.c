@@ -258,7 +258,7 @@ int cmd_types(int argc, char **argv)
 	}
 
 	ctx.cancel = output_catch_signals();
-	if (isatty(STDERR_FILENO))
+	if (output_ticker(stderr))
 		ctx.progress = progress;
 
 	type_result_init(&r);

@@ -25,6 +25,13 @@ bool output_color(FILE *f)
 	return use_color(fileno(f));
 }
 
+bool output_ticker(FILE *f)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(fileno(f)) == 1 && term && *term && strcmp(term, "dumb") != 0;
+}
+
 void output_word(FILE *f, bool color, int tone, const char *word)
 {
 	static const char *const sgr[] = { "\033[32m", "\033[33m", "\033[1;31m", "\033[35m" };

@@ -12,8 +12,12 @@
 #include "check.h"
 #include "state.h"
 
-/* Whether f gets escape codes: a terminal and NO_COLOR unset (util.h use_color). */
+/* Whether f gets escape codes: a terminal, NO_COLOR unset, TERM set and not
+ * "dumb" (util.h use_color). */
 bool output_color(FILE *f);
+/* Whether f may carry a progress ticker ("\r\033[K..."): a terminal whose
+ * TERM is set and not "dumb" (NO_COLOR does not matter: no colour in it). */
+bool output_ticker(FILE *f);
 /* Print word, in colour when color is set.  tone: 0 ok, 1 warning, 2 failure, 3 error/other. */
 void output_word(FILE *f, bool color, int tone, const char *word);
 /* The check status word ("ok" "warning" "FAILED" "error") in its tone. */

@@ -432,8 +432,13 @@ const char *operator_id(void)
 bool use_color(int fd)
 {
 	const char *nc = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
 
 	if (nc && *nc)
+		return false;
+	/* A dumb terminal (Emacs shell buffers, some CI consoles) or none
+	 * named shows escape codes as garbage. */
+	if (!term || !*term || strcmp(term, "dumb") == 0)
 		return false;
 	return isatty(fd) == 1;
 }

@@ -84,7 +84,8 @@ long long mono_ms(void);
  * Static storage, computed once. */
 const char *operator_id(void);
 
-/* Whether stdout should carry escape codes/colour: a terminal and NO_COLOR unset. */
+/* Whether fd should carry escape codes/colour: a terminal, NO_COLOR unset,
+ * and TERM set and not "dumb". */
 bool use_color(int fd);
 
 #endif
