@@ -54,7 +54,8 @@ static void check_usage(FILE *f)
 "\n"
 "Exit status: 0 all ok, 1 warnings only, 2 at least one failure, 3 a check\n"
 "could not run (and none failed), 64 usage, 65 bad answers or state file,\n"
-"74 state file not written, 75 state file locked, 130 interrupted.\n");
+"74 state file or standard output not written, 75 state file locked,\n"
+"130 interrupted.\n");
 }
 
 /* On a terminal, find out before the checks run whether a connection needs

@@ -38,8 +38,9 @@ static void mark_usage(FILE *f)
 "\n"
 "Exit status: 0 recorded, 2 refused by the order rule or the lock (give\n"
 "--reason to override), 64 usage (unknown step, item or status: the valid\n"
-"ones are listed), 65 bad state file, 74 state file not written, 75 state\n"
-"file locked by another session.\n");
+"ones are listed), 65 bad state file, 74 state file not written (or only\n"
+"standard output: the change is recorded), 75 state file locked by another\n"
+"session.\n");
 }
 
 static int list_steps(const struct runbook *rb, const char *bad)

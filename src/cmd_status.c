@@ -31,7 +31,8 @@ static void status_usage(FILE *f)
 "  -l, --log           show the journal (every recorded event) instead\n"
 "  -h, --help          display this help and exit\n"
 "\n"
-"Exit status: 0 ok, 64 usage or no state file, 65 bad state file.\n");
+"Exit status: 0 ok, 64 usage or no state file, 65 bad state file, 74 standard\n"
+"output not written.\n");
 }
 
 /* Values from the state file never reach the terminal with control characters. */

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "exitcodes.h"
+#include "output.h"
 #include "runbook.h"
 #include "state.h"
 #include "tui.h"
@@ -64,8 +65,8 @@ static void usage(FILE *out)
 "\n"
 "Exit status: 0 ok, 1 warnings, 2 failures, 3 could not check, 64 usage\n"
 "(or TERM unset, dumb or unknown for the wizard), 65 bad state or answers\n"
-"file, 74 state file not written, 75 state file locked by another session,\n"
-"129/130/143 ended by SIGHUP/SIGINT/SIGTERM.\n"
+"file, 74 state file or output not written, 75 state file locked by another\n"
+"session, 129/130/143 ended by SIGHUP/SIGINT/SIGTERM.\n"
 "\n"
 "Passwords and tokens are never stored: use ~/.pgpass, PGPASSFILE, a libpq\n"
 "service, PGPASSWORD or the prompt; OSMIGRATE_LIFETIME_TOKEN for LifeTime.\n"
@@ -89,7 +90,7 @@ static int usage_error(const char *what, const char *arg)
 	return EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv, const char **cmd)
 {
 	static const struct option longopts[] = {
 		{ "state", required_argument, NULL, 's' },
@@ -110,8 +111,10 @@ int main(int argc, char **argv)
 	/* A command is the first argument; options before it belong to the wizard. */
 	if (argc > 1) {
 		for (size_t i = 0; commands[i].name; i++)
-			if (strcmp(argv[1], commands[i].name) == 0)
+			if (strcmp(argv[1], commands[i].name) == 0) {
+				*cmd = commands[i].name;
 				return commands[i].fn(argc - 1, argv + 1);
+			}
 	}
 
 	while ((c = getopt_long(argc, argv, "+s:a:hV", longopts, NULL)) != -1) {
@@ -156,4 +159,14 @@ int main(int argc, char **argv)
 	if (opt.answers)
 		doc_free(opt.answers);
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = NULL;
+	int rc = run(argc, argv, &cmd);
+
+	/* Every command, --help and --version included: output lost to a full
+	 * disk or a closed pipe is an error (74), never a silent success. */
+	return output_close_stdout(cmd, rc);
 }

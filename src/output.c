@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -153,6 +154,34 @@ struct state *output_open_readonly(const char *cmd, const char *path, int *rc)
 	}
 	*rc = EXIT_OK;
 	return st;
+}
+
+/* ---- standard output at exit ---- */
+
+int output_close_stdout(const char *cmd, int rc)
+{
+	bool failed = ferror(stdout) != 0;
+	bool pending = __fpending(stdout) > 0;
+	int e = 0;
+
+	errno = 0;
+	if (fclose(stdout) != 0) {
+		e = errno;
+		/* stdout closed by the caller (>&-) and nothing to write: fine. */
+		if (pending || e != EBADF)
+			failed = true;
+	}
+	if (!failed)
+		return rc;
+	/* A command that returns EXIT_IOERR has already said what it could
+	 * not write. */
+	if (rc != EXIT_IOERR)
+		fprintf(stderr, "osmigrate%s%s: could not write to standard output%s%s; the "
+			"output is incomplete\n", cmd ? " " : "", cmd ? cmd : "",
+			e ? ": " : "", e ? strerror(e) : "");
+	/* The result was lost: a verdict (0-3) becomes EXIT_IOERR; a usage,
+	 * file, lock or signal exit is the more useful answer and stays. */
+	return rc >= EXIT_OK && rc <= EXIT_NOCHECK ? EXIT_IOERR : rc;
 }
 
 /* ---- signals, secrets, private files ---- */

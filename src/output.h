@@ -40,6 +40,14 @@ char *output_state_path(const char *cmd, const char *state_opt, const char *runb
  * not exist). */
 struct state *output_open_readonly(const char *cmd, const char *path, int *rc);
 
+/* Close stdout once, at the end of main (coreutils' close_stdout): when
+ * anything written to it was lost (a full disk, >/dev/full, a closed
+ * pipe), print why on stderr (cmd names the command, NULL for none) and
+ * return EXIT_IOERR in place of a verdict (0-3): the output the verdict
+ * belongs to is incomplete.  Any other rc (usage 64, bad file 65, 70, 74,
+ * locked 75, a signal's 129/130/143) is returned as it is. */
+int output_close_stdout(const char *cmd, int rc);
+
 /* SIGINT, SIGTERM and SIGHUP set the returned flag (put it in ctx.cancel:
  * the running work stops at its next poll) and are remembered for the exit
  * code.  The handlers only set flags. */
