@@ -17,9 +17,11 @@ refused() {
 		"$OSMIGRATE" status --state "$f" >"$work/out" 2>"$work/err"
 		rc=$?
 	else
-		# the wizard loads answers only on a terminal: give it one
+		# the wizard loads answers only on a terminal: give it one.
+		# </dev/null: script(1) would read the rest of EXPECT, the loop's
+		# input, and only the first answers file would be tried.
 		timeout 20 script -qec "\"$OSMIGRATE\" --answers \"$f\" 2>\"$work/err\"" /dev/null \
-			>"$work/out" 2>&1
+			</dev/null >"$work/out" 2>&1
 		rc=$?
 	fi
 	name=$(basename "$f")
