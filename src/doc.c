@@ -796,6 +796,49 @@ static void parse_header(struct parser *p, const char *s, size_t n)
 		perr(p, p->lineno, "%s", msg);
 }
 
+/* A line longer than libinih reads: say how to write it in pieces, in the
+ * form the line has (a value, a section header, a comment). */
+static void too_long(struct parser *p, const char *line, size_t n)
+{
+	size_t a = 0, k;
+	char key[KEY_MAX + 1];
+
+	while (a < n && (line[a] == ' ' || line[a] == '\t'))
+		a++;
+	if (a < n && (line[a] == ';' || line[a] == '#')) {
+		perr(p, p->lineno, "line is %zu bytes long, more than the %d a line may hold: "
+		     "split the comment over several '%c' lines", n, LINE_LIMIT, line[a]);
+		return;
+	}
+	if (a < n && line[a] == '[') {
+		perr(p, p->lineno, "line is %zu bytes long, more than the %d a line may hold: "
+		     "write a long section name in pieces, as [kind \"\\@\"] followed by "
+		     "'@name = first part' and '@name+ = next part' lines (the pieces are "
+		     "joined as they are)", n, LINE_LIMIT);
+		return;
+	}
+	for (k = a; k < n && line[k] != '=' && line[k] != ':'; k++)
+		;
+	while (k > a && (line[k - 1] == ' ' || line[k - 1] == '\t' || line[k - 1] == '+'))
+		k--;
+	if (k < n && k > a && k - a <= KEY_MAX && line[k] != '\0') {
+		memcpy(key, line + a, k - a);
+		key[k - a] = '\0';
+		if (valid_key(key)) {
+			perr(p, p->lineno, "line is %zu bytes long, more than the %d a line may hold: "
+			     "split the value over continuation lines, '%s = first part' then "
+			     "'%s+ = next part' (as many '%s+' lines as needed, each at most %d "
+			     "bytes; the pieces are joined as they are, so keep a space that "
+			     "separates words at the end of a piece as \\x20)",
+			     n, LINE_LIMIT, key, key, key, LINE_LIMIT);
+			return;
+		}
+	}
+	perr(p, p->lineno, "line is %zu bytes long, more than the %d a line may hold: split a "
+	     "long value over continuation lines, 'key = first part' then 'key+ = next part' "
+	     "(the pieces are joined as they are)", n, LINE_LIMIT);
+}
+
 /* Check one raw line and classify it; false stops the parse. */
 static bool check_line(struct parser *p, const char *line, size_t n)
 {
@@ -807,7 +850,7 @@ static bool check_line(struct parser *p, const char *line, size_t n)
 		return false;
 	}
 	if (n > LINE_LIMIT) {
-		perr(p, p->lineno, "line is %zu bytes long, more than the %d allowed", n, LINE_LIMIT);
+		too_long(p, line, n);
 		return false;
 	}
 	if (!utf8_valid(line, n)) {

@@ -496,3 +496,43 @@ Test(doc_roundtrip, random_values)
 		}
 	}
 }
+
+/* A line longer than libinih reads is refused with the way to write it:
+ * "key+" continuation lines for a value (and the pieces then parse back to
+ * the whole value), "@name" lines for a section name, several lines for a
+ * comment. */
+Test(doc_reader, long_line_message_explains_continuations)
+{
+	struct strbuf sb = STRBUF_INIT, fixed = STRBUF_INIT;
+	struct doc_error err;
+	struct doc *d;
+	char long_value[301];
+
+	memset(long_value, 'v', 300);
+	long_value[300] = '\0';
+	sb_addf(&sb, "[target]\nhost = %s\n", long_value);
+	d = doc_parse_string(sb.buf, sb.len, "a.ini", NULL, NULL, &err);
+	cr_assert_null(d);
+	cr_expect_eq(err.line, 2);
+	cr_expect(strstr(err.msg, "bytes long"), "%s", err.msg);
+	cr_expect(strstr(err.msg, "'host = first part' then 'host+ = next part'"), "%s", err.msg);
+
+	/* What the message says to do works. */
+	sb_addf(&fixed, "[target]\nhost = %.150s\nhost+ = %s\n", long_value, long_value + 150);
+	d = doc_parse_string(fixed.buf, fixed.len, "a.ini", NULL, NULL, &err);
+	cr_assert(d, "%d %s", err.line, err.msg);
+	cr_expect_str_eq(doc_get(d, "target", NULL, "host"), long_value);
+	doc_free(d);
+
+	sb_reset(&sb);
+	sb_addf(&sb, "[server \"%s\"]\n", long_value);
+	cr_assert_null(doc_parse_string(sb.buf, sb.len, "a.ini", NULL, NULL, &err));
+	cr_expect(strstr(err.msg, "'@name = first part' and '@name+ = next part'"), "%s", err.msg);
+
+	sb_reset(&sb);
+	sb_addf(&sb, "[target]\n; %s\n", long_value);
+	cr_assert_null(doc_parse_string(sb.buf, sb.len, "a.ini", NULL, NULL, &err));
+	cr_expect(strstr(err.msg, "split the comment over several ';' lines"), "%s", err.msg);
+	sb_free(&sb);
+	sb_free(&fixed);
+}
