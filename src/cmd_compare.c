@@ -31,7 +31,8 @@ static void compare_usage(FILE *out)
 "\n"
 "  -n, --schema S           compare only schema S (repeat for several)\n"
 "      --exact              count rows with count(*) instead of estimating\n"
-"                           them from the statistics\n"
+"                           them from the statistics (a table without\n"
+"                           statistics, e.g. never analyzed, is always counted)\n"
 "      --format text|json   output format (default text)\n"
 "  -o, --output FILE        write the result to FILE instead of stdout\n"
 "      --timeout SECONDS    connection timeout (default %d); a catalog query may\n"
@@ -39,8 +40,12 @@ static void compare_usage(FILE *out)
 "                           (Ctrl-C cancels either on the server)\n"
 "  -h, --help               display this help and exit\n"
 "\n"
-"Exit status: 0 identical, 2 differences found, 3 could not compare,\n"
-"64 usage error, 74 the output file or standard output could not be written.\n",
+"OLD and NEW must be two databases: the same database reached twice (e.g.\n"
+"host=127.0.0.1 and host=localhost) is refused as \"could not compare\".\n"
+"\n"
+"Exit status: 0 identical, 2 differences found, 3 could not compare (also:\n"
+"OLD and NEW are the same database), 64 usage error, 74 the output file or\n"
+"standard output could not be written.\n",
 		CTX_DEFAULT_TIMEOUT_S);
 }
 

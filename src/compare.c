@@ -51,7 +51,10 @@ static const char SQL_SCHEMAS[] =
 
 /* Row estimate: the cumulative statistics' live tuples once the table saw
  * any insert, delete or analyze (so a freshly restored copy has its COPY
- * counted), else reltuples when ever vacuumed/analyzed (>= 0), else NULL. */
+ * counted), else reltuples when the table was ever vacuumed or analyzed,
+ * else NULL: reltuples is -1 before that from PostgreSQL 14 on, and 0 with
+ * relpages 0 before 14 (a value that also reads "empty", so it is no
+ * estimate either).  A NULL is counted exactly. */
 static const char SQL_RELATIONS[] =
 	"SELECT " QN("n.nspname", "c.relname") ", quote_ident(n.nspname), "
 	"CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table' "
@@ -62,7 +65,8 @@ static const char SQL_RELATIONS[] =
 	"    OR pg_catalog.pg_stat_get_last_analyze_time(c.oid) IS NOT NULL "
 	"    OR pg_catalog.pg_stat_get_last_autoanalyze_time(c.oid) IS NOT NULL "
 	"  THEN pg_catalog.pg_stat_get_live_tuples(c.oid) "
-	"  WHEN c.reltuples >= 0 THEN c.reltuples::bigint END END::text, "
+	"  WHEN c.reltuples OPERATOR(pg_catalog.>) 0 OR c.relpages OPERATOR(pg_catalog.>) 0 "
+	"  THEN c.reltuples::pg_catalog.int8 END END::text, "
 	"c.relkind = 'r' OR (c.relkind = 'm' AND c.relispopulated), n.nspname, c.relname "
 	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND " NSP_FILTER("n");
@@ -623,7 +627,11 @@ static void exact_counts(struct side *so, struct side *sn, const struct pair *pa
 	ctx_progress(ctx, "counting rows", (long)done, (long)total);
 }
 
-static void estimated_counts(const struct pair *pairs, size_t npairs, struct cmp_result *r)
+/* Compare the estimates where both sides have one; the pairs without
+ * (never analyzed on a side, as after a fresh restore) go to *unknown, to
+ * be counted: no estimate means nothing to call identical. */
+static void estimated_counts(const struct pair *pairs, size_t npairs, struct cmp_result *r,
+			     struct pair **unknown, size_t *nunknown)
 {
 	for (size_t i = 0; i < npairs; i++) {
 		const struct cobj *o = pairs[i].o, *n = pairs[i].n;
@@ -632,10 +640,8 @@ static void estimated_counts(const struct pair *pairs, size_t npairs, struct cmp
 		if (!o->countable || !n->countable)
 			continue;
 		if (!o->est_known || !n->est_known) {
-			add_note(r, "table %s: no statistics on %s, row count not estimated "
-				 "(ANALYZE it, or compare with --exact)", o->key,
-				 !o->est_known && !n->est_known ? "either side"
-				 : !o->est_known ? "old" : "new");
+			*unknown = xreallocarray(*unknown, *nunknown + 1, sizeof **unknown);
+			(*unknown)[(*nunknown)++] = pairs[i];
 			continue;
 		}
 		r->compared[CMP_ROWS]++;
@@ -644,6 +650,104 @@ static void estimated_counts(const struct pair *pairs, size_t npairs, struct cmp
 			snprintf(b, sizeof b, "~%lld", n->est);
 			add_diff(r, CMP_ROWS, o->key, "estimated row count", a, b);
 		}
+	}
+}
+
+/* ---- is it one database reached twice? ---- */
+
+/* The server's start time in UTC (so no session's TimeZone or DateStyle
+ * changes its spelling), the database's OID and name, and whether this
+ * user may read the system identifier.  New SQL is schema-qualified. */
+static const char SQL_IDENTITY[] =
+	"SELECT d.oid::pg_catalog.text, d.datname::pg_catalog.text, "
+	"pg_catalog.to_char(pg_catalog.pg_postmaster_start_time() AT TIME ZONE 'UTC', "
+	"'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
+	"pg_catalog.has_function_privilege('pg_catalog.pg_control_system()', 'EXECUTE') "
+	"FROM pg_catalog.pg_database d "
+	"WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()";
+static const char SQL_SYSID[] =
+	"SELECT s.system_identifier::pg_catalog.text FROM pg_catalog.pg_control_system() s";
+
+enum cmp_sameness cmp_same_database(const struct cmp_identity *a, const struct cmp_identity *b)
+{
+	if (!a->started[0] || !b->started[0] || !a->datoid[0] || !b->datoid[0])
+		return CMP_SAME_UNKNOWN;
+	/* Two postmasters running at once: two servers, whatever they share. */
+	if (!str_eq(a->started, b->started))
+		return CMP_DISTINCT;
+	if (a->system_identifier[0] && b->system_identifier[0] &&
+	    !str_eq(a->system_identifier, b->system_identifier))
+		return CMP_DISTINCT;
+	if (!str_eq(a->datoid, b->datoid))
+		return CMP_DISTINCT;
+	return CMP_SAME_DATABASE;
+}
+
+static bool read_identity(struct side *s, struct ctx *ctx, struct cmp_result *r,
+			  struct cmp_identity *id)
+{
+	char err[512];
+	PGresult *res;
+	bool may_read_sysid;
+
+	memset(id, 0, sizeof *id);
+	res = pg_query(s->conn, ctx, SQL_IDENTITY, 0, NULL, err, sizeof err);
+	if (!res || PQntuples(res) != 1 || PQnfields(res) != 4) {
+		if (res)
+			snprintf(err, sizeof err, "the server did not name its database");
+		fail(r, s->name, fix_for_query(err), "%s: could not tell whether old and new are "
+		     "two different databases: %s", s->name, err);
+		PQclear(res);
+		return false;
+	}
+	snprintf(id->datoid, sizeof id->datoid, "%s", PQgetvalue(res, 0, 0));
+	snprintf(id->datname, sizeof id->datname, "%s", PQgetvalue(res, 0, 1));
+	snprintf(id->started, sizeof id->started, "%s", PQgetvalue(res, 0, 2));
+	may_read_sysid = str_eq(PQgetvalue(res, 0, 3), "t");
+	PQclear(res);
+	/* Not readable (revoked, or a managed service that hides it): the start
+	 * time alone tells the running servers apart. */
+	if (may_read_sysid) {
+		res = pg_query(s->conn, ctx, SQL_SYSID, 0, NULL, err, sizeof err);
+		if (res && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+			snprintf(id->system_identifier, sizeof id->system_identifier, "%s",
+				 PQgetvalue(res, 0, 0));
+		PQclear(res);
+		if (!res && ctx_cancelled(ctx)) {
+			fail(r, "", fix_for_query("cancelled"), "cancelled");
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Refuse one database reached twice: comparing it with itself would say
+ * "identical" and unlock the decommissioning of the old server. */
+static bool distinct_databases(struct side *so, struct side *sn, struct ctx *ctx,
+			       struct cmp_result *r)
+{
+	if (!read_identity(so, ctx, r, &r->old_id) || !read_identity(sn, ctx, r, &r->new_id))
+		return false;
+	switch (cmp_same_database(&r->old_id, &r->new_id)) {
+	case CMP_DISTINCT:
+		return true;
+	case CMP_SAME_DATABASE:
+		fail(r, "", "Give NEW the connection of the restored copy (on the new server, or "
+		     "another database on this one) and compare again: a database compared with "
+		     "itself proves nothing about the clone.",
+		     "old and new are the same database: \"%s\" (OID %s) on the same server "
+		     "(%s%s%sstarted %s), reached as %s and as %s", r->old_id.datname,
+		     r->old_id.datoid, r->old_id.system_identifier[0] ? "system identifier " : "",
+		     r->old_id.system_identifier,
+		     r->old_id.system_identifier[0] ? ", " : "", r->old_id.started,
+		     r->old_label, r->new_label);
+		return false;
+	case CMP_SAME_UNKNOWN:
+	default:
+		fail(r, "", "Run the comparison again; if it keeps failing, compare as a user that "
+		     "may read pg_database and pg_postmaster_start_time().",
+		     "could not tell whether old and new are two different databases");
+		return false;
 	}
 }
 
@@ -711,6 +815,8 @@ enum cmp_status compare_databases(const struct pg_spec *old_spec, const struct p
 	if (!connect_side(&so, old_spec, ctx, r, r->old_label, sizeof r->old_label, &r->old_version) ||
 	    !connect_side(&sn, new_spec, ctx, r, r->new_label, sizeof r->new_label, &r->new_version))
 		goto out;
+	if (!distinct_databases(&so, &sn, ctx, r))
+		goto out;
 	if (r->old_version / 10000 != r->new_version / 10000)
 		add_note(r, "the servers run different major versions (PostgreSQL %d and %d): "
 			 "each prints index, constraint and default definitions its own way, so a "
@@ -733,10 +839,19 @@ enum cmp_status compare_databases(const struct pg_spec *old_spec, const struct p
 		merge(&CLASSES[i], &so.sets[i], &sn.sets[i], r, &gone_new, &gone_old,
 		      CLASSES[i].kind == CMP_RELATION ? &pairs : NULL, &npairs);
 
-	if (r->exact)
+	if (r->exact) {
 		exact_counts(&so, &sn, pairs, npairs, ctx, r);
-	else
-		estimated_counts(pairs, npairs, r);
+	} else {
+		struct pair *unknown = NULL;
+		size_t nunknown = 0;
+
+		estimated_counts(pairs, npairs, r, &unknown, &nunknown);
+		if (nunknown) {
+			exact_counts(&so, &sn, unknown, nunknown, ctx, r);
+			r->counted = nunknown;
+		}
+		free(unknown);
+	}
 	if (r->status != CMP_FAILED && ctx_cancelled(ctx))
 		fail(r, "", fix_for_query("cancelled"), "cancelled");
 	if (r->status != CMP_FAILED)
@@ -788,7 +903,13 @@ static void compared_text(const struct cmp_result *r, struct strbuf *sb)
 
 		sb_addf(sb, "%s%zu %s", k ? ", " : "", r->compared[k], name);
 	}
-	sb_addf(sb, " (%s)", r->exact ? "exact" : "estimated from statistics; --exact counts");
+	if (r->exact)
+		sb_add(sb, " (exact)");
+	else if (r->counted)
+		sb_addf(sb, " (estimated from statistics, %zu counted for lack of statistics; "
+			"--exact counts all)", r->counted);
+	else
+		sb_add(sb, " (estimated from statistics; --exact counts)");
 }
 
 void cmp_result_text(const struct cmp_result *r, struct strbuf *sb)
@@ -824,9 +945,13 @@ void cmp_result_text(const struct cmp_result *r, struct strbuf *sb)
 		break;
 	case CMP_DIFFERENT:
 		sb_addf(sb, "result: %zu difference%s\n", r->ndiffs, r->ndiffs == 1 ? "" : "s");
-		if (!r->exact)
-			sb_add(sb, "Estimated row counts can lag behind the data: confirm those with "
-			       "--exact before acting on them.\n");
+		for (size_t i = 0; i < r->ndiffs; i++)
+			if (r->diffs[i].kind == CMP_ROWS && !r->exact &&
+			    str_eq(r->diffs[i].what, "estimated row count")) {
+				sb_add(sb, "Estimated row counts can lag behind the data: confirm "
+				       "those with --exact before acting on them.\n");
+				break;
+			}
 		break;
 	case CMP_FAILED:
 		addf_safe(sb, "result: could not compare: %s", r->error);
@@ -839,11 +964,18 @@ void cmp_result_text(const struct cmp_result *r, struct strbuf *sb)
 	}
 }
 
-static void json_side(struct strbuf *sb, const char *label, int version)
+static void json_side(struct strbuf *sb, const char *label, int version,
+		      const struct cmp_identity *id)
 {
 	sb_add(sb, "{\"label\":");
 	sb_add_json_string(sb, label[0] ? label : NULL);
-	sb_addf(sb, ",\"server_version\":%d}", version);
+	sb_addf(sb, ",\"server_version\":%d,\"database\":", version);
+	sb_add_json_string(sb, id->datname[0] ? id->datname : NULL);
+	sb_add(sb, ",\"database_oid\":");
+	sb_add_json_string(sb, id->datoid[0] ? id->datoid : NULL);
+	sb_add(sb, ",\"system_identifier\":");
+	sb_add_json_string(sb, id->system_identifier[0] ? id->system_identifier : NULL);
+	sb_add(sb, "}");
 }
 
 void cmp_result_json(const struct cmp_result *r, struct strbuf *sb)
@@ -851,10 +983,11 @@ void cmp_result_json(const struct cmp_result *r, struct strbuf *sb)
 	static const char *const words[] = { "identical", "different", "error" };
 
 	sb_addf(sb, "{\"version\":1,\"result\":\"%s\",\"old\":", words[r->status]);
-	json_side(sb, r->old_label, r->old_version);
+	json_side(sb, r->old_label, r->old_version, &r->old_id);
 	sb_add(sb, ",\"new\":");
-	json_side(sb, r->new_label, r->new_version);
-	sb_addf(sb, ",\"row_counts\":\"%s\",\"compared\":{", r->exact ? "exact" : "estimated");
+	json_side(sb, r->new_label, r->new_version, &r->new_id);
+	sb_addf(sb, ",\"row_counts\":\"%s\",\"counted_tables\":%zu,\"compared\":{",
+		r->exact ? "exact" : "estimated", r->exact ? r->compared[CMP_ROWS] : r->counted);
 	for (int k = 0; k < CMP_NKINDS; k++)
 		sb_addf(sb, "%s\"%s\":%zu", k ? "," : "", cmp_kind_plural(k), r->compared[k]);
 	sb_add(sb, "},\"differences\":[");

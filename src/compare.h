@@ -10,7 +10,13 @@
  * pg_class.reltuples) unless exact counting is asked for.  Estimates that
  * differ are reported as differences (a clone whose estimate differs must
  * be confirmed by counting, never assumed identical); a table without any
- * statistics on a side is a note, not a difference.
+ * statistics on a side (never analyzed, as after a fresh restore) has no
+ * estimate to trust, so it is counted with count(*) on both sides.
+ *
+ * A database compared with itself proves nothing: before reading the
+ * catalogs, each side's identity (cmp_identity) is read, and the same
+ * database reached twice (host=127.0.0.1 and host=localhost, say) is
+ * refused as "could not compare", never called identical.
  * UI-free: never include curses here. */
 #ifndef OSM_COMPARE_H
 #define OSM_COMPARE_H
@@ -59,6 +65,27 @@ struct cmp_diff {
 	char *message;    /* one line: "column public.orders.total: type numeric(10,2) in old, numeric(12,2) in new" */
 };
 
+/* Who a side is: enough to tell one database reached twice from two.
+ * Strings are "" when not known. */
+struct cmp_identity {
+	char system_identifier[32];  /* pg_control_system(); "" when not readable */
+	char started[48];            /* pg_postmaster_start_time() in UTC, microseconds */
+	char datoid[16];             /* OID of the database */
+	char datname[200];           /* its name */
+};
+
+enum cmp_sameness {
+	CMP_DISTINCT = 0,            /* two databases (on one server or on two) */
+	CMP_SAME_DATABASE,           /* one database reached twice */
+	CMP_SAME_UNKNOWN,            /* an identity is incomplete: cannot tell */
+};
+/* The rule: the same running server (same start time, and the same system
+ * identifier where both could be read) and the same database OID is one
+ * database.  A physical copy (base backup, storage snapshot) shares the
+ * system identifier and the OIDs but runs as a server of its own, started
+ * at another time: two databases.  So do two databases of one server. */
+enum cmp_sameness cmp_same_database(const struct cmp_identity *a, const struct cmp_identity *b);
+
 enum cmp_status {
 	CMP_IDENTICAL = 0,
 	CMP_DIFFERENT,
@@ -69,7 +96,10 @@ struct cmp_result {
 	enum cmp_status status;
 	char old_label[300], new_label[300];
 	int old_version, new_version;          /* server_version_num, 0 if not connected */
+	struct cmp_identity old_id, new_id;    /* filled once connected */
 	bool exact;
+	size_t counted;                        /* estimated mode: tables counted with
+						  count(*) for lack of statistics */
 	size_t compared[CMP_NKINDS];           /* objects present on both sides, per class */
 	struct cmp_diff *diffs;
 	size_t ndiffs, capdiffs;

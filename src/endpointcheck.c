@@ -302,10 +302,13 @@ void check_clone_compare(const struct check_env *env, struct check_report *rep)
 	case CMP_IDENTICAL:
 		st = r.nnotes ? CHECK_WARNING : CHECK_OK;
 		sb_addf(&sum, "identical: %zu schemas, %zu tables, %zu columns, %zu indexes, "
-			"%zu constraints, %zu sequences, %zu row counts (%s)",
+			"%zu constraints, %zu sequences, %zu row counts (%s",
 			r.compared[CMP_SCHEMA], r.compared[CMP_RELATION], r.compared[CMP_COLUMN],
 			r.compared[CMP_INDEX], r.compared[CMP_CONSTRAINT], r.compared[CMP_SEQUENCE],
 			r.compared[CMP_ROWS], r.exact ? "exact" : "estimated");
+		if (!r.exact && r.counted)
+			sb_addf(&sum, ", %zu counted for lack of statistics", r.counted);
+		sb_add(&sum, ")");
 		if (r.nnotes) {
 			sb_addf(&sum, "; %zu item%s not verified", r.nnotes, r.nnotes == 1 ? "" : "s");
 			sb_add(&fix, "Some objects could not be verified (see the detail): fix what it "

@@ -69,13 +69,65 @@ assert d["old"]["server_version"] >= 100000 and "cmp_old" in d["old"]["label"]
 PY
 ok $? "JSON shape of an identical result"
 
+has() { printf '%s\n' "$out" | grep -qF -- "$1"; ok $? "$2"; }
+
+# One database reached twice (127.0.0.1 and localhost) is not a clone:
+# refused, named, never "identical".
+SAME="host=localhost port=$PGPORT user=osm_admin dbname=cmp_old"
+out=$("$OSMIGRATE" compare "$OLD" "$SAME" 2>&1); rc=$?
+is "$rc" 3 "the same database as old and new: could not compare (exit 3)"
+has 'result: could not compare: old and new are the same database: "cmp_old" (OID ' \
+	"the refusal names the database"
+has "a database compared with itself proves nothing" "and says what to do"
+printf '%s\n' "$out" | grep -q identical; ok $((! $?)) "never says identical"
+"$OSMIGRATE" compare --format json "$OLD" "$SAME" >"$work/same-db.json" 2>/dev/null
+is "$?" 3 "the same database, JSON: exit 3"
+python3 - "$work/same-db.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["result"] == "error" and "same database" in d["error"]["message"], d
+assert d["old"]["database"] == d["new"]["database"] == "cmp_old", d
+assert d["old"]["database_oid"] == d["new"]["database_oid"], d
+assert d["old"]["system_identifier"] and d["old"]["system_identifier"] == d["new"]["system_identifier"], d
+PY
+ok $? "JSON: an error naming the same database on both sides"
+printf '[compare]\nold = %s\nnew = %s\n' "$OLD" "$SAME" >"$work/same.ini"
+out=$("$OSMIGRATE" check restore-database --step verify --answers "$work/same.ini" 2>&1); rc=$?
+is "$rc" 3 "check clone_compare of a database with itself: could not check (exit 3)"
+has "same database" "the check says why"
+# Two databases of one server (cmp_old, cmp_new above) are a clone check:
+# the first comparison of this test already said identical.
+
+# A table without statistics on a side (never analyzed, stats reset, as on
+# a fresh restore) has no estimate to trust: it is counted, and 1,000 rows
+# against 0 is a difference, never "identical".
+q -d postgres -c 'CREATE DATABASE cmp_stat_old' -c 'CREATE DATABASE cmp_stat_new'
+q -d cmp_stat_old -c 'CREATE TABLE t (id int PRIMARY KEY, v text)' \
+	-c "INSERT INTO t SELECT g, 'x' FROM generate_series(1, 1000) g"
+pg_dump -Fc --schema-only -d cmp_stat_old -f "$work/stat.dump"
+pg_restore --exit-on-error -d cmp_stat_new "$work/stat.dump"
+ok $? "a restored copy without the data, never analyzed"
+q -d cmp_stat_old -c 'SELECT pg_stat_reset()'
+ST_OLD="host=$PGHOST port=$PGPORT user=osm_admin dbname=cmp_stat_old"
+ST_NEW="host=$PGHOST port=$PGPORT user=osm_admin dbname=cmp_stat_new"
+out=$("$OSMIGRATE" compare "$ST_OLD" "$ST_NEW" 2>&1); rc=$?
+is "$rc" 2 "1,000 rows against 0 without statistics: a difference (exit 2)"
+has "table public.t: row count 1000 in old, 0 in new" "counted exactly, not estimated"
+has "1 counted for lack of statistics" "the summary says it was counted"
+[ "$rc" -eq 2 ] || diag "$out"
+
 # A user without privileges: what it cannot read is "not verified", never
-# identical by omission; exact counts it cannot take mean "could not compare".
+# identical by omission; counts it cannot take mean "could not compare",
+# also the count of a table without statistics in an estimated comparison.
 NP_OLD="host=$PGHOST port=$PGPORT user=osm_noprivs dbname=cmp_old"
 NP_NEW="host=$PGHOST port=$PGPORT user=osm_noprivs dbname=cmp_new"
 out=$(PGPASSFILE=$FIXTURE_PGPASS "$OSMIGRATE" compare "$NP_OLD" "$NP_NEW" 2>&1); rc=$?
-is "$rc" 0 "no privileges, estimated: still identical (exit 0)"
-has() { printf '%s\n' "$out" | grep -qF -- "$1"; ok $? "$2"; }
+is "$rc" 3 "no privileges, estimated, a table never analyzed: could not compare (exit 3)"
+has "could not count the rows of public.empty_never_touched" "names the table it had to count"
+q -d cmp_old -c 'ANALYZE public.empty_never_touched'
+q -d cmp_new -c 'ANALYZE public.empty_never_touched'
+out=$(PGPASSFILE=$FIXTURE_PGPASS "$OSMIGRATE" compare "$NP_OLD" "$NP_NEW" 2>&1); rc=$?
+is "$rc" 0 "no privileges, estimated, every table with statistics: identical (exit 0)"
 has "sequence public.invoice_no_seq: the last value is not readable by this user on either side" \
 	"unreadable sequence values are listed as not verified"
 out=$(PGPASSFILE=$FIXTURE_PGPASS "$OSMIGRATE" compare --exact "$NP_OLD" "$NP_NEW" 2>&1); rc=$?

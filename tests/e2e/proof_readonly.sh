@@ -118,7 +118,9 @@ for tag in app ro; do
 	ok $? "$tag: types --columns names the crafted column verbatim"
 	is "$(cat "$W/$tag.compare.rc")" 0 "$tag: compare --exact demo with its copy: identical"
 	is "$(cat "$W/$tag.compare2.rc")" 0 "$tag: compare -n crafted schemas: identical"
-	is "$(json "$W/$tag.compare.json" '(j["result"], j["compared"]["schemas"], j["compared"]["tables"], j["compared"]["columns"], any("DROP TABLE x" in n for n in j["notes"]))')" \
+	# The crafted tables were never analyzed: without an estimate they are
+	# counted, their crafted names quoted by libpq.
+	is "$(json "$W/$tag.compare.json" '(j["result"], j["compared"]["schemas"], j["compared"]["tables"], j["compared"]["columns"], j["counted_tables"] > 0)')" \
 		"('identical', 2, 3, 9, True)" "$tag: compare JSON: both crafted schemas, their 3 tables and 9 columns compared"
 done
 

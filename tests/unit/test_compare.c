@@ -139,3 +139,84 @@ Test(compare_render, kind_names)
 	cr_expect_str_eq(cmp_kind_plural(CMP_INDEX), "indexes");
 	cr_expect_str_eq(cmp_kind_plural(CMP_ROWS), "row_counts");
 }
+
+static struct cmp_identity ident(const char *sysid, const char *started, const char *oid)
+{
+	struct cmp_identity id;
+
+	memset(&id, 0, sizeof id);
+	snprintf(id.system_identifier, sizeof id.system_identifier, "%s", sysid);
+	snprintf(id.started, sizeof id.started, "%s", started);
+	snprintf(id.datoid, sizeof id.datoid, "%s", oid);
+	snprintf(id.datname, sizeof id.datname, "shop");
+	return id;
+}
+
+#define T0 "2026-11-22T04:31:00.123456Z"
+#define T1 "2026-11-22T05:00:00.000001Z"
+
+Test(compare_identity, one_database_reached_twice_is_the_same)
+{
+	struct cmp_identity a = ident("7000", T0, "16384"), b = ident("7000", T0, "16384");
+
+	cr_expect_eq(cmp_same_database(&a, &b), CMP_SAME_DATABASE);
+	/* system identifier unreadable on a side: the start time still ties them */
+	b.system_identifier[0] = '\0';
+	cr_expect_eq(cmp_same_database(&a, &b), CMP_SAME_DATABASE);
+}
+
+Test(compare_identity, two_databases_of_one_server_are_distinct)
+{
+	struct cmp_identity a = ident("7000", T0, "16384"), b = ident("7000", T0, "16390");
+
+	cr_expect_eq(cmp_same_database(&a, &b), CMP_DISTINCT);
+}
+
+Test(compare_identity, a_physical_copy_is_another_server)
+{
+	/* pg_basebackup or a storage snapshot: same system identifier and
+	 * OIDs, but a server of its own, started at another time */
+	struct cmp_identity a = ident("7000", T0, "16384"), b = ident("7000", T1, "16384");
+
+	cr_expect_eq(cmp_same_database(&a, &b), CMP_DISTINCT);
+	b = ident("7001", T0, "16384");
+	cr_expect_eq(cmp_same_database(&a, &b), CMP_DISTINCT, "different clusters");
+}
+
+Test(compare_identity, an_incomplete_identity_is_unknown_never_distinct)
+{
+	struct cmp_identity a = ident("7000", T0, "16384"), b = ident("7000", "", "16384");
+
+	cr_expect_eq(cmp_same_database(&a, &b), CMP_SAME_UNKNOWN);
+	b = ident("7000", T0, "");
+	cr_expect_eq(cmp_same_database(&a, &b), CMP_SAME_UNKNOWN);
+}
+
+Test(compare_render, json_names_each_sides_database)
+{
+	struct cmp_result r;
+	struct strbuf sb = STRBUF_INIT;
+	struct json *j;
+	char err[256];
+	long long v;
+
+	sample(&r);
+	r.old_id = ident("7000", T0, "16384");
+	r.new_id = ident("", T1, "16390");
+	r.exact = false;
+	r.counted = 2;
+	cmp_result_json(&r, &sb);
+	j = json_parse(sb_str(&sb), sb.len, err, sizeof err);
+	cr_assert(j, "invalid JSON (%s): %s", err, sb_str(&sb));
+	cr_expect_str_eq(json_get_str(json_get(j, "old"), "database"), "shop");
+	cr_expect_str_eq(json_get_str(json_get(j, "old"), "database_oid"), "16384");
+	cr_expect_str_eq(json_get_str(json_get(j, "old"), "system_identifier"), "7000");
+	cr_expect_eq(json_get(json_get(j, "new"), "system_identifier")->type, JSON_NULL);
+	cr_expect(json_get_int(j, "counted_tables", &v) && v == 2);
+	json_free(j);
+	sb_reset(&sb);
+	cmp_result_text(&r, &sb);
+	cr_expect(strstr(sb_str(&sb), "2 counted for lack of statistics"), "%s", sb_str(&sb));
+	sb_free(&sb);
+	cmp_result_free(&r);
+}
