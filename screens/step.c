@@ -192,13 +192,24 @@ static int add_ping_row(struct app *a, const char *prefix, const char *item,
 {
 	const struct doc *d = a->st->doc;
 	char *id = xasprintf("%s:%s", prefix, item), *line;
-	const char *st = doc_get(d, "check", id, "status");
-	const char *summary = doc_get(d, "check", id, "summary");
-	const char *at = doc_get(d, "check", id, "at");
-	enum check_status cs = CHECK_ERROR;
+	struct check_record rec;
+	const char *summary, *at;
+	enum check_status cs;
 
-	if (!st || !check_status_parse(st, &cs)) {
+	if (!check_record_load(d, id, &rec) || !rec.status_known) {
 		add_rows(pending, width, 4, 6, UI_DIM, -1);
+		free(id);
+		return -1;
+	}
+	cs = rec.status;
+	summary = rec.summary;
+	at = rec.at;
+	if (rec.freshness != CHECK_CURRENT) {
+		/* The server's settings changed since: that ping is not about it. */
+		line = xasprintf("Ping %s: stale (was %s): %s", when, check_status_word(cs),
+				 check_freshness_text(rec.freshness));
+		add_rows(line, width, 4, 6, UI_WARN, -1);
+		free(line);
 		free(id);
 		return -1;
 	}
@@ -254,17 +265,31 @@ static void add_check_rows(struct app *a, const struct rb_step *s, int width)
 		 "Checks: not run yet (press r to run them)", width, 0, 0, UI_HEAD, -1);
 	for (size_t i = 0; i < n; i++) {
 		const char *name = doc_section_name(d, idx[i]);
-		const char *st = doc_get(d, "check", name, "status");
-		const char *label = doc_get(d, "check", name, "label");
-		const char *summary = doc_get(d, "check", name, "summary");
-		const char *detail = doc_get(d, "check", name, "detail");
-		const char *fix = doc_get(d, "check", name, "fix");
-		const char *at = doc_get(d, "check", name, "at");
-		enum check_status cs = CHECK_ERROR;
+		struct check_record rec;
+		const char *label, *summary, *detail, *fix, *at;
+		enum check_status cs;
 		char *line;
 		enum ui_attr attr;
 
-		check_status_parse(st, &cs);
+		check_record_load(d, name, &rec);
+		label = rec.label;
+		summary = rec.summary;
+		detail = rec.detail;
+		fix = rec.fix;
+		at = rec.at;
+		cs = rec.status;
+		if (rec.freshness != CHECK_CURRENT) {
+			/* Not a verdict any more: what it said, and to run it again. */
+			line = xasprintf("%-7s %s (was %s%s%s)", "stale", label ? label : name,
+					 check_status_word(cs), str_empty(summary) ? "" : ": ",
+					 summary ? summary : "");
+			add_rows(line, width, 0, 8, UI_WARN, -1);
+			free(line);
+			line = xasprintf("%s (r)", check_freshness_text(rec.freshness));
+			add_rows(line, width, 8, 0, UI_WARN, -1);
+			free(line);
+			continue;
+		}
 		attr = cs == CHECK_OK ? UI_DONE : cs == CHECK_WARNING ? UI_WARN : UI_FAILED;
 		line = xasprintf("%-7s %s%s%s", check_status_word(cs), label ? label : name,
 				 str_empty(summary) ? "" : ": ", summary ? summary : "");

@@ -194,6 +194,9 @@ static void *job_main(void *arg)
 		job_ping(j);
 	else
 		checks_run(j->runbook, j->step, &j->env, &j->rep);
+	/* Each result is tied to the settings it ran with, not to whatever the
+	 * operator edits while it runs. */
+	check_report_stamp(&j->rep, j->settings);
 	atomic_store(&j->finished, 1);
 	return NULL;
 }
@@ -432,8 +435,10 @@ static void collect_ping(struct app *a, bool cancelled)
 	const char *bst;
 	char *bid = xasprintf("server_ping_before:%s", j->item);
 
+	/* A before-ping taken with other settings of this server says nothing
+	 * about it now: not "it answered before". */
 	bst = doc_get(a->st->doc, "check", bid, "status");
-	if (!bst || !check_status_parse(bst, &before))
+	if (!bst || !check_status_parse(bst, &before) || check_result_is_stale(a->st->doc, bid))
 		before = CHECK_ERROR;
 	for (size_t i = 0; i < j->rep.n; i++) {
 		struct check_result *r = &j->rep.r[i];
@@ -544,7 +549,7 @@ static bool step_checks_failed(const struct app *a, const struct rb_step *s)
 		const char *name = doc_section_name(a->st->doc, idx[i]);
 
 		failed = check_status_parse(doc_get(a->st->doc, "check", name, "status"), &cs) &&
-			 cs == CHECK_FAILED;
+			 cs == CHECK_FAILED && !check_result_is_stale(a->st->doc, name);
 	}
 	free(idx);
 	return failed;

@@ -253,14 +253,18 @@ static char **outstanding(const struct ctx_rep *r, size_t *count)
 	}
 	for (size_t i = 0; i < doc_nsections(d); i++) {
 		const char *id = doc_section_name(d, i);
-		enum check_status cs;
+		struct check_record rec;
 
-		if (!str_eq(doc_section_kind(d, i), "check") || !id)
+		if (!str_eq(doc_section_kind(d, i), "check") || !id ||
+		    !check_record_load(d, id, &rec))
 			continue;
-		if (check_status_parse(doc_get(d, "check", id, "status"), &cs) && cs != CHECK_OK)
-			PUSH("check %s: %s%s%s", id, check_status_word(cs),
-			     doc_get(d, "check", id, "fix") ? " - " : "",
-			     doc_get(d, "check", id, "fix") ? doc_get(d, "check", id, "fix") : "");
+		if (rec.freshness != CHECK_CURRENT)
+			PUSH("check %s: stale (was %s) - %s", id,
+			     rec.status_known ? check_status_word(rec.status) : "?",
+			     check_freshness_text(rec.freshness));
+		else if (rec.status_known && rec.status != CHECK_OK)
+			PUSH("check %s: %s%s%s", id, check_status_word(rec.status),
+			     rec.fix ? " - " : "", rec.fix ? rec.fix : "");
 	}
 	{
 		const char *b = doc_get(d, "types", NULL, "blockers");
@@ -360,6 +364,12 @@ static void json_checks(struct strbuf *sb, const struct doc *d)
 		jstr(sb, &first, "summary", doc_get(d, "check", id, "summary"));
 		jstr(sb, &first, "detail", doc_get(d, "check", id, "detail"));
 		jstr(sb, &first, "fix", doc_get(d, "check", id, "fix"));
+		{
+			enum check_freshness f = check_result_freshness(d, id);
+
+			jbool(sb, &first, "stale", f != CHECK_CURRENT);
+			jstr(sb, &first, "stale_reason", check_freshness_text(f));
+		}
 		sb_addc(sb, '}');
 	}
 	sb_addc(sb, ']');
@@ -768,20 +778,27 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 	for (size_t i = 0; i < doc_nsections(d); i++) {
 		const char *id = doc_section_name(d, i);
 		const char *fix;
+		struct check_record rec;
+		char *result;
 
-		if (!str_eq(doc_section_kind(d, i), "check") || !id)
+		if (!str_eq(doc_section_kind(d, i), "check") || !id ||
+		    !check_record_load(d, id, &rec))
 			continue;
 		if (!any && mdfmt)
 			sb_add(sb, "| Check | Result | At | Summary | What to do |\n|---|---|---|---|---|\n");
 		any = true;
-		fix = doc_get(d, "check", id, "fix");
+		fix = rec.freshness == CHECK_CURRENT ? rec.fix : check_freshness_text(rec.freshness);
+		/* A result whose settings changed since is not a result any more. */
+		result = rec.freshness == CHECK_CURRENT
+			 ? xstrdup(rec.status_text ? rec.status_text : "")
+			 : xasprintf("stale (was %s)", rec.status_text ? rec.status_text : "?");
 		if (mdfmt) {
 			sb_add(sb, "| ");
 			md(sb, doc_get(d, "check", id, "label") ? doc_get(d, "check", id, "label") : id);
 			sb_add(sb, " (");
 			md_code(sb, id, true);
 			sb_add(sb, ") | ");
-			md(sb, doc_get(d, "check", id, "status"));
+			md(sb, result);
 			sb_add(sb, " | ");
 			md(sb, doc_get(d, "check", id, "at"));
 			sb_add(sb, " | ");
@@ -792,7 +809,7 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 		} else {
 			sb_add(sb, "  ");
 			{
-				char *w = xasprintf("%-8s %-28s %s", doc_get(d, "check", id, "status"),
+				char *w = xasprintf("%-8s %-28s %s", result,
 						    id, doc_get(d, "check", id, "at")
 						    ? doc_get(d, "check", id, "at") : "");
 
@@ -805,6 +822,7 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 			if (fix)
 				line(sb, tx, "           what to do: ", fix);
 		}
+		free(result);
 	}
 	if (!any)
 		sb_add(sb, mdfmt ? "No checks have run.\n" : "  (no checks have run)\n");

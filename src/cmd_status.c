@@ -144,30 +144,35 @@ static void show_checks(const struct state *st, bool color)
 
 	for (size_t i = 0; i < n; i++) {
 		const char *id = doc_section_name(st->doc, i);
-		enum check_status cs;
-		const char *v, *sum, *at;
+		struct check_record rec;
 
-		if (!str_eq(doc_section_kind(st->doc, i), "check") || !id)
+		if (!str_eq(doc_section_kind(st->doc, i), "check") || !id ||
+		    !check_record_load(st->doc, id, &rec))
 			continue;
 		if (!any)
 			printf("\nLast check results:\n");
 		any = true;
-		v = doc_get(st->doc, "check", id, "status");
-		sum = doc_get(st->doc, "check", id, "summary");
-		at = doc_get(st->doc, "check", id, "at");
 		printf("  ");
-		if (check_status_parse(v, &cs)) {
+		if (rec.freshness != CHECK_CURRENT) {
+			/* What it said no longer counts: not shown as its verdict. */
+			printf("%-8s", "stale");
+		} else if (rec.status_known) {
 			/* Pad by the plain word so colour does not shift the columns. */
-			output_check_status(stdout, color, cs);
-			printf("%*s", (int)(8 - strlen(check_status_word(cs))), "");
+			output_check_status(stdout, color, rec.status);
+			printf("%*s", (int)(8 - strlen(check_status_word(rec.status))), "");
 		} else {
-			PRINT_SAFE("%-8s", v ? v : "?");
+			PRINT_SAFE("%-8s", rec.status_text ? rec.status_text : "?");
 		}
 		PRINT_SAFE("%-28s", id);
-		PRINT_SAFE(" %s", at ? at : "");
-		if (sum)
-			PRINT_SAFE("  %s", sum);
+		PRINT_SAFE(" %s", rec.at ? rec.at : "");
+		if (rec.freshness != CHECK_CURRENT)
+			PRINT_SAFE("  (was %s)", rec.status_known ? check_status_word(rec.status)
+				   : rec.status_text ? rec.status_text : "?");
+		if (rec.summary)
+			PRINT_SAFE("  %s", rec.summary);
 		printf("\n");
+		if (rec.freshness != CHECK_CURRENT)
+			printf("          %s\n", check_freshness_text(rec.freshness));
 	}
 	if (!any)
 		printf("\nNo checks have run yet (osmigrate check RUNBOOK --state FILE).\n");

@@ -302,6 +302,18 @@ void doc_remove_section(struct doc *d, const char *kind, const char *name)
 	}
 }
 
+bool doc_each_key(const struct doc *d, const char *kind, const char *name,
+		  void (*fn)(void *ud, const char *key, const char *value), void *ud)
+{
+	const struct section *s = find_section(d, kind, name);
+
+	if (!s)
+		return false;
+	for (size_t k = 0; k < s->nkv; k++)
+		fn(ud, s->kv[k].key, s->kv[k].value);
+	return true;
+}
+
 struct doc *doc_clone(const struct doc *d)
 {
 	struct doc *c = doc_new();

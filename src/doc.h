@@ -73,6 +73,11 @@ size_t doc_nkeys(const struct doc *d, size_t section);
 const char *doc_key(const struct doc *d, size_t section, size_t k);
 const char *doc_value(const struct doc *d, size_t section, size_t k);
 
+/* The keys of one section (name NULL: the unnamed one), in file order:
+ * calls fn for each; returns false when the section does not exist. */
+bool doc_each_key(const struct doc *d, const char *kind, const char *name,
+		  void (*fn)(void *ud, const char *key, const char *value), void *ud);
+
 /* Names of all sections of one kind, in file order (e.g. every extension).
  * Returns a NULL-terminated array owned by the caller (free the array only). */
 const char **doc_section_names(const struct doc *d, const char *kind, size_t *count);

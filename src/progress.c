@@ -90,14 +90,14 @@ static bool item_finished(enum step_status s)
 	return s == STEP_DONE || s == STEP_SKIPPED;
 }
 
+/* Only a passed result that is still about the current settings unlocks:
+ * an ok recorded before [compare] changed proves nothing about the clone
+ * named now (check.h, check_result_passed). */
 static bool step_is_locked(const struct state *st, const struct runbook *rb, const char *step)
 {
-	enum check_status cs;
-
 	if (!is_locked_step(rb, step) || overridden(st, step, NULL))
 		return false;
-	return !(check_status_parse(doc_get(st->doc, "check", PROGRESS_UNLOCK_CHECK, "status"), &cs) &&
-		 cs == CHECK_OK);
+	return !check_result_passed(st->doc, PROGRESS_UNLOCK_CHECK);
 }
 
 void progress_step(const struct state *st, const struct runbook *rb, const struct rb_step *s,
@@ -214,8 +214,21 @@ enum progress_gate progress_gate(const struct state *st, const struct runbook *r
 	if (whylen)
 		why[0] = '\0';
 	if (step_is_locked(st, rb, step)) {
-		const char *cs = doc_get(st->doc, "check", PROGRESS_UNLOCK_CHECK, "status");
+		struct check_record rec;
+		const char *cs = check_record_load(st->doc, PROGRESS_UNLOCK_CHECK, &rec)
+				 ? rec.status_text : NULL;
 
+		if (cs && rec.status_known && rec.status == CHECK_OK &&
+		    rec.freshness != CHECK_CURRENT) {
+			snprintf(why, whylen,
+				 "The step '%s' is locked until the clone was verified: the %s "
+				 "result 'ok' no longer counts (%s). Run the verification again "
+				 "(osmigrate check %s --step verify) until it is ok; or override "
+				 "with a typed confirmation, which is recorded.",
+				 step, PROGRESS_UNLOCK_CHECK, check_freshness_text(rec.freshness),
+				 rb->id);
+			return GATE_LOCKED;
+		}
 		snprintf(why, whylen,
 			 "The step '%s' is locked until the clone was verified: the check %s %s. "
 			 "Run the verification (osmigrate check %s --step verify, or osmigrate "

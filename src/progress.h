@@ -10,7 +10,9 @@
  *    restore-database "servers" the Deployment Controller's items first);
  *  - gates: restore-database "servers": no front-end may be ticked (or marked
  *    done) before every server with role = controller is done; restore-database
- *    "decommission" stays locked until [check "clone_compare"] status = ok.
+ *    "decommission" stays locked until [check "clone_compare"] status = ok
+ *    and that result is current (check.h: a result recorded before the
+ *    settings it read changed never unlocks).
  *    Either can be overridden with a typed reason/confirmation, which is
  *    recorded in the state (and must be journaled by the caller);
  *  - status rules: a step or item becomes in-progress on its first tick and

@@ -60,6 +60,7 @@ enum vtype {
 	V_TICK,         /* "user@host 2026-11-22T04:31:00Z" */
 	V_FIELD,        /* form value: any text, but no password= */
 	V_RUNBOOK,      /* one of runbook.h's runbooks */
+	V_DIGEST,       /* lower-case hex digits (check.h's settings digest) */
 };
 
 enum naming { UNNAMED, NAMED_ITEM, NAMED_ID, NAMED_STEPITEM, NAMED_CHECK, NAMED_NUMBER };
@@ -161,6 +162,7 @@ static const struct key_rule key_rules[] = {
 	{ "check", "summary", V_ANY },
 	{ "check", "detail", V_ANY },
 	{ "check", "fix", V_ANY },
+	{ "check", "settings_digest", V_DIGEST },
 	{ "types", "at", V_TIME },
 	{ "types", "scope", V_ANY },
 	{ "types", "blockers", V_COUNT },
@@ -575,6 +577,14 @@ static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 		return true;
 	case V_HOSTPORT:
 		return valid_hostport(v, msg, msglen);
+	case V_DIGEST:
+		if (!*v || strlen(v) > 64 || strspn(v, "0123456789abcdef") != strlen(v)) {
+			snprintf(msg, msglen, "bad settings digest '%.40s' (expected hex digits; "
+				 "remove the line, the check then counts as not run with these "
+				 "settings)", v);
+			return false;
+		}
+		return true;
 	case V_COUNT:
 		if (!parse_uint(v, 4000000000UL, NULL)) {
 			snprintf(msg, msglen, "expected a whole number, got '%.40s'", v);

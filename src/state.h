@@ -26,7 +26,8 @@
  *                         field.NAME = value (form values of that screen)
  *   [item "STEP:NAME"]    status, by, at, note, reason, tick.ACTION
  *                         (per extension / consumer / server / environment of a step)
- *   [check "ID"]          status (ok|warning|failed|error), at, label, summary, detail, fix
+ *   [check "ID"]          status (ok|warning|failed|error), at, label, summary, detail, fix,
+ *                         settings_digest (hex: the settings the check read, check.h)
  *                         (ID is "check_id" or "check_id:ITEM")
  *   [types]               at, scope, blockers, warnings, infos, columns
  *   [finding "N"]         code, severity, schema, table, column, pg_type,
@@ -37,6 +38,14 @@
  * would expand, [compare] old/new) in which libpq's parser finds a password
  * (secret.h), and form fields carrying an unmasked one; notes, reasons and
  * fields are stored through mask_secrets.
+ *
+ * Versioning: the version goes up when an existing key changes meaning or a
+ * file of the new layout would be misread by an older osmigrate.  An added
+ * optional key does not bump it: the reader is strict, so an older
+ * osmigrate refuses the key by file and line rather than misreading it, and
+ * this one says what a missing key means.  settings_digest was added so in
+ * version 1: a [check] without it was recorded before osmigrate tracked
+ * settings and counts as stale (never as passed) until the check runs again.
  * UI-free: never include curses here.
  */
 #ifndef OSM_STATE_H

@@ -3,8 +3,9 @@
 # server's first action pings its url in the background and records the
 # "before" result; ticking its last action pings again ("after"); a server
 # healthy before and not after is called out with what to do.  The nginx
-# fixture plays the server: healthy first, then its url points at an
-# application pool that is down (503).  r still runs the normal checks.
+# fixture plays the server: healthy first, then its module's page is gone
+# (404) at the same url.  r still runs the normal checks.  A before ping
+# taken with another url of the server is stale, not "it answered before".
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/tmux.sh"
 tmux_require
@@ -13,7 +14,9 @@ fx="$top_srcdir/scripts/httpfixture.sh"
 trap 'sh "$fx" stop "$TMUX_WORK/fx" >/dev/null 2>&1; _tmux_cleanup' EXIT
 trap 'sh "$fx" stop "$TMUX_WORK/fx" >/dev/null 2>&1; _tmux_cleanup; exit 1' INT TERM HUP
 unset OSMIGRATE_LIFETIME_TOKEN http_proxy https_proxy HTTPS_PROXY ALL_PROXY all_proxy
-if ! sh "$fx" start "$TMUX_WORK/fx" >"$TMUX_WORK/fx.out" 2>&1; then
+www=$TMUX_WORK/www
+cp -R "$top_srcdir/demo/www" "$www"
+if ! sh "$fx" start "$TMUX_WORK/fx" --www "$www" >"$TMUX_WORK/fx.out" 2>&1; then
 	echo "1..0 # SKIP no nginx fixture (scripts/deps.sh installs nginx-light)"
 	exit 0
 fi
@@ -47,23 +50,10 @@ sect 'check "server_ping:DC1"' "$state" | grep -q status; [ $? -ne 0 ]
 ok $? "no after result yet"
 grep -qF 'server_ping_before: ok' "$state.journal"; ok $? "the before ping is journalled"
 
-# The server's module breaks during its reconfiguration: its url now
-# answers 503 (the fixture's stopped application pool).
-tmux_keys e
-tmux_wait "L LifeTime"
-n=0
-while ! tmux_screen | grep -q '>   DC1' && [ $n -lt 15 ]; do tmux_keys Down; sleep 0.1; n=$((n + 1)); done
-tmux_wait ">   DC1"; ok $? "DC1 selected in the settings"
-tmux_keys Enter
-tmux_wait "[server DC1] role"
-tmux_keys Enter
-tmux_wait "[server DC1] url"
-tmux_keys C-u
-tmux_text "$HTTP_BASE/PoolDown/_ping.html"; tmux_keys Enter
-tmux_wait "url=$HTTP_BASE/PoolDown"; ok $? "DC1's url now points at the stopped pool"
-tmux_keys Escape
-tmux_wait "Spc tick"
-# Back on the step: the cursor is where it was (first action of DC1).
+# The server's module breaks during its reconfiguration: the same url now
+# answers 404.
+rm "$www/OrdersUI/_ping.html"
+# the cursor is still on the first action of DC1
 for i in 1 2 3 4; do
 	tmux_keys Down Space
 	tmux_wait "DC1, controller  $((i + 1))/6"
@@ -94,6 +84,26 @@ ok $? "and what to do (the ping's fix: $fix...)"
 tmux_keys r
 tmux_wait " warning, " 20; ok $? "r runs the checks"
 sect 'check "server_ping:FE1"' "$state" | grep -q '^status = ok$'; ok $? "r pinged FE1 too"
+
+# DC1's url changes in the settings: its pings were of the old url.
+tmux_keys e
+tmux_wait "L LifeTime"
+n=0
+while ! tmux_screen | grep -q '>   DC1' && [ $n -lt 15 ]; do tmux_keys Down; sleep 0.1; n=$((n + 1)); done
+tmux_wait ">   DC1"; ok $? "DC1 selected in the settings"
+tmux_keys Enter
+tmux_wait "[server DC1] role"
+tmux_keys Enter
+tmux_wait "[server DC1] url"
+tmux_keys C-u
+tmux_text "$HTTP_BASE/PoolDown/_ping.html"; tmux_keys Enter
+tmux_wait "url=$HTTP_BASE/PoolDown"; ok $? "DC1's url changed"
+tmux_keys Escape
+tmux_wait "Spc tick"
+tmux_wait "Ping before: stale (was ok)"; ok $? "the before ping of the old url is stale"
+tmux_wait "Ping after: stale (was FAILED)"; ok $? "so is the after ping"
+tmux_screen | grep -q "did not come back after"; [ $? -ne 0 ]
+ok $? "no 'did not come back' from pings of another url"
 
 # Renaming a server in the settings (R) keeps its ticks.
 tmux_keys e

@@ -8,6 +8,7 @@
 
 #include <criterion/criterion.h>
 
+#include "check.h"
 #include "progress.h"
 #include "runbook.h"
 #include "state.h"
@@ -269,9 +270,33 @@ Test(progress, decommission_locked_until_clone_verified)
 	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_LOCKED);
 	cr_assert_neq(strstr(why, "'failed'"), NULL, "%s", why);
 	doc_set(st->doc, "check", PROGRESS_UNLOCK_CHECK, "status", "ok");
+	/* ok without the digest of its settings (an older osmigrate): unknown
+	 * settings, so it does not unlock */
+	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_LOCKED);
+	cr_assert_neq(strstr(why, "no longer counts"), NULL, "%s", why);
+	doc_set(st->doc, "compare", NULL, "old", "host=db1 dbname=shop");
+	doc_set(st->doc, "compare", NULL, "new", "host=db2 dbname=shop");
+	{
+		char *dg = check_settings_digest(st->doc, PROGRESS_UNLOCK_CHECK);
+
+		doc_set(st->doc, "check", PROGRESS_UNLOCK_CHECK, "settings_digest", dg);
+		free(dg);
+	}
 	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_OPEN);
 	progress_step(st, rb, s, &p);
 	cr_assert_not(p.locked);
+	/* [compare] changed after the ok: that ok is about another database. */
+	doc_set(st->doc, "compare", NULL, "new", "host=db3 dbname=shop");
+	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_LOCKED);
+	cr_assert_neq(strstr(why, "settings changed since this check ran"), NULL, "%s", why);
+	progress_set_status(st, rb, "decommission", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
+	cr_assert_not(ok, "a stale ok never lets decommission be marked done");
+	progress_step(st, rb, s, &p);
+	cr_assert(p.locked);
+	/* Settings other than [compare] do not touch it. */
+	doc_set(st->doc, "compare", NULL, "new", "host=db2 dbname=shop");
+	doc_set(st->doc, "endpoint", NULL, "new", "db9:5432");
+	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_OPEN);
 	/* A later failed verification locks it again. */
 	doc_set(st->doc, "check", PROGRESS_UNLOCK_CHECK, "status", "error");
 	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_LOCKED);

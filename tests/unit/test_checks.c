@@ -1,0 +1,195 @@
+/* test_checks.c - a check result is tied to the settings it was computed
+ * from: what each check of the table reads, the digest of exactly those
+ * settings, and the one freshness rule every reader uses. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "check.h"
+#include "doc.h"
+#include "util.h"
+
+static struct doc *settings(void)
+{
+	struct doc *d = doc_new();
+
+	doc_set(d, "osmigrate", NULL, "runbook", "connector-migration");
+	doc_set(d, "target", NULL, "host", "db1");
+	doc_set(d, "target", NULL, "dbname", "shop");
+	doc_set(d, "http", NULL, "timeout", "10");
+	doc_set(d, "consumer", "Orders", "url", "https://fe1/Orders/_ping.html");
+	doc_set(d, "consumer", "Billing", "url", "https://fe1/Billing/_ping.html");
+	doc_set(d, "extension", "OrdersDB", "tables", "public.orders");
+	doc_set(d, "compare", NULL, "old", "host=a dbname=x");
+	return d;
+}
+
+static bool same(const struct doc *a, const struct doc *b, const char *id)
+{
+	char *x = check_settings_digest(a, id), *y = check_settings_digest(b, id);
+	bool eq;
+
+	cr_assert(x && y, "no digest for %s", id);
+	cr_assert_eq(strlen(x), 16);
+	eq = str_eq(x, y);
+	free(x);
+	free(y);
+	return eq;
+}
+
+Test(checks_deps, every_check_declares_what_it_reads)
+{
+	for (size_t i = 0; i < n_check_defs; i++) {
+		const struct check_def *d = &check_defs[i];
+		const struct check_def *first = check_find(NULL, d->id);
+
+		cr_expect(d->deps[0].kind != NULL, "%s declares no settings", d->id);
+		/* one id, one meaning: the same reads in every runbook that runs it */
+		for (size_t k = 0; k < CHECK_MAX_DEPS; k++) {
+			cr_expect(str_eq(d->deps[k].kind, first->deps[k].kind) &&
+				  str_eq(d->deps[k].name, first->deps[k].name) &&
+				  str_eq(d->deps[k].key, first->deps[k].key) &&
+				  d->deps[k].item == first->deps[k].item,
+				  "%s reads different settings in %s", d->id, d->runbook);
+		}
+	}
+}
+
+Test(checks_deps, an_item_result_reads_its_item_and_the_shared_sections)
+{
+	struct doc *a = settings(), *b = settings();
+
+	/* another consumer, the target: not read by consumer_ping:Orders */
+	doc_set(b, "consumer", "Billing", "url", "https://fe2/Billing/_ping.html");
+	doc_set(b, "target", NULL, "host", "db2");
+	cr_expect(same(a, b, "consumer_ping:Orders"));
+	/* but the aggregate result reads every consumer */
+	cr_expect_not(same(a, b, "consumer_ping"));
+	/* its own section and [http] */
+	doc_set(b, "consumer", "Orders", "url", "https://fe2/Orders/_ping.html");
+	cr_expect_not(same(a, b, "consumer_ping:Orders"));
+	doc_free(b);
+	b = settings();
+	doc_set(b, "http", NULL, "timeout", "20");
+	cr_expect_not(same(a, b, "consumer_ping:Orders"));
+	/* a target setting changes target_connect, not clone_compare */
+	doc_free(b);
+	b = settings();
+	doc_set(b, "target", NULL, "port", "5433");
+	cr_expect_not(same(a, b, "target_connect"));
+	cr_expect(same(a, b, "clone_compare"));
+	doc_free(a);
+	doc_free(b);
+}
+
+Test(checks_deps, layout_is_not_a_change)
+{
+	struct doc *a = settings(), *b = doc_new();
+
+	/* same settings, other order of sections and keys; an empty value is
+	 * the same as a missing key */
+	doc_set(b, "compare", NULL, "old", "host=a dbname=x");
+	doc_set(b, "extension", "OrdersDB", "tables", "public.orders");
+	doc_set(b, "consumer", "Billing", "url", "https://fe1/Billing/_ping.html");
+	doc_set(b, "consumer", "Orders", "url", "https://fe1/Orders/_ping.html");
+	doc_set(b, "http", NULL, "timeout", "10");
+	doc_set(b, "target", NULL, "dbname", "shop");
+	doc_set(b, "target", NULL, "host", "db1");
+	doc_set(b, "target", NULL, "sslmode", "");
+	doc_set(b, "osmigrate", NULL, "runbook", "connector-migration");
+	for (size_t i = 0; i < n_check_defs; i++)
+		cr_expect(same(a, b, check_defs[i].id), "%s", check_defs[i].id);
+	/* a section appearing is a change (ardo_sessions reads [source] if any) */
+	doc_add_section(b, "source", NULL);
+	cr_expect_not(same(a, b, "ardo_sessions"));
+	doc_free(a);
+	doc_free(b);
+}
+
+Test(checks_deps, typed_form_values_count)
+{
+	struct doc *a = settings(), *b = settings();
+
+	doc_set(b, "step", "prerequisites", "field.platform_version", "11.38.0");
+	cr_expect_not(same(a, b, "pg_version"));
+	cr_expect_not(same(a, b, "platform_version"));
+	cr_expect(same(a, b, "target_connect"));
+	/* ticks in the same step are not settings */
+	doc_set(b, "step", "prerequisites", "tick.backup", "u@h 2026-11-22T04:31:00Z");
+	doc_set(a, "step", "prerequisites", "field.platform_version", "11.38.0");
+	cr_expect(same(a, b, "pg_version"));
+	doc_free(a);
+	doc_free(b);
+}
+
+static void store_ok(struct doc *d, const struct doc *ran_with, const char *id)
+{
+	struct check_report rep;
+
+	check_report_init(&rep);
+	check_add(&rep, id, "label", CHECK_OK, "fine", NULL, NULL);
+	if (ran_with)
+		check_report_stamp(&rep, ran_with);
+	check_report_store(&rep, d);
+	check_report_free(&rep);
+}
+
+Test(checks_freshness, stale_after_a_change_of_what_it_read)
+{
+	struct doc *d = settings();
+	struct check_record rec;
+
+	store_ok(d, NULL, "clone_compare");
+	cr_assert(check_record_load(d, "clone_compare", &rec));
+	cr_expect_eq(rec.freshness, CHECK_CURRENT);
+	cr_expect(check_result_passed(d, "clone_compare"));
+	cr_expect_null(check_freshness_text(CHECK_CURRENT));
+
+	doc_set(d, "compare", NULL, "new", "host=b dbname=x");
+	cr_expect_eq(check_result_freshness(d, "clone_compare"), CHECK_STALE);
+	cr_expect(check_result_is_stale(d, "clone_compare"));
+	cr_expect_not(check_result_passed(d, "clone_compare"));
+	cr_expect_str_eq(check_freshness_text(CHECK_STALE),
+			 "settings changed since this check ran: run it again");
+	/* back as it was: the result is about these settings again */
+	doc_unset(d, "compare", NULL, "new");
+	cr_expect(check_result_passed(d, "clone_compare"));
+	doc_free(d);
+}
+
+Test(checks_freshness, untracked_and_unknown_never_pass)
+{
+	struct doc *d = settings();
+
+	doc_set(d, "check", "clone_compare", "status", "ok");
+	cr_expect_eq(check_result_freshness(d, "clone_compare"), CHECK_UNTRACKED);
+	cr_expect_not(check_result_passed(d, "clone_compare"));
+	cr_expect_neq(strstr(check_freshness_text(CHECK_UNTRACKED), "run it again"), NULL);
+	doc_set(d, "check", "no_such_check", "status", "ok");
+	doc_set(d, "check", "no_such_check", "settings_digest", "0123456789abcdef");
+	cr_expect_eq(check_result_freshness(d, "no_such_check"), CHECK_UNKNOWN);
+	cr_expect_not(check_result_passed(d, "no_such_check"));
+	cr_expect_not(check_result_passed(d, "never_ran"));
+	doc_free(d);
+}
+
+Test(checks_freshness, stamped_with_the_settings_it_ran_with)
+{
+	/* The wizard runs checks on a copy; the operator edits meanwhile. */
+	struct doc *d = settings(), *copy = doc_clone(d);
+
+	doc_set(d, "consumer", "Orders", "url", "https://fe9/Orders/_ping.html");
+	store_ok(d, copy, "consumer_ping:Orders");
+	cr_expect_eq(check_result_freshness(d, "consumer_ping:Orders"), CHECK_STALE);
+	/* the wizard's ping before a reconfiguration reads what server_ping reads */
+	doc_set(d, "server", "FE1", "url", "https://fe1/x/_ping.html");
+	store_ok(d, NULL, "server_ping_before:FE1");
+	cr_expect_eq(check_result_freshness(d, "server_ping_before:FE1"), CHECK_CURRENT);
+	doc_set(d, "server", "FE1", "url", "https://fe2/x/_ping.html");
+	cr_expect_eq(check_result_freshness(d, "server_ping_before:FE1"), CHECK_STALE);
+	doc_free(copy);
+	doc_free(d);
+}
