@@ -128,16 +128,24 @@ static void job_types(struct job *j)
 				    "scope, then rescan.");
 		} else {
 			enum check_status st = type_result_status(&j->types);
-			char *sum = xasprintf("%ld blocker(s), %ld warning(s), %ld info(s) over %ld "
-					      "column(s) in %ld table(s)",
+			char *problem = type_result_scope_problem(&j->types);
+			char *sum = xasprintf("%s%s%s%ld blocker(s), %ld warning(s), %ld info(s) over "
+					      "%ld column(s) in %ld table(s)",
+					      problem ? "could not check: " : "", problem ? problem : "",
+					      problem ? "; " : "",
 					      j->types.counts[TS_BLOCKER], j->types.counts[TS_WARNING],
 					      j->types.counts[TS_INFO], j->types.columns,
 					      j->types.tables);
 
 			check_add(&j->rep, id, label, st, sum, NULL, st == CHECK_OK ? NULL :
-				  "Review every blocker and warning on the types screen (t) and do "
-				  "what each finding's fix says before refreshing entities.");
+				  problem && st == CHECK_ERROR
+				  ? "Correct the names that matched nothing in the settings (e): [scope] "
+				    "schemas and the extensions' tables, case-sensitive as in the "
+				    "catalog; then rescan."
+				  : "Review every blocker and warning on the types screen (t) and do "
+				    "what each finding's fix says before refreshing entities.");
 			free(sum);
+			free(problem);
 		}
 	}
 	pg_spec_free(&spec);

@@ -153,6 +153,20 @@ static void types_draw(struct app *a, WINDOW *w)
 		ui_lines_free(lines, n);
 	}
 	free(line);
+	if (doc_get(d, "types", NULL, "unmatched")) {
+		/* A scope entry that matched nothing was not checked: never a pass. */
+		char **lines;
+		char *msg = xasprintf("could not check: %s (settings: e)",
+				      doc_get(d, "types", NULL, "unmatched"));
+		size_t n = ui_wrap(msg, wd, &lines);
+
+		wattron(w, ui_attr(UI_FAILED));
+		for (size_t i = 0; i < n && y < h; i++)
+			ui_put(w, y++, 0, lines[i], wd);
+		wattroff(w, ui_attr(UI_FAILED));
+		ui_lines_free(lines, n);
+		free(msg);
+	}
 	line = xasprintf("sort: %s   severity: %s   filter: %s   (%zu of %zu shown)",
 			 sort_names[T.sort], sev_filters[T.sev], T.filter ? T.filter : "none",
 			 T.nview, T.n);

@@ -60,8 +60,10 @@ static void types_usage(FILE *f)
 "NULLS_READ_AS_DEFAULT.\n"
 "\n"
 "Exit status: 0 no warnings, 1 warnings, 2 blockers, 3 could not check\n"
-"(connection, catalog or a table's probe failed), 64 usage, 65 bad answers\n"
-"file, 74 output not written, 130/143 interrupted.\n");
+"(connection, catalog or a table's probe failed; a --schema, --table or\n"
+"answers entry matched no table or view, names being case-sensitive; or\n"
+"nothing at all was in scope), 64 usage, 65 bad answers file, 74 output not\n"
+"written, 130/143 interrupted.\n");
 }
 
 static void progress(void *ud, const char *what, long done, long total)
@@ -319,7 +321,7 @@ int cmd_types(int argc, char **argv)
 		goto done;
 	}
 	if (columns)
-		rc = EXIT_OK;
+		rc = r.nunmatched || r.columns == 0 ? EXIT_NOCHECK : EXIT_OK;
 	else {
 		ok = json ? type_result_write_json(&r, out)
 			  : type_result_write_text(&r, out, out == stdout && output_color(stdout));
@@ -333,6 +335,19 @@ int cmd_types(int argc, char **argv)
 	else if (out_path && !columns)
 		fprintf(stderr, "osmigrate types: %ld blocker(s), %ld warning(s), %ld info(s); report in %s\n",
 			r.counts[TS_BLOCKER], r.counts[TS_WARNING], r.counts[TS_INFO], out_path);
+	if (rc != EXIT_IOERR) {
+		/* A scope that matched nothing is never a pass: say it where the
+		 * operator looks even when the report went to a file. */
+		char *problem = type_result_scope_problem(&r);
+
+		if (problem) {
+			char *safe = output_safe(problem);
+
+			fprintf(stderr, "osmigrate types: could not check: %s\n", safe);
+			free(safe);
+		}
+		free(problem);
+	}
 done:
 	if (out != stdout && fclose(out) != 0 && rc != EXIT_IOERR) {
 		fprintf(stderr, "osmigrate types: could not write %s: %s\n", out_path, strerror(errno));

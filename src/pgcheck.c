@@ -601,7 +601,8 @@ void check_target_privileges(const struct check_env *env, struct check_report *r
 		sb_addf(&missing, "; and %zu more (see the detail)", nbad - nshown);
 
 	if (nschemas == 0 && ntables == 0) {
-		check_add(rep, id, label, CHECK_WARNING, "nothing in scope to check", NULL,
+		/* Nothing was checked: could not check, never a pass. */
+		check_add(rep, id, label, CHECK_ERROR, "could not check: nothing in scope", NULL,
 			  "List the schemas in scope ([scope] schemas) and each extension's tables "
 			  "([extension \"NAME\"] tables = schema.table ...) so privileges can be "
 			  "checked.");
@@ -721,8 +722,9 @@ void check_tables_accessible(const struct check_env *env, struct check_report *r
 		if (!env->item || str_eq(env->item, exts[e]))
 			any = true;
 	if (!any) {
-		check_add(rep, "tables_accessible", label0, CHECK_WARNING,
-			  env->item ? "no such extension in the settings" : "no extension listed",
+		check_add(rep, "tables_accessible", label0, CHECK_ERROR,
+			  env->item ? "could not check: no such extension in the settings"
+				    : "could not check: no extension listed",
 			  NULL,
 			  "List each extension with its tables ([extension \"NAME\"] tables = "
 			  "schema.table ...) so that their tables can be checked.");
@@ -803,7 +805,7 @@ void check_tables_accessible(const struct check_env *env, struct check_report *r
 			check_add(rep, id, label, CHECK_ERROR, "cancelled", NULL,
 				  "Cancelled: run the check again.");
 		} else if (nt == 0) {
-			check_add(rep, id, label, CHECK_WARNING, "no tables listed", NULL,
+			check_add(rep, id, label, CHECK_ERROR, "could not check: no tables listed", NULL,
 				  "List the tables this extension uses ([extension] tables = "
 				  "schema.table ...), as shown in Integration Studio.");
 		} else if (bad.len) {

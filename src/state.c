@@ -169,6 +169,7 @@ static const struct key_rule key_rules[] = {
 	{ "types", "warnings", V_COUNT },
 	{ "types", "infos", V_COUNT },
 	{ "types", "columns", V_COUNT },
+	{ "types", "unmatched", V_ANY },
 	{ "finding", "code", V_TEXT },
 	{ "finding", "severity", V_TEXT },
 	{ "finding", "schema", V_ANY },

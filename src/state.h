@@ -29,7 +29,8 @@
  *   [check "ID"]          status (ok|warning|failed|error), at, label, summary, detail, fix,
  *                         settings_digest (hex: the settings the check read, check.h)
  *                         (ID is "check_id" or "check_id:ITEM")
- *   [types]               at, scope, blockers, warnings, infos, columns
+ *   [types]               at, scope, blockers, warnings, infos, columns,
+ *                         unmatched (what of the scope matched nothing, one line)
  *   [finding "N"]         code, severity, schema, table, column, pg_type,
  *                         ardo_type, supported_type, count, samples, message, fix
  *

@@ -22,6 +22,7 @@ static void one(const struct check_env *env, struct check_report *rep, const cha
 	struct strbuf sum = STRBUF_INIT, det = STRBUF_INIT;
 	enum check_status st;
 	size_t shown = 0;
+	bool scope_problem = false;
 
 	snprintf(id, sizeof id, "type_verification%s%s", ext ? ":" : "", ext ? ext : "");
 	if (ext)
@@ -41,6 +42,19 @@ static void one(const struct check_env *env, struct check_report *rep, const cha
 		r.counts[TS_BLOCKER], r.counts[TS_WARNING], r.counts[TS_INFO], r.columns, r.tables);
 	if (r.nerrors)
 		sb_addf(&sum, "; %zu table(s) not probed", r.nerrors);
+	{
+		char *problem = type_result_scope_problem(&r);
+
+		/* Named in the summary, the line every reader shows. */
+		if (problem) {
+			sb_reset(&sum);
+			sb_addf(&sum, "could not check: %s; %ld blocker(s), %ld warning(s) over %ld "
+				"column(s) in %ld table(s)", problem, r.counts[TS_BLOCKER],
+				r.counts[TS_WARNING], r.columns, r.tables);
+			scope_problem = true;
+		}
+		free(problem);
+	}
 	for (int sev = TS_BLOCKER; sev >= TS_WARNING; sev--)
 		for (size_t i = 0; i < r.n && shown < DETAIL_LINES; i++) {
 			char *m;
@@ -62,6 +76,10 @@ static void one(const struct check_env *env, struct check_report *rep, const cha
 			(size_t)(r.counts[TS_BLOCKER] + r.counts[TS_WARNING]) - shown);
 	check_add(rep, id, label, st, sb_str(&sum), det.len ? sb_str(&det) : NULL,
 		  st == CHECK_OK ? NULL
+		  : scope_problem && st == CHECK_ERROR
+			? "Correct the names that matched nothing in [scope] schemas and the "
+			  "extensions' tables (schema.table, case-sensitive as in the catalog; quote "
+			  "names with capitals, spaces or dots), then run the check again."
 		  : st == CHECK_ERROR ? "Grant SELECT on the tables named above to the target user "
 					"(or accept that their data is unchecked), then run the check again."
 		  : "Review every blocker and warning (osmigrate types, or the types screen) and do "

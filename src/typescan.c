@@ -208,6 +208,7 @@ void type_result_free(struct type_result *r)
 	for (size_t i = 0; i < r->nerrors; i++)
 		free(r->errors[i].message);
 	free(r->errors);
+	free(r->unmatched);
 	free(r->scope);
 	pool_free(r->pool);
 	memset(r, 0, sizeof *r);
@@ -274,16 +275,50 @@ void type_result_sort(struct type_result *r)
 		qsort(r->f, r->n, sizeof *r->f, cmp_finding);
 }
 
+static void add_unmatched(struct type_result *r, const char *schema, const char *table)
+{
+	r->unmatched = xreallocarray(r->unmatched, r->nunmatched + 1, sizeof *r->unmatched);
+	r->unmatched[r->nunmatched].schema = intern(r->pool, schema);
+	r->unmatched[r->nunmatched].table = table ? intern(r->pool, table) : NULL;
+	r->nunmatched++;
+}
+
 int type_result_exit_code(const struct type_result *r)
 {
-	/* As `check`: a blocker outranks "could not check", which outranks warnings. */
+	/* As `check`: a blocker outranks "could not check", which outranks
+	 * warnings.  What was asked for and not found was not checked. */
 	if (r->counts[TS_BLOCKER])
 		return EXIT_FAILURES;
-	if (r->nerrors)
+	if (r->nerrors || r->nunmatched || r->columns == 0)
 		return EXIT_NOCHECK;
 	if (r->counts[TS_WARNING])
 		return EXIT_WARNINGS;
 	return EXIT_OK;
+}
+
+char *type_result_scope_problem(const struct type_result *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (r->columns == 0)
+		sb_add(&sb, "nothing in scope matched a table or view: no column was checked");
+	if (r->nunmatched) {
+		sb_addf(&sb, "%s%s matched nothing (names are case-sensitive): ",
+			sb.len ? "; " : "", r->nunmatched == 1 ? "this scope entry" : "these scope entries");
+		for (size_t i = 0; i < r->nunmatched; i++) {
+			const struct type_unmatched *u = &r->unmatched[i];
+
+			if (u->table)
+				sb_addf(&sb, "%stable %s.%s", i ? ", " : "", u->schema, u->table);
+			else
+				sb_addf(&sb, "%sschema %s", i ? ", " : "", u->schema);
+		}
+	}
+	if (!sb.len) {
+		sb_free(&sb);
+		return NULL;
+	}
+	return sb_detach(&sb);
 }
 
 enum check_status type_result_status(const struct type_result *r)
@@ -364,11 +399,18 @@ struct probe_table {
 	size_t ncols;
 };
 
+struct scope_ent;
+
 struct scan {
 	struct type_result *r;
 	const struct typescan_opts *opts;
 	struct ctx *ctx;
 	bool want_probes;
+	/* which scope entries some table matched: entries sorted by name
+	 * (indexes into the scope), searched per table */
+	const struct type_scope *scope;
+	struct scope_ent *sch, *tab;
+	bool *sch_hit, *tab_hit;
 	char last_oid[16];
 	struct probe_table *tabs;
 	size_t ntabs, captabs;
@@ -393,6 +435,76 @@ static bool is_numeric_key_type(const char *typname)
 	       str_eq(typname, "numeric");
 }
 
+/* ---- which scope entries matched ---- */
+
+struct scope_ent {
+	const char *schema, *table;  /* table NULL for a schema entry */
+	size_t idx;                  /* position in the scope */
+};
+
+static int cmp_ent(const void *pa, const void *pb)
+{
+	const struct scope_ent *a = pa, *b = pb;
+	int c = strcmp(a->schema, b->schema);
+
+	return c ? c : strcmp(a->table ? a->table : "", b->table ? b->table : "");
+}
+
+static void match_init(struct scan *sc, const struct type_scope *scope)
+{
+	sc->scope = scope;
+	sc->sch = xcalloc(scope->nschemas + 1, sizeof *sc->sch);
+	sc->tab = xcalloc(scope->ntables + 1, sizeof *sc->tab);
+	sc->sch_hit = xcalloc(scope->nschemas + 1, sizeof *sc->sch_hit);
+	sc->tab_hit = xcalloc(scope->ntables + 1, sizeof *sc->tab_hit);
+	for (size_t i = 0; i < scope->nschemas; i++)
+		sc->sch[i] = (struct scope_ent){ scope->schemas[i], NULL, i };
+	for (size_t i = 0; i < scope->ntables; i++)
+		sc->tab[i] = (struct scope_ent){ scope->tab_schema[i], scope->tab_name[i], i };
+	qsort(sc->sch, scope->nschemas, sizeof *sc->sch, cmp_ent);
+	qsort(sc->tab, scope->ntables, sizeof *sc->tab, cmp_ent);
+}
+
+static void match_free(struct scan *sc)
+{
+	free(sc->sch);
+	free(sc->tab);
+	free(sc->sch_hit);
+	free(sc->tab_hit);
+}
+
+/* A table of the catalog pass: mark the scope entries it matches (the
+ * scope's lists are deduplicated, so one entry at most each). */
+static void match_table(struct scan *sc, const char *schema, const char *table)
+{
+	struct scope_ent key = { schema, NULL, 0 };
+	const struct scope_ent *e;
+
+	if (!sc->scope)
+		return;
+	e = bsearch(&key, sc->sch, sc->scope->nschemas, sizeof *sc->sch, cmp_ent);
+	if (e)
+		sc->sch_hit[e->idx] = true;
+	key.table = table;
+	e = bsearch(&key, sc->tab, sc->scope->ntables, sizeof *sc->tab, cmp_ent);
+	if (e)
+		sc->tab_hit[e->idx] = true;
+}
+
+/* After a complete catalog pass: every entry no table matched, in the
+ * order the operator wrote them. */
+static void match_report(struct scan *sc)
+{
+	const struct type_scope *s = sc->scope;
+
+	for (size_t i = 0; i < s->nschemas; i++)
+		if (!sc->sch_hit[i])
+			add_unmatched(sc->r, s->schemas[i], NULL);
+	for (size_t i = 0; i < s->ntables; i++)
+		if (!sc->tab_hit[i])
+			add_unmatched(sc->r, s->tab_schema[i], s->tab_name[i]);
+}
+
 static bool on_row(void *ud, const PGresult *res, int rownum)
 {
 	struct scan *sc = ud;
@@ -413,6 +525,7 @@ static bool on_row(void *ud, const PGresult *res, int rownum)
 		r->tables++;
 		sc->schema = intern(r->pool, PQgetvalue(res, 0, COL_SCHEMA));
 		sc->table = intern(r->pool, PQgetvalue(res, 0, COL_TABLE));
+		match_table(sc, sc->schema, sc->table);
 		if (sc->want_probes) {
 			if (sc->ntabs == sc->captabs) {
 				sc->captabs = sc->captabs ? sc->captabs * 2 : 64;
@@ -797,6 +910,7 @@ bool typescan_run(struct pg_conn *conn, const struct type_scope *scope,
 	iso8601_now(r->at);
 	free(r->scope);
 	r->scope = type_scope_describe(scope);
+	match_init(&sc, scope);
 
 	p1 = array_literal(scope->schemas, scope->nschemas);
 	p2 = array_literal(scope->tab_schema, scope->ntables);
@@ -814,8 +928,11 @@ bool typescan_run(struct pg_conn *conn, const struct type_scope *scope,
 		snprintf(err, errlen, "cancelled");
 	else if (!ok)
 		; /* err filled by pg_stream */
-	else if (sc.want_probes)
+	else
+		match_report(&sc);
+	if (ok && sc.want_probes)
 		ok = run_probes(conn, &sc, err, errlen);
+	match_free(&sc);
 
 	for (size_t i = 0; i < sc.ntabs; i++) {
 		free(sc.tabs[i].pk);
@@ -906,9 +1023,18 @@ bool type_result_write_json(const struct type_result *r, FILE *f)
 		}
 	}
 	sb_addf(&sb, "\n],\n\"summary\":{\"blockers\":%ld,\"warnings\":%ld,\"infos\":%ld,"
-		"\"columns\":%ld,\"tables\":%ld,\"probed_tables\":%ld,\"errors\":%zu},\n\"errors\":[",
+		"\"columns\":%ld,\"tables\":%ld,\"probed_tables\":%ld,\"errors\":%zu,"
+		"\"unmatched\":%zu},\n\"unmatched\":[",
 		r->counts[TS_BLOCKER], r->counts[TS_WARNING], r->counts[TS_INFO],
-		r->columns, r->tables, r->probed_tables, r->nerrors);
+		r->columns, r->tables, r->probed_tables, r->nerrors, r->nunmatched);
+	for (size_t i = 0; i < r->nunmatched; i++) {
+		sb_add(&sb, i ? ",\n{\"schema\":" : "\n{\"schema\":");
+		sb_add_json_string(&sb, r->unmatched[i].schema);
+		sb_add(&sb, ",\"table\":");
+		sb_add_json_string(&sb, r->unmatched[i].table);
+		sb_addc(&sb, '}');
+	}
+	sb_add(&sb, "],\n\"errors\":[");
 	for (size_t i = 0; i < r->nerrors; i++) {
 		sb_add(&sb, i ? ",\n{\"schema\":" : "\n{\"schema\":");
 		sb_add_json_string(&sb, r->errors[i].schema);
@@ -981,8 +1107,32 @@ bool type_result_write_text(const struct type_result *r, FILE *f, bool color)
 		free(t);
 		free(m);
 	}
-	if (r->n)
+	for (size_t i = 0; i < r->nunmatched; i++) {
+		char *sc = output_safe(r->unmatched[i].schema);
+		char *t = r->unmatched[i].table ? output_safe(r->unmatched[i].table) : NULL;
+
+		output_word(f, color, 3, "error  ");
+		if (t)
+			fprintf(f, " %-22s table %s.%s: matches no table or view in the database\n",
+				"NO_MATCH", sc, t);
+		else
+			fprintf(f, " %-22s schema %s: matches no schema with a table or view\n",
+				"NO_MATCH", sc);
+		free(sc);
+		free(t);
+	}
+	if (r->columns == 0) {
+		output_word(f, color, 3, "error  ");
+		fprintf(f, " %-22s nothing in scope matched a table or view: nothing was checked\n",
+			"NOTHING_SCANNED");
+	}
+	if (r->n || r->nunmatched || r->columns == 0)
 		fprintf(f, "\nWhat to do:\n");
+	if (r->nunmatched || r->columns == 0)
+		fprintf(f, "  %s: correct the schema and table names (they are case-sensitive, as "
+			"in the catalog: quote names with capitals, spaces or dots) in --schema/--table "
+			"or [scope] schemas and [extension] tables, then run it again.\n",
+			r->nunmatched ? "NO_MATCH" : "NOTHING_SCANNED");
 	for (int k = 0; k < TF_NCODES; k++)
 		if (seen[k])
 			fprintf(f, "  %s: %s\n", tf_code_name((enum tf_code)k), tf_fix((enum tf_code)k));
@@ -992,7 +1142,12 @@ bool type_result_write_text(const struct type_result *r, FILE *f, bool color)
 		fprintf(f, "; data probed in %ld table(s)", r->probed_tables);
 	if (r->nerrors)
 		fprintf(f, "; %zu table(s) could not be probed", r->nerrors);
+	if (r->nunmatched)
+		fprintf(f, "; %zu scope entr%s matched nothing", r->nunmatched,
+			r->nunmatched == 1 ? "y" : "ies");
 	fprintf(f, ".\n");
+	if (r->columns == 0)
+		fprintf(f, "Nothing was checked: this is not a pass.\n");
 	fflush(f);
 	return !ferror(f);
 }
@@ -1020,6 +1175,13 @@ void type_result_store(const struct type_result *r, struct doc *d)
 	doc_set(d, "types", NULL, "infos", cnt);
 	snprintf(cnt, sizeof cnt, "%ld", r->columns);
 	doc_set(d, "types", NULL, "columns", cnt);
+	{
+		char *problem = type_result_scope_problem(r);
+
+		if (problem)
+			doc_set(d, "types", NULL, "unmatched", problem);
+		free(problem);
+	}
 	for (size_t i = 0; i < r->n; i++) {
 		const struct type_finding *tf = &r->f[i];
 		char *msg = type_finding_message(tf);

@@ -65,6 +65,11 @@ struct type_error {              /* a table whose probe could not run */
 	char *message;
 };
 
+struct type_unmatched {          /* a scope entry that matched no table or view */
+	const char *schema;
+	const char *table;           /* NULL: a schema (--schema, [scope] schemas) */
+};
+
 struct type_pool;                /* string interning, private to typescan.c */
 
 struct type_result {
@@ -76,6 +81,8 @@ struct type_result {
 	bool data_probed;          /* false with --no-data */
 	struct type_error *errors;
 	size_t nerrors;
+	struct type_unmatched *unmatched; /* in scope order; names are case-sensitive */
+	size_t nunmatched;
 	char at[24];               /* ISO 8601 UTC of the scan */
 	char *scope;               /* type_scope_describe() */
 	struct type_pool *pool;
@@ -131,8 +138,15 @@ bool typescan_run_settings(const struct doc *settings, const char *extension,
 extern const char typescan_catalog_sql[];
 
 /* Exit code of `osmigrate types` for a complete result:
- * 0 no warnings, 1 warnings, 2 blockers, 3 a probe could not run. */
+ * 0 no warnings, 1 warnings, 2 blockers, 3 could not check: a probe could
+ * not run, a scope entry matched nothing, or nothing at all was scanned
+ * (no column in scope).  A scope that matches nothing is never a pass. */
 int type_result_exit_code(const struct type_result *r);
+/* What of the scope could not be checked, one line for people: "nothing in
+ * scope matched a table or view (...)", "matched nothing: table
+ * public.Ordrs, schema Sales", or NULL when everything matched.  Caller
+ * frees. */
+char *type_result_scope_problem(const struct type_result *r);
 /* Status for the check runner: ok / warning / failed (blockers) / error. */
 enum check_status type_result_status(const struct type_result *r);
 

@@ -41,7 +41,8 @@ ok $? "the report is valid JSON"
 jq -e '
   .version == 1 and (.at|type) == "string" and (.scope|type) == "string"
   and .data_probed == true and (.findings|type) == "array" and (.errors|type) == "array"
-  and (.summary|keys) == ["blockers","columns","errors","infos","probed_tables","tables","warnings"]
+  and (.summary|keys) == ["blockers","columns","errors","infos","probed_tables","tables","unmatched","warnings"]
+  and .unmatched == []
   and all(.summary[]; type == "number")
   and all(.findings[];
       (keys == ["ardo_type","code","column","count","fix","message","pg_type","samples","schema","severity","supported_type","table"])
@@ -54,7 +55,7 @@ jq -e '
       and (.message|length) > 0 and (.fix|length) > 0)' "$work/report.json" >/dev/null
 ok $? "JSON has the documented shape (version, findings fields, summary)"
 is "$(jq -c '.summary' "$work/report.json")" \
-	'{"blockers":6,"warnings":33,"infos":49,"columns":86,"tables":14,"probed_tables":6,"errors":0}' \
+	'{"blockers":6,"warnings":33,"infos":49,"columns":86,"tables":14,"probed_tables":6,"errors":0,"unmatched":0}' \
 	"summary counts"
 jq -e '[.findings[]|select(.severity=="blocker")]|length == 6' "$work/report.json" >/dev/null
 ok $? "summary.blockers matches the findings list"

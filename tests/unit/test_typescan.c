@@ -195,7 +195,8 @@ Test(typescan, json_and_text_writers)
 	cr_expect(strstr(j, "\"samples\":[\"k'1\",\"k \\\"2\\\"\"]") != NULL, "samples as an array");
 	cr_expect(strstr(j, "\"count\":null") != NULL);
 	cr_expect(strstr(j, "\"summary\":{\"blockers\":2,\"warnings\":1,\"infos\":1,\"columns\":10,"
-			    "\"tables\":2,\"probed_tables\":0,\"errors\":0}") != NULL, "%s", j);
+			    "\"tables\":2,\"probed_tables\":0,\"errors\":0,\"unmatched\":0}") != NULL, "%s", j);
+	cr_expect(strstr(j, "\"unmatched\":[]") != NULL, "%s", j);
 	t = capture(false, &r);
 	cr_expect(strstr(t, "BLOCKER TYPE_CHANGED") != NULL);
 	cr_expect(strstr(t, "(e.g. key k'1, k \"2\")") != NULL, "%s", t);
@@ -210,7 +211,13 @@ Test(typescan, exit_codes_by_worst_finding)
 	struct type_result r;
 
 	type_result_init(&r);
+	/* nothing scanned is never a pass */
+	cr_expect_eq(type_result_exit_code(&r), EXIT_NOCHECK);
+	cr_expect_eq(type_result_status(&r), CHECK_ERROR);
+	r.columns = 3;
+	r.tables = 1;
 	cr_expect_eq(type_result_exit_code(&r), EXIT_OK);
+	cr_expect_null(type_result_scope_problem(&r));
 	type_result_add(&r, TF_STILL_IGNORED, TS_INFO, "s", "t", "c", 1, "box", "ignored", "ignored", -1, NULL);
 	cr_expect_eq(type_result_exit_code(&r), EXIT_OK, "infos alone: 0");
 	type_result_add(&r, TF_KEY_CHANGED, TS_WARNING, "s", "t", "c", 1, "bigint", "Long Integer", "Long Integer", -1, NULL);
@@ -260,4 +267,45 @@ Test(typescan, state_file_round_trip)
 	unlink(path);
 	rmdir(dir);
 	free(path);
+}
+
+Test(typescan, a_scope_entry_that_matched_nothing_is_named_and_not_a_pass)
+{
+	struct type_result r;
+	char *p, *t;
+
+	type_result_init(&r);
+	r.columns = 5;
+	r.tables = 1;
+	r.unmatched = xcalloc(2, sizeof *r.unmatched);
+	r.unmatched[0].schema = "Sales";
+	r.unmatched[1].schema = "public";
+	r.unmatched[1].table = "Ordrs";
+	r.nunmatched = 2;
+	cr_expect_eq(type_result_exit_code(&r), EXIT_NOCHECK);
+	cr_expect_eq(type_result_status(&r), CHECK_ERROR);
+	p = type_result_scope_problem(&r);
+	cr_assert_not_null(p);
+	cr_expect(strstr(p, "schema Sales, table public.Ordrs") != NULL, "%s", p);
+	cr_expect(strstr(p, "case-sensitive") != NULL, "%s", p);
+	t = capture(false, &r);
+	cr_expect(strstr(t, "NO_MATCH               table public.Ordrs: matches no table or view") != NULL, "%s", t);
+	cr_expect(strstr(t, "1 scope entr") == NULL && strstr(t, "2 scope entries matched nothing") != NULL, "%s", t);
+	free(t);
+	t = capture(true, &r);
+	cr_expect(strstr(t, "\"unmatched\":[\n{\"schema\":\"Sales\",\"table\":null},\n"
+			    "{\"schema\":\"public\",\"table\":\"Ordrs\"}]") != NULL, "%s", t);
+	free(t);
+	free(p);
+	/* a blocker still outranks could-not-check */
+	type_result_add(&r, TF_TYPE_CHANGED, TS_BLOCKER, "s", "t", "c", 1, "real", "Decimal(24,0)", "Text", -1, NULL);
+	cr_expect_eq(type_result_exit_code(&r), EXIT_FAILURES);
+	free(r.unmatched);
+	r.unmatched = NULL;
+	r.nunmatched = 0;
+	r.columns = 0;
+	p = type_result_scope_problem(&r);
+	cr_expect(p && strstr(p, "nothing in scope matched a table or view"), "%s", p ? p : "(null)");
+	free(p);
+	type_result_free(&r);
 }
