@@ -7,13 +7,16 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -182,23 +185,62 @@ struct done_cb {
 	void *ud;
 };
 
-/* Run the transfers until all are done or ctx is cancelled (returns false). */
+/* Open descriptors of this process (/proc/self/fd), or -1 when unknown. */
+static long open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	long n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;   /* the directory's own descriptor */
+}
+
+size_t http_parallel_limit(void)
+{
+	struct rlimit rl;
+	long used = open_fds(), avail;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return HTTP_MAX_IN_FLIGHT;
+	if (used < 0)
+		used = HTTP_FD_RESERVE;   /* unknown: assume as many as we keep */
+	avail = (rl.rlim_cur > (rlim_t)LONG_MAX ? LONG_MAX : (long)rl.rlim_cur) - used -
+		HTTP_FD_RESERVE;
+	if (avail < HTTP_FDS_PER_XFER)
+		return 1;   /* one at a time: it may still fail, and then says so */
+	avail /= HTTP_FDS_PER_XFER;
+	return avail < HTTP_MAX_IN_FLIGHT ? (size_t)avail : HTTP_MAX_IN_FLIGHT;
+}
+
+/* Run the transfers until all are done or ctx is cancelled (returns false).
+ * At most http_parallel_limit() are in flight; the rest wait in order and
+ * start (and start their timeout) as earlier ones finish, so 2,000 pings
+ * neither exhaust the descriptors nor time out while queued. */
 static bool xfer_run(struct xfer *xs, size_t n, struct ctx *ctx, const struct done_cb *cb)
 {
 	CURLM *m = curl_multi_init();
-	size_t left = n;
+	size_t left = n, next = 0, active = 0, limit = http_parallel_limit();
 	bool cancelled = false;
 
 	if (!m)
 		fatalx("libcurl could not create a transfer set");
-	for (size_t i = 0; i < n; i++) {
-		xs[i].t0 = mono_ms();
-		curl_multi_add_handle(m, xs[i].h);
-	}
+	/* Idle connections kept for reuse hold descriptors too. */
+	curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)limit);
+	curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, (long)limit);
 	while (left > 0) {
 		int running = 0, msgs;
 		CURLMsg *msg;
 
+		for (; next < n && active < limit; next++, active++) {
+			xs[next].t0 = mono_ms();
+			curl_multi_add_handle(m, xs[next].h);
+		}
 		curl_multi_perform(m, &running);
 		while ((msg = curl_multi_info_read(m, &msgs))) {
 			struct xfer *x = NULL;
@@ -211,6 +253,7 @@ static bool xfer_run(struct xfer *xs, size_t n, struct ctx *ctx, const struct do
 			x->elapsed_ms = mono_ms() - x->t0;
 			curl_multi_remove_handle(m, x->h);
 			left--;
+			active--;
 			if (cb && cb->fn)
 				cb->fn(cb->ud, (size_t)(x - xs));
 		}
@@ -220,9 +263,12 @@ static bool xfer_run(struct xfer *xs, size_t n, struct ctx *ctx, const struct do
 			cancelled = true;
 			break;
 		}
+		/* A slot came free: start the next ones before waiting. */
+		if (next < n && active < limit)
+			continue;
 		curl_multi_poll(m, NULL, 0, CTX_POLL_MS, NULL);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < next; i++)
 		if (!xs[i].done) {
 			curl_multi_remove_handle(m, xs[i].h);
 			xs[i].elapsed_ms = mono_ms() - xs[i].t0;

@@ -69,8 +69,18 @@ struct ping_result {
 };
 void ping_result_free(struct ping_result *r);
 
-/* Ping n URLs in parallel.  out[i] receives the result for urls[i] (always
- * filled, PING_CANCELLED for those unfinished when ctx is cancelled).
+/* Parallel transfers are bounded: at most HTTP_MAX_IN_FLIGHT at once, and
+ * never more than the descriptor limit (RLIMIT_NOFILE) leaves room for,
+ * after what the process has open and HTTP_FD_RESERVE for everything else,
+ * counting HTTP_FDS_PER_XFER descriptors a transfer.  The rest are queued. */
+#define HTTP_MAX_IN_FLIGHT 32
+#define HTTP_FD_RESERVE 32
+#define HTTP_FDS_PER_XFER 3
+size_t http_parallel_limit(void);
+
+/* Ping n URLs in parallel (bounded, above).  out[i] receives the result
+ * for urls[i] (always filled, PING_CANCELLED for those unfinished, or never
+ * started, when ctx is cancelled).
  * ctx_progress() is called with the URL as each one finishes. */
 void http_ping_many(const char *const *urls, size_t n, const struct http_opts *o,
 		    struct ctx *ctx, struct ping_result *out);

@@ -16,6 +16,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <sys/resource.h>
+
 #include <criterion/criterion.h>
 
 #include "doc.h"
@@ -1230,4 +1232,30 @@ Test(version, ping_class_statuses)
 	cr_expect_eq(ping_check_status(PING_CANCELLED), CHECK_ERROR);
 	for (int c = PING_OK; c <= PING_CANCELLED; c++)
 		cr_expect_str_neq(ping_class_word((enum ping_class)c), "unknown");
+}
+
+/* Parallel pings never take more descriptors than the limit allows. */
+Test(http_limit, bounded_by_32_and_by_the_descriptor_limit)
+{
+	struct rlimit rl, lo;
+
+	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	lo = rl;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= 4096) {
+		lo.rlim_cur = 4096;
+		cr_assert_eq(setrlimit(RLIMIT_NOFILE, &lo), 0);
+		cr_expect_eq(http_parallel_limit(), HTTP_MAX_IN_FLIGHT, "plenty of descriptors: 32");
+	}
+	lo.rlim_cur = 64;
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &lo), 0);
+	{
+		size_t n = http_parallel_limit();
+
+		cr_expect(n >= 1 && n < HTTP_MAX_IN_FLIGHT, "64 descriptors: fewer in flight (%zu)", n);
+		cr_expect(n * HTTP_FDS_PER_XFER + HTTP_FD_RESERVE <= 64, "and within the limit (%zu)", n);
+	}
+	lo.rlim_cur = 20;
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &lo), 0);
+	cr_expect_eq(http_parallel_limit(), 1, "almost none left: one at a time");
+	setrlimit(RLIMIT_NOFILE, &rl);
 }
