@@ -515,8 +515,15 @@ static void job_collect(struct app *a, bool quiet)
 		return;
 	}
 	/* A cancelled or failed scan leaves the previous findings in place. */
-	if (j->kind == JOB_TYPES && j->types_ok)
+	if (j->kind == JOB_TYPES && j->types_ok) {
 		type_result_store(&j->types, a->st->doc);
+		/* The findings are tied to the settings the scan ran with, as its
+		 * type_verification result is (stamped by the worker). */
+		for (size_t i = 0; i < j->rep.n; i++)
+			if (str_eq(j->rep.r[i].id, "type_verification") && j->rep.r[i].settings_digest)
+				doc_set(a->st->doc, "types", NULL, "settings_digest",
+					j->rep.r[i].settings_digest);
+	}
 	type_result_free(&j->types);
 	check_report_store(&j->rep, a->st->doc);
 	a->show_results = true;

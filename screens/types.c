@@ -153,6 +153,25 @@ static void types_draw(struct app *a, WINDOW *w)
 		ui_lines_free(lines, n);
 	}
 	free(line);
+	{
+		enum check_freshness f = check_digest_freshness(d, "type_verification",
+								doc_get(d, "types", NULL,
+									"settings_digest"));
+
+		if (f != CHECK_CURRENT) {
+			/* Findings of another scope or database: not this one's. */
+			char **lines;
+			char *msg = xasprintf("stale: %s (r)", check_freshness_text(f));
+			size_t n = ui_wrap(msg, wd, &lines);
+
+			wattron(w, ui_attr(UI_WARN));
+			for (size_t i = 0; i < n && y < h; i++)
+				ui_put(w, y++, 0, lines[i], wd);
+			wattroff(w, ui_attr(UI_WARN));
+			ui_lines_free(lines, n);
+			free(msg);
+		}
+	}
 	if (doc_get(d, "types", NULL, "unmatched")) {
 		/* A scope entry that matched nothing was not checked: never a pass. */
 		char **lines;

@@ -129,6 +129,11 @@ enum check_freshness {
 /* Is the stored [check "id"] of d still about d's settings?  The one
  * staleness rule: every reader calls this (or check_record_load). */
 enum check_freshness check_result_freshness(const struct doc *d, const char *id);
+/* The same rule for another record of a check's result ([types] stores the
+ * type scan with the digest of type_verification's settings): stored is the
+ * digest recorded with it (NULL: none). */
+enum check_freshness check_digest_freshness(const struct doc *d, const char *result_id,
+					    const char *stored);
 bool check_result_is_stale(const struct doc *d, const char *id);
 /* "settings changed since this check ran: run it again" and the like;
  * NULL for CHECK_CURRENT. */

@@ -314,20 +314,25 @@ void check_report_stamp(struct check_report *rep, const struct doc *settings)
 			rep->r[i].settings_digest = check_settings_digest(settings, rep->r[i].id);
 }
 
-enum check_freshness check_result_freshness(const struct doc *d, const char *id)
+enum check_freshness check_digest_freshness(const struct doc *d, const char *result_id,
+					    const char *stored)
 {
-	const char *stored = doc_get(d, "check", id, "settings_digest");
 	char *now;
 	enum check_freshness f;
 
-	if (!check_def_of_result(doc_get(d, "osmigrate", NULL, "runbook"), id))
+	if (!check_def_of_result(doc_get(d, "osmigrate", NULL, "runbook"), result_id))
 		return CHECK_UNKNOWN;
 	if (str_empty(stored))
 		return CHECK_UNTRACKED;
-	now = check_settings_digest(d, id);
+	now = check_settings_digest(d, result_id);
 	f = str_eq(now, stored) ? CHECK_CURRENT : CHECK_STALE;
 	free(now);
 	return f;
+}
+
+enum check_freshness check_result_freshness(const struct doc *d, const char *id)
+{
+	return check_digest_freshness(d, id, doc_get(d, "check", id, "settings_digest"));
 }
 
 bool check_result_is_stale(const struct doc *d, const char *id)

@@ -268,9 +268,15 @@ static char **outstanding(const struct ctx_rep *r, size_t *count)
 	}
 	{
 		const char *b = doc_get(d, "types", NULL, "blockers");
+		enum check_freshness f = doc_has_section(d, "types", NULL)
+			? check_digest_freshness(d, "type_verification",
+						 doc_get(d, "types", NULL, "settings_digest"))
+			: CHECK_CURRENT;
 
 		if (b && strtol(b, NULL, 10) > 0)
 			PUSH("type verification: %s blocker(s) to resolve before the migration", b);
+		if (f != CHECK_CURRENT)
+			PUSH("type verification: stale - %s", check_freshness_text(f));
 	}
 #undef PUSH
 	*count = n;
@@ -842,6 +848,25 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 
 		line(sb, esc, mdfmt ? "" : "  ", summ);
 		free(summ);
+		{
+			enum check_freshness f = check_digest_freshness(d, "type_verification",
+									doc_get(d, "types", NULL,
+										"settings_digest"));
+
+			if (f != CHECK_CURRENT) {
+				char *w = xasprintf("Stale: %s.", check_freshness_text(f));
+
+				line(sb, esc, mdfmt ? "" : "  ", w);
+				free(w);
+			}
+			if (doc_get(d, "types", NULL, "unmatched")) {
+				char *w = xasprintf("Could not check: %s.",
+						    doc_get(d, "types", NULL, "unmatched"));
+
+				line(sb, esc, mdfmt ? "" : "  ", w);
+				free(w);
+			}
+		}
 		for (size_t i = 0; i < doc_nsections(d); i++) {
 			const char *id = doc_section_name(d, i);
 			const char *sev;

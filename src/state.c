@@ -170,6 +170,7 @@ static const struct key_rule key_rules[] = {
 	{ "types", "infos", V_COUNT },
 	{ "types", "columns", V_COUNT },
 	{ "types", "unmatched", V_ANY },
+	{ "types", "settings_digest", V_DIGEST },
 	{ "finding", "code", V_TEXT },
 	{ "finding", "severity", V_TEXT },
 	{ "finding", "schema", V_ANY },

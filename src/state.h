@@ -30,7 +30,8 @@
  *                         settings_digest (hex: the settings the check read, check.h)
  *                         (ID is "check_id" or "check_id:ITEM")
  *   [types]               at, scope, blockers, warnings, infos, columns,
- *                         unmatched (what of the scope matched nothing, one line)
+ *                         unmatched (what of the scope matched nothing, one line),
+ *                         settings_digest (of type_verification's settings, check.h)
  *   [finding "N"]         code, severity, schema, table, column, pg_type,
  *                         ardo_type, supported_type, count, samples, message, fix
  *

@@ -115,8 +115,21 @@ if command -v tmux >/dev/null 2>&1; then
 	ok $? "the recorded result is could not check, not ok"
 	tmux_keys q
 	tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
+	# The typo corrected afterwards: that scan is about another scope.
+	sed -i 's/^tables = shop.orders shop.Order_Lines$/tables = shop.orders/' "$state"
+	grep -q '^tables = shop.orders$' "$state" || bail "could not edit the state file"
+	out=$("$OSMIGRATE" report --format text --state "$state" 2>&1)
+	has "type verification: stale - settings changed since this check ran: run it again" \
+		"report: the stored scan is stale once the scope changed"
+	tmux_start 100 30 env PGPASSFILE="$work/no-pgpass" "$OSMIGRATE" --state "$state" connector-migration
+	tmux_wait "A saved session exists"; tmux_keys r
+	tmux_wait "Actions (Space ticks)"
+	tmux_keys t
+	tmux_wait "stale: settings changed since this check ran"; ok $? "wizard: the types screen says stale"
+	tmux_keys q
+	tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 else
-	for n in 1 2 3 4 5; do skip "tmux not installed"; done
+	for n in 1 2 3 4 5 6 7 8; do skip "tmux not installed"; done
 fi
 
 done_testing

@@ -193,3 +193,16 @@ Test(checks_freshness, stamped_with_the_settings_it_ran_with)
 	doc_free(copy);
 	doc_free(d);
 }
+
+Test(checks_freshness, the_stored_type_scan_follows_the_same_rule)
+{
+	struct doc *d = settings();
+	char *dg = check_settings_digest(d, "type_verification");
+
+	cr_expect_eq(check_digest_freshness(d, "type_verification", NULL), CHECK_UNTRACKED);
+	cr_expect_eq(check_digest_freshness(d, "type_verification", dg), CHECK_CURRENT);
+	doc_set(d, "scope", NULL, "schemas", "sales");
+	cr_expect_eq(check_digest_freshness(d, "type_verification", dg), CHECK_STALE);
+	free(dg);
+	doc_free(d);
+}
