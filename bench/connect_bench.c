@@ -43,8 +43,9 @@ static double median(double *t, int n)
 int main(int argc, char **argv)
 {
 	static const char *keys[] = { "host", "port", "dbname", "user", "sslmode",
-				      "connect_timeout", NULL };
-	const char *vals[7] = { NULL };
+				      "connect_timeout", "options", NULL };
+	const char *vals[8] = { NULL };
+	char *options;
 	const struct check_def *def = check_find("connector-migration", "target_connect");
 	struct state_error err;
 	struct ctx ctx = { 0 };
@@ -71,6 +72,13 @@ int main(int argc, char **argv)
 	}
 	for (k = 0; keys[k]; k++)
 		vals[k] = doc_get(answers, "target", NULL, keys[k]);
+	/* The bare session is pinned too, as every session against the
+	 * operator's database (src/pg.h), here from the startup packet, which
+	 * costs no round trip; PGOPTIONS is kept, not replaced. */
+	options = xasprintf("%s%s-c search_path= -c default_transaction_read_only=on",
+			    getenv("PGOPTIONS") ? getenv("PGOPTIONS") : "",
+			    getenv("PGOPTIONS") ? " " : "");
+	vals[6] = options;
 	env.settings = answers;
 	env.ctx = &ctx;
 	tc = xcalloc(n, sizeof *tc);
@@ -107,6 +115,7 @@ int main(int argc, char **argv)
 	       median(ts, n), sel_ok ? "ok" : "failed", n);
 	printf("ratios: check/ping %.2f, check/connect+select %.2f\n",
 	       median(tc, n) / median(tp, n), median(tc, n) / median(ts, n));
+	free(options);
 	free(tc);
 	free(tp);
 	free(ts);

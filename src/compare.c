@@ -39,15 +39,23 @@ const char *cmp_kind_plural(enum cmp_kind k)
 /* ---- the catalog queries ---- */
 
 /* $1 is a text[] of schema names ('{}': all).  Names starting with pg_ are
- * reserved for system schemas (pg_catalog, pg_toast, temporary schemas). */
+ * reserved for system schemas (pg_catalog, pg_toast, temporary schemas).
+ * Every function, operator and type is pg_catalog-qualified (pg.h). */
 #define NSP_FILTER(alias) \
-	alias ".nspname <> 'information_schema' AND " alias ".nspname !~ '^pg_' " \
-	"AND (cardinality($1::text[]) = 0 OR " alias ".nspname = ANY ($1::text[]))"
+	alias ".nspname OPERATOR(pg_catalog.<>) 'information_schema' " \
+	"AND " alias ".nspname OPERATOR(pg_catalog.!~) '^pg_' " \
+	"AND (pg_catalog.cardinality($1::pg_catalog.text[]) OPERATOR(pg_catalog.=) 0 " \
+	"OR " alias ".nspname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.name[]))"
 
-#define QN(a, b) "quote_ident(" a ") || '.' || quote_ident(" b ")"
+#define QN(a, b) "pg_catalog.quote_ident(" a ") OPERATOR(pg_catalog.||) '.' " \
+	"OPERATOR(pg_catalog.||) pg_catalog.quote_ident(" b ")"
+#define EQ(a, b) a " OPERATOR(pg_catalog.=) " b
+#define RELKINDS "c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v,m,f}'::pg_catalog.\"char\"[])"
+#define COUNTABLE "(" EQ("c.relkind", "'r'") " OR (" EQ("c.relkind", "'m'") " AND c.relispopulated))"
 
 static const char SQL_SCHEMAS[] =
-	"SELECT quote_ident(n.nspname), '' FROM pg_catalog.pg_namespace n WHERE " NSP_FILTER("n");
+	"SELECT pg_catalog.quote_ident(n.nspname), '' FROM pg_catalog.pg_namespace n WHERE "
+	NSP_FILTER("n");
 
 /* Row estimate: the cumulative statistics' live tuples once the table saw
  * any insert, delete or analyze (so a freshly restored copy has its COPY
@@ -56,46 +64,57 @@ static const char SQL_SCHEMAS[] =
  * relpages 0 before 14 (a value that also reads "empty", so it is no
  * estimate either).  A NULL is counted exactly. */
 static const char SQL_RELATIONS[] =
-	"SELECT " QN("n.nspname", "c.relname") ", quote_ident(n.nspname), "
-	"CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table' "
-	"WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' END, "
-	"CASE WHEN c.relkind = 'r' OR (c.relkind = 'm' AND c.relispopulated) THEN CASE "
-	"  WHEN pg_catalog.pg_stat_get_tuples_inserted(c.oid) "
-	"     + pg_catalog.pg_stat_get_tuples_deleted(c.oid) > 0 "
+	"SELECT " QN("n.nspname", "c.relname") ", pg_catalog.quote_ident(n.nspname), "
+	"CASE WHEN " EQ("c.relkind", "'r'") " THEN 'table' "
+	"WHEN " EQ("c.relkind", "'p'") " THEN 'partitioned table' "
+	"WHEN " EQ("c.relkind", "'v'") " THEN 'view' "
+	"WHEN " EQ("c.relkind", "'m'") " THEN 'materialized view' "
+	"WHEN " EQ("c.relkind", "'f'") " THEN 'foreign table' END, "
+	"CASE WHEN " COUNTABLE " THEN CASE "
+	"  WHEN (pg_catalog.pg_stat_get_tuples_inserted(c.oid) "
+	"     OPERATOR(pg_catalog.+) pg_catalog.pg_stat_get_tuples_deleted(c.oid)) "
+	"     OPERATOR(pg_catalog.>) '0'::pg_catalog.int8 "
 	"    OR pg_catalog.pg_stat_get_last_analyze_time(c.oid) IS NOT NULL "
 	"    OR pg_catalog.pg_stat_get_last_autoanalyze_time(c.oid) IS NOT NULL "
 	"  THEN pg_catalog.pg_stat_get_live_tuples(c.oid) "
-	"  WHEN c.reltuples OPERATOR(pg_catalog.>) 0 OR c.relpages OPERATOR(pg_catalog.>) 0 "
-	"  THEN c.reltuples::pg_catalog.int8 END END::text, "
-	"c.relkind = 'r' OR (c.relkind = 'm' AND c.relispopulated), n.nspname, c.relname "
-	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND " NSP_FILTER("n");
+	"  WHEN c.reltuples OPERATOR(pg_catalog.>) '0'::pg_catalog.float4 "
+	"    OR c.relpages OPERATOR(pg_catalog.>) 0 "
+	"  THEN c.reltuples::pg_catalog.int8 END END::pg_catalog.text, "
+	COUNTABLE ", n.nspname, c.relname "
+	"FROM pg_catalog.pg_class c "
+	"JOIN pg_catalog.pg_namespace n ON " EQ("n.oid", "c.relnamespace") " "
+	"WHERE " RELKINDS " AND " NSP_FILTER("n");
 
 /* Position among live columns: a restore renumbers around dropped ones.
  * Plain defaults never reference columns, so they are deparsed without the
  * relation (relid 0): pg_get_expr would otherwise open, and so lock, every
  * table with a default, and wait behind any ALTER TABLE running there. */
 #define SQL_COLUMNS(generated, default_expr) \
-	"SELECT " QN("n.nspname", "c.relname") " || '.' || quote_ident(a.attname), " \
+	"SELECT " QN("n.nspname", "c.relname") " OPERATOR(pg_catalog.||) '.' " \
+	"OPERATOR(pg_catalog.||) pg_catalog.quote_ident(a.attname), " \
 	QN("n.nspname", "c.relname") ", " \
 	"pg_catalog.format_type(a.atttypid, a.atttypmod), " \
 	"CASE WHEN a.attnotnull THEN 'not null' ELSE 'nullable' END, " \
 	"COALESCE(" default_expr ", '(none)'), " \
-	"(row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum))::text, " \
-	"CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' ELSE 'no' END, " \
+	"(pg_catalog.row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum))" \
+	"::pg_catalog.text, " \
+	"CASE WHEN " EQ("a.attidentity", "'a'") " THEN 'always' " \
+	"WHEN " EQ("a.attidentity", "'d'") " THEN 'by default' ELSE 'no' END, " \
 	generated ", " \
 	"COALESCE((SELECT co.collname FROM pg_catalog.pg_collation co " \
-	"          WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation), '(default)') " \
+	"          WHERE " EQ("co.oid", "a.attcollation") \
+	"          AND a.attcollation OPERATOR(pg_catalog.<>) t.typcollation), '(default)') " \
 	"FROM pg_catalog.pg_attribute a " \
-	"JOIN pg_catalog.pg_class c ON c.oid = a.attrelid " \
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " \
-	"JOIN pg_catalog.pg_type t ON t.oid = a.atttypid " \
-	"LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum " \
-	"WHERE a.attnum > 0 AND NOT a.attisdropped " \
-	"AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND " NSP_FILTER("n")
+	"JOIN pg_catalog.pg_class c ON " EQ("c.oid", "a.attrelid") " " \
+	"JOIN pg_catalog.pg_namespace n ON " EQ("n.oid", "c.relnamespace") " " \
+	"JOIN pg_catalog.pg_type t ON " EQ("t.oid", "a.atttypid") " " \
+	"LEFT JOIN pg_catalog.pg_attrdef d ON " EQ("d.adrelid", "a.attrelid") \
+	" AND " EQ("d.adnum", "a.attnum") " " \
+	"WHERE a.attnum OPERATOR(pg_catalog.>) '0'::pg_catalog.int2 AND NOT a.attisdropped " \
+	"AND " RELKINDS " AND " NSP_FILTER("n")
 static const char SQL_COLUMNS_12[] =
-	SQL_COLUMNS("CASE a.attgenerated WHEN 's' THEN 'stored' ELSE 'no' END",
-		    "CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, 0) "
+	SQL_COLUMNS("CASE WHEN " EQ("a.attgenerated", "'s'") " THEN 'stored' ELSE 'no' END",
+		    "CASE WHEN " EQ("a.attgenerated", "''") " THEN pg_catalog.pg_get_expr(d.adbin, 0) "
 		    "ELSE pg_catalog.pg_get_expr(d.adbin, d.adrelid) END");
 static const char SQL_COLUMNS_10[] = SQL_COLUMNS("'no'", "pg_catalog.pg_get_expr(d.adbin, 0)");
 
@@ -104,38 +123,49 @@ static const char SQL_INDEXES[] =
 	QN("tn.nspname", "ct.relname") ", pg_catalog.pg_get_indexdef(i.indexrelid), "
 	"CASE WHEN i.indisvalid THEN 'valid' ELSE 'INVALID' END "
 	"FROM pg_catalog.pg_index i "
-	"JOIN pg_catalog.pg_class ci ON ci.oid = i.indexrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = ci.relnamespace "
-	"JOIN pg_catalog.pg_class ct ON ct.oid = i.indrelid "
-	"JOIN pg_catalog.pg_namespace tn ON tn.oid = ct.relnamespace "
+	"JOIN pg_catalog.pg_class ci ON " EQ("ci.oid", "i.indexrelid") " "
+	"JOIN pg_catalog.pg_namespace n ON " EQ("n.oid", "ci.relnamespace") " "
+	"JOIN pg_catalog.pg_class ct ON " EQ("ct.oid", "i.indrelid") " "
+	"JOIN pg_catalog.pg_namespace tn ON " EQ("tn.oid", "ct.relnamespace") " "
 	"WHERE " NSP_FILTER("n");
 
 /* Constraints of tables (parent: the table) and of domains (parent: none). */
 static const char SQL_CONSTRAINTS[] =
-	"SELECT " QN("n.nspname", "COALESCE(c.relname, t.typname)") " || '.' || quote_ident(con.conname), "
-	"CASE WHEN c.oid IS NOT NULL THEN " QN("n.nspname", "c.relname") " ELSE quote_ident(n.nspname) END, "
-	"CASE con.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' "
-	"WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclusion' "
-	"WHEN 't' THEN 'constraint trigger' WHEN 'n' THEN 'not null' ELSE con.contype::text END, "
+	"SELECT " QN("n.nspname", "COALESCE(c.relname, t.typname)") " OPERATOR(pg_catalog.||) '.' "
+	"OPERATOR(pg_catalog.||) pg_catalog.quote_ident(con.conname), "
+	"CASE WHEN c.oid IS NOT NULL THEN " QN("n.nspname", "c.relname") " "
+	"ELSE pg_catalog.quote_ident(n.nspname) END, "
+	"CASE WHEN " EQ("con.contype", "'p'") " THEN 'primary key' "
+	"WHEN " EQ("con.contype", "'u'") " THEN 'unique' "
+	"WHEN " EQ("con.contype", "'f'") " THEN 'foreign key' "
+	"WHEN " EQ("con.contype", "'c'") " THEN 'check' "
+	"WHEN " EQ("con.contype", "'x'") " THEN 'exclusion' "
+	"WHEN " EQ("con.contype", "'t'") " THEN 'constraint trigger' "
+	"WHEN " EQ("con.contype", "'n'") " THEN 'not null' "
+	"ELSE con.contype::pg_catalog.text END, "
 	"pg_catalog.pg_get_constraintdef(con.oid), "
 	"CASE WHEN con.convalidated THEN 'validated' ELSE 'NOT VALID' END "
 	"FROM pg_catalog.pg_constraint con "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = con.connamespace "
-	"LEFT JOIN pg_catalog.pg_class c ON c.oid = con.conrelid AND con.conrelid <> 0 "
-	"LEFT JOIN pg_catalog.pg_type t ON t.oid = con.contypid AND con.contypid <> 0 "
+	"JOIN pg_catalog.pg_namespace n ON " EQ("n.oid", "con.connamespace") " "
+	"LEFT JOIN pg_catalog.pg_class c ON " EQ("c.oid", "con.conrelid") " "
+	"AND con.conrelid OPERATOR(pg_catalog.<>) '0'::pg_catalog.oid "
+	"LEFT JOIN pg_catalog.pg_type t ON " EQ("t.oid", "con.contypid") " "
+	"AND con.contypid OPERATOR(pg_catalog.<>) '0'::pg_catalog.oid "
 	"WHERE (c.oid IS NOT NULL OR t.oid IS NOT NULL) AND " NSP_FILTER("n");
 
 /* pg_sequences hides last_value without privilege; say which case it is. */
 static const char SQL_SEQUENCES[] =
-	"SELECT " QN("n.nspname", "c.relname") ", quote_ident(n.nspname), "
-	"s.data_type::text, s.increment_by::text, s.min_value::text, s.max_value::text, "
+	"SELECT " QN("n.nspname", "c.relname") ", pg_catalog.quote_ident(n.nspname), "
+	"s.data_type::pg_catalog.text, s.increment_by::pg_catalog.text, "
+	"s.min_value::pg_catalog.text, s.max_value::pg_catalog.text, "
 	"CASE WHEN s.cycle THEN 'cycle' ELSE 'no cycle' END, "
-	"CASE WHEN s.last_value IS NOT NULL THEN s.last_value::text "
+	"CASE WHEN s.last_value IS NOT NULL THEN s.last_value::pg_catalog.text "
 	"     WHEN pg_catalog.has_sequence_privilege(c.oid, 'SELECT,USAGE') THEN 'never used' "
 	"     ELSE '(not readable)' END "
 	"FROM pg_catalog.pg_sequences s "
-	"JOIN pg_catalog.pg_namespace n ON n.nspname = s.schemaname "
-	"JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = s.sequencename "
+	"JOIN pg_catalog.pg_namespace n ON " EQ("n.nspname", "s.schemaname") " "
+	"JOIN pg_catalog.pg_class c ON " EQ("c.relnamespace", "n.oid") " "
+	"AND " EQ("c.relname", "s.sequencename") " "
 	"WHERE " NSP_FILTER("n");
 
 /* A sequence value the session may not read: a note, never a difference. */
@@ -372,7 +402,6 @@ static bool read_catalog(struct side *s, const struct cmp_options *opt, struct c
 {
 	char err[512], *arr = schema_array(opt);
 	const char *params[1] = { arr };
-	PGresult *res;
 	bool ok = true;
 	const char *sqls[NCLASSES] = {
 		SQL_SCHEMAS, SQL_RELATIONS,
@@ -381,15 +410,12 @@ static bool read_catalog(struct side *s, const struct cmp_options *opt, struct c
 	};
 
 	/* One snapshot for every catalog query of this side. */
-	res = pg_query(s->conn, ctx, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
-		       err, sizeof err);
-	if (!res) {
+	if (!pg_read_begin(s->conn, ctx, true, err, sizeof err)) {
 		fail(r, s->name, fix_for_query(err), "%s: could not start a read-only transaction: %s",
 		     s->name, err);
 		free(arr);
 		return false;
 	}
-	PQclear(res);
 	for (size_t i = 0; i < NCLASSES && ok; i++) {
 		char what[128];
 
@@ -407,8 +433,7 @@ static bool read_catalog(struct side *s, const struct cmp_options *opt, struct c
 		if (s->sets[i].n)
 			qsort(s->sets[i].o, s->sets[i].n, sizeof *s->sets[i].o, cobj_cmp);
 	}
-	res = pg_query(s->conn, ctx, ok ? "COMMIT" : "ROLLBACK", 0, NULL, err, sizeof err);
-	PQclear(res);
+	pg_read_end(s->conn, err, sizeof err);
 	free(arr);
 	return ok;
 }
@@ -536,7 +561,7 @@ static void *count_rows(void *arg)
 	}
 	/* ONLY: a parent's count must not include its children, which are
 	 * counted as tables of their own. */
-	sql = xasprintf("SELECT count(*) FROM ONLY %s.%s", qn, qr);
+	sql = xasprintf("SELECT pg_catalog.count(*) FROM ONLY %s.%s", qn, qr);
 	res = pg_query(j->conn, j->ctx, sql, 0, NULL, j->err, sizeof j->err);
 	if (res) {
 		j->n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
@@ -558,8 +583,8 @@ static bool allow_long_statements(struct side *s, struct ctx *cctx, struct cmp_r
 	PGresult *res;
 
 	snprintf(val, sizeof val, "%ds", ctx_timeout_s(cctx));
-	res = pg_query(s->conn, cctx, "SELECT set_config('statement_timeout', $1, false)", 1,
-		       params, err, sizeof err);
+	res = pg_query(s->conn, cctx, "SELECT pg_catalog.set_config('statement_timeout', $1, false)",
+		       1, params, err, sizeof err);
 	if (!res) {
 		fail(r, s->name, fix_for_query(err), "%s: could not set the statement timeout: %s",
 		     s->name, err);

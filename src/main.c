@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "exitcodes.h"
 #include "output.h"
+#include "pg.h"
 #include "runbook.h"
 #include "state.h"
 #include "tui.h"
@@ -81,6 +82,19 @@ static void version(void)
 	       "This is free software: you are free to change and redistribute it.\n"
 	       "There is NO WARRANTY, to the extent permitted by law.\n",
 	       PACKAGE_VERSION);
+}
+
+/* The database servers' notices and warnings are never printed (pg.h): a
+ * function or a row-level security policy of the database raised them, and
+ * their text is the database's, not ours.  Say only how many there were. */
+static void notices_note(void)
+{
+	unsigned long n = pg_notices();
+
+	if (n)
+		fprintf(stderr, "osmigrate: the database sent %lu notice%s or warning%s (raised by "
+			"its own code, such as a function or a row-level security policy); "
+			"not shown\n", n, n == 1 ? "" : "s", n == 1 ? "" : "s");
 }
 
 static int usage_error(const char *what, const char *arg)
@@ -166,6 +180,7 @@ int main(int argc, char **argv)
 	const char *cmd = NULL;
 	int rc = run(argc, argv, &cmd);
 
+	notices_note();
 	/* Every command, --help and --version included: output lost to a full
 	 * disk or a closed pipe is an error (74), never a silent success. */
 	return output_close_stdout(cmd, rc);

@@ -6,17 +6,27 @@
  *
  * libpq exposes no SQLSTATE for a failed connection attempt, so failures are
  * classified from libpq's and the server's English message texts; anything
- * unrecognised is PG_FAIL_OTHER with libpq's own words, never a guess. */
+ * unrecognised is PG_FAIL_OTHER with libpq's own words, never a guess.
+ *
+ * The database is untrusted (see pg.h): the first statement of a session
+ * pins search_path and makes the session read-only with nothing but
+ * pg_catalog-qualified calls, every statement runs inside an explicit
+ * READ ONLY transaction that pins search_path again, the server's notices
+ * are counted and never printed, and every text the server supplies
+ * (connection and query errors) goes through untrusted() before anyone
+ * shows it. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
 #include "pg.h"
 #include "util.h"
 
@@ -254,6 +264,38 @@ bool pg_spec_from_conninfo(struct pg_spec *s, const char *conninfo, const char *
 	return true;
 }
 
+/* ---- untrusted text from the server ---- */
+
+/* Every text the server supplies (a rogue server writes what it likes into
+ * an error) gets the neutralisation names and values get before display:
+ * one place, so a stricter output_safe() applies here as well. */
+static void untrusted(char *buf, size_t len)
+{
+	char *safe = output_safe(buf);
+
+	bfmt(buf, len, "%s", safe);
+	free(safe);
+}
+
+/* NOTICE and WARNING messages (a function, a trigger, a row-level security
+ * policy may raise them while osmigrate reads) are never printed: libpq's
+ * default would write them raw to stderr, that is onto the operator's
+ * terminal or over the wizard's screen, as often as the server likes.
+ * They are only counted. */
+static atomic_ulong notices;
+
+static void on_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+	atomic_fetch_add(&notices, 1);
+}
+
+unsigned long pg_notices(void)
+{
+	return atomic_load(&notices);
+}
+
 /* ---- failure classification ---- */
 
 static bool has(const char *hay, const char *needle)
@@ -270,6 +312,7 @@ static void set_fail(struct pg_failure *f, enum pg_fail cls, const char *what, c
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
 	str_trim(f->message);
+	untrusted(f->message, sizeof f->message);
 	bfmt(f->fix, sizeof f->fix, "%s", fix);
 }
 
@@ -451,14 +494,17 @@ static int wait_socket(PGconn *c, short events, long long deadline, struct ctx *
 	}
 }
 
+static PGresult *run(PGconn *c, struct ctx *ctx, long long deadline, const char *sql,
+		     int nparams, const char *const *params, char *err, size_t errlen);
+static long long query_deadline(struct ctx *ctx);
+
 PGconn *pg_connect(const struct pg_spec *spec, struct ctx *ctx, struct pg_failure *fail)
 {
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
 	PGconn *conn;
 	long long deadline;
 	int timeout_s;
-	char err[512], tbuf[32];
-	const char *params[1];
+	char err[512], setup[512];
 	PGresult *res;
 
 	memset(fail, 0, sizeof *fail);
@@ -472,6 +518,7 @@ PGconn *pg_connect(const struct pg_spec *spec, struct ctx *ctx, struct pg_failur
 		fail_with(fail, PG_FAIL_OTHER, spec->label, "libpq could not allocate a connection");
 		return NULL;
 	}
+	PQsetNoticeProcessor(conn, on_notice, NULL);
 	if (PQstatus(conn) == CONNECTION_BAD) {
 		classify_conn(conn, spec, fail);
 		PQfinish(conn);
@@ -520,16 +567,22 @@ PGconn *pg_connect(const struct pg_spec *spec, struct ctx *ctx, struct pg_failur
 		return NULL;
 	}
 
-	/* Make the session read-only before anything else runs on it; one
-	 * parameterised round trip, nothing pasted into SQL. */
-	bfmt(tbuf, sizeof tbuf, "%ds", ctx_timeout_s(ctx) > timeout_s ? ctx_timeout_s(ctx)
-									      : timeout_s);
-	params[0] = tbuf;
-	res = pg_query(conn, ctx,
-		       "SELECT set_config('default_transaction_read_only', 'on', false), "
-		       "set_config('statement_timeout', $1, false), "
-		       "set_config('application_name', 'osmigrate', false)",
-		       1, params, err, sizeof err);
+	/* The first statement: until it has run, the database's and the role's
+	 * own search_path is in force (ALTER DATABASE/ROLE ... SET), and it may
+	 * put a schema whose set_config() writes before pg_catalog; hence
+	 * nothing but pg_catalog-qualified calls, in a READ ONLY transaction.
+	 * The startup packet's "options" would pin it earlier, but would also
+	 * replace the operator's own options (conninfo, service file,
+	 * PGOPTIONS), which libpq merges out of our sight.  The timeout is a
+	 * number formatted here, nothing the operator or the server wrote. */
+	bfmt(setup, sizeof setup,
+	     "START TRANSACTION READ ONLY; "
+	     "SELECT pg_catalog.set_config('search_path', '', false), "
+	     "pg_catalog.set_config('default_transaction_read_only', 'on', false), "
+	     "pg_catalog.set_config('statement_timeout', '%ds', false), "
+	     "pg_catalog.set_config('application_name', 'osmigrate', false); "
+	     "COMMIT", ctx_timeout_s(ctx) > timeout_s ? ctx_timeout_s(ctx) : timeout_s);
+	res = run(conn, ctx, query_deadline(ctx), setup, -1, NULL, err, sizeof err);
 	if (!res) {
 		char msg[600];
 
@@ -628,6 +681,7 @@ static void set_err(char *err, size_t errlen, const char *what, const char *deta
 		if (*p == '\r' || *p == '\t')
 			*p = ' ';
 	str_trim(err);
+	untrusted(err, errlen);
 }
 
 /* The server's primary message (no LINE/caret context), else the full text. */
@@ -667,17 +721,22 @@ static int wait_result(PGconn *c, struct ctx *ctx, long long deadline, char *err
 	return 1;
 }
 
-PGresult *pg_query(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
-		   const char *const *params, char *err, size_t errlen)
+/* Send one query string and collect its results: the first error, else
+ * the last result.  nparams < 0: the simple protocol, which lets sql hold
+ * several statements (and no parameters). */
+static PGresult *run(PGconn *c, struct ctx *ctx, long long deadline, const char *sql,
+		     int nparams, const char *const *params, char *err, size_t errlen)
 {
 	PGresult *keep = NULL, *r;
-	long long deadline = query_deadline(ctx);
+	int sent;
 
 	if (ctx_cancelled(ctx)) {
 		set_err(err, errlen, "cancelled", NULL);
 		return NULL;
 	}
-	if (!PQsendQueryParams(c, sql, nparams, NULL, params, NULL, NULL, 0)) {
+	sent = nparams < 0 ? PQsendQuery(c, sql)
+			   : PQsendQueryParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (!sent) {
 		set_err(err, errlen, "could not send the query", PQerrorMessage(c));
 		return NULL;
 	}
@@ -709,10 +768,73 @@ PGresult *pg_query(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
 	return keep;
 }
 
-bool pg_stream(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
-	       const char *const *params,
-	       bool (*row)(void *ud, const PGresult *res, int rownum), void *ud,
-	       char *err, size_t errlen)
+/* Opening a read transaction pins search_path for it again: a function the
+ * database runs while osmigrate reads (a row-level security policy) may
+ * have moved the session's own. */
+#define PIN_SEARCH_PATH "SELECT pg_catalog.set_config('search_path', '', true)"
+
+/* How long COMMIT/ROLLBACK may take: they run also after a cancel, so the
+ * connection can be used again, and must not hold up the operator's Esc. */
+#define END_DEADLINE_MS 2000
+
+bool pg_read_begin(PGconn *c, struct ctx *ctx, bool one_snapshot, char *err, size_t errlen)
+{
+	PGresult *r = run(c, ctx, query_deadline(ctx), one_snapshot
+			  ? "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
+			    PIN_SEARCH_PATH
+			  : "START TRANSACTION READ ONLY; " PIN_SEARCH_PATH,
+			  -1, NULL, err, errlen);
+
+	if (!r) {
+		char scratch[256];
+
+		pg_read_end(c, scratch, sizeof scratch);
+		return false;
+	}
+	PQclear(r);
+	return true;
+}
+
+bool pg_read_end(PGconn *c, char *err, size_t errlen)
+{
+	PGTransactionStatusType ts = PQtransactionStatus(c);
+	PGresult *r;
+
+	if (ts == PQTRANS_IDLE)
+		return true;
+	if (ts != PQTRANS_INTRANS && ts != PQTRANS_INERROR) {
+		set_err(err, errlen, "the connection is busy or lost", NULL);
+		return false;
+	}
+	r = run(c, NULL, mono_ms() + END_DEADLINE_MS, ts == PQTRANS_INTRANS ? "COMMIT" : "ROLLBACK",
+		-1, NULL, err, errlen);
+	PQclear(r);
+	return r != NULL;
+}
+
+PGresult *pg_query(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
+		   const char *const *params, char *err, size_t errlen)
+{
+	/* Outside a transaction the caller opened, the statement gets its own. */
+	bool own = PQtransactionStatus(c) == PQTRANS_IDLE;
+	char scratch[256];
+	PGresult *r;
+
+	if (own && !pg_read_begin(c, ctx, false, err, errlen))
+		return NULL;
+	r = run(c, ctx, query_deadline(ctx), sql, nparams < 0 ? 0 : nparams, params, err, errlen);
+	if (own && !pg_read_end(c, r ? err : scratch, r ? errlen : sizeof scratch) && r) {
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* The streaming itself, inside a transaction pg_stream made sure of. */
+static bool stream(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
+		   const char *const *params,
+		   bool (*row)(void *ud, const PGresult *res, int rownum), void *ud,
+		   char *err, size_t errlen)
 {
 	bool ok = false, stopped = false, done = false;
 	int n = 0;
@@ -773,6 +895,23 @@ bool pg_stream(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
 	if (!done)
 		set_err(err, errlen, "the query returned no result", NULL);
 	return ok && done;
+}
+
+bool pg_stream(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
+	       const char *const *params,
+	       bool (*row)(void *ud, const PGresult *res, int rownum), void *ud,
+	       char *err, size_t errlen)
+{
+	bool own = PQtransactionStatus(c) == PQTRANS_IDLE;
+	char scratch[256];
+	bool ok;
+
+	if (own && !pg_read_begin(c, ctx, false, err, errlen))
+		return false;
+	ok = stream(c, ctx, sql, nparams, params, row, ud, err, errlen);
+	if (own && !pg_read_end(c, ok ? err : scratch, ok ? errlen : sizeof scratch))
+		ok = false;
+	return ok;
 }
 
 char *pg_quote_ident(PGconn *c, const char *ident)

@@ -3,9 +3,22 @@
  * Connection parameters are always keyword/value arrays with
  * expand_dbname=1 (a conninfo string or postgresql:// URI in "dbname"
  * works, nothing is pasted into a string).  Every session this module opens
- * is read-only (default_transaction_read_only=on, plus BEGIN READ ONLY
- * around reads), carries application_name=osmigrate and a statement_timeout,
- * and every wait polls ctx_cancelled() (PQcancel on cancel).
+ * carries application_name=osmigrate and a statement_timeout, and every
+ * wait polls ctx_cancelled() (PQcancel on cancel).
+ *
+ * The database is untrusted: its search_path (ALTER DATABASE/ROLE ... SET)
+ * may put a schema before pg_catalog whose set_config(), count() or "<"
+ * writes, and any user may have added operators to a public schema.  So:
+ *   - the session's first statement pins search_path to '' and turns
+ *     default_transaction_read_only on, calling pg_catalog.set_config only;
+ *   - every statement runs inside an explicit START TRANSACTION READ ONLY
+ *     that pins search_path again (pg_query/pg_stream open one unless the
+ *     caller did with pg_read_begin);
+ *   - every function, aggregate, operator and type in osmigrate's SQL is
+ *     schema-qualified (pg_catalog.count, OPERATOR(pg_catalog.<),
+ *     ::pg_catalog.text), as pg_dump writes it;
+ *   - the server's NOTICE/WARNING messages are counted, never printed, and
+ *     its error texts are neutralised (output_safe) before anyone shows them.
  * UI-free: never include curses here. */
 #ifndef OSM_PG_H
 #define OSM_PG_H
@@ -68,18 +81,34 @@ struct pg_failure {
 PGconn *pg_connect(const struct pg_spec *spec, struct ctx *ctx, struct pg_failure *fail);
 
 /* Run one statement (PQsendQueryParams), waiting on PQsocket in slices of
- * CTX_POLL_MS, PQcancel on ctx cancel.  Returns the result (PGRES_TUPLES_OK
- * or PGRES_COMMAND_OK) or NULL with err filled ("cancelled" on cancel). */
+ * CTX_POLL_MS, PQcancel on ctx cancel.  Outside a transaction opened with
+ * pg_read_begin it runs in a READ ONLY transaction of its own.  Returns the
+ * result (PGRES_TUPLES_OK or PGRES_COMMAND_OK) or NULL with err filled
+ * ("cancelled" on cancel). */
 PGresult *pg_query(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
 		   const char *const *params, char *err, size_t errlen);
 
 /* Single-row mode streaming for large catalog scans: calls row() once per
  * row; stops (cancelling the query) when row returns false or ctx is
- * cancelled.  Returns true when all rows were read. */
+ * cancelled.  Transactions as pg_query.  Returns true when all rows were
+ * read. */
 bool pg_stream(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
 	       const char *const *params,
 	       bool (*row)(void *ud, const PGresult *res, int rownum), void *ud,
 	       char *err, size_t errlen);
+
+/* Several statements in one READ ONLY transaction (search_path pinned):
+ * fewer round trips, and with one_snapshot (REPEATABLE READ) one view of
+ * the catalog for all of them.  A statement that fails leaves the
+ * transaction failed: the statements after it fail too.  pg_read_end ends
+ * it (COMMIT, or ROLLBACK after a failure or a cancel; a no-op outside a
+ * transaction); it is not cancellable and waits at most 2 s. */
+bool pg_read_begin(PGconn *c, struct ctx *ctx, bool one_snapshot, char *err, size_t errlen);
+bool pg_read_end(PGconn *c, char *err, size_t errlen);
+
+/* How many NOTICE/WARNING messages the servers sent this process (they are
+ * never printed: see above). */
+unsigned long pg_notices(void);
 
 /* Quote an identifier through libpq (PQescapeIdentifier); caller frees with free(). */
 char *pg_quote_ident(PGconn *c, const char *ident);

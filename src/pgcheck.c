@@ -1,9 +1,11 @@
 /* pgcheck.c - the PostgreSQL checks of connector-migration (see pgcheck.h).
  *
  * Each check opens its own session with pg_connect() (read-only,
- * application_name=osmigrate, statement_timeout) so that any one can run on
- * its own from a screen or from `osmigrate check`.  Privileges are read
- * with has_*_privilege(), never by trying a write.  A check that could not
+ * application_name=osmigrate, statement_timeout, search_path pinned) so that
+ * any one can run on its own from a screen or from `osmigrate check`; the
+ * statements of one check share one READ ONLY transaction where a failure
+ * ends the check anyway.  Privileges are read with has_*_privilege(), never
+ * by trying a write.  A check that could not
  * reach the server reports CHECK_ERROR ("could not check"), except
  * target_connect/source_connect, whose subject is the connection itself. */
 #include "config.h"
@@ -211,6 +213,22 @@ static PGconn *open_section(const struct check_env *env, struct check_report *re
 	return c;
 }
 
+/* The statements of one check in one READ ONLY transaction (pg.h): fewer
+ * round trips, and a latency measured on the statements alone.  On failure
+ * adds an error result. */
+static bool begin_reads(const struct check_env *env, struct check_report *rep, PGconn *c,
+			const char *id, const char *label)
+{
+	char err[512];
+
+	if (pg_read_begin(c, env->ctx, false, err, sizeof err))
+		return true;
+	check_add(rep, id, label, CHECK_ERROR, err, NULL,
+		  "Connected, but could not start a read-only transaction: run the check again; "
+		  "if it persists, try the same parameters with psql.");
+	return false;
+}
+
 /* A label for a check about a connection: "connection to target host:5432/db as u". */
 static char *conn_label(const char *what, const struct check_env *env, const char *section)
 {
@@ -274,10 +292,17 @@ void check_pg_version(const struct check_env *env, struct check_report *rep)
 		free(label);
 		return;
 	}
+	if (!begin_reads(env, rep, c, id, label))
+		goto out;
 	r = pg_query(c, env->ctx,
-		     "SELECT current_setting('server_version_num')::int, "
-		     "current_setting('server_version'), "
-		     "EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE proname = 'aurora_version')",
+		     "SELECT pg_catalog.current_setting('server_version_num')::pg_catalog.int4, "
+		     "pg_catalog.current_setting('server_version'), "
+		     /* Aurora's own function, in pg_catalog: one a user created
+		      * elsewhere is neither called nor taken for Aurora. */
+		     "EXISTS (SELECT 1 FROM pg_catalog.pg_proc p "
+		     "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace "
+		     "WHERE p.proname OPERATOR(pg_catalog.=) 'aurora_version' "
+		     "AND n.nspname OPERATOR(pg_catalog.=) 'pg_catalog')",
 		     0, NULL, err, sizeof err);
 	if (!r) {
 		check_add(rep, id, label, CHECK_ERROR, err, NULL,
@@ -290,7 +315,7 @@ void check_pg_version(const struct check_env *env, struct check_report *rep)
 	flavour = xasprintf("PostgreSQL %s", PQgetvalue(r, 0, 1));
 	PQclear(r);
 	if (aurora) {
-		r = pg_query(c, env->ctx, "SELECT aurora_version()", 0, NULL, err, sizeof err);
+		r = pg_query(c, env->ctx, "SELECT pg_catalog.aurora_version()", 0, NULL, err, sizeof err);
 		free(flavour);
 		if (r && PQntuples(r) == 1) {
 			flavour = xasprintf("Aurora PostgreSQL %s (PostgreSQL %d.%d compatible)",
@@ -378,6 +403,8 @@ static void connect_check(const struct check_env *env, struct check_report *rep,
 		free(label);
 		return;
 	}
+	if (!begin_reads(env, rep, c, id, label))
+		goto out;
 	/* Round-trip latency: the best of three trivial statements, so one
 	 * scheduling hiccup does not make a fast link look slow. */
 	for (int i = 0; i < 3; i++) {
@@ -391,7 +418,7 @@ static void connect_check(const struct check_env *env, struct check_report *rep,
 		if (best < 0 || dt < best)
 			best = dt;
 	}
-	r = pg_query(c, env->ctx, "SELECT current_user, current_database()", 0, NULL, err,
+	r = pg_query(c, env->ctx, "SELECT current_user, pg_catalog.current_database()", 0, NULL, err,
 		     sizeof err);
 	if (!r) {
 		check_add(rep, id, label, CHECK_ERROR, err, NULL,
@@ -467,6 +494,8 @@ void check_target_privileges(const struct check_env *env, struct check_report *r
 		free(label);
 		return;
 	}
+	if (!begin_reads(env, rep, c, id, label))
+		goto out;
 	r = pg_query(c, env->ctx, "SELECT current_user", 0, NULL, err, sizeof err);
 	if (!r) {
 		check_add(rep, id, label, CHECK_ERROR, err, NULL,
@@ -486,8 +515,9 @@ void check_target_privileges(const struct check_env *env, struct check_report *r
 		p[0] = s;
 
 		r = pg_query(c, env->ctx,
-			     "SELECT has_schema_privilege(oid, 'USAGE') FROM pg_catalog.pg_namespace "
-			     "WHERE nspname = $1", 1, p, err, sizeof err);
+			     "SELECT pg_catalog.has_schema_privilege(oid, 'USAGE') "
+			     "FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) $1",
+			     1, p, err, sizeof err);
 		if (!r) {
 			check_add(rep, id, label, CHECK_ERROR, err, NULL,
 				  "A privilege query failed: run the check again.");
@@ -540,15 +570,18 @@ void check_target_privileges(const struct check_env *env, struct check_report *r
 			p[0] = schema;
 			p[1] = table;
 			r = pg_query(c, env->ctx,
-				     "SELECT has_table_privilege(c.oid, 'SELECT'), "
-				     "has_table_privilege(c.oid, 'INSERT'), "
-				     "has_table_privilege(c.oid, 'UPDATE'), "
-				     "has_table_privilege(c.oid, 'DELETE'), "
-				     "has_schema_privilege(n.oid, 'USAGE') "
+				     "SELECT pg_catalog.has_table_privilege(c.oid, 'SELECT'), "
+				     "pg_catalog.has_table_privilege(c.oid, 'INSERT'), "
+				     "pg_catalog.has_table_privilege(c.oid, 'UPDATE'), "
+				     "pg_catalog.has_table_privilege(c.oid, 'DELETE'), "
+				     "pg_catalog.has_schema_privilege(n.oid, 'USAGE') "
 				     "FROM pg_catalog.pg_class c "
-				     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-				     "WHERE n.nspname = $1 AND c.relname = $2 "
-				     "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
+				     "JOIN pg_catalog.pg_namespace n "
+				     "ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+				     "WHERE n.nspname OPERATOR(pg_catalog.=) $1 "
+				     "AND c.relname OPERATOR(pg_catalog.=) $2 "
+				     "AND c.relkind OPERATOR(pg_catalog.=) "
+				     "ANY ('{r,p,v,m,f}'::pg_catalog.\"char\"[])",
 				     2, p, err, sizeof err);
 			if (!r) {
 				check_add(rep, id, label, CHECK_ERROR, err, NULL,
@@ -658,17 +691,23 @@ void check_ardo_sessions(const struct check_env *env, struct check_report *rep)
 	/* application_name is visible for every session; addresses, users and
 	 * start times only with pg_read_all_stats (or as superuser). */
 	r = pg_query(c, env->ctx,
-		     "SELECT count(*), "
-		     "coalesce(string_agg(DISTINCT coalesce(usename, '(hidden user)') || ' from ' || "
-		     "coalesce(host(client_addr), CASE WHEN backend_start IS NULL THEN "
-		     "'(hidden address)' ELSE 'local socket' END) || ' to ' || "
-		     "coalesce(datname, '?'), ', '), ''), "
-		     "(SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) OR "
+		     "SELECT pg_catalog.count(*), "
+		     "COALESCE(pg_catalog.string_agg(DISTINCT "
+		     "COALESCE(usename::pg_catalog.text, '(hidden user)') "
+		     "OPERATOR(pg_catalog.||) ' from ' OPERATOR(pg_catalog.||) "
+		     "COALESCE(pg_catalog.host(client_addr), CASE WHEN backend_start IS NULL THEN "
+		     "'(hidden address)' ELSE 'local socket' END) "
+		     "OPERATOR(pg_catalog.||) ' to ' OPERATOR(pg_catalog.||) "
+		     "COALESCE(datname::pg_catalog.text, '?'), ', '), ''), "
+		     "(SELECT rolsuper FROM pg_catalog.pg_roles "
+		     "WHERE rolname OPERATOR(pg_catalog.=) current_user) OR "
 		     /* pg_read_all_stats exists from PostgreSQL 10 on */
 		     "CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles "
-		     "WHERE rolname = 'pg_read_all_stats') "
-		     "THEN pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') ELSE false END "
-		     "FROM pg_catalog.pg_stat_activity WHERE application_name = 'ardoPGSQL'",
+		     "WHERE rolname OPERATOR(pg_catalog.=) 'pg_read_all_stats') "
+		     "THEN pg_catalog.pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') "
+		     "ELSE false END "
+		     "FROM pg_catalog.pg_stat_activity "
+		     "WHERE application_name OPERATOR(pg_catalog.=) 'ardoPGSQL'",
 		     0, NULL, err, sizeof err);
 	if (!r) {
 		check_add(rep, id, label, CHECK_ERROR, err, NULL,

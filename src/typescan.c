@@ -336,41 +336,53 @@ enum check_status type_result_status(const struct type_result *r)
 /* Domains resolved to their ultimate base type (domains over domains), the
  * declared typmod winning over the domain's.  Rows ordered by table oid so
  * that each table's columns arrive together; identical to what bench/
- * runs through psql. */
+ * runs through psql.  Every function, operator and type is
+ * pg_catalog-qualified (pg.h): ORDER BY and DISTINCT ON use the types'
+ * default operator classes, which only a superuser can create. */
 const char typescan_catalog_sql[] =
 	"WITH RECURSIVE dom(oid, base, typmod, nn, depth) AS ("
 	" SELECT t.oid, t.typbasetype, t.typtypmod, t.typnotnull, 1 FROM pg_catalog.pg_type t"
-	"  WHERE t.typtype = 'd'"
+	"  WHERE t.typtype OPERATOR(pg_catalog.=) 'd'"
 	" UNION ALL"
-	" SELECT d.oid, t.typbasetype, CASE WHEN d.typmod >= 0 THEN d.typmod ELSE t.typtypmod END,"
-	"  d.nn OR t.typnotnull, d.depth + 1"
-	" FROM dom d JOIN pg_catalog.pg_type t ON t.oid = d.base AND t.typtype = 'd'),"
+	" SELECT d.oid, t.typbasetype,"
+	"  CASE WHEN d.typmod OPERATOR(pg_catalog.>=) 0 THEN d.typmod ELSE t.typtypmod END,"
+	"  d.nn OR t.typnotnull, d.depth OPERATOR(pg_catalog.+) 1"
+	" FROM dom d JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) d.base"
+	"  AND t.typtype OPERATOR(pg_catalog.=) 'd'),"
 	" dombase AS (SELECT DISTINCT ON (oid) oid, base, typmod, nn FROM dom"
 	"  ORDER BY oid, depth DESC)"
 	" SELECT c.oid, n.nspname, c.relname, c.relkind, a.attname, a.attnum,"
 	"  pg_catalog.format_type(a.atttypid, a.atttypmod),"
 	"  CASE WHEN db.oid IS NOT NULL THEN pg_catalog.format_type(db.base,"
-	"   CASE WHEN a.atttypmod >= 0 THEN a.atttypmod ELSE db.typmod END) END,"
-	"  bt.typname, bn.nspname, bt.typtype, bt.typcategory = 'A',"
-	"  CASE WHEN db.oid IS NOT NULL AND a.atttypmod < 0 THEN db.typmod ELSE a.atttypmod END,"
-	"  a.attnotnull OR coalesce(db.nn, false), a.attidentity,"
+	"   CASE WHEN a.atttypmod OPERATOR(pg_catalog.>=) 0 THEN a.atttypmod ELSE db.typmod END) END,"
+	"  bt.typname, bn.nspname, bt.typtype, bt.typcategory OPERATOR(pg_catalog.=) 'A',"
+	"  CASE WHEN db.oid IS NOT NULL AND a.atttypmod OPERATOR(pg_catalog.<) 0 THEN db.typmod"
+	"   ELSE a.atttypmod END,"
+	"  a.attnotnull OR COALESCE(db.nn, false), a.attidentity,"
 	"  pg_catalog.pg_get_expr(ad.adbin, ad.adrelid),"
-	"  coalesce(pg_catalog.array_position(pk.conkey, a.attnum), 0),"
-	"  coalesce(pg_catalog.cardinality(pk.conkey), 0),"
+	"  COALESCE(pg_catalog.array_position(pk.conkey, a.attnum), 0),"
+	"  COALESCE(pg_catalog.cardinality(pk.conkey), 0),"
 	"  pg_catalog.has_table_privilege(c.oid, 'SELECT')"
 	" FROM pg_catalog.pg_class c"
-	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-	" LEFT JOIN dombase db ON db.oid = a.atttypid"
-	" JOIN pg_catalog.pg_type bt ON bt.oid = coalesce(db.base, a.atttypid)"
-	" JOIN pg_catalog.pg_namespace bn ON bn.oid = bt.typnamespace"
-	" LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
-	" LEFT JOIN pg_catalog.pg_constraint pk ON pk.conrelid = c.oid AND pk.contype = 'p'"
-	" WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relispartition"
-	"  AND (n.nspname = ANY ($1::text[])"
-	"   OR (n.nspname, c.relname) IN (SELECT * FROM unnest($2::text[], $3::text[]))"
-	"   OR ($4::bool AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-	"    AND n.nspname NOT LIKE 'pg\\_%'))"
+	" JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+	" JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid"
+	"  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped"
+	" LEFT JOIN dombase db ON db.oid OPERATOR(pg_catalog.=) a.atttypid"
+	" JOIN pg_catalog.pg_type bt ON bt.oid OPERATOR(pg_catalog.=) COALESCE(db.base, a.atttypid)"
+	" JOIN pg_catalog.pg_namespace bn ON bn.oid OPERATOR(pg_catalog.=) bt.typnamespace"
+	" LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid OPERATOR(pg_catalog.=) a.attrelid"
+	"  AND ad.adnum OPERATOR(pg_catalog.=) a.attnum"
+	" LEFT JOIN pg_catalog.pg_constraint pk ON pk.conrelid OPERATOR(pg_catalog.=) c.oid"
+	"  AND pk.contype OPERATOR(pg_catalog.=) 'p'"
+	" WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v,m,f}'::pg_catalog.\"char\"[])"
+	"  AND NOT c.relispartition"
+	"  AND (n.nspname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.name[])"
+	"   OR (n.nspname, c.relname) OPERATOR(pg_catalog.=) ANY (SELECT sel.s, sel.r"
+	"    FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.name[]),"
+	"     pg_catalog.unnest($3::pg_catalog.name[])) AS sel(s, r))"
+	"   OR ($4::pg_catalog.bool"
+	"    AND n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema}'::pg_catalog.name[])"
+	"    AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_%'))"
 	" ORDER BY c.oid, a.attnum";
 
 enum {
@@ -639,44 +651,71 @@ static const unsigned probe_kinds[] = {
 	TP_TEXT_LENGTH, TP_NULLS,
 };
 
+/* The type both sides of a comparison are cast to: the column's base type
+ * (a domain's values compare as its base type's), float4 widened exactly to
+ * float8, so that each operator is pg_catalog's own for exactly these
+ * types.  Anything else is compared as numeric. */
+static const char *range_type(const char *t)
+{
+	if (str_eq(t, "int8"))
+		return "pg_catalog.int8";
+	if (str_eq(t, "float4") || str_eq(t, "float8"))
+		return "pg_catalog.float8";
+	return "pg_catalog.numeric";
+}
+
+/* A probe's condition on the quoted column q.  Operators on the operator's
+ * data are where a database's own operators would be picked (an exact
+ * match in any schema beats pg_catalog's operator that needs a cast):
+ * OPERATOR(pg_catalog.x) between operands of one explicit type. */
 static void add_condition(struct strbuf *sb, const char *q, const struct probe_col *pc, unsigned kind)
 {
 	const char *t = pc->type_name;
-	bool flt = str_eq(t, "float4") || str_eq(t, "float8");
+	const char *ty;
 
 	switch (kind) {
 	case TP_DATETIME_RANGE:
 		if (str_eq(t, "date"))
-			sb_addf(sb, "%s < DATE '" OS_DATE_MIN "' OR %s > DATE '" OS_DATE_MAX "'", q, q);
+			sb_addf(sb, "%s::pg_catalog.date OPERATOR(pg_catalog.<) '" OS_DATE_MIN
+				"'::pg_catalog.date OR %s::pg_catalog.date OPERATOR(pg_catalog.>) '"
+				OS_DATE_MAX "'::pg_catalog.date", q, q);
 		else if (str_eq(t, "timestamptz"))
 			/* Npgsql 6+ hands timestamptz over as UTC */
-			sb_addf(sb, "%s < TIMESTAMPTZ '" OS_DATETIME_MIN "+00' OR %s > TIMESTAMPTZ '"
-				OS_DATETIME_MAX "+00'", q, q);
+			sb_addf(sb, "%s::pg_catalog.timestamptz OPERATOR(pg_catalog.<) '" OS_DATETIME_MIN
+				"+00'::pg_catalog.timestamptz OR %s::pg_catalog.timestamptz "
+				"OPERATOR(pg_catalog.>) '" OS_DATETIME_MAX "+00'::pg_catalog.timestamptz",
+				q, q);
 		else
-			sb_addf(sb, "%s < TIMESTAMP '" OS_DATETIME_MIN "' OR %s > TIMESTAMP '"
-				OS_DATETIME_MAX "'", q, q);
+			sb_addf(sb, "%s::pg_catalog.timestamp OPERATOR(pg_catalog.<) '" OS_DATETIME_MIN
+				"'::pg_catalog.timestamp OR %s::pg_catalog.timestamp "
+				"OPERATOR(pg_catalog.>) '" OS_DATETIME_MAX "'::pg_catalog.timestamp", q, q);
 		break;
 	case TP_TIME_RANGE:
-		sb_addf(sb, "%s::time > TIME '" OS_TIME_MAX "'", q);
+		sb_addf(sb, "%s::pg_catalog.time OPERATOR(pg_catalog.>) '" OS_TIME_MAX
+			"'::pg_catalog.time", q);
 		break;
 	case TP_DECIMAL_SCALE:
 		/* digits beyond the 8th decimal place that are not zero (scale()
 		 * would count trailing zeros; min_scale() needs PostgreSQL 13) */
-		sb_addf(sb, "%s%s <> pg_catalog.round(%s%s, %d)", q, flt ? "::numeric" : "", q,
-			flt ? "::numeric" : "", OS_DECIMAL_MAX_SCALE);
+		sb_addf(sb, "%s::pg_catalog.numeric OPERATOR(pg_catalog.<>) "
+			"pg_catalog.round(%s::pg_catalog.numeric, %d)", q, q, OS_DECIMAL_MAX_SCALE);
 		break;
 	case TP_INT_RANGE:
 	case TP_LONG_RANGE: {
 		const char *lo = kind == TP_INT_RANGE ? OS_INT_MIN : OS_LONG_MIN;
 		const char *hi = kind == TP_INT_RANGE ? OS_INT_MAX : OS_LONG_MAX;
 
-		sb_addf(sb, "%s < %s OR %s > %s", q, lo, q, hi);
-		if (flt || str_eq(t, "numeric"))
-			sb_addf(sb, " OR %s <> pg_catalog.trunc(%s)", q, q);
+		ty = range_type(t);
+		sb_addf(sb, "%s::%s OPERATOR(pg_catalog.<) '%s'::%s OR %s::%s OPERATOR(pg_catalog.>) "
+			"'%s'::%s", q, ty, lo, ty, q, ty, hi, ty);
+		if (str_eq(t, "float4") || str_eq(t, "float8") || str_eq(t, "numeric"))
+			sb_addf(sb, " OR %s::%s OPERATOR(pg_catalog.<>) pg_catalog.trunc(%s::%s)", q, ty,
+				q, ty);
 		break;
 	}
 	case TP_TEXT_LENGTH:
-		sb_addf(sb, "pg_catalog.char_length(%s) > %d", q, pc->plan.text_length);
+		sb_addf(sb, "pg_catalog.char_length(%s) OPERATOR(pg_catalog.>) %d", q,
+			pc->plan.text_length);
 		break;
 	case TP_NULLS:
 	default:
@@ -696,7 +735,7 @@ static char *build_probe_sql(PGconn *conn, const struct probe_table *pt)
 		char *q = pg_quote_ident(conn, pt->pk[0]);
 		if (!q)
 			goto fail;
-		sb_addf(&key, pt->pk_numeric ? "%s" : "%s::text", q);
+		sb_addf(&key, pt->pk_numeric ? "%s" : "%s::pg_catalog.text", q);
 		free(q);
 	} else if (pt->npk > 1) {
 		sb_add(&key, "ROW(");
@@ -707,9 +746,9 @@ static char *build_probe_sql(PGconn *conn, const struct probe_table *pt)
 			sb_addf(&key, "%s%s", i ? ", " : "", q);
 			free(q);
 		}
-		sb_add(&key, ")::text");
+		sb_add(&key, ")::pg_catalog.text");
 	} else {
-		sb_add(&key, "'ctid=' || ctid::text");
+		sb_add(&key, "'ctid=' OPERATOR(pg_catalog.||) ctid::pg_catalog.text");
 	}
 
 	sb_add(&sb, "SELECT ");
@@ -725,8 +764,9 @@ static char *build_probe_sql(PGconn *conn, const struct probe_table *pt)
 			if (!(pc->plan.kinds & probe_kinds[k]))
 				continue;
 			add_condition(&cond, q, pc, probe_kinds[k]);
-			sb_addf(&sb, "%scount(*) FILTER (WHERE %s), min(%s) FILTER (WHERE %s)::text,"
-				" max(%s) FILTER (WHERE %s)::text",
+			sb_addf(&sb, "%spg_catalog.count(*) FILTER (WHERE %s),"
+				" pg_catalog.min(%s) FILTER (WHERE %s)::pg_catalog.text,"
+				" pg_catalog.max(%s) FILTER (WHERE %s)::pg_catalog.text",
 				first ? "" : ", ", sb_str(&cond), sb_str(&key), sb_str(&cond),
 				sb_str(&key), sb_str(&cond));
 			first = false;

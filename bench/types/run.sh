@@ -87,7 +87,7 @@ psql_file() { psql -X -q -A -t -o /dev/null -f "$1"; }
 # One logged run of each, to take the exact SQL osmigrate sends.
 log_from=$(($(wc -l <"$PGLOG") + 1))
 "$bin" types "$DB" --table bench_probe.p1 --table bench_probe.p2 --format json >"$dir/probe.json" || true
-tail -n +"$log_from" "$PGLOG" | sed -n 's/^.*execute <unnamed>: \(SELECT count(\*) FILTER .*\)$/\1;/p' >"$dir/probes.sql"
+tail -n +"$log_from" "$PGLOG" | sed -n 's/^.*execute <unnamed>: \(SELECT pg_catalog.count(\*) FILTER .*\)$/\1;/p' >"$dir/probes.sql"
 [ "$(wc -l <"$dir/probes.sql")" -eq 2 ] || { echo "bench: expected 2 probe queries in the log" >&2; exit 1; }
 {
 	echo "PREPARE q(text[], text[], text[], bool) AS"

@@ -110,12 +110,19 @@ settings osm_app
 run_probe check "$S" pg_version
 is "$(val pg_version.status)" warning "platform version unknown: a warning, never a silent ok"
 
-# Aurora is recognised by its aurora_version() function (faked here).
+# Aurora is recognised by its aurora_version() function in pg_catalog
+# (faked here).  One that any user created elsewhere is neither taken for
+# Aurora nor called.
 pg_psql -q -d demo -c "CREATE FUNCTION public.aurora_version() RETURNS text LANGUAGE sql AS \$\$ SELECT '15.4.1'::text \$\$" ||
 	bail "could not create the fake aurora_version()"
 run_probe check "$S" pg_version
-has "$(val pg_version.summary)" "Aurora PostgreSQL 15.4.1 (PostgreSQL $major."; ok $? "Aurora recognised ($(val pg_version.summary))"
+! has "$(val pg_version.summary)" "Aurora"; ok $? "a user's public.aurora_version() does not make Aurora ($(val pg_version.summary))"
 pg_psql -q -d demo -c "DROP FUNCTION public.aurora_version()"
+pg_psql -q -d demo -c "CREATE FUNCTION pg_catalog.aurora_version() RETURNS text LANGUAGE sql AS \$\$ SELECT '15.4.1'::text \$\$" ||
+	bail "could not create the fake pg_catalog.aurora_version()"
+run_probe check "$S" pg_version
+has "$(val pg_version.summary)" "Aurora PostgreSQL 15.4.1 (PostgreSQL $major."; ok $? "Aurora recognised ($(val pg_version.summary))"
+pg_psql -q -d demo -c "DROP FUNCTION pg_catalog.aurora_version()"
 
 # --- ardoPGSQL sessions, seen by a role without pg_read_all_stats
 run_probe check "$S" ardo_sessions
