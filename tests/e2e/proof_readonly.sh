@@ -9,6 +9,10 @@
 # SELECT and USAGE.  Then tests/lib/proof_pglog.py reads the server log:
 # nothing but reads (it lists exactly what it allows), no ERROR/FATAL; the
 # canary tables survive, and the crafted tables were probed without error.
+# With --qualified the analyser also holds osmigrate's own sessions to reads
+# in explicit READ ONLY transactions that pin search_path first, and to
+# schema-qualified functions, operators and types (proof_hostile_db.sh
+# attacks the same from inside the database).
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pg.sh"
 . "$top_srcdir/tests/lib/proof.sh"
@@ -47,6 +51,31 @@ $PY "$W/control.log" >"$W/control.out"
 rc=$?
 is "$rc" 1 "control: the log analyser refuses writes"
 is "$(grep -c '^REFUSED' "$W/control.out")" 11 "control: 11 of the 16 statements refused, the quoted and read-only ones allowed"
+
+# --qualified must be able to fail too: osmigrate's sessions reading outside
+# a READ ONLY transaction or before it pinned search_path, or calling a
+# function, operator or type that a search_path could replace.
+cat >"$W/control2.log" <<'EOF'
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  statement: START TRANSACTION READ ONLY; SELECT pg_catalog.set_config('search_path', '', false); COMMIT
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  statement: SELECT 1
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  statement: START TRANSACTION READ ONLY; SELECT 1
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  statement: ROLLBACK
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  statement: START TRANSACTION READ ONLY; SELECT pg_catalog.set_config('search_path', '', true)
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  execute <unnamed>: SELECT count(*) FROM t
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  execute <unnamed>: SELECT a FROM t WHERE b < 2
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  execute <unnamed>: SELECT a::text FROM t
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  execute <unnamed>: SELECT a FROM t WHERE b IN ('x', 'y')
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  execute <unnamed>: SELECT a FROM t WHERE b OPERATOR(pg_catalog.>) DATE '2020-01-01'
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  execute <unnamed>: SELECT CASE b WHEN 'r' THEN 1 END FROM t
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  execute <unnamed>: SELECT a FROM t WHERE b OPERATOR(public.<) 2
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  execute <unnamed>: SELECT pg_catalog.count(*), pg_catalog.min(a)::pg_catalog.text FROM t WHERE b OPERATOR(pg_catalog.<) '2'::pg_catalog.int4 AND c OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.name[])
+2026-01-01 00:00:00.000 UTC [3] a@b osmigrate LOG:  statement: COMMIT
+2026-01-01 00:00:00.000 UTC [4] a@b psql LOG:  statement: SELECT count(*) FROM t WHERE b < 2
+EOF
+$PY --qualified "$W/control2.log" >"$W/control2.out"
+rc=$?
+is "$rc" 1 "control: --qualified refuses what a search_path could hijack"
+is "$(grep -c '^REFUSED' "$W/control2.out")" 9 "control: 9 of the 15 statements refused, the qualified ones and psql's allowed"
 
 SCHEMAS='"""\; DROP TABLE x\; --" "Mixed.Case Sch\\ema'"'"'" "we""ird\;Sch\\.X"'
 TABLES='"we""ird\;Sch\\.X"."T\;""ab\\.le" public.x'
@@ -137,10 +166,10 @@ grep -q '^Checking privileges of target .* FAILED$' "$W/ro.connector-migration.o
 ok $? "SELECT-only role: the privilege check names the missing INSERT, UPDATE, DELETE"
 
 # The server log, from the first statement osmigrate sent.
-$PY "$PGLOG" "$log_from" >"$W/log.verdict"
+$PY --qualified "$PGLOG" "$log_from" >"$W/log.verdict"
 rc=$?
 diag "$(tail -1 "$W/log.verdict")"
-is "$rc" 0 "server log: nothing but reads, no ERROR or FATAL"
+is "$rc" 0 "server log: nothing but reads, no ERROR or FATAL; osmigrate read in READ ONLY transactions that pinned search_path, schema-qualified throughout"
 [ "$rc" -eq 0 ] || diag "$(head -40 "$W/log.verdict")"
 n=$(sed -n 's/^statements: \([0-9]*\) .*/\1/p' "$W/log.verdict")
 [ "${n:-0}" -ge 100 ]

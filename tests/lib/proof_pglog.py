@@ -3,7 +3,7 @@
 log_line_prefix '%m [%p] %u@%d %a ', as scripts/pgfixture.sh writes it) holds
 anything but reads.
 
-    proof_pglog.py LOGFILE [FIRST_LINE]
+    proof_pglog.py [--qualified] LOGFILE [FIRST_LINE]
 
 Reads the log from FIRST_LINE (1-based, default 1), tokenises every logged
 statement (simple query "statement:" and extended protocol "execute NAME:"),
@@ -27,6 +27,16 @@ against an allow list:
 
 Everything else is refused (INSERT, UPDATE, DELETE, MERGE, CREATE, ALTER, DROP,
 TRUNCATE, GRANT, REVOKE, LOCK, VACUUM, ANALYZE, CALL, DO, NOTIFY, ...).
+
+--qualified also holds osmigrate's own sessions (application_name osmigrate)
+to what a database with a hostile search_path requires:
+  - every statement runs inside a START TRANSACTION/BEGIN ... READ ONLY, and
+    the first thing each such transaction does is
+    pg_catalog.set_config('search_path', '', ...);
+  - every function call is pg_catalog.f(...), every cast ::pg_catalog.type,
+    every operator OPERATOR(pg_catalog.op); no bare operator (= < || ~ ...),
+    no IN, LIKE, BETWEEN, IS DISTINCT FROM, simple CASE x WHEN, nor typed
+    literal (DATE '...'), which all resolve names through the search_path.
 Also reported: every ERROR/FATAL entry (a probe that failed on a crafted name
 would show up there).  Prints one line per offending statement and a summary
 ('statements: N in M sessions; refused: R; errors: E'); exits 1 when a statement was
@@ -272,6 +282,99 @@ def judge(st, session, params):
     return '%s is not a read' % head
 
 
+# --qualified: osmigrate's sessions, statement by statement.
+CALL_KEYWORDS = {
+    'COALESCE', 'NULLIF', 'GREATEST', 'LEAST', 'EXISTS', 'ANY', 'ALL', 'SOME', 'ARRAY',
+    'ROW', 'VALUES', 'FILTER', 'OVER', 'OPERATOR', 'AND', 'OR', 'NOT', 'WHERE', 'ON',
+    'AS', 'SELECT', 'FROM', 'JOIN', 'USING', 'BY', 'THEN', 'ELSE', 'WHEN', 'CASE', 'WITH',
+    'RECURSIVE', 'UNION', 'INTERSECT', 'EXCEPT', 'LIMIT', 'OFFSET', 'DISTINCT', 'ROWS',
+    'LATERAL', 'IS', 'ONLY', 'IN', 'END',
+}
+TYPE_WORDS = {
+    'DATE', 'TIMESTAMP', 'TIMESTAMPTZ', 'TIME', 'TIMETZ', 'INTERVAL', 'TEXT', 'NUMERIC',
+    'INT', 'INT2', 'INT4', 'INT8', 'INTEGER', 'BIGINT', 'SMALLINT', 'BOOLEAN', 'BOOL',
+    'NAME', 'OID', 'REGCLASS', 'REGTYPE', 'CHAR', 'VARCHAR', 'FLOAT4', 'FLOAT8', 'REAL',
+}
+OPERATOR_CHARS = set('<>=!~|+-/%^&#@?*')
+WORD_OPERATORS = {'IN', 'LIKE', 'ILIKE', 'SIMILAR', 'BETWEEN'}
+
+
+def qualified_after(st, k):
+    """st[k:] starts with PG_CATALOG '.'"""
+    return k + 1 < len(st) and st[k] == ('W', 'PG_CATALOG') and st[k + 1] == ('P', '.')
+
+
+def unqualified(st):
+    """Why st resolves a name through the search_path, or None."""
+    k, n = 0, len(st)
+    while k < n:
+        t = st[k]
+        nxt = st[k + 1] if k + 1 < n else None
+        prev = st[k - 1] if k else None
+        if t == ('W', 'OPERATOR') and nxt == ('P', '('):
+            if not qualified_after(st, k + 2):
+                return 'OPERATOR() not in pg_catalog'
+            j = k + 4
+            while j < n and st[j] != ('P', ')'):
+                j += 1
+            k = j + 1
+            continue
+        if t[0] == 'W' and nxt == ('P', '(') and t[1] not in CALL_KEYWORDS:
+            if not (k >= 2 and st[k - 1] == ('P', '.') and st[k - 2] == ('W', 'PG_CATALOG')):
+                if prev not in (('W', 'AS'), ('W', 'RECURSIVE'), ('W', 'WITH')):
+                    return 'unqualified function %s()' % t[1].lower()
+        if t == ('P', ':') and nxt == ('P', ':'):
+            if not qualified_after(st, k + 2):
+                return 'cast to an unqualified type'
+            k += 2
+            continue
+        if t[0] == 'P' and t[1] in OPERATOR_CHARS:
+            if not (t[1] == '*' and prev in (('W', 'SELECT'), ('P', '('), ('P', '.'), ('P', ','))):
+                return 'unqualified operator %s' % t[1]
+        if t[0] == 'W' and t[1] in WORD_OPERATORS:
+            return '%s resolves = or LIKE through the search_path' % t[1]
+        if t == ('W', 'IS') and nxt is not None and nxt[1] in ('DISTINCT', 'NOT') and \
+                (nxt[1] == 'DISTINCT' or (k + 2 < n and st[k + 2] == ('W', 'DISTINCT'))):
+            return 'IS DISTINCT FROM resolves = through the search_path'
+        if t == ('W', 'CASE') and nxt != ('W', 'WHEN'):
+            return 'simple CASE resolves = through the search_path'
+        if t[0] == 'W' and t[1] in TYPE_WORDS and nxt is not None and nxt[0] == 'STR' and \
+                prev != ('P', '.'):
+            return 'typed literal %s \'...\'' % t[1]
+        k += 1
+    return None
+
+
+def is_pin(st, params):
+    for k, t in enumerate(st):
+        if t == ('W', 'SET_CONFIG') and k + 1 < len(st) and st[k + 1] == ('P', '('):
+            vals = [value_of(x, params) for x in st[k + 2:] if x[0] in ('STR', 'PARAM')][:2]
+            return len(vals) == 2 and str(vals[0][1]).lower() == 'search_path' and vals[1][1] == ''
+    return False
+
+
+def judge_qualified(st, session, params):
+    w = words(st)
+    if not w:
+        return None
+    head = w[0]
+    if head in ('BEGIN', 'START'):
+        if 'READ ONLY' not in ' '.join(w):
+            return 'transaction not explicitly READ ONLY'
+        session['tx'], session['tx_pinned'] = True, False
+        return None
+    if head in ('COMMIT', 'END', 'ROLLBACK', 'ABORT'):
+        session['tx'] = False
+        return None
+    if not session.get('tx'):
+        return 'statement outside an explicit READ ONLY transaction'
+    if is_pin(st, params):
+        session['tx_pinned'] = True
+    elif not session.get('tx_pinned'):
+        return 'statement before the transaction pinned search_path'
+    return unqualified(st)
+
+
 def parse_params(detail):
     """'parameters: $1 = 'x', $2 = NULL' -> {'$1': 'x', ...}"""
     out = {}
@@ -287,7 +390,8 @@ def entries(lines):
         if m:
             if cur:
                 yield cur
-            cur = {'pid': m.group(1), 'level': m.group(5), 'msg': m.group(6)}
+            cur = {'pid': m.group(1), 'level': m.group(5), 'msg': m.group(6),
+                   'app': m.group(4).strip()}
         elif cur is not None and (line.startswith('\t') or not line.strip()):
             cur['msg'] += '\n' + line[1:] if line.startswith('\t') else '\n'
         elif cur is not None:
@@ -297,14 +401,18 @@ def entries(lines):
 
 
 def main():
-    if len(sys.argv) < 2:
-        sys.stderr.write('usage: proof_pglog.py LOGFILE [FIRST_LINE]\n')
+    args = sys.argv[1:]
+    qualified = bool(args) and args[0] == '--qualified'
+    if qualified:
+        args = args[1:]
+    if not args:
+        sys.stderr.write('usage: proof_pglog.py [--qualified] LOGFILE [FIRST_LINE]\n')
         return 64
-    first = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-    with open(sys.argv[1], encoding='utf-8', errors='replace') as f:
+    first = int(args[1]) if len(args) > 1 else 1
+    with open(args[0], encoding='utf-8', errors='replace') as f:
         lines = f.read().split('\n')[first - 1:]
     ents = list(entries(lines))
-    sessions, refused, errors, count = {}, 0, 0, 0
+    sessions, strict, refused, errors, count, own = {}, {}, 0, 0, 0, 0
     pids = set()
     for k, e in enumerate(ents):
         if e['level'] in ('ERROR', 'FATAL', 'PANIC'):
@@ -325,9 +433,15 @@ def main():
         for st in split_statements(tokenize(sql)):
             count += 1
             why = judge(st, session, params)
+            if not why and qualified and e['app'] == 'osmigrate':
+                own += 1
+                why = judge_qualified(st, strict.setdefault(e['pid'], {}), params)
             if why:
                 refused += 1
                 print('REFUSED [%s] %s: %s' % (e['pid'], why, ' '.join(sql.split())[:300]))
+    if qualified and not own:
+        refused += 1
+        print('REFUSED: no statement of an osmigrate session in the log')
     print('statements: %d in %d sessions; refused: %d; errors: %d' % (count, len(pids), refused, errors))
     if refused:
         return 1
