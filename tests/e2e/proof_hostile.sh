@@ -3,8 +3,10 @@
 # a "What to do" within its timeout, never a hang or a crash.
 #   PostgreSQL side (tests/tools/proof-listener): a listener that hangs up
 #   in the startup handshake, one that completes the handshake and hangs up
-#   as soon as a query arrives; a real PostgreSQL stopped while `types` is
-#   in the middle of a probe (then started again: the same scan works).
+#   as soon as a query arrives, a rogue one whose error text and notices
+#   carry escape sequences (shown neutralised; notices only counted); a
+#   real PostgreSQL stopped while `types` is in the middle of a probe (then
+#   started again: the same scan works).
 #   HTTP side: a redirect loop (302 to itself), a body cut short, an HTTPS
 #   server whose certificate expired (signed by a CA given in [http] cafile;
 #   openssl ca with a start and end date in the past), a self-signed
@@ -61,6 +63,29 @@ for mode in pg-close pg-midquery; do
 done
 grep -q 'could not make the session read-only: connection lost' "$W/pg-midquery.out"
 ok $? "pg-midquery: the message says where the connection was lost"
+
+# --- A rogue PostgreSQL: its words reach the terminal neutralised --------
+# Its error text and 4000 notices hold escape sequences, a carriage return
+# before a fake "osmigrate: ok" line and a bidi override.
+esc=$(printf '\033')
+cr=$(printf '\r')
+for mode in pg-rogue-error pg-rogue-notice; do
+	listener $mode
+	printf '[target]\nhost = 127.0.0.1\nport = %s\ndbname = demo\nuser = osm_app\nconnect_timeout = 5\n' \
+		"$port" >"$W/$mode.ini"
+	PGPASSWORD=not-used "$OSMIGRATE" check connector-migration --answers "$W/$mode.ini" --step connection \
+		>"$W/$mode.check" 2>&1 </dev/null
+	PGPASSWORD=not-used "$OSMIGRATE" types "host=127.0.0.1 port=$port user=osm_app dbname=demo connect_timeout=5" \
+		>"$W/$mode.types" 2>&1 </dev/null
+	is "$?" 3 "$mode: types could not check (exit 3)"
+	grep -q 'ALL CHECKS PASSED' "$W/$mode.types" && grep -q 'ALL CHECKS PASSED' "$W/$mode.check"
+	ok $? "$mode: check and types show what the server said"
+	! LC_ALL=C grep -q "$esc\\|$cr" "$W/$mode.types" "$W/$mode.check" &&
+		! grep -q '^osmigrate: ok' "$W/$mode.types" "$W/$mode.check"
+	ok $? "$mode: without its escape sequences and carriage return, on no line of its own"
+done
+grep -q 'sent 4000 notices or warnings .*not shown' "$W/pg-rogue-notice.types"
+ok $? "pg-rogue-notice: its 4000 notices were counted, not shown"
 
 # --- PostgreSQL stopped during a type scan --------------------------------
 DB="host=127.0.0.1 port=$PGPORT user=osm_admin dbname=postgres connect_timeout=5"

@@ -11,6 +11,13 @@
  *   pg-midquery   completes the handshake (AuthenticationOk, parameter
  *                 statuses, BackendKeyData, ReadyForQuery), then closes as
  *                 soon as the first query arrives
+ *   pg-rogue-error   answers the startup packet with a FATAL ErrorResponse
+ *                 whose text holds terminal escape sequences, a carriage
+ *                 return, a fake "ok" line and bidi controls
+ *   pg-rogue-notice  completes the handshake with 2000 NoticeResponses of
+ *                 that text after AuthenticationOk, sends 2000 more for
+ *                 the first query and answers it with an ErrorResponse of
+ *                 that text
  *   http-redirect answers every request with 302 to the same path: a
  *                 redirect loop
  *   http-half     announces a 100000-byte body, sends 10 bytes, closes
@@ -130,14 +137,47 @@ static void pg_param(int fd, const char *k, const char *v)
 	pg_msg(fd, 'S', b, kl + vl);
 }
 
-static void serve_pg(int fd, int midquery)
+/* What a rogue server says: escape sequences (window title, clear screen,
+ * colour), a carriage return and newline before a fake verdict, and a
+ * right-to-left override, U+202E, in UTF-8. */
+#define ROGUE_TEXT "\033]0;owned\007\033[2J\033[1;32mALL CHECKS PASSED\033[0m\r\n" \
+	"osmigrate: ok \342\200\256evil"
+
+/* ErrorResponse ('E') or NoticeResponse ('N') with text as its message. */
+static void pg_report(int fd, char type, const char *severity, const char *text)
+{
+	char b[1024];
+	size_t n = 0;
+	const char *f[][2] = { { "S", severity }, { "V", severity }, { "C", "XX000" }, { "M", text } };
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		size_t l = strlen(f[i][1]) + 1;
+
+		b[n++] = f[i][0][0];
+		memcpy(b + n, f[i][1], l);
+		n += l;
+	}
+	b[n++] = '\0';
+	pg_msg(fd, type, b, n);
+}
+
+static void serve_pg(int fd, int midquery, int rogue)
 {
 	unsigned char b[8];
 
-	if (!pg_startup(fd) || !midquery)
+	if (!pg_startup(fd))
+		return;
+	if (rogue == 1) {
+		pg_report(fd, 'E', "FATAL", ROGUE_TEXT);
+		return;
+	}
+	if (!midquery && !rogue)
 		return;
 	put32(b, 0);
 	pg_msg(fd, 'R', b, 4);  /* AuthenticationOk */
+	if (rogue)  /* libpq takes notices from here on, not before */
+		for (int i = 0; i < 2000; i++)
+			pg_report(fd, 'N', "WARNING", ROGUE_TEXT);
 	pg_param(fd, "server_version", "15.4");
 	pg_param(fd, "server_encoding", "UTF8");
 	pg_param(fd, "client_encoding", "UTF8");
@@ -152,6 +192,15 @@ static void serve_pg(int fd, int midquery)
 	/* The first byte of the first query is enough: the close lands while
 	 * the client waits for its result. */
 	read_full(fd, b, 1);
+	if (rogue) {
+		for (int i = 0; i < 2000; i++)
+			pg_report(fd, 'N', "NOTICE", ROGUE_TEXT);
+		pg_report(fd, 'E', "ERROR", ROGUE_TEXT);
+		pg_msg(fd, 'Z', "I", 1);
+		/* The client hangs up on the error: wait for it to. */
+		while (read_full(fd, b, 1))
+			;
+	}
 }
 
 static void serve_http(int fd, int redirect)
@@ -231,6 +280,7 @@ int main(int argc, char **argv)
 		return 64;
 	}
 	if (strcmp(mode, "pg-close") && strcmp(mode, "pg-midquery") &&
+	    strcmp(mode, "pg-rogue-error") && strcmp(mode, "pg-rogue-notice") &&
 	    strcmp(mode, "http-redirect") && strcmp(mode, "http-half") && strcmp(mode, "silent")) {
 		fprintf(stderr, "proof-listener: unknown mode %s\n", mode);
 		return 64;
@@ -261,9 +311,13 @@ int main(int argc, char **argv)
 		if (strcmp(mode, "silent") == 0)
 			continue;  /* held open until exit: the client waits */
 		if (strcmp(mode, "pg-close") == 0)
-			serve_pg(c, 0);
+			serve_pg(c, 0, 0);
 		else if (strcmp(mode, "pg-midquery") == 0)
-			serve_pg(c, 1);
+			serve_pg(c, 1, 0);
+		else if (strcmp(mode, "pg-rogue-error") == 0)
+			serve_pg(c, 0, 1);
+		else if (strcmp(mode, "pg-rogue-notice") == 0)
+			serve_pg(c, 0, 2);
 		else
 			serve_http(c, strcmp(mode, "http-redirect") == 0);
 		close(c);
