@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output.h"
 #include "pg.h"
+#include "text.h"
 #include "util.h"
 
 /* Oldest server whose catalogs our queries use (pg_stat_activity.pid, 9.2). */
@@ -267,11 +267,11 @@ bool pg_spec_from_conninfo(struct pg_spec *s, const char *conninfo, const char *
 /* ---- untrusted text from the server ---- */
 
 /* Every text the server supplies (a rogue server writes what it likes into
- * an error) gets the neutralisation names and values get before display:
- * one place, so a stricter output_safe() applies here as well. */
+ * an error) gets the neutralisation names and values get (text.h), here,
+ * once, before anyone shows it. */
 static void untrusted(char *buf, size_t len)
 {
-	char *safe = output_safe(buf);
+	char *safe = text_safe(buf);
 
 	bfmt(buf, len, "%s", safe);
 	free(safe);

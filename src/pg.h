@@ -18,7 +18,7 @@
  *     schema-qualified (pg_catalog.count, OPERATOR(pg_catalog.<),
  *     ::pg_catalog.text), as pg_dump writes it;
  *   - the server's NOTICE/WARNING messages are counted, never printed, and
- *     its error texts are neutralised (output_safe) before anyone shows them.
+ *     its error texts are neutralised (text_safe) before anyone shows them.
  * UI-free: never include curses here. */
 #ifndef OSM_PG_H
 #define OSM_PG_H
