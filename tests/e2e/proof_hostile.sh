@@ -69,6 +69,7 @@ ok $? "pg-midquery: the message says where the connection was lost"
 # before a fake "osmigrate: ok" line and a bidi override.
 esc=$(printf '\033')
 cr=$(printf '\r')
+rlo=$(printf '\342\200\256')
 for mode in pg-rogue-error pg-rogue-notice; do
 	listener $mode
 	printf '[target]\nhost = 127.0.0.1\nport = %s\ndbname = demo\nuser = osm_app\nconnect_timeout = 5\n' \
@@ -80,9 +81,9 @@ for mode in pg-rogue-error pg-rogue-notice; do
 	is "$?" 3 "$mode: types could not check (exit 3)"
 	grep -q 'ALL CHECKS PASSED' "$W/$mode.types" && grep -q 'ALL CHECKS PASSED' "$W/$mode.check"
 	ok $? "$mode: check and types show what the server said"
-	! LC_ALL=C grep -q "$esc\\|$cr" "$W/$mode.types" "$W/$mode.check" &&
+	! LC_ALL=C grep -q "$esc\\|$cr\\|$rlo" "$W/$mode.types" "$W/$mode.check" &&
 		! grep -q '^osmigrate: ok' "$W/$mode.types" "$W/$mode.check"
-	ok $? "$mode: without its escape sequences and carriage return, on no line of its own"
+	ok $? "$mode: without its escape sequences, carriage return and bidi override, on no line of its own"
 done
 grep -q 'sent 4000 notices or warnings .*not shown' "$W/pg-rogue-notice.types"
 ok $? "pg-rogue-notice: its 4000 notices were counted, not shown"
