@@ -38,9 +38,9 @@ static void mark_usage(FILE *f)
 "\n"
 "Exit status: 0 recorded, 2 refused by the order rule or the lock (give\n"
 "--reason to override), 64 usage (unknown step, item or status: the valid\n"
-"ones are listed), 65 bad state file, 74 state file not written (or only\n"
-"standard output: the change is recorded), 75 state file locked by another\n"
-"session.\n");
+"ones are listed), 65 bad state file or unsafe journal (nothing recorded),\n"
+"74 state file not written (or only standard output: the change is\n"
+"recorded), 75 state file locked by another session.\n");
 }
 
 static int list_steps(const struct runbook *rb, const char *bad)
@@ -276,6 +276,13 @@ int cmd_mark(int argc, char **argv)
 		fprintf(stderr, "osmigrate mark: skipping needs --reason TEXT saying why the %s "
 			"does not apply (it goes into the change record)\n", item ? "item" : "step");
 		rc = EXIT_USAGE;
+		goto out;
+	}
+	/* Every change is journaled: a journal that cannot be written (a FIFO,
+	 * a link, another user's file) is found before anything is recorded. */
+	if (!journal_check(path, why, sizeof why)) {
+		fprintf(stderr, "osmigrate mark: nothing recorded: %s\n", why);
+		rc = EXIT_DATAERR;
 		goto out;
 	}
 	g = apply(st, rb, s->id, item, action_id, want, reason, &ok, why, sizeof why);

@@ -159,6 +159,7 @@ struct ctx_rep {
 	const struct runbook *rb;
 	const char *path;
 	struct journal j;
+	char journal_error[1024]; /* why the journal was not used; "" when it was */
 	const char **operators;
 	size_t n_operators;
 	char now[OSM_ISO_LEN];
@@ -570,6 +571,7 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 		sb_addc(sb, '{');
 		jnum(sb, &f, "events", (long long)r->j.n);
 		jnum(sb, &f, "ignored_lines", (long long)r->j.bad);
+		jstr(sb, &f, "error", r->journal_error[0] ? r->journal_error : NULL);
 		sb_addc(sb, '}');
 	}
 	sb_add(sb, "}\n");
@@ -902,6 +904,13 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 		line(sb, esc, mdfmt ? "\n" : "\n", w);
 		free(w);
 	}
+	if (r->journal_error[0]) {
+		char *w = xasprintf("The journal was not used, so its operators and events are "
+				    "missing here: %s.", r->journal_error);
+
+		line(sb, esc, "\n", w);
+		free(w);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -943,7 +952,7 @@ int cmd_report(int argc, char **argv)
 	enum fmt fmt = FMT_MD;
 	struct strbuf sb = STRBUF_INIT;
 	struct ctx_rep r;
-	char err[512], *path, *jpath, *abspath;
+	char *path, *jpath, *abspath;
 	int c, rc;
 
 	optind = 1;
@@ -991,9 +1000,9 @@ int cmd_report(int argc, char **argv)
 	r.path = abspath ? abspath : path;
 	iso8601_now(r.now);
 	jpath = journal_path(path);
-	if (!journal_read(jpath, &r.j, err, sizeof err))
+	if (!journal_read(jpath, &r.j, r.journal_error, sizeof r.journal_error))
 		fprintf(stderr, "osmigrate report: warning: %s; the record lists no journal "
-			"operators\n", err);
+			"operators and says why\n", r.journal_error);
 	free(jpath);
 	collect_operators(&r);
 

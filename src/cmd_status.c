@@ -31,7 +31,8 @@ static void status_usage(FILE *f)
 "  -l, --log           show the journal (every recorded event) instead\n"
 "  -h, --help          display this help and exit\n"
 "\n"
-"Exit status: 0 ok, 64 usage or no state file, 65 bad state file, 74 standard\n"
+"Exit status: 0 ok, 64 usage or no state file, 65 bad state file, or with\n"
+"--log a journal refused as unsafe (the message says why), 74 standard\n"
 "output not written.\n");
 }
 
@@ -44,7 +45,7 @@ static void status_usage(FILE *f)
 
 static int show_log(const char *path)
 {
-	char err[512];
+	char err[1536];
 	char *jpath = journal_path(path);
 	struct journal j;
 

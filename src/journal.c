@@ -12,12 +12,13 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "privfile.h"
 #include "util.h"
 
 #define JOURNAL_MAGIC "J1"
 #define JOURNAL_FIELDS 8 /* magic + 7 data fields, then the checksum */
 
-static char last_error[512];
+static char last_error[1536];
 
 const char *journal_last_error(void)
 {
@@ -107,34 +108,96 @@ static bool write_all(int fd, const char *p, size_t n)
 	return true;
 }
 
+/* The journal's rules: a regular file of ours that no one else can change.
+ * Others' read bits (a journal created under a lax umask, or widened) are
+ * taken away again: it names hosts and operators. */
+static const struct pf_rules journal_rules = { .refuse = 022, .narrow = true };
+
+/* Why the journal at path cannot be used, and what to do, into buf. */
+static void refusal(char *buf, size_t len, const char *path, enum pf_result res,
+		    const struct stat *sb, int e)
+{
+	char *who;
+
+	switch (res) {
+	case PF_SYMLINK:
+		snprintf(buf, len, "the journal %s is a symbolic link; osmigrate does not follow links "
+			 "for its files (it could point at a device or at another user's file). Put the "
+			 "real file in its place (mv \"$(readlink -f %s)\" %s) or move the link away",
+			 path, path, path);
+		break;
+	case PF_NOT_REGULAR:
+		snprintf(buf, len, "the journal %s is %s, not a regular file; osmigrate reads and writes "
+			 "only regular files of yours. Move it away (mv %s %s.suspect): the next change "
+			 "starts a new journal", path, pf_kind(sb->st_mode), path, path);
+		break;
+	case PF_FOREIGN:
+		who = pf_user(sb->st_uid);
+		snprintf(buf, len, "the journal %s belongs to the user %s, not to you (uid %ld): any "
+			 "of its lines could be forged, so none is used. Move it away (mv %s %s.suspect): "
+			 "the next change starts a new journal of yours", path, who, (long)geteuid(),
+			 path, path);
+		free(who);
+		break;
+	case PF_OPEN_MODE:
+		snprintf(buf, len, "the journal %s can be changed by other users (mode %04o): any of its "
+			 "lines could be forged, so none is used. If you trust its content, make it "
+			 "private (chmod 600 %s); otherwise move it away (mv %s %s.suspect)", path,
+			 (unsigned)(sb->st_mode & 07777), path, path, path);
+		break;
+	case PF_REPLACED:
+		snprintf(buf, len, "the journal %s was replaced while being opened; run the command "
+			 "again", path);
+		break;
+	case PF_OK:
+	case PF_MISSING:
+	case PF_IOERR:
+	default:
+		snprintf(buf, len, "could not open the journal %s: %s; check the directory's "
+			 "permissions and free space", path, strerror(e));
+		break;
+	}
+}
+
+bool journal_check(const char *state_path, char *err, size_t errlen)
+{
+	enum pf_result res;
+	struct stat sb;
+	char *path = journal_path(state_path);
+	int fd = pf_open(path, O_RDONLY, &journal_rules, &sb, &res);
+	int e = errno;
+
+	if (fd >= 0)
+		close(fd);
+	if (res != PF_OK && res != PF_MISSING) {
+		refusal(err, errlen, path, res, &sb, e);
+		free(path);
+		return false;
+	}
+	free(path);
+	return true;
+}
+
 bool journal_append_path(const char *state_path, const char *runbook, const char *step,
 			 const char *item, const char *action, const char *result)
 {
 	char now[OSM_ISO_LEN];
 	char *path, *line;
+	enum pf_result res;
 	struct stat sb;
 	bool ok = false;
 	int fd;
 
 	last_error[0] = '\0';
 	path = journal_path(state_path);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* O_RDWR: the torn-tail check below reads the last byte. */
+	fd = pf_open(path, O_RDWR | O_APPEND | O_CREAT, &journal_rules, &sb, &res);
 	if (fd < 0) {
-		snprintf(last_error, sizeof last_error,
-			 "could not open the journal %s: %s; the state file is saved, "
-			 "check the directory's permissions and free space",
-			 path, strerror(errno));
-		free(path);
-		return false;
-	}
-	/* The journal is 0600 like the state file: one someone widened is
-	 * narrowed again before anything more is written to it. */
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
-	    ((sb.st_mode & 077) && fchmod(fd, 0600) != 0)) {
-		snprintf(last_error, sizeof last_error,
-			 "not writing the journal %s: it is not a regular file of yours with mode 0600 "
-			 "(fix: chmod 600 %s); the state file is saved", path, path);
-		close(fd);
+		char why[1024];
+
+		refusal(why, sizeof why, path, res, &sb, errno);
+		snprintf(last_error, sizeof last_error, "%s; the state file is saved, but this event "
+			 "is not in the journal", why);
 		free(path);
 		return false;
 	}
@@ -142,13 +205,9 @@ bool journal_append_path(const char *state_path, const char *runbook, const char
 	 * a line whose checksum fails: end it first. */
 	if (sb.st_size > 0) {
 		char last = '\n';
-		int rfd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
-		if (rfd >= 0) {
-			if (pread(rfd, &last, 1, sb.st_size - 1) != 1)
-				last = '\n';
-			close(rfd);
-		}
+		if (pread(fd, &last, 1, sb.st_size - 1) != 1)
+			last = '\n';
 		if (last != '\n' && !write_all(fd, "\n", 1))
 			goto fail;
 	}
@@ -250,27 +309,32 @@ static bool parse_line(char *line, size_t len, struct journal_entry *e)
 bool journal_read(const char *path, struct journal *j, char *err, size_t errlen)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char buf[8192];
-	size_t n, start = 0;
-	FILE *f;
+	enum pf_result res;
+	struct stat st;
+	size_t start = 0;
+	int fd, r;
 
 	memset(j, 0, sizeof *j);
-	f = fopen(path, "re");
-	if (!f) {
-		if (errno == ENOENT)
+	fd = pf_open(path, O_RDONLY, &journal_rules, &st, &res);
+	if (fd < 0) {
+		if (res == PF_MISSING)
 			return true;
-		snprintf(err, errlen, "could not read the journal %s: %s", path, strerror(errno));
+		refusal(err, errlen, path, res, &st, errno);
 		return false;
 	}
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_addn(&sb, buf, n);
-	if (ferror(f)) {
-		snprintf(err, errlen, "could not read the journal %s: %s", path, strerror(errno));
-		fclose(f);
+	r = pf_read_all(fd, PF_READ_CAP, &sb);
+	if (r != 0) {
+		if (r < 0)
+			snprintf(err, errlen, "could not read the journal %s: %s", path, strerror(errno));
+		else
+			snprintf(err, errlen, "the journal %s is larger than %zu MiB, more than osmigrate "
+				 "ever writes for one procedure: it was not read. Move it away (mv %s "
+				 "%s.old) to start a new one", path, PF_READ_CAP >> 20, path, path);
+		close(fd);
 		sb_free(&sb);
 		return false;
 	}
-	fclose(f);
+	close(fd);
 	while (start < sb.len) {
 		char *nl = memchr(sb.buf + start, '\n', sb.len - start);
 		struct journal_entry e;

@@ -21,6 +21,12 @@
  * appending, a torn tail is terminated so the next event stays whole.
  * Passwords (password=..., scheme://user:secret@host) and tokens are
  * masked (mask_secrets, secret.h): the journal never holds a secret.
+ *
+ * Every open, to append or to read, goes through privfile.h: a symbolic
+ * link, a FIFO, a device, a journal of another user or one that others can
+ * change is refused (and never opened for reading or writing); one of ours
+ * that others can read is made 0600 again.  At most PF_READ_CAP (64 MiB)
+ * is read.
  * UI-free: never include curses here. */
 #ifndef OSM_JOURNAL_H
 #define OSM_JOURNAL_H
@@ -46,6 +52,10 @@ bool journal_append(const struct state *st, const char *step, const char *item,
 /* The same with an explicit state path and runbook. */
 bool journal_append_path(const char *state_path, const char *runbook, const char *step,
 			 const char *item, const char *action, const char *result);
+/* Whether the journal next to state_path could be appended to: true when
+ * it is missing or a regular file of ours; false with err saying what is
+ * wrong and what to do.  `mark` asks before it changes anything. */
+bool journal_check(const char *state_path, char *err, size_t errlen);
 /* Message of the last failed append ("" if none); static storage. */
 const char *journal_last_error(void);
 
@@ -59,7 +69,8 @@ struct journal {
 };
 
 /* Read a journal file.  A missing file is an empty journal (true).  Returns
- * false with err filled on I/O errors. */
+ * false with err filled (what is wrong, what to do) when the file is refused
+ * (see above), larger than PF_READ_CAP or unreadable. */
 bool journal_read(const char *path, struct journal *j, char *err, size_t errlen);
 void journal_free(struct journal *j);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "privfile.h"
 #include "util.h"
 
 static void parse_holder(const char *buf, struct lock_holder *h)
@@ -50,6 +51,40 @@ static void read_holder(int fd, struct lock_holder *h)
 	parse_holder(buf, h);
 }
 
+/* The lock file cannot be used: say what it is, that the state file was
+ * not opened, and what to do. */
+static enum lock_result refused(const char *lockpath, enum pf_result res, const struct stat *sb,
+				char *msg, size_t msglen)
+{
+	size_t sl = strlen(lockpath) > 5 ? strlen(lockpath) - 5 : 0; /* without ".lock" */
+	char *who;
+	int e = errno;
+
+	switch (res) {
+	case PF_FOREIGN:
+		who = pf_user(sb->st_uid);
+		snprintf(msg, msglen, "the lock file %s belongs to the user %s, not to you (uid %ld), "
+			 "so osmigrate did not open the state file %.*s: a lock of another user is never "
+			 "taken over (an osmigrate of theirs may be working on that file now). If %s runs "
+			 "no osmigrate on it, remove the lock (rm %s) and run osmigrate again",
+			 lockpath, who, (long)geteuid(), (int)sl, lockpath, who, lockpath);
+		free(who);
+		return LOCK_FOREIGN;
+	case PF_SYMLINK:
+	case PF_NOT_REGULAR:
+		snprintf(msg, msglen, "the lock file %s is %s, not a regular file, so osmigrate did not "
+			 "open the state file %.*s (it never follows links or opens devices for its "
+			 "files). Move it away (mv %s %s.suspect) and run osmigrate again", lockpath,
+			 res == PF_SYMLINK ? "a symbolic link" : pf_kind(sb->st_mode), (int)sl, lockpath,
+			 lockpath, lockpath);
+		return LOCK_UNSAFE;
+	default:
+		snprintf(msg, msglen, "cannot create the lock file %s: %s", lockpath, strerror(e));
+		errno = e;
+		return LOCK_IOERR;
+	}
+}
+
 enum lock_result lock_acquire(const char *lockpath, int *fdp, struct lock_holder *holder,
 			      struct lock_holder *stale, char *msg, size_t msglen)
 {
@@ -62,21 +97,15 @@ enum lock_result lock_acquire(const char *lockpath, int *fdp, struct lock_holder
 		struct stat a, b;
 		struct lock_holder prev;
 		char host[200], since[OSM_ISO_LEN], rec[512];
-		int fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		static const struct pf_rules rules = { .refuse = 0 };
+		enum pf_result res;
+		int fd = pf_open(lockpath, O_RDWR | O_CREAT, &rules, &a, &res);
 		int len;
 
 		if (fd < 0) {
-			int e = errno;
-			snprintf(msg, msglen, "cannot create the lock file %s: %s", lockpath,
-				 e == ELOOP ? "it is a symbolic link (remove it)" : strerror(e));
-			errno = e;
-			return LOCK_IOERR;
-		}
-		if (fstat(fd, &a) != 0 || !S_ISREG(a.st_mode) || a.st_uid != geteuid()) {
-			snprintf(msg, msglen, "the lock file %s is not a regular file owned by you; remove it", lockpath);
-			close(fd);
-			errno = EPERM;
-			return LOCK_IOERR;
+			if (res == PF_REPLACED)
+				continue; /* a holder released it just now: try the new one */
+			return refused(lockpath, res, &a, msg, msglen);
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 			int e = errno;

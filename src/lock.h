@@ -14,11 +14,16 @@ struct lock_holder {
 	char since[32];  /* ISO 8601 UTC, as written by the holder */
 };
 
-enum lock_result { LOCK_OK = 0, LOCK_BUSY, LOCK_IOERR };
+enum lock_result { LOCK_OK = 0, LOCK_BUSY, LOCK_IOERR, LOCK_FOREIGN, LOCK_UNSAFE };
 
 /* Take the lock at lockpath (created 0600).  LOCK_OK: *fd holds it.
  * LOCK_BUSY: another live process holds it, *holder says who.
- * LOCK_IOERR: msg says why (errno preserved).  stale (may be NULL) is set
+ * LOCK_IOERR: msg says why (errno preserved).
+ * LOCK_FOREIGN: the lock file belongs to another user; LOCK_UNSAFE: it is a
+ * symbolic link, FIFO, device or directory.  Neither is opened for writing
+ * nor taken over; msg says what was found and what to do.
+ * The lock file is opened through privfile.h (O_NOFOLLOW, O_NONBLOCK, a
+ * regular file of ours).  stale (may be NULL) is set
  * when a previous holder's record was found and taken over. */
 enum lock_result lock_acquire(const char *lockpath, int *fd, struct lock_holder *holder,
 			      struct lock_holder *stale, char *msg, size_t msglen);

@@ -21,6 +21,7 @@
 #include "exitcodes.h"
 #include "lock.h"
 #include "names.h"
+#include "privfile.h"
 #include "runbook.h"
 #include "secret.h"
 #include "state.h"
@@ -821,83 +822,76 @@ static bool make_dirs(const char *dir, struct state_error *err)
 /* ---- loading -------------------------------------------------------- */
 
 /* Read a file we are willing to trust: a regular file, not a symlink, ours
- * (or root's for answers), and for state files not open to group/others.
+ * (or root's for answers), and for state files not open to group/others
+ * (the checks are privfile.h's, shared with the journal).
  * Returns 1 ok, 0 missing, -1 error (err set). */
 static int read_trusted(const char *path, enum file_mode mode, struct strbuf *out,
 			struct state_error *err)
 {
 	const char *what = mode == MODE_STATE ? "state file" : "answers file";
-	struct stat l, f;
-	char buf[65536];
-	int fd;
+	const struct pf_rules rules = {
+		.root_ok = mode == MODE_ANSWERS,
+		.refuse = mode == MODE_STATE ? 077 : 022,
+	};
+	enum pf_result res;
+	struct stat l;
+	int fd, r;
 
-	if (lstat(path, &l) != 0) {
-		if (errno == ENOENT)
-			return 0;
-		where_msg(err, path, "%s", strerror(errno));
-		set_err(err, EXIT_IOERR, "cannot read the %s %s: %s", what, path, strerror(errno));
-		return -1;
-	}
-	if (S_ISLNK(l.st_mode)) {
+	fd = pf_open(path, O_RDONLY, &rules, &l, &res);
+	switch (res) {
+	case PF_OK:
+		break;
+	case PF_MISSING:
+		return 0;
+	case PF_SYMLINK:
 		where_msg(err, path, "is a symbolic link");
 		set_err(err, EXIT_DATAERR, "the %s %s is a symbolic link; osmigrate does not follow links for "
 			"its files (they could point anywhere). Use the real file instead: --state \"$(readlink -f %s)\"",
 			what, path, path);
 		return -1;
-	}
-	if (!S_ISREG(l.st_mode)) {
+	case PF_NOT_REGULAR:
 		where_msg(err, path, "is not a regular file");
-		set_err(err, EXIT_DATAERR, "the %s %s is not a regular file; give the path of an osmigrate "
-			"INI file", what, path);
+		set_err(err, EXIT_DATAERR, "the %s %s is %s, not a regular file; give the path of an osmigrate "
+			"INI file", what, path, pf_kind(l.st_mode));
 		return -1;
-	}
-	if (l.st_uid != geteuid() && !(mode == MODE_ANSWERS && l.st_uid == 0)) {
+	case PF_FOREIGN:
 		where_msg(err, path, "is owned by another user");
 		set_err(err, EXIT_DATAERR, "the %s %s is owned by uid %ld, not by you (uid %ld); osmigrate only "
 			"uses its own files. Copy it (cp %s mine.ini && chmod 600 mine.ini) and use the copy",
 			what, path, (long)l.st_uid, (long)geteuid(), path);
 		return -1;
-	}
-	if (mode == MODE_STATE ? (l.st_mode & 077) : (l.st_mode & 022)) {
+	case PF_OPEN_MODE:
 		where_msg(err, path, "mode %04o is open to other users", (unsigned)(l.st_mode & 07777));
 		set_err(err, EXIT_DATAERR, "the %s %s can be %s by other users (mode %04o); it describes your "
 			"systems and must be private. Fix it with: chmod 600 %s", what, path,
 			mode == MODE_STATE ? "read or changed" : "changed", (unsigned)(l.st_mode & 07777), path);
 		return -1;
-	}
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0 || fstat(fd, &f) != 0 || f.st_dev != l.st_dev || f.st_ino != l.st_ino) {
-		int e = fd < 0 ? errno : EAGAIN;
-		if (fd >= 0)
-			close(fd);
+	case PF_REPLACED:
+	case PF_IOERR: {
+		int e = res == PF_IOERR ? errno : EAGAIN;
+
 		where_msg(err, path, "%s", strerror(e));
 		set_err(err, EXIT_IOERR, "cannot open the %s %s: %s", what, path,
-			fd < 0 ? strerror(e) : "it was replaced while being opened; try again");
+			res == PF_IOERR ? strerror(e) : "it was replaced while being opened; try again");
 		return -1;
 	}
-	for (;;) {
-		ssize_t r = read(fd, buf, sizeof(buf));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			close(fd);
-			where_msg(err, path, "%s", strerror(e));
-			set_err(err, EXIT_IOERR, "cannot read the %s %s: %s", what, path, strerror(e));
-			return -1;
-		}
-		if (r == 0)
-			break;
-		if (out->len + (size_t)r > 64u * 1024 * 1024) {
-			close(fd);
-			where_msg(err, path, "larger than 64 MB");
-			set_err(err, EXIT_DATAERR, "the %s %s is larger than 64 MB: not an osmigrate file. It was "
-				"left unchanged; give another file", what, path);
-			return -1;
-		}
-		sb_addn(out, buf, (size_t)r);
+	}
+	r = pf_read_all(fd, PF_READ_CAP, out);
+	if (r < 0) {
+		int e = errno;
+
+		close(fd);
+		where_msg(err, path, "%s", strerror(e));
+		set_err(err, EXIT_IOERR, "cannot read the %s %s: %s", what, path, strerror(e));
+		return -1;
 	}
 	close(fd);
+	if (r > 0) {
+		where_msg(err, path, "larger than 64 MB");
+		set_err(err, EXIT_DATAERR, "the %s %s is larger than 64 MB: not an osmigrate file. It was "
+			"left unchanged; give another file", what, path);
+		return -1;
+	}
 	return 1;
 }
 
@@ -1002,6 +996,45 @@ static void mask_free_text(struct doc *d)
 	}
 }
 
+/* Take the lock of the state file at path (its directory exists). */
+static bool take_lock(const char *path, int *fd, struct state_error *err)
+{
+	struct lock_holder holder, stale;
+	char msg[800];
+	enum lock_result lr;
+	char *lp = lock_path(path);
+
+	lr = lock_acquire(lp, fd, &holder, &stale, msg, sizeof(msg));
+	free(lp);
+	if (lr == LOCK_BUSY) {
+		where_msg(err, path, "locked");
+		set_err(err, EXIT_LOCKED, "the state file %s is in use by another osmigrate: pid %ld on host %s, "
+			"since %s. Finish or quit that session first (q saves and quits), or use another "
+			"state file with --state FILE", path, holder.pid, holder.host[0] ? holder.host : "?",
+			holder.since[0] ? holder.since : "?");
+		return false;
+	}
+	if (lr == LOCK_FOREIGN || lr == LOCK_UNSAFE) {
+		where_msg(err, path, "%s", msg);
+		set_err(err, lr == LOCK_FOREIGN ? EXIT_LOCKED : EXIT_DATAERR, "%s", msg);
+		return false;
+	}
+	if (lr == LOCK_IOERR) {
+		int e = errno;
+		char *where = dir_of(path);
+
+		where_msg(err, path, "%s", msg);
+		set_err(err, EXIT_IOERR, "%s. %s%s, then run osmigrate again", msg,
+			e == ENOSPC || e == EDQUOT ? "Free some disk space in " :
+			e == EFBIG ? "Raise the file size limit (ulimit -f) or free space in " :
+			e == EACCES || e == EPERM || e == EROFS ? "Make this directory writable: " :
+			"Check the directory ", where);
+		free(where);
+		return false;
+	}
+	return true;
+}
+
 static struct state *open_common(const char *path, bool lock, struct state_error *err)
 {
 	struct state *st;
@@ -1022,32 +1055,8 @@ static struct state *open_common(const char *path, bool lock, struct state_error
 	}
 	free(dir);
 	if (lock) {
-		struct lock_holder holder, stale;
-		char msg[600];
-		enum lock_result lr;
-
 		lp = lock_path(path);
-		lr = lock_acquire(lp, &fd, &holder, &stale, msg, sizeof(msg));
-		if (lr == LOCK_BUSY) {
-			where_msg(err, path, "locked");
-			set_err(err, EXIT_LOCKED, "the state file %s is in use by another osmigrate: pid %ld on host %s, "
-				"since %s. Finish or quit that session first (q saves and quits), or use another "
-				"state file with --state FILE", path, holder.pid, holder.host[0] ? holder.host : "?",
-				holder.since[0] ? holder.since : "?");
-			free(lp);
-			return NULL;
-		}
-		if (lr == LOCK_IOERR) {
-			int e = errno;
-			char *where = dir_of(path);
-
-			where_msg(err, path, "%s", msg);
-			set_err(err, EXIT_IOERR, "%s. %s%s, then run osmigrate again", msg,
-				e == ENOSPC || e == EDQUOT ? "Free some disk space in " :
-				e == EFBIG ? "Raise the file size limit (ulimit -f) or free space in " :
-				e == EACCES || e == EPERM || e == EROFS ? "Make this directory writable: " :
-				"Check the directory ", where);
-			free(where);
+		if (!take_lock(path, &fd, err)) {
 			free(lp);
 			return NULL;
 		}

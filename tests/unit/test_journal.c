@@ -109,6 +109,77 @@ Test(journal, widened_journal_is_narrowed_again)
 	cr_assert_eq(sb.st_mode & 0777, 0600, "journal left at %o", sb.st_mode & 0777);
 }
 
+/* Opened through privfile.h: nothing planted in the journal's place is
+ * followed, blocked on or believed, for reading or for writing. */
+Test(journal, fifo_refused_without_blocking, .timeout = 10)
+{
+	struct journal j;
+	char err[1024];
+
+	cr_assert_eq(mkfifo(jpath, 0600), 0);
+	cr_assert_not(journal_append_path(state_path, "rb", "s", NULL, "status", "done"));
+	cr_assert(strstr(journal_last_error(), "is a FIFO (named pipe), not a regular file"), "%s",
+		  journal_last_error());
+	cr_assert_not(journal_read(jpath, &j, err, sizeof err));
+	cr_assert(strstr(err, "FIFO"), "%s", err);
+	cr_assert_not(journal_check(state_path, err, sizeof err));
+	cr_assert(strstr(err, "Move it away"), "%s", err);
+}
+
+Test(journal, link_to_a_device_refused, .timeout = 10)
+{
+	struct journal j;
+	char err[1024];
+
+	cr_assert_eq(symlink("/dev/zero", jpath), 0);
+	cr_assert_not(journal_read(jpath, &j, err, sizeof err));
+	cr_assert(strstr(err, "is a symbolic link"), "%s", err);
+	cr_assert_not(journal_append_path(state_path, "rb", "s", NULL, "status", "done"));
+	cr_assert(strstr(journal_last_error(), "is a symbolic link"), "%s", journal_last_error());
+}
+
+Test(journal, writable_by_others_refused)
+{
+	struct journal j;
+	struct stat sb;
+	char err[1024];
+
+	cr_assert(journal_append_path(state_path, "rb", "s", NULL, "status", "done"));
+	cr_assert_eq(chmod(jpath, 0666), 0);
+	cr_assert_not(journal_read(jpath, &j, err, sizeof err));
+	cr_assert(strstr(err, "can be changed by other users (mode 0666)"), "%s", err);
+	cr_assert_not(journal_append_path(state_path, "rb", "s", NULL, "status", "pending"));
+	cr_assert_eq(stat(jpath, &sb), 0);
+	cr_assert_eq(sb.st_mode & 0777, 0666, "a refused journal is left as it was");
+}
+
+Test(journal, another_users_journal_refused)
+{
+	struct journal j;
+	char err[1024];
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to give a file away");
+	append_raw("x\n");
+	cr_assert_eq(chown(jpath, 65534, 65534), 0);
+	cr_assert_not(journal_read(jpath, &j, err, sizeof err));
+	cr_assert(strstr(err, "(uid 65534), not to you"), "%s", err);
+	cr_assert_not(journal_append_path(state_path, "rb", "s", NULL, "status", "done"));
+}
+
+Test(journal, larger_than_the_cap_is_not_read)
+{
+	struct journal j;
+	char err[1024];
+	int fd = open(jpath, O_WRONLY | O_CREAT, 0600);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(ftruncate(fd, (off_t)65 * 1024 * 1024), 0);
+	close(fd);
+	cr_assert_not(journal_read(jpath, &j, err, sizeof err));
+	cr_assert(strstr(err, "larger than 64 MiB"), "%s", err);
+}
+
 Test(journal, missing_file_is_an_empty_journal)
 {
 	struct journal j;

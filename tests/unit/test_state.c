@@ -415,6 +415,50 @@ Test(state, same_process_twice_refused)
 	free(path);
 }
 
+Test(state, unsafe_lock_file_refused_with_what_it_is)
+{
+	char *path = xasprintf("%s/fifo.ini", tmpdir);
+	char *lp = xasprintf("%s.lock", path);
+	struct state_error err;
+
+	cr_assert_eq(mkfifo(lp, 0600), 0);
+	cr_assert_null(state_open(path, &err));
+	cr_assert_eq(err.code, EXIT_DATAERR, "%s", err.msg);
+	cr_assert(strstr(err.msg, "is a FIFO (named pipe), not a regular file"), "%s", err.msg);
+	cr_assert(strstr(err.msg, "did not open the state file"), "%s", err.msg);
+	unlink(lp);
+	cr_assert_eq(symlink("/dev/null", lp), 0);
+	cr_assert_null(state_open(path, &err));
+	cr_assert(strstr(err.msg, "is a symbolic link"), "%s", err.msg);
+	free(lp);
+	free(path);
+}
+
+Test(state, foreign_lock_file_names_its_owner)
+{
+	char *path = xasprintf("%s/theirs.ini", tmpdir);
+	char *lp = xasprintf("%s.lock", path);
+	struct state_error err;
+
+	if (geteuid() != 0) {
+		free(lp);
+		free(path);
+		rm_tmpdir(); /* a skipped test does not run .fini */
+		cr_skip_test("needs root to give a file away");
+	}
+	spew(path, good, sizeof(good) - 1, 0600);
+	spew(lp, "pid=1\n", 6, 0600);
+	cr_assert_eq(chown(lp, 65534, 65534), 0);
+	cr_assert_null(state_open(path, &err));
+	cr_assert_eq(err.code, EXIT_LOCKED, "%s", err.msg);
+	cr_assert(strstr(err.msg, "belongs to the user"), "%s", err.msg);
+	cr_assert(strstr(err.msg, "(uid 65534), not to you (uid 0)"), "%s", err.msg);
+	cr_assert(strstr(err.msg, "did not open the state file"), "%s", err.msg);
+	cr_assert_null(strstr(err.msg, "directory writable"), "%s", err.msg);
+	free(lp);
+	free(path);
+}
+
 /* ---- atomic save ---------------------------------------------------- */
 
 static int count_entries(const char *dir)

@@ -1,0 +1,126 @@
+#!/bin/sh
+# proof_files.sh - the files osmigrate reads or writes besides the state file
+# are handled as carefully as the state file (issue 10, section 4):
+#   - the journal: a FIFO in its place makes `mark` refuse at once (nothing
+#     recorded, the lock released), not hang while it holds the lock; a
+#     link to /dev/zero makes `status --log` and `report` refuse at once,
+#     not read without end; a journal of another user with forged lines is
+#     refused and none of its "operators" reaches the record; one that
+#     others can change is refused, one that others can read is narrowed;
+#   - a lock file of another user is refused with a message that names the
+#     owner and says that the state file was not opened.
+# Everything runs on 127.0.0.1; the root-only cases are skipped otherwise.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/proof.sh"
+
+proof_workdir files
+W=$PROOF_WORK
+umask 077
+export HOME="$W" PGPASSFILE="$W/no-pgpass" XDG_STATE_HOME="$W/xdg"
+unset PGSERVICEFILE PGSERVICE PGHOST PGPORT PGDATABASE
+ROOT=; [ "$(id -u)" -eq 0 ] && ROOT=1
+
+# json_ok FILE EXPR: FILE is JSON and the Python expression on j holds.
+json_ok() {
+	python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2" 2>/dev/null
+}
+
+st=$W/ec.ini
+j=$st.journal
+"$OSMIGRATE" mark --state "$st" --runbook endpoint-change endpoints done --note first >/dev/null 2>&1
+ok $? "a state file and its journal to start from"
+cp "$j" "$W/journal.real"
+
+# --- the journal ------------------------------------------------------------
+# A FIFO: opening it for writing would block until a reader comes, with the
+# state lock held.  timeout(1) turns a hang into exit 124.
+rm -f "$j"; mkfifo -m 600 "$j"
+cp "$st" "$W/st.before"
+timeout 10 "$OSMIGRATE" mark --state "$st" solution done >"$W/out" 2>"$W/err"
+is "$?" 65 "journal is a FIFO: mark refuses at once (exit 65), it does not hang"
+grep -q "nothing recorded: the journal $j is a FIFO (named pipe), not a regular file.*Move it away" "$W/err"
+ok $? "journal is a FIFO: the message says what it is and what to do"
+diag "$(cat "$W/err")"
+cmp -s "$st" "$W/st.before"; ok $? "journal is a FIFO: the state file is unchanged"
+[ ! -e "$st.lock" ]; ok $? "journal is a FIFO: the lock is released"
+timeout 10 "$OSMIGRATE" status --log --state "$st" >/dev/null 2>"$W/err"
+is "$?" 65 "journal is a FIFO: status --log refuses at once (exit 65)"
+rm -f "$j"
+
+# A link to /dev/zero: read without end before.
+ln -s /dev/zero "$j"
+timeout 10 "$OSMIGRATE" status --log --state "$st" >"$W/out" 2>"$W/err"
+is "$?" 65 "journal links to /dev/zero: status --log refuses at once (exit 65)"
+grep -q "the journal $j is a symbolic link" "$W/err"
+ok $? "journal links to /dev/zero: status --log says it is a link"
+timeout 10 "$OSMIGRATE" report --state "$st" -f json -o "$W/rep.json" 2>"$W/err"
+is "$?" 0 "journal links to /dev/zero: report finishes at once (exit 0)"
+json_ok "$W/rep.json" 'j["journal"]["events"] == 0 and "symbolic link" in j["journal"]["error"]'
+ok $? "journal links to /dev/zero: the record says why the journal was not used"
+timeout 10 "$OSMIGRATE" report --state "$st" -f md 2>/dev/null | grep -q 'The journal was not used'
+ok $? "journal links to /dev/zero: the Markdown record says so too"
+rm -f "$j"
+
+# Forged lines in a journal of another user (formatted and checksummed as
+# osmigrate would, so only the owner check can stop them).
+forged() {
+	python3 - "$1" <<'EOP'
+import sys, zlib
+line = "J1\t2026-11-22T04:31:00Z\tmallory@evil\tendpoint-change\tsolution\t\tstatus\tdone\t"
+line += "%08x\n" % (zlib.crc32(line.encode()) & 0xffffffff)
+open(sys.argv[1], "a").write(line)
+EOP
+}
+rm -f "$j"; cp "$W/journal.real" "$j"; forged "$j"
+"$OSMIGRATE" status --log --state "$st" 2>/dev/null | grep -q mallory
+ok $? "control: a forged line in a journal of ours reads as an event"
+if [ -n "$ROOT" ]; then
+	chown 65534:65534 "$j"
+	"$OSMIGRATE" report --state "$st" -f json -o "$W/rep.json" 2>"$W/err"
+	is "$?" 0 "journal of another user: report still writes the record"
+	grep -q mallory "$W/rep.json"; [ $? -ne 0 ]
+	ok $? "journal of another user: its forged operator is not in the record"
+	json_ok "$W/rep.json" '"belongs to the user" in j["journal"]["error"] and "(uid 65534), not to you" in j["journal"]["error"]'
+	ok $? "journal of another user: the record says whose it is"
+	"$OSMIGRATE" status --log --state "$st" >"$W/out" 2>"$W/err"
+	is "$?" 65 "journal of another user: status --log refuses (exit 65)"
+	grep -q mallory "$W/out"; [ $? -ne 0 ]
+	ok $? "journal of another user: nothing of it is shown"
+	"$OSMIGRATE" mark --state "$st" solution done >/dev/null 2>"$W/err"
+	is "$?" 65 "journal of another user: mark records nothing (exit 65)"
+	grep -q "belongs to the user .*(uid 65534)" "$W/err"
+	ok $? "journal of another user: mark names the owner"
+else
+	for n in 1 2 3 4 5 6 7; do skip "a journal of another user needs root to set up"; done
+fi
+# Writable by others: any line could be forged.
+rm -f "$j"; cp "$W/journal.real" "$j"; chmod 666 "$j"
+"$OSMIGRATE" status --log --state "$st" >/dev/null 2>"$W/err"
+is "$?" 65 "journal writable by others: refused (exit 65)"
+grep -q "can be changed by other users (mode 0666).*chmod 600" "$W/err"
+ok $? "journal writable by others: the message gives the mode and the fix"
+# Readable by others: ours, so narrowed again.
+chmod 644 "$j"
+"$OSMIGRATE" mark --state "$st" solution done >/dev/null 2>&1
+is "$?" 0 "journal readable by others: mark records"
+is "$(stat -c %a "$j")" 600 "journal readable by others: narrowed to 0600"
+
+# --- a lock file of another user -------------------------------------------
+if [ -n "$ROOT" ]; then
+	printf 'pid=1\nhost=elsewhere\n' >"$st.lock"; chown 65534:65534 "$st.lock"
+	cp "$st" "$W/st.before"
+	"$OSMIGRATE" mark --state "$st" solution done >/dev/null 2>"$W/err"
+	is "$?" 75 "lock file of another user: exit 75"
+	grep -q "the lock file $st.lock belongs to the user .*(uid 65534), not to you (uid 0), so osmigrate did not open the state file $st" "$W/err"
+	ok $? "lock file of another user: the message names the owner and what was refused"
+	grep -q "rm $st.lock" "$W/err"; ok $? "lock file of another user: and says what to do"
+	grep -q "writable" "$W/err"; [ $? -ne 0 ]; ok $? "lock file of another user: no talk of directory permissions"
+	cmp -s "$st" "$W/st.before"; ok $? "lock file of another user: the state file is unchanged"
+	rm -f "$st.lock"
+else
+	for n in 1 2 3 4 5; do skip "a lock file of another user needs root to set up"; done
+fi
+
+done_testing
