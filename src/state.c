@@ -1035,6 +1035,42 @@ static bool take_lock(const char *path, int *fd, struct state_error *err)
 	return true;
 }
 
+/* state_open of a file whose directory did not exist: create the directory
+ * and take the lock now that something is about to be written. */
+static bool lock_now(struct state *st, struct state_error *err)
+{
+	char *dir = dir_of(st->path);
+	struct stat sb;
+	int fd = -1, r, e;
+	bool ok = make_dirs(dir, err) && take_lock(st->path, &fd, err);
+
+	free(dir);
+	if (!ok)
+		return false;
+	r = lstat(st->path, &sb);
+	e = errno;
+	if (r == 0 || e != ENOENT) {
+		char *lp = lock_path(st->path);
+
+		lock_release(fd, lp);
+		free(lp);
+		if (r == 0) {
+			where_msg(err, st->path, "created by another session");
+			set_err(err, EXIT_LOCKED, "not saving %s: another osmigrate session created this "
+				"state file after this one started (it did not exist then). It was left as "
+				"it is; run osmigrate again to resume it", st->path);
+		} else {
+			where_msg(err, st->path, "%s", strerror(e));
+			set_err(err, EXIT_IOERR, "not saving %s: cannot check whether it exists (%s); "
+				"check the directory's permissions", st->path, strerror(e));
+		}
+		return false;
+	}
+	st->lock_fd = fd;
+	st->lock_at_save = false;
+	return true;
+}
+
 static struct state *open_common(const char *path, bool lock, struct state_error *err)
 {
 	struct state *st;
@@ -1049,9 +1085,25 @@ static struct state *open_common(const char *path, bool lock, struct state_error
 		return NULL;
 	}
 	dir = dir_of(path);
-	if (lock && !make_dirs(dir, err)) {
-		free(dir);
-		return NULL;
+	if (lock) {
+		struct stat ds;
+
+		/* No directory, no state file, no one to lock out: create nothing
+		 * until something is saved (a refused command leaves no trace). */
+		if (stat(dir, &ds) != 0 && errno == ENOENT) {
+			free(dir);
+			st = xcalloc(1, sizeof(*st));
+			st->path = xstrdup(path);
+			st->lock_fd = -1;
+			st->lock_at_save = true;
+			st->doc = fresh_doc(NULL);
+			st->is_new = true;
+			return st;
+		}
+		if (!make_dirs(dir, err)) {
+			free(dir);
+			return NULL;
+		}
 	}
 	free(dir);
 	if (lock) {
@@ -1254,6 +1306,8 @@ bool state_save(struct state *st, struct state_error *err)
 
 	if (err)
 		memset(err, 0, sizeof(*err));
+	if (st->lock_at_save && !lock_now(st, err))
+		return false;
 	iso8601_now(now);
 	doc_set(st->doc, "osmigrate", NULL, "updated", now);
 	doc_set(st->doc, "osmigrate", NULL, "updated_by", operator_id());

@@ -77,6 +77,8 @@ struct state {
 	struct doc *doc;     /* the document; change it only through the functions below */
 	int lock_fd;         /* -1 when not locked */
 	bool is_new;         /* true if the file did not exist when opened */
+	bool lock_at_save;   /* its directory did not exist: created, and the lock
+			      * taken, by the first state_save */
 };
 
 struct state_error {
@@ -88,12 +90,15 @@ struct state_error {
 /* Default path: $XDG_STATE_HOME/osmigrate/<runbook>.ini, else
  * ~/.local/state/osmigrate/<runbook>.ini.  Caller frees. */
 char *state_default_path(const char *runbook);
-/* The directory holding default state files (created 0700 on demand by state_open). */
+/* The directory holding default state files (created 0700 by the first
+ * state_save of a file in it). */
 char *state_default_dir(void);
 
-/* Open (and lock) a state file.  Creates the directory (0700) if needed; a
- * missing file gives a fresh document (is_new) that is not written until the
- * first state_save.  Refuses: a file readable or writable by group/others,
+/* Open (and lock) a state file.  A missing file gives a fresh document
+ * (is_new) that is not written until the first state_save.  When even its
+ * directory is missing, nothing is created now (a refused command leaves no
+ * trace): the first state_save creates the directory (0700) and takes the
+ * lock, and refuses if another session created the file meanwhile.  Refuses: a file readable or writable by group/others,
  * not owned by us, a symlink, corrupt content (EXIT_DATAERR, file untouched),
  * a lock held by a live process (EXIT_LOCKED, message names pid, host, since).
  * A lock left by a dead process is taken over. */

@@ -7,6 +7,7 @@
 #     not read without end; a journal of another user with forged lines is
 #     refused and none of its "operators" reaches the record; one that
 #     others can change is refused, one that others can read is narrowed;
+#   - a refused command creates no directory;
 #   - a lock file of another user is refused with a message that names the
 #     owner and says that the state file was not opened.
 # Everything runs on 127.0.0.1; the root-only cases are skipped otherwise.
@@ -106,6 +107,21 @@ chmod 644 "$j"
 "$OSMIGRATE" mark --state "$st" solution done >/dev/null 2>&1
 is "$?" 0 "journal readable by others: mark records"
 is "$(stat -c %a "$j")" 600 "journal readable by others: narrowed to 0600"
+
+# --- a refused command creates no directory -----------------------------------
+"$OSMIGRATE" status --runbook endpoint-change >/dev/null 2>&1
+is "$?" 64 "status --runbook without a state file: exit 64"
+"$OSMIGRATE" mark --runbook endpoint-change no-such-step done >/dev/null 2>&1
+is "$?" 64 "mark --runbook with an unknown step: exit 64"
+"$OSMIGRATE" report --runbook connector-migration >/dev/null 2>&1
+is "$?" 64 "report --runbook without a state file: exit 64"
+[ ! -e "$XDG_STATE_HOME" ]; ok $? "no state directory was created by the refused commands"
+"$OSMIGRATE" mark --state "$W/new/dir/s.ini" endpoints done >/dev/null 2>&1
+is "$?" 64 "mark on a new state file without --runbook: exit 64"
+[ ! -e "$W/new" ]; ok $? "no directory was created for it"
+"$OSMIGRATE" mark --runbook endpoint-change endpoints done >/dev/null 2>&1
+is "$?" 0 "a mark that records: exit 0"
+is "$(stat -c %a "$XDG_STATE_HOME/osmigrate")" 700 "the state directory is created, 0700, when a file is written"
 
 # --- a lock file of another user -------------------------------------------
 if [ -n "$ROOT" ]; then

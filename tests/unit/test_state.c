@@ -45,7 +45,14 @@ Test(state, new_save_reopen)
 
 	cr_assert(st, "%s", err.msg);
 	cr_assert(st->is_new);
-	cr_assert_geq(st->lock_fd, 0);
+	/* Nothing is created before the first save: not even the directory. */
+	{
+		char *sub = xasprintf("%s/sub", tmpdir);
+
+		cr_assert_neq(access(sub, F_OK), 0, "state_open created %s", sub);
+		free(sub);
+	}
+	cr_assert_eq(st->lock_fd, -1);
 	state_set_runbook(st, "connector-migration");
 	state_set_current(st, "rebind");
 	state_set_step_status(st, "prerequisites", STEP_DONE, NULL);
@@ -57,6 +64,7 @@ Test(state, new_save_reopen)
 	state_set_field(st, "connection", "old_version", "11.18.1");
 	cr_assert(state_save(st, &err), "%s", err.msg);
 	cr_assert_not(st->is_new);
+	cr_assert_geq(st->lock_fd, 0, "the first save takes the lock");
 	cr_assert_eq(stat(path, &sb), 0);
 	cr_assert_eq(sb.st_mode & 07777, 0600);
 	cr_assert_eq(stat(st->path, &sb), 0);
@@ -411,6 +419,33 @@ Test(state, same_process_twice_refused)
 	b = state_open(path, &err);
 	cr_assert_null(b);
 	cr_assert_eq(err.code, EXIT_LOCKED);
+	state_close(a);
+	free(path);
+}
+
+Test(state, file_created_meanwhile_is_not_overwritten)
+{
+	char *path = xasprintf("%s/new/dir/race.ini", tmpdir);
+	struct state_error err;
+	struct state *a = state_open(path, &err), *b;
+	size_t len;
+	char *text;
+
+	/* Both open a state whose directory does not exist yet: neither holds
+	 * a lock, the first save wins and the second must not overwrite it. */
+	cr_assert(a, "%s", err.msg);
+	b = state_open(path, &err);
+	cr_assert(b, "%s", err.msg);
+	state_set_runbook(b, "endpoint-change");
+	cr_assert(state_save(b, &err), "%s", err.msg);
+	state_close(b);
+	state_set_runbook(a, "restore-database");
+	cr_assert_not(state_save(a, &err));
+	cr_assert_eq(err.code, EXIT_LOCKED, "%s", err.msg);
+	cr_assert(strstr(err.msg, "created this state file after this one started"), "%s", err.msg);
+	text = slurp(path, &len);
+	cr_assert(strstr(text, "endpoint-change"), "%s", text);
+	free(text);
 	state_close(a);
 	free(path);
 }
