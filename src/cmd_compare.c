@@ -35,7 +35,8 @@ static void compare_usage(FILE *out)
 "                           without statistics, e.g. never analyzed, is always\n"
 "                           counted)\n"
 "      --format text|json   output format (default text)\n"
-"  -o, --output FILE        write the result to FILE instead of stdout\n"
+"  -o, --output FILE        write the result to FILE (mode 0600) instead of\n"
+"                           stdout; FILE is replaced only by a complete result\n"
 "      --timeout SECONDS    connection timeout (default %d); a catalog query may\n"
 "                           take up to 10 minutes, a row count up to an hour\n"
 "                           (Ctrl-C cancels either on the server)\n"
@@ -97,7 +98,8 @@ int cmd_compare(int argc, char **argv)
 	struct ctx ctx = { 0 };
 	struct cmp_result r;
 	struct strbuf out = STRBUF_INIT;
-	char msg[512], *old_pw = NULL, *new_pw = NULL;
+	struct output_file of = { 0 };
+	char msg[1024], *old_pw = NULL, *new_pw = NULL;
 	FILE *f = stdout;
 	bool progress;
 	int c, rc;
@@ -172,16 +174,17 @@ int cmd_compare(int argc, char **argv)
 	opt.nschemas = nschemas;
 
 	/* Open the output first: a typo in -o should not cost a long comparison. */
-	if (outpath && !str_eq(outpath, "-")) {
-		f = output_open_private(outpath);
-		if (!f) {
-			fprintf(stderr, "osmigrate compare: cannot write %s: %s\n", outpath,
-				strerror(errno));
+	if (outpath && str_eq(outpath, "-"))
+		outpath = NULL;
+	if (outpath) {
+		if (!output_file_open(&of, outpath, msg, sizeof msg)) {
+			fprintf(stderr, "osmigrate compare: %s\n", msg);
 			pg_spec_free(&old_spec);
 			pg_spec_free(&new_spec);
 			free(schemas);
 			return EXIT_IOERR;
 		}
+		f = of.f;
 	}
 
 	/* Ctrl-C cancels the running statement (PQcancel) instead of leaving
@@ -225,18 +228,29 @@ int cmd_compare(int argc, char **argv)
 		cmp_result_json(&r, &out);
 	else
 		cmp_result_text(&r, &out);
-	fputs(sb_str(&out), f);
 	rc = r.status == CMP_IDENTICAL ? EXIT_OK : r.status == CMP_DIFFERENT ? EXIT_FAILURES
 									   : EXIT_NOCHECK;
-	if (f != stdout) {
-		if (ferror(f) | fclose(f)) {
-			fprintf(stderr, "osmigrate compare: could not write %s: %s\n", outpath,
-				strerror(errno));
+	if (outpath && (r.status == CMP_FAILED || output_signal_exit())) {
+		/* No result: -o FILE stays as it was.  The operator reading the
+		 * terminal sees why; a JSON reader gets the error object on
+		 * standard output. */
+		output_file_abort(&of);
+		if (r.status != CMP_FAILED)
+			fprintf(stderr, "osmigrate compare: interrupted; %s was left as it was.\n",
+				outpath);
+		else
+			fprintf(stderr, "osmigrate compare: could not compare: %s\n%s\n%s was left "
+				"as it was.\n", r.error, r.fix, outpath);
+		if (r.status == CMP_FAILED && str_eq(format, "json"))
+			fputs(sb_str(&out), stdout);
+	} else if (outpath) {
+		fputs(sb_str(&out), f);
+		if (!output_file_commit(&of, msg, sizeof msg)) {
+			fprintf(stderr, "osmigrate compare: %s\n", msg);
 			rc = EXIT_IOERR;
-		} else if (r.status == CMP_FAILED) {
-			/* The operator reading the terminal must see why, not only the file. */
-			fprintf(stderr, "osmigrate compare: could not compare: %s\n%s\n", r.error, r.fix);
 		}
+	} else {
+		fputs(sb_str(&out), stdout);
 	}
 	/* stdout: main() checks it once at exit (output_close_stdout). */
 

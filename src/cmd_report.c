@@ -41,7 +41,8 @@ static void report_usage(FILE *f)
 "\n"
 "  -f, --format FMT    md (default, pastes into a ticket), json (versioned,\n"
 "                      see osmigrate(1)) or text\n"
-"  -o, --output FILE   write to FILE (created 0600) instead of stdout\n"
+"  -o, --output FILE   write to FILE (mode 0600) instead of stdout; it is\n"
+"                      replaced only once the whole record is written\n"
 "  -s, --state FILE    the state file (default: the one default state file)\n"
 "  -r, --runbook ID    use the default state file of this runbook\n"
 "  -h, --help          display this help and exit\n"
@@ -915,27 +916,29 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 
 /* ------------------------------------------------------------------ */
 
+/* A temporary file renamed over path once complete (output_file_open): a
+ * failure or a signal leaves the previous record as it was. */
 static bool write_out(const char *path, const char *text, size_t len)
 {
-	/* 0600 even when the file existed with wider permissions: the record
-	 * names hosts and operators. */
-	FILE *f = output_open_private(path);
-	struct stat sb;
-	bool ok;
+	struct output_file o;
+	char msg[1024];
 
-	if (!f) {
-		fprintf(stderr, "osmigrate report: could not create %s: %s; choose another -o path\n",
-			path, strerror(errno));
+	if (!output_file_open(&o, path, msg, sizeof msg)) {
+		fprintf(stderr, "osmigrate report: %s\n", msg);
 		return false;
 	}
-	ok = fwrite(text, 1, len, f) == len && fflush(f) == 0 && fstat(fileno(f), &sb) == 0 &&
-	     (!S_ISREG(sb.st_mode) || fsync(fileno(f)) == 0);
-	if (fclose(f) != 0)
-		ok = false;
-	if (!ok)
-		fprintf(stderr, "osmigrate report: could not write %s: %s; free some space or choose "
-			"another -o path\n", path, strerror(errno));
-	return ok;
+	if (fwrite(text, 1, len, o.f) != len || output_signal_exit()) {
+		output_file_abort(&o);
+		if (!output_signal_exit())
+			fprintf(stderr, "osmigrate report: could not write %s: %s; it was left as it "
+				"was. Free some space or choose another -o file\n", path, strerror(errno));
+		return false;
+	}
+	if (!output_file_commit(&o, msg, sizeof msg)) {
+		fprintf(stderr, "osmigrate report: %s\n", msg);
+		return false;
+	}
+	return true;
 }
 
 int cmd_report(int argc, char **argv)
@@ -1013,8 +1016,10 @@ int cmd_report(int argc, char **argv)
 
 	rc = EXIT_OK;
 	if (outpath) {
+		/* Ctrl-C while the file is written removes the temporary file. */
+		output_catch_signals();
 		if (!write_out(outpath, sb_str(&sb), sb.len))
-			rc = EXIT_IOERR;
+			rc = output_signal_exit() ? output_signal_exit() : EXIT_IOERR;
 	} else {
 		fwrite(sb_str(&sb), 1, sb.len, stdout);
 		if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -47,7 +47,8 @@ static void types_usage(FILE *f)
 "      --no-data         catalog only: skip the data probes\n"
 "      --probe-timeout SEC  statement timeout of each table's probe (default 600)\n"
 "  -f, --format FMT      text (default) or json (version 1, see osmigrate(1))\n"
-"  -o, --output FILE     write the report to FILE (mode 0600) instead of stdout\n"
+"  -o, --output FILE     write the report to FILE (mode 0600) instead of stdout;\n"
+"                        FILE is replaced only by a complete report\n"
 "      --columns         list every column with both mappings (tab-separated:\n"
 "                        schema table column pg_type ardo supported), no probes\n"
 "      --print-sql       print the catalog query (parameters: $1 schemas,\n"
@@ -149,6 +150,8 @@ int cmd_types(int argc, char **argv)
 	struct ctx ctx = { 0 };
 	char msg[1024], err[1024];
 	bool json, columns = false, ok, lost;
+	struct output_file of = { 0 };
+	char *why = NULL, *fix = NULL, *sc = NULL;
 	FILE *out = stdout;
 	PGconn *conn;
 	int c, rc;
@@ -249,15 +252,17 @@ int cmd_types(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (out_path && !(out = output_open_private(out_path))) {
-		fprintf(stderr, "osmigrate types: cannot write %s: %s; choose another -o file\n",
-			out_path, strerror(errno));
+	/* Opened before connecting: a wrong -o should not cost a long scan. */
+	if (out_path && !output_file_open(&of, out_path, msg, sizeof msg)) {
+		fprintf(stderr, "osmigrate types: %s\n", msg);
 		if (answers)
 			doc_free(answers);
 		pg_spec_free(&spec);
 		type_scope_free(&scope);
 		return EXIT_IOERR;
 	}
+	if (out_path)
+		out = of.f;
 
 	ctx.cancel = output_catch_signals();
 	if (output_ticker(stderr))
@@ -289,7 +294,9 @@ int cmd_types(int argc, char **argv)
 		if (ctx.progress)
 			fprintf(stderr, "\r\033[K");
 		fprintf(stderr, "osmigrate types: %s\n%s\n", fail.message, fail.fix);
-		rc = EXIT_NOCHECK;
+		why = xstrdup(fail.message);
+		fix = xstrdup(fail.fix);
+		rc = output_signal_exit() ? output_signal_exit() : EXIT_NOCHECK;
 		goto done;
 	}
 	if (columns) {
@@ -306,16 +313,19 @@ int cmd_types(int argc, char **argv)
 	if (!ok) {
 		if (output_signal_exit()) {
 			fprintf(stderr, "osmigrate types: interrupted; nothing was written to the database\n");
+			why = xstrdup("interrupted; nothing was written to the database");
 			rc = output_signal_exit();
 		} else if (lost) {
-			fprintf(stderr, "osmigrate types: lost the connection to %s during the scan: %s\n"
-				"Check that the server is up (it may have been restarted or stopped), "
-				"then run it again; nothing was written to the database.\n", spec.label, err);
+			why = xasprintf("lost the connection to %s during the scan: %s", spec.label, err);
+			fix = xstrdup("Check that the server is up (it may have been restarted or stopped), "
+				      "then run it again; nothing was written to the database.");
+			fprintf(stderr, "osmigrate types: %s\n%s\n", why, fix);
 			rc = EXIT_NOCHECK;
 		} else {
-			fprintf(stderr, "osmigrate types: could not read the catalog of %s: %s\n"
-				"Check that the user can read pg_catalog (any role can by default) and "
-				"that the server answers; then run it again.\n", spec.label, err);
+			why = xasprintf("could not read the catalog of %s: %s", spec.label, err);
+			fix = xstrdup("Check that the user can read pg_catalog (any role can by default) "
+				      "and that the server answers; then run it again.");
+			fprintf(stderr, "osmigrate types: %s\n%s\n", why, fix);
 			rc = EXIT_NOCHECK;
 		}
 		goto done;
@@ -327,15 +337,33 @@ int cmd_types(int argc, char **argv)
 			  : type_result_write_text(&r, out, out == stdout && output_color(stdout));
 		rc = ok ? type_result_exit_code(&r) : EXIT_IOERR;
 	}
-	if (fflush(out) != 0 || ferror(out))
+	if (out_path) {
+		/* A signal after the scan still counts: the file is not replaced. */
+		if (rc == EXIT_IOERR || output_signal_exit()) {
+			if (rc == EXIT_IOERR) {
+				fprintf(stderr, "osmigrate types: could not write %s: %s; it was left as "
+					"it was\n", out_path, strerror(errno));
+			} else {
+				fprintf(stderr, "osmigrate types: interrupted; %s was left as it was\n",
+					out_path);
+				rc = output_signal_exit();
+			}
+			output_file_abort(&of);
+		} else if (!output_file_commit(&of, msg, sizeof msg)) {
+			fprintf(stderr, "osmigrate types: %s\n", msg);
+			rc = EXIT_IOERR;
+		} else if (!columns) {
+			fprintf(stderr, "osmigrate types: %ld blocker(s), %ld warning(s), %ld info(s); "
+				"report in %s\n", r.counts[TS_BLOCKER], r.counts[TS_WARNING],
+				r.counts[TS_INFO], out_path);
+		}
+		out_path = NULL;
+	} else if (rc != EXIT_IOERR && (fflush(out) != 0 || ferror(out))) {
 		rc = EXIT_IOERR;
-	if (rc == EXIT_IOERR)
-		fprintf(stderr, "osmigrate types: could not write the report%s%s: %s\n",
-			out_path ? " to " : "", out_path ? out_path : "", strerror(errno));
-	else if (out_path && !columns)
-		fprintf(stderr, "osmigrate types: %ld blocker(s), %ld warning(s), %ld info(s); report in %s\n",
-			r.counts[TS_BLOCKER], r.counts[TS_WARNING], r.counts[TS_INFO], out_path);
-	if (rc != EXIT_IOERR) {
+	}
+	if (rc == EXIT_IOERR && out == stdout)
+		fprintf(stderr, "osmigrate types: could not write the report: %s\n", strerror(errno));
+	if (rc != EXIT_IOERR && !output_signal_exit()) {
 		/* A scope that matched nothing is never a pass: say it where the
 		 * operator looks even when the report went to a file. */
 		char *problem = type_result_scope_problem(&r);
@@ -349,10 +377,19 @@ int cmd_types(int argc, char **argv)
 		free(problem);
 	}
 done:
-	if (out != stdout && fclose(out) != 0 && rc != EXIT_IOERR) {
-		fprintf(stderr, "osmigrate types: could not write %s: %s\n", out_path, strerror(errno));
-		rc = EXIT_IOERR;
+	if (out_path) {
+		/* No result: -o FILE stays as it was; a JSON reader still gets
+		 * the error object, on standard output. */
+		output_file_abort(&of);
+		fprintf(stderr, "osmigrate types: %s was left as it was\n", out_path);
+		out_path = NULL;
 	}
+	/* stdout is checked once at exit (output_close_stdout). */
+	if (why && json && !columns)
+		(void)type_error_write_json(sc = type_scope_describe(&scope), why, fix, stdout);
+	free(sc);
+	free(why);
+	free(fix);
 	type_result_free(&r);
 	pg_spec_free(&spec);
 	type_scope_free(&scope);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,24 +250,182 @@ char *output_read_secret(const char *prompt)
 	return r;
 }
 
-FILE *output_open_private(const char *path)
+static char *dir_of(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	struct stat st;
-	FILE *f;
+	const char *slash = strrchr(path, '/');
 
-	if (fd < 0)
-		return NULL;
-	/* O_CREAT keeps the mode of a file that existed.  Never chmod a device
-	 * or FIFO: as root, -o /dev/null would change it for everyone. */
-	if (fstat(fd, &st) != 0 ||
-	    (S_ISREG(st.st_mode) && (st.st_mode & 077) && fchmod(fd, 0600) != 0) ||
-	    !(f = fdopen(fd, "w"))) {
-		int e = errno;
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
 
-		close(fd);
-		errno = e;
-		return NULL;
+/* /dev/stdout, /dev/stderr, /dev/fd/N: the descriptor they name, else -1.
+ * They are symbolic links, but to our own descriptors. */
+static int named_fd(const char *path)
+{
+	char *end;
+	long n;
+
+	if (str_eq(path, "/dev/stdout"))
+		return STDOUT_FILENO;
+	if (str_eq(path, "/dev/stderr"))
+		return STDERR_FILENO;
+	if (!str_startswith(path, "/dev/fd/") || !path[8])
+		return -1;
+	n = strtol(path + 8, &end, 10);
+	return *end || n < 0 || n > 1024 * 1024 ? -1 : (int)n;
+}
+
+static bool open_fail(struct output_file *o, char *msg, size_t msglen, const char *fmt, ...)
+	OSM_PRINTF(4, 5);
+static bool open_fail(struct output_file *o, char *msg, size_t msglen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, msglen, fmt, ap);
+	va_end(ap);
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof *o);
+	return false;
+}
+
+bool output_file_open(struct output_file *o, const char *path, char *msg, size_t msglen)
+{
+	struct stat l;
+	int fd, n = named_fd(path);
+
+	memset(o, 0, sizeof *o);
+	o->path = xstrdup(path);
+	/* Over RLIMIT_FSIZE the kernel would kill us with SIGXFSZ and leave the
+	 * temporary file: let write() fail instead. */
+	{
+		struct sigaction old;
+
+		if (sigaction(SIGXFSZ, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			signal(SIGXFSZ, SIG_IGN);
 	}
-	return f;
+	if (n >= 0) {
+		fd = dup(n);
+		if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+			int e = errno;
+
+			if (fd >= 0)
+				close(fd);
+			return open_fail(o, msg, msglen, "cannot write %s: %s", path, strerror(e));
+		}
+		return true;
+	}
+	if (lstat(path, &l) == 0) {
+		if (S_ISLNK(l.st_mode))
+			return open_fail(o, msg, msglen, "%s is a symbolic link: osmigrate does not write "
+					 "through links (one could point at any file of yours), so nothing was "
+					 "written. Give the real path: -o \"$(readlink -f %s)\"", path, path);
+		if (S_ISDIR(l.st_mode))
+			return open_fail(o, msg, msglen, "%s is a directory: give a file name with -o",
+					 path);
+		if (!S_ISREG(l.st_mode)) {
+			struct stat f;
+
+			/* A FIFO or a device: written directly, its mode untouched (as
+			 * root, a chmod of -o /dev/null would change it for everyone). */
+			fd = open(path, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+			if (fd < 0)
+				return open_fail(o, msg, msglen, "cannot write %s: %s; choose another -o "
+						 "file", path, strerror(errno));
+			if (fstat(fd, &f) != 0 || S_ISREG(f.st_mode) || !(o->f = fdopen(fd, "w"))) {
+				close(fd);
+				return open_fail(o, msg, msglen, "cannot write %s: it changed while being "
+						 "opened; run the command again", path);
+			}
+			return true;
+		}
+	} else if (errno != ENOENT) {
+		return open_fail(o, msg, msglen, "cannot write %s: %s; choose another -o file", path,
+				 strerror(errno));
+	}
+	{
+		char *dir = dir_of(path);
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+		o->tmp = xasprintf("%s/.%s.XXXXXX", dir, base);
+		fd = mkostemp(o->tmp, O_CLOEXEC);
+		if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+			int e = errno;
+
+			if (fd >= 0) {
+				close(fd);
+				unlink(o->tmp);
+			}
+			open_fail(o, msg, msglen, "cannot write %s: could not create a temporary file "
+				  "in %s (%s), where it is written before it replaces %s; choose another "
+				  "-o file", path, dir, strerror(e), base);
+			free(dir);
+			return false;
+		}
+		free(dir);
+	}
+	return true;
+}
+
+void output_file_abort(struct output_file *o)
+{
+	if (o->f)
+		fclose(o->f);
+	if (o->tmp)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	memset(o, 0, sizeof *o);
+}
+
+bool output_file_commit(struct output_file *o, char *msg, size_t msglen)
+{
+	const char *step = "write";
+	bool ok = fflush(o->f) == 0 && !ferror(o->f);
+	int e = 0;
+
+	if (ok && o->tmp) {
+		step = "flush to disk (fsync)";
+		ok = fsync(fileno(o->f)) == 0;
+	}
+	if (!ok)
+		e = errno;
+	if (fclose(o->f) != 0 && ok) {
+		e = errno;
+		step = "close";
+		ok = false;
+	}
+	o->f = NULL;
+	if (ok && o->tmp) {
+		step = "rename the temporary file over it";
+		if (rename(o->tmp, o->path) != 0) {
+			e = errno;
+			ok = false;
+		} else {
+			char *dir = dir_of(o->path);
+			int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+			/* Durable once the directory is on disk; some file systems
+			 * refuse fsync on directories: nothing more to do there. */
+			if (dfd >= 0) {
+				(void)fsync(dfd);
+				close(dfd);
+			}
+			free(dir);
+			free(o->tmp);
+			o->tmp = NULL;
+		}
+	}
+	if (!ok)
+		snprintf(msg, msglen, "could not write %s (%s: %s)%s; %s", o->path, step,
+			 strerror(e ? e : EIO),
+			 o->tmp ? ", so it was left as it was" : "",
+			 e == ENOSPC || e == EDQUOT ? "free some disk space or choose another -o file"
+						    : "choose another -o file");
+	output_file_abort(o);
+	return ok;
 }

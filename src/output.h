@@ -60,9 +60,25 @@ int output_signal_exit(void);
  * with secret_free(). */
 char *output_read_secret(const char *prompt);
 
-/* Create or truncate path for a report, mode 0600, never through a
- * symlink.  An existing regular file is tightened to 0600; devices and
- * FIFOs (-o /dev/stdout) are left as they are.  NULL with errno set. */
-FILE *output_open_private(const char *path);
+/* -o FILE of report, types and compare.  A file (new or existing) is
+ * written as a temporary ".FILE.XXXXXX" (mode 0600) in the same directory
+ * and renamed over FILE only once all of it is written and flushed to disk:
+ * whatever fails before (the connection, a full disk, a signal), FILE is
+ * left as it was and the temporary file is removed.  A FIFO or a device is
+ * written directly and keeps its mode; /dev/stdout, /dev/stderr and
+ * /dev/fd/N write to that descriptor.  A symbolic link is refused (it
+ * could point at any file of the operator's), as is a directory. */
+struct output_file {
+	FILE *f;      /* write here */
+	char *path;   /* FILE as given */
+	char *tmp;    /* the temporary file; NULL when written directly */
+};
+/* false with msg (names FILE, says what is wrong and what to do). */
+bool output_file_open(struct output_file *o, const char *path, char *msg, size_t msglen);
+/* All written: flush, fsync, rename over FILE, fsync the directory.  false
+ * with msg when that failed; FILE is then as it was.  Closes o either way. */
+bool output_file_commit(struct output_file *o, char *msg, size_t msglen);
+/* The run failed: remove the temporary file; FILE stays as it was. */
+void output_file_abort(struct output_file *o);
 
 #endif

@@ -1084,11 +1084,36 @@ bool type_result_write_json(const struct type_result *r, FILE *f)
 		sb_add_json_string(&sb, r->errors[i].message);
 		sb_addc(&sb, '}');
 	}
-	sb_add(&sb, "]}\n");
+	sb_add(&sb, "],\n\"error\":null}\n");
 	if (ok)
 		ok = fwrite(sb.buf, 1, sb.len, f) == sb.len;
 	sb_free(&sb);
 	return ok && !ferror(f);
+}
+
+bool type_error_write_json(const char *scope, const char *message, const char *fix, FILE *f)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char now[OSM_ISO_LEN];
+	bool ok;
+
+	/* The shape of a result, with nothing in it that was not observed:
+	 * no findings, no summary (never "0 blockers"), no scope matching
+	 * (unmatched: null, not "everything matched"), and why. */
+	iso8601_now(now);
+	sb_add(&sb, "{\"version\":1,\"at\":");
+	sb_add_json_string(&sb, now);
+	sb_add(&sb, ",\"scope\":");
+	sb_add_json_string(&sb, scope ? scope : "");
+	sb_add(&sb, ",\"data_probed\":false,\n\"findings\":[],\n\"summary\":null,\n\"unmatched\":null,\n"
+	       "\"errors\":[],\n\"error\":{\"message\":");
+	sb_add_json_string(&sb, message);
+	sb_add(&sb, ",\"fix\":");
+	sb_add_json_string(&sb, fix);
+	sb_add(&sb, "}}\n");
+	ok = fwrite(sb.buf, 1, sb.len, f) == sb.len;
+	sb_free(&sb);
+	return ok && fflush(f) == 0 && !ferror(f);
 }
 
 bool type_result_write_text(const struct type_result *r, FILE *f, bool color)

@@ -153,6 +153,11 @@ enum check_status type_result_status(const struct type_result *r);
 /* Output.  JSON (version 1, see osmigrate(1)) and text, streamed to f;
  * message and fix are generated per finding.  Return false on write error. */
 bool type_result_write_json(const struct type_result *r, FILE *f);
+/* The JSON of a run that produced no result (no connection, the catalog
+ * could not be read, interrupted): the same object with no findings,
+ * "summary": null, "unmatched": null and "error": {"message", "fix"} (fix
+ * may be NULL), like compare's.  A result has "error": null. */
+bool type_error_write_json(const char *scope, const char *message, const char *fix, FILE *f);
 bool type_result_write_text(const struct type_result *r, FILE *f, bool color);
 /* The one-line message of a finding (caller frees). */
 char *type_finding_message(const struct type_finding *tf);

@@ -7,6 +7,13 @@
 #     not read without end; a journal of another user with forged lines is
 #     refused and none of its "operators" reaches the record; one that
 #     others can change is refused, one that others can read is narrowed;
+#   - -o FILE (report, types, compare) is replaced only by a complete
+#     result: when the connection fails, when a signal ends the run or when
+#     the disk is full, the previous FILE is intact byte for byte and no
+#     temporary file is left; a symlinked -o is refused and says so;
+#     -o /dev/stdout and a FIFO are written directly;
+#   - on a connection failure `types -f json` writes an error object (as
+#     `compare` does) on standard output;
 #   - a refused command creates no directory;
 #   - a lock file of another user is refused with a message that names the
 #     owner and says that the state file was not opened.
@@ -14,6 +21,8 @@
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/proof.sh"
 
+LISTENER=$top_builddir/tests/tools/proof-listener
+[ -x "$LISTENER" ] || { echo "1..0 # SKIP tests/tools/proof-listener is not built (make check builds it)"; exit 0; }
 proof_workdir files
 W=$PROOF_WORK
 umask 077
@@ -27,6 +36,8 @@ json_ok() {
 j = json.load(open(sys.argv[1]))
 sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2" 2>/dev/null
 }
+# temps DIR: temporary files an -o left behind (".NAME.XXXXXX").
+temps() { find "$1" -maxdepth 1 -name '.*.??????' | wc -l; }
 
 st=$W/ec.ini
 j=$st.journal
@@ -107,6 +118,93 @@ chmod 644 "$j"
 "$OSMIGRATE" mark --state "$st" solution done >/dev/null 2>&1
 is "$?" 0 "journal readable by others: mark records"
 is "$(stat -c %a "$j")" 600 "journal readable by others: narrowed to 0600"
+
+# --- -o FILE ----------------------------------------------------------------
+closed=$("$LISTENER" freeport)
+[ -n "$closed" ] || bail "no free port"
+DEAD="host=127.0.0.1 port=$closed dbname=demo user=osm connect_timeout=5"
+printf 'a colleague'"'"'s report\n' >"$W/prev"
+for fmt in text json; do
+	cp "$W/prev" "$W/types.$fmt"
+	"$OSMIGRATE" types "$DEAD" -f "$fmt" -o "$W/types.$fmt" >"$W/out" 2>"$W/err"
+	is "$?" 3 "types -f $fmt -o, connection refused: exit 3"
+	cmp -s "$W/types.$fmt" "$W/prev"; ok $? "types -f $fmt -o, connection refused: the previous file is intact"
+	grep -q "$W/types.$fmt was left as it was" "$W/err"
+	ok $? "types -f $fmt -o, connection refused: stderr says the file was left as it was"
+	cp "$W/prev" "$W/compare.$fmt"
+	"$OSMIGRATE" compare --format "$fmt" -o "$W/compare.$fmt" "$DEAD" "$DEAD dbname=other" >"$W/cout" 2>"$W/err"
+	is "$?" 3 "compare --format $fmt -o, connection refused: exit 3"
+	cmp -s "$W/compare.$fmt" "$W/prev"; ok $? "compare --format $fmt -o, connection refused: the previous file is intact"
+done
+json_ok "$W/out" 'j["version"] == 1 and j["summary"] is None and j["unmatched"] is None and j["findings"] == [] and "Connection refused" in j["error"]["message"] and j["error"]["fix"]'
+ok $? "types -f json, connection refused: an error object (no summary, the message and the fix) on stdout"
+json_ok "$W/cout" 'j["result"] == "error" and "Connection refused" in j["error"]["message"]'
+ok $? "compare --format json, connection refused: its error object on stdout"
+"$OSMIGRATE" types "$DEAD" -f json >"$W/out" 2>/dev/null
+is "$?" 3 "types -f json without -o, connection refused: exit 3"
+json_ok "$W/out" 'j["error"]["message"] and j["summary"] is None'
+ok $? "types -f json without -o, connection refused: the error object on stdout"
+is "$(temps "$W")" 0 "no temporary file left by the failed runs"
+
+# A signal while types waits for a server that never answers.
+"$LISTENER" silent "$W/silent.port" &
+proof_on_exit "kill $! 2>/dev/null"
+proof_wait_file "$W/silent.port" || bail "the silent listener did not start"
+SILENT="host=127.0.0.1 port=$(cat "$W/silent.port") dbname=demo user=osm connect_timeout=60"
+cp "$W/prev" "$W/sig.json"
+"$OSMIGRATE" types "$SILENT" -f json -o "$W/sig.json" >/dev/null 2>&1 </dev/null &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+is "$?" 143 "types -o, SIGTERM while connecting: exit 143"
+cmp -s "$W/sig.json" "$W/prev"; ok $? "types -o, SIGTERM while connecting: the previous file is intact"
+is "$(temps "$W")" 0 "types -o, SIGTERM while connecting: no temporary file left"
+
+# A symbolic link as -o: refused, and the message says so.
+printf 'precious\n' >"$W/precious"; cp "$W/precious" "$W/precious.before"
+ln -s "$W/precious" "$W/link.md"
+"$OSMIGRATE" report --state "$st" -o "$W/link.md" >/dev/null 2>"$W/err"
+is "$?" 74 "report -o a symbolic link: exit 74"
+grep -q "$W/link.md is a symbolic link: osmigrate does not write through links" "$W/err"
+ok $? "report -o a symbolic link: the message says it is a symbolic link"
+cmp -s "$W/precious" "$W/precious.before"; ok $? "report -o a symbolic link: its target is untouched"
+"$OSMIGRATE" types "$DEAD" -o "$W/link.md" >/dev/null 2>"$W/err"
+is "$?" 74 "types -o a symbolic link: exit 74 before connecting"
+grep -q "is a symbolic link" "$W/err"; ok $? "types -o a symbolic link: says so"
+"$OSMIGRATE" compare -o "$W/link.md" "$DEAD" "$DEAD dbname=other" >/dev/null 2>"$W/err"
+is "$?" 74 "compare -o a symbolic link: exit 74 before connecting"
+grep -q "is a symbolic link" "$W/err"; ok $? "compare -o a symbolic link: says so"
+
+# Written directly: /dev/stdout.
+"$OSMIGRATE" report --state "$st" -f json -o /dev/stdout >"$W/stdout.json" 2>"$W/err"
+is "$?" 0 "report -o /dev/stdout: exit 0"
+json_ok "$W/stdout.json" 'j["version"] == 1'; ok $? "report -o /dev/stdout: the record on stdout"
+# Replaced when complete: the new record, mode 0600.
+cp "$W/prev" "$W/rep.md"; chmod 644 "$W/rep.md"
+"$OSMIGRATE" report --state "$st" -o "$W/rep.md" 2>/dev/null
+is "$?" 0 "report -o over an existing file: exit 0"
+grep -q '^# Change record' "$W/rep.md"; ok $? "report -o over an existing file: replaced by the record"
+is "$(stat -c %a "$W/rep.md")" 600 "report -o over an existing file: mode 0600"
+
+# A full disk: the previous file must survive the failed write.
+M=$W/mnt
+mkdir -m 700 "$M"
+if [ -n "$ROOT" ] && mount -t tmpfs -o size=64k,mode=0700 tmpfs "$M" 2>/dev/null; then
+	proof_on_exit "umount '$M'"
+	cp "$W/prev" "$M/record.md"
+	dd if=/dev/zero of="$M/fill" bs=1k 2>/dev/null
+	is "$(df -Pk "$M" | awk 'NR == 2 { print $4 }')" 0 "tmpfs: the file system is full"
+	"$OSMIGRATE" report --state "$st" -o "$M/record.md" >/dev/null 2>"$W/err"
+	is "$?" 74 "report -o on a full disk: exit 74"
+	grep -q "No space left on device.*left as it was.*free some disk space" "$W/err"
+	ok $? "report -o on a full disk: the message names the cause and says the file was kept"
+	diag "$(cat "$W/err")"
+	cmp -s "$M/record.md" "$W/prev"; ok $? "report -o on a full disk: the previous file is intact byte for byte"
+	is "$(temps "$M")" 0 "report -o on a full disk: no temporary file left"
+else
+	for n in 1 2 3 4 5; do skip "a full disk needs mount -t tmpfs (root)"; done
+fi
 
 # --- a refused command creates no directory -----------------------------------
 "$OSMIGRATE" status --runbook endpoint-change >/dev/null 2>&1

@@ -41,6 +41,7 @@ ok $? "the report is valid JSON"
 jq -e '
   .version == 1 and (.at|type) == "string" and (.scope|type) == "string"
   and .data_probed == true and (.findings|type) == "array" and (.errors|type) == "array"
+  and has("error") and .error == null
   and (.summary|keys) == ["blockers","columns","errors","infos","probed_tables","tables","unmatched","warnings"]
   and .unmatched == []
   and all(.summary[]; type == "number")
