@@ -489,6 +489,10 @@ out:
 
 /* ---- seeding from LifeTime (L) ---------------------------------------- */
 
+/* Server placeholders added at most for one environment: a controller and
+ * this many front-ends (a farm larger than that is entered by hand). */
+#define SEED_MAX_FRONT_ENDS 1000
+
 /* Add [kind "name"] unless it (or an invalid name) is there already. */
 static bool seed_add(struct app *a, const char *kind, const char *name)
 {
@@ -589,7 +593,7 @@ static void seed_servers(struct app *a, const struct lt_environment *e, size_t n
 	fe = e[pick].front_ends < 0 ? 0 : e[pick].front_ends;
 	/* Placeholders: LifeTime knows how many front-ends, not their names.
 	 * The operator renames them and gives each a url. */
-	for (long long k = 0; k <= fe && k <= 1000; k++) {
+	for (long long k = 0; k <= fe && k <= SEED_MAX_FRONT_ENDS; k++) {
 		char *name = k == 0 ? xasprintf("%s controller", host)
 				    : xasprintf("%s front-end %lld", host, k);
 
@@ -603,17 +607,27 @@ static void seed_servers(struct app *a, const struct lt_environment *e, size_t n
 		}
 		free(name);
 	}
-	res = xasprintf("added %zu server placeholder(s) for %s: a controller and %lld "
-			"front-end(s) (%zu already there, left as they were); give each its "
-			"real name and url", added, e[pick].name ? e[pick].name : host, fe, skipped);
+	if (fe > SEED_MAX_FRONT_ENDS)
+		res = xasprintf("LifeTime reports %lld front-ends for %s; placeholders stop at %d: "
+				"added %zu server placeholder(s), a controller and front-ends 1-%d (%zu "
+				"already there, left as they were); add the other %lld with a, give "
+				"each its real name and url", fe, e[pick].name ? e[pick].name : host,
+				SEED_MAX_FRONT_ENDS, added, SEED_MAX_FRONT_ENDS, skipped,
+				fe - SEED_MAX_FRONT_ENDS);
+	else
+		res = xasprintf("added %zu server placeholder(s) for %s: a controller and %lld "
+				"front-end(s) (%zu already there, left as they were); give each its "
+				"real name and url", added, e[pick].name ? e[pick].name : host, fe,
+				skipped);
 	if (first) {
 		S.focus_kind = xstrdup("server");
 		S.focus_name = first;
 	}
+	/* Capped: shown whole (like an error), so the rest is not missed. */
 	if (!added)
-		app_message(a, false, "%s", res);
+		app_message(a, fe > SEED_MAX_FRONT_ENDS, "%s", res);
 	else if (app_commit(a, NULL, NULL, "settings", res))
-		app_message(a, false, "%s", res);
+		app_message(a, fe > SEED_MAX_FRONT_ENDS, "%s", res);
 	free(res);
 }
 

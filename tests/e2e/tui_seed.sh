@@ -4,15 +4,18 @@
 # environments list (connector-migration) and server placeholders
 # (endpoint-change: a controller and NumberOfFrontEnds front-ends) without
 # touching existing items; a missing token is asked and never written; Esc
-# cancels a fetch that hangs.
+# cancels a fetch that hangs; a farm larger than the placeholder cap gets
+# the cap, and a message that says so and how many are left to add.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/tmux.sh"
 tmux_require
 [ -x "$OSMIGRATE" ] || bail "OSMIGRATE is not set to the built binary"
 fx="$top_srcdir/scripts/httpfixture.sh"
 LISTENER_PID=
+FARM_PID=
 cleanup() {
 	[ -n "$LISTENER_PID" ] && kill "$LISTENER_PID" 2>/dev/null
+	[ -n "$FARM_PID" ] && kill "$FARM_PID" 2>/dev/null
 	sh "$fx" stop "$TMUX_WORK/fx" >/dev/null 2>&1
 	_tmux_cleanup
 }
@@ -140,6 +143,51 @@ tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 grep -rqF "$token" "$TMUX_WORK"/*.ini "$TMUX_WORK"/*journal* 2>/dev/null; [ $? -ne 0 ]
 ok $? "the token from the environment is in no file either"
+
+# --- more front-ends than placeholders are added for: the cap is said ---
+python3 -c '
+import http.server, json, os, sys
+body = json.dumps([{"Key": "k-farm", "Name": "Farm", "HostName": "farm.example.internal",
+                    "NumberOfFrontEnds": 1500}]).encode()
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1] + ".tmp", "w").write(str(s.server_port))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+s.serve_forever()' "$TMUX_WORK/farm.port" &
+FARM_PID=$!
+n=50; while [ ! -f "$TMUX_WORK/farm.port" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+[ -f "$TMUX_WORK/farm.port" ]; ok $? "a LifeTime with a 1500 front-end farm is up"
+answers=$TMUX_WORK/farm-answers.ini
+printf '[lifetime]\nurl = http://127.0.0.1:%s/lifetimeapi/rest/v2\n' "$(cat "$TMUX_WORK/farm.port")" >"$answers"
+state=$TMUX_WORK/farm.ini
+tmux_start 110 32 env OSMIGRATE_LIFETIME_TOKEN="$token" \
+	"$OSMIGRATE" --answers "$answers" --state "$state" endpoint-change
+tmux_wait "Actions (Space ticks)"
+tmux_keys e
+tmux_wait "L LifeTime"
+tmux_keys L
+tmux_wait "Farm (farm.example.internal, 1500 front-ends)" 20; ok $? "the farm is offered with its 1500 front-ends"
+tmux_keys Enter
+tmux_wait "LifeTime reports 1500 front-ends for Farm; placeholders stop at 1000" 30
+ok $? "the cap is said: LifeTime's count and where the placeholders stop"
+tmux_screen | tr '\n' ' ' | tr -s ' ' | grep -q "add the other 500 with a"
+ok $? "and how many are left to add by hand"
+is "$(grep -c '^\[server ' "$state")" 1001 "a controller and 1000 front-end placeholders saved"
+grep -q '^\[server "farm.example.internal front-end 1000"\]' "$state"; ok $? "front-end 1000 is there"
+grep -q '^\[server "farm.example.internal front-end 1001"\]' "$state"; [ $? -ne 0 ]
+ok $? "front-end 1001 is not"
+grep -qF 'placeholders stop at 1000' "$state.journal"; ok $? "the journal records the cap too"
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
+kill "$FARM_PID" 2>/dev/null; FARM_PID=
 
 # --- without [lifetime]: L says what to configure ---
 state=$TMUX_WORK/none.ini
