@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <ini.h>
 #include <stdint.h>
@@ -42,6 +43,7 @@
 struct kv {
 	char *key;
 	char *value;
+	size_t vlen;    /* strlen(value): the writer never measures it again */
 };
 
 struct section {
@@ -50,6 +52,7 @@ struct section {
 	struct kv *kv;
 	size_t nkv, cap;
 	bool unindexed; /* name still being read ([kind "\@"]) */
+	unsigned long long gen; /* generation of its last change; 0: as parsed */
 };
 
 /* Sections in file order, plus an open-addressing index on (kind, name):
@@ -59,7 +62,31 @@ struct doc {
 	size_t n, cap;
 	struct section **idx;
 	size_t idxcap, idxused;
+	unsigned long long gen; /* see doc_generation() */
 };
+
+/* Generations come from one clock for the whole process (the check worker
+ * changes its own copies in another thread): no two documents, and no two
+ * versions of one document, ever share a number. */
+static atomic_ullong gen_clock;
+
+static unsigned long long gen_next(void)
+{
+	return atomic_fetch_add(&gen_clock, 1) + 1;
+}
+
+/* The document changed (in section s, if not NULL). */
+static void touch(struct doc *d, struct section *s)
+{
+	d->gen = gen_next();
+	if (s)
+		s->gen = d->gen;
+}
+
+unsigned long long doc_generation(const struct doc *d)
+{
+	return d ? d->gen : 0;
+}
 
 static uint64_t sec_hash(const char *kind, const char *name)
 {
@@ -110,7 +137,10 @@ static void idx_add(struct doc *d, struct section *s)
 
 struct doc *doc_new(void)
 {
-	return xcalloc(1, sizeof(struct doc));
+	struct doc *d = xcalloc(1, sizeof(struct doc));
+
+	d->gen = gen_next();
+	return d;
 }
 
 static void section_free(struct section *s)
@@ -225,7 +255,8 @@ static struct kv *append_kv(struct section *s, const char *key, const char *valu
 		s->kv = xreallocarray(s->kv, s->cap, sizeof(*s->kv));
 	}
 	s->kv[s->nkv].key = xstrdup(key);
-	s->kv[s->nkv].value = xstrdup(value);
+	s->kv[s->nkv].vlen = strlen(value);
+	s->kv[s->nkv].value = xstrndup(value, s->kv[s->nkv].vlen);
 	return &s->kv[s->nkv++];
 }
 
@@ -247,7 +278,7 @@ void doc_add_section(struct doc *d, const char *kind, const char *name)
 	if (!valid_kind(kind))
 		fatalx("internal error: invalid section kind '%s'", kind ? kind : "(null)");
 	if (!find_section(d, kind, name))
-		append_section(d, kind, name);
+		touch(d, append_section(d, kind, name));
 }
 
 void doc_set(struct doc *d, const char *kind, const char *name, const char *key, const char *value)
@@ -263,12 +294,18 @@ void doc_set(struct doc *d, const char *kind, const char *name, const char *key,
 	s = find_section(d, kind, name);
 	kv = find_kv(s, key);
 	if (kv) {
-		char *v = xstrdup(value);
+		char *v;
+
+		if (strcmp(kv->value, value) == 0)
+			return; /* the same value: nothing changed */
+		kv->vlen = strlen(value);
+		v = xstrndup(value, kv->vlen);
 		free(kv->value);
 		kv->value = v;
 	} else {
 		append_kv(s, key, value);
 	}
+	touch(d, s);
 }
 
 void doc_unset(struct doc *d, const char *kind, const char *name, const char *key)
@@ -283,6 +320,7 @@ void doc_unset(struct doc *d, const char *kind, const char *name, const char *ke
 			free(s->kv[i].value);
 			memmove(&s->kv[i], &s->kv[i + 1], (s->nkv - i - 1) * sizeof(*s->kv));
 			s->nkv--;
+			touch(d, s);
 			return;
 		}
 	}
@@ -297,6 +335,7 @@ void doc_remove_section(struct doc *d, const char *kind, const char *name)
 			memmove(&d->sec[i], &d->sec[i + 1], (d->n - i - 1) * sizeof(*d->sec));
 			d->n--;
 			idx_rebuild(d, d->n);
+			touch(d, NULL);
 			return;
 		}
 	}
@@ -448,53 +487,134 @@ static void escape_all(struct strbuf *sb, const char *s, bool in_name)
 	}
 }
 
-/* Write key = value over as many "key" / "key+" lines as needed. */
-static void write_value(struct strbuf *sb, const char *key, const char *value)
+/* Printable ASCII that escape_token() leaves as it is: 0x20-0x7e except
+ * '\\' and ';'. */
+static const unsigned char plain_tab[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+static inline bool plain_byte(unsigned char c)
 {
-	size_t len = strlen(value), i = 0;
-	bool first = true;
-	char tok[8];
-	struct strbuf chunk = STRBUF_INIT;
+	return plain_tab[c];
+}
+
+/* How many of the lim bytes at p are plain, eight at a time while they
+ * last (the bit tricks of "Bit Twiddling Hacks": hasless, hasmore,
+ * haszero, exact as to whether any byte matches). */
+static size_t plain_run(const unsigned char *p, size_t lim)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	size_t run = 0;
+
+	while (run + 8 <= lim) {
+		uint64_t x, semi, bs;
+
+		memcpy(&x, p + run, 8);
+		semi = x ^ (ones * ';');
+		bs = x ^ (ones * '\\');
+		if (((x - ones * 0x20) & ~x & highs) |          /* a byte < 0x20 */
+		    (((x + ones * (127 - 0x7e)) | x) & highs) |  /* a byte > 0x7e */
+		    ((semi - ones) & ~semi & highs) |            /* ';' */
+		    ((bs - ones) & ~bs & highs))                 /* '\\' */
+			break;
+		run += 8;
+	}
+	while (run < lim && plain_byte(p[run]))
+		run++;
+	return run;
+}
+
+/* Write key = value over as many "key" / "key+" lines as needed; returns
+ * the number of lines.  Each line is assembled in place at the end of sb;
+ * printable ASCII (the bulk of any state file) is copied as it is. */
+static size_t write_value(struct strbuf *sb, const char *key, const char *value, size_t len)
+{
+	const unsigned char *v = (const unsigned char *)value;
+	size_t klen = strlen(key), i = 0, lines = 0;
+	/* "key+ = " prefix; 6 bytes kept for \x20 at both ends */
+	size_t budget = LINE_LIMIT - (klen + 4) - 6;
 
 	if (len == 0) {
-		sb_addf(sb, "%s =\n", key);
-		return;
+		sb_addn(sb, key, klen);
+		sb_addn(sb, " =\n", 3);
+		return 1;
 	}
 	while (i < len) {
-		/* "key+ = " prefix; 6 bytes kept for \x20 at both ends */
-		size_t budget = LINE_LIMIT - (strlen(key) + 4) - 6;
+		size_t clen = 0;             /* escaped length of the chunk */
+		bool last_space = false;     /* the chunk ends with a raw space */
+		char *line;
+		size_t n = klen;
 
-		sb_reset(&chunk);
+		sb_reserve(sb, LINE_LIMIT + 16);
+		line = sb->buf + sb->len;
+		memcpy(line, key, klen);
+		if (lines)
+			line[n++] = '+';
+		memcpy(line + n, " = ", 3);
+		n += 3;
 		while (i < len) {
-			size_t save = i;
+			unsigned char c = v[i];
+			char tok[8];
+			size_t save = i, tl;
+
+			if (plain_byte(c)) {
+				size_t run = 1;
+
+				if (clen + 1 > budget)
+					break;
+				/* libinih strips spaces at both ends of a value:
+				 * one that starts the line is written \x20 */
+				if (c == ' ' && clen == 0) {
+					memcpy(line + n, "\\x20", 4);
+					n += 4;
+				} else {
+					run = plain_run(v + i, budget - clen < len - i ? budget - clen : len - i);
+					memcpy(line + n, v + i, run);
+					n += run;
+				}
+				i += run;
+				clen += run;
+				last_space = v[i - 1] == ' ';
+				continue;
+			}
 			escape_token(value, len, &i, false, tok);
-			if (chunk.len + strlen(tok) > budget) {
+			tl = strlen(tok);
+			if (clen + tl > budget) {
 				i = save;
 				break;
 			}
-			sb_add(&chunk, tok);
+			memcpy(line + n, tok, tl);
+			n += tl;
+			clen += tl;
+			last_space = false;
 		}
-		sb_addf(sb, "%s%s = ", key, first ? "" : "+");
-		/* libinih strips spaces at both ends of a value: escape them there.
-		 * Only a raw space token starts or ends with a space byte. */
-		{
-			const char *c = sb_str(&chunk);
-			size_t n = chunk.len;
-			bool lead = n && c[0] == ' ';
-			bool trail = n > 1 && c[n - 1] == ' ';
-			size_t from = lead ? 1 : 0, to = trail ? n - 1 : n;
-
-			if (lead)
-				sb_add(sb, "\\x20");
-			if (to > from)
-				sb_addn(sb, c + from, to - from);
-			if (trail)
-				sb_add(sb, "\\x20");
+		/* ... and one that ends it too (unless it is the one at the start) */
+		if (last_space && clen > 1) {
+			n--;
+			memcpy(line + n, "\\x20", 4);
+			n += 4;
 		}
-		sb_addc(sb, '\n');
-		first = false;
+		line[n++] = '\n';
+		line[n] = '\0';
+		sb->len += n;
+		lines++;
 	}
-	sb_free(&chunk);
+	return lines;
 }
 
 static void write_comment(struct strbuf *sb, const char *text)
@@ -531,37 +651,100 @@ static void write_comment(struct strbuf *sb, const char *text)
 	}
 }
 
-char *doc_serialize(const struct doc *d, const char *header_comment)
+/* A size the text will most likely fit in, so that a large document is
+ * allocated once (doubling a 20 MB buffer would copy it and briefly hold
+ * up to 1.5 times more). */
+static size_t serialized_estimate(const struct doc *d, const char *header_comment)
+{
+	size_t n = 64 + (header_comment ? 2 * strlen(header_comment) : 0);
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct section *s = d->sec[i];
+
+		n += strlen(s->kind) + (s->name ? 2 * strlen(s->name) : 0) + 8;
+		for (size_t k = 0; k < s->nkv; k++) {
+			size_t kl = strlen(s->kv[k].key), vl = s->kv[k].vlen;
+
+			/* a continuation line every ~150 bytes repeats the key */
+			n += kl + 5 + vl + vl / 16 + (vl / 140) * (kl + 6);
+		}
+	}
+	return n;
+}
+
+char *doc_serialize_changed(const struct doc *d, const char *header_comment,
+			    unsigned long long since, struct doc_span **spans, size_t *nspans,
+			    size_t *len)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct doc_span *sp = NULL;
+	size_t nsp = 0, cap = 0;
+	int line = 1;
+	bool open = false;      /* the last section written is in sp[nsp - 1] */
 
+	sb_reserve(&sb, serialized_estimate(d, header_comment));
 	if (header_comment && *header_comment) {
 		write_comment(&sb, header_comment);
 		sb_addc(&sb, '\n');
+		for (size_t k = 0; k < sb.len; k++)
+			line += sb.buf[k] == '\n';
 	}
 	for (size_t i = 0; i < d->n; i++) {
 		const struct section *s = d->sec[i];
-		if (i)
+		size_t start;
+		int first;
+
+		if (i) {
 			sb_addc(&sb, '\n');
+			line++;
+		}
+		start = sb.len;
+		first = line;
 		if (!s->name) {
 			sb_addf(&sb, "[%s]\n", s->kind);
+			line++;
 		} else {
 			struct strbuf esc = STRBUF_INIT;
 			escape_all(&esc, s->name, true);
 			if (strlen(s->kind) + esc.len + 5 <= LINE_LIMIT) {
 				sb_addf(&sb, "[%s \"%s\"]\n", s->kind, sb_str(&esc));
+				line++;
 			} else {
 				sb_addf(&sb, "[%s \"\\@\"]\n", s->kind);
-				write_value(&sb, NAME_KEY, s->name);
+				line += 1 + (int)write_value(&sb, NAME_KEY, s->name, strlen(s->name));
 			}
 			sb_free(&esc);
 		}
 		for (size_t k = 0; k < s->nkv; k++)
-			write_value(&sb, s->kv[k].key, s->kv[k].value);
+			line += (int)write_value(&sb, s->kv[k].key, s->kv[k].value, s->kv[k].vlen);
+		if (!spans || (since && s->gen <= since)) {
+			open = false;
+			continue;
+		}
+		if (open) {
+			/* adjacent to the previous changed section: one span */
+			sp[nsp - 1].len = sb.len - sp[nsp - 1].off;
+			continue;
+		}
+		if (nsp == cap)
+			sp = xreallocarray(sp, cap = cap * 2 + 8, sizeof(*sp));
+		sp[nsp++] = (struct doc_span){ start, sb.len - start, first };
+		open = true;
 	}
 	if (!sb.buf)
 		sb_add(&sb, "");
+	if (spans) {
+		*spans = sp;
+		*nspans = nsp;
+	}
+	if (len)
+		*len = sb.len;
 	return sb_detach(&sb);
+}
+
+char *doc_serialize(const struct doc *d, const char *header_comment)
+{
+	return doc_serialize_changed(d, header_comment, 0, NULL, NULL, NULL);
 }
 
 /* ---- reader --------------------------------------------------------- */
@@ -585,11 +768,15 @@ struct parser {
 	/* classification of the line the reader just handed to libinih */
 	char rawkey[KEY_MAX + 8];
 	bool line_is_key;
-	/* the key whose value is being assembled (continuations pending) */
+	/* the key whose value is being assembled (continuations pending):
+	 * its value grows in kval and is stored once complete, so a value
+	 * over many "key+" lines costs its length, not its length squared */
 	struct section *ksec;
 	size_t kidx;
 	int kline;
 	bool kopen;
+	struct strbuf kval;
+	struct strbuf line;    /* the decoded value of the current line */
 	bool name_open;        /* @name lines are being assembled */
 };
 
@@ -640,9 +827,15 @@ static bool hexval(char c, int *v)
 static bool unescape(const char *s, size_t n, struct strbuf *sb, char *msg, size_t msglen)
 {
 	for (size_t i = 0; i < n; i++) {
+		const char *bs = memchr(s + i, '\\', n - i);
 		int hi, lo;
-		if (s[i] != '\\') {
-			sb_addc(sb, s[i]);
+
+		/* the text up to the next backslash as it is */
+		if (bs != s + i) {
+			size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
+
+			sb_addn(sb, s + i, run);
+			i += run - 1;
 			continue;
 		}
 		if (++i >= n) {
@@ -721,6 +914,9 @@ static bool finish_key(struct parser *p)
 		return true;
 	p->kopen = false;
 	kv = &p->ksec->kv[p->kidx];
+	kv->value = xstrndup(sb_str(&p->kval), p->kval.len);
+	kv->vlen = p->kval.len;
+	sb_reset(&p->kval);
 	msg[0] = '\0';
 	if (p->validate && !p->validate(p->ud, p->ksec->kind, p->ksec->name, kv->key, kv->value,
 					msg, sizeof(msg))) {
@@ -851,6 +1047,15 @@ static void too_long(struct parser *p, const char *line, size_t n)
 	     "(the pieces are joined as they are)", n, LINE_LIMIT);
 }
 
+static bool ascii_only(const char *s, size_t n)
+{
+	unsigned char any = 0;
+
+	for (size_t i = 0; i < n; i++)
+		any |= (unsigned char)s[i];
+	return any < 0x80;
+}
+
 /* Check one raw line and classify it; false stops the parse. */
 static bool check_line(struct parser *p, const char *line, size_t n)
 {
@@ -865,7 +1070,7 @@ static bool check_line(struct parser *p, const char *line, size_t n)
 		too_long(p, line, n);
 		return false;
 	}
-	if (!utf8_valid(line, n)) {
+	if (!ascii_only(line, n) && !utf8_valid(line, n)) {
 		perr(p, p->lineno, "invalid UTF-8 (the file must be UTF-8 text)");
 		return false;
 	}
@@ -946,11 +1151,23 @@ static char *reader(char *str, int num, void *stream)
 	return str;
 }
 
+/* A key appended while its value is being read: finish_key() stores it. */
+static void append_open_kv(struct section *s, const char *key)
+{
+	if (s->nkv == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 8;
+		s->kv = xreallocarray(s->kv, s->cap, sizeof(*s->kv));
+	}
+	s->kv[s->nkv].key = xstrdup(key);
+	s->kv[s->nkv].value = NULL;
+	s->nkv++;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parser *p = user;
 	char msg[400], label[128];
-	struct strbuf v = STRBUF_INIT;
+	struct strbuf *v = &p->line;
 	char key[KEY_MAX + 8];
 	bool plus;
 	size_t kl;
@@ -966,55 +1183,45 @@ static int handler(void *user, const char *section, const char *name, const char
 		perr(p, p->lineno, "key '%s' before the first [section] header", name);
 		return 0;
 	}
-	snprintf(key, sizeof(key), "%s", name);
-	kl = strlen(key);
+	/* name equals rawkey (checked above): at most KEY_MAX + 1 bytes */
+	kl = strlen(name);
+	memcpy(key, name, kl + 1);
 	plus = kl > 0 && key[kl - 1] == '+';
 	if (plus)
 		key[kl - 1] = '\0';
-	if (!unescape(value, strlen(value), &v, msg, sizeof(msg))) {
+	sb_reset(v);
+	if (!unescape(value, strlen(value), v, msg, sizeof(msg))) {
 		perr(p, p->lineno, "%s", msg);
-		sb_free(&v);
 		return 0;
 	}
 	if (strcmp(key, NAME_KEY) == 0) {
 		if (!p->name_pending || p->had_key_in_cur || (plus && !p->name_open) || (!plus && p->name_open)) {
 			perr(p, p->lineno, "unexpected %s line (only right after a [kind \"\\@\"] header)", name);
-			sb_free(&v);
 			return 0;
 		}
 		p->name_open = true;
-		sb_add(&p->pname, sb_str(&v));
-		sb_free(&v);
+		sb_addn(&p->pname, sb_str(v), v->len);
 		return 1;
 	}
 	if (plus) {
 		if (!p->kopen || strcmp(p->ksec->kv[p->kidx].key, key) != 0) {
 			perr(p, p->lineno, "continuation '%s+' does not follow a '%s' line", key, key);
-			sb_free(&v);
 			return 0;
 		}
-		{
-			struct kv *kv = &p->ksec->kv[p->kidx];
-			char *nv = xasprintf("%s%s", kv->value, sb_str(&v));
-			free(kv->value);
-			kv->value = nv;
-		}
-		sb_free(&v);
+		sb_addn(&p->kval, sb_str(v), v->len);
 		return 1;
 	}
-	if (!finish_key(p) || !finish_section_name(p)) {
-		sb_free(&v);
+	if (!finish_key(p) || !finish_section_name(p))
 		return 0;
-	}
 	p->had_key_in_cur = true;
 	if (find_kv(p->cur, key)) {
 		section_label(p->cur->kind, p->cur->name, label, sizeof(label));
 		perr(p, p->lineno, "duplicate key '%s' in section %s", key, label);
-		sb_free(&v);
 		return 0;
 	}
-	append_kv(p->cur, key, sb_str(&v));
-	sb_free(&v);
+	append_open_kv(p->cur, key);
+	sb_reset(&p->kval);
+	sb_addn(&p->kval, sb_str(v), v->len);
 	p->ksec = p->cur;
 	p->kidx = p->cur->nkv - 1;
 	p->kline = p->lineno;
@@ -1049,6 +1256,8 @@ struct doc *doc_parse_string(const char *text, size_t len, const char *name,
 	if (!p.failed && rc != 0)
 		perr(&p, rc > 0 ? rc : 0, "syntax error");
 	sb_free(&p.pname);
+	sb_free(&p.kval);
+	sb_free(&p.line);
 	if (p.failed) {
 		doc_free(p.doc);
 		return NULL;
@@ -1082,6 +1291,9 @@ struct doc *doc_parse_file(const char *path, doc_validate_fn validate, void *ud,
 			close(fd);
 			return NULL;
 		}
+		/* one allocation of the right size, not doubling up to twice it */
+		if (st.st_size > 0 && (uintmax_t)st.st_size <= DOC_MAX_FILE)
+			sb_reserve(&sb, (size_t)st.st_size);
 	}
 	for (;;) {
 		ssize_t r = read(fd, buf, sizeof(buf));

@@ -56,6 +56,30 @@ struct doc *doc_parse_string(const char *text, size_t len, const char *name,
  * header_comment (may be NULL) is written as '; ' lines at the top. */
 char *doc_serialize(const struct doc *d, const char *header_comment);
 
+/* The same text, and where in it the sections changed after generation
+ * since lie (see doc_generation): *spans (caller frees) gets *nspans
+ * ranges of whole sections, adjacent ones merged, each starting at its
+ * header on the 1-based line given; every range ends with a newline, so it
+ * parses on its own.  Sections as parsed or cloned count as unchanged
+ * since the document's generation then; since 0 means every section.
+ * Used to check what is about to be written without parsing again what
+ * was already checked.  spans NULL: no ranges. */
+struct doc_span {
+	size_t off, len;  /* bytes [off, off + len) of the text */
+	int line;         /* line number of its first byte */
+};
+char *doc_serialize_changed(const struct doc *d, const char *header_comment,
+			    unsigned long long since, struct doc_span **spans, size_t *nspans,
+			    size_t *len /* strlen of the text; may be NULL */);
+
+/* A number that changes whenever the document does: a key set to a
+ * different value, a key unset, a section added or removed.  Setting a
+ * value a key already has, unsetting a missing key, adding a section that
+ * exists, or reading change nothing.  No two documents, nor two versions
+ * of one, share a number within a process: comparing it before and after
+ * tells whether anything changed (the wizard saves only then). */
+unsigned long long doc_generation(const struct doc *d);
+
 /* Lookup.  name NULL means the unnamed section of that kind. */
 const char *doc_get(const struct doc *d, const char *kind, const char *name, const char *key);
 void doc_set(struct doc *d, const char *kind, const char *name, const char *key, const char *value);

@@ -162,6 +162,18 @@ static void sb_grow(struct strbuf *sb, size_t extra)
 	sb->cap = cap;
 }
 
+void sb_reserve(struct strbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+
+	if (need <= sb->cap)
+		return;
+	sb->buf = xrealloc(sb->buf, need);
+	if (sb->len == 0)
+		sb->buf[0] = '\0';
+	sb->cap = need;
+}
+
 void sb_addn(struct strbuf *sb, const char *s, size_t n)
 {
 	sb_grow(sb, n);

@@ -53,6 +53,10 @@ void sb_addf(struct strbuf *sb, const char *fmt, ...) OSM_PRINTF(2, 3);
 void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap) OSM_PRINTF(2, 0);
 const char *sb_str(const struct strbuf *sb); /* "" when empty, never NULL */
 char *sb_detach(struct strbuf *sb);          /* caller frees; sb is reset */
+/* Room for at least extra more bytes (and the NUL) without another
+ * allocation: for a large text whose size is known beforehand, so it is
+ * allocated once rather than doubled (and copied) up to twice its size. */
+void sb_reserve(struct strbuf *sb, size_t extra);
 
 /* JSON string literal with quotes, escaping control characters, quotes and
  * backslashes, and as \uXXXX every code point text.h neutralises (C1, bidi

@@ -291,6 +291,162 @@ Test(doc_model, set_get_unset_order)
 	doc_free(d);
 }
 
+/* The generation moves on every change and on nothing else: the wizard
+ * compares it before and after a key to decide whether to save. */
+Test(doc_model, generation_moves_only_on_change)
+{
+	struct doc *d = doc_new(), *c;
+	unsigned long long g = doc_generation(d), g2;
+	size_t n;
+	const char **v;
+
+	cr_assert_neq(g, 0);
+	doc_set(d, "extension", "A", "tables", "s.a");
+	cr_assert_neq(doc_generation(d), g, "a new key is a change");
+	g = doc_generation(d);
+	/* no change */
+	doc_set(d, "extension", "A", "tables", "s.a");
+	doc_add_section(d, "extension", "A");
+	doc_unset(d, "extension", "A", "logical_database");
+	doc_unset(d, "extension", "B", "tables");
+	doc_remove_section(d, "extension", "B");
+	cr_assert_str_eq(doc_get(d, "extension", "A", "tables"), "s.a");
+	cr_assert(doc_has_section(d, "extension", "A"));
+	v = doc_section_names(d, "extension", &n);
+	free(v);
+	free(doc_serialize(d, "header"));
+	cr_assert_eq(doc_generation(d), g, "reading or setting what is there changed it");
+	/* each change moves it */
+	doc_set(d, "extension", "A", "tables", "s.b");
+	cr_assert_neq(doc_generation(d), g, "a different value");
+	g = doc_generation(d);
+	doc_set(d, "extension", "A", "tables", "");
+	cr_assert_neq(doc_generation(d), g, "an empty value");
+	g = doc_generation(d);
+	doc_unset(d, "extension", "A", "tables");
+	cr_assert_neq(doc_generation(d), g, "an unset key");
+	g = doc_generation(d);
+	doc_add_section(d, "extension", "B");
+	cr_assert_neq(doc_generation(d), g, "a new section");
+	g = doc_generation(d);
+	doc_remove_section(d, "extension", "B");
+	cr_assert_neq(doc_generation(d), g, "a removed section");
+	/* no two documents share a number, even at the same address */
+	c = doc_clone(d);
+	cr_assert_neq(doc_generation(c), doc_generation(d));
+	g2 = doc_generation(c);
+	doc_free(c);
+	c = doc_new();
+	cr_assert_neq(doc_generation(c), g2);
+	cr_assert_neq(doc_generation(c), doc_generation(d));
+	doc_free(c);
+	doc_free(d);
+}
+
+static int line_of(const char *text, size_t off)
+{
+	int line = 1;
+
+	for (size_t i = 0; i < off; i++)
+		line += text[i] == '\n';
+	return line;
+}
+
+/* What changed since a generation, as whole sections of the text that
+ * parse on their own, with the line numbers of the whole text. */
+Test(doc_model, changed_sections_spans)
+{
+	static const char text[] = "[osmigrate]\nversion = 1\n\n[extension \"A\"]\ntables = s.a\n\n"
+				   "[extension \"B\"]\ntables = s.b\n\n[extension \"C\"]\ntables = s.c\n";
+	struct doc *d = doc_parse_string(text, sizeof(text) - 1, "<spans>", NULL, NULL, NULL), *back;
+	struct doc_span *sp;
+	size_t n, len;
+	unsigned long long g;
+	char *out, *big;
+
+	cr_assert(d);
+	g = doc_generation(d);
+	out = doc_serialize_changed(d, "two\nlines", g, &sp, &n, &len);
+	cr_assert_eq(n, 0, "nothing changed since it was read");
+	cr_assert_eq(len, strlen(out));
+	free(sp);
+	free(out);
+
+	doc_set(d, "extension", "B", "tables", "s.b2");
+	out = doc_serialize_changed(d, "two\nlines", g, &sp, &n, &len);
+	cr_assert_eq(len, strlen(out));
+	cr_assert_eq(n, 1);
+	cr_assert_eq(sp[0].len, strlen("[extension \"B\"]\ntables = s.b2\n"));
+	cr_assert_eq(strncmp(out + sp[0].off, "[extension \"B\"]\ntables = s.b2\n", sp[0].len), 0);
+	cr_assert_eq(sp[0].line, line_of(out, sp[0].off));
+	cr_assert_eq(sp[0].line, 10, "two comment lines, a blank, then 7 lines before B");
+	free(sp);
+	free(out);
+
+	/* adjacent changes make one span; others their own */
+	doc_set(d, "extension", "C", "logical_database", "c");
+	doc_set(d, "osmigrate", NULL, "updated", "2026-11-22T01:00:00Z");
+	out = doc_serialize_changed(d, NULL, g, &sp, &n, &len);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(sp[0].off, 0);
+	cr_assert_eq(sp[0].line, 1);
+	cr_assert_eq(strncmp(out + sp[1].off, "[extension \"B\"]", 15), 0);
+	cr_assert_eq(sp[1].off + sp[1].len, len, "B and C, to the end");
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_eq(out[sp[i].off + sp[i].len - 1], '\n');
+		cr_assert_eq(sp[i].line, line_of(out, sp[i].off));
+		back = doc_parse_string(out + sp[i].off, sp[i].len, "<span>", NULL, NULL, NULL);
+		cr_assert(back, "a span parses on its own");
+		doc_free(back);
+	}
+	free(sp);
+	free(out);
+
+	/* since 0: everything, in one span; a long value over many lines */
+	big = xcalloc(1, 20001);
+	memset(big, 'x', 20000);
+	doc_set(d, "extension", "A", "tables", big);
+	out = doc_serialize_changed(d, "c", 0, &sp, &n, &len);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(sp[0].line, 3);
+	cr_assert_eq(sp[0].off + sp[0].len, len);
+	back = doc_parse_string(out + sp[0].off, sp[0].len, "<all>", NULL, NULL, NULL);
+	cr_assert(back);
+	cr_assert_str_eq(doc_get(back, "extension", "A", "tables"), big);
+	doc_free(back);
+	free(sp);
+	free(out);
+	free(big);
+	doc_free(d);
+}
+
+/* A value over thousands of continuation lines reads back whole (the
+ * reader appends each line rather than copying the value so far). */
+Test(doc_roundtrip, value_over_ten_thousand_lines)
+{
+	size_t len = 2 * 1024 * 1024;
+	char *v = xcalloc(1, len + 1), *text;
+	struct doc *d = doc_new(), *back;
+	struct doc_error err;
+	unsigned seed = 7;
+
+	for (size_t i = 0; i < len; i++) {
+		seed = seed * 1103515245u + 12345u;
+		v[i] = (seed >> 16) % 7 ? (char)('a' + (seed >> 8) % 26) : " ;\\\t"[(seed >> 4) % 4];
+	}
+	doc_set(d, "extension", "E", "tables", v);
+	text = doc_serialize(d, NULL);
+	assert_lines_fit(text);
+	back = doc_parse_string(text, strlen(text), "<long>", NULL, NULL, &err);
+	cr_assert(back, "line %d: %s", err.line, err.msg);
+	cr_assert_eq(strlen(doc_get(back, "extension", "E", "tables")), len);
+	cr_assert_eq(memcmp(doc_get(back, "extension", "E", "tables"), v, len), 0);
+	doc_free(back);
+	doc_free(d);
+	free(text);
+	free(v);
+}
+
 /* ---- strict reader -------------------------------------------------- */
 
 static void assert_parse_error(const char *text, size_t len, int line, const char *substr)
