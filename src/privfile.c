@@ -98,8 +98,14 @@ int pf_read_all(int fd, size_t cap, struct strbuf *out)
 	char buf[65536];
 	struct stat sb;
 
-	if (fstat(fd, &sb) == 0 && sb.st_size > 0 && (unsigned long long)sb.st_size > cap)
+	bool sized = fstat(fd, &sb) == 0 && sb.st_size > 0;
+
+	if (sized && (unsigned long long)sb.st_size > cap)
 		return 1;
+	/* One allocation of the file's size: doubling would copy a large file
+	 * and briefly hold up to 1.5 times more. */
+	if (sized)
+		sb_reserve(out, (size_t)sb.st_size);
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof buf);
 

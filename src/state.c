@@ -432,6 +432,41 @@ static bool valid_name(const char *what, const char *v, size_t max, char *msg, s
 	return true;
 }
 
+/* Every word of v (separated by space, tab, comma or newline, as
+ * names_split separates them) is unquoted and has exactly one '.' with
+ * text on both sides: what names_qualified accepts without quotes. */
+static bool plain_tables(const char *v)
+{
+	size_t len = 0, dots = 0;
+	bool after_dot = false;   /* the last byte of the word is its dot */
+
+	for (const char *p = v;; p++) {
+		switch (*p) {
+		case '"':
+			return false;
+		case '.':
+			if (len == 0)
+				return false;
+			dots++;
+			after_dot = true;
+			len++;
+			continue;
+		case ' ': case '\t': case ',': case '\n': case '\0':
+			if (len && (dots != 1 || after_dot))
+				return false;
+			if (!*p)
+				return true;
+			len = dots = 0;
+			after_dot = false;
+			continue;
+		default:
+			after_dot = false;
+			len++;
+			continue;
+		}
+	}
+}
+
 static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 {
 	char list[200];
@@ -558,6 +593,12 @@ static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 	case V_TABLES: {
 		char **words, *schema, *table;
 		bool good = !has_control(v, false);
+
+		/* A list of plain schema.table words (thousands of them in a large
+		 * farm) is accepted in one pass; anything else (quotes, a word
+		 * without exactly one dot) goes through names_qualified below. */
+		if (good && plain_tables(v))
+			return true;
 
 		if (!good)
 			snprintf(msg, msglen, "tables must be schema.table names separated by spaces");
@@ -1128,6 +1169,9 @@ static struct state *open_common(const char *path, bool lock, struct state_error
 		st->doc = parse_checked(path, MODE_STATE, &text, err);
 		if (!st->doc)
 			goto fail;
+		/* Recorded before masking: a note whose password is masked
+		 * here differs from the file, and the next save writes it. */
+		st->saved_gen = doc_generation(st->doc);
 		mask_free_text(st->doc);
 	}
 	sb_free(&text);
@@ -1268,25 +1312,40 @@ fail_nofd:
 
 /* Never write a file that the strict reader would refuse next time: parse
  * the text about to be written.  A failure here is a bug (a value that the
- * form should have validated), so the old file stays and the message says so. */
+ * form should have validated), so the old file stays and the message says so.
+ * Only the given ranges of text are parsed (each whole sections, see
+ * doc_serialize_changed); line numbers are those of the whole text. */
+static bool verify_spans(const char *path, enum file_mode mode, const char *text,
+			 const struct doc_span *sp, size_t n, struct state_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct doc_error de;
+		struct doc *d = doc_parse_string(text + sp[i].off, sp[i].len, path, schema_check, &mode, &de);
+
+		if (d) {
+			doc_free(d);
+			continue;
+		}
+		if (de.line > 0)
+			de.line += sp[i].line - 1;
+		if (err) {
+			err->where = de;
+			set_err(err, EXIT_SOFTWARE, "not saving %s: the new version would hold a value osmigrate "
+				"itself refuses (%s, line %d of the new text). The previous version is intact; "
+				"correct the value you just entered (this is a bug: please report it)",
+				path, de.msg, de.line);
+		}
+		return false;
+	}
+	return true;
+}
+
 static bool verify_text(const char *path, enum file_mode mode, const char *text,
 			struct state_error *err)
 {
-	struct doc_error de;
-	struct doc *d = doc_parse_string(text, strlen(text), path, schema_check, &mode, &de);
+	struct doc_span all = { 0, strlen(text), 1 };
 
-	if (d) {
-		doc_free(d);
-		return true;
-	}
-	if (err) {
-		err->where = de;
-		set_err(err, EXIT_SOFTWARE, "not saving %s: the new version would hold a value osmigrate "
-			"itself refuses (%s, line %d of the new text). The previous version is intact; "
-			"correct the value you just entered (this is a bug: please report it)",
-			path, de.msg, de.line);
-	}
-	return false;
+	return verify_spans(path, mode, text, &all, 1, err);
 }
 
 static const char state_header[] =
@@ -1298,9 +1357,16 @@ static const char answers_header[] =
 	"osmigrate answers file (format version 1): settings only, never passwords.\n"
 	"Use with: osmigrate --answers FILE.  Values use backslash escapes.";
 
+bool state_changed(const struct state *st)
+{
+	return st->is_new || doc_generation(st->doc) != st->saved_gen;
+}
+
 bool state_save(struct state *st, struct state_error *err)
 {
 	char now[OSM_ISO_LEN];
+	struct doc_span *spans;
+	size_t nspans, len;
 	char *text;
 	bool ok;
 
@@ -1311,12 +1377,18 @@ bool state_save(struct state *st, struct state_error *err)
 	iso8601_now(now);
 	doc_set(st->doc, "osmigrate", NULL, "updated", now);
 	doc_set(st->doc, "osmigrate", NULL, "updated_by", operator_id());
-	text = doc_serialize(st->doc, state_header);
-	ok = verify_text(st->path, MODE_STATE, text, err) &&
-	     atomic_write(st->path, "state file", text, strlen(text), err);
+	/* What is on disk was checked when it was read or written: check the
+	 * sections changed since (all of them in a new file). */
+	text = doc_serialize_changed(st->doc, state_header, st->is_new ? 0 : st->saved_gen,
+				     &spans, &nspans, &len);
+	ok = verify_spans(st->path, MODE_STATE, text, spans, nspans, err) &&
+	     atomic_write(st->path, "state file", text, len, err);
+	free(spans);
 	free(text);
-	if (ok)
+	if (ok) {
 		st->is_new = false;
+		st->saved_gen = doc_generation(st->doc);
+	}
 	return ok;
 }
 
@@ -1375,6 +1447,7 @@ bool state_start_over(struct state *st, struct state_error *err)
 	doc_free(st->doc);
 	st->doc = fresh_doc(runbook);
 	st->is_new = true;
+	st->saved_gen = 0;
 	free(runbook);
 	return true;
 }
@@ -1466,9 +1539,22 @@ void state_set_current(struct state *st, const char *step)
 		doc_unset(st->doc, "osmigrate", NULL, "current");
 }
 
+/* a SEP b, allocated: the accessors below run once per item for every
+ * redraw of a list of thousands, so no printf here. */
+static char *join2(const char *a, char sep, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *r = xmalloc(la + lb + 2);
+
+	memcpy(r, a, la);
+	r[la] = sep;
+	memcpy(r + la + 1, b, lb + 1);
+	return r;
+}
+
 char *state_item_section(const char *step, const char *item)
 {
-	return xasprintf("%s:%s", step, item);
+	return join2(step, ':', item);
 }
 
 /* The section holding a step's (item NULL) or an item's progress. */
@@ -1550,7 +1636,7 @@ bool state_ticked(const struct state *st, const char *step, const char *item, co
 {
 	const char *kind;
 	char *name = progress_section(step, item, &kind);
-	char *key = xasprintf("tick.%s", action);
+	char *key = join2("tick", '.', action);
 	const char *v = doc_get(st->doc, kind, name, key);
 	const char *sp;
 

@@ -79,6 +79,7 @@ struct state {
 	bool is_new;         /* true if the file did not exist when opened */
 	bool lock_at_save;   /* its directory did not exist: created, and the lock
 			      * taken, by the first state_save */
+	unsigned long long saved_gen; /* doc_generation() of what is on disk */
 };
 
 struct state_error {
@@ -109,8 +110,15 @@ void state_close(struct state *st); /* releases the lock, frees */
 
 /* Write atomically: temp file in the same directory (0600), write, fsync,
  * rename, fsync the directory.  Updates [osmigrate] updated/updated_by.
+ * Before writing, the sections changed since the file was read or last
+ * saved are parsed back with the reader's rules (the rest was checked
+ * then): a value the reader would refuse is never written (EXIT_SOFTWARE).
  * On failure (disk full...) the previous file is intact and err says why. */
 bool state_save(struct state *st, struct state_error *err);
+/* True when the document differs from the file (or there is no file yet):
+ * what state_save would write is new.  The wizard saves only then, so a key
+ * that changes nothing writes nothing. */
+bool state_changed(const struct state *st);
 
 /* Start over: rename the current file to <path>.<YYYYmmddTHHMMSSZ>.bak and
  * reset the document to a fresh one for the same runbook. */

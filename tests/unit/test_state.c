@@ -1043,3 +1043,84 @@ Test(state, save_refuses_what_load_would_refuse)
 	free(after);
 	free(path);
 }
+
+/* state_changed: the document differs from the file.  The wizard saves
+ * only then, so a key that changes nothing writes nothing. */
+Test(state, changed_until_saved)
+{
+	char *path = xasprintf("%s/changed.ini", tmpdir);
+	struct state_error err;
+	struct state *st = state_open(path, &err);
+
+	cr_assert(st, "%s", err.msg);
+	cr_assert(state_changed(st), "a new file is not on disk yet");
+	state_set_runbook(st, "connector-migration");
+	state_set_current(st, "rebind");
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	cr_assert_not(state_changed(st), "just saved");
+	state_set_current(st, "rebind");
+	(void)state_item_status(st, "rebind", "Orders");
+	(void)state_ticked(st, "rebind", "Orders", "select_connection", NULL, NULL);
+	cr_assert_not(state_changed(st), "setting what is there, reading");
+	state_tick(st, "rebind", "Orders", "select_connection", true);
+	cr_assert(state_changed(st), "a tick");
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	cr_assert_not(state_changed(st));
+	state_close(st);
+
+	st = state_open(path, &err);
+	cr_assert(st, "%s", err.msg);
+	cr_assert_not(state_changed(st), "as read from the file");
+	/* a save that fails leaves the change to save */
+	state_set_item_status(st, "rebind", "bad\x01name", STEP_DONE, NULL);
+	cr_assert(state_changed(st));
+	cr_assert_not(state_save(st, &err));
+	cr_assert(state_changed(st), "not saved: still changed");
+	doc_remove_section(st->doc, "item", "rebind:bad\x01name");
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	cr_assert_not(state_changed(st));
+	state_close(st);
+	free(path);
+}
+
+/* A save checks the sections changed since the file was read (the rest
+ * was checked then), and names the line of the whole new text. */
+Test(state, save_checks_changed_sections_by_line)
+{
+	char *path = xasprintf("%s/lines.ini", tmpdir);
+	struct state_error err;
+	struct state *st = state_open(path, &err);
+	char name[32], *text;
+	size_t len;
+	int bad_line, line = 1;
+	const char *p;
+
+	cr_assert(st, "%s", err.msg);
+	state_set_runbook(st, "restore-database");
+	for (int i = 0; i < 200; i++) {
+		snprintf(name, sizeof name, "fe%03d", i);
+		doc_set(st->doc, "server", name, "role", "frontend");
+	}
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	state_close(st);
+	st = state_open(path, &err);
+	cr_assert(st, "%s", err.msg);
+	/* a value no accessor would set, in a section in the middle */
+	doc_set(st->doc, "server", "fe120", "role", "dancer");
+	cr_assert_not(state_save(st, &err));
+	cr_assert_eq(err.code, EXIT_SOFTWARE);
+	cr_assert(strstr(err.msg, "bad role 'dancer'"), "%s", err.msg);
+	bad_line = err.where.line;
+	/* the same text with a good value: the refused line is that one */
+	doc_set(st->doc, "server", "fe120", "role", "controller");
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	text = slurp(path, &len);
+	for (p = text; *p && !str_startswith(p, "role = controller\n"); p++)
+		line += *p == '\n';
+	cr_assert(*p, "the saved value is in the file");
+	cr_assert_eq(bad_line, line, "the error names line %d, the value is on line %d", bad_line, line);
+	cr_assert_gt(line, 300);
+	state_close(st);
+	free(text);
+	free(path);
+}
