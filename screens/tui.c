@@ -43,6 +43,10 @@ bool app_save(struct app *a)
 	 * quit there leaves an existing file byte for byte as it was. */
 	if (!a->st || !a->begun)
 		return true;
+	/* A key that changed nothing (moving, opening a screen, quitting right
+	 * after a save) writes nothing: the file already holds this state. */
+	if (!state_changed(a->st))
+		return true;
 	if (!state_save(a->st, &err)) {
 		app_message(a, true, "NOT SAVED: %s", err.msg);
 		return false;
@@ -614,7 +618,8 @@ static const char *global_help =
 	"  ?             this help\n"
 	"  q             save and quit (Ctrl-C, SIGTERM, SIGHUP save too)\n"
 	"  Ctrl-L        redraw the screen\n"
-	"Every change is saved to the state file at once.";
+	"Every change is saved to the state file at once; keys that\n"
+	"change nothing write nothing.";
 
 static void draw_help(struct app *a)
 {
