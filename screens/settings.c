@@ -135,6 +135,11 @@ static struct {
 	size_t nt, cap;
 	int sel, top;
 	char *focus_kind, *focus_name;  /* select this item at the next build */
+	/* what the targets were built for: rebuilt (every item of every
+	 * inventory) only when the document or the runbook changed */
+	unsigned long long gen;
+	const struct runbook *rb;
+	bool built;
 } S;
 
 static void clear_targets(void)
@@ -151,8 +156,25 @@ static void add(enum skind kind, const struct sgroup *g, const struct skey *k, c
 	S.t[S.nt++] = (struct starget){ kind, g, k, name ? xstrdup(name) : NULL };
 }
 
+static void clamp_sel(void)
+{
+	if (S.sel >= (int)S.nt)
+		S.sel = (int)S.nt - 1;
+	if (S.sel < 0)
+		S.sel = 0;
+	while (S.sel < (int)S.nt - 1 && S.t[S.sel].kind == K_HEAD)
+		S.sel++;
+}
+
 static void build(struct app *a)
 {
+	if (S.built && !S.focus_name && S.gen == doc_generation(a->st->doc) && S.rb == a->rb) {
+		clamp_sel();
+		return;
+	}
+	S.built = true;
+	S.gen = doc_generation(a->st->doc);
+	S.rb = a->rb;
 	clear_targets();
 	for (size_t i = 0; i < OSM_ARRAY_LEN(groups); i++) {
 		const struct sgroup *g = &groups[i];
@@ -184,12 +206,7 @@ static void build(struct app *a)
 		free(S.focus_kind);
 		S.focus_name = S.focus_kind = NULL;
 	}
-	if (S.sel >= (int)S.nt)
-		S.sel = (int)S.nt - 1;
-	if (S.sel < 0)
-		S.sel = 0;
-	while (S.sel < (int)S.nt - 1 && S.t[S.sel].kind == K_HEAD)
-		S.sel++;
+	clamp_sel();
 }
 
 static void settings_enter(struct app *a)

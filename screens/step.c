@@ -6,7 +6,12 @@
  * The screen is a list of focus targets (actions, items, fields, notes)
  * laid out into wrapped rows at draw time; keys move between targets and
  * change the state through progress.h, which owns the status rules and
- * gates; the loop saves after every change. */
+ * gates; the loop saves after every change.
+ *
+ * With thousands of items, building the targets and the wrapped rows is
+ * the costly part of a key: both are kept until the document (its
+ * generation), the step, the width or an item's open/closed state change,
+ * so moving the cursor costs only what is drawn. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -44,7 +49,32 @@ static struct {
 	struct row *rows;
 	size_t nrows, rcap;
 	int step;                    /* step these were built for */
+	int *item_tgt;               /* target of each item's line */
+	size_t item_tgt_cap;
+	int field_tgt;               /* target of the first field */
+	size_t nia;                  /* actions per item in this step */
+	unsigned expand_ver;         /* bumped when expanded[] changes */
+	/* what the targets and the rows were built for */
+	struct build_key {
+		unsigned long long gen;
+		const struct runbook *rb;
+		int step;
+		unsigned expand_ver;
+		int width;
+		bool valid;
+	} tkey, rkey;
 } S;
+
+static struct build_key build_key(const struct app *a, int width)
+{
+	return (struct build_key){ doc_generation(a->st->doc), a->rb, a->step, S.expand_ver, width, true };
+}
+
+static bool same_key(const struct build_key *x, const struct build_key *y)
+{
+	return x->valid && y->valid && x->gen == y->gen && x->rb == y->rb && x->step == y->step &&
+	       x->expand_ver == y->expand_ver && x->width == y->width;
+}
 
 static void add_target(enum tkind kind, int i, int k)
 {
@@ -54,11 +84,21 @@ static void add_target(enum tkind kind, int i, int k)
 }
 
 /* The targets depend on the settings (items come and go): rebuilt before
- * every key and draw. */
+ * a key or a draw when the document changed since. */
 static void build_targets(struct app *a)
 {
 	const struct rb_step *s = app_step(a);
+	struct build_key key = build_key(a, 0);
 
+	if (same_key(&key, &S.tkey)) {
+		if (S.sel >= (int)S.nt)
+			S.sel = (int)S.nt - 1;
+		if (S.sel < 0)
+			S.sel = 0;
+		return;
+	}
+	S.tkey = key;
+	S.rkey.valid = false;
 	S.nt = 0;
 	free(S.items);
 	S.items = progress_items(a->st, s, &S.nitems);
@@ -80,9 +120,12 @@ static void build_targets(struct app *a)
 		memset(S.expanded + S.nexpanded, 0, (S.nitems - S.nexpanded) * sizeof *S.expanded);
 		S.nexpanded = S.nitems;
 	}
+	if (S.item_tgt_cap < S.nitems + 1)
+		S.item_tgt = xreallocarray(S.item_tgt, S.item_tgt_cap = S.nitems + 1, sizeof *S.item_tgt);
 	for (size_t i = 0; i < s->n_actions; i++)
 		add_target(T_ACTION, (int)i, 0);
 	for (size_t j = 0; j < S.nitems; j++) {
+		S.item_tgt[j] = (int)S.nt;
 		add_target(T_ITEM, (int)j, 0);
 		if (!S.expanded[j])
 			continue;
@@ -90,6 +133,8 @@ static void build_targets(struct app *a)
 			add_target(T_ITEM_ACTION, (int)j, (int)k);
 		add_target(T_ITEM_NOTE, (int)j, 0);
 	}
+	S.field_tgt = (int)S.nt;
+	S.nia = s->n_item_actions;
 	for (size_t f = 0; f < s->n_fields; f++)
 		add_target(T_FIELD, (int)f, 0);
 	add_target(T_NOTE, 0, 0);
@@ -108,6 +153,7 @@ static void step_enter(struct app *a)
 		free(S.expanded);
 		S.expanded = NULL;
 		S.nexpanded = 0;
+		S.expand_ver++;
 		S.sel = 0;
 		S.top = 0;
 		S.step = a->step;
@@ -117,6 +163,7 @@ static void step_enter(struct app *a)
 
 			if (st != STEP_DONE && st != STEP_SKIPPED) {
 				S.expanded[j] = true;
+				S.expand_ver++;
 				break;
 			}
 		}
@@ -127,18 +174,40 @@ static void step_enter(struct app *a)
 
 /* ---- layout into rows ------------------------------------------------- */
 
+/* Printable ASCII of at most width bytes: ui_wrap would give it back as
+ * one line (most rows of a long list are such). */
+static bool fits_plain(const char *text, int width)
+{
+	int n = 0;
+
+	for (; text[n]; n++)
+		if (n >= width || (unsigned char)text[n] < 0x20 || (unsigned char)text[n] > 0x7e)
+			return false;
+	return true;
+}
+
 static void add_rows(const char *text, int width, int indent, int hang, enum ui_attr attr,
 		     int target)
 {
-	char **lines;
-	size_t n = ui_wrap(text, width - indent - hang > 8 ? width - indent - hang : 8, &lines);
+	char **lines, *one;
+	int w = width - indent - hang > 8 ? width - indent - hang : 8;
+	size_t n;
+
+	if (fits_plain(text, w)) {
+		one = xstrdup(text);
+		lines = &one;
+		n = 1;
+	} else {
+		n = ui_wrap(text, w, &lines);
+	}
 
 	for (size_t i = 0; i < n; i++) {
 		if (S.nrows == S.rcap)
 			S.rows = xreallocarray(S.rows, S.rcap = S.rcap * 2 + 32, sizeof *S.rows);
 		S.rows[S.nrows++] = (struct row){ lines[i], indent + (i ? hang : 0), attr, target };
 	}
-	free(lines); /* the strings now belong to the rows */
+	if (lines != &one)
+		free(lines); /* the strings now belong to the rows */
 }
 
 static void clear_rows(void)
@@ -150,6 +219,21 @@ static void clear_rows(void)
 
 static int find_target(enum tkind kind, int i, int k)
 {
+	int t = -1;
+
+	/* Where build_targets put it (actions first, each item's line then
+	 * its actions and note when open, the fields, the note)... */
+	switch (kind) {
+	case T_ACTION: t = i; break;
+	case T_ITEM: t = (size_t)i < S.nitems ? S.item_tgt[i] : -1; break;
+	case T_ITEM_ACTION: t = (size_t)i < S.nitems ? S.item_tgt[i] + 1 + k : -1; break;
+	case T_ITEM_NOTE: t = (size_t)i < S.nitems ? S.item_tgt[i] + 1 + (int)S.nia : -1; break;
+	case T_FIELD: t = S.field_tgt + i; break;
+	case T_NOTE: t = (int)S.nt - 1; break;
+	}
+	if (t >= 0 && (size_t)t < S.nt && S.t[t].kind == kind && S.t[t].i == i && S.t[t].k == k)
+		return t;
+	/* ... which always holds; a search rather than a wrong target if not */
 	for (size_t n = 0; n < S.nt; n++)
 		if (S.t[n].kind == kind && S.t[n].i == i && S.t[n].k == k)
 			return (int)n;
@@ -317,7 +401,11 @@ static void build_rows(struct app *a, int width)
 	struct step_progress p;
 	char prog[160], *line;
 	const char *reason, *note;
+	struct build_key key = build_key(a, width);
 
+	if (same_key(&key, &S.rkey))
+		return;
+	S.rkey = key;
 	clear_rows();
 	progress_step(a->st, a->rb, s, &p);
 	progress_format(s, &p, prog, sizeof prog);
@@ -766,6 +854,7 @@ static int step_key(struct app *a, int ch, bool fkey)
 		case T_ITEM_ACTION: return toggle_tick(a, item, &s->item_actions[t->k]);
 		case T_ITEM:
 			S.expanded[t->i] = !S.expanded[t->i];
+			S.expand_ver++;
 			return R_REDRAW;
 		case T_ITEM_NOTE: return edit_note(a, item);
 		case T_NOTE: return edit_note(a, NULL);

@@ -558,20 +558,40 @@ static int steplist_width(void)
 	return w < 24 ? 24 : w > 38 ? 38 : w;
 }
 
+/* Does a step still open have a FAILED check result?  Computed for every
+ * step in one pass over the document, again only when it changed: the
+ * step list is drawn after every key. */
 static bool step_checks_failed(const struct app *a, const struct rb_step *s)
 {
-	size_t *idx, n = ui_step_checks(a->st->doc, a->rb->id, s->id, &idx);
-	bool failed = false;
+	static unsigned long long gen;
+	static const struct runbook *rb;
+	static bool *failed;
+	static size_t nfailed;
+	int i;
 
-	for (size_t i = 0; i < n && !failed; i++) {
-		enum check_status cs;
-		const char *name = doc_section_name(a->st->doc, idx[i]);
+	if (!failed || gen != doc_generation(a->st->doc) || rb != a->rb) {
+		size_t *idx, n;
 
-		failed = check_status_parse(doc_get(a->st->doc, "check", name, "status"), &cs) &&
-			 cs == CHECK_FAILED && !check_result_is_stale(a->st->doc, name);
+		free(failed);
+		nfailed = a->rb->n_steps;
+		failed = xcalloc(nfailed + 1, sizeof *failed);
+		gen = doc_generation(a->st->doc);
+		rb = a->rb;
+		for (size_t k = 0; k < nfailed; k++) {
+			n = ui_step_checks(a->st->doc, a->rb->id, a->rb->steps[k].id, &idx);
+			for (size_t j = 0; j < n && !failed[k]; j++) {
+				enum check_status cs;
+				const char *name = doc_section_name(a->st->doc, idx[j]);
+
+				failed[k] = check_status_parse(doc_get(a->st->doc, "check", name, "status"),
+							       &cs) && cs == CHECK_FAILED &&
+					    !check_result_is_stale(a->st->doc, name);
+			}
+			free(idx);
+		}
 	}
-	free(idx);
-	return failed;
+	i = runbook_step_index(a->rb, s->id);
+	return i >= 0 && (size_t)i < nfailed && failed[i];
 }
 
 static void draw_steplist(struct app *a, int top, int h, int wd)
