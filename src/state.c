@@ -432,9 +432,10 @@ static bool valid_name(const char *what, const char *v, size_t max, char *msg, s
 	return true;
 }
 
-/* Every word of v (separated by space, tab, comma or newline, as
- * names_split separates them) is unquoted and has exactly one '.' with
- * text on both sides: what names_qualified accepts without quotes. */
+/* v holds no control character, and every word of it (separated by
+ * spaces or commas, as names_split separates them) is unquoted and has
+ * exactly one '.' with text on both sides: what has_control and
+ * names_qualified accept without quotes, checked in one pass. */
 static bool plain_tables(const char *v)
 {
 	size_t len = 0, dots = 0;
@@ -451,7 +452,7 @@ static bool plain_tables(const char *v)
 			after_dot = true;
 			len++;
 			continue;
-		case ' ': case '\t': case ',': case '\n': case '\0':
+		case ' ': case ',': case '\0':
 			if (len && (dots != 1 || after_dot))
 				return false;
 			if (!*p)
@@ -460,6 +461,8 @@ static bool plain_tables(const char *v)
 			after_dot = false;
 			continue;
 		default:
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return false;
 			after_dot = false;
 			len++;
 			continue;
@@ -592,13 +595,14 @@ static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 		return true;
 	case V_TABLES: {
 		char **words, *schema, *table;
-		bool good = !has_control(v, false);
+		bool good;
 
 		/* A list of plain schema.table words (thousands of them in a large
 		 * farm) is accepted in one pass; anything else (quotes, a word
 		 * without exactly one dot) goes through names_qualified below. */
-		if (good && plain_tables(v))
+		if (plain_tables(v))
 			return true;
+		good = !has_control(v, false);
 
 		if (!good)
 			snprintf(msg, msglen, "tables must be schema.table names separated by spaces");
