@@ -69,3 +69,43 @@ gen_state() {
 	}' >"$3"
 	chmod 600 "$3"
 }
+
+# gen_state_big EXTENSIONS TABLES SERVERS FILE: a connector-migration state
+# file whose [extension] sections each list TABLES tables
+# ("sNNNNN.osusr_tbl_NNNNN", about 23 bytes each) over "tables+" continuation
+# lines of at most 190 bytes (each continuation starts with \x20, as
+# osmigrate writes a space at a line end); SERVERS [server] sections; an
+# [item "rebind:..."] with a note for every other extension; steps 1-2 done;
+# mode 0600.  5000 160 100 gives the issue-10 case: about 20 MB, 145,000
+# lines.
+gen_state_big() {
+	awk -v E="$1" -v T="$2" -v S="$3" 'BEGIN {
+	print "[osmigrate]\nversion = 1\nrunbook = connector-migration"
+	print "created = 2026-11-22T01:00:00Z\nupdated = 2026-11-22T01:00:00Z"
+	print "updated_by = bench@host\ncurrent = rebind\n"
+	print "[target]\nhost = 127.0.0.1\nport = 5432\ndbname = outsystems\nuser = osadmin\n"
+	print "[step \"prerequisites\"]\nstatus = done\nby = bench@host\nat = 2026-11-22T01:00:00Z\n"
+	print "[step \"connection\"]\nstatus = done\nby = bench@host\nat = 2026-11-22T01:00:00Z\n"
+	for (i = 1; i <= E; i++) {
+		printf "[extension \"Ext%05d\"]\nlogical_database = db%05d\n", i, i
+		line = sprintf("tables = s%05d.osusr_tbl_00001", i)
+		for (t = 2; t <= T; t++) {
+			w = sprintf("s%05d.osusr_tbl_%05d", i, t)
+			if (length(line) + length(w) + 1 > 190) {
+				print line
+				line = "tables+ = \\x20" w
+			} else {
+				line = line " " w
+			}
+		}
+		print line "\n"
+	}
+	for (i = 1; i <= S; i++)
+		printf "[server \"fe%04d\"]\nrole = frontend\n" \
+		       "url = https://fe%04d.example.internal/_ping.html\n\n", i, i
+	for (i = 1; i <= E; i += 2)
+		printf "[item \"rebind:Ext%05d\"]\nstatus = done\nby = bench@host\n" \
+		       "at = 2026-11-22T02:00:00Z\nnote = rebound to the supported connector\n\n", i
+	}' >"$4"
+	chmod 600 "$4"
+}

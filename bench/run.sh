@@ -5,7 +5,9 @@
 #
 #   bench/startup.sh    first painted screen vs dialog --msgbox (80x24 tmux)
 #   bench/connect.sh    connection verdict vs pg_isready (refused, live)
-#   bench/state.sh      state load/save with 1,000 extensions, 100 servers
+#   bench/state.sh      state load/save with 1,000 extensions, 100 servers;
+#                       then a 20 MB state: load, mark, save vs cp, peak RSS,
+#                       wizard keys (bench/state_keys.sh)
 #   bench/types/run.sh  type-scan ratios (issue 4), if present; its
 #                       arguments come from $TYPES_ARGS (default
 #                       "4000 1000000 5": 100,000 columns, 1,000,000-row
