@@ -33,6 +33,19 @@
 /* Oldest server whose catalogs our queries use (pg_stat_activity.pid, 9.2). */
 #define PG_MIN_SERVER_VERSION 90200
 
+/* How values become text: ALTER DATABASE/ROLE ... SET may choose another
+ * DateStyle (a date key read as 02/03/2024), a lossy extra_float_digits,
+ * or a TimeZone that moves timestamptz.  osmigrate's samples and range
+ * checks use ISO dates, full float precision, and UTC (what Npgsql 6+
+ * reads timestamptz as), whatever the database says.  LOCAL is "true"
+ * (this transaction) or "false" (the session). */
+#define SESSION_FORMATS(LOCAL) \
+	"pg_catalog.set_config('DateStyle', 'ISO, YMD', " LOCAL "), " \
+	"pg_catalog.set_config('IntervalStyle', 'postgres', " LOCAL "), " \
+	"pg_catalog.set_config('TimeZone', 'UTC', " LOCAL "), " \
+	"pg_catalog.set_config('extra_float_digits', '1', " LOCAL "), " \
+	"pg_catalog.set_config('bytea_output', 'hex', " LOCAL ")"
+
 /* snprintf into a fixed buffer where truncating a long message is the
  * intended behaviour (keeps -Wformat-truncation quiet for those only). */
 static void bfmt(char *dst, size_t len, const char *fmt, ...) OSM_PRINTF(3, 4);
@@ -504,7 +517,7 @@ PGconn *pg_connect(const struct pg_spec *spec, struct ctx *ctx, struct pg_failur
 	PGconn *conn;
 	long long deadline;
 	int timeout_s;
-	char err[512], setup[512];
+	char err[512], setup[1024];
 	PGresult *res;
 
 	memset(fail, 0, sizeof *fail);
@@ -575,13 +588,16 @@ PGconn *pg_connect(const struct pg_spec *spec, struct ctx *ctx, struct pg_failur
 	 * replace the operator's own options (conninfo, service file,
 	 * PGOPTIONS), which libpq merges out of our sight.  The timeout is a
 	 * number formatted here, nothing the operator or the server wrote. */
-	bfmt(setup, sizeof setup,
+	/* snprintf, not bfmt: a statement cut short must never run. */
+	if ((size_t)snprintf(setup, sizeof setup,
 	     "START TRANSACTION READ ONLY; "
 	     "SELECT pg_catalog.set_config('search_path', '', false), "
 	     "pg_catalog.set_config('default_transaction_read_only', 'on', false), "
 	     "pg_catalog.set_config('statement_timeout', '%ds', false), "
-	     "pg_catalog.set_config('application_name', 'osmigrate', false); "
-	     "COMMIT", ctx_timeout_s(ctx) > timeout_s ? ctx_timeout_s(ctx) : timeout_s);
+	     "pg_catalog.set_config('application_name', 'osmigrate', false), "
+	     SESSION_FORMATS("false") "; "
+	     "COMMIT", ctx_timeout_s(ctx) > timeout_s ? ctx_timeout_s(ctx) : timeout_s) >= sizeof setup)
+		fatalx("pg_connect: the session set-up statement does not fit its buffer");
 	res = run(conn, ctx, query_deadline(ctx), setup, -1, NULL, err, sizeof err);
 	if (!res) {
 		char msg[600];
@@ -768,10 +784,11 @@ static PGresult *run(PGconn *c, struct ctx *ctx, long long deadline, const char 
 	return keep;
 }
 
-/* Opening a read transaction pins search_path for it again: a function the
- * database runs while osmigrate reads (a row-level security policy) may
- * have moved the session's own. */
-#define PIN_SEARCH_PATH "SELECT pg_catalog.set_config('search_path', '', true)"
+/* Opening a read transaction pins search_path (and the output formats) for
+ * it again: a function the database runs while osmigrate reads (a
+ * row-level security policy) may have moved the session's own. */
+#define PIN_SEARCH_PATH "SELECT pg_catalog.set_config('search_path', '', true), " \
+	SESSION_FORMATS("true")
 
 /* How long COMMIT/ROLLBACK may take: they run also after a cancel, so the
  * connection can be used again, and must not hold up the operator's Esc. */

@@ -21,7 +21,9 @@
 #   - no row was written anywhere: both trap tables are empty, the
 #     databases dump byte for byte as before, and the statistics count no
 #     inserted, updated or deleted row;
-#   - every verdict, finding and comparison equals the clean twin's;
+#   - every verdict, finding and comparison equals the clean twin's, though
+#     the hostile copies also set DateStyle, IntervalStyle, TimeZone and
+#     extra_float_digits of their own;
 #   - no notice text, escape sequence or bidi control reached any output,
 #     and the notices were counted;
 #   - the server log: nothing but reads, every osmigrate session pinned its
@@ -58,6 +60,11 @@ pg_psql -X -q -v ON_ERROR_STOP=1 -d postgres >/dev/null 2>"$W/setup.err" <<'SQL'
 ALTER DATABASE hostile SET search_path = evil, pg_catalog, public;
 ALTER ROLE osm_ro IN DATABASE hostile SET search_path = "$user", public;
 ALTER ROLE osm_app IN DATABASE hostile_restored SET search_path = evil, pg_catalog, public;
+ALTER DATABASE hostile SET DateStyle = 'SQL, DMY';
+ALTER DATABASE hostile SET extra_float_digits = -15;
+ALTER DATABASE hostile SET TimeZone = 'Pacific/Kiritimati';
+ALTER DATABASE hostile_restored SET DateStyle = 'German';
+ALTER DATABASE hostile_restored SET IntervalStyle = 'sql_standard';
 SQL
 	{ diag "$(cat "$W/setup.err")"; bail "could not set the hostile search_path"; }
 
