@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "endpoint.h"
+#include "resolve.h"
 #include "util.h"
 
 /* ---- parsing ---- */
@@ -145,147 +146,22 @@ const char *ep_conn_word(enum ep_conn c)
 	return "error";
 }
 
-/* ---- resolution in a helper thread ----
- *
- * getaddrinfo() blocks for as long as the resolver likes (several seconds
- * per unanswering DNS server).  It runs in a detached thread; the caller
- * waits on a condition variable in CTX_POLL_MS slices and may give up.
- * Whoever drops the last reference frees the job, so a resolver that
- * answers after we stopped waiting cleans up after itself. */
-
-struct resolve_job {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int refs;
-	bool done;
-	char host[EP_HOST_MAX];
-	char port[6];
-	int rc;
-	int sys_errno;      /* errno of the resolver thread for EAI_SYSTEM */
-	struct addrinfo *res;
-};
-
-static void job_unref(struct resolve_job *j)
-{
-	bool last;
-
-	pthread_mutex_lock(&j->mu);
-	last = --j->refs == 0;
-	pthread_mutex_unlock(&j->mu);
-	if (!last)
-		return;
-	if (j->res)
-		freeaddrinfo(j->res);
-	pthread_cond_destroy(&j->cv);
-	pthread_mutex_destroy(&j->mu);
-	free(j);
-}
-
-static void *resolve_thread(void *arg)
-{
-	struct resolve_job *j = arg;
-	struct addrinfo hints;
-	struct addrinfo *res = NULL;
-	int rc;
-
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	rc = getaddrinfo(j->host, j->port, &hints, &res);
-	pthread_mutex_lock(&j->mu);
-	j->rc = rc;
-	j->sys_errno = errno;
-	j->res = rc == 0 ? res : NULL;
-	j->done = true;
-	pthread_cond_signal(&j->cv);
-	pthread_mutex_unlock(&j->mu);
-	job_unref(j);
-	return NULL;
-}
-
-static void ms_to_abstime(long long ms, struct timespec *ts)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
+/* ---- resolution (resolve.h: bounded by the ctx timeout and Esc) ---- */
 
 /* Returns the resolver's list (caller frees), or NULL with p->outcome set. */
 static struct addrinfo *resolve(const struct endpoint *ep, struct ctx *ctx, struct ep_probe *p)
 {
-	struct resolve_job *j = xcalloc(1, sizeof *j);
-	pthread_condattr_t ca;
-	pthread_attr_t ta;
-	pthread_t tid;
-	sigset_t all, old;
-	long long deadline = mono_ms() + (long long)ctx_timeout_s(ctx) * 1000;
-	struct addrinfo *res = NULL;
-	int err;
+	enum resolve_status st;
+	struct addrinfo *res = resolve_host(ep->host, ep->port, ctx, &st, p->message,
+					    sizeof p->message);
 
-	pthread_mutex_init(&j->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&j->cv, &ca);
-	pthread_condattr_destroy(&ca);
-	snprintf(j->host, sizeof j->host, "%s", ep->host);
-	snprintf(j->port, sizeof j->port, "%s", ep->port);
-	j->refs = 2;
-
-	/* The helper must never take the terminal's signals (SIGINT, SIGWINCH):
-	 * it inherits a fully blocked mask. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_attr_init(&ta);
-	pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
-	err = pthread_create(&tid, &ta, resolve_thread, j);
-	pthread_attr_destroy(&ta);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err) {
-		p->outcome = EP_SYSERROR;
-		snprintf(p->message, sizeof p->message, "could not start the resolver thread: %s",
-			 strerror(err));
-		j->refs = 1;
-		job_unref(j);
-		return NULL;
+	switch (st) {
+	case RESOLVE_OK: p->outcome = EP_REACHABLE; break;
+	case RESOLVE_FAILED: p->outcome = EP_RESOLVE_FAILED; break;
+	case RESOLVE_TIMEOUT: p->outcome = EP_RESOLVE_TIMEOUT; break;
+	case RESOLVE_CANCELLED: p->outcome = EP_CANCELLED; break;
+	case RESOLVE_SYSERROR: p->outcome = EP_SYSERROR; break;
 	}
-
-	pthread_mutex_lock(&j->mu);
-	while (!j->done) {
-		struct timespec ts;
-		long long left = deadline - mono_ms();
-
-		if (ctx_cancelled(ctx) || left <= 0)
-			break;
-		ms_to_abstime(left < CTX_POLL_MS ? left : CTX_POLL_MS, &ts);
-		pthread_cond_timedwait(&j->cv, &j->mu, &ts);
-	}
-	if (j->done) {
-		if (j->rc == 0) {
-			res = j->res;
-			j->res = NULL;
-			p->outcome = EP_REACHABLE;
-		} else {
-			p->outcome = EP_RESOLVE_FAILED;
-			if (j->rc == EAI_SYSTEM)
-				snprintf(p->message, sizeof p->message, "%s", strerror(j->sys_errno));
-			else
-				snprintf(p->message, sizeof p->message, "%s", gai_strerror(j->rc));
-		}
-	} else if (ctx_cancelled(ctx)) {
-		p->outcome = EP_CANCELLED;
-		snprintf(p->message, sizeof p->message, "cancelled while resolving");
-	} else {
-		p->outcome = EP_RESOLVE_TIMEOUT;
-		snprintf(p->message, sizeof p->message,
-			 "the resolver did not answer within %d s", ctx_timeout_s(ctx));
-	}
-	pthread_mutex_unlock(&j->mu);
-	job_unref(j);
 	return res;
 }
 

@@ -27,6 +27,7 @@
 #include <curl/curl.h>
 
 #include "http.h"
+#include "resolve.h"
 #include "json.h"
 #include "text.h"
 #include "util.h"
@@ -680,17 +681,17 @@ bool http_addr_is_loopback(const char *ip)
  * addresses found are returned as a CURLOPT_RESOLVE entry in *pin (when pin
  * is not NULL) so that libcurl connects to exactly them and never asks DNS
  * again: no answer can change between this check and the connection.
- * getaddrinfo has no timeout of ours, but it only runs for http URLs, which
- * the token may only use towards this machine (/etc/hosts answers). */
-static bool loopback_only(const char *host, long port, struct curl_slist **pin, char *why,
-			  size_t whylen)
+ * The lookup is bounded by the ctx timeout and Esc (resolve.h). */
+static bool loopback_only(const char *host, long port, const struct ctx *ctx, struct curl_slist **pin,
+			  char *why, size_t whylen)
 {
-	struct addrinfo hints, *res = NULL;
+	struct addrinfo *res = NULL;
+	enum resolve_status rst;
+	char rmsg[256];
 	struct strbuf addrs = STRBUF_INIT;
 	char bare[256];
 	size_t hl = strlen(host);
 	bool ok = true;
-	int rc;
 
 	if (pin)
 		*pin = NULL;
@@ -711,15 +712,10 @@ static bool loopback_only(const char *host, long port, struct curl_slist **pin, 
 			return false;
 		}
 	}
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	rc = getaddrinfo(bare, NULL, &hints, &res);
-	if (rc != 0 || !res) {
+	res = resolve_host(bare, NULL, ctx, &rst, rmsg, sizeof rmsg);
+	if (!res) {
 		snprintf(why, whylen, "%s does not resolve here (%s), so it cannot be shown to "
-			 "be this machine", host, rc ? gai_strerror(rc) : "no address");
-		if (res)
-			freeaddrinfo(res);
+			 "be this machine", host, rst == RESOLVE_OK ? "no address" : rmsg);
 		return false;
 	}
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
@@ -790,7 +786,8 @@ static int prereq_loopback(void *ud, char *primary_ip, char *local_ip, int prima
  * CURLOPT_UNRESTRICTED_AUTH off, and only https left as a redirect
  * protocol should anything turn following back on).  Returns false with
  * why filled when the request must not be made. */
-static bool guard_token(struct xfer *x, const char *url, char *why, size_t whylen)
+static bool guard_token(struct xfer *x, const char *url, const struct ctx *ctx, char *why,
+			size_t whylen)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL;
@@ -810,7 +807,7 @@ static bool guard_token(struct xfer *x, const char *url, char *why, size_t whyle
 		ok = true;
 		goto out;
 	}
-	if (!loopback_only(host, strtol(port, NULL, 10), &x->pin, why, whylen))
+	if (!loopback_only(host, strtol(port, NULL, 10), ctx, &x->pin, why, whylen))
 		goto out;
 	if (x->pin)
 		curl_easy_setopt(x->h, CURLOPT_RESOLVE, x->pin);
@@ -867,7 +864,7 @@ bool http_get(const char *url, const char *bearer, const struct http_opts *o,
 	if (bearer) {
 		char why[384], *h;
 
-		if (!guard_token(&x, url, why, sizeof why)) {
+		if (!guard_token(&x, url, ctx, why, sizeof why)) {
 			err->cls = PING_BAD_URL;
 			snprintf(err->msg, sizeof err->msg,
 				 "refusing to send the token over plain http: %s", why);
@@ -1053,7 +1050,7 @@ enum lt_setup lifetime_open(const struct doc *settings, struct ctx *ctx, struct 
 	if (str_eq(scheme, "http")) {
 		char why[384];
 
-		if (!loopback_only(host, 0, NULL, why, sizeof why)) {
+		if (!loopback_only(host, 0, ctx, NULL, why, sizeof why)) {
 			snprintf(msg, msglen, "refusing to send the LifeTime token over plain http: "
 				 "%s", why);
 			snprintf(fix, fixlen, "%s", PLAIN_HTTP_FIX);

@@ -53,6 +53,15 @@ printf '[endpoint]\nold = 127.0.0.1:%s\nnew = db.osmigrate.test:%s\n' "$port" "$
 "$OSMIGRATE" check endpoint-change --step endpoints --answers "$work/answers2.ini" >"$work/out2" 2>&1
 echo $? >"$work/rc2"
 echo "$port" >"$work/port2"
+
+# The token may go over plain http only to this machine: a name must be
+# resolved to know that, and that lookup is bounded too.
+printf '[lifetime]\nurl = http://lifetime.example.test/lifetimeapi/rest/v2\n[http]\ntimeout = 3\n' >"$work/answers3.ini"
+t0=$(date +%s)
+OSMIGRATE_LIFETIME_TOKEN=tok-resolver-test "$OSMIGRATE" check connector-migration --step prerequisites \
+	--answers "$work/answers3.ini" >"$work/out3" 2>&1
+echo $? >"$work/rc3"
+echo $(( $(date +%s) - t0 )) >"$work/secs3"
 kill "$helper" 2>/dev/null
 exit 0
 EOF
@@ -80,5 +89,10 @@ ok $r "the warning names the address that does not answer"
 [ $r -eq 0 ] || diag "$(cat "$work/out2")"
 grep -q "127.0.0.1:$port  *connected" "$work/out2"; ok $? "the detail lists every resolved address"
 grep -q "Remove the stale DNS records of db.osmigrate.test" "$work/out2"; ok $? "the fix says what to do"
+
+grep -q 'lifetime.example.test does not resolve here (the resolver did not answer within' "$work/out3"; r=$?
+ok $r "LifeTime over plain http: a resolver that never answers is given up on, and said so"
+[ $r -eq 0 ] || diag "$(cat "$work/out3")"
+[ "$(cat "$work/secs3")" -lt 25 ]; ok $? "LifeTime over plain http: no wait for the resolver's own 30 s ($(cat "$work/secs3") s)"
 
 done_testing
