@@ -177,7 +177,7 @@ int cmd_compare(int argc, char **argv)
 	if (outpath && str_eq(outpath, "-"))
 		outpath = NULL;
 	if (outpath) {
-		if (!output_file_open(&of, outpath, msg, sizeof msg)) {
+		if (!output_file_open(&of, outpath, NULL, msg, sizeof msg)) {
 			fprintf(stderr, "osmigrate compare: %s\n", msg);
 			pg_spec_free(&old_spec);
 			pg_spec_free(&new_spec);

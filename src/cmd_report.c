@@ -918,12 +918,12 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 
 /* A temporary file renamed over path once complete (output_file_open): a
  * failure or a signal leaves the previous record as it was. */
-static bool write_out(const char *path, const char *text, size_t len)
+static bool write_out(const char *path, const char *const *keep, const char *text, size_t len)
 {
 	struct output_file o;
 	char msg[1024];
 
-	if (!output_file_open(&o, path, msg, sizeof msg)) {
+	if (!output_file_open(&o, path, keep, msg, sizeof msg)) {
 		fprintf(stderr, "osmigrate report: %s\n", msg);
 		return false;
 	}
@@ -1017,8 +1017,15 @@ int cmd_report(int argc, char **argv)
 	rc = EXIT_OK;
 	if (outpath) {
 		/* Ctrl-C while the file is written removes the temporary file. */
+		char *jp = journal_path(path), *lp = xasprintf("%s.lock", path);
+		const char *keep[] = { path, jp, lp, NULL };
+		bool wrote;
+
 		output_catch_signals();
-		if (!write_out(outpath, sb_str(&sb), sb.len))
+		wrote = write_out(outpath, keep, sb_str(&sb), sb.len);
+		free(jp);
+		free(lp);
+		if (!wrote)
 			rc = output_signal_exit() ? output_signal_exit() : EXIT_IOERR;
 	} else {
 		fwrite(sb_str(&sb), 1, sb.len, stdout);

@@ -253,7 +253,9 @@ int cmd_types(int argc, char **argv)
 	}
 
 	/* Opened before connecting: a wrong -o should not cost a long scan. */
-	if (out_path && !output_file_open(&of, out_path, msg, sizeof msg)) {
+	const char *keep[] = { answers_path, NULL };
+
+	if (out_path && !output_file_open(&of, out_path, keep, msg, sizeof msg)) {
 		fprintf(stderr, "osmigrate types: %s\n", msg);
 		if (answers)
 			doc_free(answers);

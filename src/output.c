@@ -293,7 +293,8 @@ static bool open_fail(struct output_file *o, char *msg, size_t msglen, const cha
 	return false;
 }
 
-bool output_file_open(struct output_file *o, const char *path, char *msg, size_t msglen)
+bool output_file_open(struct output_file *o, const char *path, const char *const *keep,
+		      char *msg, size_t msglen)
 {
 	struct stat l;
 	int fd, n = named_fd(path);
@@ -327,6 +328,14 @@ bool output_file_open(struct output_file *o, const char *path, char *msg, size_t
 		if (S_ISDIR(l.st_mode))
 			return open_fail(o, msg, msglen, "%s is a directory: give a file name with -o",
 					 path);
+		for (size_t i = 0; keep && keep[i]; i++) {
+			struct stat k;
+
+			if (stat(keep[i], &k) == 0 && k.st_dev == l.st_dev && k.st_ino == l.st_ino)
+				return open_fail(o, msg, msglen, "%s is %s, which -o would "
+						 "replace: nothing was written. Give another file name "
+						 "with -o", path, keep[i]);
+		}
 		if (!S_ISREG(l.st_mode)) {
 			struct stat f;
 

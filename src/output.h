@@ -73,8 +73,12 @@ struct output_file {
 	char *path;   /* FILE as given */
 	char *tmp;    /* the temporary file; NULL when written directly */
 };
-/* false with msg (names FILE, says what is wrong and what to do). */
-bool output_file_open(struct output_file *o, const char *path, char *msg, size_t msglen);
+/* false with msg (names FILE, says what is wrong and what to do).  keep
+ * (NULL-terminated, may be NULL) lists files FILE must not be (the state
+ * file, its journal, the answers file read): one of them, under any name
+ * (a hard link too), is refused. */
+bool output_file_open(struct output_file *o, const char *path, const char *const *keep,
+		      char *msg, size_t msglen);
 /* All written: flush, fsync, rename over FILE, fsync the directory.  false
  * with msg when that failed; FILE is then as it was.  Closes o either way. */
 bool output_file_commit(struct output_file *o, char *msg, size_t msglen);

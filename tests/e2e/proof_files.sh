@@ -176,6 +176,26 @@ grep -q "is a symbolic link" "$W/err"; ok $? "types -o a symbolic link: says so"
 is "$?" 74 "compare -o a symbolic link: exit 74 before connecting"
 grep -q "is a symbolic link" "$W/err"; ok $? "compare -o a symbolic link: says so"
 
+# -o naming the state file, its journal (under another name: a hard link)
+# or the answers file just read: refused, nothing replaced.
+cp "$st" "$W/st.before"
+"$OSMIGRATE" report --state "$st" -o "$st" >/dev/null 2>"$W/err"
+is "$?" 74 "report -o the state file itself: refused (exit 74)"
+grep -q "which -o would replace: nothing was written" "$W/err"; ok $? "report -o the state file: the message says why"
+cmp -s "$st" "$W/st.before"; ok $? "report -o the state file: the state file is untouched"
+if [ -f "$st.journal" ]; then
+	cp "$st.journal" "$W/j.before"
+	ln "$st.journal" "$W/journal-link.md"
+	"$OSMIGRATE" report --state "$st" -o "$W/journal-link.md" >/dev/null 2>"$W/err"
+	is "$?" 74 "report -o a hard link of the journal: refused (exit 74)"
+	cmp -s "$st.journal" "$W/j.before"; ok $? "report -o a hard link of the journal: the journal is untouched"
+	rm -f "$W/journal-link.md"
+fi
+printf '[target]\nhost = 127.0.0.1\n' >"$W/ans.ini"; chmod 600 "$W/ans.ini"; cp "$W/ans.ini" "$W/ans.before"
+"$OSMIGRATE" types --answers "$W/ans.ini" -o "$W/ans.ini" >/dev/null 2>"$W/err"
+is "$?" 74 "types -o its own answers file: refused (exit 74)"
+cmp -s "$W/ans.ini" "$W/ans.before"; ok $? "types -o its own answers file: the answers are untouched"
+
 # Written directly: /dev/stdout.
 "$OSMIGRATE" report --state "$st" -f json -o /dev/stdout >"$W/stdout.json" 2>"$W/err"
 is "$?" 0 "report -o /dev/stdout: exit 0"
