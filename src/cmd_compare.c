@@ -45,7 +45,8 @@ static void compare_usage(FILE *out)
 "OLD and NEW must be two databases: the same database reached twice (e.g.\n"
 "host=127.0.0.1 and host=localhost) is refused as \"could not compare\".\n"
 "\n"
-"Exit status: 0 identical, 2 differences found, 3 could not compare (also:\n"
+"Exit status: 0 identical, 1 no difference found but some items could not be\n"
+"verified (listed), 2 differences found, 3 could not compare (also:\n"
 "OLD and NEW are the same database), 64 usage error, 74 the output file or\n"
 "standard output could not be written.\n",
 		CTX_DEFAULT_TIMEOUT_S);
@@ -228,8 +229,10 @@ int cmd_compare(int argc, char **argv)
 		cmp_result_json(&r, &out);
 	else
 		cmp_result_text(&r, &out);
-	rc = r.status == CMP_IDENTICAL ? EXIT_OK : r.status == CMP_DIFFERENT ? EXIT_FAILURES
-									   : EXIT_NOCHECK;
+	/* No difference but items it could not read: a warning, as the
+	 * clone_compare check says, never a plain "identical". */
+	rc = r.status == CMP_IDENTICAL ? (r.nnotes ? EXIT_WARNINGS : EXIT_OK)
+	   : r.status == CMP_DIFFERENT ? EXIT_FAILURES : EXIT_NOCHECK;
 	if (outpath && (r.status == CMP_FAILED || output_signal_exit())) {
 		/* No result: -o FILE stays as it was.  The operator reading the
 		 * terminal sees why; a JSON reader gets the error object on

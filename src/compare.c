@@ -966,7 +966,12 @@ void cmp_result_text(const struct cmp_result *r, struct strbuf *sb)
 	}
 	switch (r->status) {
 	case CMP_IDENTICAL:
-		sb_add(sb, "result: identical\n");
+		if (r->nnotes)
+			sb_addf(sb, "result: no difference found, but %zu item%s could not be "
+				"verified (above): this is not yet proof of a clone\n", r->nnotes,
+				r->nnotes == 1 ? "" : "s");
+		else
+			sb_add(sb, "result: identical\n");
 		break;
 	case CMP_DIFFERENT:
 		sb_addf(sb, "result: %zu difference%s\n", r->ndiffs, r->ndiffs == 1 ? "" : "s");
@@ -1007,7 +1012,10 @@ void cmp_result_json(const struct cmp_result *r, struct strbuf *sb)
 {
 	static const char *const words[] = { "identical", "different", "error" };
 
-	sb_addf(sb, "{\"version\":1,\"result\":\"%s\",\"old\":", words[r->status]);
+	/* Version 2: "unverified" is a result of its own (version 1 said
+	 * "identical" beside its notes). */
+	sb_addf(sb, "{\"version\":2,\"result\":\"%s\",\"old\":",
+		r->status == CMP_IDENTICAL && r->nnotes ? "unverified" : words[r->status]);
 	json_side(sb, r->old_label, r->old_version, &r->old_id);
 	sb_add(sb, ",\"new\":");
 	json_side(sb, r->new_label, r->new_version, &r->new_id);

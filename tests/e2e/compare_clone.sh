@@ -127,9 +127,13 @@ has "could not count the rows of public.empty_never_touched" "names the table it
 q -d cmp_old -c 'ANALYZE public.empty_never_touched'
 q -d cmp_new -c 'ANALYZE public.empty_never_touched'
 out=$(PGPASSFILE=$FIXTURE_PGPASS "$OSMIGRATE" compare "$NP_OLD" "$NP_NEW" 2>&1); rc=$?
-is "$rc" 0 "no privileges, estimated, every table with statistics: identical (exit 0)"
+is "$rc" 1 "no privileges, estimated, every table with statistics: no difference, but not verified (exit 1)"
 has "sequence public.invoice_no_seq: the last value is not readable by this user on either side" \
 	"unreadable sequence values are listed as not verified"
+has "result: no difference found, but " "the result never says identical over what it could not read"
+PGPASSFILE=$FIXTURE_PGPASS "$OSMIGRATE" compare --format json "$NP_OLD" "$NP_NEW" >"$work/np.json" 2>/dev/null
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"] == 2 and d["result"] == "unverified" and d["notes"], d' "$work/np.json"
+ok $? "JSON: result unverified (version 2), with its notes" || diag "$(cat "$work/np.json")"
 out=$(PGPASSFILE=$FIXTURE_PGPASS "$OSMIGRATE" compare --exact "$NP_OLD" "$NP_NEW" 2>&1); rc=$?
 is "$rc" 3 "no privileges, exact: could not compare (exit 3)"
 has "permission denied" "says why"
@@ -142,11 +146,13 @@ APP_NEW="host=$PGHOST port=$PGPORT user=osm_app dbname=cmp_new"
 if command -v script >/dev/null 2>&1; then
 	printf 'osm_app_demo\nosm_app_demo\n' |
 		script -qec "\"$OSMIGRATE\" compare \"$APP_OLD\" \"$APP_NEW\"" /dev/null >"$work/tty" 2>&1
-	is "$?" 0 "passwords typed at the prompts: compared, identical (exit 0)"
+	is "$?" 1 "passwords typed at the prompts: compared (exit 1: what osm_app may not read is not verified)"
+	grep -q 'result: no difference found, but' "$work/tty"; ok $? "passwords typed at the prompts: the comparison ran" || diag "$(cat "$work/tty")"
 	grep -q 'Password for database .*/cmp_old as osm_app: ' "$work/tty" &&
 		grep -q 'Password for database .*/cmp_new as osm_app: ' "$work/tty"
 	ok $? "one prompt for each database, naming it"
 else
+	skip "script(1) not installed"
 	skip "script(1) not installed"
 	skip "script(1) not installed"
 fi
@@ -288,6 +294,7 @@ if command -v script >/dev/null 2>&1; then
 	"$OSMIGRATE" compare --exact "$OLD" "$NEW" >"$work/notty" 2>&1
 	grep -q 'counting rows' "$work/notty"; ok $((! $?)) "no progress ticker when stderr is not a terminal"
 else
+	skip "script(1) not installed"
 	skip "script(1) not installed"
 	skip "script(1) not installed"
 fi

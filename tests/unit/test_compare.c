@@ -79,7 +79,7 @@ Test(compare_render, json_is_valid_and_complete)
 	cmp_result_json(&r, &sb);
 	j = json_parse(sb_str(&sb), sb.len, err, sizeof err);
 	cr_assert(j, "invalid JSON (%s): %s", err, sb_str(&sb));
-	cr_expect(json_get_int(j, "version", &v) && v == 1, "versioned JSON");
+	cr_expect(json_get_int(j, "version", &v) && v == 2, "versioned JSON");
 	cr_expect_str_eq(json_get_str(j, "result"), "different");
 	cr_expect_str_eq(json_get_str(j, "row_counts"), "exact");
 	cr_expect(json_get_int(json_get(j, "compared"), "row_counts", &v) && v == 3);
