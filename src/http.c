@@ -656,24 +656,6 @@ void http_ping_many(const char *const *urls, size_t n, const struct http_opts *o
 
 /* ---- the token over plain http: this machine only ---- */
 
-bool http_addr_is_loopback(const char *ip)
-{
-	struct in_addr a4;
-	struct in6_addr a6;
-
-	if (!ip)
-		return false;
-	if (inet_pton(AF_INET, ip, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, ip, &a6) == 1) {
-		if (IN6_IS_ADDR_LOOPBACK(&a6))
-			return true;
-		/* ::ffff:127.x.y.z is IPv4 loopback reached over an IPv6 socket. */
-		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
-	}
-	return false;
-}
-
 /* The host of a plain-http URL that is to receive the token must be this
  * machine: an IP literal that is a loopback address, or a name whose every
  * address is one ("localhost" counts only when it resolves that way;
@@ -705,7 +687,7 @@ static bool loopback_only(const char *host, long port, const struct ctx *ctx, st
 		struct in6_addr a6;
 
 		if (inet_pton(AF_INET, bare, &a4) == 1 || inet_pton(AF_INET6, bare, &a6) == 1) {
-			if (http_addr_is_loopback(bare))
+			if (ip_is_loopback(bare))
 				return true;
 			snprintf(why, whylen, "%s is not this machine (a loopback address: "
 				 "127.0.0.0/8 or ::1)", host);
@@ -727,7 +709,7 @@ static bool loopback_only(const char *host, long port, const struct ctx *ctx, st
 		if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
 		    !inet_ntop(ai->ai_family, src, ip, sizeof ip))
 			continue;
-		if (!http_addr_is_loopback(ip)) {
+		if (!ip_is_loopback(ip)) {
 			snprintf(why, whylen, "%s resolves to %s, which is not this machine (a "
 				 "loopback address: 127.0.0.0/8 or ::1)", host, ip);
 			ok = false;
@@ -766,7 +748,7 @@ static int prereq_loopback(void *ud, char *primary_ip, char *local_ip, int prima
 	(void)local_ip;
 	(void)primary_port;
 	(void)local_port;
-	if (http_addr_is_loopback(primary_ip))
+	if (ip_is_loopback(primary_ip))
 		return CURL_PREREQFUNC_OK;
 	snprintf(x->not_loopback, sizeof x->not_loopback, "%s", primary_ip ? primary_ip : "?");
 	return CURL_PREREQFUNC_ABORT;

@@ -177,10 +177,6 @@ bool lt_parse_applications(const char *body, size_t len, struct lt_application *
 bool lt_parse_modules(const char *body, size_t len, struct lt_module **out, size_t *n,
 		      char *err, size_t errlen);
 
-/* True for a loopback address in text form: 127.0.0.0/8, ::1, ::ffff:127.x.
- * Names are not addresses: "localhost" and "127.0.0.1.example" are false. */
-bool http_addr_is_loopback(const char *ip);
-
 /* Compare dotted versions numerically ("11.0.110.0" < "11.15.0" < "11.15.0.1").
  * Returns false when either is not digits and dots. */
 bool version_cmp(const char *a, const char *b, int *out);

@@ -20,6 +20,7 @@
 #include "pg.h"
 #include "names.h"
 #include "pgcheck.h"
+#include "resolve.h"
 #include "util.h"
 
 #define RUNBOOK_STEP_PREREQ "prerequisites"
@@ -263,10 +264,16 @@ static const char *platform_version_of(const struct check_env *env)
 	return str_empty(v) ? NULL : v;
 }
 
-static bool is_local_host(const char *h)
+/* A Unix socket, or a TCP connection whose address (not name: a name
+ * such as 127.0.0.1.example.com may lead anywhere) is a loopback one: the
+ * data never crosses a network, so TLS off is not worth a warning. */
+static bool is_local_connection(PGconn *c)
 {
-	return str_empty(h) || h[0] == '/' || str_eq(h, "localhost") || str_eq(h, "::1") ||
-	       str_startswith(h, "127.");
+	const char *h = PQhost(c);
+
+	if (str_empty(h) || h[0] == '/')
+		return true;
+	return ip_is_loopback(PQhostaddr(c));
 }
 
 /* ------------------------------------------------------------------ */
@@ -428,7 +435,7 @@ static void connect_check(const struct check_env *env, struct check_report *rep,
 	}
 	host = PQhost(c);
 	tls = PQsslInUse(c);
-	local = is_local_host(host);
+	local = is_local_connection(c);
 	v = PQserverVersion(c);
 	sum = xasprintf("PostgreSQL %s, TLS %s%s, %.1f ms, user %s, database %s",
 			PQparameterStatus(c, "server_version") ? PQparameterStatus(c, "server_version")

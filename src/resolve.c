@@ -6,8 +6,10 @@
  * that answers after we stopped waiting cleans up after itself. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -153,4 +155,22 @@ struct addrinfo *resolve_host(const char *host, const char *port, const struct c
 	pthread_mutex_unlock(&j->mu);
 	job_unref(j);
 	return res;
+}
+
+bool ip_is_loopback(const char *ip)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (!ip)
+		return false;
+	if (inet_pton(AF_INET, ip, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, ip, &a6) == 1) {
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return true;
+		/* ::ffff:127.x.y.z is IPv4 loopback reached over an IPv6 socket. */
+		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+	}
+	return false;
 }

@@ -8,6 +8,7 @@
 #ifndef OSM_RESOLVE_H
 #define OSM_RESOLVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <netdb.h>
@@ -27,5 +28,9 @@ enum resolve_status {
  * (the resolver's or the system's words, or what stopped the wait). */
 struct addrinfo *resolve_host(const char *host, const char *port, const struct ctx *ctx,
 			      enum resolve_status *st, char *msg, size_t msglen);
+
+/* True for a loopback address in text form: 127.0.0.0/8, ::1, ::ffff:127.x.
+ * Names are not addresses: "localhost" and "127.0.0.1.example" are false. */
+bool ip_is_loopback(const char *ip);
 
 #endif

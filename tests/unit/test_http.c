@@ -22,6 +22,7 @@
 
 #include "doc.h"
 #include "http.h"
+#include "resolve.h"
 #include "httpcheck.h"
 #include "util.h"
 
@@ -636,19 +637,19 @@ Test(lifetime, wrong_base_url_is_404_with_fix)
 
 Test(lt_parse, loopback_addresses)
 {
-	cr_expect(http_addr_is_loopback("127.0.0.1"));
-	cr_expect(http_addr_is_loopback("127.255.3.4"));
-	cr_expect(http_addr_is_loopback("::1"));
-	cr_expect(http_addr_is_loopback("::ffff:127.0.0.1"));
-	cr_expect_not(http_addr_is_loopback("0.0.0.0"));
-	cr_expect_not(http_addr_is_loopback("10.0.0.1"));
-	cr_expect_not(http_addr_is_loopback("128.0.0.1"));
-	cr_expect_not(http_addr_is_loopback("::"));
-	cr_expect_not(http_addr_is_loopback("::ffff:10.0.0.1"));
-	cr_expect_not(http_addr_is_loopback("localhost"));
-	cr_expect_not(http_addr_is_loopback("127.0.0.1.attacker.example"));
-	cr_expect_not(http_addr_is_loopback(""));
-	cr_expect_not(http_addr_is_loopback(NULL));
+	cr_expect(ip_is_loopback("127.0.0.1"));
+	cr_expect(ip_is_loopback("127.255.3.4"));
+	cr_expect(ip_is_loopback("::1"));
+	cr_expect(ip_is_loopback("::ffff:127.0.0.1"));
+	cr_expect_not(ip_is_loopback("0.0.0.0"));
+	cr_expect_not(ip_is_loopback("10.0.0.1"));
+	cr_expect_not(ip_is_loopback("128.0.0.1"));
+	cr_expect_not(ip_is_loopback("::"));
+	cr_expect_not(ip_is_loopback("::ffff:10.0.0.1"));
+	cr_expect_not(ip_is_loopback("localhost"));
+	cr_expect_not(ip_is_loopback("127.0.0.1.attacker.example"));
+	cr_expect_not(ip_is_loopback(""));
+	cr_expect_not(ip_is_loopback(NULL));
 }
 
 /* A name that starts with "127." is a name: it must resolve to loopback
