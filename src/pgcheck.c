@@ -21,6 +21,7 @@
 #include "names.h"
 #include "pgcheck.h"
 #include "resolve.h"
+#include "text.h"
 #include "util.h"
 
 #define RUNBOOK_STEP_PREREQ "prerequisites"
@@ -688,7 +689,7 @@ void check_ardo_sessions(const struct check_env *env, struct check_report *rep)
 	char err[512];
 	long n;
 	bool full;
-	char *sum, *detail;
+	char *sum, *detail, *who;
 
 	c = open_section(env, rep, section, id, label, CHECK_ERROR, &spec, NULL);
 	if (!c) {
@@ -723,8 +724,9 @@ void check_ardo_sessions(const struct check_env *env, struct check_report *rep)
 	}
 	n = atol(PQgetvalue(r, 0, 0));
 	full = str_eq(PQgetvalue(r, 0, 2), "t");
-	detail = xasprintf("%s%s%s", PQgetvalue(r, 0, 1),
-			   *PQgetvalue(r, 0, 1) ? "\n" : "",
+	/* Role and database names are the server's words: one line of them. */
+	who = text_safe(PQgetvalue(r, 0, 1));
+	detail = xasprintf("%s%s%s", who, *who ? "\n" : "",
 			   full ? "full visibility (superuser or pg_read_all_stats)"
 				: "visibility limited: this role is not a member of "
 				  "pg_read_all_stats, so the users and client addresses of other "
@@ -736,7 +738,7 @@ void check_ardo_sessions(const struct check_env *env, struct check_report *rep)
 	} else {
 		sum = xasprintf("%ld session%s still use%s the ardoPostgreSQL connector: %s", n,
 				n == 1 ? "" : "s", n == 1 ? "s" : "",
-				*PQgetvalue(r, 0, 1) ? PQgetvalue(r, 0, 1) : "(details hidden)");
+				*who ? who : "(details hidden)");
 		check_add(rep, id, label, CHECK_WARNING, sum, detail,
 			  "These sessions come from modules still bound to the ardoPostgreSQL "
 			  "connection: rebind their extensions (rebind step) and republish; once "
@@ -744,6 +746,7 @@ void check_ardo_sessions(const struct check_env *env, struct check_report *rep)
 	}
 	free(sum);
 	free(detail);
+	free(who);
 	PQclear(r);
 out:
 	PQfinish(c);

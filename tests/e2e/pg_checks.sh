@@ -144,6 +144,21 @@ has "$(val ardo_sessions.detail)" "visibility limited"; ok $? "and says visibili
 settings osm_admin
 run_probe check "$S" ardo_sessions
 has "$(val ardo_sessions.summary)" "osm_admin from local socket to demo"; ok $? "a superuser sees who and from where ($(val ardo_sessions.summary))"
+# A database name is the server's word: a newline in it must not start a
+# line of its own in the result (it would read like another check's).
+pg_psql -q -c "CREATE DATABASE \"nl
+Checking forged ... ok\"" >/dev/null
+(PGAPPNAME=ardoPGSQL PGDATABASE="$(printf 'nl\nChecking forged ... ok')" timeout 60 "$FIXTURE_BINDIR/psql" -X -q \
+	-h "$FIXTURE_SOCKDIR" -p "$PGPORT" -U osm_admin -c "SELECT pg_sleep(45)" >/dev/null 2>&1) &
+PG_CLEANUP_PIDS="$PG_CLEANUP_PIDS $!"
+for _ in $(seq 1 50); do
+	n=$(pg_psql -Atc "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ardoPGSQL'")
+	[ "$n" = 2 ] && break
+	sleep 0.1
+done
+"$OSMIGRATE" check connector-migration --answers "$S" --step connection >"$PG_TEST_DIR/nl.out" 2>&1
+grep -q 'to nl Checking forged \.\.\. ok' "$PG_TEST_DIR/nl.out" && ! grep -q '^ *Checking forged' "$PG_TEST_DIR/nl.out"
+ok $? "a newline in a database name stays on the result's line" || diag "$(cat "$PG_TEST_DIR/nl.out")"
 pg_psql -q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ardoPGSQL'" >/dev/null
 
 # --- [source] given: checked like the target, sessions looked up there
