@@ -103,7 +103,8 @@ static void build_targets(struct app *a)
 	free(S.items);
 	S.items = progress_items(a->st, s, &S.nitems);
 	/* Servers in the order the procedure works through them: the
-	 * Deployment Controller(s) first (restore-database enforces it). */
+	 * Deployment Controller(s) first (where an order gate of the runbook
+	 * enforces it, progress.h). */
 	if (s->items == ITEM_SERVER && S.nitems > 1) {
 		const char **sorted = xcalloc(S.nitems + 1, sizeof *sorted);
 		size_t k = 0;
@@ -257,16 +258,10 @@ static void add_tick_rows(struct app *a, const struct rb_step *s, const char *it
 }
 
 /* Does this step ping its servers around their reconfiguration?  Where
- * the runbook registers server_ping for it (endpoint-change and
- * restore-database, step servers). */
-static bool step_pings_servers(const struct app *a, const struct rb_step *s)
+ * the runbook says so (struct rb_ping, runbook.h). */
+static bool step_pings_servers(const struct rb_step *s)
 {
-	const struct check_def *def;
-
-	if (s->items != ITEM_SERVER || s->n_item_actions == 0)
-		return false;
-	def = check_find(a->rb->id, "server_ping");
-	return def && str_eq(def->step, s->id);
+	return s->items == ITEM_SERVER && s->n_pings > 0;
 }
 
 /* One ping result of a server: "before" or "after" its reconfiguration.
@@ -309,19 +304,21 @@ static int add_ping_row(struct app *a, const char *prefix, const char *item,
 
 static void add_ping_rows(struct app *a, const struct rb_step *s, const char *item, int width)
 {
-	/* Until the last action is ticked, server_ping:NAME can only come
-	 * from r: it is the latest ping, not the one after reconfiguring. */
-	bool done = state_ticked(a->st, s->id, item, s->item_actions[s->n_item_actions - 1].id,
-				 NULL, NULL);
-	int before, after;
+	const struct rb_ping *pa = step_ping_at(s, PING_AFTER);
+	/* Until the after-ping's action is ticked, server_ping:NAME can only
+	 * come from r: it is the latest ping, not the one after reconfiguring. */
+	bool done = pa && state_ticked(a->st, s->id, item, pa->action, NULL, NULL);
+	int before = -1, after;
 
-	before = add_ping_row(a, "server_ping_before", item, "before",
-			      "Ping before: not taken yet (taken when you tick the first action)",
-			      width);
+	if (step_ping_at(s, PING_BEFORE))
+		before = add_ping_row(a, "server_ping_before", item, "before",
+				      "Ping before: not taken yet (taken when you tick the first "
+				      "action)", width);
 	after = add_ping_row(a, "server_ping", item, done ? "after" : "latest (r)",
 			     "Ping after: not taken yet (taken when you tick the last action)",
 			     width);
-	if (done && before == CHECK_OK && after >= 0 && after != CHECK_OK) {
+	if (done && after >= 0 &&
+	    ping_unexpected(pa->expect, before == CHECK_OK, after == CHECK_OK)) {
 		char *id = xasprintf("server_ping:%s", item);
 		const char *fix = doc_get(a->st->doc, "check", id, "fix");
 		char *line = xasprintf("! %s did not come back after its reconfiguration: it "
@@ -438,10 +435,10 @@ static void build_rows(struct app *a, int width)
 		add_rows(line, width, 0, 2, UI_WARN, -1);
 		free(line);
 	}
-	/* Testing the consumers is where the type differences bite: the last
-	 * type verification is summed up here, from the state file. */
-	if (str_eq(a->rb->id, "connector-migration") &&
-	    (str_eq(s->id, "consumers") || str_eq(s->id, "types"))) {
+	/* Where the runbook says so (testing the consumers is where the type
+	 * differences bite), the last type verification is summed up here,
+	 * from the state file. */
+	if (s->types != TYPES_NONE) {
 		const struct doc *d = a->st->doc;
 		const char *at = doc_get(d, "types", NULL, "at");
 
@@ -505,7 +502,7 @@ static void build_rows(struct app *a, int width)
 			line = xasprintf("Note: %s", str_empty(note) ? "(none: Enter to write one)" : note);
 			add_rows(line, width, 4, 6, UI_NORMAL, find_target(T_ITEM_NOTE, (int)j, 0));
 			free(line);
-			if (step_pings_servers(a, s))
+			if (step_pings_servers(s))
 				add_ping_rows(a, s, it, width);
 		}
 	}
@@ -594,7 +591,8 @@ static bool override_gate(struct app *a, enum progress_gate g, const char *step,
 	char *text = NULL, err[512];
 	bool ok;
 
-	if (ui_prompt(a, progress_override_prompt(g), why, NULL, TUI_FIELD_MAX, false, &text) != 1)
+	if (ui_prompt(a, progress_override_prompt(a->rb, step, g), why, NULL, TUI_FIELD_MAX, false,
+		      &text) != 1)
 		return false;
 	ok = progress_override(a->st, a->rb, step, item, text, err, sizeof err);
 	if (!ok)
@@ -628,12 +626,8 @@ static int toggle_tick(struct app *a, const char *item, const struct rb_action *
 		/* The first action starts the server's reconfiguration, the last
 		 * says its services run again: ping it at both moments so a
 		 * front-end that did not come back shows up. */
-		if (on && item && step_pings_servers(a, s)) {
-			if (act == &s->item_actions[0])
-				app_job_ping(a, item, true);
-			else if (act == &s->item_actions[s->n_item_actions - 1])
-				app_job_ping(a, item, false);
-		}
+		if (on && item && step_pings_servers(s) && step_ping(s, act->id))
+			app_job_ping(a, item, step_ping(s, act->id));
 	}
 	free(action);
 	return R_REDRAW;
@@ -804,6 +798,18 @@ static int next_field(int dir)
 	return S.sel;
 }
 
+/* "type verification belongs to RUNBOOK[, RUNBOOK]": the runbooks that have it. */
+static void type_owners_message(struct app *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < n_runbooks; i++)
+		if (runbook_has_types(runbooks[i]))
+			sb_addf(&sb, "%s%s", sb.len ? ", " : "", runbooks[i]->id);
+	app_message(a, false, "type verification belongs to %s", sb.len ? sb.buf : "no runbook");
+	sb_free(&sb);
+}
+
 static int step_key(struct app *a, int ch, bool fkey)
 {
 	const struct rb_step *s = app_step(a);
@@ -837,9 +843,9 @@ static int step_key(struct app *a, int ch, bool fkey)
 	case '?': return R_HELP;
 	case 'e': return R_SETTINGS;
 	case 't':
-		if (str_eq(a->rb->id, "connector-migration"))
+		if (runbook_has_types(a->rb))
 			return R_TYPES;
-		app_message(a, false, "type verification belongs to connector-migration");
+		type_owners_message(a);
 		return R_REDRAW;
 	case 'r': return R_RUN_CHECKS;
 	case 27: return R_CANCEL;

@@ -287,9 +287,10 @@ bool app_job_lifetime(struct app *a, const char *kind)
 	return true;
 }
 
-bool app_job_ping(struct app *a, const char *server, bool before)
+bool app_job_ping(struct app *a, const char *server, const struct rb_ping *ping)
 {
 	struct job *j = &a->job;
+	bool before = ping->moment == PING_BEFORE;
 
 	if (j->running) {
 		app_message(a, true, "ticked, but the %s ping of %s was not taken: the checks are "
@@ -299,6 +300,7 @@ bool app_job_ping(struct app *a, const char *server, bool before)
 	}
 	j->kind = JOB_PING;
 	j->before = before;
+	j->expect = ping->expect;
 	snprintf(j->item, sizeof j->item, "%s", server);
 	snprintf(j->runbook, sizeof j->runbook, "%s", a->rb->id);
 	snprintf(j->step, sizeof j->step, "%s", app_step(a)->id);
@@ -318,9 +320,9 @@ static void job_start(struct app *a, enum job_kind kind)
 		app_message(a, false, "checks are already running: Esc cancels them");
 		return;
 	}
-	/* On the types step, r runs the full scan so the findings are kept. */
-	if (kind == JOB_CHECKS && s && str_eq(a->rb->id, "connector-migration") &&
-	    str_eq(s->id, "types"))
+	/* On the step that runs the type verification, r runs the full scan
+	 * so the findings are kept. */
+	if (kind == JOB_CHECKS && s && s->types == TYPES_SCAN)
 		kind = JOB_TYPES;
 	j->kind = kind;
 	if (kind == JOB_CHECKS && (!s || !step_has_checks(a->rb, s))) {
@@ -440,7 +442,8 @@ static void collect_lifetime(struct app *a, bool quiet, bool cancelled)
 
 /* A server's ping around its reconfiguration: stored under the id that
  * says which (before: server_ping_before:NAME, after: server_ping:NAME),
- * and an after-ping that lost a server healthy before says so at once. */
+ * and a ping that breaks what the runbook expects of it (a server healthy
+ * before and lost after) says so at once. */
 static void collect_ping(struct app *a, bool cancelled)
 {
 	struct job *j = &a->job;
@@ -474,7 +477,7 @@ static void collect_ping(struct app *a, bool cancelled)
 				cancelled ? " (cancelled)" : "");
 		if (!app_commit(a, j->step, j->item, "check", res)) {
 			/* the message line says what failed */
-		} else if (!j->before && before == CHECK_OK && st != CHECK_OK) {
+		} else if (ping_unexpected(j->expect, before == CHECK_OK, st == CHECK_OK)) {
 			app_message(a, true, "%s did NOT come back after its reconfiguration "
 				    "(ping %s): open it below for what to do", j->item,
 				    check_status_word(st));

@@ -110,9 +110,11 @@ struct job {
 	bool lt_ok;
 	long lt_status;           /* HTTP status of a failed request, 0 if none */
 	char lt_msg[512], lt_fix[1024];
-	/* JOB_PING: the server, and whether this is its "before" ping. */
+	/* JOB_PING: the server, whether this is its "before" ping, and what
+	 * the runbook expects it to show (runbook.h, struct rb_ping). */
 	char item[256];
 	bool before;
+	enum rb_expect expect;
 };
 
 struct app {
@@ -154,9 +156,9 @@ int app_pending_signal(void);
  * (with a message) when the worker is busy or could not start. */
 bool app_job_lifetime(struct app *a, const char *kind);
 /* Ping one server's url in the worker (check_server_ping with env.item)
- * and record it as [check "server_ping_before:NAME"] (before) or
- * [check "server_ping:NAME"] (after). */
-bool app_job_ping(struct app *a, const char *server, bool before);
+ * and record it as [check "server_ping_before:NAME"] (PING_BEFORE) or
+ * [check "server_ping:NAME"] (PING_AFTER), judged as ping->expect says. */
+bool app_job_ping(struct app *a, const char *server, const struct rb_ping *ping);
 
 /* settings.c: add LifeTime's environments to the inventory kind, never
  * touching existing items; saves, journals and says how many. */

@@ -235,8 +235,20 @@ static char **outstanding(const struct ctx_rep *r, size_t *count)
 		if (ss == STEP_DONE || ss == STEP_SKIPPED)
 			continue;
 		progress_step(r->st, r->rb, s, &p);
-		PUSH("step %s (%s) is %s%s", s->id, s->title, step_status_name(ss),
-		     p.locked ? ", locked until the clone is verified" : "");
+		if (p.locked) {
+			const struct rb_gate *g;
+			const char *pending;
+
+			progress_lock_why(r->st, r->rb, s, &g, &pending);
+			if (pending)
+				PUSH("step %s (%s) is %s, locked until step %s is done", s->id,
+				     s->title, step_status_name(ss), pending);
+			else
+				PUSH("step %s (%s) is %s, locked until the %s is %s", s->id, s->title,
+				     step_status_name(ss), g->subject, g->passed);
+		} else {
+			PUSH("step %s (%s) is %s", s->id, s->title, step_status_name(ss));
+		}
 		for (size_t a = 0; a < s->n_actions; a++)
 			if (!state_ticked(r->st, s->id, NULL, s->actions[a].id, NULL, NULL))
 				PUSH("step %s: not ticked: %s", s->id, s->actions[a].text);

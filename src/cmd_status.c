@@ -101,8 +101,16 @@ static void show_steps(const struct state *st, const struct runbook *rb, bool co
 		output_word(stdout, color && p.status != STEP_PENDING, tone,
 			    step_status_mark(p.status));
 		printf(" %-14s %-26s %-11s %s", s->id, s->title, step_status_name(p.status), prog);
-		if (p.locked)
-			printf(" (locked: clone not verified)");
+		if (p.locked) {
+			const struct rb_gate *g;
+			const char *pending;
+
+			progress_lock_why(st, rb, s, &g, &pending);
+			if (pending)
+				printf(" (locked: step %s not done)", pending);
+			else
+				printf(" (locked: %s not %s)", g->subject, g->passed);
+		}
 		printf("\n");
 		if (by || at) {
 			PRINT_SAFE("      by %s", by ? by : "?");

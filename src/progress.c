@@ -1,10 +1,6 @@
-/* progress.c - step progress, next action, order and lock gates, status rules
- * (see progress.h).  The gates encode two sentences of the seeds:
- * restore-database "In farm environments, start by executing the steps below
- * in the deployment controller server, and then repeat the same steps for
- * each front-end server", and "After making sure that everything is working
- * as expected, you can decommission the old database server" (osmigrate's
- * reading: not before the clone was verified). */
+/* progress.c - step progress, next action, gates, status rules (see
+ * progress.h).  Which step is gated, and how, is runbook data (struct
+ * rb_gate, runbook.h); this file applies it. */
 #include "config.h"
 
 #include <stdio.h>
@@ -19,14 +15,19 @@
  * file (and the change record) shows who overrode what and why. */
 #define OVERRIDE_PREFIX "override: "
 
-static bool is_order_step(const struct runbook *rb, const char *step)
+static const struct rb_gate *gate_of(const struct runbook *rb, const char *step,
+				     enum rb_gate_kind kind)
 {
-	return str_eq(rb->id, "restore-database") && str_eq(step, "servers");
+	const struct rb_step *s = runbook_step(rb, step);
+
+	return s ? step_gate(s, kind) : NULL;
 }
 
-static bool is_locked_step(const struct runbook *rb, const char *step)
+/* Does item go first under the order gate g of step s? */
+static bool goes_first(const struct state *st, const struct rb_step *s, const struct rb_gate *g,
+		       const char *item)
 {
-	return str_eq(rb->id, "restore-database") && str_eq(step, "decommission");
+	return str_eq(doc_get(st->doc, item_kind_section(s->items), item, g->key), g->value);
 }
 
 static const char *reason_of(const struct state *st, const char *step, const char *item)
@@ -90,14 +91,26 @@ static bool item_finished(enum step_status s)
 	return s == STEP_DONE || s == STEP_SKIPPED;
 }
 
+/* The first step the lock gate g waits for that is neither done nor
+ * skipped, or NULL. */
+static const char *lock_pending_step(const struct state *st, const struct rb_gate *g)
+{
+	for (size_t i = 0; g->after && g->after[i]; i++)
+		if (!item_finished(state_step_status(st, g->after[i])))
+			return g->after[i];
+	return NULL;
+}
+
 /* Only a passed result that is still about the current settings unlocks:
  * an ok recorded before [compare] changed proves nothing about the clone
  * named now (check.h, check_result_passed). */
 static bool step_is_locked(const struct state *st, const struct runbook *rb, const char *step)
 {
-	if (!is_locked_step(rb, step) || overridden(st, step, NULL))
+	const struct rb_gate *g = gate_of(rb, step, RB_GATE_LOCK);
+
+	if (!g || overridden(st, step, NULL))
 		return false;
-	return !check_result_passed(st->doc, PROGRESS_UNLOCK_CHECK);
+	return (g->check && !check_result_passed(st->doc, g->check)) || lock_pending_step(st, g);
 }
 
 void progress_step(const struct state *st, const struct runbook *rb, const struct rb_step *s,
@@ -153,20 +166,20 @@ void progress_format(const struct rb_step *s, const struct step_progress *p,
 	}
 }
 
-/* Items in the order the procedure works through them: for the ordered
- * step, the Deployment Controller(s) first. */
-static const char **ordered_items(const struct state *st, const struct runbook *rb,
-				  const struct rb_step *s, size_t *n)
+/* Items in the order the procedure works through them: for a step with
+ * an order gate, the items that go first (the Deployment Controller(s)). */
+static const char **ordered_items(const struct state *st, const struct rb_step *s, size_t *n)
 {
 	const char **items = progress_items(st, s, n);
+	const struct rb_gate *g = step_gate(s, RB_GATE_ORDER);
 
-	if (is_order_step(rb, s->id)) {
+	if (g) {
 		const char **sorted = xcalloc(*n + 1, sizeof *sorted);
 		size_t k = 0;
 
 		for (int pass = 0; pass < 2; pass++)
 			for (size_t i = 0; i < *n; i++)
-				if (progress_is_controller(st, items[i]) == (pass == 0))
+				if (goes_first(st, s, g, items[i]) == (pass == 0))
 					sorted[k++] = items[i];
 		free(items);
 		items = sorted;
@@ -191,7 +204,7 @@ void progress_next(const struct state *st, const struct runbook *rb, struct prog
 				out->action = &s->actions[a];
 				return;
 			}
-		items = ordered_items(st, rb, s, &n);
+		items = ordered_items(st, s, &n);
 		for (size_t k = 0; k < n; k++) {
 			if (item_finished(state_item_status(st, s->id, items[k])))
 				continue;
@@ -208,73 +221,112 @@ void progress_next(const struct state *st, const struct runbook *rb, struct prog
 	}
 }
 
+bool progress_lock_why(const struct state *st, const struct runbook *rb, const struct rb_step *s,
+		       const struct rb_gate **gate, const char **pending)
+{
+	*gate = NULL;
+	*pending = NULL;
+	if (!step_is_locked(st, rb, s->id))
+		return false;
+	*gate = step_gate(s, RB_GATE_LOCK);
+	if (!(*gate)->check || check_result_passed(st->doc, (*gate)->check))
+		*pending = lock_pending_step(st, *gate);
+	return true;
+}
+
+/* The step that runs check (this runbook's check table), for "osmigrate
+ * check RUNBOOK --step STEP". */
+static const char *check_step_of(const struct runbook *rb, const char *check)
+{
+	const struct check_def *def = check_find(rb->id, check);
+
+	return def ? def->step : "?";
+}
+
 enum progress_gate progress_gate(const struct state *st, const struct runbook *rb,
 				 const char *step, const char *item, char *why, size_t whylen)
 {
+	const struct rb_gate *g;
+
 	if (whylen)
 		why[0] = '\0';
 	if (step_is_locked(st, rb, step)) {
 		struct check_record rec;
-		const char *cs = check_record_load(st->doc, PROGRESS_UNLOCK_CHECK, &rec)
-				 ? rec.status_text : NULL;
+		const char *cs;
+		const char *pending;
 
+		g = gate_of(rb, step, RB_GATE_LOCK);
+		cs = g->check && check_record_load(st->doc, g->check, &rec) ? rec.status_text : NULL;
+		pending = lock_pending_step(st, g);
+		if (!g->check || check_result_passed(st->doc, g->check)) {
+			snprintf(why, whylen,
+				 "The step '%s' is locked until the step '%s' is done or skipped (it "
+				 "is %s): finish it, or skip it with a reason; or override with a "
+				 "typed confirmation, which is recorded.",
+				 step, pending, step_status_name(state_step_status(st, pending)));
+			return GATE_LOCKED;
+		}
 		if (cs && rec.status_known && rec.status == CHECK_OK &&
 		    rec.freshness != CHECK_CURRENT) {
 			snprintf(why, whylen,
-				 "The step '%s' is locked until the clone was verified: the %s "
-				 "result 'ok' no longer counts (%s). Run the verification again "
-				 "(osmigrate check %s --step verify) until it is ok; or override "
-				 "with a typed confirmation, which is recorded.",
-				 step, PROGRESS_UNLOCK_CHECK, check_freshness_text(rec.freshness),
-				 rb->id);
+				 "The step '%s' is locked until the %s was %s: the %s result 'ok' no "
+				 "longer counts (%s). Run the verification again (osmigrate check %s "
+				 "--step %s) until it is ok; or override with a typed confirmation, "
+				 "which is recorded.",
+				 step, g->subject, g->passed, g->check,
+				 check_freshness_text(rec.freshness), rb->id,
+				 check_step_of(rb, g->check));
 			return GATE_LOCKED;
 		}
 		snprintf(why, whylen,
-			 "The step '%s' is locked until the clone was verified: the check %s %s. "
-			 "Run the verification (osmigrate check %s --step verify, or osmigrate "
-			 "compare OLD NEW) until it passes; or override with a typed confirmation, "
-			 "which is recorded.",
-			 step, PROGRESS_UNLOCK_CHECK,
+			 "The step '%s' is locked until the %s was %s: the check %s %s. Run the "
+			 "verification (osmigrate check %s --step %s%s%s) until it passes; or "
+			 "override with a typed confirmation, which is recorded.",
+			 step, g->subject, g->passed, g->check,
 			 cs ? (str_eq(cs, "ok") ? "passed" : cs) : "has not run",
-			 rb->id);
+			 rb->id, check_step_of(rb, g->check), g->also ? ", or " : "",
+			 g->also ? g->also : "");
 		if (cs && !str_eq(cs, "ok"))
 			snprintf(why, whylen,
-				 "The step '%s' is locked until the clone was verified: the last "
-				 "%s result is '%s'. Resolve what it reported and run the "
-				 "verification again (osmigrate check %s --step verify) until it is "
-				 "ok; or override with a typed confirmation, which is recorded.",
-				 step, PROGRESS_UNLOCK_CHECK, cs, rb->id);
+				 "The step '%s' is locked until the %s was %s: the last %s result is "
+				 "'%s'. Resolve what it reported and run the verification again "
+				 "(osmigrate check %s --step %s) until it is ok; or override with a "
+				 "typed confirmation, which is recorded.",
+				 step, g->subject, g->passed, g->check, cs, rb->id,
+				 check_step_of(rb, g->check));
 		return GATE_LOCKED;
 	}
-	if (is_order_step(rb, step) && !str_empty(item) && !progress_is_controller(st, item) &&
+	g = gate_of(rb, step, RB_GATE_ORDER);
+	if (g && !str_empty(item) && !goes_first(st, runbook_step(rb, step), g, item) &&
 	    !overridden(st, step, item)) {
+		const struct rb_step *s = runbook_step(rb, step);
+		const char *section = item_kind_section(s->items);
 		const char **items;
-		size_t n, controllers = 0;
+		size_t n, firsts = 0;
 		const char *pending = NULL;
 
-		items = progress_items(st, runbook_step(rb, step), &n);
+		items = progress_items(st, s, &n);
 		for (size_t i = 0; i < n; i++) {
-			if (!progress_is_controller(st, items[i]))
+			if (!goes_first(st, s, g, items[i]))
 				continue;
-			controllers++;
+			firsts++;
 			if (!pending && !item_finished(state_item_status(st, step, items[i])))
 				pending = items[i];
 		}
-		if (controllers == 0) {
+		if (firsts == 0) {
 			free(items);
 			snprintf(why, whylen,
-				 "'%s' is a front-end, and no server has role = controller: the "
-				 "Deployment Controller must be reconfigured first. Add it to the "
-				 "server list (role controller), or override with a typed reason, "
-				 "which is recorded.", item);
+				 "'%s' is a %s, and no %s has %s = %s: the %s must be %s first. Add "
+				 "it to the %s list (%s %s), or override with a typed reason, which "
+				 "is recorded.", item, g->others, section, g->key, g->value, g->first,
+				 g->finished, section, g->key, g->value);
 			return GATE_ORDER;
 		}
 		if (pending) {
 			snprintf(why, whylen,
-				 "'%s' is a front-end: finish the checklist of the Deployment "
-				 "Controller '%s' first (the procedure starts with the deployment "
-				 "controller server, then each front-end), or override with a typed "
-				 "reason, which is recorded.", item, pending);
+				 "'%s' is a %s: finish the checklist of the %s '%s' first (%s), or "
+				 "override with a typed reason, which is recorded.", item, g->others,
+				 g->first, pending, g->seed);
 			free(items);
 			return GATE_ORDER;
 		}
@@ -283,19 +335,17 @@ enum progress_gate progress_gate(const struct state *st, const struct runbook *r
 	return GATE_OPEN;
 }
 
-const char *progress_override_prompt(enum progress_gate g)
+const char *progress_override_prompt(const struct runbook *rb, const char *step,
+				     enum progress_gate g)
 {
+	const struct rb_gate *gate = NULL;
+
 	switch (g) {
-	case GATE_ORDER:
-		return "Why must this front-end go before the Deployment Controller? "
-		       "(recorded in the state file and the journal)";
-	case GATE_LOCKED:
-		return "Type why decommissioning is safe without a passed verification, "
-		       "to confirm (recorded in the state file and the journal)";
-	case GATE_OPEN:
-		break;
+	case GATE_ORDER: gate = gate_of(rb, step, RB_GATE_ORDER); break;
+	case GATE_LOCKED: gate = gate_of(rb, step, RB_GATE_LOCK); break;
+	case GATE_OPEN: break;
 	}
-	return "";
+	return gate && gate->prompt ? gate->prompt : "";
 }
 
 static void set_reason_keep_status(struct state *st, const char *step, const char *item,
@@ -320,7 +370,8 @@ bool progress_override(struct state *st, const struct runbook *rb, const char *s
 	}
 	if (blank(text)) {
 		snprintf(why, whylen, "an override needs a typed %s: %s",
-			 g == GATE_LOCKED ? "confirmation" : "reason", progress_override_prompt(g));
+			 g == GATE_LOCKED ? "confirmation" : "reason",
+			 progress_override_prompt(rb, step, g));
 		return false;
 	}
 	/* The lock is about the whole step; the order is per front-end. */

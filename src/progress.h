@@ -6,13 +6,18 @@
  *  - per step, item counts ("rebind 12/40") over the settings sections of the
  *    step's item kind ([extension "X"], [server "X"] ...), in file order;
  *  - the next action: the first step neither done nor skipped, and in it the
- *    first unticked action (step actions first, then each item's; for
- *    restore-database "servers" the Deployment Controller's items first);
- *  - gates: restore-database "servers": no front-end may be ticked (or marked
- *    done) before every server with role = controller is done; restore-database
- *    "decommission" stays locked until [check "clone_compare"] status = ok
- *    and that result is current (check.h: a result recorded before the
- *    settings it read changed never unlocks).
+ *    first unticked action (step actions first, then each item's; in a step
+ *    with an order gate, the items that go first come first);
+ *  - gates, which are runbook data (struct rb_gate in runbook.h: which step,
+ *    which items, which check, what the refusal and the override prompt say):
+ *      order gate: no other item may be ticked (or marked done) before every
+ *        item the gate puts first is done or skipped (restore-database
+ *        "servers": the Deployment Controller before the front-ends);
+ *      lock gate: the whole step stays locked until the gate's check has an
+ *        ok result that is current (check.h: a result recorded before the
+ *        settings it read changed never unlocks), and every step the gate
+ *        lists is done or skipped (restore-database "decommission": until
+ *        clone_compare passed);
  *    Either can be overridden with a typed reason/confirmation, which is
  *    recorded in the state (and must be journaled by the caller);
  *  - status rules: a step or item becomes in-progress on its first tick and
@@ -31,9 +36,6 @@
 #include "runbook.h"
 #include "state.h"
 
-/* The check whose ok result unlocks restore-database "decommission". */
-#define PROGRESS_UNLOCK_CHECK "clone_compare"
-
 struct step_progress {
 	enum step_status status;      /* as stored for the step */
 	size_t n_actions;             /* step-level actions */
@@ -42,7 +44,7 @@ struct step_progress {
 	size_t items_done;            /* items done or skipped */
 	size_t items_skipped;
 	size_t items_started;         /* items in progress (some but not all ticked) */
-	bool locked;                  /* gate GATE_LOCKED applies to the whole step now */
+	bool locked;                  /* its lock gate applies to the whole step now */
 };
 
 /* Compute the progress of one step. */
@@ -64,7 +66,7 @@ const char **progress_items(const struct state *st, const struct rb_step *s, siz
 size_t progress_item_ticked(const struct state *st, const struct rb_step *s, const char *item);
 
 /* The server role of an item of an ITEM_SERVER step: true if [server "item"]
- * role = controller. */
+ * role = controller (shown beside it; the order gate has its own rule). */
 bool progress_is_controller(const struct state *st, const char *server);
 
 struct progress_next {
@@ -78,8 +80,8 @@ void progress_next(const struct state *st, const struct runbook *rb, struct prog
 
 enum progress_gate {
 	GATE_OPEN = 0,
-	GATE_ORDER,     /* a front-end before the Deployment Controller is complete */
-	GATE_LOCKED,    /* the step is locked until its verification passed */
+	GATE_ORDER,     /* an item before the items its step's order gate puts first */
+	GATE_LOCKED,    /* the step's lock gate: its check has not passed, or its steps */
 };
 
 /* May the operator tick an action of step/item (item NULL: the step), or
@@ -89,8 +91,16 @@ enum progress_gate {
 enum progress_gate progress_gate(const struct state *st, const struct runbook *rb,
 				 const char *step, const char *item, char *why, size_t whylen);
 
-/* What the override prompt should ask for, for a gate other than GATE_OPEN. */
-const char *progress_override_prompt(enum progress_gate g);
+/* Why step s is locked now (step_progress.locked): its lock gate (*gate)
+ * waits for its check to pass (*pending NULL), or, the check passed or
+ * absent, for the step *pending.  False (both NULL) when it is not locked. */
+bool progress_lock_why(const struct state *st, const struct runbook *rb, const struct rb_step *s,
+		       const struct rb_gate **gate, const char **pending);
+
+/* What the override prompt should ask for, for a gate of step other than
+ * GATE_OPEN ("" for GATE_OPEN). */
+const char *progress_override_prompt(const struct runbook *rb, const char *step,
+				     enum progress_gate g);
 
 /* Record an override of the gate of step/item with the operator's typed text
  * (reason or confirmation; must not be blank).  Returns false and fills why

@@ -2,7 +2,10 @@
  * ../shared/seeds/.  Every numbered step of a seed is an action below, in
  * the seed's order and in its words (tests/unit/test_runbook.c holds each
  * seed sentence against these tables).  Steps the wizard adds for its own
- * checks (restore-database "verify") say so in their intro. */
+ * checks (restore-database "verify") say so in their intro.  What a step
+ * holds back (gates), when its servers are pinged and what is expected of
+ * them, and where the type verification shows are data here too
+ * (runbook.h), each gate beside the seed sentence it encodes. */
 #include "config.h"
 
 #include <string.h>
@@ -13,6 +16,8 @@
 
 #define ACTIONS(a) a, OSM_ARRAY_LEN(a)
 #define NO_ACTIONS NULL, 0
+#define NO_GATES NULL, 0
+#define NO_PINGS NULL, 0
 
 const char *item_kind_section(enum item_kind k)
 {
@@ -136,41 +141,49 @@ static const struct rb_step cm_steps[] = {
 	  "must be tested; (2) create new extensions and update the consumers to reference them - "
 	  "more development effort; (3) create new extensions and new consumer modules - the "
 	  "highest effort but the least risky. This wizard follows approach 1.",
-	  ACTIONS(cm_prereq), ITEM_NONE, NO_ACTIONS, ACTIONS(cm_prereq_fields), NULL },
+	  ACTIONS(cm_prereq), ITEM_NONE, NO_ACTIONS, ACTIONS(cm_prereq_fields), NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "connection", "Create database connection", "Create database connection",
 	  "Create a supported PostgreSQL / Aurora PostgreSQL database connection in the "
 	  "development environment. The wizard tests the same connection from this host "
 	  "(settings [target]) and goes further: TLS, latency, privileges on the tables in scope.",
-	  ACTIONS(cm_connection), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	  ACTIONS(cm_connection), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "rebind", "Rebind extensions", "Update database connection for extensions",
 	  "Update each extension that uses the ardoPostgreSQL database connection so that it uses "
 	  "the supported PostgreSQL database connection. Repeat for each extension.",
-	  ACTIONS(cm_rebind), ITEM_EXTENSION, ACTIONS(cm_rebind_item), NULL, 0, NULL },
+	  ACTIONS(cm_rebind), ITEM_EXTENSION, ACTIONS(cm_rebind_item), NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "refresh", "Refresh entities", "Refresh entities in extensions",
 	  "Refresh each of the extensions updated in the previous step. The wizard checks that "
 	  "every table an extension uses exists and is readable through the new connection.",
 	  NO_ACTIONS, ITEM_EXTENSION, ACTIONS(cm_refresh_item), NULL, 0,
-	  "Attribute types can change silently on Refresh Entity: see the type verification step." },
+	  "Attribute types can change silently on Refresh Entity: see the type verification step.",
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "republish", "Republish consumers", "Republish consumer modules",
 	  "Republish the consumer modules that have dependencies to the updated extensions, and "
 	  "also any other modules that have dependencies to those consumer modules.",
-	  ACTIONS(cm_republish), ITEM_NONE, NO_ACTIONS, ACTIONS(cm_republish_fields), NULL },
+	  ACTIONS(cm_republish), ITEM_NONE, NO_ACTIONS, ACTIONS(cm_republish_fields), NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "consumers", "Test consumers", "Test consumer modules",
 	  "Test each of the modules that have dependencies to the updated extensions, and also any "
 	  "other modules that have dependencies to those consumer modules. The wizard checks each "
 	  "module's _ping.html.",
-	  NO_ACTIONS, ITEM_CONSUMER, ACTIONS(cm_consumer_item), NULL, 0, NULL },
+	  NO_ACTIONS, ITEM_CONSUMER, ACTIONS(cm_consumer_item), NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_SUMMARY },
 	{ "types", "Verify data types", "Test consumer modules",
 	  "It's critical that you pay special attention to the data types of saved data: the "
 	  "supported connector and ardoPostgreSQL map PostgreSQL types differently. The wizard "
 	  "classifies every column in scope under both connectors and probes the stored values.",
 	  ACTIONS(cm_types), ITEM_NONE, NO_ACTIONS, NULL, 0,
-	  "Critical: the way both connectors handle the data types mapping may differ." },
+	  "Critical: the way both connectors handle the data types mapping may differ.",
+	  NO_GATES, NO_PINGS, TYPES_SCAN },
 	{ "deploy", "Deploy to environments",
 	  "Deploy the updated extensions and consumers to other environments",
 	  "After updating the extensions and ensuring every consumer module works as expected, "
 	  "deploy them to the other environments (Deploy an Integration With an External Database).",
-	  NO_ACTIONS, ITEM_ENVIRONMENT, ACTIONS(cm_deploy_item), NULL, 0, NULL },
+	  NO_ACTIONS, ITEM_ENVIRONMENT, ACTIONS(cm_deploy_item), NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 };
 
 static const struct runbook rb_connector = {
@@ -219,6 +232,14 @@ static const struct rb_action ec_server_item[] = {
 	{ "running", "Ensure all OutSystems Services are running." },
 };
 
+/* Each server is pinged when its checklist starts (before) and when its
+ * services run again (after): a server that answered before and does not
+ * after did not come back from its reconfiguration. */
+static const struct rb_ping ec_server_pings[] = {
+	{ "open_tool", PING_BEFORE, EXPECT_NOTHING },
+	{ "running", PING_AFTER, EXPECT_AS_BEFORE },
+};
+
 static const struct rb_step ec_steps[] = {
 	{ "endpoints", "Old and new addresses", "Procedure",
 	  "Applications access the Platform, Log and Session databases with the connection details "
@@ -227,21 +248,26 @@ static const struct rb_step ec_steps[] = {
 	  ACTIONS(ec_endpoints), ITEM_NONE, NO_ACTIONS, NULL, 0,
 	  "This procedure assumes that both old/current database address and new address are "
 	  "accessible. Otherwise, the procedure will cause downtime from the moment the old/current "
-	  "database address is unavailable or not responding until the procedure finishes." },
+	  "database address is unavailable or not responding until the procedure finishes.",
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "servers", "Reconfigure each server", "Procedure",
 	  "In each application server (servers with roles Front-End or Deployment Controller), "
 	  "execute the following steps.",
-	  NO_ACTIONS, ITEM_SERVER, ACTIONS(ec_server_item), NULL, 0, NULL },
+	  NO_ACTIONS, ITEM_SERVER, ACTIONS(ec_server_item), NULL, 0, NULL,
+	  NO_GATES, ACTIONS(ec_server_pings), TYPES_NONE },
 	{ "solution", "All-components solution", "Procedure",
 	  "After configuring the new database addresses in all servers: create a solution with all "
 	  "modules.",
-	  ACTIONS(ps_solution), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	  ACTIONS(ps_solution), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "settings", "Apply settings", "Procedure",
 	  "Apply settings to all modules of the solution.",
-	  ACTIONS(ps_settings), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	  ACTIONS(ps_settings), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "republish", "Republish", "Procedure",
 	  "If there is a warning to republish the modules, publish the solution.",
-	  ACTIONS(ps_republish), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	  ACTIONS(ps_republish), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 };
 
 static const struct runbook rb_endpoint = {
@@ -303,6 +329,35 @@ static const struct rb_action rd_decommission[] = {
 	{ "decommission", "Decommission the old database server." },
 };
 
+static const struct rb_ping rd_server_pings[] = {
+	{ "open_tool", PING_BEFORE, EXPECT_NOTHING },
+	{ "running", PING_AFTER, EXPECT_AS_BEFORE },
+};
+
+/* "In farm environments, start by executing the steps below in the
+ * deployment controller server, and then repeat the same steps for each
+ * front-end server." */
+static const struct rb_gate rd_servers_gates[] = {
+	{ .kind = RB_GATE_ORDER,
+	  .key = "role", .value = "controller",
+	  .first = "Deployment Controller", .others = "front-end", .finished = "reconfigured",
+	  .seed = "the procedure starts with the deployment controller server, then each front-end",
+	  .prompt = "Why must this front-end go before the Deployment Controller? "
+		    "(recorded in the state file and the journal)" },
+};
+
+/* "After making sure that everything is working as expected, you can
+ * decommission the old database server": osmigrate's reading, not before
+ * the clone was verified (and that result still describes the databases
+ * named now). */
+static const struct rb_gate rd_decommission_gates[] = {
+	{ .kind = RB_GATE_LOCK,
+	  .check = "clone_compare", .subject = "clone", .passed = "verified",
+	  .also = "osmigrate compare OLD NEW", .after = NULL,
+	  .prompt = "Type why decommissioning is safe without a passed verification, "
+		    "to confirm (recorded in the state file and the journal)" },
+};
+
 static const struct rb_step rd_steps[] = {
 	{ "prerequisites", "Prerequisites", "Prerequisites",
 	  "To apply this procedure, the following requirements must be met. To create a copy of an "
@@ -310,25 +365,31 @@ static const struct rb_step rd_steps[] = {
 	  "Clone instead.",
 	  ACTIONS(rd_prereq), ITEM_NONE, NO_ACTIONS, NULL, 0,
 	  "It's advisable that you keep the old database server running until the operation is "
-	  "complete, in case you need to rollback." },
+	  "complete, in case you need to rollback.",
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "prepare", "Prepare new DB server", "Step 1. Prepare for the restoring process",
 	  "Start the process by backing up the old database and restoring it to the new database "
 	  "server. The wizard checks that the new server answers (settings [endpoint] new).",
-	  ACTIONS(rd_prepare), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	  ACTIONS(rd_prepare), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "stop", "Stop IIS and services", "Step 1. Prepare for the restoring process",
 	  "Stop the IIS and the OutSystems Services in all front-ends.",
-	  NO_ACTIONS, ITEM_SERVER, ACTIONS(rd_stop_item), NULL, 0, NULL },
+	  NO_ACTIONS, ITEM_SERVER, ACTIONS(rd_stop_item), NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "backup", "Back up old database", "Step 1. Prepare for the restoring process",
 	  "Back up the old database with your database management system's tools.",
-	  ACTIONS(rd_backup), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	  ACTIONS(rd_backup), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "restore", "Restore on new server", "Step 1. Prepare for the restoring process",
 	  "Restore the backup to the new database server.",
-	  ACTIONS(rd_restore), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	  ACTIONS(rd_restore), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "verify", "Verify the clone", "Step 1. Prepare for the restoring process",
 	  "Added by osmigrate: the procedure requires that the database remains intact. For "
 	  "databases this tool can read (PostgreSQL, settings [compare]) it compares schemas, "
 	  "tables, columns, indexes, constraints, sequences and row counts of old and new.",
-	  ACTIONS(rd_verify), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	  ACTIONS(rd_verify), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "servers", "Reconfigure servers", "Step 2. Update the OutSystems application servers to "
 					    "use the new database server",
 	  "After restoring the database to the new database server, run the Configuration Tool "
@@ -337,24 +398,29 @@ static const struct rb_step rd_steps[] = {
 	  "done.",
 	  NO_ACTIONS, ITEM_SERVER, ACTIONS(rd_server_item), NULL, 0,
 	  "In farm environments, start by executing the steps below in the deployment controller "
-	  "server, and then repeat the same steps for each front-end server." },
+	  "server, and then repeat the same steps for each front-end server.",
+	  ACTIONS(rd_servers_gates), ACTIONS(rd_server_pings), TYPES_NONE },
 	{ "solution", "All-components solution", "Step 2. Update the OutSystems application "
 						 "servers to use the new database server",
 	  "After applying the configurations to all servers: create a solution with all modules.",
-	  ACTIONS(ps_solution), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	  ACTIONS(ps_solution), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "settings", "Apply settings", "Step 2. Update the OutSystems application servers to use "
 					"the new database server",
 	  "Apply settings to all modules of the solution.",
-	  ACTIONS(ps_settings), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	  ACTIONS(ps_settings), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "republish", "Republish", "Step 2. Update the OutSystems application servers to use the "
 				    "new database server",
 	  "If there is a warning to republish the modules, publish the solution.",
-	  ACTIONS(ps_republish), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL },
+	  ACTIONS(ps_republish), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
+	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "decommission", "Decommission old server", "Step 3. Decommission the old database server",
 	  "After making sure that everything is working as expected, you can decommission the old "
 	  "database server.",
 	  ACTIONS(rd_decommission), ITEM_NONE, NO_ACTIONS, NULL, 0,
-	  "Decommissioning removes your way back: it stays locked until the clone was verified." },
+	  "Decommissioning removes your way back: it stays locked until the clone was verified.",
+	  ACTIONS(rd_decommission_gates), NO_PINGS, TYPES_NONE },
 };
 
 static const struct runbook rb_restore = {
@@ -408,6 +474,47 @@ bool step_has_checks(const struct runbook *rb, const struct rb_step *s)
 {
 	for (size_t i = 0; i < n_check_defs; i++)
 		if (str_eq(check_defs[i].runbook, rb->id) && str_eq(check_defs[i].step, s->id))
+			return true;
+	return false;
+}
+
+const struct rb_gate *step_gate(const struct rb_step *s, enum rb_gate_kind kind)
+{
+	for (size_t i = 0; i < s->n_gates; i++)
+		if (s->gates[i].kind == kind)
+			return &s->gates[i];
+	return NULL;
+}
+
+const struct rb_ping *step_ping(const struct rb_step *s, const char *action_id)
+{
+	for (size_t i = 0; i < s->n_pings; i++)
+		if (str_eq(s->pings[i].action, action_id))
+			return &s->pings[i];
+	return NULL;
+}
+
+const struct rb_ping *step_ping_at(const struct rb_step *s, enum rb_moment m)
+{
+	for (size_t i = 0; i < s->n_pings; i++)
+		if (s->pings[i].moment == m)
+			return &s->pings[i];
+	return NULL;
+}
+
+bool ping_unexpected(enum rb_expect e, bool answered_before, bool answers)
+{
+	switch (e) {
+	case EXPECT_AS_BEFORE: return answered_before && !answers;
+	case EXPECT_NOTHING: break;
+	}
+	return false;
+}
+
+bool runbook_has_types(const struct runbook *rb)
+{
+	for (size_t i = 0; i < rb->n_steps; i++)
+		if (rb->steps[i].types == TYPES_SCAN)
 			return true;
 	return false;
 }

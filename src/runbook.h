@@ -37,6 +37,59 @@ struct rb_field {
 	const char *help;
 };
 
+/* A gate: what the procedure holds back until something else is done.
+ * progress.h applies them (ticking, `mark`, the next action) and records
+ * overrides; nothing else decides what is gated. */
+enum rb_gate_kind {
+	RB_GATE_ORDER = 1, /* per item: some items of the step before the others */
+	RB_GATE_LOCK,      /* the whole step: until a check passed and steps are done */
+};
+
+struct rb_gate {
+	enum rb_gate_kind kind;
+	const char *prompt;         /* what an override asks the operator to type */
+	/* RB_GATE_ORDER: the items whose section has key = value go first
+	 * (listed first by progress_next); no other item may be ticked or
+	 * marked done until each of them is done or skipped, nor while none
+	 * is configured. */
+	const char *key, *value;    /* "role", "controller" */
+	const char *first, *others; /* what they are called: "Deployment Controller", "front-end" */
+	const char *finished;       /* what finishing one is called: "reconfigured" */
+	const char *seed;           /* the procedure's reason, said with each refusal */
+	/* RB_GATE_LOCK: locked until the latest result of check (check.h; a
+	 * check of this runbook) is ok and current, and every step in after is
+	 * done or skipped.  Either may be absent (NULL). */
+	const char *check;
+	const char *subject;        /* what the check proves, as "the <subject> was */
+	const char *passed;         /* <passed>": "clone", "verified" */
+	const char *also;           /* another way to obtain that result, or NULL */
+	const char *const *after;   /* step ids, NULL-terminated, or NULL */
+};
+
+/* A step whose items are servers pings each server when an action of its
+ * checklist is ticked (the runbook's server_ping check, check.h), and says
+ * what the procedure expects that ping to show.  The moment names the
+ * stored result: server_ping_before:NAME or server_ping:NAME.  A new
+ * expectation (a server expected down while it is stopped) is a value
+ * here and a case in ping_unexpected(). */
+enum rb_moment { PING_BEFORE, PING_AFTER };
+enum rb_expect {
+	EXPECT_NOTHING = 0, /* recorded and shown, not judged beyond the ping's own verdict */
+	EXPECT_AS_BEFORE,   /* a server that answered its "before" ping answers again */
+};
+struct rb_ping {
+	const char *action;         /* the item action whose tick takes it */
+	enum rb_moment moment;      /* before or after the server's work */
+	enum rb_expect expect;
+};
+
+/* Whether a step shows, or runs, the connector type verification. */
+enum rb_types {
+	TYPES_NONE = 0,
+	TYPES_SUMMARY,              /* the step sums up the last type verification */
+	TYPES_SCAN,                 /* ... and its checks are the full type scan (r) */
+};
+
 struct rb_step {
 	const char *id;             /* stable: state file, `mark`, `check` */
 	const char *title;          /* list entry, <= 30 columns */
@@ -47,6 +100,9 @@ struct rb_step {
 	const struct rb_action *item_actions; size_t n_item_actions; /* per item */
 	const struct rb_field *fields; size_t n_fields;
 	const char *warning;        /* seed warning/info box shown on the screen, or NULL */
+	const struct rb_gate *gates; size_t n_gates;
+	const struct rb_ping *pings; size_t n_pings;  /* ITEM_SERVER steps only */
+	enum rb_types types;
 };
 
 struct runbook {
@@ -65,5 +121,16 @@ int runbook_step_index(const struct runbook *rb, const char *step_id); /* -1 if 
 const struct rb_action *step_action(const struct rb_step *s, const char *action_id, bool item);
 /* Whether any automated check (check.h registry) belongs to this step. */
 bool step_has_checks(const struct runbook *rb, const struct rb_step *s);
+/* The step's gate of that kind, or NULL. */
+const struct rb_gate *step_gate(const struct rb_step *s, enum rb_gate_kind kind);
+/* The ping taken when item action action_id of s is ticked, or NULL. */
+const struct rb_ping *step_ping(const struct rb_step *s, const char *action_id);
+/* The step's ping at that moment, or NULL. */
+const struct rb_ping *step_ping_at(const struct rb_step *s, enum rb_moment m);
+/* Does a ping that answered (or not) break what the procedure expects of
+ * it, given whether the server answered its current "before" ping? */
+bool ping_unexpected(enum rb_expect e, bool answered_before, bool answers);
+/* Whether the runbook has a step that runs the type verification. */
+bool runbook_has_types(const struct runbook *rb);
 
 #endif

@@ -265,11 +265,11 @@ Test(progress, decommission_locked_until_clone_verified)
 	/* Skipping the decommission is always possible: it keeps the way back. */
 	cr_assert_eq(progress_gate(st, rb, "verify", NULL, why, sizeof why), GATE_OPEN);
 
-	doc_add_section(st->doc, "check", PROGRESS_UNLOCK_CHECK);
-	doc_set(st->doc, "check", PROGRESS_UNLOCK_CHECK, "status", "failed");
+	doc_add_section(st->doc, "check", "clone_compare");
+	doc_set(st->doc, "check", "clone_compare", "status", "failed");
 	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_LOCKED);
 	cr_assert_neq(strstr(why, "'failed'"), NULL, "%s", why);
-	doc_set(st->doc, "check", PROGRESS_UNLOCK_CHECK, "status", "ok");
+	doc_set(st->doc, "check", "clone_compare", "status", "ok");
 	/* ok without the digest of its settings (an older osmigrate): unknown
 	 * settings, so it does not unlock */
 	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_LOCKED);
@@ -277,9 +277,9 @@ Test(progress, decommission_locked_until_clone_verified)
 	doc_set(st->doc, "compare", NULL, "old", "host=db1 dbname=shop");
 	doc_set(st->doc, "compare", NULL, "new", "host=db2 dbname=shop");
 	{
-		char *dg = check_settings_digest(st->doc, PROGRESS_UNLOCK_CHECK);
+		char *dg = check_settings_digest(st->doc, "clone_compare");
 
-		doc_set(st->doc, "check", PROGRESS_UNLOCK_CHECK, "settings_digest", dg);
+		doc_set(st->doc, "check", "clone_compare", "settings_digest", dg);
 		free(dg);
 	}
 	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_OPEN);
@@ -298,7 +298,7 @@ Test(progress, decommission_locked_until_clone_verified)
 	doc_set(st->doc, "endpoint", NULL, "new", "db9:5432");
 	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_OPEN);
 	/* A later failed verification locks it again. */
-	doc_set(st->doc, "check", PROGRESS_UNLOCK_CHECK, "status", "error");
+	doc_set(st->doc, "check", "clone_compare", "status", "error");
 	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_LOCKED);
 }
 
@@ -318,8 +318,8 @@ Test(progress, decommission_override_is_recorded)
 	cr_assert_eq(state_step_status(st, "decommission"), STEP_DONE);
 	cr_assert_str_eq(doc_get(st->doc, "step", "decommission", "reason"),
 			 "override: Oracle database, verified with RMAN");
-	cr_assert_str_eq(progress_override_prompt(GATE_OPEN), "");
-	cr_assert_neq(strlen(progress_override_prompt(GATE_LOCKED)), 0);
+	cr_assert_str_eq(progress_override_prompt(rb, "decommission", GATE_OPEN), "");
+	cr_assert_neq(strlen(progress_override_prompt(rb, "decommission", GATE_LOCKED)), 0);
 }
 
 Test(progress, endpoint_change_has_no_gates)
@@ -329,4 +329,128 @@ Test(progress, endpoint_change_has_no_gates)
 
 	add_server("FE1", "frontend");
 	cr_assert_eq(progress_gate(st, rb, "servers", "FE1", why, sizeof why), GATE_OPEN);
+}
+
+/* The gates are runbook data, not ids in the code: a made-up runbook with
+ * an order gate on its extensions and a lock gate that waits for a step
+ * (no check) is held back by the same functions. */
+static const struct rb_action mk_actions[] = { { "go", "Go." } };
+static const struct rb_action mk_item_actions[] = { { "one", "One." }, { "two", "Two." } };
+static const char *const mk_after[] = { "first", NULL };
+static const struct rb_gate mk_order[] = {
+	{ .kind = RB_GATE_ORDER, .key = "tier", .value = "core", .first = "core extension",
+	  .others = "plain extension", .finished = "rebound", .seed = "cores first",
+	  .prompt = "Why this one first?" },
+};
+static const struct rb_gate mk_lock[] = {
+	{ .kind = RB_GATE_LOCK, .after = mk_after, .prompt = "Why go on?" },
+};
+static const struct rb_step mk_steps[] = {
+	{ .id = "first", .title = "First", .items = ITEM_EXTENSION,
+	  .item_actions = mk_item_actions, .n_item_actions = 2,
+	  .gates = mk_order, .n_gates = 1 },
+	{ .id = "last", .title = "Last", .actions = mk_actions, .n_actions = 1,
+	  .gates = mk_lock, .n_gates = 1 },
+};
+static const struct runbook mk_runbook = {
+	.id = "made-up", .title = "Made up", .steps = mk_steps, .n_steps = 2,
+};
+
+static void add_extension(const char *name, const char *tier)
+{
+	doc_add_section(st->doc, "extension", name);
+	doc_set(st->doc, "extension", name, "tier", tier);
+}
+
+Test(progress, gates_are_runbook_data)
+{
+	const struct runbook *rb = &mk_runbook;
+	struct progress_next nx;
+	struct step_progress p;
+	char why[512];
+	bool ok;
+
+	add_extension("Plain", "leaf");
+	cr_assert_eq(progress_gate(st, rb, "first", "Plain", why, sizeof why), GATE_ORDER);
+	cr_assert_neq(strstr(why, "no extension has tier = core: the core extension must be "
+			     "rebound first"), NULL, "%s", why);
+	add_extension("Core", "core");
+	progress_next(st, rb, &nx);
+	cr_assert_str_eq(nx.item, "Core", "the item the gate puts first is next");
+	cr_assert_eq(progress_tick(st, rb, "first", "Plain", "one", true, why, sizeof why),
+		     GATE_ORDER);
+	cr_assert_neq(strstr(why, "'Plain' is a plain extension: finish the checklist of the "
+			     "core extension 'Core' first (cores first)"), NULL, "%s", why);
+	cr_assert_str_eq(progress_override_prompt(rb, "first", GATE_ORDER), "Why this one first?");
+
+	/* The lock waits for the step "first", which has no check. */
+	progress_step(st, rb, &mk_steps[1], &p);
+	cr_assert(p.locked);
+	cr_assert_eq(progress_tick(st, rb, "last", NULL, "go", true, why, sizeof why), GATE_LOCKED);
+	cr_assert_neq(strstr(why, "until the step 'first' is done or skipped (it is pending)"),
+		      NULL, "%s", why);
+	cr_assert_str_eq(progress_override_prompt(rb, "last", GATE_LOCKED), "Why go on?");
+	{
+		const struct rb_gate *g;
+		const char *pending;
+
+		cr_assert(progress_lock_why(st, rb, &mk_steps[1], &g, &pending));
+		cr_assert_eq(g, &mk_lock[0]);
+		cr_assert_str_eq(pending, "first");
+		cr_assert_not(progress_lock_why(st, rb, &mk_steps[0], &g, &pending));
+		cr_assert_null(g);
+	}
+	tick_all_items(rb, "first", "Core");
+	cr_assert_eq(progress_gate(st, rb, "first", "Plain", why, sizeof why), GATE_OPEN);
+	progress_set_status(st, rb, "first", "Plain", STEP_SKIPPED, "not used", &ok, why, sizeof why);
+	cr_assert(ok);
+	cr_assert_eq(state_step_status(st, "first"), STEP_DONE);
+	cr_assert_eq(progress_gate(st, rb, "last", NULL, why, sizeof why), GATE_OPEN);
+	progress_step(st, rb, &mk_steps[1], &p);
+	cr_assert_not(p.locked);
+}
+
+/* A lock with both a check and steps: the check speaks first, then the steps. */
+static const char *const rd_after[] = { "republish", NULL };
+static const struct rb_gate rd_lock_both[] = {
+	{ .kind = RB_GATE_LOCK, .check = "clone_compare", .subject = "clone", .passed = "verified",
+	  .after = rd_after, .prompt = "Why?" },
+};
+
+Test(progress, lock_with_check_and_steps)
+{
+	const struct runbook *real = runbook_find("restore-database");
+	struct rb_step *steps = xcalloc(real->n_steps, sizeof *steps);
+	struct runbook rb = *real;
+	int d = runbook_step_index(real, "decommission");
+	const struct rb_gate *g;
+	const char *pending;
+	char why[512];
+
+	memcpy(steps, real->steps, real->n_steps * sizeof *steps);
+	steps[d].gates = rd_lock_both;
+	steps[d].n_gates = 1;
+	rb.steps = steps;
+	state_set_runbook(st, rb.id);
+	cr_assert_eq(progress_gate(st, &rb, "decommission", NULL, why, sizeof why), GATE_LOCKED);
+	cr_assert_neq(strstr(why, "clone_compare has not run"), NULL, "%s", why);
+	cr_assert(progress_lock_why(st, &rb, &steps[d], &g, &pending));
+	cr_assert_null(pending, "the check speaks first");
+	doc_set(st->doc, "compare", NULL, "old", "host=db1 dbname=shop");
+	doc_set(st->doc, "compare", NULL, "new", "host=db2 dbname=shop");
+	doc_add_section(st->doc, "check", "clone_compare");
+	doc_set(st->doc, "check", "clone_compare", "status", "ok");
+	{
+		char *dg = check_settings_digest(st->doc, "clone_compare");
+
+		doc_set(st->doc, "check", "clone_compare", "settings_digest", dg);
+		free(dg);
+	}
+	cr_assert_eq(progress_gate(st, &rb, "decommission", NULL, why, sizeof why), GATE_LOCKED);
+	cr_assert_neq(strstr(why, "until the step 'republish' is done or skipped"), NULL, "%s", why);
+	cr_assert(progress_lock_why(st, &rb, &steps[d], &g, &pending));
+	cr_assert_str_eq(pending, "republish");
+	state_set_step_status(st, "republish", STEP_SKIPPED, "no warning to republish");
+	cr_assert_eq(progress_gate(st, &rb, "decommission", NULL, why, sizeof why), GATE_OPEN);
+	free(steps);
 }

@@ -260,3 +260,127 @@ Test(runbook, check_registry_matches_steps)
 	cr_assert_not(step_has_checks(runbook_find("restore-database"),
 				      runbook_step(runbook_find("restore-database"), "backup")));
 }
+
+/* Gates, pings and the type verification are data the code follows
+ * (progress.h, the wizard); they must name things that exist. */
+Test(runbook, gates_pings_and_types_are_consistent)
+{
+	size_t scans = 0;
+
+	for (size_t r = 0; r < n_runbooks; r++) {
+		const struct runbook *rb = runbooks[r];
+
+		for (size_t i = 0; i < rb->n_steps; i++) {
+			const struct rb_step *s = &rb->steps[i];
+
+			for (size_t g = 0; g < s->n_gates; g++) {
+				const struct rb_gate *gt = &s->gates[g];
+
+				cr_assert_eq(step_gate(s, gt->kind), gt, "%s/%s: one gate per kind",
+					     rb->id, s->id);
+				cr_assert(gt->prompt && *gt->prompt, "%s/%s: override prompt", rb->id,
+					  s->id);
+				if (gt->kind == RB_GATE_ORDER) {
+					cr_assert_neq(s->items, ITEM_NONE, "%s/%s: order over items",
+						      rb->id, s->id);
+					cr_assert(gt->key && gt->value && gt->first && gt->others &&
+						  gt->finished && gt->seed, "%s/%s", rb->id, s->id);
+					continue;
+				}
+				cr_assert_eq(gt->kind, RB_GATE_LOCK);
+				cr_assert(gt->check || gt->after, "%s/%s: a lock waits for something",
+					  rb->id, s->id);
+				if (gt->check) {
+					const struct check_def *d = check_find(rb->id, gt->check);
+
+					cr_assert_not_null(d, "%s/%s: lock check %s", rb->id, s->id,
+							   gt->check);
+					cr_assert_lt(runbook_step_index(rb, d->step), (int)i,
+						     "%s/%s: its check runs in an earlier step", rb->id,
+						     s->id);
+					cr_assert(gt->subject && gt->passed);
+				}
+				for (size_t k = 0; gt->after && gt->after[k]; k++)
+					cr_assert_lt(runbook_step_index(rb, gt->after[k]), (int)i,
+						     "%s/%s: waits for an earlier step %s", rb->id,
+						     s->id, gt->after[k]);
+			}
+			if (s->n_pings) {
+				const struct check_def *d = check_find(rb->id, "server_ping");
+
+				cr_assert_eq(s->items, ITEM_SERVER, "%s/%s: pings servers", rb->id, s->id);
+				cr_assert(d && str_eq(d->step, s->id),
+					  "%s/%s: the runbook's server_ping runs in the step", rb->id,
+					  s->id);
+				cr_assert_not_null(step_ping_at(s, PING_AFTER), "%s/%s", rb->id, s->id);
+			}
+			for (size_t k = 0; k < s->n_pings; k++) {
+				const struct rb_ping *pg = &s->pings[k];
+
+				cr_assert_not_null(step_action(s, pg->action, true),
+						   "%s/%s: ping on item action %s", rb->id, s->id,
+						   pg->action);
+				cr_assert_eq(step_ping_at(s, pg->moment), pg, "%s/%s: one ping per moment",
+					     rb->id, s->id);
+			}
+			if (s->types == TYPES_SCAN) {
+				const struct check_def *d = check_find(rb->id, "type_verification");
+
+				scans++;
+				cr_assert(d && str_eq(d->step, s->id), "%s/%s: runs the type check",
+					  rb->id, s->id);
+			}
+			if (s->types != TYPES_NONE)
+				cr_assert(runbook_has_types(rb));
+		}
+	}
+	cr_assert_eq(scans, 1, "one step runs the type scan");
+}
+
+/* What the seeds say, as data: restore-database puts the Deployment
+ * Controller first on "servers" and locks "decommission" until the clone
+ * verification passed; the servers of both farm runbooks are pinged
+ * around their reconfiguration, and one that answered before must answer
+ * after; connector-migration sums up the type verification where the
+ * consumers are tested. */
+Test(runbook, the_seeds_gates_as_data)
+{
+	const struct runbook *rd = runbook_find("restore-database");
+	const struct runbook *ec = runbook_find("endpoint-change");
+	const struct runbook *cm = runbook_find("connector-migration");
+	const struct rb_gate *g;
+	size_t gated = 0;
+
+	g = step_gate(runbook_step(rd, "servers"), RB_GATE_ORDER);
+	cr_assert_not_null(g);
+	cr_assert_str_eq(g->key, "role");
+	cr_assert_str_eq(g->value, "controller");
+	g = step_gate(runbook_step(rd, "decommission"), RB_GATE_LOCK);
+	cr_assert_not_null(g);
+	cr_assert_str_eq(g->check, "clone_compare");
+	for (size_t r = 0; r < n_runbooks; r++)
+		for (size_t i = 0; i < runbooks[r]->n_steps; i++)
+			gated += runbooks[r]->steps[i].n_gates;
+	cr_assert_eq(gated, 2, "no other gate");
+
+	for (int k = 0; k < 2; k++) {
+		const struct rb_step *s = runbook_step(k ? rd : ec, "servers");
+
+		cr_assert_eq(s->n_pings, 2);
+		cr_assert_str_eq(step_ping_at(s, PING_BEFORE)->action, s->item_actions[0].id);
+		cr_assert_str_eq(step_ping_at(s, PING_AFTER)->action,
+				 s->item_actions[s->n_item_actions - 1].id);
+		cr_assert_eq(step_ping_at(s, PING_AFTER)->expect, EXPECT_AS_BEFORE);
+		cr_assert_eq(step_ping_at(s, PING_BEFORE)->expect, EXPECT_NOTHING);
+	}
+	cr_assert(ping_unexpected(EXPECT_AS_BEFORE, true, false));
+	cr_assert_not(ping_unexpected(EXPECT_AS_BEFORE, false, false));
+	cr_assert_not(ping_unexpected(EXPECT_AS_BEFORE, true, true));
+	cr_assert_not(ping_unexpected(EXPECT_NOTHING, true, false));
+
+	cr_assert_eq(runbook_step(cm, "consumers")->types, TYPES_SUMMARY);
+	cr_assert_eq(runbook_step(cm, "types")->types, TYPES_SCAN);
+	cr_assert(runbook_has_types(cm));
+	cr_assert_not(runbook_has_types(ec));
+	cr_assert_not(runbook_has_types(rd));
+}
