@@ -16,6 +16,8 @@
 
 #include "compare.h"
 #include "endpoint.h"
+#include "names.h"
+#include "schema.h"
 #include "util.h"
 
 enum which { OLD_ENDPOINT, NEW_ENDPOINT };
@@ -221,23 +223,23 @@ void check_endpoint_new(const struct check_env *env, struct check_report *rep)
 
 /* ---- clone verification ---- */
 
-/* [compare] schemas: names separated by commas (blanks around them ignored). */
-static size_t split_schemas(char *list, const char ***out)
+/* [compare] schemas, read as [scope] schemas is (names.h): names separated
+ * by blanks or commas, double quotes around a name holding either.  In
+ * place: each word becomes the name it spells.  False with msg on a
+ * malformed word. */
+static bool compare_schemas(char **words, char *msg, size_t msglen)
 {
-	const char **v = NULL;
-	size_t n = 0;
+	for (char **w = words; *w; w++) {
+		char *id;
 
-	char *save = NULL;
-
-	for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		tok = str_trim(tok);
-		if (!*tok)
-			continue;
-		v = xreallocarray(v, n + 1, sizeof *v);
-		v[n++] = tok;
+		if (!names_ident(*w, &id)) {
+			snprintf(msg, msglen, "schema name '%.80s' is malformed", *w);
+			return false;
+		}
+		free(*w);
+		*w = id;
 	}
-	*out = v;
-	return n;
+	return true;
 }
 
 void check_clone_compare(const struct check_env *env, struct check_report *rep)
@@ -253,8 +255,7 @@ void check_clone_compare(const struct check_env *env, struct check_report *rep)
 	struct cmp_result r;
 	struct strbuf label = STRBUF_INIT, sum = STRBUF_INIT, det = STRBUF_INIT,
 		      fix = STRBUF_INIT;
-	char msg[512], *list = NULL;
-	const char **schemas = NULL;
+	char msg[512], **schemas = NULL;
 	enum check_status st;
 
 	if (str_empty(oldci) || str_empty(newci)) {
@@ -265,12 +266,23 @@ void check_clone_compare(const struct check_env *env, struct check_report *rep)
 		return;
 	}
 	/* The decommission gate wants proof, so exact counts unless told otherwise. */
-	opt.exact = !(str_eq(exact_s, "no") || str_eq(exact_s, "false") || str_eq(exact_s, "0"));
+	opt.exact = schema_bool(exact_s, true);
+	schemas = names_split(schemas_s, &opt.nschemas);
+	if (!compare_schemas(schemas, msg, sizeof msg)) {
+		sb_addf(&fix, "Correct [compare] schemas: %s.", msg);
+		check_add(rep, id, "clone of the old database", CHECK_ERROR,
+			  "invalid [compare] schemas", NULL, sb_str(&fix));
+		names_free(schemas);
+		sb_free(&fix);
+		return;
+	}
+	opt.schemas = (const char *const *)schemas;
 	if (!pg_spec_from_conninfo(&so, oldci, sec ? sec->compare_old_password : NULL, msg,
 				   sizeof msg)) {
 		sb_addf(&fix, "Correct [compare] old: %s.", msg);
 		check_add(rep, id, "clone of the old database", CHECK_ERROR,
 			  "invalid [compare] old", NULL, sb_str(&fix));
+		names_free(schemas);
 		sb_free(&fix);
 		return;
 	}
@@ -280,13 +292,9 @@ void check_clone_compare(const struct check_env *env, struct check_report *rep)
 		check_add(rep, id, "clone of the old database", CHECK_ERROR,
 			  "invalid [compare] new", NULL, sb_str(&fix));
 		pg_spec_free(&so);
+		names_free(schemas);
 		sb_free(&fix);
 		return;
-	}
-	if (!str_empty(schemas_s)) {
-		list = xstrdup(schemas_s);
-		opt.nschemas = split_schemas(list, &schemas);
-		opt.schemas = schemas;
 	}
 
 	compare_databases(&so, &sn, &opt, env->ctx, &r);
@@ -337,8 +345,7 @@ void check_clone_compare(const struct check_env *env, struct check_report *rep)
 	cmp_result_free(&r);
 	pg_spec_free(&so);
 	pg_spec_free(&sn);
-	free(schemas);
-	free(list);
+	names_free(schemas);
 	sb_free(&label);
 	sb_free(&sum);
 	sb_free(&det);

@@ -1,7 +1,8 @@
 /* state.c - the resumable state file and answers files: schema, strict
  * loading, locking, atomic saving, accessors.  Layout documented in state.h.
  *
- * The schema is two tables below (sections, keys): to add a key, add one row. */
+ * The settings schema is schema.c's table; the progress sections are two
+ * tables below (sections, keys): to add a key, add one row. */
 #include "config.h"
 
 #include <ctype.h>
@@ -23,6 +24,7 @@
 #include "names.h"
 #include "privfile.h"
 #include "runbook.h"
+#include "schema.h"
 #include "secret.h"
 #include "state.h"
 #include "util.h"
@@ -35,56 +37,11 @@
 
 /* ---- schema --------------------------------------------------------- */
 
-enum vtype {
-	V_ANY,          /* any text, newlines included (notes, reasons, details) */
-	V_TEXT,         /* one line, no control characters */
-	V_ID,           /* [a-z0-9_.-] ids: runbook, step */
-	V_VERSION,
-	V_TIME,         /* 2026-11-22T04:31:00Z */
-	V_STEPSTATUS,
-	V_CHECKSTATUS,
-	V_HOST,
-	V_PORT,
-	V_DBNAME,       /* user; dbname when it is a plain name */
-	V_DATABASE,     /* dbname: a name, or a conninfo/URI (expand_dbname) */
-	V_SSLMODE,
-	V_PATH,
-	V_TIMEOUT,      /* seconds, 1..3600 */
-	V_SERVICE,
-	V_CONNINFO,     /* conninfo, URI or service=NAME; never a password */
-	V_URL,          /* http(s)://, no credentials */
-	V_LIST,         /* schema names, space or comma separated */
-	V_TABLES,       /* schema.table, space separated */
-	V_ROLE,
-	V_HOSTPORT,
-	V_COUNT,        /* non-negative integer */
-	V_TICK,         /* "user@host 2026-11-22T04:31:00Z" */
-	V_FIELD,        /* form value: any text, but no password= */
-	V_RUNBOOK,      /* one of runbook.h's runbooks */
-	V_DIGEST,       /* lower-case hex digits (check.h's settings digest) */
-};
-
-enum naming { UNNAMED, NAMED_ITEM, NAMED_ID, NAMED_STEPITEM, NAMED_CHECK, NAMED_NUMBER };
-
-struct section_rule {
-	const char *kind;
-	enum naming naming;
-	bool setting;      /* allowed in answers files */
-};
-
-static const struct section_rule section_rules[] = {
+/* The settings sections and keys are schema.c's table (schema.h); the
+ * progress sections are these two tables, rows of the same types, looked up
+ * the same way: to add a key, add one row. */
+static const struct schema_section section_rules[] = {
 	{ "osmigrate", UNNAMED, false },
-	{ "target", UNNAMED, true },
-	{ "source", UNNAMED, true },
-	{ "lifetime", UNNAMED, true },
-	{ "http", UNNAMED, true },
-	{ "scope", UNNAMED, true },
-	{ "extension", NAMED_ITEM, true },
-	{ "consumer", NAMED_ITEM, true },
-	{ "environment", NAMED_ITEM, true },
-	{ "server", NAMED_ITEM, true },
-	{ "endpoint", UNNAMED, true },
-	{ "compare", UNNAMED, true },
 	{ "step", NAMED_ID, false },
 	{ "item", NAMED_STEPITEM, false },
 	{ "check", NAMED_CHECK, false },
@@ -92,57 +49,13 @@ static const struct section_rule section_rules[] = {
 	{ "finding", NAMED_NUMBER, false },
 };
 
-/* key ending in '.' matches every key with that prefix (tick.<id>, field.<id>) */
-struct key_rule {
-	const char *kind;
-	const char *key;
-	enum vtype type;
-};
-
-static const struct key_rule key_rules[] = {
+static const struct schema_key key_rules[] = {
 	{ "osmigrate", "version", V_VERSION },
 	{ "osmigrate", "runbook", V_RUNBOOK },
 	{ "osmigrate", "created", V_TIME },
 	{ "osmigrate", "updated", V_TIME },
 	{ "osmigrate", "updated_by", V_TEXT },
 	{ "osmigrate", "current", V_ID },
-
-	{ "target", "host", V_HOST },
-	{ "target", "port", V_PORT },
-	{ "target", "dbname", V_DATABASE },
-	{ "target", "user", V_DBNAME },
-	{ "target", "sslmode", V_SSLMODE },
-	{ "target", "sslrootcert", V_PATH },
-	{ "target", "connect_timeout", V_TIMEOUT },
-	{ "target", "service", V_SERVICE },
-	{ "target", "conninfo", V_CONNINFO },
-	{ "source", "host", V_HOST },
-	{ "source", "port", V_PORT },
-	{ "source", "dbname", V_DATABASE },
-	{ "source", "user", V_DBNAME },
-	{ "source", "sslmode", V_SSLMODE },
-	{ "source", "sslrootcert", V_PATH },
-	{ "source", "connect_timeout", V_TIMEOUT },
-	{ "source", "service", V_SERVICE },
-	{ "source", "conninfo", V_CONNINFO },
-
-	{ "lifetime", "url", V_URL },
-	{ "lifetime", "token_file", V_PATH },
-	{ "lifetime", "cafile", V_PATH },
-	{ "http", "cafile", V_PATH },
-	{ "http", "timeout", V_TIMEOUT },
-	{ "scope", "schemas", V_LIST },
-	{ "extension", "logical_database", V_TEXT },
-	{ "extension", "tables", V_TABLES },
-	{ "consumer", "url", V_URL },
-	{ "environment", "hostname", V_HOST },
-	{ "server", "role", V_ROLE },
-	{ "server", "url", V_URL },
-	{ "endpoint", "old", V_HOSTPORT },
-	{ "endpoint", "new", V_HOSTPORT },
-	{ "compare", "old", V_CONNINFO },
-	{ "compare", "new", V_CONNINFO },
-	{ "compare", "schemas", V_LIST },
 
 	{ "step", "status", V_STEPSTATUS },
 	{ "step", "by", V_TEXT },
@@ -215,8 +128,12 @@ bool step_status_parse(const char *s, enum step_status *out)
 	return false;
 }
 
-static const struct section_rule *find_section_rule(const char *kind)
+static const struct schema_section *find_section_rule(const char *kind)
 {
+	const struct settings_section *ss = schema_find_section(kind);
+
+	if (ss)
+		return &ss->s;
 	for (size_t i = 0; kind && i < OSM_ARRAY_LEN(section_rules); i++)
 		if (strcmp(section_rules[i].kind, kind) == 0)
 			return &section_rules[i];
@@ -225,22 +142,20 @@ static const struct section_rule *find_section_rule(const char *kind)
 
 bool section_is_setting(const char *kind)
 {
-	const struct section_rule *r = find_section_rule(kind);
+	const struct schema_section *r = find_section_rule(kind);
 
 	return r && r->setting;
 }
 
-static const struct key_rule *find_key_rule(const char *kind, const char *key)
+static const struct schema_key *find_key_rule(const char *kind, const char *key)
 {
-	for (size_t i = 0; i < OSM_ARRAY_LEN(key_rules); i++) {
-		const struct key_rule *r = &key_rules[i];
-		size_t n = strlen(r->key);
-		if (strcmp(r->kind, kind) != 0)
-			continue;
-		if (r->key[n - 1] == '.' ? (strncmp(key, r->key, n) == 0 && key[n] != '\0')
-					 : strcmp(key, r->key) == 0)
-			return r;
-	}
+	const struct settings_key *sk = schema_find_key(kind, key);
+
+	if (sk)
+		return &sk->k;
+	for (size_t i = 0; i < OSM_ARRAY_LEN(key_rules); i++)
+		if (schema_key_matches(&key_rules[i], kind, key))
+			return &key_rules[i];
 	return NULL;
 }
 
@@ -625,6 +540,12 @@ static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 		return true;
 	case V_HOSTPORT:
 		return valid_hostport(v, msg, msglen);
+	case V_BOOL:
+		if (!schema_bool_valid(v)) {
+			snprintf(msg, msglen, "expected yes or no (or true/false, 1/0), got '%.40s'", v);
+			return false;
+		}
+		return true;
 	case V_DIGEST:
 		if (!*v || strlen(v) > 64 || strspn(v, "0123456789abcdef") != strlen(v)) {
 			snprintf(msg, msglen, "bad settings digest '%.40s' (expected hex digits; "
@@ -651,7 +572,7 @@ static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 	return true;
 }
 
-static bool valid_section_name(const struct section_rule *r, const char *name, char *msg, size_t msglen)
+static bool valid_section_name(const struct schema_section *r, const char *name, char *msg, size_t msglen)
 {
 	const char *colon;
 	char id[ID_MAX_BYTES + 2];
@@ -714,8 +635,8 @@ static bool valid_section_name(const struct section_rule *r, const char *name, c
 bool settings_validate(const char *kind, const char *name, const char *key,
 		       const char *value, char *msg, size_t msglen)
 {
-	const struct section_rule *sr = find_section_rule(kind);
-	const struct key_rule *kr;
+	const struct schema_section *sr = find_section_rule(kind);
+	const struct schema_key *kr;
 
 	if (!sr) {
 		snprintf(msg, msglen, "unknown section [%.40s]", kind ? kind : "");
@@ -746,8 +667,7 @@ static bool schema_check(void *ud, const char *kind, const char *name, const cha
 	if (mode == MODE_ANSWERS && find_section_rule(kind) && !section_is_setting(kind) &&
 	    strcmp(kind, "osmigrate") != 0) {
 		snprintf(msg, msglen, "section [%s] is not allowed in an answers file (only settings: "
-			 "target, source, lifetime, http, scope, extension, consumer, environment, server, "
-			 "endpoint, compare)", kind);
+			 "%s)", kind, schema_section_list());
 		return false;
 	}
 	return settings_validate(kind, name, key, value, msg, msglen);
@@ -1495,6 +1415,17 @@ void settings_merge(struct doc *dst, const struct doc *src)
 	}
 }
 
+static void copy_section(void *ud, const char *kind, const char *name)
+{
+	doc_add_section(ud, kind, name);
+}
+
+static void copy_value(void *ud, const char *kind, const char *name, const char *key,
+		       const char *v)
+{
+	doc_set(ud, kind, name, key, v);
+}
+
 bool answers_save(const struct doc *d, const char *path, struct state_error *err)
 {
 	struct doc *out = doc_new();
@@ -1504,7 +1435,9 @@ bool answers_save(const struct doc *d, const char *path, struct state_error *err
 	if (err)
 		memset(err, 0, sizeof(*err));
 	doc_set(out, "osmigrate", NULL, "version", "1");
-	settings_merge(out, d);
+	/* in the schema's order: sections as the settings screen lists them,
+	 * keys as its table does */
+	schema_each_setting(d, NULL, copy_section, copy_value, out);
 	dir = dir_of(path);
 	ok = make_dirs(dir, err);
 	free(dir);

@@ -5,18 +5,9 @@
  *
  *   [osmigrate]  version = 1, runbook, created, updated, updated_by, current (step id)
  *
- *   settings (allowed in answers files too):
- *   [target] / [source]   host, port, dbname, user, sslmode, sslrootcert,
- *                         connect_timeout, service, conninfo
- *   [lifetime]            url, token_file, cafile
- *   [http]                cafile, timeout
- *   [scope]               schemas  (space or comma separated)
- *   [extension "NAME"]    logical_database, tables (space separated schema.table)
- *   [consumer "NAME"]     url
- *   [environment "NAME"]  hostname
- *   [server "NAME"]       role (controller|frontend), url
- *   [endpoint]            old, new  (host:port)
- *   [compare]             old, new  (conninfo, URI or service=NAME)
+ *   settings (allowed in answers files too): the sections and keys of
+ *   src/schema.c ([target], [compare], [server "NAME"], ...), one table
+ *   with each key's type, label, help and example; not repeated here
  *
  *   progress (state file only):
  *   [step "ID"]           status (pending|in-progress|done|skipped|failed),
@@ -128,9 +119,11 @@ bool state_start_over(struct state *st, struct state_error *err);
 struct doc *answers_load(const char *path, struct state_error *err);
 /* Copy the settings sections of src into dst (answers pre-fill a state). */
 void settings_merge(struct doc *dst, const struct doc *src);
-/* Write only the settings sections to path (0600, atomically). */
+/* Write only the settings sections to path (0600, atomically), in the
+ * schema's order (schema.h): sections as the settings screen lists them,
+ * keys as the table lists them. */
 bool answers_save(const struct doc *d, const char *path, struct state_error *err);
-/* True for settings section kinds (target, source, lifetime, ...). */
+/* True for settings section kinds (schema.h: target, source, ...). */
 bool section_is_setting(const char *kind);
 
 /* Convenience accessors over st->doc. Every mutator records who/when. */

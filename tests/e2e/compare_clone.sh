@@ -204,6 +204,29 @@ has "table public.customers: estimated row count ~3 in old, ~4 in new" \
 	"the estimate differs and says it is an estimate"
 has "confirm those with --exact" "estimated differences point to --exact"
 
+# [compare] exact = no: the check compares the estimates, as compare
+# without --exact does (the default counts every row).
+printf '[compare]\nold = %s\nnew = %s\nexact = no\n' "$OLD" "$NEW" >"$work/estimated.ini"
+out=$("$OSMIGRATE" check restore-database --step verify --answers "$work/estimated.ini" 2>&1); rc=$?
+is "$rc" 2 "check clone_compare with [compare] exact = no: FAILED (exit 2)"
+has "table public.customers: estimated row count ~3 in old, ~4 in new" \
+	"exact = no: the check compares the estimates"
+has "set [compare] exact = yes to count" "and says how to count instead"
+[ "$rc" -eq 2 ] || diag "$out"
+# [compare] schemas is a list like [scope] schemas: a quoted name may hold a space.
+printf '[compare]\nold = %s\nnew = %s\nschemas = "Sales Dept"\nexact = yes\n' "$OLD" "$NEW" \
+	>"$work/schemas.ini"
+out=$("$OSMIGRATE" check restore-database --step verify --answers "$work/schemas.ini" \
+	--state "$work/schemas-state.ini" --save-answers "$work/schemas-saved.ini" 2>&1); rc=$?
+is "$rc" 0 "check clone_compare limited by [compare] schemas to an unchanged schema: exit 0"
+grep -q '^summary = identical: 1 schemas, 2 tables' "$work/schemas-state.ini"
+ok $? "only the objects of that schema are compared"
+[ "$rc" -eq 0 ] || diag "$out"
+sed -n '/^\[compare\]/,$p' "$work/schemas-saved.ini" | grep -v '^$' >"$work/compare-saved"
+printf '%s\n' '[compare]' "old = $OLD" "new = $NEW" 'schemas = "Sales Dept"' 'exact = yes' |
+	cmp -s - "$work/compare-saved"
+ok $? "--save-answers keeps [compare] schemas and exact, in the schema's order"
+
 "$OSMIGRATE" compare --exact --format json "$OLD" "$NEW" >"$work/diff.json"
 is "$?" 2 "JSON: exit 2"
 python3 - "$work/diff.json" <<'PY'

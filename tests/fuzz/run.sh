@@ -27,7 +27,8 @@ mkdir -p "$work/corpus" || exit 1
 cp "$here"/seeds/* "$top"/tests/corpus/state/*.ini "$top"/tests/corpus/answers/*.ini "$work/corpus/" 2>/dev/null
 if ! "$CLANG" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-I"$build" -I"$top/src" $(pkg-config --cflags libpq) \
-	"$here/fuzz_state.c" "$top/src/doc.c" "$top/src/state.c" "$top/src/secret.c" \
+	"$here/fuzz_state.c" "$top/src/doc.c" "$top/src/state.c" "$top/src/schema.c" \
+	"$top/src/secret.c" \
 	"$top/src/lock.c" "$top/src/util.c" \
 	"$build/libosmigrate.a" $(pkg-config --libs inih libpq libcurl) -lpthread -lm \
 	-o "$work/fuzz_state" 2>"$work/build.log"; then
