@@ -8,28 +8,33 @@
 #include <strings.h>
 
 #include "import.h"
+#include "schema.h"
 #include "state.h"
 #include "util.h"
 
 #define IMPORT_MAX_LINE 8192
 #define IMPORT_MAX_FIELDS 8
 
-static const char *const extension_keys[] = { "logical_database", "tables", NULL };
-static const char *const consumer_keys[] = { "url", NULL };
-static const char *const environment_keys[] = { "hostname", NULL };
-static const char *const server_keys[] = { "role", "url", NULL };
-
-const char *const *import_keys(const char *kind)
+/* The columns of an inventory's file: the name, then the keys of its
+ * section in the schema's order (schema.h). */
+static const struct settings_key *inventory_keys(const char *kind, size_t *n)
 {
-	if (str_eq(kind, "extension"))
-		return extension_keys;
-	if (str_eq(kind, "consumer"))
-		return consumer_keys;
-	if (str_eq(kind, "environment"))
-		return environment_keys;
-	if (str_eq(kind, "server"))
-		return server_keys;
-	return NULL;
+	*n = 0;
+	return schema_is_inventory(schema_find_section(kind)) ? schema_section_keys(kind, n) : NULL;
+}
+
+char *import_columns(const char *kind)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n;
+	const struct settings_key *keys = inventory_keys(kind, &n);
+
+	if (!keys)
+		return NULL;
+	sb_add(&sb, "name");
+	for (size_t k = 0; k < n; k++)
+		sb_addf(&sb, ", %s", keys[k].k.key);
+	return sb_detach(&sb);
 }
 
 struct row {
@@ -98,8 +103,8 @@ static bool split(char *s, struct row *r, char *msg, size_t msglen)
 bool import_inventory(struct doc *d, const char *kind, const char *path,
 		      size_t *added, size_t *updated, char *msg, size_t msglen)
 {
-	const char *const *keys = import_keys(kind);
-	size_t nkeys = 0, nrows = 0, cap = 0;
+	size_t nkeys, nrows = 0, cap = 0;
+	const struct settings_key *keys = inventory_keys(kind, &nkeys);
 	struct row *rows = NULL;
 	char *buf = NULL, err[512];
 	FILE *f;
@@ -111,8 +116,6 @@ bool import_inventory(struct doc *d, const char *kind, const char *path,
 		snprintf(msg, msglen, "[%s] is not a list that can be imported", kind);
 		return false;
 	}
-	while (keys[nkeys])
-		nkeys++;
 	f = fopen(path, "r");
 	if (!f) {
 		snprintf(msg, msglen, "%s: %s: check the path and that you can read it",
@@ -154,9 +157,11 @@ bool import_inventory(struct doc *d, const char *kind, const char *path,
 		}
 		seen_data = true;
 		if (r.n > nkeys + 1) {
-			snprintf(msg, msglen, "%s, line %d: %zu fields, at most %zu (name, %s%s%s)",
-				 path, line, r.n, nkeys + 1, keys[0], keys[1] ? ", " : "",
-				 keys[1] ? keys[1] : "");
+			char *cols = import_columns(kind);
+
+			snprintf(msg, msglen, "%s, line %d: %zu fields, at most %zu (%s)",
+				 path, line, r.n, nkeys + 1, cols);
+			free(cols);
 			free(copy);
 			goto out;
 		}
@@ -168,8 +173,9 @@ bool import_inventory(struct doc *d, const char *kind, const char *path,
 		for (size_t k = 1; k < r.n; k++) {
 			if (str_empty(r.f[k]))
 				continue;
-			if (!settings_validate(kind, r.f[0], keys[k - 1], r.f[k], err, sizeof err)) {
-				snprintf(msg, msglen, "%s, line %d, %s: %s", path, line, keys[k - 1], err);
+			if (!settings_validate(kind, r.f[0], keys[k - 1].k.key, r.f[k], err, sizeof err)) {
+				snprintf(msg, msglen, "%s, line %d, %s: %s", path, line, keys[k - 1].k.key,
+					 err);
 				free(copy);
 				goto out;
 			}
@@ -191,7 +197,7 @@ bool import_inventory(struct doc *d, const char *kind, const char *path,
 	}
 	if (nrows == 0) {
 		snprintf(msg, msglen, "%s: no %s found (one per line: name, %s...)", path, kind,
-			 keys[0]);
+			 keys[0].k.key);
 		goto out;
 	}
 	/* Everything validated: now change the document. */
@@ -203,7 +209,7 @@ bool import_inventory(struct doc *d, const char *kind, const char *path,
 		doc_add_section(d, kind, rows[i].f[0]);
 		for (size_t k = 1; k < rows[i].n; k++)
 			if (!str_empty(rows[i].f[k]))
-				doc_set(d, kind, rows[i].f[0], keys[k - 1], rows[i].f[k]);
+				doc_set(d, kind, rows[i].f[0], keys[k - 1].k.key, rows[i].f[k]);
 	}
 	ok = true;
 out:

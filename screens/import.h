@@ -4,11 +4,8 @@
  * Format: one item per line, fields separated by commas (CSV: a field may
  * be double-quoted, "" is a quote inside) or, when a line has no comma, by
  * tabs.  The first field is the item's name, the next ones the values of
- * the kind's keys in this order:
- *   extension    name, logical_database, tables
- *   consumer     name, url
- *   environment  name, hostname
- *   server       name, role, url
+ * the kind's keys in the schema's order (schema.h; import_columns says
+ * them, e.g. "name, role, url" for servers).
  * Blank lines and lines starting with '#' are skipped, and so is a first
  * line whose first field is "name" (a header).  A name alone is allowed.
  * All or nothing: every line is validated (settings_validate) before the
@@ -21,9 +18,9 @@
 
 #include "doc.h"
 
-/* The keys of an inventory kind, in file order (NULL-terminated), or NULL
- * for a kind that is not an inventory. */
-const char *const *import_keys(const char *kind);
+/* The columns of an inventory kind's file, "name, url" (caller frees), or
+ * NULL for a kind that is not an inventory. */
+char *import_columns(const char *kind);
 
 /* Import path into d as sections of kind.  Returns false with msg filled
  * (and d unchanged) on any problem; else *added and *updated count items. */

@@ -13,120 +13,26 @@
 
 #include "import.h"
 #include "journal.h"
+#include "schema.h"
 #include "tui_int.h"
 
-struct skey {
-	const char *key;
-	const char *label;
-	const char *help;
-};
+/* The groups of the screen are the settings sections of the schema
+ * (schema.h), in its order, with its labels and help; a runbook shows the
+ * sections the schema says it uses. */
+#define each_group(g) \
+	for (const struct settings_section *g = settings_sections; \
+	     g < settings_sections + n_settings_sections; g++)
 
-static const struct skey conn_keys[] = {
-	{ "host", "host", "Host name or address of the PostgreSQL server." },
-	{ "port", "port", "TCP port, usually 5432." },
-	{ "dbname", "database", "Database name (a conninfo string or postgresql:// URI works too)." },
-	{ "user", "user", "Role to connect as. The password comes from ~/.pgpass, PGPASSFILE, "
-	  "a service, PGPASSWORD, or a prompt: it is never stored." },
-	{ "sslmode", "sslmode", "disable, allow, prefer, require, verify-ca or verify-full." },
-	{ "sslrootcert", "sslrootcert", "CA certificate file for verify-ca/verify-full." },
-	{ "connect_timeout", "connect_timeout", "Seconds to wait for the server." },
-	{ "service", "service", "A libpq service name from pg_service.conf (replaces the fields)." },
-	{ "conninfo", "conninfo", "A full conninfo string or postgresql:// URI, without password." },
-};
-static const struct skey lifetime_keys[] = {
-	{ "url", "url", "LifeTime API v2 base URL, e.g. https://lifetime.example.com/lifetimeapi/rest/v2" },
-	{ "token_file", "token_file", "File holding the service account token (mode 0600). "
-	  "Or set OSMIGRATE_LIFETIME_TOKEN." },
-	{ "cafile", "cafile", "CA bundle for a private certificate authority." },
-};
-static const struct skey scope_keys[] = {
-	{ "schemas", "schemas", "Schemas in scope, separated by spaces or commas." },
-};
-static const struct skey endpoint_keys[] = {
-	{ "old", "old", "The old database endpoint as host:port." },
-	{ "new", "new", "The new database endpoint as host:port." },
-};
-static const struct skey compare_keys[] = {
-	{ "old", "old", "The old database: conninfo, URI or service=NAME (no password)." },
-	{ "new", "new", "The restored database: conninfo, URI or service=NAME (no password)." },
-};
-static const struct skey http_keys[] = {
-	{ "cafile", "cafile", "CA bundle for _ping.html over HTTPS with a private CA "
-	  "(verification is never turned off)." },
-	{ "timeout", "timeout", "Seconds per HTTP request." },
-};
-static const struct skey extension_keys[] = {
-	{ "logical_database", "logical database", "The extension's logical database name." },
-	{ "tables", "tables", "Tables it uses, as schema.table separated by spaces." },
-};
-static const struct skey consumer_keys[] = {
-	{ "url", "ping url", "The module's _ping.html address, e.g. https://host/Orders/_ping.html" },
-};
-static const struct skey environment_keys[] = {
-	{ "hostname", "hostname", "The environment's host name." },
-};
-static const struct skey server_keys[] = {
-	{ "role", "role", "controller (Deployment Controller) or frontend." },
-	{ "url", "url", "The server's address (optional)." },
-};
-
-struct sgroup {
-	const char *kind;       /* settings section */
-	const char *title;
-	bool inventory;         /* named sections: add/remove */
-	const struct skey *keys;
-	size_t nkeys;
-};
-
-#define G(kind, title, inv, keys) { kind, title, inv, keys, OSM_ARRAY_LEN(keys) }
-static const struct sgroup groups[] = {
-	G("target", "Target database (the supported connector)", false, conn_keys),
-	G("source", "Source database (ardoPostgreSQL era, optional)", false, conn_keys),
-	G("lifetime", "LifeTime (optional)", false, lifetime_keys),
-	G("scope", "Scope", false, scope_keys),
-	G("endpoint", "Database endpoint change", false, endpoint_keys),
-	G("compare", "Databases to compare", false, compare_keys),
-	G("http", "HTTP checks", false, http_keys),
-	G("extension", "Extensions", true, extension_keys),
-	G("consumer", "Consumer modules", true, consumer_keys),
-	G("environment", "Environments", true, environment_keys),
-	G("server", "Application servers", true, server_keys),
-};
-
-/* Which groups a runbook needs. */
-static bool group_used(const struct app *a, const struct sgroup *g)
+static bool group_used(const struct app *a, const struct settings_section *g)
 {
-	const char *rb = a->rb ? a->rb->id : "";
-
-	if (g->inventory) {
-		for (size_t i = 0; a->rb && i < a->rb->n_steps; i++)
-			if (str_eq(item_kind_section(a->rb->steps[i].items), g->kind))
-				return true;
-		return false;
-	}
-	/* As the checks of each runbook read them (checks.c and its modules). */
-	if (str_eq(g->kind, "endpoint"))
-		return str_eq(rb, "endpoint-change") || str_eq(rb, "restore-database");
-	if (str_eq(g->kind, "compare"))
-		return str_eq(rb, "restore-database");
-	if (str_eq(g->kind, "http"))
-		return true;
-	/* LifeTime also seeds the environment and server inventories (L). */
-	if (str_eq(g->kind, "lifetime"))
-		for (size_t i = 0; a->rb && i < a->rb->n_steps; i++) {
-			const char *k = item_kind_section(a->rb->steps[i].items);
-
-			if (str_eq(k, "environment") || str_eq(k, "server"))
-				return true;
-		}
-	return str_eq(rb, "connector-migration");
+	return schema_used_by(g, a->rb ? a->rb->id : NULL);
 }
 
 enum skind { K_HEAD, K_VALUE, K_ITEM, K_ADD };
 struct starget {
 	enum skind kind;
-	const struct sgroup *g;
-	const struct skey *k;
+	const struct settings_section *g;
+	const struct settings_key *k;
 	char *name;          /* item name (owned) */
 };
 
@@ -149,7 +55,8 @@ static void clear_targets(void)
 	S.nt = 0;
 }
 
-static void add(enum skind kind, const struct sgroup *g, const struct skey *k, const char *name)
+static void add(enum skind kind, const struct settings_section *g, const struct settings_key *k,
+		const char *name)
 {
 	if (S.nt == S.cap)
 		S.t = xreallocarray(S.t, S.cap = S.cap * 2 + 32, sizeof *S.t);
@@ -176,20 +83,21 @@ static void build(struct app *a)
 	S.gen = doc_generation(a->st->doc);
 	S.rb = a->rb;
 	clear_targets();
-	for (size_t i = 0; i < OSM_ARRAY_LEN(groups); i++) {
-		const struct sgroup *g = &groups[i];
+	each_group(g) {
+		size_t nk;
+		const struct settings_key *keys = schema_section_keys(g->s.kind, &nk);
 
 		if (!group_used(a, g))
 			continue;
 		add(K_HEAD, g, NULL, NULL);
-		if (!g->inventory) {
-			for (size_t k = 0; k < g->nkeys; k++)
-				add(K_VALUE, g, &g->keys[k], NULL);
+		if (!schema_is_inventory(g)) {
+			for (size_t k = 0; k < nk; k++)
+				add(K_VALUE, g, &keys[k], NULL);
 			continue;
 		}
 		{
 			size_t n;
-			const char **names = doc_section_names(a->st->doc, g->kind, &n);
+			const char **names = doc_section_names(a->st->doc, g->s.kind, &n);
 
 			for (size_t j = 0; j < n; j++)
 				add(K_ITEM, g, NULL, names[j]);
@@ -199,7 +107,7 @@ static void build(struct app *a)
 	}
 	if (S.focus_name) {
 		for (size_t i = 0; i < S.nt; i++)
-			if (S.t[i].kind == K_ITEM && str_eq(S.t[i].g->kind, S.focus_kind) &&
+			if (S.t[i].kind == K_ITEM && str_eq(S.t[i].g->s.kind, S.focus_kind) &&
 			    str_eq(S.t[i].name, S.focus_name))
 				S.sel = (int)i;
 		free(S.focus_name);
@@ -220,12 +128,15 @@ static char *describe_item(const struct app *a, const struct starget *t)
 {
 	struct strbuf sb = STRBUF_INIT;
 
+	size_t nk;
+	const struct settings_key *keys = schema_section_keys(t->g->s.kind, &nk);
+
 	sb_addf(&sb, "%s", t->name);
-	for (size_t k = 0; k < t->g->nkeys; k++) {
-		const char *v = doc_get(a->st->doc, t->g->kind, t->name, t->g->keys[k].key);
+	for (size_t k = 0; k < nk; k++) {
+		const char *v = doc_get(a->st->doc, t->g->s.kind, t->name, keys[k].k.key);
 
 		if (!str_empty(v))
-			sb_addf(&sb, "  %s=%s", t->g->keys[k].key, v);
+			sb_addf(&sb, "  %s=%s", keys[k].k.key, v);
 	}
 	return sb_detach(&sb);
 }
@@ -253,7 +164,7 @@ static void settings_draw(struct app *a, WINDOW *w)
 			at = UI_HEAD;
 			break;
 		case K_VALUE: {
-			const char *v = doc_get(a->st->doc, t->g->kind, NULL, t->k->key);
+			const char *v = doc_get(a->st->doc, t->g->s.kind, NULL, t->k->k.key);
 
 			line = xasprintf("  %-16s %s", t->k->label, str_empty(v) ? "(not set)" : v);
 			break;
@@ -267,7 +178,7 @@ static void settings_draw(struct app *a, WINDOW *w)
 		}
 		case K_ADD:
 		default:
-			line = xasprintf("  + add %s", t->g->kind);
+			line = xasprintf("  + add %s", t->g->s.kind);
 			at = UI_DIM;
 			break;
 		}
@@ -284,14 +195,14 @@ static void settings_draw(struct app *a, WINDOW *w)
 }
 
 /* Prompt for one value until it validates or the operator gives up (Esc). */
-static int ask_value(struct app *a, const char *kind, const char *name, const struct skey *k,
-		     char **out)
+static int ask_value(struct app *a, const char *kind, const char *name,
+		     const struct settings_key *k, char **out)
 {
 	char msg[512], *title = xasprintf("[%s%s%s] %s", kind, name ? " " : "", name ? name : "",
 					  k->label);
 	char *explain = xstrdup(k->help);
-	char *initial = xstrdup(doc_get(a->st->doc, kind, name, k->key) ?
-				doc_get(a->st->doc, kind, name, k->key) : "");
+	char *initial = xstrdup(doc_get(a->st->doc, kind, name, k->k.key) ?
+				doc_get(a->st->doc, kind, name, k->k.key) : "");
 	int r;
 
 	for (;;) {
@@ -299,7 +210,7 @@ static int ask_value(struct app *a, const char *kind, const char *name, const st
 		if (r != 1)
 			break;
 		str_trim(*out);
-		if (str_empty(*out) || settings_validate(kind, name, k->key, *out, msg, sizeof msg))
+		if (str_empty(*out) || settings_validate(kind, name, k->k.key, *out, msg, sizeof msg))
 			break;
 		/* Keep what was typed so it can be corrected, and say why. */
 		free(explain);
@@ -330,14 +241,17 @@ static void store(struct app *a, const char *kind, const char *name, const char 
 	free(res);
 }
 
-static int edit_item(struct app *a, const struct sgroup *g, const char *name)
+static int edit_item(struct app *a, const struct settings_section *g, const char *name)
 {
-	for (size_t k = 0; k < g->nkeys; k++) {
+	size_t nk;
+	const struct settings_key *keys = schema_section_keys(g->s.kind, &nk);
+
+	for (size_t k = 0; k < nk; k++) {
 		char *v = NULL;
-		int r = ask_value(a, g->kind, name, &g->keys[k], &v);
+		int r = ask_value(a, g->s.kind, name, &keys[k], &v);
 
 		if (r == 1)
-			store(a, g->kind, name, g->keys[k].key, v);
+			store(a, g->s.kind, name, keys[k].k.key, v);
 		free(v);
 		if (r != 1)
 			break;
@@ -345,9 +259,9 @@ static int edit_item(struct app *a, const struct sgroup *g, const char *name)
 	return R_REDRAW;
 }
 
-static int add_item(struct app *a, const struct sgroup *g)
+static int add_item(struct app *a, const struct settings_section *g)
 {
-	char msg[512], *name = NULL, *title = xasprintf("New %s: name", g->kind);
+	char msg[512], *name = NULL, *title = xasprintf("New %s: name", g->s.kind);
 	int r = ui_prompt(a, title, "The name as Service Center / LifeTime shows it.", NULL, 200,
 			  false, &name);
 
@@ -356,17 +270,17 @@ static int add_item(struct app *a, const struct sgroup *g)
 		free(name);
 		return R_REDRAW;
 	}
-	if (!settings_validate(g->kind, name, NULL, NULL, msg, sizeof msg)) {
+	if (!settings_validate(g->s.kind, name, NULL, NULL, msg, sizeof msg)) {
 		app_message(a, true, "not added: %s", msg);
-	} else if (doc_has_section(a->st->doc, g->kind, name)) {
-		app_message(a, true, "%s '%s' already exists: Enter on it edits it", g->kind, name);
+	} else if (doc_has_section(a->st->doc, g->s.kind, name)) {
+		app_message(a, true, "%s '%s' already exists: Enter on it edits it", g->s.kind, name);
 	} else {
-		char *res = xasprintf("added %s %s", g->kind, name);
+		char *res = xasprintf("added %s %s", g->s.kind, name);
 
-		doc_add_section(a->st->doc, g->kind, name);
+		doc_add_section(a->st->doc, g->s.kind, name);
 		app_commit(a, NULL, NULL, "settings", res);
 		free(res);
-		S.focus_kind = xstrdup(g->kind);
+		S.focus_kind = xstrdup(g->s.kind);
 		S.focus_name = xstrdup(name);
 		edit_item(a, g, name);
 	}
@@ -377,14 +291,14 @@ static int add_item(struct app *a, const struct sgroup *g)
 static int remove_item(struct app *a, const struct starget *t)
 {
 	char *q = xasprintf("Remove %s '%s' from the settings? Its ticks and notes stay in "
-			    "the state file. (y/n)", t->g->kind, t->name);
+			    "the state file. (y/n)", t->g->s.kind, t->name);
 	int r = ui_ask(a, "Remove?", q, "ynYN");
 
 	free(q);
 	if (r == 'y' || r == 'Y') {
-		char *res = xasprintf("removed %s %s", t->g->kind, t->name);
+		char *res = xasprintf("removed %s %s", t->g->s.kind, t->name);
 
-		doc_remove_section(a->st->doc, t->g->kind, t->name);
+		doc_remove_section(a->st->doc, t->g->s.kind, t->name);
 		if (app_commit(a, NULL, NULL, "settings", res))
 			app_message(a, false, "%s", res);
 		free(res);
@@ -392,18 +306,17 @@ static int remove_item(struct app *a, const struct starget *t)
 	return R_REDRAW;
 }
 
-static int import_items(struct app *a, const struct sgroup *g)
+static int import_items(struct app *a, const struct settings_section *g)
 {
-	char msg[1024], *path = NULL, *title = xasprintf("Import %s list from a file", g->kind);
-	const char *const *keys = import_keys(g->kind);
+	char msg[1024], *path = NULL, *title = xasprintf("Import %s list from a file", g->s.kind);
+	char *cols = import_columns(g->s.kind);
 	struct strbuf ex = STRBUF_INIT;
 	size_t added, updated;
 	int r;
 
-	sb_addf(&ex, "One per line: name");
-	for (size_t k = 0; keys && keys[k]; k++)
-		sb_addf(&ex, ", %s", keys[k]);
-	sb_add(&ex, " (CSV or tab separated; # comments). Path of the file:");
+	sb_addf(&ex, "One per line: %s (CSV or tab separated; # comments). Path of the file:",
+		cols ? cols : "name");
+	free(cols);
 	r = ui_prompt(a, title, sb_str(&ex), NULL, 4096, false, &path);
 	free(title);
 	sb_free(&ex);
@@ -411,11 +324,11 @@ static int import_items(struct app *a, const struct sgroup *g)
 		free(path);
 		return R_REDRAW;
 	}
-	if (!import_inventory(a->st->doc, g->kind, path, &added, &updated, msg, sizeof msg)) {
+	if (!import_inventory(a->st->doc, g->s.kind, path, &added, &updated, msg, sizeof msg)) {
 		app_message(a, true, "nothing imported: %s", msg);
 	} else {
 		char *res = xasprintf("imported %zu %s(s) from %s (%zu new, %zu updated)",
-				      added + updated, g->kind, path, added, updated);
+				      added + updated, g->s.kind, path, added, updated);
 
 		if (app_commit(a, NULL, NULL, "settings", res))
 			app_message(a, false, "%s", res);
@@ -440,28 +353,28 @@ static int rename_item(struct app *a, const struct starget *t)
 {
 	struct doc *d = a->st->doc;
 	char msg[512], *name = NULL, *old = xstrdup(t->name), *res;
-	char *title = xasprintf("Rename %s '%s' to", t->g->kind, t->name);
+	char *title = xasprintf("Rename %s '%s' to", t->g->s.kind, t->name);
 	int r = ui_prompt(a, title, "The name as Service Center / LifeTime shows it.", t->name,
 			  200, false, &name);
 
 	free(title);
 	if (r != 1 || str_empty(str_trim(name)) || str_eq(name, old))
 		goto out;
-	if (!settings_validate(t->g->kind, name, NULL, NULL, msg, sizeof msg)) {
+	if (!settings_validate(t->g->s.kind, name, NULL, NULL, msg, sizeof msg)) {
 		app_message(a, true, "not renamed: %s", msg);
 		goto out;
 	}
-	if (doc_has_section(d, t->g->kind, name)) {
-		app_message(a, true, "not renamed: %s '%s' exists already", t->g->kind, name);
+	if (doc_has_section(d, t->g->s.kind, name)) {
+		app_message(a, true, "not renamed: %s '%s' exists already", t->g->s.kind, name);
 		goto out;
 	}
 	for (size_t i = 0; i < doc_nsections(d); i++)
-		if (str_eq(doc_section_kind(d, i), t->g->kind) &&
+		if (str_eq(doc_section_kind(d, i), t->g->s.kind) &&
 		    str_eq(doc_section_name(d, i), old)) {
-			copy_section(d, i, t->g->kind, name);
+			copy_section(d, i, t->g->s.kind, name);
 			break;
 		}
-	doc_remove_section(d, t->g->kind, old);
+	doc_remove_section(d, t->g->s.kind, old);
 	/* Progress sections of this item, one per step: collected first, as
 	 * adding and removing sections moves the indexes. */
 	{
@@ -492,11 +405,11 @@ static int rename_item(struct app *a, const struct starget *t)
 		}
 		free(from);
 	}
-	res = xasprintf("renamed %s %s to %s", t->g->kind, old, name);
+	res = xasprintf("renamed %s %s to %s", t->g->s.kind, old, name);
 	if (app_commit(a, NULL, NULL, "settings", res))
 		app_message(a, false, "%s", res);
 	free(res);
-	S.focus_kind = xstrdup(t->g->kind);
+	S.focus_kind = xstrdup(t->g->s.kind);
 	S.focus_name = xstrdup(name);
 out:
 	free(old);
@@ -661,69 +574,75 @@ void settings_seed(struct app *a, const char *kind, const struct lt_environment 
 		seed_environments(a, e, n);
 }
 
-static bool seedable(const struct sgroup *g)
+static bool seedable(const struct settings_section *g)
 {
-	return g && g->inventory && (str_eq(g->kind, "environment") || str_eq(g->kind, "server"));
+	return schema_is_inventory(g) && (str_eq(g->s.kind, "environment") || str_eq(g->s.kind, "server"));
+}
+
+/* One of the runbook's groups that want(): the only one, else the one
+ * picked (NULL: Esc, or none; *n gets how many there were). */
+static const struct settings_section *pick_group(struct app *a,
+						 bool (*want)(const struct settings_section *),
+						 const char *question, int *n)
+{
+	const struct settings_section **inv = xcalloc(n_settings_sections, sizeof *inv);
+	const char **names = xcalloc(n_settings_sections + 1, sizeof *names);
+	const struct settings_section *g = NULL;
+	int pick;
+
+	*n = 0;
+	each_group(gi)
+		if (want(gi) && group_used(a, gi)) {
+			inv[*n] = gi;
+			names[(*n)++] = gi->title;
+		}
+	if (*n) {
+		pick = *n == 1 ? 0 : ui_pick(a, question, names, 0);
+		g = pick < 0 ? NULL : inv[pick];
+	}
+	free(inv);
+	free(names);
+	return g;
 }
 
 /* L: seed the list under the cursor, else the runbook's one seedable list,
  * else ask which. */
 static int seed_key(struct app *a, const struct starget *t)
 {
-	const struct sgroup *g = t ? t->g : NULL;
+	const struct settings_section *g = t ? t->g : NULL;
 
 	if (!seedable(g)) {
-		const struct sgroup *inv[OSM_ARRAY_LEN(groups)];
-		const char *names[OSM_ARRAY_LEN(groups) + 1];
-		int n = 0, pick;
+		int n;
 
-		for (size_t i = 0; i < OSM_ARRAY_LEN(groups); i++)
-			if (seedable(&groups[i]) && group_used(a, &groups[i])) {
-				inv[n] = &groups[i];
-				names[n++] = groups[i].title;
-			}
-		names[n] = NULL;
+		g = pick_group(a, seedable, "Read which list from LifeTime?", &n);
 		if (n == 0) {
 			app_message(a, false, "this runbook has no environment or server list "
 				    "to read from LifeTime");
 			return R_REDRAW;
 		}
-		pick = n == 1 ? 0 : ui_pick(a, "Read which list from LifeTime?", names, 0);
-		if (pick < 0)
+		if (!g)
 			return R_REDRAW;
-		g = inv[pick];
 	}
 	if (str_empty(doc_get(a->st->doc, "lifetime", NULL, "url"))) {
 		app_message(a, true, "LifeTime is not configured: set [lifetime] url above "
 			    "(https://<lifetime-host>/lifetimeapi/rest/v2) and the token in "
 			    "OSMIGRATE_LIFETIME_TOKEN or [lifetime] token_file; or add the %ss "
-			    "with a or import them with i", g->kind);
+			    "with a or import them with i", g->s.kind);
 		return R_REDRAW;
 	}
-	app_job_lifetime(a, g->kind);
+	app_job_lifetime(a, g->s.kind);
 	return R_REDRAW;
 }
 
 /* Which inventory a/i act on: the one under the cursor, else ask. */
-static const struct sgroup *pick_inventory(struct app *a, const struct starget *t,
-					   const char *question)
+static const struct settings_section *pick_inventory(struct app *a, const struct starget *t,
+						     const char *question)
 {
-	const struct sgroup *inv[OSM_ARRAY_LEN(groups)];
-	const char *names[OSM_ARRAY_LEN(groups) + 1];
-	int n = 0, pick;
+	int n;
 
-	if (t && t->g->inventory)
+	if (t && schema_is_inventory(t->g))
 		return t->g;
-	for (size_t i = 0; i < OSM_ARRAY_LEN(groups); i++)
-		if (groups[i].inventory && group_used(a, &groups[i])) {
-			inv[n] = &groups[i];
-			names[n++] = groups[i].title;
-		}
-	names[n] = NULL;
-	if (n == 0)
-		return NULL;
-	pick = n == 1 ? 0 : ui_pick(a, question, names, 0);
-	return pick < 0 ? NULL : inv[pick];
+	return pick_group(a, schema_is_inventory, question, &n);
 }
 
 static void move_sel(int d)
@@ -761,12 +680,12 @@ static int settings_key(struct app *a, int ch, bool fkey)
 	case '?': return R_HELP;
 	case 27: case 'b': case 'e': return R_CLOSE;
 	case 'a': {
-		const struct sgroup *g = pick_inventory(a, t, "Add to which list?");
+		const struct settings_section *g = pick_inventory(a, t, "Add to which list?");
 
 		return g ? add_item(a, g) : R_REDRAW;
 	}
 	case 'i': {
-		const struct sgroup *g = pick_inventory(a, t, "Import which list?");
+		const struct settings_section *g = pick_inventory(a, t, "Import which list?");
 
 		return g ? import_items(a, g) : R_REDRAW;
 	}
@@ -787,8 +706,8 @@ static int settings_key(struct app *a, int ch, bool fkey)
 		if (t->kind == K_VALUE) {
 			char *v = NULL;
 
-			if (ask_value(a, t->g->kind, NULL, t->k, &v) == 1)
-				store(a, t->g->kind, NULL, t->k->key, v);
+			if (ask_value(a, t->g->s.kind, NULL, t->k, &v) == 1)
+				store(a, t->g->s.kind, NULL, t->k->k.key, v);
 			free(v);
 			return R_REDRAW;
 		}
@@ -812,31 +731,98 @@ static const char *settings_footer(struct app *a)
 	return "Enter edit  a add  i import  L LifeTime  R rename  x remove";
 }
 
+/* Words of text appended to sb, wrapped at HELP_WIDTH columns; the lines
+ * after the first start at HELP_INDENT (the column of the key help). */
+#define HELP_WIDTH 62
+#define HELP_INDENT 13
+static void help_wrap(struct strbuf *sb, size_t *col, const char *text)
+{
+	for (const char *p = text; *p;) {
+		size_t w;
+
+		while (*p == ' ')
+			p++;
+		w = strcspn(p, " ");
+		if (!w)
+			break;
+		if (*col > HELP_INDENT && *col + 1 + w > HELP_WIDTH) {
+			sb_addf(sb, "\n%*s", HELP_INDENT, "");
+			*col = HELP_INDENT;
+		} else if (*col > HELP_INDENT) {
+			sb_addc(sb, ' ');
+			(*col)++;
+		}
+		sb_addn(sb, p, w);
+		*col += w;
+		p += w;
+	}
+}
+
+/* The keys a and i, from the schema's inventories and their columns. */
+static char *inventory_help(void)
+{
+	struct strbuf sb = STRBUF_INIT, t = STRBUF_INIT;
+	size_t col, n = 0, i = 0;
+
+	each_group(g)
+		n += schema_is_inventory(g);
+	sb_add(&sb, "  a          ");
+	col = HELP_INDENT;
+	sb_add(&t, "add");
+	each_group(g)
+		if (schema_is_inventory(g)) {
+			sb_addf(&t, "%s%s", i == 0 ? (strchr("aeiou", g->s.kind[0]) ? " an " : " a ")
+					   : i + 1 == n ? " or " : ", ", g->s.kind);
+			i++;
+		}
+	help_wrap(&sb, &col, sb_str(&t));
+	sb_add(&sb, "\n  i          ");
+	col = HELP_INDENT;
+	sb_reset(&t);
+	sb_add(&t, "import such a list from a CSV or text file, one per line:");
+	i = 0;
+	each_group(g)
+		if (schema_is_inventory(g)) {
+			char *cols = import_columns(g->s.kind);
+
+			sb_addf(&t, " %s: %s%s", g->s.kind, cols, ++i == n ? "" : ";");
+			free(cols);
+		}
+	help_wrap(&sb, &col, sb_str(&t));
+	sb_free(&t);
+	return sb_detach(&sb);
+}
+
 static const char *settings_help(struct app *a)
 {
-	return "Settings\n"
-	       "  Enter      edit the value under the cursor (on an item: each\n"
-	       "             of its values in turn); an empty value clears it\n"
-	       "  a          add an extension, consumer, environment or server\n"
-	       "  i          import such a list from a CSV or text file, one\n"
-	       "             per line: extension: name, logical_database,\n"
-	       "             tables; consumer: name, url; environment: name,\n"
-	       "             hostname; server: name, role, url\n"
-	       "  L          on the environments or servers list: read\n"
-	       "             LifeTime's environments in the background (Esc\n"
-	       "             cancels) and add each one not listed yet, with its\n"
-	       "             hostname; for servers, pick an environment and get\n"
-	       "             a controller and NumberOfFrontEnds front-end\n"
-	       "             placeholders to rename and complete. Existing items\n"
-	       "             are never changed\n"
-	       "  R          rename the item under the cursor (its values,\n"
-	       "             ticks and notes move along)\n"
-	       "  x, Del     remove the item under the cursor\n"
-	       "  Esc, b, e  back to the step\n"
-	       "Values are checked as the state file parser checks them. "
-	       "Passwords and tokens are never stored: use ~/.pgpass, PGPASSFILE, "
-	       "a service, PGPASSWORD, OSMIGRATE_LIFETIME_TOKEN or token_file, or "
-	       "type them when a check asks.";
+	static char *help;
+
+	if (!help) {
+		char *inv = inventory_help();
+
+		help = xasprintf(
+		       "Settings\n"
+		       "  Enter      edit the value under the cursor (on an item: each\n"
+		       "             of its values in turn); an empty value clears it\n"
+		       "%s\n"
+		       "  L          on the environments or servers list: read\n"
+		       "             LifeTime's environments in the background (Esc\n"
+		       "             cancels) and add each one not listed yet, with its\n"
+		       "             hostname; for servers, pick an environment and get\n"
+		       "             a controller and NumberOfFrontEnds front-end\n"
+		       "             placeholders to rename and complete. Existing items\n"
+		       "             are never changed\n"
+		       "  R          rename the item under the cursor (its values,\n"
+		       "             ticks and notes move along)\n"
+		       "  x, Del     remove the item under the cursor\n"
+		       "  Esc, b, e  back to the step\n"
+		       "Values are checked as the state file parser checks them. "
+		       "Passwords and tokens are never stored: use ~/.pgpass, PGPASSFILE, "
+		       "a service, PGPASSWORD, OSMIGRATE_LIFETIME_TOKEN or token_file, or "
+		       "type them when a check asks.", inv);
+		free(inv);
+	}
+	return help;
 }
 
 const struct screen_ops screen_settings = {
