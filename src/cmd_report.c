@@ -22,6 +22,7 @@
 #include "output.h"
 #include "progress.h"
 #include "runbook.h"
+#include "schema.h"
 #include "state.h"
 #include "text.h"
 #include "util.h"
@@ -35,9 +36,10 @@ static void report_usage(FILE *f)
 	fprintf(f,
 "Usage: osmigrate report [--state FILE | --runbook ID] [--format md|json|text]\n"
 "                        [-o FILE]\n"
-"Write the change record: procedure, environment (no passwords), operators,\n"
-"every step and item with who/when/notes/skip reasons, every check with its\n"
-"result and time, the type findings summary, and what is still outstanding.\n"
+"Write the change record: procedure, environment (the settings the runbook\n"
+"uses, no passwords), operators, every step and item with who/when/notes/skip\n"
+"reasons, every check with its result and time, the type findings summary,\n"
+"and what is still outstanding.\n"
 "\n"
 "  -f, --format FMT    md (default, pastes into a ticket), json (versioned,\n"
 "                      see osmigrate(1)) or text\n"
@@ -332,34 +334,46 @@ static void json_actions(struct strbuf *sb, const struct state *st, const struct
 	sb_addc(sb, ']');
 }
 
-static void json_settings(struct strbuf *sb, const struct doc *d)
+/* The environment: the settings the runbook uses, in the schema's order
+ * (schema.h), every value masked.  The JSON groups them by section. */
+struct json_env {
+	struct strbuf *sb;
+	bool firstsec, firstkey;
+};
+
+static void json_env_section(void *ud, const char *kind, const char *name)
 {
-	bool firstsec = true;
+	struct json_env *e = ud;
+	bool first = true;
+
+	if (!e->firstsec)
+		sb_add(e->sb, "}},");
+	e->firstsec = false;
+	e->firstkey = true;
+	sb_addc(e->sb, '{');
+	jstr(e->sb, &first, "section", kind);
+	jstr(e->sb, &first, "name", name);
+	jkey(e->sb, &first, "values");
+	sb_addc(e->sb, '{');
+}
+
+static void json_env_value(void *ud, const char *kind, const char *name, const char *key,
+			   const char *v)
+{
+	struct json_env *e = ud;
+	char *m = mask(v);
+
+	jstr(e->sb, &e->firstkey, key, m);
+	free(m);
+}
+
+static void json_settings(struct strbuf *sb, const struct doc *d, const char *runbook)
+{
+	struct json_env e = { sb, true, true };
 
 	sb_addc(sb, '[');
-	for (size_t i = 0; i < doc_nsections(d); i++) {
-		const char *kind = doc_section_kind(d, i);
-		bool first = true, firstkey = true;
-
-		if (!section_is_setting(kind))
-			continue;
-		if (!firstsec)
-			sb_addc(sb, ',');
-		firstsec = false;
-		sb_addc(sb, '{');
-		jstr(sb, &first, "section", kind);
-		jstr(sb, &first, "name", doc_section_name(d, i));
-		jkey(sb, &first, "values");
-		sb_addc(sb, '{');
-		for (size_t k = 0; k < doc_nkeys(d, i); k++) {
-			char *v = mask(doc_value(d, i, k));
-
-			jstr(sb, &firstkey, doc_key(d, i, k), v);
-			free(v);
-		}
-		sb_add(sb, "}}");
-	}
-	sb_addc(sb, ']');
+	schema_each_setting(d, runbook, json_env_section, json_env_value, &e);
+	sb_add(sb, e.firstsec ? "]" : "}}]");
 }
 
 static void json_checks(struct strbuf *sb, const struct doc *d)
@@ -474,7 +488,7 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 	jstr(sb, &f2, "current", doc_get(d, "osmigrate", NULL, "current"));
 	sb_addc(sb, '}');
 	jkey(sb, &first, "environment");
-	json_settings(sb, d);
+	json_settings(sb, d, r->rb->id);
 	jkey(sb, &first, "operators");
 	sb_addc(sb, '[');
 	for (size_t i = 0; i < r->n_operators; i++) {
@@ -602,6 +616,37 @@ static void line(struct strbuf *sb, esc_fn esc, const char *prefix, const char *
 	sb_addc(sb, '\n');
 }
 
+struct text_env {
+	struct strbuf *sb;
+	esc_fn esc;
+	bool mdfmt, any;
+};
+
+static void text_env_section(void *ud, const char *kind, const char *name)
+{
+	struct text_env *e = ud;
+
+	if (!e->any && e->mdfmt)
+		sb_add(e->sb, "| Setting | Value |\n|---|---|\n");
+	e->any = true;
+}
+
+static void text_env_value(void *ud, const char *kind, const char *name, const char *key,
+			   const char *v)
+{
+	struct text_env *e = ud;
+	char *k = name ? xasprintf("%s \"%s\" %s", kind, name, key) : xasprintf("%s.%s", kind, key);
+	char *m = mask(v);
+
+	sb_add(e->sb, e->mdfmt ? "| " : "  ");
+	e->esc(e->sb, k);
+	sb_add(e->sb, e->mdfmt ? " | " : " = ");
+	e->esc(e->sb, m);
+	sb_add(e->sb, e->mdfmt ? " |\n" : "\n");
+	free(k);
+	free(m);
+}
+
 static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 {
 	const struct doc *d = r->st->doc;
@@ -640,28 +685,11 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 	}
 
 	sb_add(sb, mdfmt ? "\n## Environment\n\n" : "\nENVIRONMENT\n");
-	any = false;
-	for (size_t i = 0; i < doc_nsections(d); i++) {
-		const char *kind = doc_section_kind(d, i), *name = doc_section_name(d, i);
+	{
+		struct text_env e = { sb, esc, mdfmt, false };
 
-		if (!section_is_setting(kind))
-			continue;
-		if (!any && mdfmt)
-			sb_add(sb, "| Setting | Value |\n|---|---|\n");
-		any = true;
-		for (size_t k = 0; k < doc_nkeys(d, i); k++) {
-			char *key = name ? xasprintf("%s \"%s\" %s", kind, name, doc_key(d, i, k))
-					 : xasprintf("%s.%s", kind, doc_key(d, i, k));
-			char *v = mask(doc_value(d, i, k));
-
-			sb_add(sb, mdfmt ? "| " : "  ");
-			esc(sb, key);
-			sb_add(sb, mdfmt ? " | " : " = ");
-			esc(sb, v);
-			sb_add(sb, mdfmt ? " |\n" : "\n");
-			free(key);
-			free(v);
-		}
+		schema_each_setting(d, r->rb->id, text_env_section, text_env_value, &e);
+		any = e.any;
 	}
 	if (!any)
 		sb_add(sb, mdfmt ? "No settings recorded.\n" : "  (no settings recorded)\n");

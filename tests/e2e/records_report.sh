@@ -161,6 +161,49 @@ grep -q '^CHANGE RECORD' "$work/fifo.out"
 ok $? "the record went through the FIFO"
 is "$(stat -c %a "$work/fifo")" 644 "the FIFO's mode is not changed"
 
+# The environment is the settings the runbook uses, in the schema's order
+# (src/schema.c): an endpoint-change record carries [endpoint] and [server],
+# not the [target] and [extension] left from another procedure.
+cat >"$work/ec.ini" <<'INI'
+[osmigrate]
+version = 1
+runbook = endpoint-change
+created = 2026-11-22T01:00:00Z
+
+[server "dc01"]
+url = https://dc01.example.internal/Orders/_ping.html
+role = controller
+
+[target]
+host = db.example.com
+
+[extension "Orders"]
+logical_database = orders
+
+[endpoint]
+new = sql-new.example.internal:1433
+old = sql-old.example.internal:1433
+INI
+out=$("$OSMIGRATE" report --state "$work/ec.ini" --format text 2>&1)
+is "$?" 0 "endpoint-change report: exit 0"
+printf '%s\n' "$out" | sed -n '/^ENVIRONMENT$/,/^$/p' >"$work/ec.env"
+printf '%s\n' ENVIRONMENT '  endpoint.old = sql-old.example.internal:1433' \
+	'  endpoint.new = sql-new.example.internal:1433' \
+	'  server "dc01" role = controller' \
+	'  server "dc01" url = https://dc01.example.internal/Orders/_ping.html' '' |
+	cmp -s - "$work/ec.env"
+rc=$?
+ok $rc "the environment lists the runbook's settings only, in the schema's order"
+[ $rc -eq 0 ] || diag "$(cat "$work/ec.env")"
+"$OSMIGRATE" report --state "$work/ec.ini" --format json >"$work/ec.json"
+python3 - "$work/ec.json" <<'PY'
+import json, sys
+env = json.load(open(sys.argv[1]))["environment"]
+assert [(e["section"], e["name"]) for e in env] == [("endpoint", None), ("server", "dc01")], env
+assert list(env[0]["values"]) == ["old", "new"], env
+PY
+ok $? "JSON: the same sections, in the same order"
+
 out=$("$OSMIGRATE" report --state "$st" --format pdf 2>&1)
 is "$?" 64 "unknown format: exit 64"
 out=$("$OSMIGRATE" report --state "$st" -o "$work/no/such/dir/r.md" 2>&1)
