@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "pg.h"
+#include "schema.h"
 #include "text.h"
 #include "util.h"
 
@@ -175,10 +176,10 @@ static bool spec_finish(struct pg_spec *s, const char *password)
 bool pg_spec_from_doc(struct pg_spec *s, const struct doc *d, const char *section,
 		      const char *password, char *msg, size_t msglen)
 {
-	static const char *const keys[] = {
-		"host", "port", "dbname", "user", "sslmode", "sslrootcert", "connect_timeout",
-		"service",
-	};
+	size_t nkeys;
+	/* The section's keys in the settings schema are libpq's keywords,
+	 * conninfo (read first, below) aside: test_schema.c holds them to it. */
+	const struct settings_key *keys = schema_section_keys(section, &nkeys);
 	const char *conninfo;
 	bool any = false;
 
@@ -206,25 +207,25 @@ bool pg_spec_from_doc(struct pg_spec *s, const struct doc *d, const char *sectio
 		spec_add(s, "dbname", conninfo);
 		any = true;
 	}
-	for (size_t i = 0; i < OSM_ARRAY_LEN(keys); i++) {
-		const char *v = doc_get(d, section, NULL, keys[i]);
+	for (size_t i = 0; i < nkeys; i++) {
+		const char *key = keys[i].k.key;
+		const char *v = doc_get(d, section, NULL, key);
 
-		if (str_empty(v))
+		if (str_empty(v) || keys[i].k.type == V_CONNINFO)
 			continue;
 		/* With a conninfo, these keys come after it and override its values
 		 * (libpq takes a second dbname literally, never expanded). */
-		if (str_eq(keys[i], "port") || str_eq(keys[i], "connect_timeout")) {
+		if (keys[i].k.type == V_PORT || keys[i].k.type == V_TIMEOUT) {
 			char *end;
 			long n = strtol(v, &end, 10);
 
 			if (*end || n < 0 || n > 65535) {
-				bfmt(msg, msglen, "[%s] %s = %s is not a number", section,
-					 keys[i], v);
+				bfmt(msg, msglen, "[%s] %s = %s is not a number", section, key, v);
 				pg_spec_free(s);
 				return false;
 			}
 		}
-		if (!spec_add(s, keys[i], v)) {
+		if (!spec_add(s, key, v)) {
 			bfmt(msg, msglen, "[%s] has too many connection parameters", section);
 			pg_spec_free(s);
 			return false;

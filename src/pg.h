@@ -42,8 +42,8 @@ struct pg_spec {
 	char label[256];
 };
 void pg_spec_free(struct pg_spec *s);
-/* From a settings section ("target", "source"): host, port, dbname, user,
- * sslmode, sslrootcert, connect_timeout, service, conninfo.  password may be
+/* From a settings section ("target", "source"): its keys in the settings
+ * schema (schema.h), libpq keywords, and conninfo.  password may be
  * NULL (libpq then uses PGPASSWORD, .pgpass, the service file).
  * Returns false and fills msg when the section is missing or invalid. */
 bool pg_spec_from_doc(struct pg_spec *s, const struct doc *d, const char *section,

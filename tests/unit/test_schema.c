@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <libpq-fe.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,6 +329,32 @@ Test(schema, runbook_inventories)
 				cr_assert(schema_is_inventory(schema_find_section(kind)), "[%s]", kind);
 		}
 	}
+}
+
+/* pg_spec_from_doc hands the keys of [target] and [source] to libpq as
+ * keywords (conninfo aside): each must be one libpq knows. */
+Test(schema, connection_keys_are_libpq_keywords)
+{
+	static const char *const conns[] = { "target", "source" };
+	PQconninfoOption *defs = PQconndefaults();
+
+	cr_assert_not_null(defs);
+	for (size_t c = 0; c < OSM_ARRAY_LEN(conns); c++) {
+		size_t nk;
+		const struct settings_key *keys = schema_section_keys(conns[c], &nk);
+
+		cr_assert_gt(nk, 0, "[%s] has no keys", conns[c]);
+		for (size_t k = 0; k < nk; k++) {
+			bool known = false;
+
+			if (keys[k].k.type == V_CONNINFO)
+				continue;
+			for (PQconninfoOption *o = defs; o->keyword; o++)
+				known |= str_eq(o->keyword, keys[k].k.key);
+			cr_assert(known, "[%s] %s is not a libpq keyword", conns[c], keys[k].k.key);
+		}
+	}
+	PQconninfoFree(defs);
 }
 
 /* Every "section", X, "key" of the code (doc_get, doc_set, seed_set ...)
