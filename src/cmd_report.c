@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "exitcodes.h"
 #include "journal.h"
+#include "json.h"
 #include "output.h"
 #include "progress.h"
 #include "runbook.h"
@@ -120,38 +121,6 @@ static void tx(struct strbuf *sb, const char *s)
 
 	sb_add(sb, safe);
 	free(safe);
-}
-
-static void js(struct strbuf *sb, const char *s)
-{
-	sb_add_json_string(sb, s);
-}
-
-static void jkey(struct strbuf *sb, bool *first, const char *key)
-{
-	if (!*first)
-		sb_addc(sb, ',');
-	*first = false;
-	js(sb, key);
-	sb_addc(sb, ':');
-}
-
-static void jstr(struct strbuf *sb, bool *first, const char *key, const char *v)
-{
-	jkey(sb, first, key);
-	js(sb, v);
-}
-
-static void jnum(struct strbuf *sb, bool *first, const char *key, long long v)
-{
-	jkey(sb, first, key);
-	sb_addf(sb, "%lld", v);
-}
-
-static void jbool(struct strbuf *sb, bool *first, const char *key, bool v)
-{
-	jkey(sb, first, key);
-	sb_add(sb, v ? "true" : "false");
 }
 
 /* ------------------------------------------------------------------ */
@@ -309,52 +278,49 @@ static void free_lines(char **l, size_t n)
 /* ------------------------------------------------------------------ */
 /* JSON */
 
-static void json_actions(struct strbuf *sb, const struct state *st, const struct rb_step *s,
+static void json_actions(struct json_writer *w, const struct state *st, const struct rb_step *s,
 			 const char *item)
 {
 	const struct rb_action *a = item ? s->item_actions : s->actions;
 	size_t n = item ? s->n_item_actions : s->n_actions;
 
-	sb_addc(sb, '[');
+	jw_array(w);
 	for (size_t i = 0; i < n; i++) {
 		const char *by = NULL, *at = NULL;
 		bool t = state_ticked(st, s->id, item, a[i].id, &by, &at);
-		bool first = true;
 
-		if (i)
-			sb_addc(sb, ',');
-		sb_addc(sb, '{');
-		jstr(sb, &first, "id", a[i].id);
-		jstr(sb, &first, "text", a[i].text);
-		jbool(sb, &first, "ticked", t);
-		jstr(sb, &first, "by", t ? by : NULL);
-		jstr(sb, &first, "at", t ? at : NULL);
-		sb_addc(sb, '}');
+		jw_object(w);
+		jw_kstr(w, "id", a[i].id);
+		jw_kstr(w, "text", a[i].text);
+		jw_kbool(w, "ticked", t);
+		jw_kstr(w, "by", t ? by : NULL);
+		jw_kstr(w, "at", t ? at : NULL);
+		jw_end(w);
 	}
-	sb_addc(sb, ']');
+	jw_end(w);
 }
 
 /* The environment: the settings the runbook uses, in the schema's order
  * (schema.h), every value masked.  The JSON groups them by section. */
 struct json_env {
-	struct strbuf *sb;
-	bool firstsec, firstkey;
+	struct json_writer *w;
+	bool open;   /* a section's object and its values are open */
 };
 
 static void json_env_section(void *ud, const char *kind, const char *name)
 {
 	struct json_env *e = ud;
-	bool first = true;
 
-	if (!e->firstsec)
-		sb_add(e->sb, "}},");
-	e->firstsec = false;
-	e->firstkey = true;
-	sb_addc(e->sb, '{');
-	jstr(e->sb, &first, "section", kind);
-	jstr(e->sb, &first, "name", name);
-	jkey(e->sb, &first, "values");
-	sb_addc(e->sb, '{');
+	if (e->open) {
+		jw_end(e->w);
+		jw_end(e->w);
+	}
+	e->open = true;
+	jw_object(e->w);
+	jw_kstr(e->w, "section", kind);
+	jw_kstr(e->w, "name", name);
+	jw_key(e->w, "values");
+	jw_object(e->w);
 }
 
 static void json_env_value(void *ud, const char *kind, const char *name, const char *key,
@@ -363,50 +329,50 @@ static void json_env_value(void *ud, const char *kind, const char *name, const c
 	struct json_env *e = ud;
 	char *m = mask(v);
 
-	jstr(e->sb, &e->firstkey, key, m);
+	(void)kind;
+	(void)name;
+	jw_kstr(e->w, key, m);
 	free(m);
 }
 
-static void json_settings(struct strbuf *sb, const struct doc *d, const char *runbook)
+static void json_settings(struct json_writer *w, const struct doc *d, const char *runbook)
 {
-	struct json_env e = { sb, true, true };
+	struct json_env e = { w, false };
 
-	sb_addc(sb, '[');
+	jw_array(w);
 	schema_each_setting(d, runbook, json_env_section, json_env_value, &e);
-	sb_add(sb, e.firstsec ? "]" : "}}]");
+	if (e.open) {
+		jw_end(w);
+		jw_end(w);
+	}
+	jw_end(w);
 }
 
-static void json_checks(struct strbuf *sb, const struct doc *d)
+static void json_checks(struct json_writer *w, const struct doc *d)
 {
-	bool firstc = true;
-
-	sb_addc(sb, '[');
+	jw_array(w);
 	for (size_t i = 0; i < doc_nsections(d); i++) {
 		const char *id = doc_section_name(d, i);
-		bool first = true;
 
 		if (!str_eq(doc_section_kind(d, i), "check") || !id)
 			continue;
-		if (!firstc)
-			sb_addc(sb, ',');
-		firstc = false;
-		sb_addc(sb, '{');
-		jstr(sb, &first, "id", id);
-		jstr(sb, &first, "label", doc_get(d, "check", id, "label"));
-		jstr(sb, &first, "status", doc_get(d, "check", id, "status"));
-		jstr(sb, &first, "at", doc_get(d, "check", id, "at"));
-		jstr(sb, &first, "summary", doc_get(d, "check", id, "summary"));
-		jstr(sb, &first, "detail", doc_get(d, "check", id, "detail"));
-		jstr(sb, &first, "fix", doc_get(d, "check", id, "fix"));
+		jw_object(w);
+		jw_kstr(w, "id", id);
+		jw_kstr(w, "label", doc_get(d, "check", id, "label"));
+		jw_kstr(w, "status", doc_get(d, "check", id, "status"));
+		jw_kstr(w, "at", doc_get(d, "check", id, "at"));
+		jw_kstr(w, "summary", doc_get(d, "check", id, "summary"));
+		jw_kstr(w, "detail", doc_get(d, "check", id, "detail"));
+		jw_kstr(w, "fix", doc_get(d, "check", id, "fix"));
 		{
 			enum check_freshness f = check_result_freshness(d, id);
 
-			jbool(sb, &first, "stale", f != CHECK_CURRENT);
-			jstr(sb, &first, "stale_reason", check_freshness_text(f));
+			jw_kbool(w, "stale", f != CHECK_CURRENT);
+			jw_kstr(w, "stale_reason", check_freshness_text(f));
 		}
-		sb_addc(sb, '}');
+		jw_end(w);
 	}
-	sb_addc(sb, ']');
+	jw_end(w);
 }
 
 static long long num_or(const char *s, long long dflt)
@@ -420,188 +386,161 @@ static long long num_or(const char *s, long long dflt)
 	return *end ? dflt : v;
 }
 
-static void json_types(struct strbuf *sb, const struct doc *d)
+static void json_types(struct json_writer *w, const struct doc *d)
 {
 	static const char *const fkeys[] = {
 		"code", "severity", "schema", "table", "column", "pg_type", "ardo_type",
 		"supported_type", "samples", "message", "fix",
 	};
-	bool first = true, firstf = true;
 
 	if (!doc_has_section(d, "types", NULL)) {
-		sb_add(sb, "null");
+		jw_null(w);
 		return;
 	}
-	sb_addc(sb, '{');
-	jstr(sb, &first, "at", doc_get(d, "types", NULL, "at"));
-	jstr(sb, &first, "scope", doc_get(d, "types", NULL, "scope"));
-	jnum(sb, &first, "blockers", num_or(doc_get(d, "types", NULL, "blockers"), 0));
-	jnum(sb, &first, "warnings", num_or(doc_get(d, "types", NULL, "warnings"), 0));
-	jnum(sb, &first, "infos", num_or(doc_get(d, "types", NULL, "infos"), 0));
-	jnum(sb, &first, "columns", num_or(doc_get(d, "types", NULL, "columns"), 0));
-	jkey(sb, &first, "findings");
-	sb_addc(sb, '[');
+	jw_object(w);
+	jw_kstr(w, "at", doc_get(d, "types", NULL, "at"));
+	jw_kstr(w, "scope", doc_get(d, "types", NULL, "scope"));
+	jw_kint(w, "blockers", num_or(doc_get(d, "types", NULL, "blockers"), 0));
+	jw_kint(w, "warnings", num_or(doc_get(d, "types", NULL, "warnings"), 0));
+	jw_kint(w, "infos", num_or(doc_get(d, "types", NULL, "infos"), 0));
+	jw_kint(w, "columns", num_or(doc_get(d, "types", NULL, "columns"), 0));
+	jw_key(w, "findings");
+	jw_array(w);
 	for (size_t i = 0; i < doc_nsections(d); i++) {
 		const char *id = doc_section_name(d, i);
-		bool f1 = true;
 
 		if (!str_eq(doc_section_kind(d, i), "finding") || !id)
 			continue;
-		if (!firstf)
-			sb_addc(sb, ',');
-		firstf = false;
-		sb_addc(sb, '{');
+		jw_object(w);
 		for (size_t k = 0; k < OSM_ARRAY_LEN(fkeys); k++)
-			jstr(sb, &f1, fkeys[k], doc_get(d, "finding", id, fkeys[k]));
-		jnum(sb, &f1, "count", num_or(doc_get(d, "finding", id, "count"), 0));
-		sb_addc(sb, '}');
+			jw_kstr(w, fkeys[k], doc_get(d, "finding", id, fkeys[k]));
+		jw_kint(w, "count", num_or(doc_get(d, "finding", id, "count"), 0));
+		jw_end(w);
 	}
-	sb_add(sb, "]}");
+	jw_end(w);
+	jw_end(w);
 }
 
 static void write_json(struct strbuf *sb, struct ctx_rep *r)
 {
 	const struct doc *d = r->st->doc;
 	struct progress_next nx;
+	struct json_writer jw, *w = &jw;
 	char **outs;
 	size_t nouts;
-	bool first = true, f2;
 
-	sb_addc(sb, '{');
-	jnum(sb, &first, "version", REPORT_VERSION);
-	jstr(sb, &first, "generated", r->now);
-	jstr(sb, &first, "generated_by", operator_id());
-	jkey(sb, &first, "runbook");
-	f2 = true;
-	sb_addc(sb, '{');
-	jstr(sb, &f2, "id", r->rb->id);
-	jstr(sb, &f2, "title", r->rb->title);
-	jstr(sb, &f2, "seed", r->rb->seed);
-	sb_addc(sb, '}');
-	jkey(sb, &first, "state");
-	f2 = true;
-	sb_addc(sb, '{');
-	jstr(sb, &f2, "path", r->path);
-	jstr(sb, &f2, "created", doc_get(d, "osmigrate", NULL, "created"));
-	jstr(sb, &f2, "updated", doc_get(d, "osmigrate", NULL, "updated"));
-	jstr(sb, &f2, "updated_by", doc_get(d, "osmigrate", NULL, "updated_by"));
-	jstr(sb, &f2, "current", doc_get(d, "osmigrate", NULL, "current"));
-	sb_addc(sb, '}');
-	jkey(sb, &first, "environment");
-	json_settings(sb, d, r->rb->id);
-	jkey(sb, &first, "operators");
-	sb_addc(sb, '[');
-	for (size_t i = 0; i < r->n_operators; i++) {
-		if (i)
-			sb_addc(sb, ',');
-		js(sb, r->operators[i]);
-	}
-	sb_addc(sb, ']');
+	jw_init(w, sb);
+	jw_object(w);
+	jw_kint(w, "version", REPORT_VERSION);
+	jw_kstr(w, "generated", r->now);
+	jw_kstr(w, "generated_by", operator_id());
+	jw_key(w, "runbook");
+	jw_object(w);
+	jw_kstr(w, "id", r->rb->id);
+	jw_kstr(w, "title", r->rb->title);
+	jw_kstr(w, "seed", r->rb->seed);
+	jw_end(w);
+	jw_key(w, "state");
+	jw_object(w);
+	jw_kstr(w, "path", r->path);
+	jw_kstr(w, "created", doc_get(d, "osmigrate", NULL, "created"));
+	jw_kstr(w, "updated", doc_get(d, "osmigrate", NULL, "updated"));
+	jw_kstr(w, "updated_by", doc_get(d, "osmigrate", NULL, "updated_by"));
+	jw_kstr(w, "current", doc_get(d, "osmigrate", NULL, "current"));
+	jw_end(w);
+	jw_key(w, "environment");
+	json_settings(w, d, r->rb->id);
+	jw_key(w, "operators");
+	jw_array(w);
+	for (size_t i = 0; i < r->n_operators; i++)
+		jw_str(w, r->operators[i]);
+	jw_end(w);
 
-	jkey(sb, &first, "steps");
-	sb_addc(sb, '[');
+	jw_key(w, "steps");
+	jw_array(w);
 	for (size_t i = 0; i < r->rb->n_steps; i++) {
 		const struct rb_step *s = &r->rb->steps[i];
 		struct step_progress p;
 		const char **items;
 		size_t ni;
-		bool f = true;
 
 		progress_step(r->st, r->rb, s, &p);
-		if (i)
-			sb_addc(sb, ',');
-		sb_addc(sb, '{');
-		jstr(sb, &f, "id", s->id);
-		jstr(sb, &f, "title", s->title);
-		jstr(sb, &f, "status", step_status_name(p.status));
-		jstr(sb, &f, "by", doc_get(d, "step", s->id, "by"));
-		jstr(sb, &f, "at", doc_get(d, "step", s->id, "at"));
-		jstr(sb, &f, "note", state_note(r->st, s->id, NULL));
-		jstr(sb, &f, "reason", doc_get(d, "step", s->id, "reason"));
-		jbool(sb, &f, "locked", p.locked);
-		jkey(sb, &f, "progress");
-		{
-			bool f3 = true;
-
-			sb_addc(sb, '{');
-			jnum(sb, &f3, "actions", (long long)p.n_actions);
-			jnum(sb, &f3, "actions_ticked", (long long)p.actions_ticked);
-			jnum(sb, &f3, "items", (long long)p.n_items);
-			jnum(sb, &f3, "items_done", (long long)p.items_done);
-			jnum(sb, &f3, "items_skipped", (long long)p.items_skipped);
-			sb_addc(sb, '}');
-		}
-		jkey(sb, &f, "actions");
-		json_actions(sb, r->st, s, NULL);
-		jstr(sb, &f, "item_kind", item_kind_section(s->items));
-		jkey(sb, &f, "items");
-		sb_addc(sb, '[');
+		jw_object(w);
+		jw_kstr(w, "id", s->id);
+		jw_kstr(w, "title", s->title);
+		jw_kstr(w, "status", step_status_name(p.status));
+		jw_kstr(w, "by", doc_get(d, "step", s->id, "by"));
+		jw_kstr(w, "at", doc_get(d, "step", s->id, "at"));
+		jw_kstr(w, "note", state_note(r->st, s->id, NULL));
+		jw_kstr(w, "reason", doc_get(d, "step", s->id, "reason"));
+		jw_kbool(w, "locked", p.locked);
+		jw_key(w, "progress");
+		jw_object(w);
+		jw_kint(w, "actions", (long long)p.n_actions);
+		jw_kint(w, "actions_ticked", (long long)p.actions_ticked);
+		jw_kint(w, "items", (long long)p.n_items);
+		jw_kint(w, "items_done", (long long)p.items_done);
+		jw_kint(w, "items_skipped", (long long)p.items_skipped);
+		jw_end(w);
+		jw_key(w, "actions");
+		json_actions(w, r->st, s, NULL);
+		jw_kstr(w, "item_kind", item_kind_section(s->items));
+		jw_key(w, "items");
+		jw_array(w);
 		items = progress_items(r->st, s, &ni);
 		for (size_t k = 0; k < ni; k++) {
-			bool f4 = true;
-
-			if (k)
-				sb_addc(sb, ',');
-			sb_addc(sb, '{');
-			jstr(sb, &f4, "name", items[k]);
+			jw_object(w);
+			jw_kstr(w, "name", items[k]);
 			if (s->items == ITEM_SERVER)
-				jstr(sb, &f4, "role", doc_get(d, "server", items[k], "role"));
-			jstr(sb, &f4, "status",
-			     step_status_name(state_item_status(r->st, s->id, items[k])));
-			jstr(sb, &f4, "by", item_get(r->st, s->id, items[k], "by"));
-			jstr(sb, &f4, "at", item_get(r->st, s->id, items[k], "at"));
-			jstr(sb, &f4, "note", state_note(r->st, s->id, items[k]));
-			jstr(sb, &f4, "reason", item_get(r->st, s->id, items[k], "reason"));
-			jkey(sb, &f4, "actions");
-			json_actions(sb, r->st, s, items[k]);
-			sb_addc(sb, '}');
+				jw_kstr(w, "role", doc_get(d, "server", items[k], "role"));
+			jw_kstr(w, "status", step_status_name(state_item_status(r->st, s->id, items[k])));
+			jw_kstr(w, "by", item_get(r->st, s->id, items[k], "by"));
+			jw_kstr(w, "at", item_get(r->st, s->id, items[k], "at"));
+			jw_kstr(w, "note", state_note(r->st, s->id, items[k]));
+			jw_kstr(w, "reason", item_get(r->st, s->id, items[k], "reason"));
+			jw_key(w, "actions");
+			json_actions(w, r->st, s, items[k]);
+			jw_end(w);
 		}
 		free(items);
-		sb_add(sb, "]}");
+		jw_end(w);
+		jw_end(w);
 	}
-	sb_addc(sb, ']');
+	jw_end(w);
 
-	jkey(sb, &first, "checks");
-	json_checks(sb, d);
-	jkey(sb, &first, "types");
-	json_types(sb, d);
+	jw_key(w, "checks");
+	json_checks(w, d);
+	jw_key(w, "types");
+	json_types(w, d);
 
-	jkey(sb, &first, "outstanding");
+	jw_key(w, "outstanding");
 	outs = outstanding(r, &nouts);
-	sb_addc(sb, '[');
-	for (size_t i = 0; i < nouts; i++) {
-		if (i)
-			sb_addc(sb, ',');
-		js(sb, outs[i]);
-	}
-	sb_addc(sb, ']');
+	jw_array(w);
+	for (size_t i = 0; i < nouts; i++)
+		jw_str(w, outs[i]);
+	jw_end(w);
 	free_lines(outs, nouts);
 
-	jkey(sb, &first, "next");
+	jw_key(w, "next");
 	progress_next(r->st, r->rb, &nx);
 	if (!nx.step) {
-		sb_add(sb, "null");
+		jw_null(w);
 	} else {
-		bool f = true;
-
-		sb_addc(sb, '{');
-		jstr(sb, &f, "step", nx.step->id);
-		jstr(sb, &f, "item", nx.item);
-		jstr(sb, &f, "action", nx.action ? nx.action->id : NULL);
-		jstr(sb, &f, "text", nx.action ? nx.action->text : NULL);
-		sb_addc(sb, '}');
+		jw_object(w);
+		jw_kstr(w, "step", nx.step->id);
+		jw_kstr(w, "item", nx.item);
+		jw_kstr(w, "action", nx.action ? nx.action->id : NULL);
+		jw_kstr(w, "text", nx.action ? nx.action->text : NULL);
+		jw_end(w);
 	}
-	jkey(sb, &first, "journal");
-	{
-		bool f = true;
-
-		sb_addc(sb, '{');
-		jnum(sb, &f, "events", (long long)r->j.n);
-		jnum(sb, &f, "ignored_lines", (long long)r->j.bad);
-		jstr(sb, &f, "error", r->journal_error[0] ? r->journal_error : NULL);
-		sb_addc(sb, '}');
-	}
-	sb_add(sb, "}\n");
+	jw_key(w, "journal");
+	jw_object(w);
+	jw_kint(w, "events", (long long)r->j.n);
+	jw_kint(w, "ignored_lines", (long long)r->j.bad);
+	jw_kstr(w, "error", r->journal_error[0] ? r->journal_error : NULL);
+	jw_end(w);
+	jw_end(w);
+	sb_addc(sb, '\n');
 }
 
 /* ------------------------------------------------------------------ */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "json.h"
 #include "text.h"
 #include "util.h"
 
@@ -994,68 +995,71 @@ void cmp_result_text(const struct cmp_result *r, struct strbuf *sb)
 	}
 }
 
-static void json_side(struct strbuf *sb, const char *label, int version,
+static void json_side(struct json_writer *w, const char *label, int version,
 		      const struct cmp_identity *id)
 {
-	sb_add(sb, "{\"label\":");
-	sb_add_json_string(sb, label[0] ? label : NULL);
-	sb_addf(sb, ",\"server_version\":%d,\"database\":", version);
-	sb_add_json_string(sb, id->datname[0] ? id->datname : NULL);
-	sb_add(sb, ",\"database_oid\":");
-	sb_add_json_string(sb, id->datoid[0] ? id->datoid : NULL);
-	sb_add(sb, ",\"system_identifier\":");
-	sb_add_json_string(sb, id->system_identifier[0] ? id->system_identifier : NULL);
-	sb_add(sb, "}");
+	jw_object(w);
+	jw_kstr(w, "label", label[0] ? label : NULL);
+	jw_kint(w, "server_version", version);
+	jw_kstr(w, "database", id->datname[0] ? id->datname : NULL);
+	jw_kstr(w, "database_oid", id->datoid[0] ? id->datoid : NULL);
+	jw_kstr(w, "system_identifier", id->system_identifier[0] ? id->system_identifier : NULL);
+	jw_end(w);
 }
 
 void cmp_result_json(const struct cmp_result *r, struct strbuf *sb)
 {
 	static const char *const words[] = { "identical", "different", "error" };
+	struct json_writer w;
 
 	/* Version 2: "unverified" is a result of its own (version 1 said
 	 * "identical" beside its notes). */
-	sb_addf(sb, "{\"version\":2,\"result\":\"%s\",\"old\":",
-		r->status == CMP_IDENTICAL && r->nnotes ? "unverified" : words[r->status]);
-	json_side(sb, r->old_label, r->old_version, &r->old_id);
-	sb_add(sb, ",\"new\":");
-	json_side(sb, r->new_label, r->new_version, &r->new_id);
-	sb_addf(sb, ",\"row_counts\":\"%s\",\"counted_tables\":%zu,\"compared\":{",
-		r->exact ? "exact" : "estimated", r->exact ? r->compared[CMP_ROWS] : r->counted);
+	jw_init(&w, sb);
+	jw_object(&w);
+	jw_kint(&w, "version", 2);
+	jw_kstr(&w, "result", r->status == CMP_IDENTICAL && r->nnotes ? "unverified"
+								     : words[r->status]);
+	jw_key(&w, "old");
+	json_side(&w, r->old_label, r->old_version, &r->old_id);
+	jw_key(&w, "new");
+	json_side(&w, r->new_label, r->new_version, &r->new_id);
+	jw_kstr(&w, "row_counts", r->exact ? "exact" : "estimated");
+	jw_kint(&w, "counted_tables", (long long)(r->exact ? r->compared[CMP_ROWS] : r->counted));
+	jw_key(&w, "compared");
+	jw_object(&w);
 	for (int k = 0; k < CMP_NKINDS; k++)
-		sb_addf(sb, "%s\"%s\":%zu", k ? "," : "", cmp_kind_plural(k), r->compared[k]);
-	sb_add(sb, "},\"differences\":[");
+		jw_kint(&w, cmp_kind_plural(k), (long long)r->compared[k]);
+	jw_end(&w);
+	jw_key(&w, "differences");
+	jw_array(&w);
 	for (size_t i = 0; i < r->ndiffs; i++) {
 		const struct cmp_diff *d = &r->diffs[i];
 
-		sb_addf(sb, "%s{\"kind\":\"%s\",\"object\":", i ? "," : "", cmp_kind_name(d->kind));
-		sb_add_json_string(sb, d->object);
-		sb_add(sb, ",\"what\":");
-		sb_add_json_string(sb, d->what);
-		sb_add(sb, ",\"old\":");
-		sb_add_json_string(sb, d->old_value);
-		sb_add(sb, ",\"new\":");
-		sb_add_json_string(sb, d->new_value);
-		sb_add(sb, ",\"message\":");
-		sb_add_json_string(sb, d->message);
-		sb_add(sb, "}");
+		jw_object(&w);
+		jw_kstr(&w, "kind", cmp_kind_name(d->kind));
+		jw_kstr(&w, "object", d->object);
+		jw_kstr(&w, "what", d->what);
+		jw_kstr(&w, "old", d->old_value);
+		jw_kstr(&w, "new", d->new_value);
+		jw_kstr(&w, "message", d->message);
+		jw_end(&w);
 	}
-	sb_add(sb, "],\"notes\":[");
-	for (size_t i = 0; i < r->nnotes; i++) {
-		if (i)
-			sb_add(sb, ",");
-		sb_add_json_string(sb, r->notes[i]);
-	}
-	sb_add(sb, "],\"error\":");
+	jw_end(&w);
+	jw_key(&w, "notes");
+	jw_array(&w);
+	for (size_t i = 0; i < r->nnotes; i++)
+		jw_str(&w, r->notes[i]);
+	jw_end(&w);
+	jw_key(&w, "error");
 	if (r->status == CMP_FAILED) {
-		sb_add(sb, "{\"side\":");
-		sb_add_json_string(sb, r->error_side[0] ? r->error_side : NULL);
-		sb_add(sb, ",\"message\":");
-		sb_add_json_string(sb, r->error);
-		sb_add(sb, ",\"fix\":");
-		sb_add_json_string(sb, r->fix);
-		sb_add(sb, "}");
+		jw_object(&w);
+		jw_kstr(&w, "side", r->error_side[0] ? r->error_side : NULL);
+		jw_kstr(&w, "message", r->error);
+		jw_kstr(&w, "fix", r->fix);
+		jw_end(&w);
 	} else {
-		sb_add(sb, "null");
+		jw_null(&w);
 	}
-	sb_add(sb, "}\n");
+	jw_end(&w);
+	sb_addc(sb, '\n');
 }

@@ -1,4 +1,4 @@
-/* json.c - strict JSON reader (see json.h).
+/* json.c - strict JSON reader and the one JSON writer (see json.h).
  *
  * Recursive descent with an explicit depth limit, so hostile or broken
  * input (a proxy's error page, a truncated answer) gives a message naming
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "text.h"
 #include "util.h"
 
 struct parser {
@@ -618,4 +619,172 @@ bool json_get_num(const struct json *obj, const char *key, double *out)
 		return false;
 	*out = v->num;
 	return true;
+}
+
+/* ---- the writer ---- */
+
+static void put_string(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i = 0;
+
+	if (!s) {
+		sb_add(sb, "null");
+		return;
+	}
+	n = strlen(s);
+	sb_addc(sb, '"');
+	while (i < n) {
+		unsigned char c = p[i];
+		size_t l;
+
+		switch (c) {
+		case '"': sb_add(sb, "\\\""); i++; continue;
+		case '\\': sb_add(sb, "\\\\"); i++; continue;
+		case '\n': sb_add(sb, "\\n"); i++; continue;
+		case '\r': sb_add(sb, "\\r"); i++; continue;
+		case '\t': sb_add(sb, "\\t"); i++; continue;
+		default: break;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			sb_addf(sb, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		{
+			uint32_t cp;
+
+			l = utf8_decode(s + i, n - i, &cp);
+			if (!l) {
+				sb_add(sb, "\\ufffd");
+				i++;
+				continue;
+			}
+			/* C1, bidi controls and line separators: escaped, so the
+			 * value stays faithful but cannot act on a terminal that
+			 * shows the raw JSON (text.h). */
+			if (text_cp_unsafe(cp)) {
+				sb_addf(sb, "\\u%04x", (unsigned)cp);
+				i += l;
+				continue;
+			}
+		}
+		sb_addn(sb, s + i, l);
+		i += l;
+	}
+	sb_addc(sb, '"');
+}
+
+void jw_init(struct json_writer *w, struct strbuf *sb)
+{
+	memset(w, 0, sizeof *w);
+	w->sb = sb;
+}
+
+/* Before a value or a key: the comma after the previous member, and the
+ * line break asked for. */
+static void jw_sep(struct json_writer *w, bool key)
+{
+	if (w->after_key) {
+		if (key)
+			fatalx("json writer: a key where the value of the previous key is due");
+		w->after_key = false;
+		return;
+	}
+	if (key != w->in_object[w->depth] && (key || w->depth > 0))
+		fatalx(key ? "json writer: a key outside an object"
+			   : "json writer: a value where a key is due");
+	if (w->has_member[w->depth])
+		sb_addc(w->sb, ',');
+	w->has_member[w->depth] = true;
+	if (w->newline)
+		sb_addc(w->sb, '\n');
+	w->newline = false;
+}
+
+static void jw_open(struct json_writer *w, bool object)
+{
+	jw_sep(w, false);
+	if (w->depth >= JSON_MAX_DEPTH)
+		fatalx("json writer: nested deeper than %d", JSON_MAX_DEPTH);
+	w->depth++;
+	w->in_object[w->depth] = object;
+	w->has_member[w->depth] = false;
+	sb_addc(w->sb, object ? '{' : '[');
+}
+
+void jw_object(struct json_writer *w)
+{
+	jw_open(w, true);
+}
+
+void jw_array(struct json_writer *w)
+{
+	jw_open(w, false);
+}
+
+void jw_end(struct json_writer *w)
+{
+	if (w->depth == 0 || w->after_key)
+		fatalx("json writer: an end without a start, or after a key");
+	if (w->newline)
+		sb_addc(w->sb, '\n');
+	w->newline = false;
+	sb_addc(w->sb, w->in_object[w->depth] ? '}' : ']');
+	w->depth--;
+}
+
+void jw_key(struct json_writer *w, const char *key)
+{
+	jw_sep(w, true);
+	put_string(w->sb, key);
+	sb_addc(w->sb, ':');
+	w->after_key = true;
+}
+
+void jw_str(struct json_writer *w, const char *s)
+{
+	jw_sep(w, false);
+	put_string(w->sb, s);
+}
+
+void jw_int(struct json_writer *w, long long v)
+{
+	jw_sep(w, false);
+	sb_addf(w->sb, "%lld", v);
+}
+
+void jw_bool(struct json_writer *w, bool v)
+{
+	jw_sep(w, false);
+	sb_add(w->sb, v ? "true" : "false");
+}
+
+void jw_null(struct json_writer *w)
+{
+	jw_sep(w, false);
+	sb_add(w->sb, "null");
+}
+
+void jw_newline(struct json_writer *w)
+{
+	w->newline = true;
+}
+
+void jw_kstr(struct json_writer *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	jw_str(w, s);
+}
+
+void jw_kint(struct json_writer *w, const char *key, long long v)
+{
+	jw_key(w, key);
+	jw_int(w, v);
+}
+
+void jw_kbool(struct json_writer *w, const char *key, bool v)
+{
+	jw_key(w, key);
+	jw_bool(w, v);
 }

@@ -15,6 +15,7 @@
 #include <libpq-fe.h>
 
 #include "exitcodes.h"
+#include "json.h"
 #include "output.h"
 #include "pg.h"
 #include "names.h"
@@ -994,67 +995,63 @@ char *type_finding_message(const struct type_finding *tf)
 	return sb_detach(&sb);
 }
 
-static void json_samples(struct strbuf *sb, const char *samples)
+static void json_samples(struct json_writer *w, const char *samples)
 {
 	const char *p = samples;
 
-	sb_addc(sb, '[');
+	jw_array(w);
 	while (p && *p) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 		char *one = xstrndup(p, n);
 
-		if (p != samples)
-			sb_addc(sb, ',');
-		sb_add_json_string(sb, one);
+		jw_str(w, one);
 		free(one);
 		p = nl ? nl + 1 : NULL;
 	}
-	sb_addc(sb, ']');
+	jw_end(w);
 }
 
+/* One line per finding, unmatched entry and error (jw_newline). */
 bool type_result_write_json(const struct type_result *r, FILE *f)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct json_writer w;
 	bool ok = true;
 
-	sb_add(&sb, "{\"version\":1,\"at\":");
-	sb_add_json_string(&sb, r->at);
-	sb_add(&sb, ",\"scope\":");
-	sb_add_json_string(&sb, r->scope ? r->scope : "");
-	sb_addf(&sb, ",\"data_probed\":%s,\n\"findings\":[", r->data_probed ? "true" : "false");
+	jw_init(&w, &sb);
+	jw_object(&w);
+	jw_kint(&w, "version", 1);
+	jw_kstr(&w, "at", r->at);
+	jw_kstr(&w, "scope", r->scope ? r->scope : "");
+	jw_kbool(&w, "data_probed", r->data_probed);
+	jw_newline(&w);
+	jw_key(&w, "findings");
+	jw_array(&w);
 	for (size_t i = 0; i < r->n && ok; i++) {
 		const struct type_finding *tf = &r->f[i];
 		char *msg = type_finding_message(tf);
 
-		sb_add(&sb, i ? ",\n" : "\n");
-		sb_add(&sb, "{\"code\":");
-		sb_add_json_string(&sb, tf_code_name((enum tf_code)tf->code));
-		sb_add(&sb, ",\"severity\":");
-		sb_add_json_string(&sb, tf_severity_name((enum tf_severity)tf->severity));
-		sb_add(&sb, ",\"schema\":");
-		sb_add_json_string(&sb, tf->schema);
-		sb_add(&sb, ",\"table\":");
-		sb_add_json_string(&sb, tf->table);
-		sb_add(&sb, ",\"column\":");
-		sb_add_json_string(&sb, tf->column);
-		sb_add(&sb, ",\"pg_type\":");
-		sb_add_json_string(&sb, tf->pg_type);
-		sb_add(&sb, ",\"ardo_type\":");
-		sb_add_json_string(&sb, tf->ardo_type);
-		sb_add(&sb, ",\"supported_type\":");
-		sb_add_json_string(&sb, tf->supported_type);
+		jw_newline(&w);
+		jw_object(&w);
+		jw_kstr(&w, "code", tf_code_name((enum tf_code)tf->code));
+		jw_kstr(&w, "severity", tf_severity_name((enum tf_severity)tf->severity));
+		jw_kstr(&w, "schema", tf->schema);
+		jw_kstr(&w, "table", tf->table);
+		jw_kstr(&w, "column", tf->column);
+		jw_kstr(&w, "pg_type", tf->pg_type);
+		jw_kstr(&w, "ardo_type", tf->ardo_type);
+		jw_kstr(&w, "supported_type", tf->supported_type);
+		jw_key(&w, "count");
 		if (tf->count >= 0)
-			sb_addf(&sb, ",\"count\":%lld", tf->count);
+			jw_int(&w, tf->count);
 		else
-			sb_add(&sb, ",\"count\":null");
-		sb_add(&sb, ",\"samples\":");
-		json_samples(&sb, tf->samples);
-		sb_add(&sb, ",\"message\":");
-		sb_add_json_string(&sb, msg);
-		sb_add(&sb, ",\"fix\":");
-		sb_add_json_string(&sb, tf_fix((enum tf_code)tf->code));
-		sb_addc(&sb, '}');
+			jw_null(&w);
+		jw_key(&w, "samples");
+		json_samples(&w, tf->samples);
+		jw_kstr(&w, "message", msg);
+		jw_kstr(&w, "fix", tf_fix((enum tf_code)tf->code));
+		jw_end(&w);
 		free(msg);
 		/* stream: the document can be far larger than what we keep */
 		if (sb.len > 65536) {
@@ -1062,29 +1059,48 @@ bool type_result_write_json(const struct type_result *r, FILE *f)
 			sb_reset(&sb);
 		}
 	}
-	sb_addf(&sb, "\n],\n\"summary\":{\"blockers\":%ld,\"warnings\":%ld,\"infos\":%ld,"
-		"\"columns\":%ld,\"tables\":%ld,\"probed_tables\":%ld,\"errors\":%zu,"
-		"\"unmatched\":%zu},\n\"unmatched\":[",
-		r->counts[TS_BLOCKER], r->counts[TS_WARNING], r->counts[TS_INFO],
-		r->columns, r->tables, r->probed_tables, r->nerrors, r->nunmatched);
+	jw_newline(&w);
+	jw_end(&w);
+	jw_newline(&w);
+	jw_key(&w, "summary");
+	jw_object(&w);
+	jw_kint(&w, "blockers", r->counts[TS_BLOCKER]);
+	jw_kint(&w, "warnings", r->counts[TS_WARNING]);
+	jw_kint(&w, "infos", r->counts[TS_INFO]);
+	jw_kint(&w, "columns", r->columns);
+	jw_kint(&w, "tables", r->tables);
+	jw_kint(&w, "probed_tables", r->probed_tables);
+	jw_kint(&w, "errors", (long long)r->nerrors);
+	jw_kint(&w, "unmatched", (long long)r->nunmatched);
+	jw_end(&w);
+	jw_newline(&w);
+	jw_key(&w, "unmatched");
+	jw_array(&w);
 	for (size_t i = 0; i < r->nunmatched; i++) {
-		sb_add(&sb, i ? ",\n{\"schema\":" : "\n{\"schema\":");
-		sb_add_json_string(&sb, r->unmatched[i].schema);
-		sb_add(&sb, ",\"table\":");
-		sb_add_json_string(&sb, r->unmatched[i].table);
-		sb_addc(&sb, '}');
+		jw_newline(&w);
+		jw_object(&w);
+		jw_kstr(&w, "schema", r->unmatched[i].schema);
+		jw_kstr(&w, "table", r->unmatched[i].table);
+		jw_end(&w);
 	}
-	sb_add(&sb, "],\n\"errors\":[");
+	jw_end(&w);
+	jw_newline(&w);
+	jw_key(&w, "errors");
+	jw_array(&w);
 	for (size_t i = 0; i < r->nerrors; i++) {
-		sb_add(&sb, i ? ",\n{\"schema\":" : "\n{\"schema\":");
-		sb_add_json_string(&sb, r->errors[i].schema);
-		sb_add(&sb, ",\"table\":");
-		sb_add_json_string(&sb, r->errors[i].table);
-		sb_add(&sb, ",\"message\":");
-		sb_add_json_string(&sb, r->errors[i].message);
-		sb_addc(&sb, '}');
+		jw_newline(&w);
+		jw_object(&w);
+		jw_kstr(&w, "schema", r->errors[i].schema);
+		jw_kstr(&w, "table", r->errors[i].table);
+		jw_kstr(&w, "message", r->errors[i].message);
+		jw_end(&w);
 	}
-	sb_add(&sb, "],\n\"error\":null}\n");
+	jw_end(&w);
+	jw_newline(&w);
+	jw_key(&w, "error");
+	jw_null(&w);
+	jw_end(&w);
+	sb_addc(&sb, '\n');
 	if (ok)
 		ok = fwrite(sb.buf, 1, sb.len, f) == sb.len;
 	sb_free(&sb);
@@ -1094,6 +1110,7 @@ bool type_result_write_json(const struct type_result *r, FILE *f)
 bool type_error_write_json(const char *scope, const char *message, const char *fix, FILE *f)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct json_writer w;
 	char now[OSM_ISO_LEN];
 	bool ok;
 
@@ -1101,16 +1118,34 @@ bool type_error_write_json(const char *scope, const char *message, const char *f
 	 * no findings, no summary (never "0 blockers"), no scope matching
 	 * (unmatched: null, not "everything matched"), and why. */
 	iso8601_now(now);
-	sb_add(&sb, "{\"version\":1,\"at\":");
-	sb_add_json_string(&sb, now);
-	sb_add(&sb, ",\"scope\":");
-	sb_add_json_string(&sb, scope ? scope : "");
-	sb_add(&sb, ",\"data_probed\":false,\n\"findings\":[],\n\"summary\":null,\n\"unmatched\":null,\n"
-	       "\"errors\":[],\n\"error\":{\"message\":");
-	sb_add_json_string(&sb, message);
-	sb_add(&sb, ",\"fix\":");
-	sb_add_json_string(&sb, fix);
-	sb_add(&sb, "}}\n");
+	jw_init(&w, &sb);
+	jw_object(&w);
+	jw_kint(&w, "version", 1);
+	jw_kstr(&w, "at", now);
+	jw_kstr(&w, "scope", scope ? scope : "");
+	jw_kbool(&w, "data_probed", false);
+	jw_newline(&w);
+	jw_key(&w, "findings");
+	jw_array(&w);
+	jw_end(&w);
+	jw_newline(&w);
+	jw_key(&w, "summary");
+	jw_null(&w);
+	jw_newline(&w);
+	jw_key(&w, "unmatched");
+	jw_null(&w);
+	jw_newline(&w);
+	jw_key(&w, "errors");
+	jw_array(&w);
+	jw_end(&w);
+	jw_newline(&w);
+	jw_key(&w, "error");
+	jw_object(&w);
+	jw_kstr(&w, "message", message);
+	jw_kstr(&w, "fix", fix);
+	jw_end(&w);
+	jw_end(&w);
+	sb_addc(&sb, '\n');
 	ok = fwrite(sb.buf, 1, sb.len, f) == sb.len;
 	sb_free(&sb);
 	return ok && fflush(f) == 0 && !ferror(f);

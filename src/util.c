@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "exitcodes.h"
-#include "text.h"
 #include "util.h"
 
 static void (*fatal_cleanup)(void);
@@ -289,58 +288,6 @@ bool utf8_valid(const char *s, size_t n)
 		i += l;
 	}
 	return true;
-}
-
-void sb_add_json_string(struct strbuf *sb, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, i = 0;
-
-	if (!s) {
-		sb_add(sb, "null");
-		return;
-	}
-	n = strlen(s);
-	sb_addc(sb, '"');
-	while (i < n) {
-		unsigned char c = p[i];
-		size_t l;
-
-		switch (c) {
-		case '"': sb_add(sb, "\\\""); i++; continue;
-		case '\\': sb_add(sb, "\\\\"); i++; continue;
-		case '\n': sb_add(sb, "\\n"); i++; continue;
-		case '\r': sb_add(sb, "\\r"); i++; continue;
-		case '\t': sb_add(sb, "\\t"); i++; continue;
-		default: break;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			sb_addf(sb, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		{
-			uint32_t cp;
-
-			l = utf8_decode(s + i, n - i, &cp);
-			if (!l) {
-				sb_add(sb, "\\ufffd");
-				i++;
-				continue;
-			}
-			/* C1, bidi controls and line separators: escaped, so the
-			 * value stays faithful but cannot act on a terminal that
-			 * shows the raw JSON (text.h). */
-			if (text_cp_unsafe(cp)) {
-				sb_addf(sb, "\\u%04x", (unsigned)cp);
-				i += l;
-				continue;
-			}
-		}
-		sb_addn(sb, s + i, l);
-		i += l;
-	}
-	sb_addc(sb, '"');
 }
 
 /* ---- strings ---- */

@@ -58,12 +58,6 @@ char *sb_detach(struct strbuf *sb);          /* caller frees; sb is reset */
  * allocated once rather than doubled (and copied) up to twice its size. */
 void sb_reserve(struct strbuf *sb, size_t extra);
 
-/* JSON string literal with quotes, escaping control characters, quotes and
- * backslashes, and as \uXXXX every code point text.h neutralises (C1, bidi
- * controls, U+2028/U+2029); invalid UTF-8 bytes become U+FFFD. NULL is
- * written as null. */
-void sb_add_json_string(struct strbuf *sb, const char *s);
-
 /* String helpers. */
 bool str_eq(const char *a, const char *b); /* NULL-safe */
 bool str_startswith(const char *s, const char *prefix);

@@ -8,6 +8,7 @@
 
 #include <criterion/criterion.h>
 
+#include "json.h"
 #include "text.h"
 #include "util.h"
 
@@ -123,8 +124,10 @@ Test(text, newline_never_survives_one_line_but_lines_keep_it)
 Test(text, json_escapes_the_same_code_points)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct json_writer w;
 
-	sb_add_json_string(&sb, "a\xe2\x80\xae" "b\xc2\x85" "c\xe2\x80\xa8" "d\xe2\x81\xa6" "e\xd8\x9c"
+	jw_init(&w, &sb);
+	jw_str(&w, "a\xe2\x80\xae" "b\xc2\x85" "c\xe2\x80\xa8" "d\xe2\x81\xa6" "e\xd8\x9c"
 			   "f\xe2\x80\x8f" "g\x9b" "h\xc3\xa9");
 	cr_expect_str_eq(sb_str(&sb), "\"a\\u202eb\\u0085c\\u2028d\\u2066e\\u061cf\\u200fg\\ufffdh\xc3\xa9\"");
 	sb_free(&sb);

@@ -20,18 +20,6 @@ Test(util, strbuf_grows_and_formats)
 	free(s);
 }
 
-Test(util, json_string_escapes)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	sb_add_json_string(&sb, "a\"b\\c\nd\te\x01 caf\xc3\xa9 \xff");
-	cr_assert_str_eq(sb_str(&sb), "\"a\\\"b\\\\c\\nd\\te\\u0001 caf\xc3\xa9 \\ufffd\"");
-	sb_reset(&sb);
-	sb_add_json_string(&sb, NULL);
-	cr_assert_str_eq(sb_str(&sb), "null");
-	sb_free(&sb);
-}
-
 Test(util, utf8_validation)
 {
 	cr_assert(utf8_valid("plain", 5));
