@@ -15,7 +15,7 @@
  * value can move the cursor, recolour or clear the terminal, reorder what
  * is displayed around it (Trojan Source), or start a new output line.
  * JSON outputs escape the same code points instead (\u202e), see
- * sb_add_json_string() in util.h: faithful and still inert. */
+ * the JSON writer in json.h: faithful and still inert. */
 #ifndef OSM_TEXT_H
 #define OSM_TEXT_H
 
