@@ -20,6 +20,7 @@
 #include "journal.h"
 #include "progress.h"
 #include "tui_int.h"
+#include "version.h"
 
 enum tkind { T_ACTION, T_ITEM, T_ITEM_ACTION, T_ITEM_NOTE, T_FIELD, T_NOTE };
 
@@ -651,21 +652,6 @@ static int edit_note(struct app *a, const char *item)
 	return R_REDRAW;
 }
 
-static bool version_ok(const char *v)
-{
-	int dots = 0;
-
-	if (!*v)
-		return true;
-	for (const char *p = v; *p; p++) {
-		if (*p == '.')
-			dots++;
-		else if (*p < '0' || *p > '9')
-			return false;
-	}
-	return dots >= 1 && v[0] != '.' && v[strlen(v) - 1] != '.';
-}
-
 static int edit_field(struct app *a, const struct rb_field *f)
 {
 	const struct rb_step *s = app_step(a);
@@ -688,7 +674,7 @@ static int edit_field(struct app *a, const struct rb_field *f)
 				      &v) != 1)
 				return R_REDRAW;
 			str_trim(v);
-			if (f->type != FIELD_VERSION || version_ok(v))
+			if (f->type != FIELD_VERSION || !*v || version_parse(v, NULL))
 				break;
 			app_message(a, true, "'%s' is not a version like 11.15.0: type digits and dots", v);
 			free(v);

@@ -1497,34 +1497,3 @@ bool lifetime_modules(struct lifetime *lt, struct ctx *ctx, struct lt_module **o
 	free(body);
 	return ok || lt_shape_error(err, path, why);
 }
-
-bool version_cmp(const char *a, const char *b, int *out)
-{
-	if (str_empty(a) || str_empty(b))
-		return false;
-	for (const char *p = a; *p; p++)
-		if (!isdigit((unsigned char)*p) && *p != '.')
-			return false;
-	for (const char *p = b; *p; p++)
-		if (!isdigit((unsigned char)*p) && *p != '.')
-			return false;
-	while (*a || *b) {
-		unsigned long long x = 0, y = 0;
-
-		/* Missing components count as 0: 11.15 == 11.15.0. */
-		while (isdigit((unsigned char)*a))
-			x = x * 10 + (unsigned)(*a++ - '0');
-		while (isdigit((unsigned char)*b))
-			y = y * 10 + (unsigned)(*b++ - '0');
-		if (x != y) {
-			*out = x < y ? -1 : 1;
-			return true;
-		}
-		if (*a == '.')
-			a++;
-		if (*b == '.')
-			b++;
-	}
-	*out = 0;
-	return true;
-}

@@ -177,8 +177,4 @@ bool lt_parse_applications(const char *body, size_t len, struct lt_application *
 bool lt_parse_modules(const char *body, size_t len, struct lt_module **out, size_t *n,
 		      char *err, size_t errlen);
 
-/* Compare dotted versions numerically ("11.0.110.0" < "11.15.0" < "11.15.0.1").
- * Returns false when either is not digits and dots. */
-bool version_cmp(const char *a, const char *b, int *out);
-
 #endif

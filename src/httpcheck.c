@@ -14,6 +14,7 @@
 #include "doc.h"
 #include "httpcheck.h"
 #include "util.h"
+#include "version.h"
 
 #define LT_FIX_CONFIGURE \
 	"Set [lifetime] url (https://<lifetime-host>/lifetimeapi/rest/v2) and give a " \
@@ -213,22 +214,6 @@ static void add_version_facts(struct strbuf *d, const char *min_seen, const char
 			  "17 is.\n");
 }
 
-static bool version_text_ok(const char *v)
-{
-	int c;
-	size_t dots = 0;
-
-	if (!version_cmp(v, "0", &c) || v[0] == '.' || v[strlen(v) - 1] == '.')
-		return false;
-	for (const char *p = v; *p; p++)
-		if (*p == '.') {
-			if (p[1] == '.')
-				return false;
-			dots++;
-		}
-	return dots >= 1;
-}
-
 void check_platform_version(const struct check_env *env, struct check_report *rep)
 {
 	static const char id[] = "platform_version";
@@ -317,7 +302,7 @@ void check_platform_version(const struct check_env *env, struct check_report *re
 		}
 		goto out;
 	}
-	if (!version_text_ok(typed)) {
+	if (!version_parse(typed, NULL)) {
 		st = CHECK_ERROR;
 		sb_addf(&sum, "could not check: \"%s\" is not a version like 11.31.0", typed);
 		sb_add(&fix, "Type the version as Service Center shows it, e.g. 11.31.0 or "

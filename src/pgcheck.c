@@ -23,6 +23,7 @@
 #include "resolve.h"
 #include "text.h"
 #include "util.h"
+#include "version.h"
 
 #define RUNBOOK_STEP_PREREQ "prerequisites"
 
@@ -59,46 +60,12 @@ static void bfmt(char *dst, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-bool platform_version_parse(const char *s, int v[3])
-{
-	int n = 0;
-
-	v[0] = v[1] = v[2] = 0;
-	if (str_empty(s))
-		return false;
-	while (*s && n < 3) {
-		char *end;
-		long x;
-
-		if (!isdigit((unsigned char)*s))
-			return false;
-		x = strtol(s, &end, 10);
-		if (x < 0 || x > 100000)
-			return false;
-		v[n++] = (int)x;
-		s = end;
-		if (*s == '.')
-			s++;
-		else if (*s)
-			return false;
-	}
-	return n >= 2;
-}
-
-static int vcmp(const int a[3], const int b[3])
-{
-	for (int i = 0; i < 3; i++)
-		if (a[i] != b[i])
-			return a[i] < b[i] ? -1 : 1;
-	return 0;
-}
-
 enum pg_support pg_support_classify(int server_version_num, const char *platform_version,
 				    char *why, size_t whylen)
 {
 	int major = server_version_num / 10000; /* 9.6.24 (90624) -> 9 */
-	int pv[3], since[3], until[3];
-	bool have_pv = platform_version_parse(platform_version, pv);
+	int c;
+	bool have_pv = version_parse(platform_version, NULL);
 	char mname[16];
 
 	if (server_version_num < 100000)
@@ -111,9 +78,6 @@ enum pg_support pg_support_classify(int server_version_num, const char *platform
 
 		if (r->major != major)
 			continue;
-		platform_version_parse(r->since, since);
-		if (r->until)
-			platform_version_parse(r->until, until);
 		if (!have_pv) {
 			if (r->until)
 				bfmt(why, whylen, "PostgreSQL %s is supported by Platform Server %s up "
@@ -125,12 +89,12 @@ enum pg_support pg_support_classify(int server_version_num, const char *platform
 				     r->since, PG_SUPPORT_SOURCE);
 			return PG_CONDITIONAL;
 		}
-		if (vcmp(pv, since) < 0) {
+		if (version_cmp(platform_version, r->since, &c) && c < 0) {
 			bfmt(why, whylen, "PostgreSQL %s needs Platform Server %s or later; this "
 			     "one is %s (%s)", mname, r->since, platform_version, PG_SUPPORT_SOURCE);
 			return PG_UNSUPPORTED;
 		}
-		if (r->until && vcmp(pv, until) >= 0) {
+		if (r->until && version_cmp(platform_version, r->until, &c) && c >= 0) {
 			bfmt(why, whylen, "PostgreSQL %s is no longer supported from Platform Server "
 			     "%s; this one is %s (%s)", mname, r->until, platform_version,
 			     PG_SUPPORT_SOURCE);

@@ -37,8 +37,4 @@ enum pg_support {
 enum pg_support pg_support_classify(int server_version_num, const char *platform_version,
 				    char *why, size_t whylen);
 
-/* Parse a Platform Server version "11.15.0" (also "11.15", "11.0.110.0" style):
- * false when it is not one. */
-bool platform_version_parse(const char *s, int v[3]);
-
 #endif

@@ -864,25 +864,6 @@ Test(lt_parse, hostile_names_are_neutralised)
 	lt_applications_free(a, n);
 }
 
-Test(version, compare)
-{
-	int c;
-
-	cr_assert(version_cmp("11.0.110.0", "11.15.0", &c));
-	cr_expect_lt(c, 0);
-	cr_assert(version_cmp("11.15.0", "11.15", &c));
-	cr_expect_eq(c, 0);
-	cr_assert(version_cmp("11.15.0.1", "11.15.0", &c));
-	cr_expect_gt(c, 0);
-	cr_assert(version_cmp("11.31.0.45003", "11.38.0", &c));
-	cr_expect_lt(c, 0);
-	cr_assert(version_cmp("11.100.0", "11.38.0", &c));
-	cr_expect_gt(c, 0);
-	cr_expect_not(version_cmp("11.x", "11.15.0", &c));
-	cr_expect_not(version_cmp("", "11.15.0", &c));
-	cr_expect_not(version_cmp(NULL, "11.15.0", &c));
-}
-
 /* ---- the checks ---- */
 
 static struct check_env check_env_for(struct doc *d, struct ctx *ctx)

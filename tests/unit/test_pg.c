@@ -62,21 +62,6 @@ Test(pg_support, unlisted_versions)
 	cr_assert(strstr(why, "9.6"), "old majors are named as 9.6: %s", why);
 }
 
-Test(pg_support, platform_version_parse)
-{
-	int v[3];
-
-	cr_assert(platform_version_parse("11.15.0", v));
-	cr_assert(v[0] == 11 && v[1] == 15 && v[2] == 0);
-	cr_assert(platform_version_parse("11.38", v));
-	cr_assert(v[0] == 11 && v[1] == 38 && v[2] == 0);
-	cr_assert_not(platform_version_parse("11", v));
-	cr_assert_not(platform_version_parse("eleven", v));
-	cr_assert_not(platform_version_parse("11.x.0", v));
-	cr_assert_not(platform_version_parse("", v));
-	cr_assert_not(platform_version_parse(NULL, v));
-}
-
 /* Message texts as libpq 15 and the server print them. */
 Test(pg_classify, libpq_messages)
 {

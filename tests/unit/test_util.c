@@ -1,4 +1,4 @@
-/* test_util.c - strings, JSON escaping, UTF-8 and time helpers. */
+/* test_util.c - strings, UTF-8 and time helpers. */
 #include <stdlib.h>
 #include <string.h>
 
