@@ -270,37 +270,30 @@ static bool step_pings_servers(const struct rb_step *s)
 static int add_ping_row(struct app *a, const char *prefix, const char *item,
 				      const char *when, const char *pending, int width)
 {
-	const struct doc *d = a->st->doc;
 	char *id = xasprintf("%s:%s", prefix, item), *line;
 	struct check_record rec;
-	const char *summary, *at;
-	enum check_status cs;
 
-	if (!check_record_load(d, id, &rec) || !rec.status_known) {
+	if (!check_result_load(a->st->doc, id, &rec) || !rec.status_known) {
 		add_rows(pending, width, 4, 6, UI_DIM, -1);
 		free(id);
 		return -1;
 	}
-	cs = rec.status;
-	summary = rec.summary;
-	at = rec.at;
-	if (rec.freshness != CHECK_CURRENT) {
+	if (rec.stale_reason) {
 		/* The server's settings changed since: that ping is not about it. */
-		line = xasprintf("Ping %s: stale (was %s): %s", when, check_status_word(cs),
-				 check_freshness_text(rec.freshness));
+		line = xasprintf("Ping %s: stale (was %s): %s", when, check_status_word(rec.status),
+				 rec.stale_reason);
 		add_rows(line, width, 4, 6, UI_WARN, -1);
 		free(line);
 		free(id);
 		return -1;
 	}
-	line = xasprintf("Ping %s: %s%s%s%s%s%s", when, check_status_word(cs),
-			 str_empty(summary) ? "" : ", ", summary ? summary : "",
-			 at ? " (" : "", at ? at : "", at ? ")" : "");
-	add_rows(line, width, 4, 6, cs == CHECK_OK ? UI_DONE : cs == CHECK_WARNING ? UI_WARN
-			       : UI_FAILED, -1);
+	line = xasprintf("Ping %s: %s%s%s%s%s%s", when, check_status_word(rec.status),
+			 str_empty(rec.summary) ? "" : ", ", rec.summary ? rec.summary : "",
+			 rec.at ? " (" : "", rec.at ? rec.at : "", rec.at ? ")" : "");
+	add_rows(line, width, 4, 6, ui_verdict_attr(rec.verdict), -1);
 	free(line);
 	free(id);
-	return (int)cs;
+	return (int)rec.status;
 }
 
 static void add_ping_rows(struct app *a, const struct rb_step *s, const char *item, int width)
@@ -321,7 +314,8 @@ static void add_ping_rows(struct app *a, const struct rb_step *s, const char *it
 	if (done && after >= 0 &&
 	    ping_unexpected(pa->expect, before == CHECK_OK, after == CHECK_OK)) {
 		char *id = xasprintf("server_ping:%s", item);
-		const char *fix = doc_get(a->st->doc, "check", id, "fix");
+		struct check_record rec;
+		const char *fix = check_result_load(a->st->doc, id, &rec) ? rec.fix : NULL;
 		char *line = xasprintf("! %s did not come back after its reconfiguration: it "
 				       "answered before and does not now. %s%s", item,
 				       str_empty(fix) ? "" : fix,
@@ -335,62 +329,52 @@ static void add_ping_rows(struct app *a, const struct rb_step *s, const char *it
 
 static void add_check_rows(struct app *a, const struct rb_step *s, int width)
 {
-	size_t *idx, n = ui_step_checks(a->st->doc, a->rb->id, s->id, &idx);
-	const struct doc *d = a->st->doc;
+	struct check_results rs;
 
-	if (!step_has_checks(a->rb, s) && n == 0) {
-		free(idx);
+	check_results_for_step(a->st->doc, a->rb->id, s->id, &rs);
+	if (!step_has_checks(a->rb, s) && rs.n == 0) {
+		check_results_free(&rs);
 		return;
 	}
 	add_rows("", width, 0, 0, UI_NORMAL, -1);
-	add_rows(n ? "Check results (r runs them again)" :
+	add_rows(rs.n ? "Check results (r runs them again)" :
 		 "Checks: not run yet (press r to run them)", width, 0, 0, UI_HEAD, -1);
-	for (size_t i = 0; i < n; i++) {
-		const char *name = doc_section_name(d, idx[i]);
-		struct check_record rec;
-		const char *label, *summary, *detail, *fix, *at;
-		enum check_status cs;
+	for (size_t i = 0; i < rs.n; i++) {
+		const struct check_record *rec = &rs.r[i];
+		const char *label = rec->label ? rec->label : rec->id;
+		const char *summary = rec->summary;
 		char *line;
-		enum ui_attr attr;
 
-		check_record_load(d, name, &rec);
-		label = rec.label;
-		summary = rec.summary;
-		detail = rec.detail;
-		fix = rec.fix;
-		at = rec.at;
-		cs = rec.status;
-		if (rec.freshness != CHECK_CURRENT) {
+		if (rec->stale_reason) {
 			/* Not a verdict any more: what it said, and to run it again. */
-			line = xasprintf("%-7s %s (was %s%s%s)", "stale", label ? label : name,
-					 check_status_word(cs), str_empty(summary) ? "" : ": ",
-					 summary ? summary : "");
-			add_rows(line, width, 0, 8, UI_WARN, -1);
+			line = xasprintf("%-7s %s (was %s%s%s)", check_verdict_word(rec->verdict),
+					 label, check_status_word(rec->status),
+					 str_empty(summary) ? "" : ": ", summary ? summary : "");
+			add_rows(line, width, 0, 8, ui_verdict_attr(rec->verdict), -1);
 			free(line);
-			line = xasprintf("%s (r)", check_freshness_text(rec.freshness));
-			add_rows(line, width, 8, 0, UI_WARN, -1);
+			line = xasprintf("%s (r)", rec->stale_reason);
+			add_rows(line, width, 8, 0, ui_verdict_attr(rec->verdict), -1);
 			free(line);
 			continue;
 		}
-		attr = cs == CHECK_OK ? UI_DONE : cs == CHECK_WARNING ? UI_WARN : UI_FAILED;
-		line = xasprintf("%-7s %s%s%s", check_status_word(cs), label ? label : name,
+		line = xasprintf("%-7s %s%s%s", check_verdict_word(rec->verdict), label,
 				 str_empty(summary) ? "" : ": ", summary ? summary : "");
-		add_rows(line, width, 0, 8, attr, -1);
+		add_rows(line, width, 0, 8, ui_verdict_attr(rec->verdict), -1);
 		free(line);
-		if (!str_empty(detail) && cs != CHECK_OK)
-			add_rows(detail, width, 8, 0, UI_NORMAL, -1);
-		if (!str_empty(fix) && cs != CHECK_OK) {
-			line = xasprintf("fix: %s", fix);
+		if (!str_empty(rec->detail) && rec->status != CHECK_OK)
+			add_rows(rec->detail, width, 8, 0, UI_NORMAL, -1);
+		if (!str_empty(rec->fix) && rec->status != CHECK_OK) {
+			line = xasprintf("fix: %s", rec->fix);
 			add_rows(line, width, 8, 5, UI_NORMAL, -1);
 			free(line);
 		}
-		if (i == 0 && at) {
-			line = xasprintf("(checked %s)", at);
+		if (i == 0 && rec->at) {
+			line = xasprintf("(checked %s)", rec->at);
 			add_rows(line, width, 8, 0, UI_DIM, -1);
 			free(line);
 		}
 	}
-	free(idx);
+	check_results_free(&rs);
 }
 
 static void build_rows(struct app *a, int width)

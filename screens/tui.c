@@ -449,15 +449,11 @@ static void collect_ping(struct app *a, bool cancelled)
 	struct job *j = &a->job;
 	const char *prefix = j->before ? "server_ping_before" : "server_ping";
 	char *id = xasprintf("%s:%s", prefix, j->item);
-	enum check_status st = CHECK_ERROR, before = CHECK_ERROR;
-	const char *bst;
+	enum check_status st = CHECK_ERROR;
 	char *bid = xasprintf("server_ping_before:%s", j->item);
-
 	/* A before-ping taken with other settings of this server says nothing
 	 * about it now: not "it answered before". */
-	bst = doc_get(a->st->doc, "check", bid, "status");
-	if (!bst || !check_status_parse(bst, &before) || check_result_is_stale(a->st->doc, bid))
-		before = CHECK_ERROR;
+	bool answered_before = check_result_passed(a->st->doc, bid);
 	for (size_t i = 0; i < j->rep.n; i++) {
 		struct check_result *r = &j->rep.r[i];
 		char *label = xasprintf("%s (%s its reconfiguration)", r->label ? r->label : id,
@@ -477,7 +473,7 @@ static void collect_ping(struct app *a, bool cancelled)
 				cancelled ? " (cancelled)" : "");
 		if (!app_commit(a, j->step, j->item, "check", res)) {
 			/* the message line says what failed */
-		} else if (ping_unexpected(j->expect, before == CHECK_OK, st == CHECK_OK)) {
+		} else if (ping_unexpected(j->expect, answered_before, st == CHECK_OK)) {
 			app_message(a, true, "%s did NOT come back after its reconfiguration "
 				    "(ping %s): open it below for what to do", j->item,
 				    check_status_word(st));
@@ -498,7 +494,7 @@ static void job_collect(struct app *a, bool quiet)
 {
 	struct job *j = &a->job;
 	size_t counts[4] = { 0 };
-	enum check_status worst;
+	enum check_verdict worst;
 	bool cancelled = atomic_load(&j->cancel) != 0;
 
 	if (!j->running)
@@ -545,15 +541,15 @@ static void job_collect(struct app *a, bool quiet)
 	a->show_results = true;
 	for (size_t i = 0; i < j->rep.n; i++)
 		counts[j->rep.r[i].status]++;
-	worst = check_report_worst(&j->rep);
+	worst = check_report_verdict(&j->rep);
 	{
 		char *res = xasprintf("%s: %zu ok, %zu warning, %zu FAILED, %zu error%s",
-				      check_status_word(worst), counts[CHECK_OK],
+				      check_verdict_word(worst), counts[CHECK_OK],
 				      counts[CHECK_WARNING], counts[CHECK_FAILED],
 				      counts[CHECK_ERROR], cancelled ? " (cancelled)" : "");
 
 		if (app_commit(a, j->step, NULL, "check", res))
-			app_message(a, worst >= CHECK_FAILED, "checks %s", res);
+			app_message(a, worst >= VERDICT_ERROR, "checks %s", res);
 		free(res);
 	}
 	if (!quiet)
@@ -570,40 +566,28 @@ static int steplist_width(void)
 	return w < 24 ? 24 : w > 38 ? 38 : w;
 }
 
-/* Does a step still open have a FAILED check result?  Computed for every
- * step in one pass over the document, again only when it changed: the
- * step list is drawn after every key. */
-static bool step_checks_failed(const struct app *a, const struct rb_step *s)
+/* The mark of every step (result.h's check_step_shown_status: [!] for a
+ * step still open whose checks FAILED), computed in one pass, again only
+ * when the document changed: the step list is drawn after every key. */
+static enum step_status step_shown(const struct app *a, const struct rb_step *s)
 {
 	static unsigned long long gen;
 	static const struct runbook *rb;
-	static bool *failed;
-	static size_t nfailed;
+	static enum step_status *shown;
+	static size_t nshown;
 	int i;
 
-	if (!failed || gen != doc_generation(a->st->doc) || rb != a->rb) {
-		size_t *idx, n;
-
-		free(failed);
-		nfailed = a->rb->n_steps;
-		failed = xcalloc(nfailed + 1, sizeof *failed);
+	if (!shown || gen != doc_generation(a->st->doc) || rb != a->rb) {
+		free(shown);
+		nshown = a->rb->n_steps;
+		shown = xcalloc(nshown + 1, sizeof *shown);
 		gen = doc_generation(a->st->doc);
 		rb = a->rb;
-		for (size_t k = 0; k < nfailed; k++) {
-			n = ui_step_checks(a->st->doc, a->rb->id, a->rb->steps[k].id, &idx);
-			for (size_t j = 0; j < n && !failed[k]; j++) {
-				enum check_status cs;
-				const char *name = doc_section_name(a->st->doc, idx[j]);
-
-				failed[k] = check_status_parse(doc_get(a->st->doc, "check", name, "status"),
-							       &cs) && cs == CHECK_FAILED &&
-					    !check_result_is_stale(a->st->doc, name);
-			}
-			free(idx);
-		}
+		for (size_t k = 0; k < nshown; k++)
+			shown[k] = check_step_shown_status(a->st, a->rb, &a->rb->steps[k]);
 	}
 	i = runbook_step_index(a->rb, s->id);
-	return i >= 0 && (size_t)i < nfailed && failed[i];
+	return i >= 0 && (size_t)i < nshown ? shown[i] : state_step_status(a->st, s->id);
 }
 
 static void draw_steplist(struct app *a, int top, int h, int wd)
@@ -614,22 +598,15 @@ static void draw_steplist(struct app *a, int top, int h, int wd)
 		first = a->step - h + 1;
 	for (int i = first; i < (int)a->rb->n_steps && i - first < h; i++) {
 		const struct rb_step *s = &a->rb->steps[i];
-		enum step_status st = state_step_status(a->st, s->id);
+		enum step_status st = step_shown(a, s);
 		const char *mark = ui_mark(st);
 		int y = top + i - first;
 		attr_t at;
 
-		/* The current step shows [>] unless it already has an outcome; a
-		 * step still open whose last checks FAILED shows [!] (display
-		 * only: progress.h sets failed explicitly). */
-		if (st == STEP_PENDING || st == STEP_IN_PROGRESS) {
-			if (step_checks_failed(a, s)) {
-				mark = ui_mark(STEP_FAILED);
-				st = STEP_FAILED;
-			} else if (i == a->step) {
-				mark = ui_mark(STEP_IN_PROGRESS);
-			}
-		}
+		/* The current step shows [>] unless it already has an outcome
+		 * (a step still open whose last checks FAILED shows [!]). */
+		if ((st == STEP_PENDING || st == STEP_IN_PROGRESS) && i == a->step)
+			mark = ui_mark(STEP_IN_PROGRESS);
 		at = i == a->step ? ui_attr(UI_SELECT) : ui_attr(ui_status_attr(st));
 		wattron(stdscr, at);
 		mvwhline(stdscr, y, 0, ' ', wd);

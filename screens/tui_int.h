@@ -204,6 +204,8 @@ const char *ui_spinner(int phase);
 /* Status mark for a step status, always text: "[x]" etc. */
 const char *ui_mark(enum step_status s);
 enum ui_attr ui_status_attr(enum step_status s);
+/* The colour of a check result by its verdict (result.h's policy). */
+enum ui_attr ui_verdict_attr(enum check_verdict v);
 
 /* Modal line editor: returns 1 with *out (allocated) on Enter, 0 on Esc,
  * -1 when a signal arrived (the loop then exits).  Input is sanitised: no
@@ -216,9 +218,5 @@ int ui_prompt(struct app *a, const char *title, const char *explain, const char 
 int ui_ask(struct app *a, const char *title, const char *text, const char *keys);
 /* Modal list chooser; returns the index, -1 on Esc or signal. */
 int ui_pick(struct app *a, const char *title, const char *const *choices, int current);
-
-/* Per-step check results in the document, for the panel (step.c, types.c). */
-size_t ui_step_checks(const struct doc *d, const char *runbook, const char *step,
-		      size_t **idx);
 
 #endif

@@ -284,6 +284,19 @@ enum ui_attr ui_status_attr(enum step_status s)
 	return UI_NORMAL;
 }
 
+enum ui_attr ui_verdict_attr(enum check_verdict v)
+{
+	switch (v) {
+	case VERDICT_OK: return UI_DONE;
+	case VERDICT_WARNING:
+	case VERDICT_STALE: return UI_WARN;
+	case VERDICT_ERROR:
+	case VERDICT_FAILED: return UI_FAILED;
+	case VERDICT_NONE: break;
+	}
+	return UI_NORMAL;
+}
+
 /* ---- modal prompts ---------------------------------------------------- */
 
 /* A dialog box near the bottom of the screen, drawn over the whole UI. */
@@ -651,28 +664,4 @@ int ui_pick(struct app *a, const char *title, const char *const *choices, int cu
 		else if (ch == '\r' || ch == '\n' || ch == ' ')
 			return cur;
 	}
-}
-
-size_t ui_step_checks(const struct doc *d, const char *runbook, const char *step, size_t **idx)
-{
-	size_t ns = doc_nsections(d), n = 0;
-	size_t *out = xcalloc(ns + 1, sizeof *out);
-
-	for (size_t i = 0; i < ns; i++) {
-		const char *name = doc_section_name(d, i);
-		const struct check_def *def;
-		char *id;
-
-		if (!str_eq(doc_section_kind(d, i), "check") || !name)
-			continue;
-		id = xstrdup(name);
-		if (strchr(id, ':'))
-			*strchr(id, ':') = '\0';
-		def = check_find(runbook, id);
-		free(id);
-		if (def && str_eq(def->step, step))
-			out[n++] = i;
-	}
-	*idx = out;
-	return n;
 }

@@ -236,20 +236,22 @@ static char **outstanding(const struct ctx_rep *r, size_t *count)
 		}
 		free(items);
 	}
-	for (size_t i = 0; i < doc_nsections(d); i++) {
-		const char *id = doc_section_name(d, i);
-		struct check_record rec;
+	{
+		struct check_results rs;
 
-		if (!str_eq(doc_section_kind(d, i), "check") || !id ||
-		    !check_record_load(d, id, &rec))
-			continue;
-		if (rec.freshness != CHECK_CURRENT)
-			PUSH("check %s: stale (was %s) - %s", id,
-			     rec.status_known ? check_status_word(rec.status) : "?",
-			     check_freshness_text(rec.freshness));
-		else if (rec.status_known && rec.status != CHECK_OK)
-			PUSH("check %s: %s%s%s", id, check_status_word(rec.status),
-			     rec.fix ? " - " : "", rec.fix ? rec.fix : "");
+		check_results_all(d, &rs);
+		for (size_t i = 0; i < rs.n; i++) {
+			const struct check_record *rec = &rs.r[i];
+
+			if (rec->stale_reason)
+				PUSH("check %s: stale (was %s) - %s", rec->id,
+				     rec->status_known ? check_status_word(rec->status) : "?",
+				     rec->stale_reason);
+			else if (rec->status_known && rec->status != CHECK_OK)
+				PUSH("check %s: %s%s%s", rec->id, check_status_word(rec->status),
+				     rec->fix ? " - " : "", rec->fix ? rec->fix : "");
+		}
+		check_results_free(&rs);
 	}
 	{
 		const char *b = doc_get(d, "types", NULL, "blockers");
@@ -350,29 +352,27 @@ static void json_settings(struct json_writer *w, const struct doc *d, const char
 
 static void json_checks(struct json_writer *w, const struct doc *d)
 {
+	struct check_results rs;
+
+	check_results_all(d, &rs);
 	jw_array(w);
-	for (size_t i = 0; i < doc_nsections(d); i++) {
-		const char *id = doc_section_name(d, i);
+	for (size_t i = 0; i < rs.n; i++) {
+		const struct check_record *rec = &rs.r[i];
 
-		if (!str_eq(doc_section_kind(d, i), "check") || !id)
-			continue;
 		jw_object(w);
-		jw_kstr(w, "id", id);
-		jw_kstr(w, "label", doc_get(d, "check", id, "label"));
-		jw_kstr(w, "status", doc_get(d, "check", id, "status"));
-		jw_kstr(w, "at", doc_get(d, "check", id, "at"));
-		jw_kstr(w, "summary", doc_get(d, "check", id, "summary"));
-		jw_kstr(w, "detail", doc_get(d, "check", id, "detail"));
-		jw_kstr(w, "fix", doc_get(d, "check", id, "fix"));
-		{
-			enum check_freshness f = check_result_freshness(d, id);
-
-			jw_kbool(w, "stale", f != CHECK_CURRENT);
-			jw_kstr(w, "stale_reason", check_freshness_text(f));
-		}
+		jw_kstr(w, "id", rec->id);
+		jw_kstr(w, "label", rec->label);
+		jw_kstr(w, "status", rec->status_text);
+		jw_kstr(w, "at", rec->at);
+		jw_kstr(w, "summary", rec->summary);
+		jw_kstr(w, "detail", rec->detail);
+		jw_kstr(w, "fix", rec->fix);
+		jw_kbool(w, "stale", rec->stale_reason != NULL);
+		jw_kstr(w, "stale_reason", rec->stale_reason);
 		jw_end(w);
 	}
 	jw_end(w);
+	check_results_free(&rs);
 }
 
 static long long num_or(const char *s, long long dflt)
@@ -590,6 +590,7 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 {
 	const struct doc *d = r->st->doc;
 	esc_fn esc = mdfmt ? md : tx;
+	struct check_results rs;
 	char **outs;
 	size_t nouts;
 	bool any;
@@ -659,7 +660,8 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 			md(sb, prog);
 			sb_add(sb, " |\n");
 		} else {
-			sb_addf(sb, "  %s %-2zu %-14s %-11s %s\n", step_status_mark(p.status), i + 1,
+			sb_addf(sb, "  %s %-2zu %-14s %-11s %s\n",
+				step_status_mark(check_step_shown_status(r->st, r->rb, s)), i + 1,
 				s->id, step_status_name(p.status), prog);
 			if (doc_get(d, "step", s->id, "by") || doc_get(d, "step", s->id, "at")) {
 				sb_add(sb, "         by ");
@@ -762,56 +764,47 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 	}
 
 	sb_add(sb, mdfmt ? "\n## Checks\n\n" : "\nCHECKS\n");
-	any = false;
-	for (size_t i = 0; i < doc_nsections(d); i++) {
-		const char *id = doc_section_name(d, i);
-		const char *fix;
-		struct check_record rec;
-		char *result;
-
-		if (!str_eq(doc_section_kind(d, i), "check") || !id ||
-		    !check_record_load(d, id, &rec))
-			continue;
-		if (!any && mdfmt)
-			sb_add(sb, "| Check | Result | At | Summary | What to do |\n|---|---|---|---|---|\n");
-		any = true;
-		fix = rec.freshness == CHECK_CURRENT ? rec.fix : check_freshness_text(rec.freshness);
+	check_results_all(d, &rs);
+	any = rs.n > 0;
+	if (any && mdfmt)
+		sb_add(sb, "| Check | Result | At | Summary | What to do |\n|---|---|---|---|---|\n");
+	for (size_t i = 0; i < rs.n; i++) {
+		const struct check_record *rec = &rs.r[i];
+		const char *was = rec->status_known ? check_status_word(rec->status)
+				  : rec->status_text ? rec->status_text : "?";
 		/* A result whose settings changed since is not a result any more. */
-		result = rec.freshness == CHECK_CURRENT
-			 ? xstrdup(rec.status_text ? rec.status_text : "")
-			 : xasprintf("stale (was %s)", rec.status_text ? rec.status_text : "?");
+		const char *fix = rec->stale_reason ? rec->stale_reason : rec->fix;
+		char *result = rec->stale_reason ? xasprintf("stale (was %s)", was) : xstrdup(was);
+
 		if (mdfmt) {
 			sb_add(sb, "| ");
-			md(sb, doc_get(d, "check", id, "label") ? doc_get(d, "check", id, "label") : id);
+			md(sb, rec->label ? rec->label : rec->id);
 			sb_add(sb, " (");
-			md_code(sb, id, true);
+			md_code(sb, rec->id, true);
 			sb_add(sb, ") | ");
 			md(sb, result);
 			sb_add(sb, " | ");
-			md(sb, doc_get(d, "check", id, "at"));
+			md(sb, rec->at);
 			sb_add(sb, " | ");
-			md(sb, doc_get(d, "check", id, "summary"));
+			md(sb, rec->summary);
 			sb_add(sb, " | ");
 			md(sb, fix);
 			sb_add(sb, " |\n");
 		} else {
-			sb_add(sb, "  ");
-			{
-				char *w = xasprintf("%-8s %-28s %s", result,
-						    id, doc_get(d, "check", id, "at")
-						    ? doc_get(d, "check", id, "at") : "");
+			char *w = xasprintf("%-8s %-28s %s", result, rec->id, rec->at ? rec->at : "");
 
-				tx(sb, w);
-				free(w);
-			}
+			sb_add(sb, "  ");
+			tx(sb, w);
+			free(w);
 			sb_addc(sb, '\n');
-			if (doc_get(d, "check", id, "summary"))
-				line(sb, tx, "           ", doc_get(d, "check", id, "summary"));
+			if (rec->summary)
+				line(sb, tx, "           ", rec->summary);
 			if (fix)
 				line(sb, tx, "           what to do: ", fix);
 		}
 		free(result);
 	}
+	check_results_free(&rs);
 	if (!any)
 		sb_add(sb, mdfmt ? "No checks have run.\n" : "  (no checks have run)\n");
 

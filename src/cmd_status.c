@@ -90,16 +90,19 @@ static void show_steps(const struct state *st, const struct runbook *rb, bool co
 		const char *at = doc_get(st->doc, "step", s->id, "at");
 		const char *reason = doc_get(st->doc, "step", s->id, "reason");
 		const char *note = state_note(st, s->id, NULL);
+		enum step_status shown;
 		char prog[160];
 		int tone;
 
 		progress_step(st, rb, s, &p);
 		progress_format(s, &p, prog, sizeof prog);
-		tone = p.status == STEP_DONE ? 0 : p.status == STEP_FAILED ? 2 :
-		       p.status == STEP_SKIPPED ? 1 : 3;
+		/* The mark the wizard shows: [!] also for a step still open whose
+		 * checks FAILED (result.h). */
+		shown = check_step_shown_status(st, rb, s);
+		tone = shown == STEP_DONE ? 0 : shown == STEP_FAILED ? 2 :
+		       shown == STEP_SKIPPED ? 1 : 3;
 		printf("  ");
-		output_word(stdout, color && p.status != STEP_PENDING, tone,
-			    step_status_mark(p.status));
+		output_word(stdout, color && shown != STEP_PENDING, tone, step_status_mark(shown));
 		printf(" %-14s %-26s %-11s %s", s->id, s->title, step_status_name(p.status), prog);
 		if (p.locked) {
 			const struct rb_gate *g;
@@ -148,43 +151,40 @@ static void show_steps(const struct state *st, const struct runbook *rb, bool co
 
 static void show_checks(const struct state *st, bool color)
 {
-	size_t n = doc_nsections(st->doc);
-	bool any = false;
+	struct check_results rs;
 
-	for (size_t i = 0; i < n; i++) {
-		const char *id = doc_section_name(st->doc, i);
-		struct check_record rec;
+	check_results_all(st->doc, &rs);
+	if (rs.n)
+		printf("\nLast check results:\n");
+	for (size_t i = 0; i < rs.n; i++) {
+		const struct check_record *rec = &rs.r[i];
+		const char *was = rec->status_known ? check_status_word(rec->status)
+				  : rec->status_text ? rec->status_text : "?";
 
-		if (!str_eq(doc_section_kind(st->doc, i), "check") || !id ||
-		    !check_record_load(st->doc, id, &rec))
-			continue;
-		if (!any)
-			printf("\nLast check results:\n");
-		any = true;
 		printf("  ");
-		if (rec.freshness != CHECK_CURRENT) {
+		if (rec->verdict == VERDICT_STALE) {
 			/* What it said no longer counts: not shown as its verdict. */
-			printf("%-8s", "stale");
-		} else if (rec.status_known) {
+			printf("%-8s", check_verdict_word(rec->verdict));
+		} else if (rec->status_known) {
 			/* Pad by the plain word so colour does not shift the columns. */
-			output_check_status(stdout, color, rec.status);
-			printf("%*s", (int)(8 - strlen(check_status_word(rec.status))), "");
+			output_check_status(stdout, color, rec->status);
+			printf("%*s", (int)(8 - strlen(check_status_word(rec->status))), "");
 		} else {
-			PRINT_SAFE("%-8s", rec.status_text ? rec.status_text : "?");
+			PRINT_SAFE("%-8s", was);
 		}
-		PRINT_SAFE("%-28s", id);
-		PRINT_SAFE(" %s", rec.at ? rec.at : "");
-		if (rec.freshness != CHECK_CURRENT)
-			PRINT_SAFE("  (was %s)", rec.status_known ? check_status_word(rec.status)
-				   : rec.status_text ? rec.status_text : "?");
-		if (rec.summary)
-			PRINT_SAFE("  %s", rec.summary);
+		PRINT_SAFE("%-28s", rec->id);
+		PRINT_SAFE(" %s", rec->at ? rec->at : "");
+		if (rec->stale_reason)
+			PRINT_SAFE("  (was %s)", was);
+		if (rec->summary)
+			PRINT_SAFE("  %s", rec->summary);
 		printf("\n");
-		if (rec.freshness != CHECK_CURRENT)
-			printf("          %s\n", check_freshness_text(rec.freshness));
+		if (rec->stale_reason)
+			printf("          %s\n", rec->stale_reason);
 	}
-	if (!any)
+	if (!rs.n)
 		printf("\nNo checks have run yet (osmigrate check RUNBOOK --state FILE).\n");
+	check_results_free(&rs);
 }
 
 static void show_next(const struct state *st, const struct runbook *rb, const char *path)

@@ -26,6 +26,25 @@ struct secrets {
 void secrets_wipe(struct secrets *s); /* zero and free every field */
 void secret_free(char **p);            /* zero and free one, set it NULL */
 
+/* Which secret: a check result that lacked one names it (result.h), and
+ * whoever may ask the operator asks for that one (login.h). */
+enum secret_kind {
+	SECRET_NONE = 0,
+	SECRET_TARGET_PASSWORD,
+	SECRET_SOURCE_PASSWORD,
+	SECRET_COMPARE_OLD_PASSWORD,
+	SECRET_COMPARE_NEW_PASSWORD,
+	SECRET_LIFETIME_TOKEN,
+};
+/* Its field in s (NULL for SECRET_NONE or no s). */
+char **secrets_slot(struct secrets *s, enum secret_kind k);
+/* "target_password" ... "lifetime_token" (how a state file names it);
+ * NULL for SECRET_NONE. */
+const char *secret_kind_key(enum secret_kind k);
+bool secret_kind_parse(const char *s, enum secret_kind *out);
+/* What a prompt asks for: "Password for the target database", ... */
+const char *secret_kind_title(enum secret_kind k);
+
 struct ctx {
 	atomic_int *cancel;      /* may be NULL: never cancelled */
 	/* progress: what is being done, done/total (total 0: unknown). May be NULL. */

@@ -256,7 +256,7 @@ enum progress_gate progress_gate(const struct state *st, const struct runbook *r
 		const char *pending;
 
 		g = gate_of(rb, step, RB_GATE_LOCK);
-		cs = g->check && check_record_load(st->doc, g->check, &rec) ? rec.status_text : NULL;
+		cs = g->check && check_result_load(st->doc, g->check, &rec) ? rec.status_text : NULL;
 		pending = lock_pending_step(st, g);
 		if (!g->check || check_result_passed(st->doc, g->check)) {
 			snprintf(why, whylen,

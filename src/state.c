@@ -77,6 +77,7 @@ static const struct schema_key key_rules[] = {
 	{ "check", "detail", V_ANY },
 	{ "check", "fix", V_ANY },
 	{ "check", "settings_digest", V_DIGEST },
+	{ "check", "needs", V_ID },
 	{ "types", "at", V_TIME },
 	{ "types", "scope", V_ANY },
 	{ "types", "blockers", V_COUNT },
