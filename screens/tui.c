@@ -16,6 +16,7 @@
 
 #include "exitcodes.h"
 #include "journal.h"
+#include "login.h"
 #include "pg.h"
 #include "progress.h"
 #include "tui_int.h"
@@ -93,70 +94,44 @@ static void job_progress(void *ud, const char *what, long done, long total)
 	pthread_mutex_unlock(&j->mu);
 }
 
-/* The type scan for the types screen: like check_type_verification, but
- * the whole result is kept so the UI thread can store every finding. */
+/* The type scan for the types screen: like check_type_verification (the
+ * same set-up, typescan_run_settings), but the whole result is kept so the
+ * UI thread can store every finding. */
 static void job_types(struct job *j)
 {
 	static const char *id = "type_verification";
 	static const char *label = "column types and stored values in scope";
-	struct type_scope scope;
-	struct pg_spec spec;
-	struct pg_failure fail;
 	struct typescan_opts opts = { 0 };
-	char msg[512], err[1024];
-	PGconn *conn;
+	enum secret_kind needs;
+	char err[1024], fix[512];
 
-	type_scope_init(&scope);
-	if (!type_scope_from_doc(&scope, j->settings, NULL, msg, sizeof msg)) {
-		check_add(&j->rep, id, label, CHECK_ERROR, "error: could not check", msg,
-			  "Correct the tables of the extensions in the settings (e), then rescan.");
-		type_scope_free(&scope);
-		return;
-	}
-	if (!pg_spec_from_doc(&spec, j->settings, "target", j->ctx.secrets->target_password,
-			      msg, sizeof msg)) {
-		check_add(&j->rep, id, label, CHECK_ERROR, "error: could not check", msg,
-			  "Fill in the target database in the settings (e), then rescan.");
-		type_scope_free(&scope);
-		return;
-	}
 	job_progress(j, "connecting to the target", 0, 0);
-	conn = pg_connect(&spec, &j->ctx, &fail);
-	if (!conn) {
-		check_add(&j->rep, id, label, CHECK_ERROR, pg_fail_name(fail.cls), fail.message,
-			  fail.fix);
+	j->types_ok = typescan_run_settings(j->settings, NULL, &opts, &j->ctx, &j->types, err,
+					    sizeof err, fix, sizeof fix, &needs);
+	if (!j->types_ok) {
+		check_add(&j->rep, id, label, CHECK_ERROR, "error: could not check", err,
+			  fix)->needs = needs;
 	} else {
-		j->types_ok = typescan_run(conn, &scope, &opts, &j->ctx, &j->types, err, sizeof err);
-		PQfinish(conn);
-		if (!j->types_ok) {
-			check_add(&j->rep, id, label, CHECK_ERROR, "error: could not check", err,
-				  str_eq(err, "cancelled") ? "The scan was cancelled: press r to rescan."
-				  : "Check that the target user can read pg_catalog and the tables in "
-				    "scope, then rescan.");
-		} else {
-			enum check_status st = type_result_status(&j->types);
-			char *problem = type_result_scope_problem(&j->types);
-			char *sum = xasprintf("%s%s%s%ld blocker(s), %ld warning(s), %ld info(s) over "
-					      "%ld column(s) in %ld table(s)",
-					      problem ? "could not check: " : "", problem ? problem : "",
-					      problem ? "; " : "",
-					      j->types.counts[TS_BLOCKER], j->types.counts[TS_WARNING],
-					      j->types.counts[TS_INFO], j->types.columns,
-					      j->types.tables);
+		enum check_status st = type_result_status(&j->types);
+		char *problem = type_result_scope_problem(&j->types);
+		char *sum = xasprintf("%s%s%s%ld blocker(s), %ld warning(s), %ld info(s) over "
+				      "%ld column(s) in %ld table(s)",
+				      problem ? "could not check: " : "", problem ? problem : "",
+				      problem ? "; " : "",
+				      j->types.counts[TS_BLOCKER], j->types.counts[TS_WARNING],
+				      j->types.counts[TS_INFO], j->types.columns,
+				      j->types.tables);
 
-			check_add(&j->rep, id, label, st, sum, NULL, st == CHECK_OK ? NULL :
-				  problem && st == CHECK_ERROR
-				  ? "Correct the names that matched nothing in the settings (e): [scope] "
-				    "schemas and the extensions' tables, case-sensitive as in the "
-				    "catalog; then rescan."
-				  : "Review every blocker and warning on the types screen (t) and do "
-				    "what each finding's fix says before refreshing entities.");
-			free(sum);
-			free(problem);
-		}
+		check_add(&j->rep, id, label, st, sum, NULL, st == CHECK_OK ? NULL :
+			  problem && st == CHECK_ERROR
+			  ? "Correct the names that matched nothing in the settings (e): [scope] "
+			    "schemas and the extensions' tables, case-sensitive as in the "
+			    "catalog; then rescan."
+			  : "Review every blocker and warning on the types screen (t) and do "
+			    "what each finding's fix says before refreshing entities.");
+		free(sum);
+		free(problem);
 	}
-	pg_spec_free(&spec);
-	type_scope_free(&scope);
 }
 
 /* LifeTime's environments for the settings screen's seeding (L). */
@@ -169,6 +144,7 @@ static void job_lifetime(struct job *j)
 	job_progress(j, "asking LifeTime for its environments", 0, 0);
 	s = lifetime_open(j->settings, &j->ctx, &lt, j->lt_msg, sizeof j->lt_msg, j->lt_fix,
 			  sizeof j->lt_fix);
+	j->lt_setup = s;
 	if (s != LT_READY) {
 		if (s == LT_NOT_CONFIGURED) {
 			snprintf(j->lt_msg, sizeof j->lt_msg, "[lifetime] is not configured");
@@ -233,6 +209,7 @@ static bool job_spawn(struct app *a)
 	j->lt_n = 0;
 	j->lt_ok = false;
 	j->lt_status = 0;
+	j->lt_setup = LT_NOT_CONFIGURED;
 	j->lt_msg[0] = j->lt_fix[0] = '\0';
 	atomic_store(&j->cancel, 0);
 	atomic_store(&j->finished, 0);
@@ -338,62 +315,34 @@ static void job_start(struct app *a, enum job_kind kind)
 		    : "running the checks of this step: Esc cancels");
 }
 
-/* A check that needs a secret says so in its result (pg.c words
- * PG_FAIL_NEED_PASSWORD as "password needed" / "... needs a password and
- * none was found"; http.c a missing LifeTime token as "no LifeTime token").
- * Ask once with echo off and keep it in memory only (struct secrets). */
+/* The wizard's way to ask for a secret (ctx->ask's shape, login.h): a
+ * dialog without echo.  NULL on Esc or an empty answer. */
+static char *ask_secret(void *ud, enum secret_kind kind, const char *what)
+{
+	struct app *a = ud;
+	char *pw = NULL;
+
+	(void)what;
+	if (ui_prompt(a, secret_kind_title(kind),
+		      kind == SECRET_LIFETIME_TOKEN
+		      ? "It is kept in memory only, never written to a file. Esc: set "
+			"OSMIGRATE_LIFETIME_TOKEN or [lifetime] token_file instead."
+		      : "It is kept in memory only, never written to a file. Esc: use "
+			"~/.pgpass, PGPASSFILE or a service instead.",
+		      NULL, 4096, true, &pw) != 1 || str_empty(pw)) {
+		secret_free(&pw);
+		return NULL;
+	}
+	return pw;
+}
+
+/* The worker cannot open a dialog: a check that lacked a secret names it
+ * in its result (result.h: needs), and it is asked here, once the run is
+ * over, each kind once, and kept in memory only (struct secrets). */
 static void job_ask_secrets(struct app *a, const struct check_report *rep)
 {
-	bool asked_token = false;
-
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct check_result *r = &rep->r[i];
-		char **slot = NULL;
-		const char *title = NULL, *explain;
-		char *pw = NULL;
-		bool pass = (r->summary && strstr(r->summary, "password needed")) ||
-			    (r->fix && strstr(r->fix, "needs a password")) ||
-			    (r->detail && strstr(r->detail, "needs a password"));
-		bool token = (r->summary && strstr(r->summary, "no LifeTime token")) ||
-			     (r->detail && strstr(r->detail, "no LifeTime token"));
-
-		if (r->status == CHECK_OK || !r->id || (!pass && !token))
-			continue;
-		explain = "It is kept in memory only, never written to a file. Esc: use "
-			  "~/.pgpass, PGPASSFILE or a service instead.";
-		if (token && !asked_token) {
-			asked_token = true;
-			slot = &a->secrets.lifetime_token;
-			title = "LifeTime service account token";
-			explain = "It is kept in memory only, never written to a file. Esc: set "
-				  "OSMIGRATE_LIFETIME_TOKEN or [lifetime] token_file instead.";
-		} else if (pass && str_startswith(r->id, "target_")) {
-			slot = &a->secrets.target_password;
-			title = "Password for the target database";
-		} else if (pass && str_startswith(r->id, "source_")) {
-			slot = &a->secrets.source_password;
-			title = "Password for the source database";
-		} else if (pass && str_startswith(r->id, "clone_compare")) {
-			/* Ask for the side the message names. */
-			bool newside = (r->summary && strstr(r->summary, "new")) ||
-				       (r->detail && strstr(r->detail, "[compare] new"));
-
-			slot = newside ? &a->secrets.compare_new_password
-				       : &a->secrets.compare_old_password;
-			title = newside ? "Password for the new (restored) database"
-					: "Password for the old database";
-		}
-		if (!slot || *slot)
-			continue; /* given already and refused: the fix says what to do */
-		if (ui_prompt(a, title, explain, NULL, 4096, true, &pw) == 1) {
-			if (str_empty(pw)) {
-				free(pw);
-				continue;
-			}
-			*slot = pw;
-			app_message(a, false, "kept in memory: press r to run the checks again");
-		}
-	}
+	if (secrets_ask_needed(rep, &a->secrets, ask_secret, a))
+		app_message(a, false, "kept in memory: press r to run the checks again");
 }
 
 /* The LifeTime answer for the settings screen: seed, or say why not.  A
@@ -411,22 +360,17 @@ static void collect_lifetime(struct app *a, bool quiet, bool cancelled)
 		app_message(a, false, "LifeTime fetch cancelled: nothing added");
 	} else if (j->lt_ok) {
 		settings_seed(a, seed, j->lt_envs, j->lt_n);
-	} else if (str_eq(j->lt_msg, "no LifeTime token") && !a->secrets.lifetime_token) {
-		char *pw = NULL;
+	} else if (j->lt_setup == LT_NO_TOKEN && !a->secrets.lifetime_token) {
+		char *pw = ask_secret(a, SECRET_LIFETIME_TOKEN, NULL);
 
-		if (ui_prompt(a, "LifeTime service account token",
-			      "It is kept in memory only, never written to a file. Esc: set "
-			      "OSMIGRATE_LIFETIME_TOKEN or [lifetime] token_file instead.",
-			      NULL, 4096, true, &pw) == 1 && !str_empty(pw)) {
+		if (pw) {
 			a->secrets.lifetime_token = pw;
-			pw = NULL;
 			lt_environments_free(j->lt_envs, j->lt_n);
 			j->lt_envs = NULL;
 			j->lt_n = 0;
 			app_job_lifetime(a, seed);
 			return;
 		}
-		free(pw);
 		app_message(a, true, "nothing added: no LifeTime token. %s", j->lt_fix);
 	} else {
 		/* A refused token is forgotten, so the next L asks again (or

@@ -109,6 +109,7 @@ struct job {
 	size_t lt_n;
 	bool lt_ok;
 	long lt_status;           /* HTTP status of a failed request, 0 if none */
+	enum lt_setup lt_setup;   /* what lifetime_open said */
 	char lt_msg[512], lt_fix[1024];
 	/* JOB_PING: the server, whether this is its "before" ping, and what
 	 * the runbook expects it to show (runbook.h, struct rb_ping). */

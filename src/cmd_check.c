@@ -3,10 +3,9 @@
  * line per result, a summary, then what to do for each result that is not
  * ok.  Results go into the state file when one is given.
  *
- * Exit status: 0 all ok, 1 warnings only, 2 at least one failure, 3 at
- * least one check could not run and none failed.  A failure wins over a
- * check that could not run: a definite problem is the more actionable
- * answer, and the "could not check" lines are still listed. */
+ * Exit status by the one severity policy (result.h): 0 all ok, 1 warnings
+ * only, 2 at least one failure, 3 at least one check could not run and
+ * none failed. */
 #include "config.h"
 
 #include <getopt.h>
@@ -15,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -23,6 +21,7 @@
 #include "ctx.h"
 #include "exitcodes.h"
 #include "journal.h"
+#include "login.h"
 #include "output.h"
 #include "pg.h"
 #include "runbook.h"
@@ -56,61 +55,6 @@ static void check_usage(FILE *f)
 "could not run (and none failed), 64 usage, 65 bad answers or state file,\n"
 "74 state file or standard output not written, 75 state file locked,\n"
 "130 interrupted.\n");
-}
-
-/* On a terminal, find out before the checks run whether a connection needs
- * a password that libpq cannot find, and ask for it once.  Without a
- * terminal nothing is asked: the connection checks report the need with
- * their fix (PGPASSWORD, ~/.pgpass, a service file). */
-static void ask_passwords(const struct doc *settings, struct ctx *ctx)
-{
-	/* The connections the checks open: [target], [source], [compare] old/new. */
-	static const struct {
-		const char *section, *key; /* key set: a conninfo in [compare] */
-	} conns[] = {
-		{ "target", NULL }, { "source", NULL }, { "compare", "old" }, { "compare", "new" },
-	};
-
-	if (!isatty(STDIN_FILENO) || getenv("PGPASSWORD"))
-		return;
-	for (size_t i = 0; i < OSM_ARRAY_LEN(conns); i++) {
-		char **slot = i == 0 ? &ctx->secrets->target_password
-			    : i == 1 ? &ctx->secrets->source_password
-			    : i == 2 ? &ctx->secrets->compare_old_password
-				     : &ctx->secrets->compare_new_password;
-		struct pg_failure fail;
-		struct pg_spec spec;
-		char msg[512];
-		bool made;
-		PGconn *c;
-
-		if (!doc_has_section(settings, conns[i].section, NULL))
-			continue;
-		if (conns[i].key) {
-			const char *ci = doc_get(settings, conns[i].section, NULL, conns[i].key);
-
-			if (str_empty(ci))
-				continue;
-			made = pg_spec_from_conninfo(&spec, ci, NULL, msg, sizeof msg);
-		} else {
-			made = pg_spec_from_doc(&spec, settings, conns[i].section, NULL, msg, sizeof msg);
-		}
-		if (!made)
-			continue; /* the connection check reports the bad settings */
-		memset(&fail, 0, sizeof fail);
-		c = pg_connect(&spec, ctx, &fail);
-		if (c) {
-			PQfinish(c);
-		} else if (fail.cls == PG_FAIL_NEED_PASSWORD) {
-			char *prompt = xasprintf("Password for %s: ", spec.label);
-
-			*slot = output_read_secret(prompt);
-			free(prompt);
-		}
-		pg_spec_free(&spec);
-		if (ctx_cancelled(ctx))
-			return;
-	}
 }
 
 /* Result ids are "check_id" or "check_id:ITEM": the journal files them
@@ -276,7 +220,16 @@ int cmd_check(int argc, char **argv)
 	}
 	env.ctx = &ctx;
 	env.item = NULL;
-	ask_passwords(env.settings, &ctx);
+	/* On a terminal, find out before the checks run whether a connection
+	 * needs a password that libpq cannot find, and ask for it once.
+	 * Without a terminal nothing is asked: the connection checks report
+	 * the need with their fix (PGPASSWORD, ~/.pgpass, a service file). */
+	output_ask_on_terminal(&ctx, NULL);
+	if (ctx.ask && !getenv("PGPASSWORD"))
+		pg_login_all(env.settings, &ctx);
+	/* The checks themselves do not ask: what is still missing is said in
+	 * their results. */
+	ctx.ask = NULL;
 
 	color = output_color(stdout);
 	check_report_init(&rep);
@@ -320,12 +273,7 @@ int cmd_check(int argc, char **argv)
 					: "no advice was given; run the check in the wizard for details");
 	}
 
-	if (counts[CHECK_FAILED])
-		rc = EXIT_FAILURES;
-	else if (counts[CHECK_ERROR])
-		rc = EXIT_NOCHECK;
-	else if (counts[CHECK_WARNING])
-		rc = EXIT_WARNINGS;
+	rc = check_verdict_exit(check_report_verdict(&rep));
 
 	if (st) {
 		check_report_store(&rep, st->doc);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -100,7 +99,8 @@ int cmd_compare(int argc, char **argv)
 	struct cmp_result r;
 	struct strbuf out = STRBUF_INIT;
 	struct output_file of = { 0 };
-	char msg[1024], *old_pw = NULL, *new_pw = NULL;
+	struct secrets secrets = { 0 };
+	char msg[1024];
 	FILE *f = stdout;
 	bool progress;
 	int c, rc;
@@ -194,34 +194,12 @@ int cmd_compare(int argc, char **argv)
 	progress = output_ticker(stderr);
 	if (progress)
 		ctx.progress = show_progress;
+	ctx.secrets = &secrets;
+	output_ask_on_terminal(&ctx, &progress);
 
+	/* On a terminal, a password libpq could not find is asked for, once
+	 * per database, and kept in memory only (login.h). */
 	compare_databases(&old_spec, &new_spec, &opt, &ctx, &r);
-	/* On a terminal, ask for a password libpq could not find, once per
-	 * side, and compare again; nothing is stored. */
-	for (int tries = 0; tries < 2 && r.status == CMP_FAILED &&
-	     r.error_class == PG_FAIL_NEED_PASSWORD && isatty(STDIN_FILENO) && !output_signal_exit(); tries++) {
-		bool is_old = str_eq(r.error_side, "old");
-		char **slot = is_old ? &old_pw : &new_pw;
-		struct pg_spec *spec = is_old ? &old_spec : &new_spec;
-
-		if (*slot)
-			break;   /* already asked: the fix says what to do */
-		if (progress)
-			fputs("\r\033[K", stderr);
-		char *prompt = xasprintf("Password for %s: ", spec->label);
-
-		*slot = output_read_secret(prompt);
-		free(prompt);
-		if (!*slot)
-			break;
-		pg_spec_free(spec);
-		if (!pg_spec_from_conninfo(spec, argv[optind + (is_old ? 0 : 1)], *slot, msg,
-					   sizeof msg)) {
-			fatalx("%s", msg);   /* parsed fine a moment ago */
-		}
-		cmp_result_free(&r);
-		compare_databases(&old_spec, &new_spec, &opt, &ctx, &r);
-	}
 	if (progress)
 		fputs("\r\033[K", stderr);
 
@@ -263,8 +241,7 @@ int cmd_compare(int argc, char **argv)
 	cmp_result_free(&r);
 	pg_spec_free(&old_spec);
 	pg_spec_free(&new_spec);
-	secret_free(&old_pw);
-	secret_free(&new_pw);
+	secrets_wipe(&secrets);
 	free(schemas);
 	return rc;
 }

@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
 
 #include "commands.h"
 #include "exitcodes.h"
+#include "login.h"
 #include "output.h"
 #include "pg.h"
 #include "secret.h"
@@ -112,17 +112,6 @@ static void on_column(void *ud, const struct type_column_info *ci)
 	put_field(co->f, s, true);
 }
 
-static bool make_spec(struct pg_spec *spec, const char *conninfo, const struct doc *answers,
-		      const char *password, char *msg, size_t msglen)
-{
-	if (conninfo)
-		return pg_spec_from_conninfo(spec, conninfo, password, msg, msglen);
-	if (answers && doc_has_section(answers, "target", NULL))
-		return pg_spec_from_doc(spec, answers, "target", password, msg, msglen);
-	/* nothing given: libpq's PG* variables and defaults decide */
-	return pg_spec_from_conninfo(spec, "client_encoding=UTF8", password, msg, msglen);
-}
-
 int cmd_types(int argc, char **argv)
 {
 	enum { OPT_NODATA = 256, OPT_COLUMNS, OPT_PROBE_TIMEOUT, OPT_PRINT_SQL };
@@ -144,12 +133,13 @@ int cmd_types(int argc, char **argv)
 	struct typescan_opts opts = { 0 };
 	struct columns_out co = { stdout };
 	struct doc *answers = NULL;
-	struct pg_spec spec, spec2;
+	struct pg_spec spec;
 	struct pg_failure fail;
+	struct secrets secrets = { 0 };
 	struct type_result r;
 	struct ctx ctx = { 0 };
 	char msg[1024], err[1024];
-	bool json, columns = false, ok, lost;
+	bool json, columns = false, ok, lost, ticker;
 	struct output_file of = { 0 };
 	char *why = NULL, *fix = NULL, *sc = NULL;
 	FILE *out = stdout;
@@ -235,21 +225,24 @@ int cmd_types(int argc, char **argv)
 			type_scope_free(&scope);
 			return se.code ? se.code : EXIT_DATAERR;
 		}
-		if (!scope.nschemas && !scope.ntables &&
-		    !type_scope_from_doc(&scope, answers, NULL, msg, sizeof msg)) {
-			fprintf(stderr, "osmigrate types: %s: %s\n", answers_path, msg);
+	}
+	{
+		/* --schema/--table win over the answers' scope; CONNINFO over
+		 * their [target]; without either, libpq's PG* variables. */
+		const struct typescan_setup in = { .settings = answers, .conninfo = conninfo,
+						   .pg_env = true };
+		bool bad_scope;
+
+		if (!typescan_prepare(&in, &scope, &spec, &bad_scope, msg, sizeof msg, err,
+				      sizeof err)) {
+			if (bad_scope)
+				fprintf(stderr, "osmigrate types: %s: %s\n", answers_path, msg);
+			else
+				fprintf(stderr, "osmigrate types: %s\n", msg);
 			doc_free(answers);
 			type_scope_free(&scope);
-			return EXIT_DATAERR;
+			return bad_scope ? EXIT_DATAERR : EXIT_USAGE;
 		}
-	}
-	ok = make_spec(&spec, conninfo, answers, NULL, msg, sizeof msg);
-	if (!ok) {
-		if (answers)
-			doc_free(answers);
-		fprintf(stderr, "osmigrate types: %s\n", msg);
-		type_scope_free(&scope);
-		return EXIT_USAGE;
 	}
 
 	/* Opened before connecting: a wrong -o should not cost a long scan. */
@@ -267,27 +260,16 @@ int cmd_types(int argc, char **argv)
 		out = of.f;
 
 	ctx.cancel = output_catch_signals();
-	if (output_ticker(stderr))
+	ticker = output_ticker(stderr);
+	if (ticker)
 		ctx.progress = progress;
 
 	type_result_init(&r);
-	conn = pg_connect(&spec, &ctx, &fail);
-	if (!conn && fail.cls == PG_FAIL_NEED_PASSWORD && isatty(STDIN_FILENO)) {
-		char *pw, *prompt;
-
-		if (ctx.progress)
-			fprintf(stderr, "\r\033[K");
-		prompt = xasprintf("Password for %s: ", spec.label);
-		pw = output_read_secret(prompt);
-		free(prompt);
-
-		if (pw && make_spec(&spec2, conninfo, answers, pw, msg, sizeof msg)) {
-			pg_spec_free(&spec);
-			spec = spec2;
-			conn = pg_connect(&spec, &ctx, &fail);
-		}
-		secret_free(&pw);
-	}
+	/* On a terminal a missing password is asked once (login.h). */
+	ctx.secrets = &secrets;
+	output_ask_on_terminal(&ctx, &ticker);
+	conn = pg_login(&spec, SECRET_TARGET_PASSWORD, &ctx, &fail);
+	secrets_wipe(&secrets);
 	if (answers) {
 		doc_free(answers);
 		answers = NULL;

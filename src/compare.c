@@ -16,6 +16,7 @@
 
 #include "compare.h"
 #include "json.h"
+#include "login.h"
 #include "text.h"
 #include "util.h"
 
@@ -785,11 +786,12 @@ static bool connect_side(struct side *s, const struct pg_spec *spec, struct ctx 
 	struct pg_failure f;
 
 	snprintf(label, labellen, "%s", spec->label);
-	s->conn = pg_connect(spec, ctx, &f);
+	s->conn = pg_login(spec, str_eq(s->name, "old") ? SECRET_COMPARE_OLD_PASSWORD
+						     : SECRET_COMPARE_NEW_PASSWORD, ctx, &f);
 	if (!s->conn) {
 		fail(r, s->name, f.fix[0] ? f.fix : "Check the connection settings and run the "
 			 "comparison again.", "%s: %s", s->name, f.message);
-		r->error_class = f.cls;
+		r->needs = f.needs;
 		return false;
 	}
 	*version = PQserverVersion(s->conn);

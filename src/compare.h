@@ -109,13 +109,14 @@ struct cmp_result {
 	char error_side[8];
 	char error[600];
 	char fix[600];
-	enum pg_fail error_class;              /* PG_OK unless connecting failed */
+	enum secret_kind needs;                /* the password connecting lacked (login.h) */
 };
 
 void cmp_result_init(struct cmp_result *r);
 void cmp_result_free(struct cmp_result *r);
 
-/* Connect to both (pg_connect, read-only) and compare.  Progress goes to
+/* Connect to both (pg_login, read-only; ctx->secrets holds their passwords
+ * as compare_old_password and compare_new_password) and compare.  Progress goes to
  * ctx->progress ("counting rows: public.orders", done, total); cancel is
  * honoured everywhere.  Always fills *r and returns r->status. */
 enum cmp_status compare_databases(const struct pg_spec *old_spec, const struct pg_spec *new_spec,

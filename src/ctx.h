@@ -52,6 +52,10 @@ struct ctx {
 	void *ud;
 	int timeout_s;           /* per network operation; 0 means CTX_DEFAULT_TIMEOUT_S */
 	struct secrets *secrets; /* may be NULL */
+	/* How to ask the operator for a secret nobody gave (login.h); NULL:
+	 * never ask (no terminal, or a worker thread that cannot). */
+	char *(*ask)(void *ud, enum secret_kind kind, const char *what);
+	void *ask_ud;
 };
 
 static inline bool ctx_cancelled(const struct ctx *c)

@@ -249,7 +249,6 @@ void check_clone_compare(const struct check_env *env, struct check_report *rep)
 	const char *newci = doc_get(env->settings, "compare", NULL, "new");
 	const char *schemas_s = doc_get(env->settings, "compare", NULL, "schemas");
 	const char *exact_s = doc_get(env->settings, "compare", NULL, "exact");
-	const struct secrets *sec = env->ctx ? env->ctx->secrets : NULL;
 	struct pg_spec so, sn;
 	struct cmp_options opt = { 0 };
 	struct cmp_result r;
@@ -277,8 +276,8 @@ void check_clone_compare(const struct check_env *env, struct check_report *rep)
 		return;
 	}
 	opt.schemas = (const char *const *)schemas;
-	if (!pg_spec_from_conninfo(&so, oldci, sec ? sec->compare_old_password : NULL, msg,
-				   sizeof msg)) {
+	/* Their passwords come from ctx->secrets (compare_databases, login.h). */
+	if (!pg_spec_from_conninfo(&so, oldci, NULL, msg, sizeof msg)) {
 		sb_addf(&fix, "Correct [compare] old: %s.", msg);
 		check_add(rep, id, "clone of the old database", CHECK_ERROR,
 			  "invalid [compare] old", NULL, sb_str(&fix));
@@ -286,8 +285,7 @@ void check_clone_compare(const struct check_env *env, struct check_report *rep)
 		sb_free(&fix);
 		return;
 	}
-	if (!pg_spec_from_conninfo(&sn, newci, sec ? sec->compare_new_password : NULL, msg,
-				   sizeof msg)) {
+	if (!pg_spec_from_conninfo(&sn, newci, NULL, msg, sizeof msg)) {
 		sb_addf(&fix, "Correct [compare] new: %s.", msg);
 		check_add(rep, id, "clone of the old database", CHECK_ERROR,
 			  "invalid [compare] new", NULL, sb_str(&fix));
@@ -341,7 +339,7 @@ void check_clone_compare(const struct check_env *env, struct check_report *rep)
 		break;
 	}
 	check_add(rep, id, sb_str(&label), st, sb_str(&sum), det.len ? sb_str(&det) : NULL,
-		  st == CHECK_OK ? NULL : sb_str(&fix));
+		  st == CHECK_OK ? NULL : sb_str(&fix))->needs = r.needs;
 	cmp_result_free(&r);
 	pg_spec_free(&so);
 	pg_spec_free(&sn);

@@ -1002,6 +1002,7 @@ enum lt_setup lifetime_open(const struct doc *settings, struct ctx *ctx, struct 
 	const char *url = doc_get(settings, "lifetime", NULL, "url");
 	const char *cafile, *tfile, *env;
 	char *scheme = NULL, *host = NULL, *tok = NULL;
+	enum lt_setup refused = LT_BAD_CONFIG;
 	CURLU *u;
 	bool parsed;
 	size_t ul;
@@ -1071,6 +1072,7 @@ enum lt_setup lifetime_open(const struct doc *settings, struct ctx *ctx, struct 
 				      "OSMIGRATE_LIFETIME_TOKEN, or in a file named by [lifetime] "
 				      "token_file (mode 0600), or type it on the LifeTime screen. "
 				      "It is kept in memory only.");
+		refused = LT_NO_TOKEN;
 		goto bad;
 	}
 	if (!token_usable(tok)) {
@@ -1095,7 +1097,7 @@ bad:
 	curl_free(host);
 	curl_url_cleanup(u);
 	lifetime_close(lt);
-	return LT_BAD_CONFIG;
+	return refused;
 }
 
 void lifetime_close(struct lifetime *lt)

@@ -145,6 +145,7 @@ enum lt_setup {
 	LT_NOT_CONFIGURED,    /* no [lifetime] url: callers fall back to operator input */
 	LT_READY,
 	LT_BAD_CONFIG,        /* url or token unusable: msg/fix say why */
+	LT_NO_TOKEN,          /* no token anywhere: msg/fix say where to give it */
 };
 /* From settings [lifetime] url, token_file, cafile ([http] cafile, timeout
  * as fallbacks) and the token: ctx->secrets->lifetime_token, else

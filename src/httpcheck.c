@@ -171,7 +171,8 @@ static bool lt_ready(const struct check_env *env, struct check_report *rep, cons
 	} else {
 		char *sum = xasprintf("could not check: %s", msg);
 
-		check_add(rep, id, label, CHECK_ERROR, sum, NULL, fix);
+		check_add(rep, id, label, CHECK_ERROR, sum, NULL, fix)->needs =
+			s == LT_NO_TOKEN ? SECRET_LIFETIME_TOKEN : SECRET_NONE;
 		free(sum);
 	}
 	return false;
@@ -281,7 +282,7 @@ void check_platform_version(const struct check_env *env, struct check_report *re
 		else
 			snprintf(lt_problem, sizeof lt_problem, "%s", e.msg);
 		snprintf(lfix, sizeof lfix, "%s", e.fix[0] ? e.fix : LT_FIX_CONFIGURE);
-	} else if (s == LT_BAD_CONFIG) {
+	} else if (s == LT_BAD_CONFIG || s == LT_NO_TOKEN) {
 		snprintf(lt_problem, sizeof lt_problem, "%s", msg);
 	}
 
@@ -333,7 +334,8 @@ void check_platform_version(const struct check_env *env, struct check_report *re
 	}
 out:
 	check_add(rep, id, label, st, sb_str(&sum), det.len ? sb_str(&det) : NULL,
-		  st == CHECK_OK ? NULL : sb_str(&fix));
+		  st == CHECK_OK ? NULL : sb_str(&fix))->needs =
+		s == LT_NO_TOKEN ? SECRET_LIFETIME_TOKEN : SECRET_NONE;
 	lt_environments_free(envs, n);
 	lifetime_close(&lt);
 	sb_free(&sum);

@@ -250,6 +250,26 @@ char *output_read_secret(const char *prompt)
 	return r;
 }
 
+char *output_ask_secret(void *ud, enum secret_kind kind, const char *what)
+{
+	bool *ticker = ud;
+	char *prompt, *r;
+
+	if (ticker && *ticker)
+		fputs("\r\033[K", stderr);
+	prompt = kind == SECRET_LIFETIME_TOKEN ? xasprintf("%s: ", secret_kind_title(kind))
+					       : xasprintf("Password for %s: ", what);
+	r = output_read_secret(prompt);
+	free(prompt);
+	return r;
+}
+
+void output_ask_on_terminal(struct ctx *ctx, bool *ticker)
+{
+	ctx->ask = isatty(STDIN_FILENO) ? output_ask_secret : NULL;
+	ctx->ask_ud = ctx->ask ? ticker : NULL;
+}
+
 static char *dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');

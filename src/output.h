@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "check.h"
+#include "ctx.h"
 #include "state.h"
 
 /* Whether f gets escape codes: a terminal, NO_COLOR unset, TERM set and not
@@ -59,6 +60,13 @@ int output_signal_exit(void);
  * sudo) so a redirected stderr does not hide it.  NULL on EOF.  Free it
  * with secret_free(). */
 char *output_read_secret(const char *prompt);
+/* How the commands ask for a secret (ctx->ask, login.h): "Password for
+ * LABEL: " read with output_read_secret().  ud: NULL, or a bool that is
+ * true while stderr carries a progress ticker (its line is cleared first). */
+char *output_ask_secret(void *ud, enum secret_kind kind, const char *what);
+/* ctx->ask = output_ask_secret (ud ticker) when standard input is a
+ * terminal; else NULL: nothing is asked, the failure says what to do. */
+void output_ask_on_terminal(struct ctx *ctx, bool *ticker);
 
 /* -o FILE of report, types and compare.  A file (new or existing) is
  * written as a temporary ".FILE.XXXXXX" (mode 0600) in the same directory

@@ -248,6 +248,17 @@ bool pg_spec_from_doc(struct pg_spec *s, const struct doc *d, const char *sectio
 	return true;
 }
 
+void pg_spec_copy(struct pg_spec *dst, const struct pg_spec *src, const char *password)
+{
+	spec_init(dst);
+	for (size_t i = 0; i < src->n; i++)
+		if (!password || !str_eq(src->keywords[i], "password"))
+			spec_add(dst, src->keywords[i], src->values[i]);
+	if (password)
+		spec_add(dst, "password", password);
+	memcpy(dst->label, src->label, sizeof dst->label);
+}
+
 bool pg_spec_from_conninfo(struct pg_spec *s, const char *conninfo, const char *password,
 			   char *msg, size_t msglen)
 {

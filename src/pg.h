@@ -51,6 +51,8 @@ bool pg_spec_from_doc(struct pg_spec *s, const struct doc *d, const char *sectio
 /* From a conninfo string, URI or "service=NAME" (compare OLD NEW, types CONNINFO). */
 bool pg_spec_from_conninfo(struct pg_spec *s, const char *conninfo, const char *password,
 			   char *msg, size_t msglen);
+/* dst: a copy of src, with password in place of any src has (NULL: as src). */
+void pg_spec_copy(struct pg_spec *dst, const struct pg_spec *src, const char *password);
 
 /* Why a connection failed, classified so the operator knows what to do. */
 enum pg_fail {
@@ -73,11 +75,13 @@ struct pg_failure {
 	enum pg_fail cls;
 	char message[512];      /* what happened, with libpq's own words */
 	char fix[512];          /* what to do next */
+	enum secret_kind needs; /* pg_login: the password nobody gave (PG_FAIL_NEED_PASSWORD) */
 };
 
 /* Non-blocking connect (PQconnectStartParams + PQconnectPoll) honouring
  * ctx timeout and cancel.  On success the session is read-only.  Returns
- * NULL and fills *fail otherwise. */
+ * NULL and fills *fail otherwise.  Connect through pg_login (login.h),
+ * which adds the password kept for the database and asks for a missing one. */
 PGconn *pg_connect(const struct pg_spec *spec, struct ctx *ctx, struct pg_failure *fail);
 
 /* Run one statement (PQsendQueryParams), waiting on PQsocket in slices of

@@ -1,6 +1,6 @@
 /* pgcheck.c - the PostgreSQL checks of connector-migration (see pgcheck.h).
  *
- * Each check opens its own session with pg_connect() (read-only,
+ * Each check opens its own session with pg_login() (read-only,
  * application_name=osmigrate, statement_timeout, search_path pinned) so that
  * any one can run on its own from a screen or from `osmigrate check`; the
  * statements of one check share one READ ONLY transaction where a failure
@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "pg.h"
+#include "login.h"
 #include "names.h"
 #include "pgcheck.h"
 #include "resolve.h"
@@ -126,15 +127,10 @@ enum pg_support pg_support_classify(int server_version_num, const char *platform
 /* ------------------------------------------------------------------ */
 /* Helpers */
 
-static const char *password_for(const struct check_env *env, const char *section)
+/* The password a settings section's connection uses (login.h). */
+static enum secret_kind secret_of(const char *section)
 {
-	const struct secrets *s = env->ctx ? env->ctx->secrets : NULL;
-
-	if (!s)
-		return NULL;
-	if (str_eq(section, "source"))
-		return s->source_password;
-	return s->target_password;
+	return str_eq(section, "source") ? SECRET_SOURCE_PASSWORD : SECRET_TARGET_PASSWORD;
 }
 
 /* Connect to a settings section.  On failure adds a result: with id/label
@@ -149,8 +145,7 @@ static PGconn *open_section(const struct check_env *env, struct check_report *re
 	struct pg_failure fail;
 	PGconn *c;
 
-	if (!pg_spec_from_doc(spec, env->settings, section, password_for(env, section), msg,
-			      sizeof msg)) {
+	if (!pg_spec_from_doc(spec, env->settings, section, NULL, msg, sizeof msg)) {
 		char *fix = xasprintf("Fill in the %s connection (connection step, or [%s] in the "
 				      "answers file: host, port, dbname, user, sslmode; or service; "
 				      "or conninfo).", section, section);
@@ -163,7 +158,7 @@ static PGconn *open_section(const struct check_env *env, struct check_report *re
 		}
 		return NULL;
 	}
-	c = pg_connect(spec, env->ctx, &fail);
+	c = pg_login(spec, secret_of(section), env->ctx, &fail);
 	if (failout)
 		*failout = fail;
 	if (!c) {
@@ -171,7 +166,7 @@ static PGconn *open_section(const struct check_env *env, struct check_report *re
 		char *sum = xasprintf("%s%s: %s", st == CHECK_ERROR ? "could not check: " : "",
 				      pg_fail_name(fail.cls), fail.message);
 
-		check_add(rep, id, label, st, sum, NULL, fail.fix);
+		check_add(rep, id, label, st, sum, NULL, fail.fix)->needs = fail.needs;
 		free(sum);
 		pg_spec_free(spec);
 		return NULL;
@@ -745,15 +740,15 @@ void check_tables_accessible(const struct check_env *env, struct check_report *r
 		free(label0);
 		return;
 	}
-	if (!pg_spec_from_doc(&spec, env->settings, "target", password_for(env, "target"),
-			      fail.message, sizeof fail.message)) {
+	if (!pg_spec_from_doc(&spec, env->settings, "target", NULL, fail.message,
+			      sizeof fail.message)) {
 		check_add(rep, "tables_accessible", label0, CHECK_ERROR, fail.message, NULL,
 			  "Fill in the target connection (connection step or [target]).");
 		free(exts);
 		free(label0);
 		return;
 	}
-	c = pg_connect(&spec, env->ctx, &fail);
+	c = pg_login(&spec, SECRET_TARGET_PASSWORD, env->ctx, &fail);
 
 	for (size_t e = 0; e < nexts; e++) {
 		char *id, *label;
@@ -770,7 +765,7 @@ void check_tables_accessible(const struct check_env *env, struct check_report *r
 			char *sum = xasprintf("could not connect: %s: %s", pg_fail_name(fail.cls),
 					      fail.message);
 
-			check_add(rep, id, label, CHECK_ERROR, sum, NULL, fail.fix);
+			check_add(rep, id, label, CHECK_ERROR, sum, NULL, fail.fix)->needs = fail.needs;
 			free(sum);
 			free(id);
 			free(label);

@@ -1,6 +1,6 @@
 /* pgcheck.h - the PostgreSQL checks of the connector-migration runbook
  * (rows in src/checks.c) and the PostgreSQL support table they use.
- * Every check opens its own read-only session through pg_connect().
+ * Every check opens its own read-only session through pg_login() (login.h).
  * UI-free: never include curses here. */
 #ifndef OSM_PGCHECK_H
 #define OSM_PGCHECK_H

@@ -21,6 +21,7 @@ static void one(const struct check_env *env, struct check_report *rep, const cha
 	struct typescan_opts opts = { 0 };
 	struct strbuf sum = STRBUF_INIT, det = STRBUF_INIT;
 	enum check_status st;
+	enum secret_kind needs;
 	size_t shown = 0;
 	bool scope_problem = false;
 
@@ -32,8 +33,9 @@ static void one(const struct check_env *env, struct check_report *rep, const cha
 
 	type_result_init(&r);
 	if (!typescan_run_settings(env->settings, ext, &opts, env->ctx, &r, err, sizeof err,
-				   fix, sizeof fix)) {
-		check_add(rep, id, label, CHECK_ERROR, "error: could not check", err, fix);
+				   fix, sizeof fix, &needs)) {
+		check_add(rep, id, label, CHECK_ERROR, "error: could not check", err, fix)->needs =
+			needs;
 		type_result_free(&r);
 		return;
 	}

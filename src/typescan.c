@@ -16,6 +16,7 @@
 
 #include "exitcodes.h"
 #include "json.h"
+#include "login.h"
 #include "output.h"
 #include "pg.h"
 #include "names.h"
@@ -1391,46 +1392,69 @@ bool type_result_load(struct type_result *r, const struct doc *d, char *err, siz
 	return ok;
 }
 
-bool typescan_run_settings(const struct doc *settings, const char *extension,
-			   const struct typescan_opts *opts, struct ctx *ctx,
-			   struct type_result *r, char *err, size_t errlen,
-			   char *fix, size_t fixlen)
+bool typescan_prepare(const struct typescan_setup *in, struct type_scope *scope,
+		      struct pg_spec *spec, bool *bad_scope, char *err, size_t errlen,
+		      char *fix, size_t fixlen)
 {
-	const struct secrets *sec = ctx ? ctx->secrets : NULL;
-	struct type_scope scope;
-	struct pg_spec spec;
-	struct pg_failure fail;
 	char msg[512];
-	PGconn *conn;
 	bool ok;
 
-	type_scope_init(&scope);
-	if (!type_scope_from_doc(&scope, settings, extension, msg, sizeof msg)) {
+	*bad_scope = true;
+	if (!scope->nschemas && !scope->ntables && in->settings &&
+	    !type_scope_from_doc(scope, in->settings, in->extension, msg, sizeof msg)) {
 		snprintf(err, errlen, "%s", msg);
 		snprintf(fix, fixlen, "Correct the extension's tables (schema.table, quote names "
 			 "with spaces or dots), then run the verification again.");
-		type_scope_free(&scope);
 		return false;
 	}
-	if (extension && !scope.ntables) {
-		snprintf(err, errlen, "extension %s lists no tables", extension);
+	if (in->extension && !scope->ntables) {
+		snprintf(err, errlen, "extension %s lists no tables", in->extension);
 		snprintf(fix, fixlen, "Enter the extension's tables (schema.table) in its settings, "
 			 "then run the verification again.");
-		type_scope_free(&scope);
 		return false;
 	}
-	if (!pg_spec_from_doc(&spec, settings, "target", sec ? sec->target_password : NULL,
-			      msg, sizeof msg)) {
+	*bad_scope = false;
+	/* Never with a password: pg_login adds the one kept in memory. */
+	if (in->conninfo)
+		ok = pg_spec_from_conninfo(spec, in->conninfo, NULL, msg, sizeof msg);
+	else if (in->pg_env && !(in->settings && doc_has_section(in->settings, "target", NULL)))
+		/* nothing given: libpq's PG* variables and defaults decide */
+		ok = pg_spec_from_conninfo(spec, "client_encoding=UTF8", NULL, msg, sizeof msg);
+	else
+		ok = pg_spec_from_doc(spec, in->settings, "target", NULL, msg, sizeof msg);
+	if (!ok) {
 		snprintf(err, errlen, "%s", msg);
 		snprintf(fix, fixlen, "Fill in the target database connection (step connection), "
 			 "then run the verification again.");
+	}
+	return ok;
+}
+
+bool typescan_run_settings(const struct doc *settings, const char *extension,
+			   const struct typescan_opts *opts, struct ctx *ctx,
+			   struct type_result *r, char *err, size_t errlen,
+			   char *fix, size_t fixlen, enum secret_kind *needs)
+{
+	const struct typescan_setup in = { .settings = settings, .extension = extension };
+	struct type_scope scope;
+	struct pg_spec spec;
+	struct pg_failure fail;
+	bool ok, bad_scope;
+	PGconn *conn;
+
+	if (needs)
+		*needs = SECRET_NONE;
+	type_scope_init(&scope);
+	if (!typescan_prepare(&in, &scope, &spec, &bad_scope, err, errlen, fix, fixlen)) {
 		type_scope_free(&scope);
 		return false;
 	}
-	conn = pg_connect(&spec, ctx, &fail);
+	conn = pg_login(&spec, SECRET_TARGET_PASSWORD, ctx, &fail);
 	if (!conn) {
 		snprintf(err, errlen, "%s", fail.message);
 		snprintf(fix, fixlen, "%s", fail.fix);
+		if (needs)
+			*needs = fail.needs;
 		pg_spec_free(&spec);
 		type_scope_free(&scope);
 		return false;

@@ -21,6 +21,7 @@
 #include "check.h"
 #include "ctx.h"
 #include "doc.h"
+#include "pg.h"
 #include "typemap.h"
 
 struct pg_conn;  /* libpq's PGconn */
@@ -123,15 +124,35 @@ bool typescan_run(struct pg_conn *conn, const struct type_scope *scope,
 		  const struct typescan_opts *opts, struct ctx *ctx,
 		  struct type_result *r, char *err, size_t errlen);
 
-/* Everything the TUI worker thread and the check need in one call: build
- * the scope from settings ([scope] schemas and every [extension] tables, or
- * only extension `extension` when not NULL), connect to [target] (password
- * from ctx->secrets, else libpq's own sources), scan, disconnect.  On false,
- * err says what happened and fix what to do next ("cancelled" on cancel). */
+/* The one set-up of a type scan: what to scan and where, from the settings
+ * and what a command line gives instead. */
+struct typescan_setup {
+	const struct doc *settings;  /* [scope] schemas, [extension] tables, [target]; may be NULL */
+	const char *extension;       /* only this extension's tables (which it must list) */
+	const char *conninfo;        /* the database instead of [target] */
+	bool pg_env;                 /* neither conninfo nor [target]: libpq's PG* variables
+					and defaults decide (`types`) */
+};
+/* scope: what a command line gave; when empty, filled from the settings
+ * ([scope] schemas and every extension's tables, or only in->extension's;
+ * still empty without settings: every user schema).  spec: the database,
+ * built without a password (pg_login adds the one kept in memory).  False
+ * with err, fix and *bad_scope (the scope is wrong, rather than the
+ * database); spec is then not to be freed. */
+bool typescan_prepare(const struct typescan_setup *in, struct type_scope *scope,
+		      struct pg_spec *spec, bool *bad_scope, char *err, size_t errlen,
+		      char *fix, size_t fixlen);
+
+/* Everything the TUI worker thread and the check need in one call:
+ * typescan_prepare from settings (and extension), pg_login to [target]
+ * (password from ctx->secrets, else libpq's own sources; asked only when
+ * ctx->ask is set), scan, disconnect.  On false, err says what happened
+ * and fix what to do next ("cancelled" on cancel), and *needs (may be
+ * NULL) the password that was missing. */
 bool typescan_run_settings(const struct doc *settings, const char *extension,
 			   const struct typescan_opts *opts, struct ctx *ctx,
 			   struct type_result *r, char *err, size_t errlen,
-			   char *fix, size_t fixlen);
+			   char *fix, size_t fixlen, enum secret_kind *needs);
 
 /* The SQL of the catalog pass (for bench/ and documentation), parameters
  * $1 schemas text[], $2/$3 table schemas/names text[], $4 all-user-schemas bool. */
