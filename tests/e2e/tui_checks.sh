@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui_checks: r runs the step's checks in a worker thread while the screen
 # keeps drawing; results are shown with their fix and stored in the state;
-# a needed password is asked with echo off and never written; Esc cancels a
+# a needed password is asked with echo off and never written, the one the
+# result names (the side of a comparison that lacked it); Esc cancels a
 # check that hangs.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/tmux.sh"
@@ -87,6 +88,41 @@ t1=$(date +%s)
 [ $((t1 - t0)) -le 3 ]; ok $? "cancelled within 3 s ($((t1 - t0)) s)"
 tmux_keys j
 tmux_screen | grep -q 'step 2/8'; ok $? "the wizard still answers keys"
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
+
+# The clone comparison: the password of the side that lacked one is asked
+# (the result names it), also when the other database's name says "new".
+pg_psql -X -q -d postgres -c 'CREATE DATABASE newshop' -c 'CREATE DATABASE shop_copy' \
+	>/dev/null || bail "could not create the databases"
+cat >"$answers" <<EOA
+[compare]
+old = host=127.0.0.1 port=$PGPORT dbname=newshop user=osm_app sslmode=disable
+new = host=127.0.0.1 port=$PGPORT dbname=shop_copy user=osm_app sslmode=disable
+EOA
+state3=$TMUX_WORK/rd.ini
+run --answers "$answers" --state "$state3" restore-database
+tmux_wait "Actions (Space ticks)"
+for i in 1 2 3 4 5; do tmux_keys n; done
+tmux_wait "Verify the clone"
+tmux_wait "step 6/"; ok $? "verify step"
+tmux_keys r
+tmux_wait "Password for the old database" 20; ok $? "the old side's password is asked"
+sed -n '/^\[check "clone_compare"\]/,/^\[/p' "$state3" | grep -q '^needs = compare_old_password$'
+ok $? "the result names the password it lacked"
+tmux_text "osm_app_demo"
+tmux_keys Enter
+tmux_wait "kept in memory: press r"
+tmux_keys r
+tmux_wait "Password for the new (restored) database" 20; ok $? "then the new side's"
+tmux_text "osm_app_demo"
+tmux_keys Enter
+tmux_wait "kept in memory: press r"
+tmux_keys r
+tmux_wait "identical:" 30; ok $? "both typed passwords used: the databases compared"
+sed -n '/^\[check "clone_compare"\]/,/^\[/p' "$state3" | grep -q '^needs'; [ $? -ne 0 ]
+ok $? "a result that lacked nothing names nothing"
+grep -rq osm_app_demo "$TMUX_WORK" ; [ $? -ne 0 ]; ok $? "the passwords are in no file"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 done_testing
