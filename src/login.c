@@ -48,15 +48,10 @@ bool pg_spec_for_secret(struct pg_spec *spec, const struct doc *settings, enum s
 
 	switch (kind) {
 	case SECRET_TARGET_PASSWORD:
-	case SECRET_SOURCE_PASSWORD: {
-		const char *section = kind == SECRET_TARGET_PASSWORD ? "target" : "source";
-
-		if (!doc_has_section(settings, section, NULL)) {
-			snprintf(msg, msglen, "no [%s] in the settings", section);
-			return false;
-		}
-		return pg_spec_from_doc(spec, settings, section, NULL, msg, msglen);
-	}
+	case SECRET_SOURCE_PASSWORD:
+		return pg_spec_from_doc(spec, settings,
+					kind == SECRET_TARGET_PASSWORD ? "target" : "source", NULL,
+					msg, msglen);
 	case SECRET_COMPARE_OLD_PASSWORD:
 	case SECRET_COMPARE_NEW_PASSWORD:
 		ci = doc_get(settings, "compare", NULL,
