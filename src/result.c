@@ -223,7 +223,8 @@ static int cmp_strp(const void *a, const void *b)
 
 /* One section: present or not, then its keys in key order (the order of
  * lines in the file does not matter), empty values as absent (a cleared
- * form field is the same setting as a missing key). */
+ * form field is the same setting as a missing key).  With only_key, just
+ * that key's value counts. */
 static void feed_section(uint64_t *h, const struct doc *d, const char *kind, const char *name,
 			 const char *only_key)
 {
@@ -234,7 +235,10 @@ static void feed_section(uint64_t *h, const struct doc *d, const char *kind, con
 	feed(h, kind);
 	feed(h, name);
 	if (!doc_each_key(d, kind, name, kvs_add, &l)) {
-		feed(h, "absent");
+		/* For one key, a missing section is a missing key: ticking or
+		 * marking its step creates the section and changes no setting. */
+		if (!only_key)
+			feed(h, "absent");
 		return;
 	}
 	/* sort indexes by key */

@@ -127,6 +127,19 @@ Test(checks_deps, typed_form_values_count)
 	doc_free(b);
 }
 
+Test(checks_deps, marking_the_step_of_a_form_value_is_no_change)
+{
+	struct doc *a = settings(), *b = settings();
+
+	/* No version typed on either side; only b's step was marked and ticked. */
+	doc_set(b, "step", "prerequisites", "status", "done");
+	doc_set(b, "step", "prerequisites", "tick.pg_version", "u@h 2026-11-22T04:31:00Z");
+	cr_expect(same(a, b, "pg_version"));
+	cr_expect(same(a, b, "platform_version"));
+	doc_free(a);
+	doc_free(b);
+}
+
 static enum check_freshness freshness_of(const struct doc *d, const char *id)
 {
 	struct check_record rec;
