@@ -6,14 +6,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tui_int.h"
+#include "screens.h"
 
-static int cur;
-static char info[8][1400];
+struct chooser {
+	int cur;
+	char info[8][1400];   /* each runbook's saved session, "" if none */
+};
 
-static void chooser_enter(struct app *a)
+static void chooser_enter(struct app *a, void *data)
 {
-	cur = 0;
+	struct chooser *ch = data;
+	char (*info)[1400] = ch->info;
+
+	ch->cur = 0;
 	for (size_t i = 0; i < n_runbooks && i < 8; i++) {
 		char *path = a->opt->state_path ? NULL : state_default_path(runbooks[i]->id);
 		struct state_error err;
@@ -43,8 +48,11 @@ static void chooser_enter(struct app *a)
 	}
 }
 
-static void chooser_draw(struct app *a, WINDOW *w)
+static void chooser_draw(struct app *a, void *data, WINDOW *w)
 {
+	const struct chooser *c = data;
+	const char (*info)[1400] = c->info;
+	int cur = c->cur;
 	int y = 1, wd = getmaxx(w), need = 3;
 	bool compact;
 
@@ -93,40 +101,26 @@ static void chooser_draw(struct app *a, WINDOW *w)
 	}
 }
 
-static int chooser_key(struct app *a, int ch, bool fkey)
+static int chooser_request(struct app *a, void *data, const struct input *in)
 {
-	if ((fkey && ch == KEY_UP) || (!fkey && ch == 'k')) {
-		if (cur > 0)
-			cur--;
+	struct chooser *c = data;
+
+	if (cursor_step(in, &c->cur, (int)n_runbooks))
 		return R_REDRAW;
-	}
-	if ((fkey && ch == KEY_DOWN) || (!fkey && ch == 'j')) {
-		if (cur + 1 < (int)n_runbooks)
-			cur++;
-		return R_REDRAW;
-	}
-	if (!fkey && ch >= '1' && ch < '1' + (int)n_runbooks) {
-		cur = ch - '1';
-		a->chooser_pick = cur;
-		return R_OPENED;
-	}
-	if ((fkey && ch == KEY_ENTER) || (!fkey && (ch == '\r' || ch == '\n' || ch == ' '))) {
-		a->chooser_pick = cur;
-		return R_OPENED;
-	}
-	if (!fkey && ch == '?')
-		return R_HELP;
-	if (!fkey && (ch == 'q' || ch == 'Q'))
-		return R_QUIT;
-	return R_NONE;
+	if (!in->fkey && in->ch >= '1' && in->ch < '1' + (int)n_runbooks)
+		c->cur = in->ch - '1';
+	else if (in->req != REQ_ENTER && (in->fkey || in->ch != ' '))
+		return R_UNHANDLED;
+	a->chooser_pick = c->cur;
+	return R_OPENED;
 }
 
-static const char *chooser_footer(struct app *a)
+static const char *chooser_footer(struct app *a, void *data)
 {
 	return "Up/Down choose  Enter or 1-3 open";
 }
 
-static const char *chooser_help(struct app *a)
+static const char *chooser_help(struct app *a, void *data)
 {
 	return "Choose a procedure with the arrows and Enter (or its number). Its "
 	       "progress is kept in its own state file, so each can be resumed later.";
@@ -135,9 +129,10 @@ static const char *chooser_help(struct app *a)
 const struct screen_ops screen_chooser = {
 	.name = "chooser",
 	.steplist = false,
+	.private_size = sizeof(struct chooser),
 	.enter = chooser_enter,
 	.draw = chooser_draw,
-	.key = chooser_key,
+	.request = chooser_request,
 	.footer = chooser_footer,
 	.help = chooser_help,
 };

@@ -5,13 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui_int.h"
+#include "screens.h"
 
-static int cur;
+struct resume {
+	int cur;       /* 0 resume, 1 start over, 2 quit */
+};
 
-static void resume_enter(struct app *a)
+static void resume_enter(struct app *a, void *data)
 {
-	cur = 0;
+	struct resume *r = data;
+
+	r->cur = 0;
 }
 
 static const struct rb_step *saved_step(const struct app *a)
@@ -22,8 +26,9 @@ static const struct rb_step *saved_step(const struct app *a)
 	return s ? s : &a->rb->steps[0];
 }
 
-static void resume_draw(struct app *a, WINDOW *w)
+static void resume_draw(struct app *a, void *data, WINDOW *w)
 {
+	int cur = ((const struct resume *)data)->cur;
 	const struct rb_step *s = saved_step(a);
 	const char *when = doc_get(a->st->doc, "osmigrate", NULL, "updated");
 	const char *who = doc_get(a->st->doc, "osmigrate", NULL, "updated_by");
@@ -64,49 +69,41 @@ static void resume_draw(struct app *a, WINDOW *w)
 
 static int start_over(struct app *a)
 {
-	int r = ui_ask(a, "Start over?", "All ticks, notes and check results of this session "
-		       "are reset. The current file is kept as a timestamped backup next to it. "
-		       "Press y to start over, n to go back.", "ynYN");
+	int r = dialog_ask(&a->redraw, "Start over?", "All ticks, notes and check results of this "
+			   "session are reset. The current file is kept as a timestamped backup "
+			   "next to it. Press y to start over, n to go back.", "ynYN");
 
 	return (r == 'y' || r == 'Y') ? R_START_OVER : R_REDRAW;
 }
 
-static int resume_key(struct app *a, int ch, bool fkey)
+static int resume_request(struct app *a, void *data, const struct input *in)
 {
-	if ((fkey && ch == KEY_UP) || (!fkey && ch == 'k')) {
-		if (cur > 0)
-			cur--;
+	struct resume *r = data;
+
+	if (cursor_step(in, &r->cur, 3))
 		return R_REDRAW;
-	}
-	if ((fkey && ch == KEY_DOWN) || (!fkey && ch == 'j')) {
-		if (cur < 2)
-			cur++;
-		return R_REDRAW;
-	}
-	if ((fkey && ch == KEY_ENTER) || (!fkey && (ch == '\r' || ch == '\n'))) {
-		if (cur == 0)
+	if (in->req == REQ_ENTER) {
+		if (r->cur == 0)
 			return R_OPENED;
-		if (cur == 1)
+		if (r->cur == 1)
 			return start_over(a);
 		return R_QUIT;
 	}
-	if (fkey)
-		return R_NONE;
-	switch (ch) {
+	if (in->fkey)
+		return R_UNHANDLED;
+	switch (in->ch) {
 	case 'r': case 'R': return R_OPENED;
 	case 'o': case 'O': return start_over(a);
-	case 'q': case 'Q': return R_QUIT;
-	case '?': return R_HELP;
 	}
-	return R_NONE;
+	return R_UNHANDLED;
 }
 
-static const char *resume_footer(struct app *a)
+static const char *resume_footer(struct app *a, void *data)
 {
 	return "r resume  o start over";
 }
 
-static const char *resume_help(struct app *a)
+static const char *resume_help(struct app *a, void *data)
 {
 	return "r (or Enter on the first line) resumes at the saved step with every tick, "
 	       "note and check result as they were. o starts over after a confirmation; "
@@ -116,9 +113,10 @@ static const char *resume_help(struct app *a)
 const struct screen_ops screen_resume = {
 	.name = "resume",
 	.steplist = false,
+	.private_size = sizeof(struct resume),
 	.enter = resume_enter,
 	.draw = resume_draw,
-	.key = resume_key,
+	.request = resume_request,
 	.footer = resume_footer,
 	.help = resume_help,
 };

@@ -11,10 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http.h"
 #include "import.h"
 #include "journal.h"
 #include "schema.h"
-#include "tui_int.h"
+#include "screens.h"
 
 /* The groups of the screen are the settings sections of the schema
  * (schema.h), in its order, with its labels and help; a runbook shows the
@@ -36,7 +37,7 @@ struct starget {
 	char *name;          /* item name (owned) */
 };
 
-static struct {
+struct settings_screen {
 	struct starget *t;
 	size_t nt, cap;
 	int sel, top;
@@ -46,53 +47,61 @@ static struct {
 	unsigned long long gen;
 	const struct runbook *rb;
 	bool built;
-} S;
+	char *help;          /* the help text (the schema's inventories in it) */
+};
 
-static void clear_targets(void)
+/* Select [kind "name"] at the next build (an item just added, renamed
+ * or seeded). */
+static void focus(struct settings_screen *ss, const char *kind, const char *name)
 {
-	for (size_t i = 0; i < S.nt; i++)
-		free(S.t[i].name);
-	S.nt = 0;
+	free(ss->focus_kind);
+	free(ss->focus_name);
+	ss->focus_kind = xstrdup(kind);
+	ss->focus_name = xstrdup(name);
 }
 
-static void add(enum skind kind, const struct settings_section *g, const struct settings_key *k,
-		const char *name)
+static void clear_targets(struct settings_screen *ss)
 {
-	if (S.nt == S.cap)
-		S.t = xreallocarray(S.t, S.cap = S.cap * 2 + 32, sizeof *S.t);
-	S.t[S.nt++] = (struct starget){ kind, g, k, name ? xstrdup(name) : NULL };
+	for (size_t i = 0; i < ss->nt; i++)
+		free(ss->t[i].name);
+	ss->nt = 0;
 }
 
-static void clamp_sel(void)
+static void add(struct settings_screen *ss, enum skind kind, const struct settings_section *g,
+		const struct settings_key *k, const char *name)
 {
-	if (S.sel >= (int)S.nt)
-		S.sel = (int)S.nt - 1;
-	if (S.sel < 0)
-		S.sel = 0;
-	while (S.sel < (int)S.nt - 1 && S.t[S.sel].kind == K_HEAD)
-		S.sel++;
+	if (ss->nt == ss->cap)
+		ss->t = xreallocarray(ss->t, ss->cap = ss->cap * 2 + 32, sizeof *ss->t);
+	ss->t[ss->nt++] = (struct starget){ kind, g, k, name ? xstrdup(name) : NULL };
 }
 
-static void build(struct app *a)
+static void clamp_sel(struct settings_screen *ss)
 {
-	if (S.built && !S.focus_name && S.gen == doc_generation(a->st->doc) && S.rb == a->rb) {
-		clamp_sel();
+	cursor_clamp(&ss->sel, (int)ss->nt);
+	while (ss->sel < (int)ss->nt - 1 && ss->t[ss->sel].kind == K_HEAD)
+		ss->sel++;
+}
+
+static void build(struct settings_screen *ss, struct app *a)
+{
+	if (ss->built && !ss->focus_name && ss->gen == doc_generation(a->st->doc) && ss->rb == a->rb) {
+		clamp_sel(ss);
 		return;
 	}
-	S.built = true;
-	S.gen = doc_generation(a->st->doc);
-	S.rb = a->rb;
-	clear_targets();
+	ss->built = true;
+	ss->gen = doc_generation(a->st->doc);
+	ss->rb = a->rb;
+	clear_targets(ss);
 	each_group(g) {
 		size_t nk;
 		const struct settings_key *keys = schema_section_keys(g->s.kind, &nk);
 
 		if (!group_used(a, g))
 			continue;
-		add(K_HEAD, g, NULL, NULL);
+		add(ss, K_HEAD, g, NULL, NULL);
 		if (!schema_is_inventory(g)) {
 			for (size_t k = 0; k < nk; k++)
-				add(K_VALUE, g, &keys[k], NULL);
+				add(ss, K_VALUE, g, &keys[k], NULL);
 			continue;
 		}
 		{
@@ -100,28 +109,30 @@ static void build(struct app *a)
 			const char **names = doc_section_names(a->st->doc, g->s.kind, &n);
 
 			for (size_t j = 0; j < n; j++)
-				add(K_ITEM, g, NULL, names[j]);
+				add(ss, K_ITEM, g, NULL, names[j]);
 			free(names);
 		}
-		add(K_ADD, g, NULL, NULL);
+		add(ss, K_ADD, g, NULL, NULL);
 	}
-	if (S.focus_name) {
-		for (size_t i = 0; i < S.nt; i++)
-			if (S.t[i].kind == K_ITEM && str_eq(S.t[i].g->s.kind, S.focus_kind) &&
-			    str_eq(S.t[i].name, S.focus_name))
-				S.sel = (int)i;
-		free(S.focus_name);
-		free(S.focus_kind);
-		S.focus_name = S.focus_kind = NULL;
+	if (ss->focus_name) {
+		for (size_t i = 0; i < ss->nt; i++)
+			if (ss->t[i].kind == K_ITEM && str_eq(ss->t[i].g->s.kind, ss->focus_kind) &&
+			    str_eq(ss->t[i].name, ss->focus_name))
+				ss->sel = (int)i;
+		free(ss->focus_name);
+		free(ss->focus_kind);
+		ss->focus_name = ss->focus_kind = NULL;
 	}
-	clamp_sel();
+	clamp_sel(ss);
 }
 
-static void settings_enter(struct app *a)
+static void settings_enter(struct app *a, void *data)
 {
-	S.sel = 0;
-	S.top = 0;
-	build(a);
+	struct settings_screen *ss = data;
+
+	ss->sel = 0;
+	ss->top = 0;
+	build(ss, a);
 }
 
 static char *describe_item(const struct app *a, const struct starget *t)
@@ -141,20 +152,21 @@ static char *describe_item(const struct app *a, const struct starget *t)
 	return sb_detach(&sb);
 }
 
-static void settings_draw(struct app *a, WINDOW *w)
+static void settings_draw(struct app *a, void *data, WINDOW *w)
 {
+	struct settings_screen *ss = data;
 	int h = getmaxy(w), wd = getmaxx(w);
 
-	build(a);
-	if (S.sel < S.top)
-		S.top = S.sel;
-	if (S.sel >= S.top + h)
-		S.top = S.sel - h + 1;
-	if (S.sel <= 1)
-		S.top = 0;
-	for (int y = 0; y < h && S.top + y < (int)S.nt; y++) {
-		const struct starget *t = &S.t[S.top + y];
-		bool sel = S.top + y == S.sel;
+	build(ss, a);
+	if (ss->sel < ss->top)
+		ss->top = ss->sel;
+	if (ss->sel >= ss->top + h)
+		ss->top = ss->sel - h + 1;
+	if (ss->sel <= 1)
+		ss->top = 0;
+	for (int y = 0; y < h && ss->top + y < (int)ss->nt; y++) {
+		const struct starget *t = &ss->t[ss->top + y];
+		bool sel = ss->top + y == ss->sel;
 		char *line;
 		enum ui_attr at = UI_NORMAL;
 
@@ -206,7 +218,7 @@ static int ask_value(struct app *a, const char *kind, const char *name,
 	int r;
 
 	for (;;) {
-		r = ui_prompt(a, title, explain, initial, TUI_FIELD_MAX, false, out);
+		r = dialog_prompt(&a->redraw, title, explain, initial, TUI_FIELD_MAX, false, out);
 		if (r != 1)
 			break;
 		str_trim(*out);
@@ -259,11 +271,11 @@ static int edit_item(struct app *a, const struct settings_section *g, const char
 	return R_REDRAW;
 }
 
-static int add_item(struct app *a, const struct settings_section *g)
+static int add_item(struct settings_screen *ss, struct app *a, const struct settings_section *g)
 {
 	char msg[512], *name = NULL, *title = xasprintf("New %s: name", g->s.kind);
-	int r = ui_prompt(a, title, "The name as Service Center / LifeTime shows it.", NULL, 200,
-			  false, &name);
+	int r = dialog_prompt(&a->redraw, title, "The name as Service Center / LifeTime shows it.",
+			      NULL, 200, false, &name);
 
 	free(title);
 	if (r != 1 || str_empty(str_trim(name))) {
@@ -280,8 +292,7 @@ static int add_item(struct app *a, const struct settings_section *g)
 		doc_add_section(a->st->doc, g->s.kind, name);
 		app_commit(a, NULL, NULL, "settings", res);
 		free(res);
-		S.focus_kind = xstrdup(g->s.kind);
-		S.focus_name = xstrdup(name);
+		focus(ss, g->s.kind, name);
 		edit_item(a, g, name);
 	}
 	free(name);
@@ -292,7 +303,7 @@ static int remove_item(struct app *a, const struct starget *t)
 {
 	char *q = xasprintf("Remove %s '%s' from the settings? Its ticks and notes stay in "
 			    "the state file. (y/n)", t->g->s.kind, t->name);
-	int r = ui_ask(a, "Remove?", q, "ynYN");
+	int r = dialog_ask(&a->redraw, "Remove?", q, "ynYN");
 
 	free(q);
 	if (r == 'y' || r == 'Y') {
@@ -317,7 +328,7 @@ static int import_items(struct app *a, const struct settings_section *g)
 	sb_addf(&ex, "One per line: %s (CSV or tab separated; # comments). Path of the file:",
 		cols ? cols : "name");
 	free(cols);
-	r = ui_prompt(a, title, sb_str(&ex), NULL, 4096, false, &path);
+	r = dialog_prompt(&a->redraw, title, sb_str(&ex), NULL, 4096, false, &path);
 	free(title);
 	sb_free(&ex);
 	if (r != 1 || str_empty(str_trim(path))) {
@@ -349,13 +360,13 @@ static void copy_section(struct doc *d, size_t i, const char *kind, const char *
 /* R: give an item its real name (a placeholder seeded from LifeTime, a
  * typo).  Its values move along, and so do its ticks and notes
  * ([item "STEP:NAME"]), so a renamed server keeps its progress. */
-static int rename_item(struct app *a, const struct starget *t)
+static int rename_item(struct settings_screen *ss, struct app *a, const struct starget *t)
 {
 	struct doc *d = a->st->doc;
 	char msg[512], *name = NULL, *old = xstrdup(t->name), *res;
 	char *title = xasprintf("Rename %s '%s' to", t->g->s.kind, t->name);
-	int r = ui_prompt(a, title, "The name as Service Center / LifeTime shows it.", t->name,
-			  200, false, &name);
+	int r = dialog_prompt(&a->redraw, title, "The name as Service Center / LifeTime shows it.",
+			      t->name, 200, false, &name);
 
 	free(title);
 	if (r != 1 || str_empty(str_trim(name)) || str_eq(name, old))
@@ -409,8 +420,7 @@ static int rename_item(struct app *a, const struct starget *t)
 	if (app_commit(a, NULL, NULL, "settings", res))
 		app_message(a, false, "%s", res);
 	free(res);
-	S.focus_kind = xstrdup(t->g->s.kind);
-	S.focus_name = xstrdup(name);
+	focus(ss, t->g->s.kind, name);
 out:
 	free(old);
 	free(name);
@@ -444,7 +454,8 @@ static void seed_set(struct app *a, const char *kind, const char *name, const ch
 		doc_set(a->st->doc, kind, name, key, v);
 }
 
-static void seed_environments(struct app *a, const struct lt_environment *e, size_t n)
+static void seed_environments(struct settings_screen *ss, struct app *a,
+			      const struct lt_environment *e, size_t n)
 {
 	size_t nw = 0, added = 0, listed = 0, refused = 0;
 	const char **have = doc_section_names(a->st->doc, "environment", &nw);
@@ -482,10 +493,8 @@ static void seed_environments(struct app *a, const struct lt_environment *e, siz
 			"they were)%s", added, listed,
 			refused ? "; some LifeTime names are not usable as names here: add those "
 				  "with a" : "");
-	if (added && first) {
-		S.focus_kind = xstrdup("environment");
-		S.focus_name = xstrdup(first);
-	}
+	if (added && first)
+		focus(ss, "environment", first);
 	if (!added)
 		app_message(a, false, "%s", res);
 	else if (app_commit(a, NULL, NULL, "settings", res))
@@ -493,7 +502,8 @@ static void seed_environments(struct app *a, const struct lt_environment *e, siz
 	free(res);
 }
 
-static void seed_servers(struct app *a, const struct lt_environment *e, size_t n)
+static void seed_servers(struct settings_screen *ss, struct app *a,
+			 const struct lt_environment *e, size_t n)
 {
 	const char **choices = xcalloc(n + 1, sizeof *choices);
 	char **owned = xcalloc(n + 1, sizeof *owned);
@@ -510,7 +520,7 @@ static void seed_servers(struct app *a, const struct lt_environment *e, size_t n
 				     e[i].front_ends == 1 ? "" : "s");
 		choices[i] = owned[i];
 	}
-	pick = ui_pick(a, "Add the servers of which LifeTime environment?", choices, 0);
+	pick = dialog_pick(&a->redraw, "Add the servers of which LifeTime environment?", choices, 0);
 	for (size_t i = 0; i < n; i++)
 		free(owned[i]);
 	free(owned);
@@ -549,10 +559,9 @@ static void seed_servers(struct app *a, const struct lt_environment *e, size_t n
 				"front-end(s) (%zu already there, left as they were); give each its "
 				"real name and url", added, e[pick].name ? e[pick].name : host, fe,
 				skipped);
-	if (first) {
-		S.focus_kind = xstrdup("server");
-		S.focus_name = first;
-	}
+	if (first)
+		focus(ss, "server", first);
+	free(first);
 	/* Capped: shown whole (like an error), so the rest is not missed. */
 	if (!added)
 		app_message(a, fe > SEED_MAX_FRONT_ENDS, "%s", res);
@@ -561,7 +570,10 @@ static void seed_servers(struct app *a, const struct lt_environment *e, size_t n
 	free(res);
 }
 
-void settings_seed(struct app *a, const char *kind, const struct lt_environment *e, size_t n)
+/* Add LifeTime's environments to the inventory kind, never touching
+ * existing items; saves, journals and says how many. */
+static void seed(struct settings_screen *ss, struct app *a, const char *kind,
+		 const struct lt_environment *e, size_t n)
 {
 	if (n == 0) {
 		app_message(a, true, "LifeTime lists no environments: nothing added. Give the "
@@ -569,9 +581,108 @@ void settings_seed(struct app *a, const char *kind, const struct lt_environment 
 		return;
 	}
 	if (str_eq(kind, "server"))
-		seed_servers(a, e, n);
+		seed_servers(ss, a, e, n);
 	else
-		seed_environments(a, e, n);
+		seed_environments(ss, a, e, n);
+}
+
+/* LifeTime's environments, fetched in the worker (job.h) to seed the
+ * inventory kind ("environment" or "server"). */
+struct lifetime_job {
+	struct settings_screen *ss;  /* where the seeded items get the cursor */
+	char kind[16];
+	struct lt_environment *envs;
+	size_t n;
+	bool ok;
+	long status;                 /* HTTP status of a failed request, 0 if none */
+	enum lt_setup setup;         /* what lifetime_open said */
+	char msg[512], fix[1024];
+};
+
+static void lifetime_work(struct job *j, void *data)
+{
+	struct lifetime_job *l = data;
+	struct lifetime lt;
+	struct http_error e;
+	enum lt_setup s;
+
+	ctx_progress(&j->ctx, "asking LifeTime for its environments", 0, 0);
+	s = lifetime_open(j->settings, &j->ctx, &lt, l->msg, sizeof l->msg, l->fix,
+			  sizeof l->fix);
+	l->setup = s;
+	if (s != LT_READY) {
+		if (s == LT_NOT_CONFIGURED) {
+			snprintf(l->msg, sizeof l->msg, "[lifetime] is not configured");
+			snprintf(l->fix, sizeof l->fix, "Set [lifetime] url in the settings.");
+		}
+		return;
+	}
+	memset(&e, 0, sizeof e);
+	l->ok = lifetime_environments(&lt, &j->ctx, &l->envs, &l->n, &e);
+	if (!l->ok) {
+		l->status = e.status;
+		snprintf(l->msg, sizeof l->msg, "%s", e.msg);
+		snprintf(l->fix, sizeof l->fix, "%s",
+			 e.fix[0] ? e.fix : "Check [lifetime] url and that LifeTime is up.");
+	}
+	lifetime_close(&lt);
+}
+
+static bool start_lifetime(struct settings_screen *ss, struct app *a, const char *kind);
+
+/* LifeTime's answer: seed, or say why not.  A missing token is asked the
+ * way a check's missing password is (dialog_secret), then the fetch runs
+ * again by itself. */
+static void lifetime_done(void *ud, struct job_end *end)
+{
+	struct app *a = ud;
+	struct lifetime_job *l = end->data;
+
+	if (end->quiet) {
+		/* quitting: nothing to show */
+	} else if (end->cancelled) {
+		app_message(a, false, "LifeTime fetch cancelled: nothing added");
+	} else if (l->ok) {
+		seed(l->ss, a, l->kind, l->envs, l->n);
+	} else if (l->setup == LT_NO_TOKEN && !a->secrets.lifetime_token) {
+		char *pw = dialog_secret(&a->redraw, SECRET_LIFETIME_TOKEN, NULL);
+
+		if (pw) {
+			a->secrets.lifetime_token = pw;
+			lt_environments_free(l->envs, l->n);
+			start_lifetime(l->ss, a, l->kind);
+			return;
+		}
+		app_message(a, true, "nothing added: no LifeTime token. %s", l->fix);
+	} else {
+		/* A refused token is forgotten, so the next L asks again (or
+		 * reads OSMIGRATE_LIFETIME_TOKEN / token_file anew). */
+		if (l->status == 401)
+			secret_free(&a->secrets.lifetime_token);
+		app_message(a, true, "nothing added: LifeTime: %s. %s", l->msg, l->fix);
+	}
+	lt_environments_free(l->envs, l->n);
+}
+
+static const struct job_ops lifetime_ops = { .work = lifetime_work, .done = lifetime_done };
+
+/* False (with a message) when the worker is busy or could not start. */
+static bool start_lifetime(struct settings_screen *ss, struct app *a, const char *kind)
+{
+	struct lifetime_job *l;
+
+	if (job_running(&a->job)) {
+		app_message(a, true, "the checks are running: wait for them (or Esc cancels "
+			    "them), then press L again");
+		return false;
+	}
+	l = xcalloc(1, sizeof *l);
+	l->ss = ss;
+	snprintf(l->kind, sizeof l->kind, "%s", kind);
+	if (!app_job_start(a, &lifetime_ops, l))
+		return false;
+	app_message(a, false, "asking LifeTime for its environments: Esc cancels");
+	return true;
 }
 
 static bool seedable(const struct settings_section *g)
@@ -597,7 +708,7 @@ static const struct settings_section *pick_group(struct app *a,
 			names[(*n)++] = gi->title;
 		}
 	if (*n) {
-		pick = *n == 1 ? 0 : ui_pick(a, question, names, 0);
+		pick = *n == 1 ? 0 : dialog_pick(&a->redraw, question, names, 0);
 		g = pick < 0 ? NULL : inv[pick];
 	}
 	free(inv);
@@ -607,7 +718,7 @@ static const struct settings_section *pick_group(struct app *a,
 
 /* L: seed the list under the cursor, else the runbook's one seedable list,
  * else ask which. */
-static int seed_key(struct app *a, const struct starget *t)
+static int seed_key(struct settings_screen *ss, struct app *a, const struct starget *t)
 {
 	const struct settings_section *g = t ? t->g : NULL;
 
@@ -630,7 +741,7 @@ static int seed_key(struct app *a, const struct starget *t)
 			    "with a or import them with i", g->s.kind);
 		return R_REDRAW;
 	}
-	app_job_lifetime(a, g->s.kind);
+	start_lifetime(ss, a, g->s.kind);
 	return R_REDRAW;
 }
 
@@ -645,44 +756,77 @@ static const struct settings_section *pick_inventory(struct app *a, const struct
 	return pick_group(a, schema_is_inventory, question, &n);
 }
 
-static void move_sel(int d)
+static void move_sel(struct settings_screen *ss, int d)
 {
-	int n = S.sel + d;
+	int n = ss->sel + d;
 
-	while (n >= 0 && n < (int)S.nt && S.t[n].kind == K_HEAD)
+	while (n >= 0 && n < (int)ss->nt && ss->t[n].kind == K_HEAD)
 		n += d;
-	if (n >= 0 && n < (int)S.nt)
-		S.sel = n;
+	if (n >= 0 && n < (int)ss->nt)
+		ss->sel = n;
 }
 
-static int settings_key(struct app *a, int ch, bool fkey)
+/* Enter or Space on the line under the cursor. */
+static int activate(struct settings_screen *ss, struct app *a, const struct starget *t)
 {
+	if (!t)
+		return R_NONE;
+	if (t->kind == K_VALUE) {
+		char *v = NULL;
+
+		if (ask_value(a, t->g->s.kind, NULL, t->k, &v) == 1)
+			store(a, t->g->s.kind, NULL, t->k->k.key, v);
+		free(v);
+		return R_REDRAW;
+	}
+	if (t->kind == K_ITEM) {
+		char *name = xstrdup(t->name);
+
+		edit_item(a, t->g, name);
+		free(name);
+		return R_REDRAW;
+	}
+	if (t->kind == K_ADD)
+		return add_item(ss, a, t->g);
+	return R_NONE;
+}
+
+static int remove_key(struct app *a, const struct starget *t)
+{
+	if (t && t->kind == K_ITEM)
+		return remove_item(a, t);
+	return R_NONE;
+}
+
+static int settings_request(struct app *a, void *data, const struct input *in)
+{
+	struct settings_screen *ss = data;
 	struct starget *t;
 
-	build(a);
-	t = S.nt ? &S.t[S.sel] : NULL;
-	if (fkey) {
-		switch (ch) {
-		case KEY_UP: move_sel(-1); return R_REDRAW;
-		case KEY_DOWN: move_sel(1); return R_REDRAW;
-		case KEY_NPAGE: move_sel(LINES / 2); return R_REDRAW;
-		case KEY_PPAGE: move_sel(-LINES / 2); return R_REDRAW;
-		case KEY_BTAB: move_sel(-1); return R_REDRAW;
-		case KEY_ENTER: ch = '\r'; break;
-		case KEY_DC: ch = 'x'; break;
-		default: return R_NONE;
-		}
+	build(ss, a);
+	t = ss->nt ? &ss->t[ss->sel] : NULL;
+	switch (in->req) {
+	case REQ_UP: move_sel(ss, -1); return R_REDRAW;
+	case REQ_DOWN: move_sel(ss, 1); return R_REDRAW;
+	case REQ_PAGE_DOWN: move_sel(ss, LINES / 2); return R_REDRAW;
+	case REQ_PAGE_UP: move_sel(ss, -LINES / 2); return R_REDRAW;
+	case REQ_ENTER: return activate(ss, a, t);
+	default: break;
 	}
-	switch (ch) {
-	case 'k': move_sel(-1); return R_REDRAW;
-	case 'j': case '\t': move_sel(1); return R_REDRAW;
-	case 'q': case 'Q': return R_QUIT;
-	case '?': return R_HELP;
+	if (in->fkey) {
+		switch (in->ch) {
+		case KEY_BTAB: move_sel(ss, -1); return R_REDRAW;
+		case KEY_DC: return remove_key(a, t);
+		}
+		return R_UNHANDLED;
+	}
+	switch (in->ch) {
+	case '\t': move_sel(ss, 1); return R_REDRAW;
 	case 27: case 'b': case 'e': return R_CLOSE;
 	case 'a': {
 		const struct settings_section *g = pick_inventory(a, t, "Add to which list?");
 
-		return g ? add_item(a, g) : R_REDRAW;
+		return g ? add_item(ss, a, g) : R_REDRAW;
 	}
 	case 'i': {
 		const struct settings_section *g = pick_inventory(a, t, "Import which list?");
@@ -690,42 +834,21 @@ static int settings_key(struct app *a, int ch, bool fkey)
 		return g ? import_items(a, g) : R_REDRAW;
 	}
 	case 'L':
-		return seed_key(a, t);
+		return seed_key(ss, a, t);
 	case 'R':
 		if (t && t->kind == K_ITEM)
-			return rename_item(a, t);
+			return rename_item(ss, a, t);
 		app_message(a, false, "R renames the item under the cursor");
 		return R_REDRAW;
 	case 'x':
-		if (t && t->kind == K_ITEM)
-			return remove_item(a, t);
-		return R_NONE;
-	case '\r': case '\n': case ' ':
-		if (!t)
-			return R_NONE;
-		if (t->kind == K_VALUE) {
-			char *v = NULL;
-
-			if (ask_value(a, t->g->s.kind, NULL, t->k, &v) == 1)
-				store(a, t->g->s.kind, NULL, t->k->k.key, v);
-			free(v);
-			return R_REDRAW;
-		}
-		if (t->kind == K_ITEM) {
-			char *name = xstrdup(t->name);
-
-			edit_item(a, t->g, name);
-			free(name);
-			return R_REDRAW;
-		}
-		if (t->kind == K_ADD)
-			return add_item(a, t->g);
-		return R_NONE;
+		return remove_key(a, t);
+	case ' ':
+		return activate(ss, a, t);
 	}
-	return R_NONE;
+	return R_UNHANDLED;
 }
 
-static const char *settings_footer(struct app *a)
+static const char *settings_footer(struct app *a, void *data)
 {
 	/* Fits 80 columns beside "? help  q quit"; Esc is in the help. */
 	return "Enter edit  a add  i import  L LifeTime  R rename  x remove";
@@ -793,44 +916,59 @@ static char *inventory_help(void)
 	return sb_detach(&sb);
 }
 
-static const char *settings_help(struct app *a)
+static void settings_init(struct app *a, void *data)
 {
-	static char *help;
+	struct settings_screen *ss = data;
+	char *inv = inventory_help();
 
-	if (!help) {
-		char *inv = inventory_help();
+	ss->help = xasprintf(
+		     "Settings\n"
+		     "  Enter      edit the value under the cursor (on an item: each\n"
+		     "             of its values in turn); an empty value clears it\n"
+		     "%s\n"
+		     "  L          on the environments or servers list: read\n"
+		     "             LifeTime's environments in the background (Esc\n"
+		     "             cancels) and add each one not listed yet, with its\n"
+		     "             hostname; for servers, pick an environment and get\n"
+		     "             a controller and NumberOfFrontEnds front-end\n"
+		     "             placeholders to rename and complete. Existing items\n"
+		     "             are never changed\n"
+		     "  R          rename the item under the cursor (its values,\n"
+		     "             ticks and notes move along)\n"
+		     "  x, Del     remove the item under the cursor\n"
+		     "  Esc, b, e  back to the step\n"
+		     "Values are checked as the state file parser checks them. "
+		     "Passwords and tokens are never stored: use ~/.pgpass, PGPASSFILE, "
+		     "a service, PGPASSWORD, OSMIGRATE_LIFETIME_TOKEN or token_file, or "
+		     "type them when a check asks.", inv);
+	free(inv);
+}
 
-		help = xasprintf(
-		       "Settings\n"
-		       "  Enter      edit the value under the cursor (on an item: each\n"
-		       "             of its values in turn); an empty value clears it\n"
-		       "%s\n"
-		       "  L          on the environments or servers list: read\n"
-		       "             LifeTime's environments in the background (Esc\n"
-		       "             cancels) and add each one not listed yet, with its\n"
-		       "             hostname; for servers, pick an environment and get\n"
-		       "             a controller and NumberOfFrontEnds front-end\n"
-		       "             placeholders to rename and complete. Existing items\n"
-		       "             are never changed\n"
-		       "  R          rename the item under the cursor (its values,\n"
-		       "             ticks and notes move along)\n"
-		       "  x, Del     remove the item under the cursor\n"
-		       "  Esc, b, e  back to the step\n"
-		       "Values are checked as the state file parser checks them. "
-		       "Passwords and tokens are never stored: use ~/.pgpass, PGPASSFILE, "
-		       "a service, PGPASSWORD, OSMIGRATE_LIFETIME_TOKEN or token_file, or "
-		       "type them when a check asks.", inv);
-		free(inv);
-	}
-	return help;
+static void settings_free(void *data)
+{
+	struct settings_screen *ss = data;
+
+	clear_targets(ss);
+	free(ss->t);
+	free(ss->focus_kind);
+	free(ss->focus_name);
+	free(ss->help);
+}
+
+static const char *settings_help(struct app *a, void *data)
+{
+	return ((const struct settings_screen *)data)->help;
 }
 
 const struct screen_ops screen_settings = {
 	.name = "settings",
 	.steplist = true,
+	.private_size = sizeof(struct settings_screen),
+	.init = settings_init,
+	.free = settings_free,
 	.enter = settings_enter,
 	.draw = settings_draw,
-	.key = settings_key,
+	.request = settings_request,
 	.footer = settings_footer,
 	.help = settings_help,
 };

@@ -19,7 +19,8 @@
 
 #include "journal.h"
 #include "progress.h"
-#include "tui_int.h"
+#include "checkjob.h"
+#include "screens.h"
 #include "version.h"
 
 enum tkind { T_ACTION, T_ITEM, T_ITEM_ACTION, T_ITEM_NOTE, T_FIELD, T_NOTE };
@@ -37,7 +38,7 @@ struct row {
 	int target;   /* -1: not focusable */
 };
 
-static struct {
+struct step_screen {
 	struct target *t;
 	size_t nt, tcap;
 	const char **items;
@@ -64,11 +65,12 @@ static struct {
 		int width;
 		bool valid;
 	} tkey, rkey;
-} S;
+};
 
-static struct build_key build_key(const struct app *a, int width)
+static struct build_key build_key(struct step_screen *sv, const struct app *a, int width)
 {
-	return (struct build_key){ doc_generation(a->st->doc), a->rb, a->step, S.expand_ver, width, true };
+	return (struct build_key){ doc_generation(a->st->doc), a->rb, a->step, sv->expand_ver, width,
+				   true };
 }
 
 static bool same_key(const struct build_key *x, const struct build_key *y)
@@ -77,101 +79,97 @@ static bool same_key(const struct build_key *x, const struct build_key *y)
 	       x->expand_ver == y->expand_ver && x->width == y->width;
 }
 
-static void add_target(enum tkind kind, int i, int k)
+static void add_target(struct step_screen *sv, enum tkind kind, int i, int k)
 {
-	if (S.nt == S.tcap)
-		S.t = xreallocarray(S.t, S.tcap = S.tcap * 2 + 16, sizeof *S.t);
-	S.t[S.nt++] = (struct target){ kind, i, k };
+	if (sv->nt == sv->tcap)
+		sv->t = xreallocarray(sv->t, sv->tcap = sv->tcap * 2 + 16, sizeof *sv->t);
+	sv->t[sv->nt++] = (struct target){ kind, i, k };
 }
 
 /* The targets depend on the settings (items come and go): rebuilt before
  * a key or a draw when the document changed since. */
-static void build_targets(struct app *a)
+static void build_targets(struct step_screen *sv, struct app *a)
 {
 	const struct rb_step *s = app_step(a);
-	struct build_key key = build_key(a, 0);
+	struct build_key key = build_key(sv, a, 0);
 
-	if (same_key(&key, &S.tkey)) {
-		if (S.sel >= (int)S.nt)
-			S.sel = (int)S.nt - 1;
-		if (S.sel < 0)
-			S.sel = 0;
+	if (same_key(&key, &sv->tkey)) {
+		cursor_clamp(&sv->sel, (int)sv->nt);
 		return;
 	}
-	S.tkey = key;
-	S.rkey.valid = false;
-	S.nt = 0;
-	free(S.items);
-	S.items = progress_items(a->st, s, &S.nitems);
+	sv->tkey = key;
+	sv->rkey.valid = false;
+	sv->nt = 0;
+	free(sv->items);
+	sv->items = progress_items(a->st, s, &sv->nitems);
 	/* Servers in the order the procedure works through them: the
 	 * Deployment Controller(s) first (where an order gate of the runbook
 	 * enforces it, progress.h). */
-	if (s->items == ITEM_SERVER && S.nitems > 1) {
-		const char **sorted = xcalloc(S.nitems + 1, sizeof *sorted);
+	if (s->items == ITEM_SERVER && sv->nitems > 1) {
+		const char **sorted = xcalloc(sv->nitems + 1, sizeof *sorted);
 		size_t k = 0;
 
 		for (int pass = 0; pass < 2; pass++)
-			for (size_t i = 0; i < S.nitems; i++)
-				if (progress_is_controller(a->st, S.items[i]) == (pass == 0))
-					sorted[k++] = S.items[i];
-		free(S.items);
-		S.items = sorted;
+			for (size_t i = 0; i < sv->nitems; i++)
+				if (progress_is_controller(a->st, sv->items[i]) == (pass == 0))
+					sorted[k++] = sv->items[i];
+		free(sv->items);
+		sv->items = sorted;
 	}
-	if (S.nexpanded < S.nitems) {
-		S.expanded = xreallocarray(S.expanded, S.nitems, sizeof *S.expanded);
-		memset(S.expanded + S.nexpanded, 0, (S.nitems - S.nexpanded) * sizeof *S.expanded);
-		S.nexpanded = S.nitems;
+	if (sv->nexpanded < sv->nitems) {
+		sv->expanded = xreallocarray(sv->expanded, sv->nitems, sizeof *sv->expanded);
+		memset(sv->expanded + sv->nexpanded, 0, (sv->nitems - sv->nexpanded) * sizeof *sv->expanded);
+		sv->nexpanded = sv->nitems;
 	}
-	if (S.item_tgt_cap < S.nitems + 1)
-		S.item_tgt = xreallocarray(S.item_tgt, S.item_tgt_cap = S.nitems + 1, sizeof *S.item_tgt);
+	if (sv->item_tgt_cap < sv->nitems + 1)
+		sv->item_tgt = xreallocarray(sv->item_tgt, sv->item_tgt_cap = sv->nitems + 1,
+					     sizeof *sv->item_tgt);
 	for (size_t i = 0; i < s->n_actions; i++)
-		add_target(T_ACTION, (int)i, 0);
-	for (size_t j = 0; j < S.nitems; j++) {
-		S.item_tgt[j] = (int)S.nt;
-		add_target(T_ITEM, (int)j, 0);
-		if (!S.expanded[j])
+		add_target(sv, T_ACTION, (int)i, 0);
+	for (size_t j = 0; j < sv->nitems; j++) {
+		sv->item_tgt[j] = (int)sv->nt;
+		add_target(sv, T_ITEM, (int)j, 0);
+		if (!sv->expanded[j])
 			continue;
 		for (size_t k = 0; k < s->n_item_actions; k++)
-			add_target(T_ITEM_ACTION, (int)j, (int)k);
-		add_target(T_ITEM_NOTE, (int)j, 0);
+			add_target(sv, T_ITEM_ACTION, (int)j, (int)k);
+		add_target(sv, T_ITEM_NOTE, (int)j, 0);
 	}
-	S.field_tgt = (int)S.nt;
-	S.nia = s->n_item_actions;
+	sv->field_tgt = (int)sv->nt;
+	sv->nia = s->n_item_actions;
 	for (size_t f = 0; f < s->n_fields; f++)
-		add_target(T_FIELD, (int)f, 0);
-	add_target(T_NOTE, 0, 0);
-	if (S.sel >= (int)S.nt)
-		S.sel = (int)S.nt - 1;
-	if (S.sel < 0)
-		S.sel = 0;
+		add_target(sv, T_FIELD, (int)f, 0);
+	add_target(sv, T_NOTE, 0, 0);
+	cursor_clamp(&sv->sel, (int)sv->nt);
 }
 
-static void step_enter(struct app *a)
+static void step_enter(struct app *a, void *data)
 {
+	struct step_screen *sv = data;
 	const struct rb_step *s = app_step(a);
 
-	if (S.step != a->step || !S.t) {
+	if (sv->step != a->step || !sv->t) {
 		/* A new step: expand the first item still to do. */
-		free(S.expanded);
-		S.expanded = NULL;
-		S.nexpanded = 0;
-		S.expand_ver++;
-		S.sel = 0;
-		S.top = 0;
-		S.step = a->step;
-		build_targets(a);
-		for (size_t j = 0; j < S.nitems; j++) {
-			enum step_status st = state_item_status(a->st, s->id, S.items[j]);
+		free(sv->expanded);
+		sv->expanded = NULL;
+		sv->nexpanded = 0;
+		sv->expand_ver++;
+		sv->sel = 0;
+		sv->top = 0;
+		sv->step = a->step;
+		build_targets(sv, a);
+		for (size_t j = 0; j < sv->nitems; j++) {
+			enum step_status st = state_item_status(a->st, s->id, sv->items[j]);
 
 			if (st != STEP_DONE && st != STEP_SKIPPED) {
-				S.expanded[j] = true;
-				S.expand_ver++;
+				sv->expanded[j] = true;
+				sv->expand_ver++;
 				break;
 			}
 		}
 	}
-	S.follow = true;
-	build_targets(a);
+	sv->follow = true;
+	build_targets(sv, a);
 }
 
 /* ---- layout into rows ------------------------------------------------- */
@@ -188,8 +186,8 @@ static bool fits_plain(const char *text, int width)
 	return true;
 }
 
-static void add_rows(const char *text, int width, int indent, int hang, enum ui_attr attr,
-		     int target)
+static void add_rows(struct step_screen *sv, const char *text, int width, int indent, int hang,
+		     enum ui_attr attr, int target)
 {
 	char **lines, *one;
 	int w = width - indent - hang > 8 ? width - indent - hang : 8;
@@ -204,22 +202,22 @@ static void add_rows(const char *text, int width, int indent, int hang, enum ui_
 	}
 
 	for (size_t i = 0; i < n; i++) {
-		if (S.nrows == S.rcap)
-			S.rows = xreallocarray(S.rows, S.rcap = S.rcap * 2 + 32, sizeof *S.rows);
-		S.rows[S.nrows++] = (struct row){ lines[i], indent + (i ? hang : 0), attr, target };
+		if (sv->nrows == sv->rcap)
+			sv->rows = xreallocarray(sv->rows, sv->rcap = sv->rcap * 2 + 32, sizeof *sv->rows);
+		sv->rows[sv->nrows++] = (struct row){ lines[i], indent + (i ? hang : 0), attr, target };
 	}
 	if (lines != &one)
 		free(lines); /* the strings now belong to the rows */
 }
 
-static void clear_rows(void)
+static void clear_rows(struct step_screen *sv)
 {
-	for (size_t i = 0; i < S.nrows; i++)
-		free(S.rows[i].text);
-	S.nrows = 0;
+	for (size_t i = 0; i < sv->nrows; i++)
+		free(sv->rows[i].text);
+	sv->nrows = 0;
 }
 
-static int find_target(enum tkind kind, int i, int k)
+static int find_target(struct step_screen *sv, enum tkind kind, int i, int k)
 {
 	int t = -1;
 
@@ -227,33 +225,34 @@ static int find_target(enum tkind kind, int i, int k)
 	 * its actions and note when open, the fields, the note)... */
 	switch (kind) {
 	case T_ACTION: t = i; break;
-	case T_ITEM: t = (size_t)i < S.nitems ? S.item_tgt[i] : -1; break;
-	case T_ITEM_ACTION: t = (size_t)i < S.nitems ? S.item_tgt[i] + 1 + k : -1; break;
-	case T_ITEM_NOTE: t = (size_t)i < S.nitems ? S.item_tgt[i] + 1 + (int)S.nia : -1; break;
-	case T_FIELD: t = S.field_tgt + i; break;
-	case T_NOTE: t = (int)S.nt - 1; break;
+	case T_ITEM: t = (size_t)i < sv->nitems ? sv->item_tgt[i] : -1; break;
+	case T_ITEM_ACTION: t = (size_t)i < sv->nitems ? sv->item_tgt[i] + 1 + k : -1; break;
+	case T_ITEM_NOTE: t = (size_t)i < sv->nitems ? sv->item_tgt[i] + 1 + (int)sv->nia : -1; break;
+	case T_FIELD: t = sv->field_tgt + i; break;
+	case T_NOTE: t = (int)sv->nt - 1; break;
 	}
-	if (t >= 0 && (size_t)t < S.nt && S.t[t].kind == kind && S.t[t].i == i && S.t[t].k == k)
+	if (t >= 0 && (size_t)t < sv->nt && sv->t[t].kind == kind && sv->t[t].i == i && sv->t[t].k == k)
 		return t;
 	/* ... which always holds; a search rather than a wrong target if not */
-	for (size_t n = 0; n < S.nt; n++)
-		if (S.t[n].kind == kind && S.t[n].i == i && S.t[n].k == k)
+	for (size_t n = 0; n < sv->nt; n++)
+		if (sv->t[n].kind == kind && sv->t[n].i == i && sv->t[n].k == k)
 			return (int)n;
 	return -1;
 }
 
-static void add_tick_rows(struct app *a, const struct rb_step *s, const char *item,
-			  const struct rb_action *act, int width, int indent, int target)
+static void add_tick_rows(struct step_screen *sv, struct app *a, const struct rb_step *s,
+			  const char *item, const struct rb_action *act, int width, int indent,
+			  int target)
 {
 	const char *by = NULL, *at = NULL;
 	bool on = state_ticked(a->st, s->id, item, act->id, &by, &at);
 	char *line = xasprintf("%s %s", on ? "[x]" : "[ ]", act->text);
 
-	add_rows(line, width, indent, 4, on ? UI_DONE : UI_NORMAL, target);
+	add_rows(sv, line, width, indent, 4, on ? UI_DONE : UI_NORMAL, target);
 	free(line);
 	if (on) {
 		line = xasprintf("ticked by %s at %s", by ? by : "?", at ? at : "?");
-		add_rows(line, width, indent + 4, 0, UI_DIM, target);
+		add_rows(sv, line, width, indent + 4, 0, UI_DIM, target);
 		free(line);
 	}
 }
@@ -267,14 +266,14 @@ static bool step_pings_servers(const struct rb_step *s)
 
 /* One ping result of a server: "before" or "after" its reconfiguration.
  * Returns its check_status, or -1 when it was not taken yet. */
-static int add_ping_row(struct app *a, const char *prefix, const char *item,
+static int add_ping_row(struct step_screen *sv, struct app *a, const char *prefix, const char *item,
 				      const char *when, const char *pending, int width)
 {
 	char *id = xasprintf("%s:%s", prefix, item), *line;
 	struct check_record rec;
 
 	if (!check_result_load(a->st->doc, id, &rec) || !rec.status_known) {
-		add_rows(pending, width, 4, 6, UI_DIM, -1);
+		add_rows(sv, pending, width, 4, 6, UI_DIM, -1);
 		free(id);
 		return -1;
 	}
@@ -282,7 +281,7 @@ static int add_ping_row(struct app *a, const char *prefix, const char *item,
 		/* The server's settings changed since: that ping is not about it. */
 		line = xasprintf("Ping %s: stale (was %s): %s", when, check_status_word(rec.status),
 				 rec.stale_reason);
-		add_rows(line, width, 4, 6, UI_WARN, -1);
+		add_rows(sv, line, width, 4, 6, UI_WARN, -1);
 		free(line);
 		free(id);
 		return -1;
@@ -290,13 +289,14 @@ static int add_ping_row(struct app *a, const char *prefix, const char *item,
 	line = xasprintf("Ping %s: %s%s%s%s%s%s", when, check_status_word(rec.status),
 			 str_empty(rec.summary) ? "" : ", ", rec.summary ? rec.summary : "",
 			 rec.at ? " (" : "", rec.at ? rec.at : "", rec.at ? ")" : "");
-	add_rows(line, width, 4, 6, ui_verdict_attr(rec.verdict), -1);
+	add_rows(sv, line, width, 4, 6, ui_verdict_attr(rec.verdict), -1);
 	free(line);
 	free(id);
 	return (int)rec.status;
 }
 
-static void add_ping_rows(struct app *a, const struct rb_step *s, const char *item, int width)
+static void add_ping_rows(struct step_screen *sv, struct app *a, const struct rb_step *s,
+			  const char *item, int width)
 {
 	const struct rb_ping *pa = step_ping_at(s, PING_AFTER);
 	/* Until the after-ping's action is ticked, server_ping:NAME can only
@@ -305,10 +305,10 @@ static void add_ping_rows(struct app *a, const struct rb_step *s, const char *it
 	int before = -1, after;
 
 	if (step_ping_at(s, PING_BEFORE))
-		before = add_ping_row(a, "server_ping_before", item, "before",
+		before = add_ping_row(sv, a, "server_ping_before", item, "before",
 				      "Ping before: not taken yet (taken when you tick the first "
 				      "action)", width);
-	after = add_ping_row(a, "server_ping", item, done ? "after" : "latest (r)",
+	after = add_ping_row(sv, a, "server_ping", item, done ? "after" : "latest (r)",
 			     "Ping after: not taken yet (taken when you tick the last action)",
 			     width);
 	if (done && after >= 0 &&
@@ -321,13 +321,14 @@ static void add_ping_rows(struct app *a, const struct rb_step *s, const char *it
 				       str_empty(fix) ? "" : fix,
 				       " Then press r to ping every server again.");
 
-		add_rows(line, width, 4, 2, UI_FAILED, -1);
+		add_rows(sv, line, width, 4, 2, UI_FAILED, -1);
 		free(line);
 		free(id);
 	}
 }
 
-static void add_check_rows(struct app *a, const struct rb_step *s, int width)
+static void add_check_rows(struct step_screen *sv, struct app *a, const struct rb_step *s,
+			   int width)
 {
 	struct check_results rs;
 
@@ -336,8 +337,8 @@ static void add_check_rows(struct app *a, const struct rb_step *s, int width)
 		check_results_free(&rs);
 		return;
 	}
-	add_rows("", width, 0, 0, UI_NORMAL, -1);
-	add_rows(rs.n ? "Check results (r runs them again)" :
+	add_rows(sv, "", width, 0, 0, UI_NORMAL, -1);
+	add_rows(sv, rs.n ? "Check results (r runs them again)" :
 		 "Checks: not run yet (press r to run them)", width, 0, 0, UI_HEAD, -1);
 	for (size_t i = 0; i < rs.n; i++) {
 		const struct check_record *rec = &rs.r[i];
@@ -350,57 +351,57 @@ static void add_check_rows(struct app *a, const struct rb_step *s, int width)
 			line = xasprintf("%-7s %s (was %s%s%s)", check_verdict_word(rec->verdict),
 					 label, check_status_word(rec->status),
 					 str_empty(summary) ? "" : ": ", summary ? summary : "");
-			add_rows(line, width, 0, 8, ui_verdict_attr(rec->verdict), -1);
+			add_rows(sv, line, width, 0, 8, ui_verdict_attr(rec->verdict), -1);
 			free(line);
 			line = xasprintf("%s (r)", rec->stale_reason);
-			add_rows(line, width, 8, 0, ui_verdict_attr(rec->verdict), -1);
+			add_rows(sv, line, width, 8, 0, ui_verdict_attr(rec->verdict), -1);
 			free(line);
 			continue;
 		}
 		line = xasprintf("%-7s %s%s%s", check_verdict_word(rec->verdict), label,
 				 str_empty(summary) ? "" : ": ", summary ? summary : "");
-		add_rows(line, width, 0, 8, ui_verdict_attr(rec->verdict), -1);
+		add_rows(sv, line, width, 0, 8, ui_verdict_attr(rec->verdict), -1);
 		free(line);
 		if (!str_empty(rec->detail) && rec->status != CHECK_OK)
-			add_rows(rec->detail, width, 8, 0, UI_NORMAL, -1);
+			add_rows(sv, rec->detail, width, 8, 0, UI_NORMAL, -1);
 		if (!str_empty(rec->fix) && rec->status != CHECK_OK) {
 			line = xasprintf("fix: %s", rec->fix);
-			add_rows(line, width, 8, 5, UI_NORMAL, -1);
+			add_rows(sv, line, width, 8, 5, UI_NORMAL, -1);
 			free(line);
 		}
 		if (i == 0 && rec->at) {
 			line = xasprintf("(checked %s)", rec->at);
-			add_rows(line, width, 8, 0, UI_DIM, -1);
+			add_rows(sv, line, width, 8, 0, UI_DIM, -1);
 			free(line);
 		}
 	}
 	check_results_free(&rs);
 }
 
-static void build_rows(struct app *a, int width)
+static void build_rows(struct step_screen *sv, struct app *a, int width)
 {
 	const struct rb_step *s = app_step(a);
 	struct step_progress p;
 	char prog[160], *line;
 	const char *reason, *note;
-	struct build_key key = build_key(a, width);
+	struct build_key key = build_key(sv, a, width);
 
-	if (same_key(&key, &S.rkey))
+	if (same_key(&key, &sv->rkey))
 		return;
-	S.rkey = key;
-	clear_rows();
+	sv->rkey = key;
+	clear_rows(sv);
 	progress_step(a->st, a->rb, s, &p);
 	progress_format(s, &p, prog, sizeof prog);
 
-	add_rows(s->title, width, 0, 0, UI_HEAD, -1);
+	add_rows(sv, s->title, width, 0, 0, UI_HEAD, -1);
 	line = xasprintf("Status: %s %s%s%s%s", ui_mark(p.status), step_status_name(p.status),
 			 prog[0] ? " (" : "", prog, prog[0] ? ")" : "");
-	add_rows(line, width, 0, 0, ui_status_attr(p.status), -1);
+	add_rows(sv, line, width, 0, 0, ui_status_attr(p.status), -1);
 	free(line);
 	reason = doc_get(a->st->doc, "step", s->id, "reason");
 	if (!str_empty(reason)) {
 		line = xasprintf("Reason recorded: %s", reason);
-		add_rows(line, width, 0, 0, UI_DIM, -1);
+		add_rows(sv, line, width, 0, 0, UI_DIM, -1);
 		free(line);
 	}
 	if (p.locked) {
@@ -408,16 +409,16 @@ static void build_rows(struct app *a, int width)
 
 		progress_gate(a->st, a->rb, s->id, NULL, why, sizeof why);
 		line = xasprintf("LOCKED: %s", why);
-		add_rows(line, width, 0, 0, UI_FAILED, -1);
+		add_rows(sv, line, width, 0, 0, UI_FAILED, -1);
 		free(line);
 	}
-	add_rows("", width, 0, 0, UI_NORMAL, -1);
+	add_rows(sv, "", width, 0, 0, UI_NORMAL, -1);
 	if (s->intro)
-		add_rows(s->intro, width, 0, 0, UI_NORMAL, -1);
+		add_rows(sv, s->intro, width, 0, 0, UI_NORMAL, -1);
 	if (s->warning) {
-		add_rows("", width, 0, 0, UI_NORMAL, -1);
+		add_rows(sv, "", width, 0, 0, UI_NORMAL, -1);
 		line = xasprintf("! %s", s->warning);
-		add_rows(line, width, 0, 2, UI_WARN, -1);
+		add_rows(sv, line, width, 0, 2, UI_WARN, -1);
 		free(line);
 	}
 	/* Where the runbook says so (testing the consumers is where the type
@@ -427,7 +428,7 @@ static void build_rows(struct app *a, int width)
 		const struct doc *d = a->st->doc;
 		const char *at = doc_get(d, "types", NULL, "at");
 
-		add_rows("", width, 0, 0, UI_NORMAL, -1);
+		add_rows(sv, "", width, 0, 0, UI_NORMAL, -1);
 		if (at) {
 			static const char *const keys[] = { "blockers", "warnings", "infos", "columns" };
 			const char *v[4];
@@ -438,88 +439,101 @@ static void build_rows(struct app *a, int width)
 			}
 			line = xasprintf("Type verification (%s): %s blockers, %s warnings, %s infos "
 					 "in %s columns. Press t to review them.", at, v[0], v[1], v[2], v[3]);
-			add_rows(line, width, 0, 0, str_eq(v[0], "0") ? UI_NORMAL : UI_FAILED, -1);
+			add_rows(sv, line, width, 0, 0, str_eq(v[0], "0") ? UI_NORMAL : UI_FAILED, -1);
 		} else {
 			line = xstrdup("Type verification: not run yet. Press t, then r, to compare "
 				       "every column under both connectors.");
-			add_rows(line, width, 0, 0, UI_WARN, -1);
+			add_rows(sv, line, width, 0, 0, UI_WARN, -1);
 		}
 		free(line);
 	}
 	if (s->n_actions) {
-		add_rows("", width, 0, 0, UI_NORMAL, -1);
-		add_rows("Actions (Space ticks)", width, 0, 0, UI_HEAD, -1);
+		add_rows(sv, "", width, 0, 0, UI_NORMAL, -1);
+		add_rows(sv, "Actions (Space ticks)", width, 0, 0, UI_HEAD, -1);
 		for (size_t i = 0; i < s->n_actions; i++)
-			add_tick_rows(a, s, NULL, &s->actions[i], width, 0,
-				      find_target(T_ACTION, (int)i, 0));
+			add_tick_rows(sv, a, s, NULL, &s->actions[i], width, 0,
+				      find_target(sv, T_ACTION, (int)i, 0));
 	}
 	if (s->items != ITEM_NONE) {
-		add_rows("", width, 0, 0, UI_NORMAL, -1);
+		add_rows(sv, "", width, 0, 0, UI_NORMAL, -1);
 		line = xasprintf("Per %s (Enter opens one): %s", item_kind_label(s->items), prog);
-		add_rows(line, width, 0, 0, UI_HEAD, -1);
+		add_rows(sv, line, width, 0, 0, UI_HEAD, -1);
 		free(line);
-		if (S.nitems == 0) {
+		if (sv->nitems == 0) {
 			line = xasprintf("No %s configured yet: press e to add them in the settings "
 					 "(or load an answers file with --answers).",
 					 item_kind_label(s->items));
-			add_rows(line, width, 2, 0, UI_WARN, -1);
+			add_rows(sv, line, width, 2, 0, UI_WARN, -1);
 			free(line);
 		}
-		for (size_t j = 0; j < S.nitems; j++) {
-			const char *it = S.items[j];
+		for (size_t j = 0; j < sv->nitems; j++) {
+			const char *it = sv->items[j];
 			enum step_status ist = state_item_status(a->st, s->id, it);
 			size_t ticked = progress_item_ticked(a->st, s, it);
 			const char *role = s->items == ITEM_SERVER ?
 				doc_get(a->st->doc, "server", it, "role") : NULL;
 
-			line = xasprintf("%s %s %s%s%s  %zu/%zu", S.expanded[j] ? "-" : "+",
+			line = xasprintf("%s %s %s%s%s  %zu/%zu", sv->expanded[j] ? "-" : "+",
 					 ui_mark(ist), it, role ? ", " : "", role ? role : "",
 					 ticked, s->n_item_actions);
-			add_rows(line, width, 0, 6, ui_status_attr(ist),
-				 find_target(T_ITEM, (int)j, 0));
+			add_rows(sv, line, width, 0, 6, ui_status_attr(ist),
+				 find_target(sv, T_ITEM, (int)j, 0));
 			free(line);
-			if (!S.expanded[j])
+			if (!sv->expanded[j])
 				continue;
 			for (size_t k = 0; k < s->n_item_actions; k++)
-				add_tick_rows(a, s, it, &s->item_actions[k], width, 4,
-					      find_target(T_ITEM_ACTION, (int)j, (int)k));
+				add_tick_rows(sv, a, s, it, &s->item_actions[k], width, 4,
+					      find_target(sv, T_ITEM_ACTION, (int)j, (int)k));
 			note = state_note(a->st, s->id, it);
 			line = xasprintf("Note: %s", str_empty(note) ? "(none: Enter to write one)" : note);
-			add_rows(line, width, 4, 6, UI_NORMAL, find_target(T_ITEM_NOTE, (int)j, 0));
+			add_rows(sv, line, width, 4, 6, UI_NORMAL, find_target(sv, T_ITEM_NOTE, (int)j, 0));
 			free(line);
 			if (step_pings_servers(s))
-				add_ping_rows(a, s, it, width);
+				add_ping_rows(sv, a, s, it, width);
 		}
 	}
 	if (s->n_fields) {
-		add_rows("", width, 0, 0, UI_NORMAL, -1);
-		add_rows("Details (Enter edits)", width, 0, 0, UI_HEAD, -1);
+		add_rows(sv, "", width, 0, 0, UI_NORMAL, -1);
+		add_rows(sv, "Details (Enter edits)", width, 0, 0, UI_HEAD, -1);
 		for (size_t f = 0; f < s->n_fields; f++) {
 			const struct rb_field *fd = &s->fields[f];
 			const char *v = state_field(a->st, s->id, fd->id);
 
 			line = xasprintf("%s: %s", fd->label, str_empty(v) ? "(not set)" : v);
-			add_rows(line, width, 0, 4, UI_NORMAL, find_target(T_FIELD, (int)f, 0));
+			add_rows(sv, line, width, 0, 4, UI_NORMAL, find_target(sv, T_FIELD, (int)f, 0));
 			free(line);
 		}
 	}
-	add_rows("", width, 0, 0, UI_NORMAL, -1);
+	add_rows(sv, "", width, 0, 0, UI_NORMAL, -1);
 	note = state_note(a->st, s->id, NULL);
 	line = xasprintf("Note: %s", str_empty(note) ? "(none: Enter to write one)" : note);
-	add_rows(line, width, 0, 6, UI_NORMAL, find_target(T_NOTE, 0, 0));
+	add_rows(sv, line, width, 0, 6, UI_NORMAL, find_target(sv, T_NOTE, 0, 0));
 	free(line);
-	add_check_rows(a, s, width);
+	add_check_rows(sv, a, s, width);
 }
 
-static void step_draw(struct app *a, WINDOW *w)
+static void step_free(void *data)
 {
+	struct step_screen *sv = data;
+
+	clear_rows(sv);
+	free(sv->rows);
+	free(sv->t);
+	free(sv->items);
+	free(sv->expanded);
+	free(sv->item_tgt);
+}
+
+static void step_draw(struct app *a, void *data, WINDOW *w)
+{
+	struct step_screen *sv = data;
 	int h = getmaxy(w), wd = getmaxx(w);
 	int first = -1, last = -1;
 
-	build_targets(a);
-	build_rows(a, wd - 3); /* 2 columns of pointer gutter, 1 for the scroll marks */
-	for (size_t r = 0; r < S.nrows; r++)
-		if (S.rows[r].target == S.sel && S.rows[r].target >= 0) {
+	build_targets(sv, a);
+	build_rows(sv, a, wd - 3); /* 2 columns of pointer gutter, 1 for the scroll marks */
+	for (size_t r = 0; r < sv->nrows; r++)
+		if (sv->rows[r].target == sv->sel && sv->rows[r].target >= 0) {
 			if (first < 0)
 				first = (int)r;
 			last = (int)r;
@@ -527,43 +541,43 @@ static void step_draw(struct app *a, WINDOW *w)
 	if (a->show_results) {
 		/* Fresh check results: bring them into view once. */
 		a->show_results = false;
-		for (size_t r = 0; r < S.nrows; r++)
-			if (str_startswith(S.rows[r].text, "Check results")) {
-				S.top = (int)r;
-				S.follow = false;
+		for (size_t r = 0; r < sv->nrows; r++)
+			if (str_startswith(sv->rows[r].text, "Check results")) {
+				sv->top = (int)r;
+				sv->follow = false;
 				break;
 			}
 	}
-	if (S.follow && first >= 0) {
-		if (last - S.top >= h)
-			S.top = last - h + 1;
-		if (first < S.top)
-			S.top = first;
+	if (sv->follow && first >= 0) {
+		if (last - sv->top >= h)
+			sv->top = last - h + 1;
+		if (first < sv->top)
+			sv->top = first;
 		/* Show the section heading above the first target too. */
-		if (S.sel == 0 && first < h)
-			S.top = 0;
+		if (sv->sel == 0 && first < h)
+			sv->top = 0;
 	}
-	if (S.top > (int)S.nrows - h)
-		S.top = (int)S.nrows - h;
-	if (S.top < 0)
-		S.top = 0;
-	for (int y = 0; y < h && S.top + y < (int)S.nrows; y++) {
-		const struct row *r = &S.rows[S.top + y];
-		bool sel = r->target >= 0 && r->target == S.sel;
+	if (sv->top > (int)sv->nrows - h)
+		sv->top = (int)sv->nrows - h;
+	if (sv->top < 0)
+		sv->top = 0;
+	for (int y = 0; y < h && sv->top + y < (int)sv->nrows; y++) {
+		const struct row *r = &sv->rows[sv->top + y];
+		bool sel = r->target >= 0 && r->target == sv->sel;
 		attr_t at = sel ? ui_attr(UI_SELECT) : ui_attr(r->attr);
 
 		/* A text pointer too: the selection must not rely on reverse video. */
-		mvwaddstr(w, y, 0, sel && (S.top + y == 0 ||
-					   S.rows[S.top + y - 1].target != r->target) ? ">" : " ");
+		mvwaddstr(w, y, 0, sel && (sv->top + y == 0 ||
+					   sv->rows[sv->top + y - 1].target != r->target) ? ">" : " ");
 		wattron(w, at);
 		if (sel)
 			mvwhline(w, y, 2, ' ', wd - 2);
 		ui_put(w, y, 2 + r->indent, r->text, wd - 2 - r->indent);
 		wattroff(w, at);
 	}
-	if (S.top > 0)
+	if (sv->top > 0)
 		mvwaddstr(w, 0, wd - 1, "^");
-	if (S.top + h < (int)S.nrows)
+	if (sv->top + h < (int)sv->nrows)
 		mvwaddstr(w, h - 1, wd - 1, "v");
 }
 
@@ -576,8 +590,8 @@ static bool override_gate(struct app *a, enum progress_gate g, const char *step,
 	char *text = NULL, err[512];
 	bool ok;
 
-	if (ui_prompt(a, progress_override_prompt(a->rb, step, g), why, NULL, TUI_FIELD_MAX, false,
-		      &text) != 1)
+	if (dialog_prompt(&a->redraw, progress_override_prompt(a->rb, step, g), why, NULL,
+			  TUI_FIELD_MAX, false, &text) != 1)
 		return false;
 	ok = progress_override(a->st, a->rb, step, item, text, err, sizeof err);
 	if (!ok)
@@ -612,7 +626,7 @@ static int toggle_tick(struct app *a, const char *item, const struct rb_action *
 		 * says its services run again: ping it at both moments so a
 		 * front-end that did not come back shows up. */
 		if (on && item && step_pings_servers(s) && step_ping(s, act->id))
-			app_job_ping(a, item, step_ping(s, act->id));
+			checkjob_ping(a, item, step_ping(s, act->id));
 	}
 	free(action);
 	return R_REDRAW;
@@ -622,9 +636,9 @@ static int edit_note(struct app *a, const char *item)
 {
 	const struct rb_step *s = app_step(a);
 	char *v = NULL, *title = item ? xasprintf("Note for %s", item) : xstrdup("Note for this step");
-	int r = ui_prompt(a, title, "Anything the next person should know: ticket numbers, "
-			  "what you saw, what is left to do.", state_note(a->st, s->id, item),
-			  TUI_NOTE_MAX, false, &v);
+	int r = dialog_prompt(&a->redraw, title, "Anything the next person should know: ticket "
+			      "numbers, what you saw, what is left to do.",
+			      state_note(a->st, s->id, item), TUI_NOTE_MAX, false, &v);
 
 	free(title);
 	if (r == 1) {
@@ -648,14 +662,14 @@ static int edit_field(struct app *a, const struct rb_field *f)
 		for (n = 0; f->choices[n]; n++)
 			if (str_eq(f->choices[n], old))
 				cur = n;
-		n = ui_pick(a, f->label, (const char *const *)f->choices, cur);
+		n = dialog_pick(&a->redraw, f->label, (const char *const *)f->choices, cur);
 		if (n < 0)
 			return R_REDRAW;
 		v = xstrdup(f->choices[n]);
 	} else {
 		for (;;) {
-			if (ui_prompt(a, f->label, f->help ? f->help : "", old, TUI_FIELD_MAX, false,
-				      &v) != 1)
+			if (dialog_prompt(&a->redraw, f->label, f->help ? f->help : "", old,
+					  TUI_FIELD_MAX, false, &v) != 1)
 				return R_REDRAW;
 			str_trim(v);
 			if (f->type != FIELD_VERSION || !*v || version_parse(v, NULL))
@@ -687,8 +701,9 @@ static int set_status(struct app *a, const char *item, enum step_status to)
 
 	if (to == STEP_SKIPPED) {
 		char *title = xasprintf("Skip %s: why?", what);
-		int r = ui_prompt(a, title, "The reason is recorded in the state file with your "
-				  "name and the time.", NULL, TUI_FIELD_MAX, false, &reason);
+		int r = dialog_prompt(&a->redraw, title, "The reason is recorded in the state file "
+				      "with your name and the time.", NULL, TUI_FIELD_MAX, false,
+				      &reason);
 
 		free(title);
 		if (r != 1)
@@ -709,7 +724,7 @@ static int set_status(struct app *a, const char *item, enum step_status to)
 			 : (p.actions_ticked < p.n_actions || p.items_done < p.n_items)) {
 			char *q = xasprintf("Not every action of %s is ticked. Mark it done anyway? (y/n)",
 					    item ? item : "this step");
-			int r = ui_ask(a, "Mark done?", q, "ynYN");
+			int r = dialog_ask(&a->redraw, "Mark done?", q, "ynYN");
 
 			free(q);
 			if (r != 'y' && r != 'Y')
@@ -743,29 +758,29 @@ static int set_status(struct app *a, const char *item, enum step_status to)
 	return (to == STEP_SKIPPED && !item) ? R_NEXT : R_REDRAW;
 }
 
-static void move_sel(int d)
+static void move_sel(struct step_screen *sv, int d)
 {
-	if (d > 0 && S.sel + 1 >= (int)S.nt) {
-		S.top++;   /* at the last target: scroll the results into view */
-		S.follow = false;
+	if (d > 0 && sv->sel + 1 >= (int)sv->nt) {
+		sv->top++;   /* at the last target: scroll the results into view */
+		sv->follow = false;
 		return;
 	}
-	S.sel += d;
-	if (S.sel < 0)
-		S.sel = 0;
-	S.follow = true;
+	sv->sel += d;
+	if (sv->sel < 0)
+		sv->sel = 0;
+	sv->follow = true;
 }
 
-static int next_field(int dir)
+static int next_field(struct step_screen *sv, int dir)
 {
-	for (int n = 1; n <= (int)S.nt; n++) {
-		int i = ((S.sel + dir * n) % (int)S.nt + (int)S.nt) % (int)S.nt;
-		enum tkind k = S.t[i].kind;
+	for (int n = 1; n <= (int)sv->nt; n++) {
+		int i = ((sv->sel + dir * n) % (int)sv->nt + (int)sv->nt) % (int)sv->nt;
+		enum tkind k = sv->t[i].kind;
 
 		if (k == T_FIELD || k == T_NOTE || k == T_ITEM_NOTE)
 			return i;
 	}
-	return S.sel;
+	return sv->sel;
 }
 
 /* "type verification belongs to RUNBOOK[, RUNBOOK]": the runbooks that have it. */
@@ -780,37 +795,60 @@ static void type_owners_message(struct app *a)
 	sb_free(&sb);
 }
 
-static int step_key(struct app *a, int ch, bool fkey)
+/* Space or Enter on the target under the cursor. */
+static int activate(struct app *a, struct step_screen *sv, const struct target *t,
+		    const char *item)
 {
 	const struct rb_step *s = app_step(a);
+
+	if (!t)
+		return R_NONE;
+	switch (t->kind) {
+	case T_ACTION: return toggle_tick(a, NULL, &s->actions[t->i]);
+	case T_ITEM_ACTION: return toggle_tick(a, item, &s->item_actions[t->k]);
+	case T_ITEM:
+		sv->expanded[t->i] = !sv->expanded[t->i];
+		sv->expand_ver++;
+		return R_REDRAW;
+	case T_ITEM_NOTE: return edit_note(a, item);
+	case T_NOTE: return edit_note(a, NULL);
+	case T_FIELD: return edit_field(a, &s->fields[t->i]);
+	}
+	return R_NONE;
+}
+
+static int step_request(struct app *a, void *data, const struct input *in)
+{
+	struct step_screen *sv = data;
 	const struct target *t;
 	const char *item;
 
-	build_targets(a);
-	t = S.nt ? &S.t[S.sel] : NULL;
+	build_targets(sv, a);
+	t = sv->nt ? &sv->t[sv->sel] : NULL;
 	item = t && t->kind != T_ACTION && t->kind != T_FIELD && t->kind != T_NOTE
-		? S.items[t->i] : NULL;
-	if (fkey) {
-		switch (ch) {
-		case KEY_UP: move_sel(-1); return R_REDRAW;
-		case KEY_DOWN: move_sel(1); return R_REDRAW;
-		case KEY_HOME: S.sel = 0; S.follow = true; return R_REDRAW;
-		case KEY_END: S.sel = (int)S.nt - 1; S.follow = true; return R_REDRAW;
-		case KEY_NPAGE: S.top += LINES / 2; S.follow = false; return R_REDRAW;
-		case KEY_PPAGE: S.top -= LINES / 2; S.follow = false; return R_REDRAW;
-		case KEY_BTAB: S.sel = next_field(-1); S.follow = true; return R_REDRAW;
-		case KEY_ENTER: ch = '\r'; break;
-		default: return R_NONE;
-		}
+		? sv->items[t->i] : NULL;
+	switch (in->req) {
+	case REQ_UP: move_sel(sv, -1); return R_REDRAW;
+	case REQ_DOWN: move_sel(sv, 1); return R_REDRAW;
+	case REQ_HOME: sv->sel = 0; sv->follow = true; return R_REDRAW;
+	case REQ_END: sv->sel = (int)sv->nt - 1; sv->follow = true; return R_REDRAW;
+	case REQ_PAGE_DOWN: sv->top += LINES / 2; sv->follow = false; return R_REDRAW;
+	case REQ_PAGE_UP: sv->top -= LINES / 2; sv->follow = false; return R_REDRAW;
+	case REQ_ENTER: return activate(a, sv, t, item);
+	default: break;
 	}
-	switch (ch) {
-	case 'k': move_sel(-1); return R_REDRAW;
-	case 'j': move_sel(1); return R_REDRAW;
-	case '\t': S.sel = next_field(1); S.follow = true; return R_REDRAW;
+	if (in->fkey) {
+		if (in->ch == KEY_BTAB) {
+			sv->sel = next_field(sv, -1);
+			sv->follow = true;
+			return R_REDRAW;
+		}
+		return R_UNHANDLED;
+	}
+	switch (in->ch) {
+	case '\t': sv->sel = next_field(sv, 1); sv->follow = true; return R_REDRAW;
 	case 'n': return R_NEXT;
 	case 'b': return R_PREV;
-	case 'q': case 'Q': return R_QUIT;
-	case '?': return R_HELP;
 	case 'e': return R_SETTINGS;
 	case 't':
 		if (runbook_has_types(a->rb))
@@ -822,31 +860,17 @@ static int step_key(struct app *a, int ch, bool fkey)
 	case 's': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_SKIPPED);
 	case 'd': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_DONE);
 	case 'u': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_PENDING);
-	case ' ': case '\r': case '\n':
-		if (!t)
-			return R_NONE;
-		switch (t->kind) {
-		case T_ACTION: return toggle_tick(a, NULL, &s->actions[t->i]);
-		case T_ITEM_ACTION: return toggle_tick(a, item, &s->item_actions[t->k]);
-		case T_ITEM:
-			S.expanded[t->i] = !S.expanded[t->i];
-			S.expand_ver++;
-			return R_REDRAW;
-		case T_ITEM_NOTE: return edit_note(a, item);
-		case T_NOTE: return edit_note(a, NULL);
-		case T_FIELD: return edit_field(a, &s->fields[t->i]);
-		}
-		return R_NONE;
+	case ' ': return activate(a, sv, t, item);
 	}
-	return R_NONE;
+	return R_UNHANDLED;
 }
 
-static const char *step_footer(struct app *a)
+static const char *step_footer(struct app *a, void *data)
 {
 	return "Spc tick  Tab field  n/b next/back  s skip  r check  e settings";
 }
 
-static const char *step_help(struct app *a)
+static const char *step_help(struct app *a, void *data)
 {
 	return "On a step\n"
 	       "  Space, Enter  tick or untick the action under the cursor\n"
@@ -874,9 +898,11 @@ static const char *step_help(struct app *a)
 const struct screen_ops screen_step = {
 	.name = "step",
 	.steplist = true,
+	.private_size = sizeof(struct step_screen),
+	.free = step_free,
 	.enter = step_enter,
 	.draw = step_draw,
-	.key = step_key,
+	.request = step_request,
 	.footer = step_footer,
 	.help = step_help,
 };

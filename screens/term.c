@@ -1,7 +1,8 @@
 /* term.c - terminal manners: one idempotent restore registered with atexit
  * (tig's done_display / ncdu's close_nc), signals that only set a flag the
  * main loop acts on (tmux proc.c), colour only when wanted, an ASCII
- * fallback for line drawing, and the "terminal too small" screen. */
+ * fallback for line drawing.  What is drawn (colour pairs, the "terminal
+ * too small" screen) is draw.c's: this file calls nothing in screens/. */
 #include "config.h"
 
 #include <langinfo.h>
@@ -12,9 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cursesw.h"
+#include "terminal.h"
 #include "text.h"
-#include "tui_int.h"
-/* After tui_int.h: term.h defines a macro for every capability name. */
+#include "util.h"
+/* Last: term.h defines a macro for every capability name. */
 #include <term.h>
 
 volatile sig_atomic_t tui_sig;
@@ -68,11 +71,6 @@ void term_check_hangup(void)
 	 * leader.  Treat it as SIGHUP: save and leave instead of spinning. */
 	if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
 		tui_sig = SIGHUP;
-}
-
-bool term_is_cursed(void)
-{
-	return cursed;
 }
 
 /* What to tell the operator when the wizard cannot drive this terminal:
@@ -173,7 +171,6 @@ bool term_init(char *why, size_t len)
 		start_color();
 		use_default_colors();
 	}
-	ui_colors_init();
 
 	cs = nl_langinfo(CODESET);
 	acsc = tigetstr("acsc");
@@ -200,28 +197,4 @@ bool term_ascii(void)
 bool term_utf8(void)
 {
 	return utf8;
-}
-
-bool term_too_small(void)
-{
-	return COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES;
-}
-
-void term_draw_too_small(void)
-{
-	char *text = xasprintf("Terminal too small (%dx%d), need at least %dx%d. "
-			       "Resize the window, or press q to save and quit.",
-			       COLS, LINES, TUI_MIN_COLS, TUI_MIN_LINES);
-	char **rows;
-	size_t n;
-
-	erase();
-	if (COLS > 0 && LINES > 0) {
-		n = ui_wrap(text, COLS, &rows);
-		for (size_t i = 0; i < n && (int)i < LINES; i++)
-			ui_put(stdscr, (int)i, 0, rows[i], COLS);
-		ui_lines_free(rows, n);
-	}
-	free(text);
-	refresh();
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui_int.h"
+#include "screens.h"
 
 struct finding {
 	const char *code, *severity, *schema, *table, *column, *pg_type, *ardo_type,
@@ -19,16 +19,16 @@ enum sort_by { SORT_SEVERITY, SORT_CODE, SORT_SCHEMA, SORT_TABLE, SORT_N };
 static const char *const sort_names[] = { "severity", "code", "schema", "table" };
 static const char *const sev_filters[] = { "all", "blocker", "warning", "info" };
 
-static struct {
+struct types {
 	struct finding *f;
 	size_t n, cap;
-	size_t *view;       /* indexes into f after filter and sort */
+	const struct finding **view; /* into f, after filter and sort */
 	size_t nview;
 	int sel, top;
 	enum sort_by sort;
 	int sev;            /* index into sev_filters */
 	char *filter;       /* substring of code/schema/table, or NULL */
-} T;
+};
 
 static int sev_rank(const char *s)
 {
@@ -44,87 +44,108 @@ static int cmp_str(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "");
 }
 
-static int cmp(const void *pa, const void *pb)
+/* Ties: by place, then as stored (pointers into one array). */
+static int tie(const struct finding *a, const struct finding *b)
 {
-	const struct finding *a = &T.f[*(const size_t *)pa], *b = &T.f[*(const size_t *)pb];
-	int r = 0;
+	int r = cmp_str(a->schema, b->schema);
 
-	switch (T.sort) {
-	case SORT_SEVERITY: r = sev_rank(a->severity) - sev_rank(b->severity); break;
-	case SORT_CODE: r = cmp_str(a->code, b->code); break;
-	case SORT_SCHEMA: r = cmp_str(a->schema, b->schema); break;
-	case SORT_TABLE: r = cmp_str(a->table, b->table); break;
-	case SORT_N: break;
-	}
-	if (!r)
-		r = cmp_str(a->schema, b->schema);
 	if (!r)
 		r = cmp_str(a->table, b->table);
 	if (!r)
 		r = cmp_str(a->column, b->column);
 	if (!r)
-		r = *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
+		r = a < b ? -1 : 1;
 	return r;
 }
+
+/* One comparator per sort key (qsort passes no context): the view holds
+ * pointers to the findings. */
+#define FINDING_CMP(name, expr) \
+	static int name(const void *pa, const void *pb) \
+	{ \
+		const struct finding *a = *(const struct finding *const *)pa; \
+		const struct finding *b = *(const struct finding *const *)pb; \
+		int r = (expr); \
+		return r ? r : tie(a, b); \
+	}
+FINDING_CMP(by_severity, sev_rank(a->severity) - sev_rank(b->severity))
+FINDING_CMP(by_code, cmp_str(a->code, b->code))
+FINDING_CMP(by_schema, cmp_str(a->schema, b->schema))
+FINDING_CMP(by_table, cmp_str(a->table, b->table))
+#undef FINDING_CMP
+
+static int (*const sorts[SORT_N])(const void *, const void *) = {
+	[SORT_SEVERITY] = by_severity, [SORT_CODE] = by_code,
+	[SORT_SCHEMA] = by_schema, [SORT_TABLE] = by_table,
+};
 
 static bool has(const char *s, const char *needle)
 {
 	return s && strstr(s, needle);
 }
 
-static void load(struct app *a)
+static void load(struct app *a, struct types *t)
 {
 	const struct doc *d = a->st->doc;
 
-	T.n = 0;
+	t->n = 0;
 	for (size_t i = 0; i < doc_nsections(d); i++) {
 		const char *name = doc_section_name(d, i);
 		struct finding *f;
 
 		if (!str_eq(doc_section_kind(d, i), "finding"))
 			continue;
-		if (T.n == T.cap)
-			T.f = xreallocarray(T.f, T.cap = T.cap * 2 + 64, sizeof *T.f);
-		f = &T.f[T.n++];
+		if (t->n == t->cap)
+			t->f = xreallocarray(t->f, t->cap = t->cap * 2 + 64, sizeof *t->f);
+		f = &t->f[t->n++];
 #define GET(k) f->k = doc_get(d, "finding", name, #k)
 		GET(code); GET(severity); GET(schema); GET(table); GET(column); GET(pg_type);
 		GET(ardo_type); GET(supported_type); GET(count); GET(samples); GET(message); GET(fix);
 #undef GET
 	}
-	free(T.view);
-	T.view = xcalloc(T.n + 1, sizeof *T.view);
-	T.nview = 0;
-	for (size_t i = 0; i < T.n; i++) {
-		const struct finding *f = &T.f[i];
+	free(t->view);
+	t->view = xcalloc(t->n + 1, sizeof *t->view);
+	t->nview = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct finding *f = &t->f[i];
 
-		if (T.sev && !str_eq(f->severity, sev_filters[T.sev]))
+		if (t->sev && !str_eq(f->severity, sev_filters[t->sev]))
 			continue;
-		if (T.filter && !has(f->code, T.filter) && !has(f->schema, T.filter) &&
-		    !has(f->table, T.filter) && !has(f->column, T.filter))
+		if (t->filter && !has(f->code, t->filter) && !has(f->schema, t->filter) &&
+		    !has(f->table, t->filter) && !has(f->column, t->filter))
 			continue;
-		T.view[T.nview++] = i;
+		t->view[t->nview++] = f;
 	}
-	qsort(T.view, T.nview, sizeof *T.view, cmp);
-	if (T.sel >= (int)T.nview)
-		T.sel = (int)T.nview - 1;
-	if (T.sel < 0)
-		T.sel = 0;
+	qsort(t->view, t->nview, sizeof *t->view, sorts[t->sort]);
+	cursor_clamp(&t->sel, (int)t->nview);
 }
 
-static void types_enter(struct app *a)
+static void types_enter(struct app *a, void *data)
 {
-	T.sel = T.top = 0;
-	load(a);
+	struct types *t = data;
+
+	t->sel = t->top = 0;
+	load(a, t);
 }
 
-static void types_draw(struct app *a, WINDOW *w)
+static void types_free(void *data)
 {
+	struct types *t = data;
+
+	free(t->f);
+	free(t->view);
+	free(t->filter);
+}
+
+static void types_draw(struct app *a, void *data, WINDOW *w)
+{
+	struct types *t = data;
 	const struct doc *d = a->st->doc;
 	int h = getmaxy(w), wd = getmaxx(w), y = 0, listh;
 	const char *at = doc_get(d, "types", NULL, "at");
 	char *line;
 
-	load(a);
+	load(a, t);
 	wattron(w, ui_attr(UI_HEAD));
 	ui_put(w, y++, 0, "Type verification", wd);
 	wattroff(w, ui_attr(UI_HEAD));
@@ -187,8 +208,8 @@ static void types_draw(struct app *a, WINDOW *w)
 		free(msg);
 	}
 	line = xasprintf("sort: %s   severity: %s   filter: %s   (%zu of %zu shown)",
-			 sort_names[T.sort], sev_filters[T.sev], T.filter ? T.filter : "none",
-			 T.nview, T.n);
+			 sort_names[t->sort], sev_filters[t->sev], t->filter ? t->filter : "none",
+			 t->nview, t->n);
 	wattron(w, ui_attr(UI_DIM));
 	ui_put(w, y++, 0, line, wd);
 	wattroff(w, ui_attr(UI_DIM));
@@ -196,13 +217,13 @@ static void types_draw(struct app *a, WINDOW *w)
 	listh = (h - y) / 2;
 	if (listh < 3)
 		listh = 3;
-	if (T.sel < T.top)
-		T.top = T.sel;
-	if (T.sel >= T.top + listh)
-		T.top = T.sel - listh + 1;
-	for (int r = 0; r < listh && T.top + r < (int)T.nview; r++) {
-		const struct finding *f = &T.f[T.view[T.top + r]];
-		bool sel = T.top + r == T.sel;
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (t->sel >= t->top + listh)
+		t->top = t->sel - listh + 1;
+	for (int r = 0; r < listh && t->top + r < (int)t->nview; r++) {
+		const struct finding *f = t->view[t->top + r];
+		bool sel = t->top + r == t->sel;
 
 		line = xasprintf("%-7.7s %-22.22s %s.%s.%s", f->severity ? f->severity : "?",
 				 f->code ? f->code : "?", f->schema ? f->schema : "",
@@ -219,8 +240,8 @@ static void types_draw(struct app *a, WINDOW *w)
 	}
 	y += listh;
 	ui_hline(w, y++, 0, wd);
-	if (T.nview) {
-		const struct finding *f = &T.f[T.view[T.sel]];
+	if (t->nview) {
+		const struct finding *f = t->view[t->sel];
 		char **lines;
 		size_t n;
 
@@ -245,33 +266,33 @@ static void types_draw(struct app *a, WINDOW *w)
 	}
 }
 
-static int types_key(struct app *a, int ch, bool fkey)
+static int types_request(struct app *a, void *data, const struct input *in)
 {
-	if (fkey) {
-		switch (ch) {
-		case KEY_UP: if (T.sel > 0) T.sel--; return R_REDRAW;
-		case KEY_DOWN: if (T.sel + 1 < (int)T.nview) T.sel++; return R_REDRAW;
-		case KEY_NPAGE: T.sel += 10; if (T.sel >= (int)T.nview) T.sel = (int)T.nview - 1;
-			return R_REDRAW;
-		case KEY_PPAGE: T.sel -= 10; if (T.sel < 0) T.sel = 0; return R_REDRAW;
-		default: return R_NONE;
-		}
+	struct types *t = data;
+
+	if (cursor_step(in, &t->sel, (int)t->nview))
+		return R_REDRAW;
+	if (in->req == REQ_PAGE_DOWN || in->req == REQ_PAGE_UP) {
+		t->sel += in->req == REQ_PAGE_DOWN ? 10 : -10;
+		cursor_clamp(&t->sel, (int)t->nview);
+		return R_REDRAW;
 	}
-	switch (ch) {
-	case 'k': if (T.sel > 0) T.sel--; return R_REDRAW;
-	case 'j': if (T.sel + 1 < (int)T.nview) T.sel++; return R_REDRAW;
-	case 'o': T.sort = (enum sort_by)((T.sort + 1) % SORT_N); return R_REDRAW;
-	case 'f': T.sev = (T.sev + 1) % (int)OSM_ARRAY_LEN(sev_filters); T.sel = 0; return R_REDRAW;
+	if (in->fkey)
+		return R_UNHANDLED;
+	switch (in->ch) {
+	case 'o': t->sort = (enum sort_by)((t->sort + 1) % SORT_N); return R_REDRAW;
+	case 'f': t->sev = (t->sev + 1) % (int)OSM_ARRAY_LEN(sev_filters); t->sel = 0; return R_REDRAW;
 	case '/': {
 		char *v = NULL;
 
-		if (ui_prompt(a, "Filter", "Show findings whose code, schema, table or column "
-			      "contains this text (empty: all).", T.filter, 200, false, &v) == 1) {
-			free(T.filter);
-			T.filter = str_empty(v) ? NULL : v;
-			if (!T.filter)
+		if (dialog_prompt(&a->redraw, "Filter", "Show findings whose code, schema, table "
+				  "or column contains this text (empty: all).", t->filter, 200, false,
+				  &v) == 1) {
+			free(t->filter);
+			t->filter = str_empty(v) ? NULL : v;
+			if (!t->filter)
 				free(v);
-			T.sel = 0;
+			t->sel = 0;
 		} else {
 			free(v);
 		}
@@ -279,18 +300,16 @@ static int types_key(struct app *a, int ch, bool fkey)
 	}
 	case 'r': return R_RUN_TYPES;
 	case 27: case 'b': case 't': return R_CLOSE;
-	case 'q': case 'Q': return R_QUIT;
-	case '?': return R_HELP;
 	}
-	return R_NONE;
+	return R_UNHANDLED;
 }
 
-static const char *types_footer(struct app *a)
+static const char *types_footer(struct app *a, void *data)
 {
 	return "o sort  f severity  / filter  r rescan  Esc back";
 }
 
-static const char *types_help(struct app *a)
+static const char *types_help(struct app *a, void *data)
 {
 	return "Type verification\n"
 	       "  Up/Down, j/k  choose a finding; the pane below explains it\n"
@@ -306,9 +325,11 @@ static const char *types_help(struct app *a)
 const struct screen_ops screen_types = {
 	.name = "types",
 	.steplist = true,
+	.private_size = sizeof(struct types),
+	.free = types_free,
 	.enter = types_enter,
 	.draw = types_draw,
-	.key = types_key,
+	.request = types_request,
 	.footer = types_footer,
 	.help = types_help,
 };
