@@ -752,11 +752,15 @@ static int wait_result(PGconn *c, struct ctx *ctx, long long deadline, char *err
 /* Send one query string and collect its results: the first error, else
  * the last result.  nparams < 0: the simple protocol, which lets sql hold
  * several statements (and no parameters). */
-static PGresult *run(PGconn *c, struct ctx *ctx, long long deadline, const char *sql,
-		     int nparams, const char *const *params, char *err, size_t errlen)
+static PGresult *run_state(PGconn *c, struct ctx *ctx, long long deadline, const char *sql,
+			   int nparams, const char *const *params, char *err, size_t errlen,
+			   char *sqlstate)
 {
 	PGresult *keep = NULL, *r;
 	int sent;
+
+	if (sqlstate)
+		sqlstate[0] = '\0';
 
 	if (ctx_cancelled(ctx)) {
 		set_err(err, errlen, "cancelled", NULL);
@@ -789,11 +793,22 @@ static PGresult *run(PGconn *c, struct ctx *ctx, long long deadline, const char 
 		return NULL;
 	}
 	if (PQresultStatus(keep) != PGRES_TUPLES_OK && PQresultStatus(keep) != PGRES_COMMAND_OK) {
+		const char *code = PQresultErrorField(keep, PG_DIAG_SQLSTATE);
+
+		/* five characters [0-9A-Z], nothing else is copied */
+		if (sqlstate && code && strlen(code) == 5 && strspn(code, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 5)
+			memcpy(sqlstate, code, 6);
 		result_err(keep, err, errlen);
 		PQclear(keep);
 		return NULL;
 	}
 	return keep;
+}
+
+static PGresult *run(PGconn *c, struct ctx *ctx, long long deadline, const char *sql,
+		     int nparams, const char *const *params, char *err, size_t errlen)
+{
+	return run_state(c, ctx, deadline, sql, nparams, params, err, errlen, NULL);
 }
 
 /* Opening a read transaction pins search_path (and the output formats) for
@@ -844,14 +859,23 @@ bool pg_read_end(PGconn *c, char *err, size_t errlen)
 PGresult *pg_query(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
 		   const char *const *params, char *err, size_t errlen)
 {
+	return pg_query_state(c, ctx, sql, nparams, params, err, errlen, NULL);
+}
+
+PGresult *pg_query_state(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
+			 const char *const *params, char *err, size_t errlen, char *sqlstate)
+{
 	/* Outside a transaction the caller opened, the statement gets its own. */
 	bool own = PQtransactionStatus(c) == PQTRANS_IDLE;
 	char scratch[256];
 	PGresult *r;
 
+	if (sqlstate)
+		sqlstate[0] = '\0';
 	if (own && !pg_read_begin(c, ctx, false, err, errlen))
 		return NULL;
-	r = run(c, ctx, query_deadline(ctx), sql, nparams < 0 ? 0 : nparams, params, err, errlen);
+	r = run_state(c, ctx, query_deadline(ctx), sql, nparams < 0 ? 0 : nparams, params, err,
+		      errlen, sqlstate);
 	if (own && !pg_read_end(c, r ? err : scratch, r ? errlen : sizeof scratch) && r) {
 		PQclear(r);
 		return NULL;

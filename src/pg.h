@@ -92,6 +92,12 @@ PGconn *pg_connect(const struct pg_spec *spec, struct ctx *ctx, struct pg_failur
 PGresult *pg_query(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
 		   const char *const *params, char *err, size_t errlen);
 
+/* pg_query, and the SQLSTATE of the server's error in sqlstate (6 bytes:
+ * "57014" statement timeout, "42501" insufficient privilege...), "" when
+ * the failure was not the server's (cancel, no answer, connection lost). */
+PGresult *pg_query_state(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
+			 const char *const *params, char *err, size_t errlen, char *sqlstate);
+
 /* Single-row mode streaming for large catalog scans: calls row() once per
  * row; stops (cancelling the query) when row returns false or ctx is
  * cancelled.  Transactions as pg_query.  Returns true when all rows were
