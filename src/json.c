@@ -638,6 +638,16 @@ static void put_string(struct strbuf *sb, const char *s)
 		unsigned char c = p[i];
 		size_t l;
 
+		/* a run of printable ASCII needs no escape: added at once */
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			size_t j = i + 1;
+
+			while (j < n && p[j] >= 0x20 && p[j] < 0x7f && p[j] != '"' && p[j] != '\\')
+				j++;
+			sb_addn(sb, s + i, j - i);
+			i = j;
+			continue;
+		}
 		switch (c) {
 		case '"': sb_add(sb, "\\\""); i++; continue;
 		case '\\': sb_add(sb, "\\\\"); i++; continue;
