@@ -196,13 +196,19 @@ void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	va_list ap2;
 	int n;
 
+	/* straight into the room there is; measured and written again only
+	 * when it does not fit */
+	size_t room = sb->cap > sb->len ? sb->cap - sb->len : 0;
+
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(room ? sb->buf + sb->len : NULL, room, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		fatalx("bad format string");
-	sb_grow(sb, (size_t)n);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= room) {
+		sb_grow(sb, (size_t)n);
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
 }
 
