@@ -1,4 +1,4 @@
-/* cmd_types.c - `osmigrate types`: headless type verification (issue 4).
+/* cmd_types.c - `osmigrate types`: headless type verification (issues 4, 13).
  * Connects read-only, scans the scope (typescan.h), prints the findings as
  * text or versioned JSON, and exits by the worst severity. */
 #include "config.h"
@@ -46,19 +46,27 @@ static void types_usage(FILE *f)
 "                        without --schema/--table/answers: every user schema\n"
 "      --no-data         catalog only: skip the data probes\n"
 "      --probe-timeout SEC  statement timeout of each table's probe (default 600)\n"
-"  -f, --format FMT      text (default) or json (version 1, see osmigrate(1))\n"
+"  -f, --format FMT      text (default, grouped by table, then column) or json\n"
+"                        (version 2, see osmigrate(1))\n"
 "  -o, --output FILE     write the report to FILE (mode 0600) instead of stdout;\n"
 "                        FILE is replaced only by a complete report\n"
 "      --columns         list every column with both mappings (tab-separated:\n"
 "                        schema table column pg_type ardo supported), no probes\n"
-"      --print-sql       print the catalog query (parameters: $1 schemas,\n"
-"                        $2/$3 table schemas/names, $4 all user schemas) and exit\n"
+"      --print-sql       print the catalog queries (types; relations and columns\n"
+"                        with $1 schemas, $2/$3 table schemas/names, $4 all user\n"
+"                        schemas) and exit\n"
 "  -h, --help            display this help and exit\n"
 "\n"
-"Finding codes: TYPE_CHANGED, NEWLY_MAPPED, NEWLY_IGNORED, STILL_IGNORED,\n"
-"MAPPING_UNDOCUMENTED, KEY_CHANGED, AUTONUMBER_CHANGED, TIMEZONE_SEMANTICS,\n"
+"Finding codes (severity in osmigrate(1)): TYPE_CHANGED, NEWLY_MAPPED,\n"
+"NEWLY_IGNORED, STILL_IGNORED, MAPPING_UNDOCUMENTED, MAPPING_UNVERIFIED,\n"
+"BIT_STRING, KEY_CHANGED, AUTONUMBER_CHANGED, KEY_HIDDEN_FROM_ARDO,\n"
+"COMPOSITE_KEY, IDENTITY_ALWAYS, IDENTITY_BY_DEFAULT, GENERATED_COLUMN,\n"
+"TIMEZONE_SEMANTICS, MATERIALIZED_VIEW, PARTITION, NOT_PROBED, and from the\n"
+"data: NUMERIC_NAN, NUMERIC_INFINITY, NUMERIC_OUT_OF_RANGE,\n"
 "DATETIME_OUT_OF_RANGE, DECIMAL_SCALE_LOSS, INTEGER_OVERFLOW, TEXT_TOO_LONG,\n"
-"NULLS_READ_AS_DEFAULT.\n"
+"TIME_FRACTION, NULLS_READ_AS_DEFAULT; PROBE_FAILED when a probe could not\n"
+"run (with its cause: timeout, privilege, lock, not populated, connection,\n"
+"server).  Views and foreign tables are never read.\n"
 "\n"
 "Exit status: 0 no warnings, 1 warnings, 2 blockers, 3 could not check\n"
 "(connection, catalog or a table's probe failed; a --schema, --table or\n"
@@ -169,7 +177,11 @@ int cmd_types(int argc, char **argv)
 		case OPT_COLUMNS: columns = true; break;
 		case OPT_PRINT_SQL:
 			/* what a DBA may want to review before letting it run, and what bench/ times */
-			printf("%s;\n", typescan_catalog_sql);
+			printf("-- 1. types ($1 oid[]: NULL, then the row types columns use)\n%s;\n"
+			       "-- 2. relations ($1 schemas, $2/$3 table schemas/names, $4 all user schemas,\n"
+			       "--    $5 read the SELECT privilege)\n%s;\n"
+			       "-- 3. columns (the same parameters)\n%s;\n",
+			       typescan_types_sql, typescan_tables_sql, typescan_columns_sql);
 			type_scope_free(&scope);
 			return EXIT_OK;
 		case OPT_PROBE_TIMEOUT: {

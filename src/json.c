@@ -787,6 +787,83 @@ void jw_kstr(struct json_writer *w, const char *key, const char *s)
 	jw_str(w, s);
 }
 
+/* Encodings by address (open addressing, pointers hashed). */
+struct jw_kept {
+	const char **key;
+	char **val;
+	size_t cap, n;
+};
+
+static size_t kept_slot(const struct jw_kept *k, const char *s)
+{
+	size_t i = (size_t)(((uintptr_t)s >> 3) * 11400714819323198485ULL) & (k->cap - 1);
+
+	while (k->key[i] && k->key[i] != s)
+		i = (i + 1) & (k->cap - 1);
+	return i;
+}
+
+static const char *kept_encoding(struct json_writer *w, const char *s)
+{
+	struct jw_kept *k = w->kept;
+	size_t i;
+
+	if (!k)
+		k = w->kept = xcalloc(1, sizeof *k);
+	if ((k->n + 1) * 2 >= k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 512;
+		struct jw_kept big = { xcalloc(cap, sizeof *big.key), xcalloc(cap, sizeof *big.val),
+				       cap, k->n };
+
+		for (size_t j = 0; j < k->cap; j++)
+			if (k->key[j]) {
+				size_t t = kept_slot(&big, k->key[j]);
+
+				big.key[t] = k->key[j];
+				big.val[t] = k->val[j];
+			}
+		free(k->key);
+		free(k->val);
+		*k = big;
+	}
+	i = kept_slot(k, s);
+	if (!k->key[i]) {
+		struct strbuf e = STRBUF_INIT;
+
+		put_string(&e, s);
+		k->key[i] = s;
+		k->val[i] = sb_detach(&e);
+		k->n++;
+	}
+	return k->val[i];
+}
+
+void jw_kstr_kept(struct json_writer *w, const char *key, const char *s)
+{
+	jw_sep(w, true);
+	sb_add(w->sb, kept_encoding(w, key));
+	sb_addc(w->sb, ':');
+	w->after_key = true;
+	if (!s) {
+		jw_null(w);
+		return;
+	}
+	jw_sep(w, false);
+	sb_add(w->sb, kept_encoding(w, s));
+}
+
+void jw_release(struct json_writer *w)
+{
+	if (!w->kept)
+		return;
+	for (size_t i = 0; i < w->kept->cap; i++)
+		free(w->kept->val[i]);
+	free(w->kept->key);
+	free(w->kept->val);
+	free(w->kept);
+	w->kept = NULL;
+}
+
 void jw_kint(struct json_writer *w, const char *key, long long v)
 {
 	jw_key(w, key);

@@ -86,6 +86,7 @@ struct json_writer {
 	bool has_member[JSON_MAX_DEPTH + 1]; /* per level: a comma before the next one */
 	bool after_key;                      /* a key was written: its value is due */
 	bool newline;                        /* jw_newline: before the next token */
+	struct jw_kept *kept;                /* jw_kstr_kept's encodings, or NULL */
 };
 void jw_init(struct json_writer *w, struct strbuf *sb);
 void jw_object(struct json_writer *w);   /* { */
@@ -103,5 +104,13 @@ void jw_newline(struct json_writer *w);
 void jw_kstr(struct json_writer *w, const char *key, const char *s);
 void jw_kint(struct json_writer *w, const char *key, long long v);
 void jw_kbool(struct json_writer *w, const char *key, bool v);
+/* A key and a string that stay unchanged at their addresses for the whole
+ * document (a literal key, an interned name, a static text): each is
+ * encoded once and its encoding reused, for documents that repeat a few
+ * hundred strings tens of thousands of times (the type report).  The same
+ * escaping as jw_str; NULL s: null.  jw_release() frees what the writer
+ * kept (nothing to do otherwise). */
+void jw_kstr_kept(struct json_writer *w, const char *key, const char *s);
+void jw_release(struct json_writer *w);
 
 #endif

@@ -96,6 +96,7 @@ static const struct schema_key key_rules[] = {
 	{ "finding", "supported_type", V_ANY },
 	{ "finding", "count", V_COUNT },
 	{ "finding", "samples", V_ANY },
+	{ "finding", "detail", V_ANY },
 	{ "finding", "message", V_ANY },
 	{ "finding", "fix", V_ANY },
 };

@@ -64,15 +64,18 @@ static void one(const struct check_env *env, struct check_report *rep, const cha
 			if (r.f[i].severity != sev)
 				continue;
 			m = type_finding_message(&r.f[i]);
-			sb_addf(&det, "%s %s %s.%s.%s: %s\n", tf_severity_name((enum tf_severity)sev),
+			/* a table finding has no column */
+			sb_addf(&det, "%s %s %s.%s%s%s: %s\n", tf_severity_name((enum tf_severity)sev),
 				tf_code_name((enum tf_code)r.f[i].code), r.f[i].schema, r.f[i].table,
-				r.f[i].column, m);
+				*r.f[i].column ? "." : "", r.f[i].column, m);
 			free(m);
 			shown++;
 		}
+	/* each failed probe with its cause and its own fix */
 	for (size_t i = 0; i < r.nerrors; i++)
-		sb_addf(&det, "error %s.%s: %s\n", r.errors[i].schema, r.errors[i].table,
-			r.errors[i].message);
+		sb_addf(&det, "error PROBE_FAILED %s.%s (%s): %s. %s\n", r.errors[i].schema,
+			r.errors[i].table, r.errors[i].cause ? r.errors[i].cause : "server",
+			r.errors[i].message, r.errors[i].fix ? r.errors[i].fix : "");
 	if ((size_t)(r.counts[TS_BLOCKER] + r.counts[TS_WARNING]) > shown)
 		sb_addf(&det, "... and %zu more: run 'osmigrate types' for the full list\n",
 			(size_t)(r.counts[TS_BLOCKER] + r.counts[TS_WARNING]) - shown);
@@ -82,8 +85,8 @@ static void one(const struct check_env *env, struct check_report *rep, const cha
 			? "Correct the names that matched nothing in [scope] schemas and the "
 			  "extensions' tables (schema.table, case-sensitive as in the catalog; quote "
 			  "names with capitals, spaces or dots), then run the check again."
-		  : st == CHECK_ERROR ? "Grant SELECT on the tables named above to the target user "
-					"(or accept that their data is unchecked), then run the check again."
+		  : st == CHECK_ERROR ? "Do what each PROBE_FAILED line above says for its cause "
+					"(or accept that those tables' data is unchecked), then run the check again."
 		  : "Review every blocker and warning (osmigrate types, or the types screen) and do "
 		    "what each finding's fix says before refreshing entities.");
 	sb_free(&sum);

@@ -7,6 +7,9 @@
  *   [OS-RN]   OutSystems Platform Server release notes 11.18.0, 11.29.0, 11.38.0, domain.md 2
  *   [ARDO]    ardoPostgreSQL public source, last changed 2021, domain.md 3
  *   [OS-RNG]  OutSystems data type ranges and defaults, domain.md 4
+ *   [NPGSQL]  npgsql.org type documentation and release notes 6.0, domain.md 3
+ *   [PG]      PostgreSQL documentation: information_schema.columns, identity and
+ *             generated columns, numeric, domain.md 3
  * To follow a documentation change, edit the rows below; the classification
  * code only walks them. */
 #include "config.h"
@@ -21,6 +24,7 @@
 #define SRC_OS_MAP "OutSystems 'Mapping External DB Data Types to OutSystems Data Types' (PostgreSQL)"
 #define SRC_OS_UNDOC "not in OutSystems 'Mapping External DB Data Types to OutSystems Data Types'"
 #define SRC_ARDO "ardoPostgreSQL source (2021)"
+#define SRC_INFO_SCHEMA "information_schema.columns data_type"
 
 const struct tm_row tm_supported_rows[] = {
 	/* pg_type.typname, as documented, OutSystems type, source */
@@ -28,7 +32,7 @@ const struct tm_row tm_supported_rows[] = {
 	{ "varchar", "character varying, varchar", OST_TEXT, SRC_OS_MAP },
 	{ "uuid", "uuid", OST_TEXT, SRC_OS_MAP },
 	{ "xml", "xml", OST_TEXT, SRC_OS_MAP },
-	{ "citext", "citext", OST_TEXT, SRC_OS_MAP },
+	{ "citext", "Public.citext, Citext", OST_TEXT, SRC_OS_MAP },
 	{ "text", "text", OST_TEXT, SRC_OS_MAP },
 	{ "float4", "real", OST_TEXT, SRC_OS_MAP },
 	{ "float8", "double precision", OST_TEXT, SRC_OS_MAP },
@@ -56,9 +60,12 @@ const struct tm_row tm_supported_rows[] = {
 	{ "txid_snapshot", "txid_snapshot", OST_IGNORED, SRC_OS_MAP },
 	{ "varbit", "bit varying", OST_IGNORED, SRC_OS_MAP },
 	{ "interval", "interval", OST_IGNORED, SRC_OS_MAP },
-	{ "<array>", "arrays", OST_IGNORED, SRC_OS_MAP },
-	{ "<enum>", "user-defined types (enums)", OST_IGNORED, SRC_OS_MAP },
-	{ "<composite>", "user-defined types (composites)", OST_IGNORED, SRC_OS_MAP },
+	/* The page names information_schema data_type values: ARRAY and
+	 * USER-DEFINED cover enums, composites, user-defined ranges, extension
+	 * types outside pg_catalog (hstore, ltree, geometry, vector) and domains
+	 * over domains or over such types (confidence medium: closed source). */
+	{ "<array>", "ARRAY", OST_IGNORED, SRC_OS_MAP },
+	{ "<user-defined>", "USER-DEFINED", OST_IGNORED, SRC_OS_MAP },
 	/* Named here only so that the finding can say so; readable since 11.18.0 /
 	 * 11.29.0 per [OS-RN], but the mapping page is silent. */
 	{ "time", "time", OST_UNDOCUMENTED, SRC_OS_UNDOC "; read fixed in 11.18.0" },
@@ -148,24 +155,26 @@ const char *os_type_name(enum os_type t)
 
 static const struct tm_row *find_row(const struct tm_row *rows, size_t n, const char *name)
 {
+	/* the first byte first: this runs twice for every column of a scan */
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(rows[i].pg_type, name) == 0)
+		if (rows[i].pg_type[0] == name[0] && strcmp(rows[i].pg_type, name) == 0)
 			return &rows[i];
 	return NULL;
 }
 
 static void set_mapping(struct tm_mapping *m, enum os_type t, const char *source)
 {
+	memset(m, 0, sizeof *m);
 	m->type = t;
 	m->length = m->precision = m->scale = -1;
-	m->key = m->autonumber = false;
 	m->source = source;
 }
 
 void typemap_ardo_numeric_rule(int p, int s, struct tm_mapping *m)
 {
 	/* ardo's own comparison order, NULL precision/scale read as -1: so an
-	 * unconstrained numeric (-1, -1) lands on Integer. */
+	 * unconstrained numeric (-1, -1) lands on Integer, and real (24, NULL)
+	 * on a Decimal whose scale is -1. */
 	if (s <= 0) {
 		if (p <= 9)
 			set_mapping(m, OST_INTEGER, SRC_ARDO ": precision/scale rule, scale <= 0, precision <= 9");
@@ -174,7 +183,7 @@ void typemap_ardo_numeric_rule(int p, int s, struct tm_mapping *m)
 		else if (p <= 28) {
 			set_mapping(m, OST_DECIMAL, SRC_ARDO ": precision/scale rule, scale <= 0, precision <= 28");
 			m->precision = p;
-			m->scale = 0;
+			m->scale = s < 0 ? -1 : 0;
 		} else
 			set_mapping(m, OST_TEXT, SRC_ARDO ": precision/scale rule, scale <= 0, precision > 28");
 	} else if (p > 28 || s > 8) {
@@ -203,22 +212,55 @@ static bool is_catalog_type(const struct tm_column *c)
 	return c->type_schema == NULL || strcmp(c->type_schema, "pg_catalog") == 0;
 }
 
+static int depth_of(const struct tm_column *c)
+{
+	return c->domain_depth > 0 ? c->domain_depth : c->is_domain ? 1 : 0;
+}
+
+/* information_schema.columns.data_type, which both connectors read
+ * [PG][ARDO][OS-MAP]: a domain is resolved one level only; ARRAY when that
+ * type is an array, its name when it lies in pg_catalog, else USER-DEFINED. */
+static bool info_array(const struct tm_column *c)
+{
+	return c->is_array && depth_of(c) <= 1;
+}
+
+static bool info_user_defined(const struct tm_column *c)
+{
+	return !info_array(c) && (depth_of(c) >= 2 || !is_catalog_type(c));
+}
+
+/* A pg_catalog type as information_schema names it (not an array, not
+ * behind a second domain). */
+static bool type_is(const struct tm_column *c, const char *name)
+{
+	/* the name first: it rules out most columns at its first byte */
+	return c->type_name[0] == name[0] && strcmp(c->type_name, name) == 0 &&
+	       !info_array(c) && !info_user_defined(c);
+}
+
 static void classify_supported(const struct tm_column *c, struct tm_class *out)
 {
 	struct tm_mapping *m = &out->supported;
 	const struct tm_row *row = NULL;
 	int p, s;
 
-	if (c->is_array)
+	if (info_array(c)) {
 		row = find_row(tm_supported_rows, tm_n_supported_rows, "<array>");
-	else if (c->typtype == 'e')
-		row = find_row(tm_supported_rows, tm_n_supported_rows, "<enum>");
-	else if (c->typtype == 'c')
-		row = find_row(tm_supported_rows, tm_n_supported_rows, "<composite>");
-	else if (strcmp(c->type_name, "citext") == 0)
-		/* citext lives in whatever schema the extension was created in. */
-		row = find_row(tm_supported_rows, tm_n_supported_rows, "citext");
-	else if (is_catalog_type(c) && strcmp(c->type_name, "numeric") == 0) {
+	} else if (info_user_defined(c)) {
+		/* The page lists citext as Public.citext: the extension's type
+		 * itself (a domain over it is USER-DEFINED like any other). */
+		if (depth_of(c) == 0 && strcmp(c->type_name, "citext") == 0) {
+			row = find_row(tm_supported_rows, tm_n_supported_rows, "citext");
+			set_mapping(m, row->type, row->source);
+			if (!str_eq(c->type_schema, "public")) {
+				m->unverified = true;
+				m->source = SRC_OS_MAP " lists Public.citext: citext in another schema is unverified";
+			}
+			return;
+		}
+		row = find_row(tm_supported_rows, tm_n_supported_rows, "<user-defined>");
+	} else if (strcmp(c->type_name, "numeric") == 0) {
 		if (!numeric_typmod(c->typmod, &p, &s)) {
 			row = find_row(tm_supported_rows, tm_n_supported_rows, "<numeric>");
 		} else {
@@ -236,10 +278,11 @@ static void classify_supported(const struct tm_column *c, struct tm_class *out)
 			set_mapping(m, OST_UNDOCUMENTED, SRC_OS_UNDOC ": numeric with a negative scale");
 			return;
 		}
-	} else if (is_catalog_type(c))
+	} else {
 		row = find_row(tm_supported_rows, tm_n_supported_rows, c->type_name);
-	/* Extension and other user base types (hstore, geometry...) and ranges:
-	 * the page says nothing, so neither do we. */
+	}
+	/* Other pg_catalog types (ranges, macaddr8, ...): the page says nothing,
+	 * so neither do we. */
 	if (row)
 		set_mapping(m, row->type, row->source);
 	else
@@ -253,11 +296,11 @@ static void classify_ardo(const struct tm_column *c, struct tm_class *out)
 	int p, s;
 
 	/* ardo reads information_schema.columns: data_type 'ARRAY' and
-	 * 'USER-DEFINED' (enums, composites, any non-catalog type such as citext)
-	 * are ignored; domains show their base type there. */
-	if (c->is_array) {
+	 * 'USER-DEFINED' (enums, composites, any non-catalog type such as citext,
+	 * domains over those or over domains) are ignored. */
+	if (info_array(c)) {
 		row = find_row(tm_ardo_rows, tm_n_ardo_rows, "<array>");
-	} else if (!is_catalog_type(c) || c->typtype == 'e' || c->typtype == 'c') {
+	} else if (info_user_defined(c)) {
 		row = find_row(tm_ardo_rows, tm_n_ardo_rows, "<user-defined>");
 	} else if (strcmp(c->type_name, "numeric") == 0) {
 		/* information_schema: numeric_precision NULL without typmod, and
@@ -288,7 +331,7 @@ static void classify_ardo(const struct tm_column *c, struct tm_class *out)
 
 static bool nextval_default(const struct tm_column *c)
 {
-	return c->default_expr && str_startswith(c->default_expr, "nextval(");
+	return c->default_nextval || (c->default_expr && str_startswith(c->default_expr, "nextval("));
 }
 
 static bool single_pk(const struct tm_column *c)
@@ -296,26 +339,53 @@ static bool single_pk(const struct tm_column *c)
 	return c->pk_position > 0 && c->pk_columns == 1;
 }
 
+/* An OutSystems identifier is Integer, Long Integer or Text [OS-MAP]. */
+static bool identifier_type(enum os_type t)
+{
+	return t == OST_INTEGER || t == OST_LONG_INTEGER || t == OST_TEXT;
+}
+
 void typemap_classify(const struct tm_column *c, struct tm_class *out)
 {
+	bool in_pk = c->pk_position > 0 && c->pk_columns > 0;
+
 	memset(out, 0, sizeof *out);
+	out->info_array = info_array(c);
+	out->user_defined = info_user_defined(c);
+	out->matview = c->relkind == 'm';
 	classify_supported(c, out);
 	classify_ardo(c, out);
-	out->numeric_unconstrained = is_catalog_type(c) && !c->is_array &&
-		strcmp(c->type_name, "numeric") == 0 && c->typmod < 4;
-	out->timestamptz = is_catalog_type(c) && !c->is_array &&
-		strcmp(c->type_name, "timestamptz") == 0;
+	out->numeric_unconstrained = type_is(c, "numeric") && c->typmod < 4;
+	out->timestamptz = type_is(c, "timestamptz");
+	/* bit(n): atttypmod is n; Npgsql reads bit(1) as bool, bit(n > 1) as a
+	 * BitArray [NPGSQL] */
+	out->bit_string = type_is(c, "bit") && c->typmod > 1;
 
-	/* ardo keeps a primary key only on Integer or Text columns, and detects an
-	 * autonumber only on Integer columns defaulting to nextval(): bigint keys
-	 * and identity columns lose it [ARDO]. */
-	out->ardo.key = single_pk(c) &&
+	if (out->matview) {
+		/* not in information_schema: ardo never listed it; whether the
+		 * supported connector lists materialized views has no source */
+		set_mapping(&out->ardo, OST_IGNORED,
+			    SRC_ARDO ": reads information_schema, which has no materialized views");
+		out->ardo.label = "not importable";
+		if (os_type_mapped(out->supported.type))
+			out->supported.unverified = true;
+	}
+
+	/* ardo keeps a primary key only on Integer or Text columns, marks every
+	 * member of a composite key, sees no key the connection user cannot see
+	 * in table_constraints, and detects an autonumber only on Integer
+	 * columns defaulting to nextval(): bigint keys and identity columns lose
+	 * it [ARDO]. */
+	out->ardo.key = in_pk && !c->pk_hidden_from_ardo && !out->matview &&
 		(out->ardo.type == OST_INTEGER || out->ardo.type == OST_TEXT);
 	out->ardo.autonumber = out->ardo.type == OST_INTEGER && nextval_default(c);
 	/* The supported connector documents serial/bigserial as Integer/Long
-	 * Integer; a single-column primary key of a mapped type is expected to
-	 * become the identifier, identity and nextval() columns autonumbers. */
-	out->supported.key = single_pk(c) && os_type_mapped(out->supported.type);
+	 * Integer; a single-column primary key of an identifier type is
+	 * probably the identifier, identity and nextval() columns probably
+	 * autonumbers; a composite key: unknown. */
+	out->supported.key = single_pk(c) && identifier_type(out->supported.type);
+	out->supported.key_unknown = in_pk && c->pk_columns > 1 &&
+		os_type_mapped(out->supported.type);
 	out->supported.autonumber =
 		(out->supported.type == OST_INTEGER || out->supported.type == OST_LONG_INTEGER) &&
 		(nextval_default(c) || c->identity == 'a' || c->identity == 'd');
@@ -323,12 +393,40 @@ void typemap_classify(const struct tm_column *c, struct tm_class *out)
 
 void tm_mapping_format(const struct tm_mapping *m, char *buf, size_t len)
 {
-	if (m->type == OST_TEXT && m->length >= 0)
-		snprintf(buf, len, "Text(%d)", m->length);
+	const char *more = m->unverified ? " (unverified)" : "";
+
+	if (m->label)
+		snprintf(buf, len, "%s", m->label);
+	else if (m->type == OST_TEXT && m->length >= 0)
+		snprintf(buf, len, "Text(%d)%s", m->length, more);
+	else if (m->type == OST_DECIMAL && m->precision >= 0 && m->scale < 0)
+		snprintf(buf, len, "Decimal(%d, scale unknown)%s", m->precision, more);
 	else if (m->type == OST_DECIMAL && m->precision >= 0)
-		snprintf(buf, len, "Decimal(%d,%d)", m->precision, m->scale);
-	else
-		snprintf(buf, len, "%s", os_type_name(m->type));
+		snprintf(buf, len, "Decimal(%d,%d)%s", m->precision, m->scale, more);
+	else if (!*more && len) {
+		/* the common case, without printf: once per column of a scan */
+		const char *name = os_type_name(m->type);
+		size_t n = strlen(name);
+
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, name, n);
+		buf[n] = '\0';
+	} else
+		snprintf(buf, len, "%s%s", os_type_name(m->type), more);
+}
+
+const char *typemap_info_schema_note(const struct tm_column *c)
+{
+	if (info_array(c))
+		return "information_schema: ARRAY";
+	if (!info_user_defined(c))
+		return NULL;
+	if (depth_of(c) >= 2)
+		return "information_schema: USER-DEFINED, a domain over a domain";
+	if (depth_of(c) == 1)
+		return "information_schema: USER-DEFINED, a domain over a type outside pg_catalog";
+	return "information_schema: USER-DEFINED";
 }
 
 static const char *const code_names[TF_NCODES] = {
@@ -345,6 +443,20 @@ static const char *const code_names[TF_NCODES] = {
 	[TF_INTEGER_OVERFLOW] = "INTEGER_OVERFLOW",
 	[TF_TEXT_TOO_LONG] = "TEXT_TOO_LONG",
 	[TF_NULLS_READ_AS_DEFAULT] = "NULLS_READ_AS_DEFAULT",
+	[TF_MAPPING_UNVERIFIED] = "MAPPING_UNVERIFIED",
+	[TF_BIT_STRING] = "BIT_STRING",
+	[TF_IDENTITY_ALWAYS] = "IDENTITY_ALWAYS",
+	[TF_IDENTITY_BY_DEFAULT] = "IDENTITY_BY_DEFAULT",
+	[TF_GENERATED_COLUMN] = "GENERATED_COLUMN",
+	[TF_NUMERIC_NAN] = "NUMERIC_NAN",
+	[TF_NUMERIC_INFINITY] = "NUMERIC_INFINITY",
+	[TF_NUMERIC_OUT_OF_RANGE] = "NUMERIC_OUT_OF_RANGE",
+	[TF_TIME_FRACTION] = "TIME_FRACTION",
+	[TF_MATVIEW] = "MATERIALIZED_VIEW",
+	[TF_PARTITION] = "PARTITION",
+	[TF_COMPOSITE_KEY] = "COMPOSITE_KEY",
+	[TF_KEY_HIDDEN_FROM_ARDO] = "KEY_HIDDEN_FROM_ARDO",
+	[TF_NOT_PROBED] = "NOT_PROBED",
 };
 
 const char *tf_code_name(enum tf_code c)
@@ -384,30 +496,60 @@ void typemap_findings(const struct tm_column *c, const struct tm_class *cls,
 {
 	enum os_type a = cls->ardo.type, s = cls->supported.type;
 
+	/* A materialized view never had an entity: the table finding says so,
+	 * and its columns' differences compare with nothing. */
+	if (cls->matview)
+		return;
 	if (!os_type_mapped(a) && s == OST_IGNORED)
 		emit(ud, TF_STILL_IGNORED, TS_INFO);
 	if (s == OST_UNDOCUMENTED)
 		emit(ud, TF_MAPPING_UNDOCUMENTED, TS_WARNING);
-	if (!os_type_mapped(a) && os_type_mapped(s))
-		/* a new attribute appears, and entity actions will write defaults into it */
-		emit(ud, TF_NEWLY_MAPPED, TS_WARNING);
+	if (!os_type_mapped(a) && os_type_mapped(s)) {
+		/* a new attribute appears, and entity actions will write defaults
+		 * into it: unless the mapping itself is in doubt */
+		if (cls->supported.unverified)
+			emit(ud, TF_MAPPING_UNVERIFIED, TS_WARNING);
+		else if (cls->bit_string)
+			emit(ud, TF_BIT_STRING, TS_WARNING);
+		else
+			emit(ud, TF_NEWLY_MAPPED, TS_WARNING);
+	}
 	if (os_type_mapped(a) && s == OST_IGNORED)
 		emit(ud, TF_NEWLY_IGNORED, TS_BLOCKER);
 	if (os_type_mapped(a) && os_type_mapped(s) && a != s)
 		emit(ud, TF_TYPE_CHANGED, TS_BLOCKER);
 	if (cls->timestamptz)
 		emit(ud, TF_TIMEZONE_SEMANTICS, TS_WARNING);
-	if (single_pk(c) && os_type_mapped(s)) {
+	/* a key ardo could not see at all: the table finding says so */
+	if (single_pk(c) && os_type_mapped(s) && !c->pk_hidden_from_ardo) {
 		if (cls->ardo.key != cls->supported.key)
 			emit(ud, TF_KEY_CHANGED, TS_WARNING);
 		if (cls->ardo.autonumber != cls->supported.autonumber)
 			emit(ud, TF_AUTONUMBER_CHANGED, TS_WARNING);
 	}
+	/* What the database refuses, whichever connector writes [PG]. */
+	if (os_type_mapped(s)) {
+		if (c->identity == 'a')
+			emit(ud, TF_IDENTITY_ALWAYS, TS_WARNING);
+		else if (c->identity == 'd')
+			emit(ud, TF_IDENTITY_BY_DEFAULT, TS_INFO);
+		if (c->generated == 's')
+			emit(ud, TF_GENERATED_COLUMN, TS_WARNING);
+	}
 }
 
-static bool type_is(const struct tm_column *c, const char *name)
+void typemap_table_findings(const struct tm_table *t,
+			    void (*emit)(void *ud, enum tf_code code, enum tf_severity sev),
+			    void *ud)
 {
-	return is_catalog_type(c) && !c->is_array && strcmp(c->type_name, name) == 0;
+	if (t->relkind == 'm')
+		emit(ud, TF_MATVIEW, TS_INFO);
+	if (t->is_partition)
+		emit(ud, TF_PARTITION, TS_INFO);
+	if (t->pk_columns > 1)
+		emit(ud, TF_COMPOSITE_KEY, TS_WARNING);
+	if (t->pk_columns > 0 && t->pk_hidden_from_ardo)
+		emit(ud, TF_KEY_HIDDEN_FROM_ARDO, TS_WARNING);
 }
 
 void typemap_probe_plan(const struct tm_column *c, const struct tm_class *cls, struct tm_probe *p)
@@ -416,21 +558,37 @@ void typemap_probe_plan(const struct tm_column *c, const struct tm_class *cls, s
 	int prec = -1, scale = -1;
 	bool numeric = type_is(c, "numeric");
 	bool flt = type_is(c, "float4") || type_is(c, "float8");
+	enum os_type s = cls->supported.type;
 
 	memset(p, 0, sizeof *p);
 	p->text_length = -1;
-	if (os_type_mapped(cls->supported.type)) {
+	p->unverified = cls->matview;
+	if (numeric && !numeric_typmod(c->typmod, &prec, &scale))
+		prec = scale = -1;
+
+	/* Values Npgsql cannot read as a .NET decimal, whatever OutSystems
+	 * makes of the column, wherever the supported connector reads a number
+	 * or may [NPGSQL].  Only an unconstrained numeric holds infinities; only
+	 * it, or a negative scale, holds more than 28 integer digits. */
+	if (numeric && (s == OST_DECIMAL || s == OST_INTEGER || s == OST_LONG_INTEGER ||
+			s == OST_UNDOCUMENTED)) {
+		p->kinds |= TP_NAN;
+		if (cls->numeric_unconstrained)
+			p->kinds |= TP_INFINITY | TP_DECIMAL_RANGE;
+		else if (scale < 0 && prec - scale > 28)
+			p->kinds |= TP_DECIMAL_RANGE;
+	}
+
+	if (os_type_mapped(s)) {
 		t = &cls->supported;
-		p->target_documented = true;
-	} else if (cls->supported.type == OST_UNDOCUMENTED && os_type_mapped(cls->ardo.type)) {
+		p->target_documented = !cls->supported.unverified;
+	} else if (s == OST_UNDOCUMENTED && os_type_mapped(cls->ardo.type)) {
 		t = &cls->ardo;   /* what the entity holds today */
 	} else {
 		return;          /* ignored, or nothing to compare against */
 	}
 	p->target = t->type;
-	p->newly_mapped = !os_type_mapped(cls->ardo.type);
-	if (numeric && !numeric_typmod(c->typmod, &prec, &scale))
-		prec = scale = -1;
+	p->newly_mapped = !os_type_mapped(cls->ardo.type) && !cls->matview;
 
 	switch (t->type) {
 	case OST_DATE:
@@ -439,12 +597,13 @@ void typemap_probe_plan(const struct tm_column *c, const struct tm_class *cls, s
 			p->kinds |= TP_DATETIME_RANGE;
 		break;
 	case OST_TIME:
-		/* PostgreSQL accepts 24:00:00, OutSystems stops at 23:59:59 */
+		/* PostgreSQL accepts 24:00:00, OutSystems stops at 23:59:59 and
+		 * keeps whole seconds */
 		if (type_is(c, "time") || type_is(c, "timetz"))
-			p->kinds |= TP_TIME_RANGE;
+			p->kinds |= TP_TIME_RANGE | TP_TIME_FRACTION;
 		break;
 	case OST_DECIMAL:
-		if ((numeric && (scale < 0 || scale > OS_DECIMAL_MAX_SCALE)) || flt)
+		if ((numeric && (cls->numeric_unconstrained || scale > OS_DECIMAL_MAX_SCALE)) || flt)
 			p->kinds |= TP_DECIMAL_SCALE;
 		break;
 	case OST_INTEGER:
@@ -488,17 +647,30 @@ enum tf_code typemap_probe_code(unsigned kind)
 	case TP_INT_RANGE:
 	case TP_LONG_RANGE: return TF_INTEGER_OVERFLOW;
 	case TP_TEXT_LENGTH: return TF_TEXT_TOO_LONG;
+	case TP_NAN: return TF_NUMERIC_NAN;
+	case TP_INFINITY: return TF_NUMERIC_INFINITY;
+	case TP_DECIMAL_RANGE: return TF_NUMERIC_OUT_OF_RANGE;
+	case TP_TIME_FRACTION: return TF_TIME_FRACTION;
 	default: return TF_NULLS_READ_AS_DEFAULT;
 	}
 }
 
 enum tf_severity typemap_probe_severity(enum tf_code code, const struct tm_probe *p)
 {
-	/* NULLs read as defaults already under ardo; only a newly mapped
-	 * attribute gets defaults written back where nothing was written before. */
-	if (code == TF_NULLS_READ_AS_DEFAULT)
+	switch (code) {
+	case TF_NULLS_READ_AS_DEFAULT:
+		/* NULLs read as defaults already under ardo; only a newly mapped
+		 * attribute gets defaults written back where nothing was written before. */
 		return p->newly_mapped ? TS_WARNING : TS_INFO;
-	return p->target_documented ? TS_BLOCKER : TS_WARNING;
+	case TF_TIME_FRACTION:
+		return TS_INFO;
+	case TF_NUMERIC_NAN:
+	case TF_NUMERIC_INFINITY:
+	case TF_NUMERIC_OUT_OF_RANGE:
+		return p->unverified ? TS_WARNING : TS_BLOCKER;
+	default:
+		return p->target_documented && !p->unverified ? TS_BLOCKER : TS_WARNING;
+	}
 }
 
 static const struct {
@@ -518,7 +690,7 @@ static const struct {
 		"Change the column to a type the supported connector maps, or remove its uses from the consumer modules before refreshing.",
 	},
 	[TF_STILL_IGNORED] = {
-		"Neither connector imports this column; nothing changes for OutSystems.",
+		"Neither connector imports this column (information_schema reports ARRAY, USER-DEFINED or a type neither maps); nothing changes for OutSystems.",
 		"Nothing to do unless the application needs it: then convert the column to a mapped type.",
 	},
 	[TF_MAPPING_UNDOCUMENTED] = {
@@ -526,11 +698,11 @@ static const struct {
 		"Refresh the entity in a non-production environment first and compare the attribute type with the ardo type shown here; or cast the column to a documented type (e.g. numeric(p,s), timestamp).",
 	},
 	[TF_KEY_CHANGED] = {
-		"The primary key is the entity identifier under one connector and not under the other (ardoPostgreSQL keeps only Integer and Text keys, so bigint keys were not identifiers).",
+		"The primary key is the entity identifier under one connector and not under the other (ardoPostgreSQL keeps only Integer and Text keys, so bigint keys were not identifiers; an identifier is Integer, Long Integer or Text). How the supported connector picks identifiers has no source: probably the single-column primary key.",
 		"After Refresh Entity, check the entity's Identifier and every reference attribute that points to it; update foreign-key attributes in the consumer modules.",
 	},
 	[TF_AUTONUMBER_CHANGED] = {
-		"Auto-number detection differs: ardoPostgreSQL detects it only on Integer columns defaulting to nextval() (not identity, not bigint); the supported connector probably detects serial, bigserial and identity columns.",
+		"Auto-number detection differs: ardoPostgreSQL detects it only on Integer columns defaulting to nextval() (not identity, not bigint); the supported connector probably detects serial, bigserial and identity columns (no source says how).",
 		"After Refresh Entity, check the Is AutoNumber property of the identifier and the Create actions that set (or no longer set) the identifier.",
 	},
 	[TF_TIMEZONE_SEMANTICS] = {
@@ -557,6 +729,62 @@ static const struct {
 		"OutSystems has no NULL outside identifiers: these NULLs are read as the type's default (0, \"\", 1900-01-01, false) and entity Update actions write the default back.",
 		"Accept the defaults, or keep NULLs with Integration Builder's sentinel values, or handle the column with SQL queries instead of entity actions.",
 	},
+	[TF_MAPPING_UNVERIFIED] = {
+		"The supported connector's page lists citext as Public.citext: whether it maps citext installed in another schema to Text is unverified (ardoPostgreSQL ignored it, as every USER-DEFINED type).",
+		"Refresh the entity in a non-production environment first and check whether the attribute appears as Text; or move the extension to schema public (ALTER EXTENSION citext SET SCHEMA public) if the application allows it.",
+	},
+	[TF_BIT_STRING] = {
+		"The supported connector documents bit as Boolean, but Npgsql reads bit(n) with n > 1 as a bit array, not a bool: the Boolean attribute is doubtful (reads may fail). ardoPostgreSQL ignored bit columns.",
+		"Refresh the entity in a non-production environment first and read a row; or change the column to boolean (one flag) or to an integer or text holding the bits.",
+	},
+	[TF_IDENTITY_ALWAYS] = {
+		"GENERATED ALWAYS AS IDENTITY: PostgreSQL rejects an inserted value unless the INSERT says OVERRIDING SYSTEM VALUE, so an entity Create that sends this attribute fails. ardoPostgreSQL never made identity columns auto-numbers (their column_default is NULL), so its Create sent the value; the supported connector probably treats the identifier as an auto-number (no source says so).",
+		"After Refresh Entity, check that the identifier is an auto-number and test one Create; for a column that is not the identifier, or if the Create fails, change the column to GENERATED BY DEFAULT AS IDENTITY or write the table through SQL that leaves it out.",
+	},
+	[TF_IDENTITY_BY_DEFAULT] = {
+		"GENERATED BY DEFAULT AS IDENTITY accepts an inserted value (unlike ALWAYS): an entity Create that sends one succeeds, but the identity sequence does not advance, so a later insert without a value may collide with it.",
+		"Nothing to do if the identifier is an auto-number after Refresh Entity; otherwise make sure inserts either always or never send the value.",
+	},
+	[TF_GENERATED_COLUMN] = {
+		"A generated column (GENERATED ALWAYS AS (...) STORED) rejects any written value, so entity Create and Update actions that write this attribute fail.",
+		"Make the attribute read-only for the application: remove it from the entity after Refresh Entity and read it through a SQL query or a view, or write the table through SQL that leaves it out.",
+	},
+	[TF_NUMERIC_NAN] = {
+		"The column holds NaN, which Npgsql cannot read as a .NET decimal: every read of these rows fails through the supported connector, whatever the attribute type.",
+		"Replace the NaN values (see the sample keys) with NULL or a number before switching connectors, and keep the application from writing NaN.",
+	},
+	[TF_NUMERIC_INFINITY] = {
+		"The column holds Infinity or -Infinity (PostgreSQL 14 and later), which Npgsql cannot read as a .NET decimal: every read of these rows fails through the supported connector.",
+		"Replace the infinite values (see the sample keys) with NULL or a bounded number before switching connectors.",
+	},
+	[TF_NUMERIC_OUT_OF_RANGE] = {
+		"Stored values lie beyond .NET decimal's range (+-79228162514264337593543950335, about 7.9e28): Npgsql cannot read them, so reads of these rows fail through the supported connector.",
+		"Fix these rows (see the sample keys), or change the column to numeric(p,s) with p > 28 so that it maps to Text.",
+	},
+	[TF_TIME_FRACTION] = {
+		"Stored times have fractional seconds; an OutSystems Time keeps whole seconds, so the fraction is truncated on read and lost when the row is written back.",
+		"Nothing to do if seconds are enough; otherwise keep the fraction in another column or handle the column with SQL queries.",
+	},
+	[TF_MATVIEW] = {
+		"A materialized view is not in information_schema, so ardoPostgreSQL could never import it; whether the supported connector imports materialized views has no source (unverified). Its values are probed only when it is populated.",
+		"Nothing to migrate from ardoPostgreSQL; if an entity is wanted on it, try Integration Studio's import with the supported connector in a non-production environment, or expose it through a view.",
+	},
+	[TF_PARTITION] = {
+		"information_schema lists partitions, so an entity may sit on a partition as well as on the partitioned table. Each row is probed once: through the partitioned table when it is in scope, else through the partition.",
+		"Check whether an extension has an entity on this partition; refresh it like any other entity, or move it to the partitioned table.",
+	},
+	[TF_COMPOSITE_KEY] = {
+		"ardoPostgreSQL marked every Integer or Text column of a composite primary key as key; an OutSystems entity has one identifier (Integer, Long Integer or Text), and what the supported connector does with a composite key is unknown.",
+		"After Refresh Entity, check the entity's Identifier and the Is Mandatory / key settings of these attributes; if the application needs a single identifier, add a surrogate key column.",
+	},
+	[TF_KEY_HIDDEN_FROM_ARDO] = {
+		"information_schema.table_constraints shows a constraint only to the table's owner or a user with a privilege other than SELECT: the connection user cannot see this primary key there, so under ardoPostgreSQL (if it connected as this user) the entity had no identifier. The supported connector probably finds it (no source says how it reads keys).",
+		"After Refresh Entity, check the entity's Identifier, and the Create/Update/Delete actions and reference attributes that now depend on it.",
+	},
+	[TF_NOT_PROBED] = {
+		"The stored values of this relation were not read: a view's query or a foreign table's server could run arbitrary code or reach other systems, and an unpopulated materialized view has no rows to read. The counts above do not cover it.",
+		"Probe the base tables of a view (add them to the scope); check a foreign table on its own server; populate a materialized view (REFRESH MATERIALIZED VIEW) and run the verification again.",
+	},
 };
 
 const char *tf_explain(enum tf_code code)
@@ -569,9 +797,26 @@ const char *tf_fix(enum tf_code code)
 	return (unsigned)code < TF_NCODES ? texts[code].fix : "";
 }
 
-void tf_format_message(struct strbuf *sb, enum tf_code code, const char *pg_type,
-		       const char *ardo, const char *sup, long long count)
+/* The OutSystems type a value finding measures against, as a type name:
+ * the supported connector's, else (undocumented) ardo's; without the
+ * "(unverified)" of a materialized view's. */
+static const char *target_of(const char *ardo, const char *sup, char *buf, size_t len)
 {
+	const char *t = str_eq(sup, "undocumented") ? ardo : sup;
+	const char *u = strstr(t, " (unverified)");
+
+	if (!u)
+		return t;
+	snprintf(buf, len, "%.*s", (int)(u - t), t);
+	return buf;
+}
+
+void tf_format_message(struct strbuf *sb, enum tf_code code, const char *pg_type,
+		       const char *ardo, const char *sup, long long count, const char *detail)
+{
+	bool more = detail && *detail;
+	char tb[64];
+
 	switch (code) {
 	case TF_TYPE_CHANGED:
 		sb_addf(sb, "%s changes from %s (ardoPostgreSQL) to %s (supported connector)",
@@ -593,9 +838,9 @@ void tf_format_message(struct strbuf *sb, enum tf_code code, const char *pg_type
 		break;
 	case TF_KEY_CHANGED:
 		/* ardo drops keys that are not Integer/Text; the supported connector
-		 * keeps any mapped key: so the difference always runs this way */
+		 * keeps any identifier-typed key: so the difference always runs this way */
 		sb_addf(sb, "primary key %s: not the identifier under ardoPostgreSQL (%s), "
-			"the identifier under the supported connector (%s)", pg_type, ardo, sup);
+			"probably the identifier under the supported connector (%s)", pg_type, ardo, sup);
 		break;
 	case TF_AUTONUMBER_CHANGED:
 		sb_addf(sb, "primary key %s: not an auto-number under ardoPostgreSQL (%s), "
@@ -607,24 +852,82 @@ void tf_format_message(struct strbuf *sb, enum tf_code code, const char *pg_type
 		break;
 	case TF_DATETIME_OUT_OF_RANGE:
 		sb_addf(sb, "%lld value(s) of %s outside the OutSystems %s range", count, pg_type,
-			str_eq(sup, "undocumented") ? ardo : sup);
+			target_of(ardo, sup, tb, sizeof tb));
 		break;
 	case TF_DECIMAL_SCALE_LOSS:
 		sb_addf(sb, "%lld value(s) of %s with more than 8 decimal places", count, pg_type);
 		break;
 	case TF_INTEGER_OVERFLOW:
-		sb_addf(sb, "%lld value(s) of %s do not fit %s", count, pg_type,
-			str_eq(sup, "undocumented") ? ardo : sup);
+		sb_addf(sb, "%lld value(s) of %s do not fit %s", count, pg_type, target_of(ardo, sup, tb, sizeof tb));
 		break;
 	case TF_TEXT_TOO_LONG:
 		sb_addf(sb, "%lld value(s) of %s longer than the attribute length", count, pg_type);
 		break;
 	case TF_NULLS_READ_AS_DEFAULT:
 		sb_addf(sb, "%lld NULL(s) in %s read as the %s default", count, pg_type,
-			str_eq(sup, "undocumented") ? ardo : sup);
+			target_of(ardo, sup, tb, sizeof tb));
 		break;
+	case TF_MAPPING_UNVERIFIED:
+		sb_addf(sb, "%s: documented as Text for Public.citext only, so %s under the supported "
+			"connector is unverified (ignored by ardoPostgreSQL)", pg_type, sup);
+		break;
+	case TF_BIT_STRING:
+		sb_addf(sb, "%s is documented as Boolean, but Npgsql reads bit(n) with n > 1 as a bit "
+			"array: a doubtful Boolean (ignored by ardoPostgreSQL)", pg_type);
+		break;
+	case TF_IDENTITY_ALWAYS:
+		sb_addf(sb, "%s GENERATED ALWAYS AS IDENTITY: PostgreSQL rejects an inserted value, "
+			"so an entity Create that sends it fails", pg_type);
+		break;
+	case TF_IDENTITY_BY_DEFAULT:
+		sb_addf(sb, "%s GENERATED BY DEFAULT AS IDENTITY: an inserted value is accepted "
+			"(unlike ALWAYS), the identity sequence then does not advance", pg_type);
+		break;
+	case TF_GENERATED_COLUMN:
+		sb_addf(sb, "%s is a generated column: PostgreSQL rejects any written value, so entity "
+			"Create/Update fail unless the attribute is made read-only", pg_type);
+		break;
+	case TF_NUMERIC_NAN:
+		sb_addf(sb, "%lld NaN value(s) in %s: Npgsql cannot read NaN as a decimal, reading "
+			"these rows fails", count, pg_type);
+		break;
+	case TF_NUMERIC_INFINITY:
+		sb_addf(sb, "%lld Infinity/-Infinity value(s) in %s: Npgsql cannot read them as a "
+			"decimal, reading these rows fails", count, pg_type);
+		break;
+	case TF_NUMERIC_OUT_OF_RANGE:
+		sb_addf(sb, "%lld value(s) of %s beyond the .NET decimal range (+-" OS_DECIMAL_MAX
+			"): reading these rows fails", count, pg_type);
+		break;
+	case TF_TIME_FRACTION:
+		sb_addf(sb, "%lld value(s) of %s with fractional seconds: an OutSystems Time keeps "
+			"whole seconds, the fraction is truncated", count, pg_type);
+		break;
+	case TF_MATVIEW:
+		sb_addf(sb, "materialized view%s%s: not in information_schema, so ardoPostgreSQL could "
+			"never import it; the supported connector: unverified",
+			more ? ", " : "", more ? detail : "");
+		return;
+	case TF_PARTITION:
+		sb_addf(sb, "%s: information_schema lists partitions, so an entity may sit on it "
+			"as well as on the partitioned table", more ? detail : "a partition");
+		return;
+	case TF_COMPOSITE_KEY:
+		sb_addf(sb, "composite primary key %s: ardoPostgreSQL marked every Integer or Text "
+			"member as key; what the supported connector makes of it is unknown",
+			more ? detail : "");
+		return;
+	case TF_KEY_HIDDEN_FROM_ARDO:
+		sb_addf(sb, "primary key %s: under ardoPostgreSQL (connected as this user) the entity "
+			"had no identifier", more ? detail : "invisible through information_schema");
+		return;
+	case TF_NOT_PROBED:
+		sb_addf(sb, "not probed: %s", more ? detail : "its values were not read");
+		return;
 	default:
 		sb_addf(sb, "%s", pg_type);
 		break;
 	}
+	if (more)
+		sb_addf(sb, " (%s)", detail);
 }

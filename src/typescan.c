@@ -6,6 +6,7 @@
  * table, identifiers quoted by libpq, under their own statement_timeout. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -207,8 +208,10 @@ void type_result_init(struct type_result *r)
 void type_result_free(struct type_result *r)
 {
 	free(r->f);
-	for (size_t i = 0; i < r->nerrors; i++)
+	for (size_t i = 0; i < r->nerrors; i++) {
 		free(r->errors[i].message);
+		free(r->errors[i].fix);
+	}
 	free(r->errors);
 	free(r->unmatched);
 	free(r->scope);
@@ -241,18 +244,60 @@ struct type_finding *type_result_add(struct type_result *r, enum tf_code code,
 	f->supported_type = intern(r->pool, supported_type ? supported_type : "");
 	f->count = count;
 	f->samples = samples && *samples ? intern(r->pool, samples) : NULL;
+	f->detail = NULL;
 	if ((unsigned)sev < TS_NSEV)
 		r->counts[sev]++;
 	return f;
 }
 
-static void add_error(struct type_result *r, const char *schema, const char *table, const char *msg)
+/* type_result_add() for strings the pool already holds (the scan's hot
+ * path: one column's findings share them). */
+static struct type_finding *add_interned(struct type_result *r, enum tf_code code,
+					 enum tf_severity sev, const char *schema, const char *table,
+					 const char *column, int attnum, const char *pg_type,
+					 const char *ardo, const char *sup)
 {
+	struct type_finding *f;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->f = xreallocarray(r->f, r->cap, sizeof *r->f);
+	}
+	f = &r->f[r->n++];
+	f->code = (unsigned char)code;
+	f->severity = (unsigned char)sev;
+	f->attnum = attnum;
+	f->schema = schema;
+	f->table = table;
+	f->column = column;
+	f->pg_type = pg_type;
+	f->ardo_type = ardo;
+	f->supported_type = sup;
+	f->count = -1;
+	f->samples = NULL;
+	f->detail = NULL;
+	if ((unsigned)sev < TS_NSEV)
+		r->counts[sev]++;
+	return f;
+}
+
+void type_finding_set_detail(struct type_result *r, struct type_finding *f, const char *detail)
+{
+	f->detail = detail && *detail ? intern(r->pool, detail) : NULL;
+}
+
+void type_result_add_error(struct type_result *r, const char *schema, const char *table,
+			   const char *cause, const char *message, const char *fix)
+{
+	struct type_error *e;
+
 	r->errors = xreallocarray(r->errors, r->nerrors + 1, sizeof *r->errors);
-	r->errors[r->nerrors].schema = intern(r->pool, schema);
-	r->errors[r->nerrors].table = intern(r->pool, table);
-	r->errors[r->nerrors].message = xstrdup(msg);
-	r->nerrors++;
+	e = &r->errors[r->nerrors++];
+	e->schema = intern(r->pool, schema ? schema : "");
+	e->table = intern(r->pool, table ? table : "");
+	e->cause = intern(r->pool, cause ? cause : "server");
+	e->message = xstrdup(message ? message : "");
+	e->fix = xstrdup(fix ? fix : "");
 }
 
 static int cmp_finding(const void *pa, const void *pb)
@@ -335,13 +380,28 @@ enum check_status type_result_status(const struct type_result *r)
 
 /* ---- the catalog pass ---- */
 
-/* Domains resolved to their ultimate base type (domains over domains), the
- * declared typmod winning over the domain's.  Rows ordered by table oid so
- * that each table's columns arrive together; identical to what bench/
- * runs through psql.  Every function, operator and type is
- * pg_catalog-qualified (pg.h): ORDER BY and DISTINCT ON use the types'
- * default operator classes, which only a superuser can create. */
-const char typescan_catalog_sql[] =
+/* Which relations are in scope: the same condition in the relations and
+ * the columns query.  Partitions are in (information_schema lists them). */
+#define SCOPE_FROM \
+	" FROM pg_catalog.pg_class c" \
+	" JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+#define SCOPE_WHERE \
+	" c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v,m,f}'::pg_catalog.\"char\"[])" \
+	"  AND (n.nspname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.name[])" \
+	"   OR (n.nspname, c.relname) OPERATOR(pg_catalog.=) ANY (SELECT sel.s, sel.r" \
+	"    FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.name[])," \
+	"     pg_catalog.unnest($3::pg_catalog.name[])) AS sel(s, r))" \
+	"   OR ($4::pg_catalog.bool" \
+	"    AND n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema}'::pg_catalog.name[])" \
+	"    AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_%'))"
+
+/* Every type a column may have, except composites (each table, view and
+ * sequence has one, and an array of it: they would double the work on a
+ * large schema) and arrays outside pg_catalog; a column of such a type,
+ * rare, is looked up afterwards ($1).  Domains resolved to their ultimate
+ * base type (domains over domains), the outermost typmod winning; depth
+ * says how many domains deep. */
+const char typescan_types_sql[] =
 	"WITH RECURSIVE dom(oid, base, typmod, nn, depth) AS ("
 	" SELECT t.oid, t.typbasetype, t.typtypmod, t.typnotnull, 1 FROM pg_catalog.pg_type t"
 	"  WHERE t.typtype OPERATOR(pg_catalog.=) 'd'"
@@ -351,47 +411,135 @@ const char typescan_catalog_sql[] =
 	"  d.nn OR t.typnotnull, d.depth OPERATOR(pg_catalog.+) 1"
 	" FROM dom d JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) d.base"
 	"  AND t.typtype OPERATOR(pg_catalog.=) 'd'),"
-	" dombase AS (SELECT DISTINCT ON (oid) oid, base, typmod, nn FROM dom"
+	" dombase AS (SELECT DISTINCT ON (oid) oid, base, typmod, nn, depth FROM dom"
 	"  ORDER BY oid, depth DESC)"
-	" SELECT c.oid, n.nspname, c.relname, c.relkind, a.attname, a.attnum,"
-	"  pg_catalog.format_type(a.atttypid, a.atttypmod),"
-	"  CASE WHEN db.oid IS NOT NULL THEN pg_catalog.format_type(db.base,"
-	"   CASE WHEN a.atttypmod OPERATOR(pg_catalog.>=) 0 THEN a.atttypmod ELSE db.typmod END) END,"
-	"  bt.typname, bn.nspname, bt.typtype, bt.typcategory OPERATOR(pg_catalog.=) 'A',"
-	"  CASE WHEN db.oid IS NOT NULL AND a.atttypmod OPERATOR(pg_catalog.<) 0 THEN db.typmod"
-	"   ELSE a.atttypmod END,"
-	"  a.attnotnull OR COALESCE(db.nn, false), a.attidentity,"
-	"  pg_catalog.pg_get_expr(ad.adbin, ad.adrelid),"
-	"  COALESCE(pg_catalog.array_position(pk.conkey, a.attnum), 0),"
-	"  COALESCE(pg_catalog.cardinality(pk.conkey), 0),"
-	"  pg_catalog.has_table_privilege(c.oid, 'SELECT')"
-	" FROM pg_catalog.pg_class c"
-	" JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
-	" JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid"
-	"  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped"
-	" LEFT JOIN dombase db ON db.oid OPERATOR(pg_catalog.=) a.atttypid"
-	" JOIN pg_catalog.pg_type bt ON bt.oid OPERATOR(pg_catalog.=) COALESCE(db.base, a.atttypid)"
+	" SELECT t.oid, COALESCE(db.depth, 0), bt.typname, bn.nspname, bt.typtype,"
+	"  bt.typelem OPERATOR(pg_catalog.<>) '0'::pg_catalog.oid"
+	"   AND bt.typlen OPERATOR(pg_catalog.=) '-1'::pg_catalog.int2,"
+	"  COALESCE(db.typmod, '-1'::pg_catalog.int4), COALESCE(db.nn, false),"
+	"  CASE WHEN db.oid IS NOT NULL THEN pg_catalog.format_type(db.base, db.typmod) END"
+	" FROM pg_catalog.pg_type t"
+	" LEFT JOIN dombase db ON db.oid OPERATOR(pg_catalog.=) t.oid"
+	" JOIN pg_catalog.pg_type bt ON bt.oid OPERATOR(pg_catalog.=) COALESCE(db.base, t.oid)"
 	" JOIN pg_catalog.pg_namespace bn ON bn.oid OPERATOR(pg_catalog.=) bt.typnamespace"
-	" LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid OPERATOR(pg_catalog.=) a.attrelid"
-	"  AND ad.adnum OPERATOR(pg_catalog.=) a.attnum"
+	" WHERE CASE WHEN $1::pg_catalog.oid[] IS NULL THEN"
+	"  t.typtype OPERATOR(pg_catalog.<>) 'c' AND (t.typcategory OPERATOR(pg_catalog.<>) 'A'"
+	"   OR t.typnamespace OPERATOR(pg_catalog.=) 'pg_catalog'::pg_catalog.regnamespace)"
+	"  ELSE t.oid OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.oid[]) END";
+
+/* One row per relation in scope (in no order: sorted by oid here), with
+ * what is computed once per table: the SELECT privilege (when the data is
+ * probed, $5), the primary key (and whether information_schema's
+ * table_constraints shows it to this user, as ardo read it: owner, or a
+ * privilege other than SELECT), the default of a one-column key (its node
+ * tree: pg_get_expr() would open every table, the slowest part of the
+ * whole pass; adbin_is_nextval() reads it), and a partition's parent and
+ * ancestors. */
+const char typescan_tables_sql[] =
+	"SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, c.relispopulated,"
+	"  $5::pg_catalog.bool AND pg_catalog.has_table_privilege(c.oid, 'SELECT'),"
+	"  pk.conkey,"
+	"  CASE WHEN pk.conkey IS NULL THEN false ELSE NOT ("
+	"   pg_catalog.pg_has_role(c.relowner, 'USAGE')"
+	"   OR pg_catalog.has_table_privilege(c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')"
+	"   OR pg_catalog.has_any_column_privilege(c.oid, 'INSERT, UPDATE, REFERENCES')) END,"
+	"  ad.adbin::pg_catalog.text,"
+	"  pn.nspname, pc.relname,"
+	"  CASE WHEN c.relispartition THEN ARRAY(WITH RECURSIVE anc(oid) AS ("
+	"    SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid OPERATOR(pg_catalog.=) c.oid"
+	"    UNION ALL SELECT i.inhparent FROM pg_catalog.pg_inherits i"
+	"     JOIN anc ON i.inhrelid OPERATOR(pg_catalog.=) anc.oid)"
+	"   SELECT anc.oid FROM anc) END,"
+	"  CURRENT_USER"
+	SCOPE_FROM
 	" LEFT JOIN pg_catalog.pg_constraint pk ON pk.conrelid OPERATOR(pg_catalog.=) c.oid"
 	"  AND pk.contype OPERATOR(pg_catalog.=) 'p'"
-	" WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v,m,f}'::pg_catalog.\"char\"[])"
-	"  AND NOT c.relispartition"
-	"  AND (n.nspname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.name[])"
-	"   OR (n.nspname, c.relname) OPERATOR(pg_catalog.=) ANY (SELECT sel.s, sel.r"
-	"    FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.name[]),"
-	"     pg_catalog.unnest($3::pg_catalog.name[])) AS sel(s, r))"
-	"   OR ($4::pg_catalog.bool"
-	"    AND n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema}'::pg_catalog.name[])"
-	"    AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_%'))"
-	" ORDER BY c.oid, a.attnum";
+	" LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid OPERATOR(pg_catalog.=) c.oid"
+	"  AND ad.adnum OPERATOR(pg_catalog.=) pk.conkey[1]"
+	"  AND pg_catalog.cardinality(pk.conkey) OPERATOR(pg_catalog.=) 1"
+	" LEFT JOIN pg_catalog.pg_inherits pi ON c.relispartition"
+	"  AND pi.inhrelid OPERATOR(pg_catalog.=) c.oid"
+	" LEFT JOIN pg_catalog.pg_class pc ON pc.oid OPERATOR(pg_catalog.=) pi.inhparent"
+	" LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid OPERATOR(pg_catalog.=) pc.relnamespace"
+	" WHERE" SCOPE_WHERE;
 
-enum {
-	COL_OID, COL_SCHEMA, COL_TABLE, COL_RELKIND, COL_NAME, COL_ATTNUM, COL_DECL, COL_BASE,
-	COL_TYPNAME, COL_TYPSCHEMA, COL_TYPTYPE, COL_ISARRAY, COL_TYPMOD, COL_NOTNULL,
-	COL_IDENTITY, COL_DEFAULT, COL_PKPOS, COL_PKN, COL_CANSELECT, NCOLS
+/* The columns: nothing computed per row but what the minimal catalog query
+ * computes (format_type); types and tables are looked up in memory.  No
+ * ORDER BY: rows are matched to their table by oid. */
+#define COLUMNS_SQL(generated) \
+	"SELECT a.attrelid, a.attname, a.attnum, pg_catalog.format_type(a.atttypid, a.atttypmod)," \
+	"  a.atttypid, a.atttypmod, a.attnotnull, a.attidentity, " generated \
+	" FROM pg_catalog.pg_attribute a" \
+	" JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) a.attrelid" \
+	" JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace" \
+	" WHERE a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped AND" SCOPE_WHERE
+const char typescan_columns_sql[] = COLUMNS_SQL("a.attgenerated");
+static const char columns_sql_pg11[] = COLUMNS_SQL("''::pg_catalog.\"char\"");
+
+enum { TY_OID, TY_DEPTH, TY_NAME, TY_SCHEMA, TY_TYPTYPE, TY_ISARRAY, TY_TYPMOD, TY_NOTNULL,
+       TY_BASE, TY_NCOLS };
+enum { TB_OID, TB_SCHEMA, TB_TABLE, TB_RELKIND, TB_ISPART, TB_POPULATED, TB_CANSELECT, TB_PK,
+       TB_PKHIDDEN, TB_PKDEFAULT, TB_PARENT_SCHEMA, TB_PARENT, TB_ANCESTORS, TB_USER, TB_NCOLS };
+enum { COL_RELID, COL_NAME, COL_ATTNUM, COL_DECL, COL_TYPID, COL_TYPMOD, COL_NOTNULL,
+       COL_IDENTITY, COL_GENERATED, NCOLS };
+
+/* A type, as the columns need it (ultimate base type of a domain). */
+struct typeinfo {
+	unsigned oid;            /* 0: empty slot */
+	int depth;               /* domain depth, 0 not a domain */
+	const char *name, *schema;  /* interned */
+	char typtype;
+	bool is_array;
+	int typmod;              /* a domain's typmod, -1 */
+	bool notnull;            /* a domain's NOT NULL */
+	const char *base;        /* a domain's base as format_type() writes it, interned */
 };
+
+struct typemap_cache {
+	struct typeinfo *slot;
+	size_t cap, n;
+};
+
+static struct typeinfo *type_slot(struct typemap_cache *tc, unsigned oid)
+{
+	size_t i;
+
+	if (!tc->cap)
+		return NULL;
+	i = (oid * 2654435761u) & (tc->cap - 1);
+	while (tc->slot[i].oid && tc->slot[i].oid != oid)
+		i = (i + 1) & (tc->cap - 1);
+	return &tc->slot[i];
+}
+
+static void type_put(struct typemap_cache *tc, const struct typeinfo *ti)
+{
+	struct typeinfo *s;
+
+	if ((tc->n + 1) * 2 >= tc->cap) {
+		struct typemap_cache big = { xcalloc(tc->cap ? tc->cap * 2 : 1024, sizeof *big.slot),
+					      tc->cap ? tc->cap * 2 : 1024, 0 };
+
+		for (size_t k = 0; k < tc->cap; k++)
+			if (tc->slot[k].oid) {
+				*type_slot(&big, tc->slot[k].oid) = tc->slot[k];
+				big.n++;
+			}
+		free(tc->slot);
+		*tc = big;
+	}
+	s = type_slot(tc, ti->oid);
+	if (!s->oid)
+		tc->n++;
+	*s = *ti;
+}
+
+static const struct typeinfo *type_get(struct typemap_cache *tc, unsigned oid)
+{
+	struct typeinfo *s = type_slot(tc, oid);
+
+	return s && s->oid ? s : NULL;
+}
 
 struct probe_col {
 	const char *name;        /* interned */
@@ -402,51 +550,208 @@ struct probe_col {
 	struct tm_probe plan;
 };
 
-struct probe_table {
-	const char *schema, *table;
+/* One relation in scope (relations query), kept by oid. */
+struct rel {
+	unsigned oid;
+	const char *schema, *table;  /* interned */
 	char relkind;
-	bool can_select;
-	const char **pk;         /* pk column names in key order (interned), npk entries */
-	bool pk_numeric;         /* single integer/numeric key: min()/max() numerically */
+	bool is_partition, populated, can_select, pk_hidden;
 	int npk;
+	short *pk_attnum;          /* npk: the key's columns in key order */
+	const char **pk_name;      /* filled as the columns arrive (interned) */
+	bool *pk_bare;             /* member printed as a number in samples */
+	char *pk_default;          /* default of a one-column key (node tree), or NULL */
+	const char *parent;        /* "S.P" of a partition, interned */
+	unsigned *anc;             /* a partition's ancestors, parent first */
+	int nanc;
+	const struct rel *through; /* probed through this ancestor (in scope), or NULL */
 	struct probe_col *cols;
-	size_t ncols;
+	size_t ncols, capcols;
 };
 
 struct scope_ent;
+
+/* A column whose type was not in the cache (a table's row type): kept,
+ * then classified once its type was read. */
+struct pending_col {
+	struct rel *rel;
+	char *name, *decl;
+	unsigned typid;
+	int attnum, typmod;
+	bool notnull;
+	char identity, generated;
+};
 
 struct scan {
 	struct type_result *r;
 	const struct typescan_opts *opts;
 	struct ctx *ctx;
 	bool want_probes;
+	int server_version;
+	const char *user;          /* CURRENT_USER, interned */
 	/* which scope entries some table matched: entries sorted by name
 	 * (indexes into the scope), searched per table */
 	const struct type_scope *scope;
 	struct scope_ent *sch, *tab;
 	bool *sch_hit, *tab_hit;
-	char last_oid[16];
-	struct probe_table *tabs;
-	size_t ntabs, captabs;
-	size_t capcols;          /* of the last table's cols */
-	/* per row, for the findings callback */
-	const char *schema, *table, *column, *pg_type;
-	char ardo[48], sup[48];
+	struct typemap_cache types;
+	struct rel *rels;          /* in oid order */
+	size_t nrels, caprels;
+	struct rel *last;          /* the last row's relation */
+	struct pending_col *pend;
+	size_t npend;
+	/* per column, for the findings callback */
+	const struct rel *rel;
+	const char *column, *pg_type, *detail;
+	const char **tdetail;      /* a table finding's detail by code, or NULL */
+	const struct tm_class *cls;
+	char ardo[64], sup[64];
+	bool formatted;
+	const char *icolumn, *ipg_type, *iardo, *isup;  /* interned, once a finding needs them */
 	int attnum;
 };
+
+static void format_types(struct scan *sc)
+{
+	if (sc->formatted)
+		return;
+	tm_mapping_format(&sc->cls->ardo, sc->ardo, sizeof sc->ardo);
+	tm_mapping_format(&sc->cls->supported, sc->sup, sizeof sc->sup);
+	sc->formatted = true;
+}
 
 static void emit_finding(void *ud, enum tf_code code, enum tf_severity sev)
 {
 	struct scan *sc = ud;
+	struct type_finding *f;
+	struct type_pool *pool = sc->r->pool;
 
-	type_result_add(sc->r, code, sev, sc->schema, sc->table, sc->column, sc->attnum,
-			sc->pg_type, sc->ardo, sc->sup, -1, NULL);
+	format_types(sc);
+	if (!sc->icolumn) {   /* the column's first finding */
+		sc->icolumn = intern(pool, sc->column);
+		sc->ipg_type = intern(pool, sc->pg_type);
+		sc->iardo = intern(pool, sc->ardo);
+		sc->isup = intern(pool, sc->sup);
+	}
+	f = add_interned(sc->r, code, sev, sc->rel->schema, sc->rel->table, sc->icolumn,
+			 sc->attnum, sc->ipg_type, sc->iardo, sc->isup);
+	if (code == TF_STILL_IGNORED)
+		type_finding_set_detail(sc->r, f, sc->detail);
+}
+
+static void emit_table_finding(void *ud, enum tf_code code, enum tf_severity sev)
+{
+	struct scan *sc = ud;
+	struct type_finding *f;
+
+	f = type_result_add(sc->r, code, sev, sc->rel->schema, sc->rel->table, "", 0, "", "", "",
+			    -1, NULL);
+	type_finding_set_detail(sc->r, f, sc->tdetail ? sc->tdetail[code] : sc->detail);
 }
 
 static bool is_numeric_key_type(const char *typname)
 {
 	return str_eq(typname, "int2") || str_eq(typname, "int4") || str_eq(typname, "int8") ||
-	       str_eq(typname, "numeric");
+	       str_eq(typname, "numeric") || str_eq(typname, "float4") ||
+	       str_eq(typname, "float8") || str_eq(typname, "oid");
+}
+
+/* The end of the node ({...}) that starts at s, or NULL. */
+static const char *node_end(const char *s)
+{
+	int depth = 0;
+
+	for (; *s; s++) {
+		if (*s == '{')
+			depth++;
+		else if (*s == '}' && --depth == 0)
+			return s + 1;
+	}
+	return NULL;
+}
+
+/* Whether a column default, as pg_attrdef.adbin's node tree, is what
+ * information_schema.column_default shows as "nextval(...)" (ardo's test
+ * for an autonumber): a call of pg_catalog.nextval (OID 1574) under
+ * implicit casts only, which pg_get_expr() does not print (serial's
+ * int4(nextval(...)), a binary relabelling). */
+static bool adbin_is_nextval(const char *s)
+{
+	while (s && *s) {
+		const char *f;
+
+		if (str_startswith(s, "{FUNCEXPR :funcid 1574 "))
+			return true;
+		if (str_startswith(s, "{FUNCEXPR ")) {
+			f = strstr(s, " :funcformat ");
+			if (!f || atoi(f + 13) != 2)     /* COERCE_IMPLICIT_CAST */
+				return false;
+			f = strstr(s, " :args (");
+			s = f ? f + 8 : NULL;
+		} else if (str_startswith(s, "{RELABELTYPE :arg ")) {
+			const char *arg = s + 18, *end = node_end(arg);
+
+			f = end ? strstr(end, " :relabelformat ") : NULL;
+			if (!f || atoi(f + 16) != 2)
+				return false;
+			s = arg;
+		} else {
+			return false;
+		}
+	}
+	return false;
+}
+
+static unsigned parse_oid(const char *s)
+{
+	return (unsigned)strtoul(s, NULL, 10);
+}
+
+static struct rel *find_rel(struct scan *sc, unsigned oid)
+{
+	size_t lo = 0, hi = sc->nrels;
+
+	if (sc->last && sc->last->oid == oid)
+		return sc->last;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sc->rels[mid].oid == oid)
+			return sc->last = &sc->rels[mid];
+		if (sc->rels[mid].oid < oid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* "{1,2,3}" of an int2[] or oid[] column: the numbers; returns how many. */
+static int parse_int_array(const char *s, long **out)
+{
+	int n = 0, cap = 0;
+	long *v = NULL;
+
+	*out = NULL;
+	if (!s || *s != '{')
+		return 0;
+	for (s++; *s && *s != '}';) {
+		char *end;
+		long x = strtol(s, &end, 10);
+
+		if (end == s)
+			break;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 4;
+			v = xreallocarray(v, (size_t)cap, sizeof *v);
+		}
+		v[n++] = x;
+		s = end;
+		if (*s == ',')
+			s++;
+	}
+	*out = v;
+	return n;
 }
 
 /* ---- which scope entries matched ---- */
@@ -519,110 +824,385 @@ static void match_report(struct scan *sc)
 			add_unmatched(sc->r, s->tab_schema[i], s->tab_name[i]);
 }
 
-static bool on_row(void *ud, const PGresult *res, int rownum)
+/* ---- the three queries ---- */
+
+static bool on_type(void *ud, const PGresult *res, int rownum)
 {
 	struct scan *sc = ud;
+	struct typeinfo ti;
+
+	(void)rownum;
+	if (PQnfields(res) < TY_NCOLS)
+		return false;
+	memset(&ti, 0, sizeof ti);
+	ti.oid = parse_oid(PQgetvalue(res, 0, TY_OID));
+	ti.depth = atoi(PQgetvalue(res, 0, TY_DEPTH));
+	ti.name = intern(sc->r->pool, PQgetvalue(res, 0, TY_NAME));
+	ti.schema = intern(sc->r->pool, PQgetvalue(res, 0, TY_SCHEMA));
+	ti.typtype = PQgetvalue(res, 0, TY_TYPTYPE)[0];
+	ti.is_array = PQgetvalue(res, 0, TY_ISARRAY)[0] == 't';
+	ti.typmod = atoi(PQgetvalue(res, 0, TY_TYPMOD));
+	ti.notnull = PQgetvalue(res, 0, TY_NOTNULL)[0] == 't';
+	ti.base = PQgetisnull(res, 0, TY_BASE) ? NULL : intern(sc->r->pool, PQgetvalue(res, 0, TY_BASE));
+	if (ti.oid)
+		type_put(&sc->types, &ti);
+	return !ctx_cancelled(sc->ctx);
+}
+
+static bool on_table(void *ud, const PGresult *res, int rownum)
+{
+	struct scan *sc = ud;
+	struct rel *t;
+	long *v;
+	int n;
+
+	(void)rownum;
+	if (PQnfields(res) < TB_NCOLS)
+		return false;
+	if (sc->nrels == sc->caprels) {
+		sc->caprels = sc->caprels ? sc->caprels * 2 : 64;
+		sc->rels = xreallocarray(sc->rels, sc->caprels, sizeof *sc->rels);
+	}
+	t = &sc->rels[sc->nrels++];
+	memset(t, 0, sizeof *t);
+	t->oid = parse_oid(PQgetvalue(res, 0, TB_OID));
+	t->schema = intern(sc->r->pool, PQgetvalue(res, 0, TB_SCHEMA));
+	t->table = intern(sc->r->pool, PQgetvalue(res, 0, TB_TABLE));
+	t->relkind = PQgetvalue(res, 0, TB_RELKIND)[0];
+	t->is_partition = PQgetvalue(res, 0, TB_ISPART)[0] == 't';
+	t->populated = PQgetvalue(res, 0, TB_POPULATED)[0] == 't';
+	t->can_select = PQgetvalue(res, 0, TB_CANSELECT)[0] == 't';
+	t->pk_hidden = PQgetvalue(res, 0, TB_PKHIDDEN)[0] == 't';
+	n = parse_int_array(PQgetisnull(res, 0, TB_PK) ? NULL : PQgetvalue(res, 0, TB_PK), &v);
+	if (n > 0) {
+		t->npk = n;
+		t->pk_attnum = xcalloc((size_t)n, sizeof *t->pk_attnum);
+		t->pk_name = xcalloc((size_t)n, sizeof *t->pk_name);
+		t->pk_bare = xcalloc((size_t)n, sizeof *t->pk_bare);
+		for (int i = 0; i < n; i++)
+			t->pk_attnum[i] = (short)v[i];
+	}
+	free(v);
+	if (!PQgetisnull(res, 0, TB_PKDEFAULT))
+		t->pk_default = xstrdup(PQgetvalue(res, 0, TB_PKDEFAULT));
+	if (!PQgetisnull(res, 0, TB_PARENT)) {
+		char *p = xasprintf("%s.%s", PQgetvalue(res, 0, TB_PARENT_SCHEMA),
+				    PQgetvalue(res, 0, TB_PARENT));
+		t->parent = intern(sc->r->pool, p);
+		free(p);
+	}
+	n = parse_int_array(PQgetisnull(res, 0, TB_ANCESTORS) ? NULL
+			    : PQgetvalue(res, 0, TB_ANCESTORS), &v);
+	if (n > 0) {
+		t->nanc = n;
+		t->anc = xcalloc((size_t)n, sizeof *t->anc);
+		for (int i = 0; i < n; i++)
+			t->anc[i] = (unsigned)v[i];
+	}
+	free(v);
+	if (!sc->user)
+		sc->user = intern(sc->r->pool, PQgetvalue(res, 0, TB_USER));
+	sc->r->tables++;
+	match_table(sc, t->schema, t->table);
+	return !ctx_cancelled(sc->ctx);
+}
+
+static int cmp_rel(const void *pa, const void *pb)
+{
+	const struct rel *a = pa, *b = pb;
+
+	return a->oid < b->oid ? -1 : a->oid > b->oid;
+}
+
+/* The relations by oid, for find_rel(). */
+static bool sort_rels(struct scan *sc)
+{
+	if (sc->nrels > 1)
+		qsort(sc->rels, sc->nrels, sizeof *sc->rels, cmp_rel);
+	return true;
+}
+
+/* Classify one column of relation t whose type is ti. */
+static void add_column(struct scan *sc, struct rel *t, const struct typeinfo *ti,
+		       const char *name, const char *decl, int attnum, int typmod, bool notnull,
+		       char identity, char generated)
+{
 	struct type_result *r = sc->r;
 	struct tm_column col;
 	struct tm_class cls;
-	struct probe_table *pt = NULL;
-	const char *oid = PQgetvalue(res, 0, COL_OID);
-	const char *decl = PQgetvalue(res, 0, COL_DECL);
-	char pgtype[512];
-	bool new_table;
+	char pgtype[600];
 
-	if (PQnfields(res) < NCOLS)
-		return false;
-	new_table = strcmp(oid, sc->last_oid) != 0;
-	if (new_table) {
-		snprintf(sc->last_oid, sizeof sc->last_oid, "%s", oid);
-		r->tables++;
-		sc->schema = intern(r->pool, PQgetvalue(res, 0, COL_SCHEMA));
-		sc->table = intern(r->pool, PQgetvalue(res, 0, COL_TABLE));
-		match_table(sc, sc->schema, sc->table);
-		if (sc->want_probes) {
-			if (sc->ntabs == sc->captabs) {
-				sc->captabs = sc->captabs ? sc->captabs * 2 : 64;
-				sc->tabs = xreallocarray(sc->tabs, sc->captabs, sizeof *sc->tabs);
-			}
-			pt = &sc->tabs[sc->ntabs++];
-			memset(pt, 0, sizeof *pt);
-			pt->schema = sc->schema;
-			pt->table = sc->table;
-			pt->relkind = PQgetvalue(res, 0, COL_RELKIND)[0];
-			pt->can_select = PQgetvalue(res, 0, COL_CANSELECT)[0] == 't';
-			sc->capcols = 0;
-		}
-	} else if (sc->want_probes) {
-		pt = &sc->tabs[sc->ntabs - 1];
-	}
 	r->columns++;
-
 	memset(&col, 0, sizeof col);
-	col.type_schema = PQgetvalue(res, 0, COL_TYPSCHEMA);
-	col.type_name = PQgetvalue(res, 0, COL_TYPNAME);
-	col.typtype = PQgetvalue(res, 0, COL_TYPTYPE)[0];
-	col.is_array = PQgetvalue(res, 0, COL_ISARRAY)[0] == 't';
-	col.is_domain = !PQgetisnull(res, 0, COL_BASE);
-	col.typmod = atoi(PQgetvalue(res, 0, COL_TYPMOD));
-	col.not_null = PQgetvalue(res, 0, COL_NOTNULL)[0] == 't';
-	col.identity = PQgetvalue(res, 0, COL_IDENTITY)[0];
-	col.default_expr = PQgetisnull(res, 0, COL_DEFAULT) ? NULL : PQgetvalue(res, 0, COL_DEFAULT);
-	col.pk_position = atoi(PQgetvalue(res, 0, COL_PKPOS));
-	col.pk_columns = atoi(PQgetvalue(res, 0, COL_PKN));
+	col.type_schema = ti->schema;
+	col.type_name = ti->name;
+	col.typtype = ti->typtype;
+	col.is_array = ti->is_array;
+	col.is_domain = ti->depth > 0;
+	col.domain_depth = ti->depth;
+	/* a domain column's own typmod is -1: the domain's counts */
+	col.typmod = ti->depth > 0 && typmod < 0 ? ti->typmod : typmod;
+	col.not_null = notnull || ti->notnull;
+	col.identity = identity;
+	col.generated = generated;
+	col.relkind = t->relkind;
+	col.pk_hidden_from_ardo = t->pk_hidden;
+	col.pk_columns = t->npk;
+	for (int i = 0; i < t->npk; i++)
+		if (t->pk_attnum[i] == attnum) {
+			col.pk_position = i + 1;
+			if (!t->pk_name[i]) {
+				t->pk_name[i] = intern(r->pool, name);
+				t->pk_bare[i] = !col.is_array && ti->depth <= 1 &&
+					str_eq(ti->schema, "pg_catalog") && is_numeric_key_type(ti->name);
+			}
+		}
+	if (col.pk_position == 1 && t->npk == 1)
+		col.default_nextval = adbin_is_nextval(t->pk_default);
 	typemap_classify(&col, &cls);
 
-	if (col.is_domain)
-		snprintf(pgtype, sizeof pgtype, "%s (domain over %s)", decl,
-			 PQgetvalue(res, 0, COL_BASE));
-	else
-		snprintf(pgtype, sizeof pgtype, "%s", decl);
-	sc->column = PQgetvalue(res, 0, COL_NAME);
-	sc->attnum = atoi(PQgetvalue(res, 0, COL_ATTNUM));
-	sc->pg_type = pgtype;
-	tm_mapping_format(&cls.ardo, sc->ardo, sizeof sc->ardo);
-	tm_mapping_format(&cls.supported, sc->sup, sizeof sc->sup);
+	if (col.is_domain && ti->base) {
+		snprintf(pgtype, sizeof pgtype, "%s (domain over %s)", decl, ti->base);
+		decl = pgtype;
+	}
+	sc->rel = t;
+	sc->column = name;
+	sc->attnum = attnum;
+	sc->pg_type = decl;
+	sc->cls = &cls;
+	sc->formatted = false;
+	sc->icolumn = sc->ipg_type = sc->iardo = sc->isup = NULL;
+	sc->detail = typemap_info_schema_note(&col);
 
 	if (sc->opts && sc->opts->on_column) {
-		struct type_column_info ci = { sc->schema, sc->table, sc->column, pgtype, &col, &cls };
+		struct type_column_info ci = { t->schema, t->table, name, decl, &col, &cls };
 		sc->opts->on_column(sc->opts->ud, &ci);
 	}
 	typemap_findings(&col, &cls, emit_finding, sc);
 
-	if (pt) {
+	if (sc->want_probes) {
 		struct tm_probe plan;
 
-		if (col.pk_position > 0 && col.pk_columns > 0) {
-			if (!pt->pk) {
-				pt->npk = col.pk_columns;
-				pt->pk = xcalloc((size_t)pt->npk, sizeof *pt->pk);
-			}
-			if (col.pk_position <= pt->npk)
-				pt->pk[col.pk_position - 1] = intern(r->pool, sc->column);
-			if (pt->npk == 1)
-				pt->pk_numeric = !col.is_array && is_numeric_key_type(col.type_name);
-		}
 		typemap_probe_plan(&col, &cls, &plan);
 		if (plan.kinds) {
 			struct probe_col *pc;
 
-			if (pt->ncols == sc->capcols) {
-				sc->capcols = sc->capcols ? sc->capcols * 2 : 8;
-				pt->cols = xreallocarray(pt->cols, sc->capcols, sizeof *pt->cols);
+			format_types(sc);
+			if (t->ncols == t->capcols) {
+				t->capcols = t->capcols ? t->capcols * 2 : 8;
+				t->cols = xreallocarray(t->cols, t->capcols, sizeof *t->cols);
 			}
-			pc = &pt->cols[pt->ncols++];
-			pc->name = intern(r->pool, sc->column);
-			pc->pg_type = intern(r->pool, pgtype);
+			pc = &t->cols[t->ncols++];
+			pc->name = intern(r->pool, name);
+			pc->pg_type = intern(r->pool, decl);
 			pc->ardo = intern(r->pool, sc->ardo);
 			pc->supported = intern(r->pool, sc->sup);
-			pc->type_name = intern(r->pool, col.type_name);
-			pc->attnum = sc->attnum;
+			pc->type_name = ti->name;
+			pc->attnum = attnum;
 			pc->plan = plan;
 		}
 	}
+}
+
+static bool on_column(void *ud, const PGresult *res, int rownum)
+{
+	struct scan *sc = ud;
+	struct rel *t;
+	const struct typeinfo *ti;
+	unsigned typid;
+	const char *gen;
+
+	if (PQnfields(res) < NCOLS)
+		return false;
+	t = find_rel(sc, parse_oid(PQgetvalue(res, 0, COL_RELID)));
+	if (!t)   /* not possible in one snapshot; never a guess */
+		return true;
+	typid = parse_oid(PQgetvalue(res, 0, COL_TYPID));
+	gen = PQgetvalue(res, 0, COL_GENERATED);
+	ti = type_get(&sc->types, typid);
+	if (!ti) {
+		struct pending_col *p;
+
+		sc->pend = xreallocarray(sc->pend, sc->npend + 1, sizeof *sc->pend);
+		p = &sc->pend[sc->npend++];
+		p->rel = t;
+		p->name = xstrdup(PQgetvalue(res, 0, COL_NAME));
+		p->decl = xstrdup(PQgetvalue(res, 0, COL_DECL));
+		p->typid = typid;
+		p->attnum = atoi(PQgetvalue(res, 0, COL_ATTNUM));
+		p->typmod = atoi(PQgetvalue(res, 0, COL_TYPMOD));
+		p->notnull = PQgetvalue(res, 0, COL_NOTNULL)[0] == 't';
+		p->identity = PQgetvalue(res, 0, COL_IDENTITY)[0];
+		p->generated = gen[0];
+	} else {
+		add_column(sc, t, ti, PQgetvalue(res, 0, COL_NAME), PQgetvalue(res, 0, COL_DECL),
+			   atoi(PQgetvalue(res, 0, COL_ATTNUM)), atoi(PQgetvalue(res, 0, COL_TYPMOD)),
+			   PQgetvalue(res, 0, COL_NOTNULL)[0] == 't',
+			   PQgetvalue(res, 0, COL_IDENTITY)[0], gen[0]);
+	}
 	if ((rownum & 1023) == 0)
-		ctx_progress(sc->ctx, "catalog", r->columns, 0);
+		ctx_progress(sc->ctx, "catalog", sc->r->columns, 0);
 	return !ctx_cancelled(sc->ctx);
+}
+
+/* The columns whose type is a relation's row type: read those types, then
+ * classify them (still in the catalog's snapshot). */
+static bool add_pending(PGconn *conn, struct scan *sc, char *err, size_t errlen)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *params[1];
+	bool ok;
+
+	if (!sc->npend)
+		return true;
+	sb_addc(&sb, '{');
+	for (size_t i = 0; i < sc->npend; i++)
+		sb_addf(&sb, "%s%u", i ? "," : "", sc->pend[i].typid);
+	sb_addc(&sb, '}');
+	params[0] = sb_str(&sb);
+	ok = pg_stream(conn, sc->ctx, typescan_types_sql, 1, params, on_type, sc, err, errlen);
+	sb_free(&sb);
+	for (size_t i = 0; i < sc->npend; i++) {
+		struct pending_col *p = &sc->pend[i];
+		const struct typeinfo *ti = ok ? type_get(&sc->types, p->typid) : NULL;
+
+		if (ti)
+			add_column(sc, p->rel, ti, p->name, p->decl, p->attnum, p->typmod, p->notnull,
+				   p->identity, p->generated);
+		free(p->name);
+		free(p->decl);
+	}
+	free(sc->pend);
+	sc->pend = NULL;
+	sc->npend = 0;
+	return ok;
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* An identifier as it would be written in SQL: plain when it is a lower-case
+ * word, else double-quoted with quotes doubled; with a control character
+ * (which would break a sample list, one key per line), as U&"..." with
+ * that character escaped. */
+static void sb_add_ident(struct strbuf *sb, const char *id)
+{
+	bool plain = *id && (islower((unsigned char)*id) || *id == '_');
+	bool ctl = has_control(id);
+
+	for (const char *p = id; *p && plain; p++)
+		plain = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_';
+	if (plain) {
+		sb_add(sb, id);
+		return;
+	}
+	sb_add(sb, ctl ? "U&\"" : "\"");
+	for (const char *p = id; *p; p++) {
+		if (*p == '"')
+			sb_addc(sb, '"');
+		if (ctl && *p == '\\')
+			sb_addc(sb, '\\');
+		if (ctl && ((unsigned char)*p < 0x20 || *p == 0x7f))
+			sb_addf(sb, "\\%04x", (unsigned)(unsigned char)*p);
+		else
+			sb_addc(sb, *p);
+	}
+	sb_addc(sb, '"');
+}
+
+/* A key value: a number as it is, anything else as a SQL literal ('k''1';
+ * E'a\nb' when it holds a control character, so that a sample stays on
+ * one line). */
+static void sb_add_value(struct strbuf *sb, const char *v, bool bare)
+{
+	bool ctl = has_control(v);
+
+	if (bare && !ctl) {
+		sb_add(sb, v);
+		return;
+	}
+	sb_add(sb, ctl ? "E'" : "'");
+	for (const char *p = v; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\'')
+			sb_addc(sb, '\'');
+		if (ctl && c == '\\')
+			sb_addc(sb, '\\');
+		if (ctl && c == '\n')
+			sb_add(sb, "\\n");
+		else if (ctl && c == '\t')
+			sb_add(sb, "\\t");
+		else if (ctl && c == '\r')
+			sb_add(sb, "\\r");
+		else if (ctl && (c < 0x20 || c == 0x7f))
+			sb_addf(sb, "\\x%02x", c);
+		else
+			sb_addc(sb, *p);
+	}
+	sb_addc(sb, '\'');
+}
+
+/* The post-pass of the catalog: where each partition's rows are probed,
+ * and the table findings (now that the keys' column names are known),
+ * each with its detail. */
+static void table_findings(struct scan *sc)
+{
+	struct strbuf part = STRBUF_INIT, hidden = STRBUF_INIT, key = STRBUF_INIT;
+	const char *detail[TF_NCODES];
+
+	/* An ancestor in scope reads a partition's rows; the topmost one, if
+	 * that one is in scope too. */
+	for (size_t i = 0; i < sc->nrels; i++)
+		for (int k = 0; k < sc->rels[i].nanc; k++) {
+			const struct rel *a = find_rel(sc, sc->rels[i].anc[k]);
+
+			if (a)
+				sc->rels[i].through = a;
+		}
+	for (size_t i = 0; i < sc->nrels; i++)
+		for (int hops = 0; sc->rels[i].through && sc->rels[i].through->through && hops < 64; hops++)
+			sc->rels[i].through = sc->rels[i].through->through;
+	for (size_t i = 0; i < sc->nrels; i++) {
+		struct rel *t = &sc->rels[i];
+		struct tm_table tt = { t->relkind, t->is_partition, t->npk, t->pk_hidden };
+
+		sb_reset(&key);
+		sb_addc(&key, '(');
+		for (int k = 0; k < t->npk; k++) {
+			if (k)
+				sb_add(&key, ", ");
+			sb_add_ident(&key, t->pk_name[k] ? t->pk_name[k] : "?");
+		}
+		sb_addc(&key, ')');
+		sb_reset(&part);
+		sb_addf(&part, "partition of %s", t->parent ? t->parent : "?");
+		if (sc->want_probes && t->through)
+			sb_addf(&part, "; its rows are probed through %s.%s", t->through->schema,
+				t->through->table);
+		else if (sc->want_probes)
+			sb_add(&part, "; its rows are probed here (no partitioned table above it is in scope)");
+		sb_reset(&hidden);
+		sb_addf(&hidden, "%s is invisible through information_schema to user %s (SELECT only)",
+			sb_str(&key), sc->user ? sc->user : "?");
+		memset(detail, 0, sizeof detail);
+		detail[TF_MATVIEW] = t->populated ? NULL : "not populated";
+		detail[TF_PARTITION] = sb_str(&part);
+		detail[TF_COMPOSITE_KEY] = sb_str(&key);
+		detail[TF_KEY_HIDDEN_FROM_ARDO] = sb_str(&hidden);
+		sc->rel = t;
+		sc->tdetail = detail;
+		typemap_table_findings(&tt, emit_table_finding, sc);
+		sc->tdetail = NULL;
+	}
+	sb_free(&part);
+	sb_free(&hidden);
+	sb_free(&key);
 }
 
 /* text[] literal for a parameter: every element double-quoted. */
@@ -649,8 +1229,18 @@ static char *array_literal(char *const *v, size_t n)
 /* ---- probes ---- */
 
 static const unsigned probe_kinds[] = {
-	TP_DATETIME_RANGE, TP_TIME_RANGE, TP_DECIMAL_SCALE, TP_INT_RANGE, TP_LONG_RANGE,
-	TP_TEXT_LENGTH, TP_NULLS,
+	TP_NAN, TP_INFINITY, TP_DECIMAL_RANGE, TP_DATETIME_RANGE, TP_TIME_RANGE, TP_TIME_FRACTION,
+	TP_DECIMAL_SCALE, TP_INT_RANGE, TP_LONG_RANGE, TP_TEXT_LENGTH, TP_NULLS,
+};
+
+/* PostgreSQL's limit on a SELECT list; each probe target takes three
+ * entries (count, lowest and highest key). */
+#define PROBE_MAX_ENTRIES 1664
+#define PROBE_MAX_TARGETS (PROBE_MAX_ENTRIES / 3)
+
+struct target {
+	const struct probe_col *pc;
+	unsigned kind;
 };
 
 /* The type both sides of a comparison are cast to: the column's base type
@@ -666,16 +1256,44 @@ static const char *range_type(const char *t)
 	return "pg_catalog.numeric";
 }
 
+/* NaN equals NaN and sorts above every number, infinities lie beyond any
+ * bound: a range or scale comparison excludes them explicitly (they have
+ * findings of their own).  numeric has infinities from PostgreSQL 14. */
+static void exclude_special(struct strbuf *sb, const char *q, const char *ty, int version)
+{
+	if (str_eq(ty, "pg_catalog.int8"))
+		return;
+	sb_addf(sb, " AND %s::%s OPERATOR(pg_catalog.<>) 'NaN'::%s", q, ty, ty);
+	if (str_eq(ty, "pg_catalog.float8") || version >= 140000)
+		sb_addf(sb, " AND %s::%s OPERATOR(pg_catalog.<>) 'Infinity'::%s"
+			" AND %s::%s OPERATOR(pg_catalog.<>) '-Infinity'::%s", q, ty, ty, q, ty, ty);
+}
+
 /* A probe's condition on the quoted column q.  Operators on the operator's
  * data are where a database's own operators would be picked (an exact
  * match in any schema beats pg_catalog's operator that needs a cast):
  * OPERATOR(pg_catalog.x) between operands of one explicit type. */
-static void add_condition(struct strbuf *sb, const char *q, const struct probe_col *pc, unsigned kind)
+static void add_condition(struct strbuf *sb, const char *q, const struct probe_col *pc,
+			  unsigned kind, int version)
 {
 	const char *t = pc->type_name;
 	const char *ty;
 
 	switch (kind) {
+	case TP_NAN:
+		sb_addf(sb, "%s::pg_catalog.numeric OPERATOR(pg_catalog.=) 'NaN'::pg_catalog.numeric", q);
+		break;
+	case TP_INFINITY:
+		sb_addf(sb, "%s::pg_catalog.numeric OPERATOR(pg_catalog.=) 'Infinity'::pg_catalog.numeric"
+			" OR %s::pg_catalog.numeric OPERATOR(pg_catalog.=) '-Infinity'::pg_catalog.numeric",
+			q, q);
+		break;
+	case TP_DECIMAL_RANGE:
+		sb_addf(sb, "(%s::pg_catalog.numeric OPERATOR(pg_catalog.>) '" OS_DECIMAL_MAX
+			"'::pg_catalog.numeric OR %s::pg_catalog.numeric OPERATOR(pg_catalog.<) '-"
+			OS_DECIMAL_MAX "'::pg_catalog.numeric)", q, q);
+		exclude_special(sb, q, "pg_catalog.numeric", version);
+		break;
 	case TP_DATETIME_RANGE:
 		if (str_eq(t, "date"))
 			sb_addf(sb, "%s::pg_catalog.date OPERATOR(pg_catalog.<) '" OS_DATE_MIN
@@ -693,14 +1311,21 @@ static void add_condition(struct strbuf *sb, const char *q, const struct probe_c
 				"OPERATOR(pg_catalog.>) '" OS_DATETIME_MAX "'::pg_catalog.timestamp", q, q);
 		break;
 	case TP_TIME_RANGE:
-		sb_addf(sb, "%s::pg_catalog.time OPERATOR(pg_catalog.>) '" OS_TIME_MAX
-			"'::pg_catalog.time", q);
+		/* only 24:00:00 lies beyond 23:59:59 with whole seconds; a fraction
+		 * is TP_TIME_FRACTION's */
+		sb_addf(sb, "%s::pg_catalog.time OPERATOR(pg_catalog.=) '24:00:00'::pg_catalog.time", q);
+		break;
+	case TP_TIME_FRACTION:
+		sb_addf(sb, "%s::pg_catalog.time OPERATOR(pg_catalog.<>) "
+			"%s::pg_catalog.time(0) AND %s::pg_catalog.time OPERATOR(pg_catalog.<>) "
+			"'24:00:00'::pg_catalog.time", q, q, q);
 		break;
 	case TP_DECIMAL_SCALE:
 		/* digits beyond the 8th decimal place that are not zero (scale()
 		 * would count trailing zeros; min_scale() needs PostgreSQL 13) */
 		sb_addf(sb, "%s::pg_catalog.numeric OPERATOR(pg_catalog.<>) "
 			"pg_catalog.round(%s::pg_catalog.numeric, %d)", q, q, OS_DECIMAL_MAX_SCALE);
+		exclude_special(sb, q, "pg_catalog.numeric", version);
 		break;
 	case TP_INT_RANGE:
 	case TP_LONG_RANGE: {
@@ -708,16 +1333,24 @@ static void add_condition(struct strbuf *sb, const char *q, const struct probe_c
 		const char *hi = kind == TP_INT_RANGE ? OS_INT_MAX : OS_LONG_MAX;
 
 		ty = range_type(t);
-		sb_addf(sb, "%s::%s OPERATOR(pg_catalog.<) '%s'::%s OR %s::%s OPERATOR(pg_catalog.>) "
+		sb_addf(sb, "(%s::%s OPERATOR(pg_catalog.<) '%s'::%s OR %s::%s OPERATOR(pg_catalog.>) "
 			"'%s'::%s", q, ty, lo, ty, q, ty, hi, ty);
-		if (str_eq(t, "float4") || str_eq(t, "float8") || str_eq(t, "numeric"))
+		if (!str_eq(ty, "pg_catalog.int8"))
 			sb_addf(sb, " OR %s::%s OPERATOR(pg_catalog.<>) pg_catalog.trunc(%s::%s)", q, ty,
 				q, ty);
+		sb_addc(sb, ')');
+		exclude_special(sb, q, ty, version);
 		break;
 	}
 	case TP_TEXT_LENGTH:
-		sb_addf(sb, "pg_catalog.char_length(%s) OPERATOR(pg_catalog.>) %d", q,
-			pc->plan.text_length);
+		/* char_length() of text, varchar, char; anything else (a numeric of
+		 * negative scale, a citext...) as its text */
+		if (str_eq(t, "text") || str_eq(t, "varchar") || str_eq(t, "bpchar"))
+			sb_addf(sb, "pg_catalog.char_length(%s) OPERATOR(pg_catalog.>) %d", q,
+				pc->plan.text_length);
+		else
+			sb_addf(sb, "pg_catalog.char_length(%s::pg_catalog.text) OPERATOR(pg_catalog.>) %d",
+				q, pc->plan.text_length);
 		break;
 	case TP_NULLS:
 	default:
@@ -726,58 +1359,68 @@ static void add_condition(struct strbuf *sb, const char *q, const struct probe_c
 	}
 }
 
-static char *build_probe_sql(PGconn *conn, const struct probe_table *pt)
+/* The expression whose lowest and highest value are the sample keys:
+ * the key itself when it is one number, else text (several columns: a
+ * text[] of their values), ctid without a key. */
+static bool key_expr(PGconn *conn, const struct rel *t, struct strbuf *key)
 {
-	struct strbuf sb = STRBUF_INIT, key = STRBUF_INIT;
-	char *qs, *qt;
-	bool first = true;
+	bool named = t->npk > 0;
 
-	/* Sample keys: the lowest and highest offending primary key. */
-	if (pt->npk == 1 && pt->pk[0]) {
-		char *q = pg_quote_ident(conn, pt->pk[0]);
+	for (int i = 0; i < t->npk; i++)
+		named = named && t->pk_name[i];
+	if (named && t->npk == 1) {
+		char *q = pg_quote_ident(conn, t->pk_name[0]);
+
 		if (!q)
-			goto fail;
-		sb_addf(&key, pt->pk_numeric ? "%s" : "%s::pg_catalog.text", q);
+			return false;
+		sb_addf(key, t->pk_bare[0] ? "%s" : "%s::pg_catalog.text", q);
 		free(q);
-	} else if (pt->npk > 1) {
-		sb_add(&key, "ROW(");
-		for (int i = 0; i < pt->npk; i++) {
-			char *q = pt->pk[i] ? pg_quote_ident(conn, pt->pk[i]) : NULL;
+	} else if (named) {
+		sb_add(key, "ARRAY[");
+		for (int i = 0; i < t->npk; i++) {
+			char *q = pg_quote_ident(conn, t->pk_name[i]);
+
 			if (!q)
-				goto fail;
-			sb_addf(&key, "%s%s", i ? ", " : "", q);
+				return false;
+			sb_addf(key, "%s%s::pg_catalog.text", i ? ", " : "", q);
 			free(q);
 		}
-		sb_add(&key, ")::pg_catalog.text");
+		sb_addc(key, ']');
+	} else if (t->relkind == 'p') {
+		/* a ctid is unique within one partition only */
+		sb_add(key, "tableoid::pg_catalog.regclass::pg_catalog.text OPERATOR(pg_catalog.||) "
+		       "' ctid=' OPERATOR(pg_catalog.||) ctid::pg_catalog.text");
 	} else {
-		sb_add(&key, "'ctid=' OPERATOR(pg_catalog.||) ctid::pg_catalog.text");
+		sb_add(key, "'ctid=' OPERATOR(pg_catalog.||) ctid::pg_catalog.text");
 	}
+	return true;
+}
 
+static char *build_probe_sql(PGconn *conn, const struct rel *t, const struct target *tg,
+			     size_t n, int version)
+{
+	struct strbuf sb = STRBUF_INIT, key = STRBUF_INIT, cond = STRBUF_INIT;
+	char *qs, *qt;
+
+	if (!key_expr(conn, t, &key))
+		goto fail;
 	sb_add(&sb, "SELECT ");
-	for (size_t i = 0; i < pt->ncols; i++) {
-		const struct probe_col *pc = &pt->cols[i];
-		char *q = pg_quote_ident(conn, pc->name);
+	for (size_t i = 0; i < n; i++) {
+		char *q = pg_quote_ident(conn, tg[i].pc->name);
 
 		if (!q)
 			goto fail;
-		for (size_t k = 0; k < OSM_ARRAY_LEN(probe_kinds); k++) {
-			struct strbuf cond = STRBUF_INIT;
-
-			if (!(pc->plan.kinds & probe_kinds[k]))
-				continue;
-			add_condition(&cond, q, pc, probe_kinds[k]);
-			sb_addf(&sb, "%spg_catalog.count(*) FILTER (WHERE %s),"
-				" pg_catalog.min(%s) FILTER (WHERE %s)::pg_catalog.text,"
-				" pg_catalog.max(%s) FILTER (WHERE %s)::pg_catalog.text",
-				first ? "" : ", ", sb_str(&cond), sb_str(&key), sb_str(&cond),
-				sb_str(&key), sb_str(&cond));
-			first = false;
-			sb_free(&cond);
-		}
+		sb_reset(&cond);
+		add_condition(&cond, q, tg[i].pc, tg[i].kind, version);
+		sb_addf(&sb, "%spg_catalog.count(*) FILTER (WHERE %s),"
+			" pg_catalog.min(%s) FILTER (WHERE %s)::pg_catalog.text,"
+			" pg_catalog.max(%s) FILTER (WHERE %s)::pg_catalog.text",
+			i ? ", " : "", sb_str(&cond), sb_str(&key), sb_str(&cond),
+			sb_str(&key), sb_str(&cond));
 		free(q);
 	}
-	qs = pg_quote_ident(conn, pt->schema);
-	qt = pg_quote_ident(conn, pt->table);
+	qs = pg_quote_ident(conn, t->schema);
+	qt = pg_quote_ident(conn, t->table);
 	if (!qs || !qt) {
 		free(qs);
 		free(qt);
@@ -787,53 +1430,228 @@ static char *build_probe_sql(PGconn *conn, const struct probe_table *pt)
 	free(qs);
 	free(qt);
 	sb_free(&key);
+	sb_free(&cond);
 	return sb_detach(&sb);
 fail:
 	sb_free(&sb);
 	sb_free(&key);
+	sb_free(&cond);
 	return NULL;
 }
 
-static void record_probe(struct type_result *r, const struct probe_table *pt, const PGresult *res)
+/* The elements of a text[] as PostgreSQL prints it: {1,x,"a b","q\"x"}. */
+static size_t parse_text_array(const char *s, char ***out)
 {
-	int field = 0;
+	char **v = NULL;
+	size_t n = 0;
 
-	for (size_t i = 0; i < pt->ncols; i++) {
-		const struct probe_col *pc = &pt->cols[i];
+	*out = NULL;
+	if (!s || *s++ != '{')
+		return 0;
+	while (*s && *s != '}') {
+		struct strbuf e = STRBUF_INIT;
 
-		for (size_t k = 0; k < OSM_ARRAY_LEN(probe_kinds); k++) {
-			long long count;
-			enum tf_code code;
-			struct strbuf samples = STRBUF_INIT;
-
-			if (!(pc->plan.kinds & probe_kinds[k]))
-				continue;
-			count = strtoll(PQgetvalue(res, 0, field), NULL, 10);
-			if (count > 0) {
-				const char *lo = PQgetvalue(res, 0, field + 1);
-				const char *hi = PQgetvalue(res, 0, field + 2);
-
-				if (!PQgetisnull(res, 0, field + 1))
-					sb_add(&samples, lo);
-				if (!PQgetisnull(res, 0, field + 2) && strcmp(lo, hi) != 0) {
-					sb_addc(&samples, '\n');
-					sb_add(&samples, hi);
-				}
-				code = typemap_probe_code(probe_kinds[k]);
-				type_result_add(r, code, typemap_probe_severity(code, &pc->plan),
-						pt->schema, pt->table, pc->name, pc->attnum,
-						pc->pg_type, pc->ardo, pc->supported, count,
-						sb_str(&samples));
+		if (*s == '"') {
+			for (s++; *s && *s != '"'; s++) {
+				if (*s == '\\' && s[1])
+					s++;
+				sb_addc(&e, *s);
 			}
-			sb_free(&samples);
-			field += 3;
+			if (*s == '"')
+				s++;
+		} else {
+			for (; *s && *s != ',' && *s != '}'; s++)
+				sb_addc(&e, *s);
 		}
+		v = xreallocarray(v, n + 1, sizeof *v);
+		v[n++] = sb_detach(&e);
+		if (*s == ',')
+			s++;
 	}
+	*out = v;
+	return n;
+}
+
+/* One sample key as the operator reads it: id=2, "Key"='k''1',
+ * (a, b)=(1, 'x'), ctid=(0,1). */
+static void format_sample(struct strbuf *sb, const struct rel *t, const char *v)
+{
+	bool named = t->npk > 0;
+
+	for (int i = 0; i < t->npk; i++)
+		named = named && t->pk_name[i];
+	if (!named) {
+		sb_add(sb, v);
+	} else if (t->npk == 1) {
+		sb_add_ident(sb, t->pk_name[0]);
+		sb_addc(sb, '=');
+		sb_add_value(sb, v, t->pk_bare[0]);
+	} else {
+		char **el;
+		size_t n = parse_text_array(v, &el);
+
+		sb_addc(sb, '(');
+		for (int i = 0; i < t->npk; i++) {
+			if (i)
+				sb_add(sb, ", ");
+			sb_add_ident(sb, t->pk_name[i]);
+		}
+		sb_add(sb, ")=(");
+		for (int i = 0; i < t->npk; i++) {
+			if (i)
+				sb_add(sb, ", ");
+			sb_add_value(sb, (size_t)i < n ? el[i] : "?", t->pk_bare[i]);
+		}
+		sb_addc(sb, ')');
+		for (size_t i = 0; i < n; i++)
+			free(el[i]);
+		free(el);
+	}
+}
+
+static void record_probe(struct type_result *r, const struct rel *t, const struct target *tg,
+			 size_t n, const PGresult *res)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct probe_col *pc = tg[i].pc;
+		int field = (int)i * 3;
+		long long count = strtoll(PQgetvalue(res, 0, field), NULL, 10);
+		struct strbuf samples = STRBUF_INIT;
+		enum tf_code code;
+
+		if (count <= 0)
+			continue;
+		if (!PQgetisnull(res, 0, field + 1))
+			format_sample(&samples, t, PQgetvalue(res, 0, field + 1));
+		if (!PQgetisnull(res, 0, field + 2) &&
+		    strcmp(PQgetvalue(res, 0, field + 1), PQgetvalue(res, 0, field + 2)) != 0) {
+			sb_addc(&samples, '\n');
+			format_sample(&samples, t, PQgetvalue(res, 0, field + 2));
+		}
+		code = typemap_probe_code(tg[i].kind);
+		type_result_add(r, code, typemap_probe_severity(code, &pc->plan), t->schema, t->table,
+				pc->name, pc->attnum, pc->pg_type, pc->ardo, pc->supported, count,
+				sb_str(&samples));
+		sb_free(&samples);
+	}
+}
+
+/* Why a probe failed, and what the operator can do about that cause. */
+static void probe_failed(struct scan *sc, PGconn *conn, const struct rel *t, const char *qerr,
+			 const char *state, int tmo)
+{
+	struct strbuf m = STRBUF_INIT, f = STRBUF_INIT;
+	const char *cause;
+
+	if (str_eq(state, "57014") || str_startswith(qerr, "the server did not answer in time")) {
+		cause = "timeout";
+		sb_addf(&m, "the probe ran longer than the probe timeout of %d s (%s)", tmo, qerr);
+		sb_add(&f, "Raise --probe-timeout (it bounds each probe query), or probe this table "
+		       "when the server is less busy, or run with --no-data.");
+	} else if (str_eq(state, "42501")) {
+		cause = "privilege";
+		sb_addf(&m, "permission denied: %s", qerr);
+		sb_addf(&f, "Grant SELECT on %s.%s (and USAGE on its schema) to the checking user %s, "
+			"or leave the table out of the scope, or run with --no-data.", t->schema,
+			t->table, sc->user ? sc->user : "");
+	} else if (str_eq(state, "55P03")) {
+		cause = "lock";
+		sb_addf(&m, "another session holds a lock on the table: %s", qerr);
+		sb_add(&f, "Run the verification again once the other session has released its lock "
+		       "(pg_locks shows it).");
+	} else if (str_eq(state, "55000") && t->relkind == 'm') {
+		cause = "not populated";
+		sb_addf(&m, "the materialized view is not populated: %s", qerr);
+		sb_addf(&f, "REFRESH MATERIALIZED VIEW %s.%s (or leave it out of the scope), then run the "
+			"verification again.", t->schema, t->table);
+	} else if (PQstatus(conn) != CONNECTION_OK) {
+		cause = "connection";
+		sb_addf(&m, "the connection was lost: %s", qerr);
+		sb_add(&f, "Check that the server is up, then run the verification again.");
+	} else {
+		cause = "server";
+		sb_addf(&m, "the server refused the probe query: %s%s%s%s", qerr, *state ? " (SQLSTATE " : "",
+			state, *state ? ")" : "");
+		sb_add(&f, "Read the server's message (its log has the details), correct what it names "
+		       "or leave the table out of the scope, then run the verification again; "
+		       "nothing was written.");
+	}
+	type_result_add_error(sc->r, t->schema, t->table, cause, sb_str(&m), sb_str(&f));
+	sb_free(&m);
+	sb_free(&f);
+}
+
+static void not_probed(struct scan *sc, struct rel *t, const char *why)
+{
+	sc->rel = t;
+	sc->detail = why;
+	emit_table_finding(sc, TF_NOT_PROBED, TS_INFO);
+	sc->r->not_probed++;
+}
+
+/* Probe one table: its targets in queries of at most PROBE_MAX_TARGETS.
+ * false: cancelled or the connection is gone (err filled). */
+static bool probe_table(PGconn *conn, struct scan *sc, struct rel *t, struct ctx *pctx, int tmo,
+			char *err, size_t errlen)
+{
+	struct target *tg = NULL;
+	size_t n = 0, cap = 0;
+	bool ok = true, failed = false;
+
+	for (size_t i = 0; i < t->ncols; i++)
+		for (size_t k = 0; k < OSM_ARRAY_LEN(probe_kinds); k++) {
+			if (!(t->cols[i].plan.kinds & probe_kinds[k]))
+				continue;
+			/* before PostgreSQL 14 a numeric holds no infinity */
+			if (probe_kinds[k] == TP_INFINITY && sc->server_version < 140000)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				tg = xreallocarray(tg, cap, sizeof *tg);
+			}
+			tg[n++] = (struct target){ &t->cols[i], probe_kinds[k] };
+		}
+	for (size_t from = 0; from < n && !failed; from += PROBE_MAX_TARGETS) {
+		size_t m = n - from < PROBE_MAX_TARGETS ? n - from : PROBE_MAX_TARGETS;
+		char *sql = build_probe_sql(conn, t, tg + from, m, sc->server_version);
+		char qerr[512], state[6];
+		PGresult *res;
+
+		if (!sql) {
+			type_result_add_error(sc->r, t->schema, t->table, "server",
+					      "could not quote an identifier",
+					      "Check the table's name and encoding, then run it again.");
+			failed = true;
+			break;
+		}
+		res = pg_query_state(conn, pctx, sql, 0, NULL, qerr, sizeof qerr, state);
+		free(sql);
+		if (!res) {
+			if (str_eq(qerr, "cancelled") || ctx_cancelled(sc->ctx)) {
+				snprintf(err, errlen, "cancelled");
+				ok = false;
+			} else {
+				probe_failed(sc, conn, t, qerr, state, tmo);
+				if (PQstatus(conn) != CONNECTION_OK) {
+					snprintf(err, errlen, "connection lost while probing %s.%s: %s",
+						 t->schema, t->table, qerr);
+					ok = false;
+				}
+			}
+			failed = true;
+			break;
+		}
+		record_probe(sc->r, t, tg + from, m, res);
+		PQclear(res);
+	}
+	if (!failed && n)
+		sc->r->probed_tables++;
+	free(tg);
+	return ok;
 }
 
 static bool run_probes(PGconn *conn, struct scan *sc, char *err, size_t errlen)
 {
-	struct type_result *r = sc->r;
 	struct ctx pctx = sc->ctx ? *sc->ctx : (struct ctx){ 0 };
 	int tmo = sc->opts && sc->opts->probe_timeout_s > 0 ? sc->opts->probe_timeout_s : 600;
 	char tbuf[32], qerr[512], what[600];
@@ -843,9 +1661,22 @@ static bool run_probes(PGconn *conn, struct scan *sc, char *err, size_t errlen)
 	long total = 0, done = 0;
 	bool ok = true;
 
-	for (size_t i = 0; i < sc->ntabs; i++)
-		if (sc->tabs[i].ncols)
+	/* What is not read, and why: views and foreign tables (reading them
+	 * runs someone else's query or reaches another server; their base
+	 * tables are probed), unpopulated materialized views (no rows).  A
+	 * partition whose partitioned table is in scope is read through it. */
+	for (size_t i = 0; i < sc->nrels; i++) {
+		struct rel *t = &sc->rels[i];
+
+		if (t->relkind == 'v' && t->ncols)
+			not_probed(sc, t, "a view: reading it runs its query; probe its base tables");
+		else if (t->relkind == 'f' && t->ncols)
+			not_probed(sc, t, "a foreign table: reading it reaches another server");
+		else if (t->relkind == 'm' && !t->populated)
+			not_probed(sc, t, "a materialized view that is not populated");
+		else if (t->ncols && !t->through)
 			total++;
+	}
 	if (!total)
 		return true;
 	/* Probes read whole tables: give them their own, longer bound. */
@@ -867,59 +1698,31 @@ static bool run_probes(PGconn *conn, struct scan *sc, char *err, size_t errlen)
 	PQclear(res);
 	pctx.timeout_s = tmo;
 
-	for (size_t i = 0; i < sc->ntabs && ok; i++) {
-		struct probe_table *pt = &sc->tabs[i];
-		char *sql;
+	for (size_t i = 0; i < sc->nrels && ok; i++) {
+		struct rel *t = &sc->rels[i];
 
-		if (!pt->ncols)
+		if (!t->ncols || t->through || t->relkind == 'v' || t->relkind == 'f' ||
+		    (t->relkind == 'm' && !t->populated))
 			continue;
 		if (ctx_cancelled(sc->ctx)) {
 			snprintf(err, errlen, "cancelled");
 			ok = false;
 			break;
 		}
-		snprintf(what, sizeof what, "probing %s.%s", pt->schema, pt->table);
+		snprintf(what, sizeof what, "probing %s.%s", t->schema, t->table);
 		ctx_progress(sc->ctx, what, done, total);
-		if (pt->relkind == 'v' || pt->relkind == 'f') {
-			/* views and foreign tables: reading them runs someone else's
-			 * query or reaches another server; the base tables are probed */
-			done++;
-			continue;
-		}
-		if (!pt->can_select) {
-			add_error(r, pt->schema, pt->table,
-				  "no SELECT privilege: grant SELECT on this table to the checking "
-				  "user, or run with --no-data");
-			done++;
-			continue;
-		}
-		sql = build_probe_sql(conn, pt);
-		if (!sql) {
-			add_error(r, pt->schema, pt->table, "could not quote an identifier");
-			done++;
-			continue;
-		}
-		res = pg_query(conn, &pctx, sql, 0, NULL, qerr, sizeof qerr);
-		free(sql);
-		if (!res) {
-			if (str_eq(qerr, "cancelled") || ctx_cancelled(sc->ctx)) {
-				snprintf(err, errlen, "cancelled");
-				ok = false;
-				break;
-			}
-			snprintf(what, sizeof what, "%s (raise --probe-timeout if it timed out, or "
-				 "run with --no-data)", qerr);
-			add_error(r, pt->schema, pt->table, what);
-			if (PQstatus(conn) != CONNECTION_OK) {
-				snprintf(err, errlen, "connection lost while probing %s.%s: %s",
-					 pt->schema, pt->table, qerr);
-				ok = false;
-				break;
-			}
+		if (!t->can_select) {
+			char *m = xasprintf("no SELECT privilege on %s.%s for user %s", t->schema,
+					    t->table, sc->user ? sc->user : "");
+			char *f = xasprintf("Grant SELECT on %s.%s (and USAGE on its schema) to the "
+					    "checking user, or leave the table out of the scope, or "
+					    "run with --no-data.", t->schema, t->table);
+
+			type_result_add_error(sc->r, t->schema, t->table, "privilege", m, f);
+			free(m);
+			free(f);
 		} else {
-			record_probe(r, pt, res);
-			r->probed_tables++;
-			PQclear(res);
+			ok = probe_table(conn, sc, t, &pctx, tmo, err, errlen);
 		}
 		done++;
 		ctx_progress(sc->ctx, what, done, total);
@@ -934,13 +1737,35 @@ static bool run_probes(PGconn *conn, struct scan *sc, char *err, size_t errlen)
 	return ok;
 }
 
+static void scan_free(struct scan *sc)
+{
+	for (size_t i = 0; i < sc->nrels; i++) {
+		struct rel *t = &sc->rels[i];
+
+		free(t->pk_attnum);
+		free(t->pk_name);
+		free(t->pk_bare);
+		free(t->pk_default);
+		free(t->anc);
+		free(t->cols);
+	}
+	free(sc->rels);
+	for (size_t i = 0; i < sc->npend; i++) {
+		free(sc->pend[i].name);
+		free(sc->pend[i].decl);
+	}
+	free(sc->pend);
+	free(sc->types.slot);
+	match_free(sc);
+}
+
 bool typescan_run(struct pg_conn *conn, const struct type_scope *scope,
 		  const struct typescan_opts *opts, struct ctx *ctx,
 		  struct type_result *r, char *err, size_t errlen)
 {
 	struct scan sc;
-	char *p1, *p2, *p3;
-	const char *params[4];
+	char *p1, *p2, *p3, scratch[256];
+	const char *params[5];
 	bool ok;
 
 	memset(&sc, 0, sizeof sc);
@@ -948,11 +1773,18 @@ bool typescan_run(struct pg_conn *conn, const struct type_scope *scope,
 	sc.opts = opts;
 	sc.ctx = ctx;
 	sc.want_probes = !(opts && opts->no_data);
+	sc.server_version = PQserverVersion(conn);
 	r->data_probed = sc.want_probes;
 	iso8601_now(r->at);
 	free(r->scope);
 	r->scope = type_scope_describe(scope);
 	match_init(&sc, scope);
+	if (sc.server_version < 100000) {
+		snprintf(err, errlen, "the type verification needs PostgreSQL 10 or later (the server "
+			 "is version %d)", sc.server_version);
+		match_free(&sc);
+		return false;
+	}
 
 	p1 = array_literal(scope->schemas, scope->nschemas);
 	p2 = array_literal(scope->tab_schema, scope->ntables);
@@ -961,8 +1793,35 @@ bool typescan_run(struct pg_conn *conn, const struct type_scope *scope,
 	params[1] = p2;
 	params[2] = p3;
 	params[3] = (scope->nschemas || scope->ntables) ? "false" : "true";
+	params[4] = sc.want_probes ? "true" : "false";
 	ctx_progress(ctx, "catalog", 0, 0);
-	ok = pg_stream(conn, ctx, typescan_catalog_sql, 4, params, on_row, &sc, err, errlen);
+	/* One snapshot for the three queries: types, relations and columns agree. */
+	ok = pg_read_begin(conn, ctx, true, err, errlen);
+	if (ok) {
+		const char *none[1] = { NULL };
+		PGresult *res;
+
+		/* The catalog queries are cheap per row: compiling them would
+		 * cost more than running them (a server may JIT anything above
+		 * jit_above_cost).  For this transaction only; PostgreSQL 11
+		 * brought JIT.  (Single-row mode, not a cursor: the server
+		 * sends rows while this side classifies them.) */
+		if (sc.server_version >= 110000) {
+			res = pg_query(conn, ctx, "SELECT pg_catalog.set_config('jit', 'off', true)", 0,
+				       NULL, err, errlen);
+			ok = res != NULL;
+			PQclear(res);
+		}
+		ok = ok &&
+		     pg_stream(conn, ctx, typescan_types_sql, 1, none, on_type, &sc, err, errlen) &&
+		     pg_stream(conn, ctx, typescan_tables_sql, 5, params, on_table, &sc, err, errlen) &&
+		     sort_rels(&sc) &&
+		     pg_stream(conn, ctx, sc.server_version >= 120000 ? typescan_columns_sql
+			       : columns_sql_pg11, 4, params, on_column, &sc, err, errlen) &&
+		     add_pending(conn, &sc, err, errlen);
+		if (!pg_read_end(conn, ok ? err : scratch, ok ? errlen : sizeof scratch))
+			ok = false;
+	}
 	free(p1);
 	free(p2);
 	free(p3);
@@ -970,17 +1829,13 @@ bool typescan_run(struct pg_conn *conn, const struct type_scope *scope,
 		snprintf(err, errlen, "cancelled");
 	else if (!ok)
 		; /* err filled by pg_stream */
-	else
+	else {
 		match_report(&sc);
+		table_findings(&sc);
+	}
 	if (ok && sc.want_probes)
 		ok = run_probes(conn, &sc, err, errlen);
-	match_free(&sc);
-
-	for (size_t i = 0; i < sc.ntabs; i++) {
-		free(sc.tabs[i].pk);
-		free(sc.tabs[i].cols);
-	}
-	free(sc.tabs);
+	scan_free(&sc);
 	type_result_sort(r);
 	return ok;
 }
@@ -992,7 +1847,7 @@ char *type_finding_message(const struct type_finding *tf)
 	struct strbuf sb = STRBUF_INIT;
 
 	tf_format_message(&sb, (enum tf_code)tf->code, tf->pg_type, tf->ardo_type,
-			  tf->supported_type, tf->count);
+			  tf->supported_type, tf->count, tf->detail);
 	return sb_detach(&sb);
 }
 
@@ -1013,16 +1868,24 @@ static void json_samples(struct json_writer *w, const char *samples)
 	jw_end(w);
 }
 
+/* A string, or null when it is empty (a table finding's column and types):
+ * the result's strings are interned, the names and fixes static, so each
+ * distinct one is encoded once per report (jw_kstr_kept). */
+static void kstr_or_null(struct json_writer *w, const char *key, const char *s)
+{
+	jw_kstr_kept(w, key, s && *s ? s : NULL);
+}
+
 /* One line per finding, unmatched entry and error (jw_newline). */
 bool type_result_write_json(const struct type_result *r, FILE *f)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, msg = STRBUF_INIT;
 	struct json_writer w;
 	bool ok = true;
 
 	jw_init(&w, &sb);
 	jw_object(&w);
-	jw_kint(&w, "version", 1);
+	jw_kint(&w, "version", 2);
 	jw_kstr(&w, "at", r->at);
 	jw_kstr(&w, "scope", r->scope ? r->scope : "");
 	jw_kbool(&w, "data_probed", r->data_probed);
@@ -1031,18 +1894,21 @@ bool type_result_write_json(const struct type_result *r, FILE *f)
 	jw_array(&w);
 	for (size_t i = 0; i < r->n && ok; i++) {
 		const struct type_finding *tf = &r->f[i];
-		char *msg = type_finding_message(tf);
 
+		/* one buffer for every message */
+		sb_reset(&msg);
+		tf_format_message(&msg, (enum tf_code)tf->code, tf->pg_type, tf->ardo_type,
+				  tf->supported_type, tf->count, tf->detail);
 		jw_newline(&w);
 		jw_object(&w);
-		jw_kstr(&w, "code", tf_code_name((enum tf_code)tf->code));
-		jw_kstr(&w, "severity", tf_severity_name((enum tf_severity)tf->severity));
-		jw_kstr(&w, "schema", tf->schema);
-		jw_kstr(&w, "table", tf->table);
-		jw_kstr(&w, "column", tf->column);
-		jw_kstr(&w, "pg_type", tf->pg_type);
-		jw_kstr(&w, "ardo_type", tf->ardo_type);
-		jw_kstr(&w, "supported_type", tf->supported_type);
+		jw_kstr_kept(&w, "code", tf_code_name((enum tf_code)tf->code));
+		jw_kstr_kept(&w, "severity", tf_severity_name((enum tf_severity)tf->severity));
+		jw_kstr_kept(&w, "schema", tf->schema);
+		jw_kstr_kept(&w, "table", tf->table);
+		kstr_or_null(&w, "column", tf->column);
+		kstr_or_null(&w, "pg_type", tf->pg_type);
+		kstr_or_null(&w, "ardo_type", tf->ardo_type);
+		kstr_or_null(&w, "supported_type", tf->supported_type);
 		jw_key(&w, "count");
 		if (tf->count >= 0)
 			jw_int(&w, tf->count);
@@ -1050,10 +1916,10 @@ bool type_result_write_json(const struct type_result *r, FILE *f)
 			jw_null(&w);
 		jw_key(&w, "samples");
 		json_samples(&w, tf->samples);
-		jw_kstr(&w, "message", msg);
-		jw_kstr(&w, "fix", tf_fix((enum tf_code)tf->code));
+		kstr_or_null(&w, "detail", tf->detail);
+		jw_kstr(&w, "message", sb_str(&msg));
+		jw_kstr_kept(&w, "fix", tf_fix((enum tf_code)tf->code));
 		jw_end(&w);
-		free(msg);
 		/* stream: the document can be far larger than what we keep */
 		if (sb.len > 65536) {
 			ok = fwrite(sb.buf, 1, sb.len, f) == sb.len;
@@ -1071,6 +1937,7 @@ bool type_result_write_json(const struct type_result *r, FILE *f)
 	jw_kint(&w, "columns", r->columns);
 	jw_kint(&w, "tables", r->tables);
 	jw_kint(&w, "probed_tables", r->probed_tables);
+	jw_kint(&w, "not_probed", r->not_probed);
 	jw_kint(&w, "errors", (long long)r->nerrors);
 	jw_kint(&w, "unmatched", (long long)r->nunmatched);
 	jw_end(&w);
@@ -1089,11 +1956,16 @@ bool type_result_write_json(const struct type_result *r, FILE *f)
 	jw_key(&w, "errors");
 	jw_array(&w);
 	for (size_t i = 0; i < r->nerrors; i++) {
+		const struct type_error *e = &r->errors[i];
+
 		jw_newline(&w);
 		jw_object(&w);
-		jw_kstr(&w, "schema", r->errors[i].schema);
-		jw_kstr(&w, "table", r->errors[i].table);
-		jw_kstr(&w, "message", r->errors[i].message);
+		jw_kstr(&w, "code", "PROBE_FAILED");
+		jw_kstr(&w, "schema", e->schema);
+		jw_kstr(&w, "table", e->table);
+		jw_kstr(&w, "cause", e->cause ? e->cause : "server");
+		jw_kstr(&w, "message", e->message);
+		jw_kstr(&w, "fix", e->fix && *e->fix ? e->fix : NULL);
 		jw_end(&w);
 	}
 	jw_end(&w);
@@ -1105,6 +1977,8 @@ bool type_result_write_json(const struct type_result *r, FILE *f)
 	if (ok)
 		ok = fwrite(sb.buf, 1, sb.len, f) == sb.len;
 	sb_free(&sb);
+	sb_free(&msg);
+	jw_release(&w);
 	return ok && !ferror(f);
 }
 
@@ -1121,7 +1995,7 @@ bool type_error_write_json(const char *scope, const char *message, const char *f
 	iso8601_now(now);
 	jw_init(&w, &sb);
 	jw_object(&w);
-	jw_kint(&w, "version", 1);
+	jw_kint(&w, "version", 2);
 	jw_kstr(&w, "at", now);
 	jw_kstr(&w, "scope", scope ? scope : "");
 	jw_kbool(&w, "data_probed", false);
@@ -1152,10 +2026,120 @@ bool type_error_write_json(const char *scope, const char *message, const char *f
 	return ok && fflush(f) == 0 && !ferror(f);
 }
 
+static int cmp_error(const void *pa, const void *pb)
+{
+	const struct type_error *a = pa, *b = pb;
+	int c = strcmp(a->schema, b->schema);
+
+	return c ? c : strcmp(a->table, b->table);
+}
+
+static int cmp_table(const char *s1, const char *t1, const char *s2, const char *t2)
+{
+	int c = strcmp(s1, s2);
+
+	return c ? c : strcmp(t1, t2);
+}
+
+static void text_finding(FILE *f, bool color, const struct type_finding *tf)
+{
+	static const int tone[TS_NSEV] = { 0, 1, 2 };
+	char *msg = type_finding_message(tf), *safe = output_safe(msg);
+	char sev[16];
+
+	snprintf(sev, sizeof sev, "%-7s", tf->severity == TS_BLOCKER ? "BLOCKER" :
+		 tf_severity_name((enum tf_severity)tf->severity));
+	fputs("    ", f);
+	output_word(f, color, tone[tf->severity % TS_NSEV], sev);
+	fprintf(f, " %-22s %s", tf_code_name((enum tf_code)tf->code), safe);
+	if (tf->samples) {
+		const char *nl = strchr(tf->samples, '\n');
+		/* lowest and highest offending key, each made safe on its own */
+		char *lo = xstrndup(tf->samples, nl ? (size_t)(nl - tf->samples)
+						   : strlen(tf->samples));
+		char *slo = output_safe(lo), *shi = nl ? output_safe(nl + 1) : NULL;
+
+		fprintf(f, " (e.g. %s%s%s)", slo, shi ? ", " : "", shi ? shi : "");
+		free(slo);
+		free(shi);
+		free(lo);
+	}
+	fputc('\n', f);
+	free(safe);
+	free(msg);
+}
+
+static void text_error(FILE *f, bool color, const struct type_error *e)
+{
+	char *m = output_safe(e->message), *fx = output_safe(e->fix), *c = output_safe(e->cause);
+
+	fputs("    ", f);
+	output_word(f, color, 3, "error  ");
+	fprintf(f, " %-22s could not check the data (%s): %s. %s\n", "PROBE_FAILED", c, m, fx);
+	free(m);
+	free(fx);
+	free(c);
+}
+
+/* The findings (sorted by schema, table, column) and the failed probes of
+ * each table together: a header per table, then its table findings, then a
+ * line per column with its findings under it. */
+static void text_tables(const struct type_result *r, FILE *f, bool color)
+{
+	struct type_error *errs = NULL;
+	size_t i = 0, k = 0;
+
+	if (r->nerrors) {
+		errs = xcalloc(r->nerrors, sizeof *errs);
+		memcpy(errs, r->errors, r->nerrors * sizeof *errs);
+		qsort(errs, r->nerrors, sizeof *errs, cmp_error);
+	}
+	while (i < r->n || k < r->nerrors) {
+		const char *schema, *table;
+		char *s, *t;
+
+		/* the next table, from whichever list comes first */
+		if (k >= r->nerrors || (i < r->n && cmp_table(r->f[i].schema, r->f[i].table,
+							       errs[k].schema, errs[k].table) <= 0)) {
+			schema = r->f[i].schema;
+			table = r->f[i].table;
+		} else {
+			schema = errs[k].schema;
+			table = errs[k].table;
+		}
+		s = output_safe(schema);
+		t = output_safe(table);
+		fprintf(f, "\n%s.%s\n", s, t);
+		free(s);
+		free(t);
+		while (i < r->n && !cmp_table(r->f[i].schema, r->f[i].table, schema, table)) {
+			const struct type_finding *tf = &r->f[i];
+
+			if (*tf->column && (i == 0 || r->f[i - 1].column != tf->column ||
+					    r->f[i - 1].table != tf->table ||
+					    r->f[i - 1].schema != tf->schema)) {
+				char *c = output_safe(tf->column), *ty = output_safe(tf->pg_type);
+				char *a = output_safe(tf->ardo_type), *sp = output_safe(tf->supported_type);
+
+				fprintf(f, "  %s %s: ardoPostgreSQL %s, supported connector %s\n", c, ty,
+					a, sp);
+				free(c);
+				free(ty);
+				free(a);
+				free(sp);
+			}
+			text_finding(f, color, tf);
+			i++;
+		}
+		while (k < r->nerrors && !cmp_table(errs[k].schema, errs[k].table, schema, table))
+			text_error(f, color, &errs[k++]);
+	}
+	free(errs);
+}
+
 bool type_result_write_text(const struct type_result *r, FILE *f, bool color)
 {
 	bool seen[TF_NCODES] = { false };
-	static const int tone[TS_NSEV] = { 0, 1, 2 };
 
 	{
 		char *scope = output_safe(r->scope);
@@ -1164,50 +2148,11 @@ bool type_result_write_text(const struct type_result *r, FILE *f, bool color)
 			r->data_probed ? "" : ", catalog only (--no-data)");
 		free(scope);
 	}
-	for (size_t i = 0; i < r->n; i++) {
-		const struct type_finding *tf = &r->f[i];
-		char *msg = type_finding_message(tf);
-		char *safe, *s, *t, *c;
-		char sev[16];
-
-		snprintf(sev, sizeof sev, "%-7s", tf->severity == TS_BLOCKER ? "BLOCKER" :
-			 tf_severity_name((enum tf_severity)tf->severity));
-		output_word(f, color, tone[tf->severity % TS_NSEV], sev);
-		s = output_safe(tf->schema);
-		t = output_safe(tf->table);
-		c = output_safe(tf->column);
-		safe = output_safe(msg);
-		fprintf(f, " %-22s %s.%s.%s: %s", tf_code_name((enum tf_code)tf->code), s, t, c, safe);
-		if (tf->samples) {
-			const char *nl = strchr(tf->samples, '\n');
-			/* lowest and highest offending key, each made safe on its own */
-			char *lo = xstrndup(tf->samples, nl ? (size_t)(nl - tf->samples)
-							   : strlen(tf->samples));
-			char *slo = output_safe(lo), *shi = nl ? output_safe(nl + 1) : NULL;
-
-			fprintf(f, " (e.g. key %s%s%s)", slo, shi ? ", " : "", shi ? shi : "");
-			free(slo);
-			free(shi);
-			free(lo);
-		}
+	text_tables(r, f, color);
+	for (size_t i = 0; i < r->n; i++)
+		seen[r->f[i].code % TF_NCODES] = true;
+	if (r->nunmatched || r->columns == 0)
 		fputc('\n', f);
-		free(s);
-		free(t);
-		free(c);
-		free(safe);
-		free(msg);
-		seen[tf->code % TF_NCODES] = true;
-	}
-	for (size_t i = 0; i < r->nerrors; i++) {
-		char *s = output_safe(r->errors[i].schema), *t = output_safe(r->errors[i].table);
-		char *m = output_safe(r->errors[i].message);
-
-		output_word(f, color, 3, "error  ");
-		fprintf(f, " %-22s %s.%s: could not check the data: %s\n", "PROBE_FAILED", s, t, m);
-		free(s);
-		free(t);
-		free(m);
-	}
 	for (size_t i = 0; i < r->nunmatched; i++) {
 		char *sc = output_safe(r->unmatched[i].schema);
 		char *t = r->unmatched[i].table ? output_safe(r->unmatched[i].table) : NULL;
@@ -1247,6 +2192,24 @@ bool type_result_write_text(const struct type_result *r, FILE *f, bool color)
 		fprintf(f, "; %zu scope entr%s matched nothing", r->nunmatched,
 			r->nunmatched == 1 ? "y" : "ies");
 	fprintf(f, ".\n");
+	if (r->not_probed) {
+		/* what the counts do not cover, by name */
+		long shown = 0;
+
+		fprintf(f, "Not probed (%ld):", r->not_probed);
+		for (size_t i = 0; i < r->n; i++) {
+			char *s, *t;
+
+			if (r->f[i].code != TF_NOT_PROBED)
+				continue;
+			s = output_safe(r->f[i].schema);
+			t = output_safe(r->f[i].table);
+			fprintf(f, "%s %s.%s", shown++ ? "," : "", s, t);
+			free(s);
+			free(t);
+		}
+		fprintf(f, ".\n");
+	}
 	if (r->columns == 0)
 		fprintf(f, "Nothing was checked: this is not a pass.\n");
 	fflush(f);
@@ -1303,6 +2266,8 @@ void type_result_store(const struct type_result *r, struct doc *d)
 		}
 		if (tf->samples)
 			doc_set(d, "finding", num, "samples", tf->samples);
+		if (tf->detail)
+			doc_set(d, "finding", num, "detail", tf->detail);
 		doc_set(d, "finding", num, "message", msg);
 		doc_set(d, "finding", num, "fix", tf_fix((enum tf_code)tf->code));
 		free(msg);
@@ -1375,12 +2340,13 @@ bool type_result_load(struct type_result *r, const struct doc *d, char *err, siz
 				break;
 			}
 		}
-		type_result_add(r, code, sev, doc_get(d, "finding", nm, "schema"),
+		type_finding_set_detail(r, type_result_add(r, code, sev, doc_get(d, "finding", nm, "schema"),
 				doc_get(d, "finding", nm, "table"), doc_get(d, "finding", nm, "column"),
 				(int)i, doc_get(d, "finding", nm, "pg_type"),
 				doc_get(d, "finding", nm, "ardo_type"),
 				doc_get(d, "finding", nm, "supported_type"), count,
-				doc_get(d, "finding", nm, "samples"));
+				doc_get(d, "finding", nm, "samples")),
+				doc_get(d, "finding", nm, "detail"));
 	}
 	free(names);
 	if (ok && (want[TS_BLOCKER] != r->counts[TS_BLOCKER] ||

@@ -1,12 +1,17 @@
-/* typescan.h - type verification of a live database: one streamed pass over
- * pg_catalog for the scope, every column classified under both connectors
- * (typemap.h), then optional data probes (one aggregate query per table).
+/* typescan.h - type verification of a live database: one read of pg_catalog
+ * for the scope (in one snapshot: the types, the relations with their
+ * per-table facts, then the columns streamed), every column classified
+ * under both connectors (typemap.h), then optional data probes (aggregate
+ * queries per table, split so that no SELECT list exceeds PostgreSQL's
+ * 1664 entries; each row probed once: a partition through its partitioned
+ * table when that is in scope; views and foreign tables never read).
  *
  * Usable from a worker thread: no globals; progress goes through ctx
  * ("catalog" while scanning, "probing S.T" with done/total per table),
  * ctx_cancelled() is polled between rows and tables and cancels the running
- * query.  The result keeps findings only, never the catalog: memory grows
- * with the number of findings (a few dozen bytes each), not with the schema.
+ * query.  The result keeps findings only, never the catalog's columns:
+ * memory grows with the number of findings (a few dozen bytes each) and of
+ * relations (about a hundred bytes each), not with the number of columns.
  *
  * Store/load: [types] and [finding "N"] sections (state.h), so a resumed
  * session shows the last result without rescanning.
@@ -50,7 +55,9 @@ char *type_scope_describe(const struct type_scope *s);
 
 /* One finding.  Strings are owned by the result (interned: equal strings
  * share storage).  count is -1 for catalog findings; samples NULL or a
- * list of primary keys (ctid=(p,r) when there is no key). */
+ * list of primary keys naming their columns: "id=2", "(a, b)=(1, 'x')",
+ * "ctid=(0,1)" when there is no key.  A table finding (typemap.h) has
+ * column, pg_type, ardo_type and supported_type "" and attnum 0. */
 struct type_finding {
 	unsigned char code;       /* enum tf_code */
 	unsigned char severity;   /* enum tf_severity */
@@ -59,11 +66,15 @@ struct type_finding {
 	const char *pg_type, *ardo_type, *supported_type;
 	long long count;
 	const char *samples;      /* lowest and highest offending key, '\n'-separated */
+	const char *detail;       /* what the message adds (tf_format_message), or NULL */
 };
 
-struct type_error {              /* a table whose probe could not run */
+struct type_error {              /* a table whose probe could not run (PROBE_FAILED) */
 	const char *schema, *table;
-	char *message;
+	const char *cause;           /* "timeout", "privilege", "lock", "not populated",
+				      * "connection", "server" */
+	char *message;               /* what happened, the server's words included */
+	char *fix;                   /* what to do, for this cause */
 };
 
 struct type_unmatched {          /* a scope entry that matched no table or view */
@@ -79,6 +90,7 @@ struct type_result {
 	long counts[TS_NSEV];      /* findings by severity */
 	long columns, tables;      /* scanned */
 	long probed_tables;        /* tables whose data was probed */
+	long not_probed;           /* relations whose values were not read (NOT_PROBED) */
 	bool data_probed;          /* false with --no-data */
 	struct type_error *errors;
 	size_t nerrors;
@@ -97,6 +109,11 @@ struct type_finding *type_result_add(struct type_result *r, enum tf_code code,
 				     const char *pg_type, const char *ardo_type,
 				     const char *supported_type, long long count,
 				     const char *samples);
+/* Give f (of r) a detail (copied/interned; NULL or "" for none). */
+void type_finding_set_detail(struct type_result *r, struct type_finding *f, const char *detail);
+/* Record a table whose probe could not run (strings copied). */
+void type_result_add_error(struct type_result *r, const char *schema, const char *table,
+			   const char *cause, const char *message, const char *fix);
 /* Order by schema, table, column position, code (the scan sorts at the end). */
 void type_result_sort(struct type_result *r);
 
@@ -154,9 +171,16 @@ bool typescan_run_settings(const struct doc *settings, const char *extension,
 			   struct type_result *r, char *err, size_t errlen,
 			   char *fix, size_t fixlen, enum secret_kind *needs);
 
-/* The SQL of the catalog pass (for bench/ and documentation), parameters
- * $1 schemas text[], $2/$3 table schemas/names text[], $4 all-user-schemas bool. */
-extern const char typescan_catalog_sql[];
+/* The SQL of the catalog pass (for --print-sql, bench/ and documentation),
+ * run in this order in one REPEATABLE READ, READ ONLY transaction: the
+ * types ($1 oid[]: NULL for every type but composites and arrays outside
+ * pg_catalog, else exactly those), the relations and the columns (both: $1
+ * schemas name[], $2/$3 table schemas/names name[], $4 all-user-schemas
+ * bool; the relations' $5 bool: read the SELECT privilege).  The columns
+ * query of a server before PostgreSQL 12 reads no attgenerated. */
+extern const char typescan_types_sql[];
+extern const char typescan_tables_sql[];
+extern const char typescan_columns_sql[];
 
 /* Exit code of `osmigrate types` for a complete result:
  * 0 no warnings, 1 warnings, 2 blockers, 3 could not check: a probe could
@@ -171,7 +195,8 @@ char *type_result_scope_problem(const struct type_result *r);
 /* Status for the check runner: ok / warning / failed (blockers) / error. */
 enum check_status type_result_status(const struct type_result *r);
 
-/* Output.  JSON (version 1, see osmigrate(1)) and text, streamed to f;
+/* Output.  JSON (version 2, see osmigrate(1)) and text (grouped by table,
+ * then column, so a column's findings read together), streamed to f;
  * message and fix are generated per finding.  Return false on write error. */
 bool type_result_write_json(const struct type_result *r, FILE *f);
 /* The JSON of a run that produced no result (no connection, the catalog

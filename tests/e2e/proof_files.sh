@@ -136,7 +136,7 @@ for fmt in text json; do
 	is "$?" 3 "compare --format $fmt -o, connection refused: exit 3"
 	cmp -s "$W/compare.$fmt" "$W/prev"; ok $? "compare --format $fmt -o, connection refused: the previous file is intact"
 done
-json_ok "$W/out" 'j["version"] == 1 and j["summary"] is None and j["unmatched"] is None and j["findings"] == [] and "Connection refused" in j["error"]["message"] and j["error"]["fix"]'
+json_ok "$W/out" 'j["version"] == 2 and j["summary"] is None and j["unmatched"] is None and j["findings"] == [] and "Connection refused" in j["error"]["message"] and j["error"]["fix"]'
 ok $? "types -f json, connection refused: an error object (no summary, the message and the fix) on stdout"
 json_ok "$W/cout" 'j["result"] == "error" and "Connection refused" in j["error"]["message"]'
 ok $? "compare --format json, connection refused: its error object on stdout"

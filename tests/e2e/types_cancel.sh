@@ -1,7 +1,7 @@
 #!/bin/sh
 # types_cancel.sh - a probe that cannot finish: another session holds an
 # ACCESS EXCLUSIVE lock on the table.  --probe-timeout ends it with "could
-# not check" (exit 3) naming the table; SIGINT cancels it promptly (exit
+# not check" (exit 3) naming the table, cause timeout and its fix; SIGINT cancels it promptly (exit
 # 130) and the server-side query is gone afterwards.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pg.sh"
@@ -37,6 +37,9 @@ is "$?" 3 "probe blocked past --probe-timeout: exit 3 (could not check)"
 is "$(jq -r '.errors[0].table' "$work/t.json" 2>/dev/null)" "held" "the table is named in errors"
 grep -q 'statement timeout' "$work/t.json"
 ok $? "the reason is the statement timeout"
+is "$(jq -r '.errors[0].cause' "$work/t.json" 2>/dev/null)" timeout "PROBE_FAILED cause: timeout"
+jq -r '.errors[0].fix' "$work/t.json" 2>/dev/null | grep -q '^Raise --probe-timeout'
+ok $? "and only a timeout is told to raise --probe-timeout"
 
 "$OSMIGRATE" types "$DB" --table public.held >"$work/out" 2>"$work/err" &
 pid=$!

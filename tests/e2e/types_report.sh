@@ -37,46 +37,61 @@ fi
 jq -e . "$work/report.json" >/dev/null 2>&1
 ok $? "the report is valid JSON"
 
-# Documented shape, version 1 (osmigrate(1)).
+# Documented shape, version 2 (osmigrate(1)).
 jq -e '
-  .version == 1 and (.at|type) == "string" and (.scope|type) == "string"
+  .version == 2 and (.at|type) == "string" and (.scope|type) == "string"
   and .data_probed == true and (.findings|type) == "array" and (.errors|type) == "array"
   and has("error") and .error == null
-  and (.summary|keys) == ["blockers","columns","errors","infos","probed_tables","tables","unmatched","warnings"]
+  and (.summary|keys) == ["blockers","columns","errors","infos","not_probed","probed_tables","tables","unmatched","warnings"]
   and .unmatched == []
   and all(.summary[]; type == "number")
   and all(.findings[];
-      (keys == ["ardo_type","code","column","count","fix","message","pg_type","samples","schema","severity","supported_type","table"])
+      (keys == ["ardo_type","code","column","count","detail","fix","message","pg_type","samples","schema","severity","supported_type","table"])
       and (.severity|IN("blocker","warning","info"))
       and (.code|IN("TYPE_CHANGED","NEWLY_MAPPED","NEWLY_IGNORED","STILL_IGNORED","MAPPING_UNDOCUMENTED",
                     "KEY_CHANGED","AUTONUMBER_CHANGED","TIMEZONE_SEMANTICS","DATETIME_OUT_OF_RANGE",
-                    "DECIMAL_SCALE_LOSS","INTEGER_OVERFLOW","TEXT_TOO_LONG","NULLS_READ_AS_DEFAULT"))
+                    "DECIMAL_SCALE_LOSS","INTEGER_OVERFLOW","TEXT_TOO_LONG","NULLS_READ_AS_DEFAULT",
+                    "MAPPING_UNVERIFIED","BIT_STRING","IDENTITY_ALWAYS","IDENTITY_BY_DEFAULT",
+                    "GENERATED_COLUMN","NUMERIC_NAN","NUMERIC_INFINITY","NUMERIC_OUT_OF_RANGE",
+                    "TIME_FRACTION","MATERIALIZED_VIEW","PARTITION","COMPOSITE_KEY",
+                    "KEY_HIDDEN_FROM_ARDO","NOT_PROBED"))
+      and ((.schema|type) == "string") and ((.table|type) == "string")
+      and (.column == null or (.column|type) == "string")
+      and (.detail == null or (.detail|type) == "string")
       and (.count == null or (.count|type) == "number")
       and (.samples|type) == "array" and all(.samples[]; type == "string")
       and (.message|length) > 0 and (.fix|length) > 0)' "$work/report.json" >/dev/null
 ok $? "JSON has the documented shape (version, findings fields, summary)"
 is "$(jq -c '.summary' "$work/report.json")" \
-	'{"blockers":6,"warnings":33,"infos":49,"columns":86,"tables":14,"probed_tables":6,"errors":0,"unmatched":0}' \
+	'{"blockers":19,"warnings":59,"infos":72,"columns":1021,"tables":33,"probed_tables":20,"not_probed":3,"errors":0,"unmatched":0}' \
 	"summary counts"
-jq -e '[.findings[]|select(.severity=="blocker")]|length == 6' "$work/report.json" >/dev/null
+jq -e '[.findings[]|select(.severity=="blocker")]|length == 19' "$work/report.json" >/dev/null
 ok $? "summary.blockers matches the findings list"
+jq -e '[.findings[]|select(.column == null)] | all(.pg_type == null and .ardo_type == null and .supported_type == null)' \
+	"$work/report.json" >/dev/null
+ok $? "table findings have no column and no types"
 
-# Every finding except the 28 NULL infos of typ.all_types' single row.
+# Every finding except the 28 NULL infos of typ.all_types' single row (the
+# bidi override U+202E of a sample key written <U+202E> here).
 # code|severity|schema|table|column|count|samples
 cat >"$work/expected" <<'EOF'
-DATETIME_OUT_OF_RANGE|blocker|Odd "Sch.ema"|My Table.v1|Mixed Case.Col|1|k'1
+DATETIME_OUT_OF_RANGE|blocker|Odd "Sch.ema"|My Table.v1|Mixed Case.Col|1|"Key ""Id"""='k''1'
 TYPE_CHANGED|blocker|Odd "Sch.ema"|My Table.v1|real one|null|
-NULLS_READ_AS_DEFAULT|info|Odd "Sch.ema"|My Table.v1|real one|1|k "2"
+NULLS_READ_AS_DEFAULT|info|Odd "Sch.ema"|My Table.v1|real one|1|"Key ""Id"""='k "2"'
+NOT_PROBED|info|Odd "Sch.ema"|a view||null|
+PARTITION|info|part_other|events_new||null|
+COMPOSITE_KEY|warning|part_other|events_new||null|
+MAPPING_UNDOCUMENTED|warning|part_other|events_new|amount|null|
 NEWLY_MAPPED|warning|typ|all_types|c_xml|null|
-NULLS_READ_AS_DEFAULT|warning|typ|all_types|c_xml|1|1
+NULLS_READ_AS_DEFAULT|warning|typ|all_types|c_xml|1|id=1
 NEWLY_MAPPED|warning|typ|all_types|c_citext|null|
-NULLS_READ_AS_DEFAULT|warning|typ|all_types|c_citext|1|1
+NULLS_READ_AS_DEFAULT|warning|typ|all_types|c_citext|1|id=1
 TYPE_CHANGED|blocker|typ|all_types|c_real|null|
 NEWLY_MAPPED|warning|typ|all_types|c_money|null|
-NULLS_READ_AS_DEFAULT|warning|typ|all_types|c_money|1|1
+NULLS_READ_AS_DEFAULT|warning|typ|all_types|c_money|1|id=1
 MAPPING_UNDOCUMENTED|warning|typ|all_types|c_numeric|null|
 NEWLY_MAPPED|warning|typ|all_types|c_bit|null|
-NULLS_READ_AS_DEFAULT|warning|typ|all_types|c_bit|1|1
+NULLS_READ_AS_DEFAULT|warning|typ|all_types|c_bit|1|id=1
 MAPPING_UNDOCUMENTED|warning|typ|all_types|c_tstz|null|
 TIMEZONE_SEMANTICS|warning|typ|all_types|c_tstz|null|
 MAPPING_UNDOCUMENTED|warning|typ|all_types|c_time|null|
@@ -102,50 +117,126 @@ STILL_IGNORED|info|typ|all_types|c_int_arr|null|
 STILL_IGNORED|info|typ|all_types|c_text_arr|null|
 STILL_IGNORED|info|typ|all_types|c_enum|null|
 STILL_IGNORED|info|typ|all_types|c_pair|null|
-MAPPING_UNDOCUMENTED|warning|typ|all_types|c_hstore|null|
+STILL_IGNORED|info|typ|all_types|c_hstore|null|
 MAPPING_UNDOCUMENTED|warning|typ|all_types|c_range|null|
-DATETIME_OUT_OF_RANGE|blocker|typ|bad_values|d|2|1,2
-DATETIME_OUT_OF_RANGE|blocker|typ|bad_values|ts|2|1,3
+STILL_IGNORED|info|typ|all_types|c_dom_dom|null|
+DATETIME_OUT_OF_RANGE|blocker|typ|bad_values|d|2|id=1,id=2
+DATETIME_OUT_OF_RANGE|blocker|typ|bad_values|ts|2|id=1,id=3
 MAPPING_UNDOCUMENTED|warning|typ|bad_values|tstz|null|
 TIMEZONE_SEMANTICS|warning|typ|bad_values|tstz|null|
-DATETIME_OUT_OF_RANGE|warning|typ|bad_values|tstz|2|1,3
+DATETIME_OUT_OF_RANGE|warning|typ|bad_values|tstz|2|id=1,id=3
 MAPPING_UNDOCUMENTED|warning|typ|bad_values|t|null|
-DATETIME_OUT_OF_RANGE|warning|typ|bad_values|t|1|1
+DATETIME_OUT_OF_RANGE|warning|typ|bad_values|t|1|id=1
 MAPPING_UNDOCUMENTED|warning|typ|bad_values|n|null|
-DECIMAL_SCALE_LOSS|warning|typ|bad_values|n|1|1
-INTEGER_OVERFLOW|warning|typ|bad_values|n|2|1,2
+DECIMAL_SCALE_LOSS|warning|typ|bad_values|n|1|id=1
+INTEGER_OVERFLOW|warning|typ|bad_values|n|2|id=1,id=2
 NEWLY_MAPPED|warning|typ|bad_values|m|null|
-NULLS_READ_AS_DEFAULT|warning|typ|bad_values|m|2|1,3
-NULLS_READ_AS_DEFAULT|info|typ|bad_values|s|2|1,3
+NULLS_READ_AS_DEFAULT|warning|typ|bad_values|m|2|id=1,id=3
+NULLS_READ_AS_DEFAULT|info|typ|bad_values|s|2|id=1,id=3
+DATETIME_OUT_OF_RANGE|blocker|typ|domains|d_base|1|id=1
+STILL_IGNORED|info|typ|domains|d_dom|null|
+STILL_IGNORED|info|typ|domains|d_dom_dom|null|
+STILL_IGNORED|info|typ|domains|d_citext|null|
+STILL_IGNORED|info|typ|domains|d_enum|null|
+STILL_IGNORED|info|typ|domains|d_arr|null|
+COMPOSITE_KEY|warning|typ|events||null|
+DATETIME_OUT_OF_RANGE|blocker|typ|events|at|2|(id, at)=(1, '1850-01-01'),(id, at)=(3, '3500-01-01')
+MAPPING_UNDOCUMENTED|warning|typ|events|amount|null|
+NUMERIC_NAN|blocker|typ|events|amount|1|(id, at)=(2, '2020-01-01')
+PARTITION|info|typ|events_old||null|
+COMPOSITE_KEY|warning|typ|events_old||null|
+MAPPING_UNDOCUMENTED|warning|typ|events_old|amount|null|
+STILL_IGNORED|info|typ|ext_types|h|null|
+STILL_IGNORED|info|typ|ext_types|l|null|
+NEWLY_MAPPED|warning|typ|ext_types|c|null|
+NOT_PROBED|info|typ|ft||null|
+NULLS_READ_AS_DEFAULT|info|typ|guarded|d|1|id=1
 KEY_CHANGED|warning|typ|k_bigint|id|null|
 KEY_CHANGED|warning|typ|k_bigserial|id|null|
 AUTONUMBER_CHANGED|warning|typ|k_bigserial|id|null|
+COMPOSITE_KEY|warning|typ|k_composite||null|
+COMPOSITE_KEY|warning|typ|k_composite_text||null|
+DATETIME_OUT_OF_RANGE|blocker|typ|k_composite_text|d|2|(a, b)=(1, 'x'),(a, b)=(3, 'z')
 AUTONUMBER_CHANGED|warning|typ|k_identity|id|null|
+IDENTITY_ALWAYS|warning|typ|k_identity|id|null|
 KEY_CHANGED|warning|typ|k_numeric|id|null|
 MAPPING_UNDOCUMENTED|warning|typ|k_numeric_unc|id|null|
+DATETIME_OUT_OF_RANGE|blocker|typ|k_odd_text|d|2|k=E'a\nb',k='x<U+202E>y'
+MATERIALIZED_VIEW|info|typ|mv_empty||null|
+NOT_PROBED|info|typ|mv_empty||null|
+MATERIALIZED_VIEW|info|typ|mv_populated||null|
+DATETIME_OUT_OF_RANGE|warning|typ|mv_populated|d|2|ctid=(0,1),ctid=(0,2)
+NUMERIC_NAN|warning|typ|mv_populated|n|1|ctid=(0,1)
+NUMERIC_INFINITY|warning|typ|mv_populated|n|2|ctid=(0,2),ctid=(0,3)
+NUMERIC_OUT_OF_RANGE|warning|typ|mv_populated|n|1|ctid=(0,4)
 DATETIME_OUT_OF_RANGE|blocker|typ|no_key|d|1|ctid=(0,1)
+MAPPING_UNDOCUMENTED|warning|typ|numbers|n|null|
+INTEGER_OVERFLOW|warning|typ|numbers|n|3|id=4,id=7
+NUMERIC_NAN|blocker|typ|numbers|n|1|id=1
+NUMERIC_INFINITY|blocker|typ|numbers|n|2|id=2,id=3
+NUMERIC_OUT_OF_RANGE|blocker|typ|numbers|n|2|id=4,id=5
+NUMERIC_NAN|blocker|typ|numbers|n9|1|id=1
+NUMERIC_NAN|blocker|typ|numbers|n12|1|id=1
+MAPPING_UNDOCUMENTED|warning|typ|numbers|neg|null|
+MAPPING_UNDOCUMENTED|warning|typ|numbers|neg_big|null|
+TEXT_TOO_LONG|warning|typ|numbers|neg_big|1|id=3
+NUMERIC_OUT_OF_RANGE|blocker|typ|numbers|neg_big|2|id=1,id=3
+STILL_IGNORED|info|typ|rowtypes|r|null|
+STILL_IGNORED|info|typ|rowtypes|moods|null|
+MAPPING_UNDOCUMENTED|warning|typ|times|t|null|
+DATETIME_OUT_OF_RANGE|warning|typ|times|t|1|id=2
+TIME_FRACTION|info|typ|times|t|1|id=1
+MAPPING_UNDOCUMENTED|warning|typ|times|tz|null|
+NULLS_READ_AS_DEFAULT|info|typ|times|tz|1|id=2
+TIME_FRACTION|info|typ|times|tz|1|id=1
+DATETIME_OUT_OF_RANGE|blocker|typ|wide_dates|d1|1|id=1
+DATETIME_OUT_OF_RANGE|blocker|typ|wide_dates|d280|1|id=1
+AUTONUMBER_CHANGED|warning|typ|writes|id|null|
+IDENTITY_BY_DEFAULT|info|typ|writes|id|null|
+IDENTITY_ALWAYS|warning|typ|writes|seq|null|
+GENERATED_COLUMN|warning|typ|writes|with_tax|null|
+BIT_STRING|warning|typ|writes|flags|null|
+NEWLY_MAPPED|warning|typ|writes|flag|null|
 EOF
-jq -r '.findings[] | [.code,.severity,.schema,.table,.column,(.count|tostring),(.samples|join(","))] | join("|")' \
-	"$work/report.json" | grep -v '^NULLS_READ_AS_DEFAULT|info|typ|all_types|' >"$work/got"
+jq -r '.findings[] | [.code,.severity,.schema,.table,(.column//""),(.count|tostring),(.samples|join(","))] | join("|")' \
+	"$work/report.json" | grep -v '^NULLS_READ_AS_DEFAULT|info|typ|all_types|' |
+	sed 's/\xe2\x80\xae/<U+202E>/g' >"$work/got"
 if diff -u "$work/expected" "$work/got" >"$work/diff"; then ok 0 "every expected finding, severity, count and sample key"
 else ok 1 "every expected finding, severity, count and sample key"; diag "$(cat "$work/diff")"; fi
 is "$(jq -r '[.findings[]|select(.code=="NULLS_READ_AS_DEFAULT" and .table=="all_types" and .severity=="info")|.column]|join(" ")' "$work/report.json")" \
 	"c_char c_varchar c_varchar_nolen c_uuid c_real c_double c_num_30_2 c_num_29_0 c_num_20_9 c_num_1_0 c_num_9_0 c_bigint c_num_10_0 c_num_18_0 c_num_19_0 c_num_28_0 c_num_28_8 c_num_12_2 c_numeric c_bool c_date c_ts c_tstz c_time c_timetz c_bytea c_dom c_dom_code" \
 	"NULLs found in exactly the nullable mapped columns of the NULL row"
 is "$(jq -r '.findings[]|select(.column=="c_real" and .code=="TYPE_CHANGED")|.ardo_type + " -> " + .supported_type' "$work/report.json")" \
-	"Decimal(24,0) -> Text" "real: Decimal (ardo) -> Text (supported)"
+	"Decimal(24, scale unknown) -> Text" "real: Decimal with an unknown scale (ardo) -> Text (supported)"
 jq -e '[.findings[]|select(.code=="MAPPING_UNDOCUMENTED")|.message|test("mapping undocumented")]|all' "$work/report.json" >/dev/null
 ok $? "undocumented mappings say 'mapping undocumented'"
 
-# Text output on stdout (no terminal: no escape codes), same exit code.
+# Text output on stdout (no terminal: no escape codes), same exit code,
+# grouped by table, then column: a column's findings read together.
 "$OSMIGRATE" types "$DB" >"$work/report.txt" 2>"$work/err"
 is "$?" 2 "text format: exit 2"
-grep -q '^BLOCKER TYPE_CHANGED  *typ.all_types.c_real: real changes from Decimal(24,0) (ardoPostgreSQL) to Text (supported connector)$' "$work/report.txt"
-ok $? "text line for real"
-grep -q 'typ.bad_values.d: 2 value(s) of date outside the OutSystems Date range (e.g. key 1, 2)$' "$work/report.txt"
-ok $? "text line with count and sample keys"
-grep -q '^6 blocker(s), 33 warning(s), 49 info(s) over 86 column(s) in 14 table(s); data probed in 6 table(s).$' "$work/report.txt"
+# the lines of one table, from its header to the blank line after it
+group() { awk -v h="$1" '$0 == h { on = 1; next } on && /^$/ { exit } on' "$work/report.txt"; }
+group typ.all_types | grep -A1 '^  c_real real: ardoPostgreSQL Decimal(24, scale unknown), supported connector Text$' |
+	grep -q '^    BLOCKER TYPE_CHANGED  *real changes from Decimal(24, scale unknown) (ardoPostgreSQL) to Text (supported connector)$'
+ok $? "text: the finding for real under its column, under its table"
+is "$(group typ.bad_values | sed -n '/^  n numeric:/,/^  [a-z]/p' | grep -c '^    ')" 3 \
+	"text: the three findings of one column together under one header"
+is "$(group typ.bad_values | grep -c '^  n numeric:')" 1 "text: one header per column"
+group typ.bad_values | grep -q '^    BLOCKER DATETIME_OUT_OF_RANGE  2 value(s) of date outside the OutSystems Date range (e.g. id=1, id=2)$'
+ok $? "text line with count and sample keys naming their column"
+group typ.k_composite_text | grep -q "(e.g. (a, b)=(1, 'x'), (a, b)=(3, 'z'))$"
+ok $? "text: composite sample keys name their columns, text values quoted"
+group 'Odd "Sch.ema".My Table.v1' | grep -q "(e.g. \"Key \"\"Id\"\"\"='k''1')$"
+ok $? "text: a key column with quotes and capitals is quoted as in SQL"
+group typ.k_odd_text | grep -q "(e.g. k=E'a\\\\nb', k='x?y')$"
+ok $? "text: a key with a newline stays one sample (E'...'), a bidi override is neutralised"
+group typ.events | grep -q '^    warning COMPOSITE_KEY  *composite primary key (id, at): '
+ok $? "text: a table finding sits under its table's name"
+grep -q '^19 blocker(s), 59 warning(s), 72 info(s) over 1021 column(s) in 33 table(s); data probed in 20 table(s).$' "$work/report.txt"
 ok $? "text summary line"
+grep -q '^Not probed (3): Odd "Sch.ema".a view, typ.ft, typ.mv_empty.$' "$work/report.txt"
+ok $? "text: views, foreign tables and unpopulated materialized views named as not probed"
 ! grep -q "$(printf '\033')" "$work/report.txt"
 ok $? "no escape codes when stdout is not a terminal"
 
@@ -198,7 +289,7 @@ chmod 600 "$work/answers.ini"
 is "$?" 2 "check --step types: blockers make it FAILED (exit 2)"
 grep -q 'column types and stored values.*FAILED' "$work/check.out"
 ok $? "the type_verification check is listed as FAILED"
-grep -q '4 blocker(s), 33 warning(s), 48 info(s) over 79 column(s) in 11 table(s)' "$work/check.out"
+grep -q '17 blocker(s), 57 warning(s), 69 info(s) over 1011 column(s) in 29 table(s)' "$work/check.out"
 ok $? "its summary counts the scope of [scope] schemas only"
 
 # Every statement osmigrate sent is in the server log (log_statement=all).

@@ -190,20 +190,110 @@ Test(typescan, json_and_text_writers)
 	fill(&r);
 	type_result_sort(&r);
 	j = capture(true, &r);
-	cr_expect(str_startswith(j, "{\"version\":1,"));
+	cr_expect(str_startswith(j, "{\"version\":2,"));
 	cr_expect(strstr(j, "\"schema\":\"Odd \\\"S\\\"\"") != NULL, "quotes escaped: %s", j);
 	cr_expect(strstr(j, "\"samples\":[\"k'1\",\"k \\\"2\\\"\"]") != NULL, "samples as an array");
 	cr_expect(strstr(j, "\"count\":null") != NULL);
+	cr_expect(strstr(j, "\"detail\":null") != NULL);
 	cr_expect(strstr(j, "\"summary\":{\"blockers\":2,\"warnings\":1,\"infos\":1,\"columns\":10,"
-			    "\"tables\":2,\"probed_tables\":0,\"errors\":0,\"unmatched\":0}") != NULL, "%s", j);
+			    "\"tables\":2,\"probed_tables\":0,\"not_probed\":0,\"errors\":0,\"unmatched\":0}") != NULL, "%s", j);
 	cr_expect(strstr(j, "\"unmatched\":[]") != NULL, "%s", j);
 	t = capture(false, &r);
 	cr_expect(strstr(t, "BLOCKER TYPE_CHANGED") != NULL);
-	cr_expect(strstr(t, "(e.g. key k'1, k \"2\")") != NULL, "%s", t);
+	cr_expect(strstr(t, "(e.g. k'1, k \"2\")") != NULL, "%s", t);
 	cr_expect(strstr(t, "2 blocker(s), 1 warning(s), 1 info(s) over 10 column(s) in 2 table(s)") != NULL);
 	free(j);
 	free(t);
 	type_result_free(&r);
+}
+
+/* The text report groups by table, then column: a column's findings read
+ * together, a table's own findings and failed probes under its name. */
+Test(typescan, text_groups_by_table_then_column)
+{
+	struct type_result r;
+	struct type_finding *f;
+	char *t, *p1, *p2, *p3, *p4, *p5;
+
+	type_result_init(&r);
+	r.columns = 5;
+	r.tables = 3;
+	r.data_probed = true;
+	snprintf(r.at, sizeof r.at, "2026-11-22T04:31:00Z");
+	r.scope = xstrdup("schemas s");
+	/* added out of order on purpose */
+	type_result_add(&r, TF_NULLS_READ_AS_DEFAULT, TS_WARNING, "s", "a", "n", 2, "numeric",
+			"Integer", "undocumented", 4, "id=1\nid=9");
+	type_result_add(&r, TF_TYPE_CHANGED, TS_BLOCKER, "s", "b", "r", 1, "real",
+			"Decimal(24, scale unknown)", "Text", -1, NULL);
+	type_result_add(&r, TF_MAPPING_UNDOCUMENTED, TS_WARNING, "s", "a", "n", 2, "numeric",
+			"Integer", "undocumented", -1, NULL);
+	type_result_add(&r, TF_NUMERIC_NAN, TS_BLOCKER, "s", "a", "n", 2, "numeric",
+			"Integer", "undocumented", 1, "(a, b)=(1, 'x')");
+	f = type_result_add(&r, TF_COMPOSITE_KEY, TS_WARNING, "s", "a", "", 0, "", "", "", -1, NULL);
+	type_finding_set_detail(&r, f, "(a, b)");
+	f = type_result_add(&r, TF_NOT_PROBED, TS_INFO, "s", "v", "", 0, "", "", "", -1, NULL);
+	type_finding_set_detail(&r, f, "a view: reading it runs its query; probe its base tables");
+	r.not_probed = 1;
+	type_result_add_error(&r, "s", "c", "timeout", "the probe ran longer than 1 s",
+			      "Raise --probe-timeout.");
+	type_result_sort(&r);
+	t = capture(false, &r);
+	p1 = strstr(t, "\ns.a\n    warning COMPOSITE_KEY          composite primary key (a, b): ");
+	p2 = strstr(t, "\n  n numeric: ardoPostgreSQL Integer, supported connector undocumented\n"
+		    "    warning MAPPING_UNDOCUMENTED   numeric: mapping undocumented");
+	p3 = strstr(t, "    BLOCKER NUMERIC_NAN            1 NaN value(s) in numeric");
+	p4 = strstr(t, "\ns.b\n  r real: ardoPostgreSQL Decimal(24, scale unknown), supported connector Text\n"
+		    "    BLOCKER TYPE_CHANGED ");
+	p5 = strstr(t, "\ns.c\n    error   PROBE_FAILED           could not check the data (timeout): "
+		    "the probe ran longer than 1 s. Raise --probe-timeout.\n");
+	cr_expect(p1 && p2 && p3 && p4 && p5, "%s", t);
+	cr_expect(p1 < p2 && p2 < p3 && p3 < p4 && p4 < p5, "table, then its columns, then the next: %s", t);
+	/* one header per column, however many findings */
+	cr_expect(strstr(p2 + 1, "\n  n numeric") == NULL, "%s", t);
+	cr_expect(strstr(t, "(e.g. id=1, id=9)") != NULL, "%s", t);
+	cr_expect(strstr(t, "(e.g. (a, b)=(1, 'x'))") != NULL, "%s", t);
+	cr_expect(strstr(t, "\nNot probed (1): s.v.\n") != NULL, "named in the summary: %s", t);
+	free(t);
+
+	t = capture(true, &r);
+	cr_expect(strstr(t, "{\"code\":\"COMPOSITE_KEY\",\"severity\":\"warning\",\"schema\":\"s\","
+			    "\"table\":\"a\",\"column\":null,\"pg_type\":null,\"ardo_type\":null,"
+			    "\"supported_type\":null,\"count\":null,\"samples\":[],\"detail\":\"(a, b)\"") != NULL, "%s", t);
+	cr_expect(strstr(t, "\"errors\":[\n{\"code\":\"PROBE_FAILED\",\"schema\":\"s\",\"table\":\"c\","
+			    "\"cause\":\"timeout\",\"message\":\"the probe ran longer than 1 s\","
+			    "\"fix\":\"Raise --probe-timeout.\"}]") != NULL, "%s", t);
+	cr_expect(strstr(t, "\"not_probed\":1") != NULL, "%s", t);
+	free(t);
+	type_result_free(&r);
+}
+
+Test(typescan, detail_survives_the_state_file)
+{
+	struct type_result r, back;
+	struct type_finding *f;
+	struct doc *d = doc_new();
+	char err[256], *m1, *m2;
+
+	type_result_init(&r);
+	r.columns = 1;
+	f = type_result_add(&r, TF_PARTITION, TS_INFO, "s", "p1", "", 0, "", "", "", -1, NULL);
+	type_finding_set_detail(&r, f, "partition of s.p; its rows are probed through s.p");
+	type_result_store(&r, d);
+	cr_expect_str_eq(doc_get(d, "finding", "1", "detail"),
+			 "partition of s.p; its rows are probed through s.p");
+	type_result_init(&back);
+	cr_assert(type_result_load(&back, d, err, sizeof err), "%s", err);
+	cr_assert_eq(back.n, 1);
+	m1 = type_finding_message(&r.f[0]);
+	m2 = type_finding_message(&back.f[0]);
+	cr_expect_str_eq(m2, m1);
+	cr_expect(strstr(m1, "partition of s.p; its rows are probed through s.p") != NULL, "%s", m1);
+	free(m1);
+	free(m2);
+	type_result_free(&r);
+	type_result_free(&back);
+	doc_free(d);
 }
 
 Test(typescan, exit_codes_by_worst_finding)
