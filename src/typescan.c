@@ -1876,10 +1876,84 @@ static void kstr_or_null(struct json_writer *w, const char *key, const char *s)
 	jw_kstr_kept(w, key, s && *s ? s : NULL);
 }
 
+/* The message of a catalog finding (no count) depends on its code and four
+ * interned strings only: made once per distinct combination, and kept at
+ * one address so that the writer encodes it once too. */
+struct mkey {
+	const char *pg_type, *ardo, *sup, *detail;
+	unsigned code;
+};
+
+struct mcache {
+	struct mkey *key;
+	char **val;
+	size_t cap, n;
+};
+
+static size_t mc_slot(const struct mcache *c, const struct mkey *k)
+{
+	uint64_t h = k->code + 1;
+	size_t i;
+
+	h = (h ^ (uintptr_t)k->pg_type) * 1099511628211ULL;
+	h = (h ^ (uintptr_t)k->ardo) * 1099511628211ULL;
+	h = (h ^ (uintptr_t)k->sup) * 1099511628211ULL;
+	h = (h ^ (uintptr_t)k->detail) * 1099511628211ULL;
+	i = (size_t)(h ^ (h >> 29)) & (c->cap - 1);
+	while (c->val[i] && memcmp(&c->key[i], k, sizeof *k) != 0)
+		i = (i + 1) & (c->cap - 1);
+	return i;
+}
+
+static const char *mc_message(struct mcache *c, const struct type_finding *tf)
+{
+	struct mkey k;
+	size_t i;
+
+	memset(&k, 0, sizeof k);   /* padding too: keys are compared whole */
+	k.pg_type = tf->pg_type;
+	k.ardo = tf->ardo_type;
+	k.sup = tf->supported_type;
+	k.detail = tf->detail;
+	k.code = tf->code;
+	if ((c->n + 1) * 2 >= c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		struct mcache big = { xcalloc(cap, sizeof *big.key), xcalloc(cap, sizeof *big.val),
+				      cap, c->n };
+
+		for (size_t j = 0; j < c->cap; j++)
+			if (c->val[j]) {
+				size_t t = mc_slot(&big, &c->key[j]);
+
+				big.key[t] = c->key[j];
+				big.val[t] = c->val[j];
+			}
+		free(c->key);
+		free(c->val);
+		*c = big;
+	}
+	i = mc_slot(c, &k);
+	if (!c->val[i]) {
+		c->key[i] = k;
+		c->val[i] = type_finding_message(tf);
+		c->n++;
+	}
+	return c->val[i];
+}
+
+static void mc_free(struct mcache *c)
+{
+	for (size_t i = 0; i < c->cap; i++)
+		free(c->val[i]);
+	free(c->key);
+	free(c->val);
+}
+
 /* One line per finding, unmatched entry and error (jw_newline). */
 bool type_result_write_json(const struct type_result *r, FILE *f)
 {
 	struct strbuf sb = STRBUF_INIT, msg = STRBUF_INIT;
+	struct mcache mc = { NULL, NULL, 0, 0 };
 	struct json_writer w;
 	bool ok = true;
 
@@ -1895,10 +1969,6 @@ bool type_result_write_json(const struct type_result *r, FILE *f)
 	for (size_t i = 0; i < r->n && ok; i++) {
 		const struct type_finding *tf = &r->f[i];
 
-		/* one buffer for every message */
-		sb_reset(&msg);
-		tf_format_message(&msg, (enum tf_code)tf->code, tf->pg_type, tf->ardo_type,
-				  tf->supported_type, tf->count, tf->detail);
 		jw_newline(&w);
 		jw_object(&w);
 		jw_kstr_kept(&w, "code", tf_code_name((enum tf_code)tf->code));
@@ -1917,7 +1987,15 @@ bool type_result_write_json(const struct type_result *r, FILE *f)
 		jw_key(&w, "samples");
 		json_samples(&w, tf->samples);
 		kstr_or_null(&w, "detail", tf->detail);
-		jw_kstr(&w, "message", sb_str(&msg));
+		if (tf->count < 0) {
+			jw_kstr_kept(&w, "message", mc_message(&mc, tf));
+		} else {
+			/* one buffer for every message with a count */
+			sb_reset(&msg);
+			tf_format_message(&msg, (enum tf_code)tf->code, tf->pg_type, tf->ardo_type,
+					  tf->supported_type, tf->count, tf->detail);
+			jw_kstr(&w, "message", sb_str(&msg));
+		}
 		jw_kstr_kept(&w, "fix", tf_fix((enum tf_code)tf->code));
 		jw_end(&w);
 		/* stream: the document can be far larger than what we keep */
@@ -1979,6 +2057,7 @@ bool type_result_write_json(const struct type_result *r, FILE *f)
 	sb_free(&sb);
 	sb_free(&msg);
 	jw_release(&w);
+	mc_free(&mc);
 	return ok && !ferror(f);
 }
 
