@@ -8,10 +8,11 @@
 #   bench/state.sh      state load/save with 1,000 extensions, 100 servers;
 #                       then a 20 MB state: load, mark, save vs cp, peak RSS,
 #                       wizard keys (bench/state_keys.sh)
-#   bench/types/run.sh  type-scan ratios (issue 4), if present; its
+#   bench/types/run.sh  type-scan ratios (issues 4, 13), if present; its
 #                       arguments come from $TYPES_ARGS (default
-#                       "4000 1000000 5": 100,000 columns, 1,000,000-row
-#                       probes, about 10-15 minutes on 2 cores)
+#                       "2000 1000000 11": 50,000 columns against the
+#                       minimal catalog query, 1,000,000-row probes, about
+#                       2-3 minutes on 2 cores)
 #
 # Tools it needs beyond the build and test dependencies: dialog (the
 # startup baseline) and time (/usr/bin/time, peak RSS); installed with
@@ -64,9 +65,9 @@ section "state: bench/state.sh $build $runs"
 "$here/state.sh" "$build" "$runs" 2>&1 | tee -a "$out"
 if [ "$types" = yes ] && [ -x "$here/types/run.sh" ]; then
 	# shellcheck disable=SC2086
-	section "types: bench/types/run.sh $build ${TYPES_ARGS:-4000 1000000 5}"
+	section "types: bench/types/run.sh $build ${TYPES_ARGS:-2000 1000000 11}"
 	# shellcheck disable=SC2086
-	sh "$here/types/run.sh" "$build" ${TYPES_ARGS:-4000 1000000 5} 2>&1 | tee -a "$out"
+	sh "$here/types/run.sh" "$build" ${TYPES_ARGS:-2000 1000000 11} 2>&1 | tee -a "$out"
 elif [ "$types" = yes ]; then
 	section "types: bench/types/run.sh not present, skipped"
 fi
