@@ -1,8 +1,9 @@
-/* check.h - automated checks as a table (pg_upgrade's check.c style): each
- * entry has an id, a label, the runbook step it belongs to, what settings it
- * reads and a function.  One runner runs them, collects every result, and
- * reports once.  The results themselves, how they are stored and read back,
- * their freshness and their severity are result.h's.
+/* check.h - what a check does (pg_upgrade's check.c style): each check of
+ * the catalogue (checklist.h: id, runbook, step, label, what it reads) is
+ * bound to its function in check_defs[] (checks.c).  One runner runs them,
+ * collects every result, and reports once.  The results themselves, how
+ * they are stored and read back, their freshness and their severity are
+ * result.h's.
  *
  * A check that could not run reports CHECK_ERROR ("error: could not check"),
  * never CHECK_OK.  Every non-ok result carries a fix the operator can act on;
@@ -14,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "checklist.h"
 #include "ctx.h"
 #include "doc.h"
 #include "result.h"
@@ -26,35 +28,25 @@ struct check_env {
 };
 typedef void (*check_fn)(const struct check_env *env, struct check_report *rep);
 
-/* One part of the settings a check reads.  kind: a settings section kind
- * ("target", "consumer") or "step" (a form value the operator typed).
- * name NULL: every section of that kind (the unnamed one for "target"...);
- * item: the section the result's item names ("consumer_ping:X" reads
- * [consumer "X"]; a result without an item reads them all).  key NULL:
- * every key of the section. */
-struct check_dep {
-	const char *kind;
-	const char *name;
-	const char *key;
-	bool item;
-};
-#define CHECK_MAX_DEPS 4
-
+/* A check id and the function that computes its results.  The function
+ * lives in the family file of its subject (pgcheck.c, httpcheck.c,
+ * endpointcheck.c, clonecheck.c, typecheck.c). */
 struct check_def {
-	const char *id;              /* stable: used in state file, `check` output */
-	const char *runbook;         /* runbook id */
-	const char *step;            /* step id the check belongs to */
-	const char *label;           /* "Checking <label> ..." */
+	const char *id;
 	check_fn fn;
-	struct check_dep deps[CHECK_MAX_DEPS]; /* what it reads; kind NULL ends */
 };
 
-/* The table (src/checks.c): every check of every runbook, in run order.
- * check_find() and check_def_of_result() (result.h) look it up. */
+/* Every id of the catalogue, once (checks.c). */
 extern const struct check_def check_defs[];
 extern const size_t n_check_defs;
 
-/* Run all checks of a runbook (step NULL) or of one step; results appended. */
+/* The check with this id, when runbook runs it (check_info_find);
+ * runbook NULL: any.  NULL when there is none. */
+const struct check_def *check_find(const char *runbook, const char *id);
+
+/* Run all checks of a runbook (step NULL) or of one step, in the order of
+ * the catalogue; results appended, each stamped with the digest of the
+ * settings its check reads. */
 void checks_run(const char *runbook, const char *step, const struct check_env *env,
 		struct check_report *rep);
 

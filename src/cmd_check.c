@@ -64,10 +64,10 @@ static const char *check_step(const char *runbook, const char *result_id)
 	size_t n = strcspn(result_id, ":");
 
 	/* One id may serve several runbooks (endpoint_new): match both. */
-	for (size_t i = 0; i < n_check_defs; i++)
-		if (str_eq(check_defs[i].runbook, runbook) &&
-		    strlen(check_defs[i].id) == n && strncmp(check_defs[i].id, result_id, n) == 0)
-			return check_defs[i].step;
+	for (size_t i = 0; i < n_check_infos; i++)
+		if (str_eq(check_infos[i].runbook, runbook) &&
+		    strlen(check_infos[i].id) == n && strncmp(check_infos[i].id, result_id, n) == 0)
+			return check_infos[i].step;
 	return NULL;
 }
 

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "compare.h"
+#include "compare_out.h"
 #include "exitcodes.h"
 #include "output.h"
 #include "secret.h"

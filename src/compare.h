@@ -24,7 +24,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "check.h"
 #include "ctx.h"
 #include "pg.h"
 #include "util.h"
@@ -122,13 +121,5 @@ void cmp_result_free(struct cmp_result *r);
 enum cmp_status compare_databases(const struct pg_spec *old_spec, const struct pg_spec *new_spec,
 				  const struct cmp_options *opt, struct ctx *ctx,
 				  struct cmp_result *r);
-
-/* Renderings: text for people (one line per difference, notes, summary)
- * and a JSON object (see osmigrate(1) "compare" for its shape). */
-void cmp_result_text(const struct cmp_result *r, struct strbuf *sb);
-void cmp_result_json(const struct cmp_result *r, struct strbuf *sb);
-
-/* restore-database "verify": [compare] old/new, see checks.c. */
-void check_clone_compare(const struct check_env *env, struct check_report *rep);
 
 #endif

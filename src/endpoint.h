@@ -1,7 +1,7 @@
 /* endpoint.h - is a database server address reachable from this admin host?
  *
- * An endpoint is what the Configuration Tool's database tabs carry:
- * host:port, [IPv6]:port, or SQL Server's host,port.  A probe resolves the
+ * An endpoint is what the Configuration Tool's database tabs carry
+ * (hostport.h reads it).  A probe resolves the
  * name (in a detached helper thread, because getaddrinfo() cannot be
  * interrupted) and then opens a non-blocking TCP connection to every
  * resolved address in parallel, each bounded by the ctx timeout and polling
@@ -14,23 +14,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "check.h"
 #include "ctx.h"
+#include "hostport.h"
 
-#define EP_HOST_MAX 256
 #define EP_MAX_ADDRS 32   /* more resolved addresses than this are not probed */
-
-struct endpoint {
-	char host[EP_HOST_MAX];   /* name or address, without IPv6 brackets */
-	char port[6];             /* decimal, 1..65535 */
-};
-
-/* Parse "host:port", "[v6]:port" or "host,port" (surrounding blanks are
- * ignored).  Returns false and fills msg with what is wrong and how to
- * write it instead. */
-bool endpoint_parse(const char *text, struct endpoint *ep, char *msg, size_t msglen);
-/* "host:port" or "[v6]:port", for messages. */
-void endpoint_format(const struct endpoint *ep, char *buf, size_t len);
 
 /* The outcome of one TCP connect attempt. */
 enum ep_conn {
@@ -73,9 +60,5 @@ struct ep_probe {
 /* Resolve and connect; always fills *p (free it with ep_probe_free). */
 void endpoint_probe(const struct endpoint *ep, struct ctx *ctx, struct ep_probe *p);
 void ep_probe_free(struct ep_probe *p);
-
-/* Checks (src/endpointcheck.c): [endpoint] old and new, see checks.c. */
-void check_endpoint_old(const struct check_env *env, struct check_report *rep);
-void check_endpoint_new(const struct check_env *env, struct check_report *rep);
 
 #endif

@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "checklist.h"
 #include "progress.h"
+#include "result.h"
 #include "util.h"
 
 /* Overrides are kept in the reason of the gated step or item, so the state
@@ -103,7 +104,7 @@ static const char *lock_pending_step(const struct state *st, const struct rb_gat
 
 /* Only a passed result that is still about the current settings unlocks:
  * an ok recorded before [compare] changed proves nothing about the clone
- * named now (check.h, check_result_passed). */
+ * named now (result.h, check_result_passed). */
 static bool step_is_locked(const struct state *st, const struct runbook *rb, const char *step)
 {
 	const struct rb_gate *g = gate_of(rb, step, RB_GATE_LOCK);
@@ -238,9 +239,9 @@ bool progress_lock_why(const struct state *st, const struct runbook *rb, const s
  * check RUNBOOK --step STEP". */
 static const char *check_step_of(const struct runbook *rb, const char *check)
 {
-	const struct check_def *def = check_find(rb->id, check);
+	const struct check_info *info = check_info_find(rb->id, check);
 
-	return def ? def->step : "?";
+	return info ? info->step : "?";
 }
 
 enum progress_gate progress_gate(const struct state *st, const struct runbook *rb,

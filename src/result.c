@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "checklist.h"
 #include "exitcodes.h"
 #include "result.h"
 #include "util.h"
@@ -149,40 +149,6 @@ enum check_verdict check_report_verdict(const struct check_report *rep)
 	return v;
 }
 
-/* ---- which check computed a result ---- */
-
-const struct check_def *check_find(const char *runbook, const char *id)
-{
-	for (size_t i = 0; i < n_check_defs; i++)
-		if (str_eq(check_defs[i].id, id) && (!runbook || str_eq(check_defs[i].runbook, runbook)))
-			return &check_defs[i];
-	return NULL;
-}
-
-/* Results stored under an id of their own that another check computed. */
-static const struct { const char *id, *computed_by; } result_aliases[] = {
-	{ "server_ping_before", "server_ping" }, /* the wizard's ping before a reconfiguration */
-};
-
-const struct check_def *check_def_of_result(const char *runbook, const char *result_id)
-{
-	size_t n = strcspn(result_id, ":");
-	char *id = xstrndup(result_id, n);
-	const struct check_def *def;
-
-	for (size_t i = 0; i < OSM_ARRAY_LEN(result_aliases); i++)
-		if (str_eq(id, result_aliases[i].id)) {
-			free(id);
-			id = xstrdup(result_aliases[i].computed_by);
-			break;
-		}
-	def = runbook ? check_find(runbook, id) : NULL;
-	if (!def)
-		def = check_find(NULL, id);
-	free(id);
-	return def;
-}
-
 /* ---- the settings a result was computed from ---- */
 
 /* FNV-1a, 64 bits: this digest detects changed settings; it is not a
@@ -264,15 +230,15 @@ static void feed_section(uint64_t *h, const struct doc *d, const char *kind, con
 	free(l.v);
 }
 
-char *check_def_digest(const struct check_def *def, const struct doc *d, const char *result_id)
+char *check_info_digest(const struct check_info *info, const struct doc *d, const char *result_id)
 {
 	uint64_t h = 1469598103934665603ULL;
 	const char *colon = strchr(result_id, ':');
 	const char *item = colon ? colon + 1 : NULL;
 
-	feed(&h, def->id);
-	for (size_t i = 0; i < CHECK_MAX_DEPS && def->deps[i].kind; i++) {
-		const struct check_dep *dep = &def->deps[i];
+	feed(&h, info->id);
+	for (size_t i = 0; i < CHECK_MAX_DEPS && info->deps[i].kind; i++) {
+		const struct check_dep *dep = &info->deps[i];
 
 		feed(&h, "dep");
 		if (dep->name) {
@@ -297,10 +263,10 @@ char *check_def_digest(const struct check_def *def, const struct doc *d, const c
 
 char *check_settings_digest(const struct doc *d, const char *result_id)
 {
-	const struct check_def *def =
-		check_def_of_result(doc_get(d, "osmigrate", NULL, "runbook"), result_id);
+	const struct check_info *info =
+		check_info_of_result(doc_get(d, "osmigrate", NULL, "runbook"), result_id);
 
-	return def ? check_def_digest(def, d, result_id) : NULL;
+	return info ? check_info_digest(info, d, result_id) : NULL;
 }
 
 void check_report_stamp(struct check_report *rep, const struct doc *settings)
@@ -316,7 +282,7 @@ enum check_freshness check_digest_freshness(const struct doc *d, const char *res
 	char *now;
 	enum check_freshness f;
 
-	if (!check_def_of_result(doc_get(d, "osmigrate", NULL, "runbook"), result_id))
+	if (!check_info_of_result(doc_get(d, "osmigrate", NULL, "runbook"), result_id))
 		return CHECK_UNKNOWN;
 	if (str_empty(stored))
 		return CHECK_UNTRACKED;
@@ -430,14 +396,14 @@ bool check_result_passed(const struct doc *d, const char *id)
 }
 
 /* Is [check "result_id"] a result of a check of step?  By its own id: a
- * before-ping (an alias, check_def_of_result) is not. */
+ * before-ping (an alias, check_info_of_result) is not. */
 static bool of_step(const char *runbook, const char *step, const char *result_id)
 {
 	char *id = xstrndup(result_id, strcspn(result_id, ":"));
-	const struct check_def *def = check_find(runbook, id);
+	const struct check_info *info = check_info_find(runbook, id);
 
 	free(id);
-	return def && str_eq(def->step, step);
+	return info && str_eq(info->step, step);
 }
 
 static void collect(const struct doc *d, const char *runbook, const char *step,

@@ -22,7 +22,7 @@
  * with the current settings observed.
  *
  * A result is tied to the settings it was computed from.  Each check of
- * the table (check.h) declares what it reads (deps); a stored result
+ * the catalogue (checklist.h) declares what it reads (deps); a stored result
  * carries a digest of exactly those settings.  Status, the gates, the
  * report and the wizard show a stale result as "settings changed since
  * this check ran: run it again".
@@ -42,7 +42,7 @@
 #include "runbook.h"
 #include "state.h"
 
-struct check_def;   /* check.h */
+struct check_info;  /* checklist.h */
 
 enum check_status {
 	CHECK_OK = 0,
@@ -101,18 +101,11 @@ enum check_verdict check_report_verdict(const struct check_report *rep);
 
 /* ---- results and the settings they were computed from ---- */
 
-/* The check with this id in this runbook (an id such as endpoint_new or
- * server_ping is registered once per runbook that runs it); runbook NULL: any. */
-const struct check_def *check_find(const char *runbook, const char *id);
-/* The check a result id belongs to: "consumer_ping:X" -> consumer_ping
- * (also the wizard's "server_ping_before:X" -> server_ping); runbook NULL:
- * any.  NULL when unknown. */
-const struct check_def *check_def_of_result(const char *runbook, const char *result_id);
-
-/* Digest (16 hex digits) of the settings result id of check def depends on,
- * as they are in d: the sections and keys the check declares.  Caller frees. */
-char *check_def_digest(const struct check_def *def, const struct doc *d, const char *result_id);
-/* The same for a result id of d's runbook (check_def_of_result); NULL when
+/* Digest (16 hex digits) of the settings result id of check info depends
+ * on, as they are in d: the sections and keys the check declares
+ * (checklist.h).  Caller frees. */
+char *check_info_digest(const struct check_info *info, const struct doc *d, const char *result_id);
+/* The same for a result id of d's runbook (check_info_of_result); NULL when
  * the check is unknown.  Caller frees. */
 char *check_settings_digest(const struct doc *d, const char *result_id);
 

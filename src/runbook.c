@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "check.h"
+#include "checklist.h"
 #include "runbook.h"
 #include "util.h"
 
@@ -472,8 +472,8 @@ const struct rb_action *step_action(const struct rb_step *s, const char *action_
 
 bool step_has_checks(const struct runbook *rb, const struct rb_step *s)
 {
-	for (size_t i = 0; i < n_check_defs; i++)
-		if (str_eq(check_defs[i].runbook, rb->id) && str_eq(check_defs[i].step, s->id))
+	for (size_t i = 0; i < n_check_infos; i++)
+		if (str_eq(check_infos[i].runbook, rb->id) && str_eq(check_infos[i].step, s->id))
 			return true;
 	return false;
 }

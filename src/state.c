@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "endpoint.h"
+#include "hostport.h"
 #include "exitcodes.h"
 #include "lock.h"
 #include "names.h"

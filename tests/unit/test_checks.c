@@ -44,9 +44,9 @@ static bool same(const struct doc *a, const struct doc *b, const char *id)
 
 Test(checks_deps, every_check_declares_what_it_reads)
 {
-	for (size_t i = 0; i < n_check_defs; i++) {
-		const struct check_def *d = &check_defs[i];
-		const struct check_def *first = check_find(NULL, d->id);
+	for (size_t i = 0; i < n_check_infos; i++) {
+		const struct check_info *d = &check_infos[i];
+		const struct check_info *first = check_info_find(NULL, d->id);
 
 		cr_expect(d->deps[0].kind != NULL, "%s declares no settings", d->id);
 		/* one id, one meaning: the same reads in every runbook that runs it */
@@ -102,8 +102,8 @@ Test(checks_deps, layout_is_not_a_change)
 	doc_set(b, "target", NULL, "host", "db1");
 	doc_set(b, "target", NULL, "sslmode", "");
 	doc_set(b, "osmigrate", NULL, "runbook", "connector-migration");
-	for (size_t i = 0; i < n_check_defs; i++)
-		cr_expect(same(a, b, check_defs[i].id), "%s", check_defs[i].id);
+	for (size_t i = 0; i < n_check_infos; i++)
+		cr_expect(same(a, b, check_infos[i].id), "%s", check_infos[i].id);
 	/* a section appearing is a change (ardo_sessions reads [source] if any) */
 	doc_add_section(b, "source", NULL);
 	cr_expect_not(same(a, b, "ardo_sessions"));

@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 
 #include "compare.h"
+#include "compare_out.h"
 #include "json.h"
 #include "util.h"
 

@@ -16,6 +16,7 @@
 
 #include "doc.h"
 #include "endpoint.h"
+#include "endpointcheck.h"
 #include "util.h"
 
 /* ---- parsing ---- */

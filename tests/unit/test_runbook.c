@@ -239,23 +239,33 @@ Test(runbook, restore_servers_mention_controller_first)
 
 #include "check.h"
 
-/* The check registry and the runbooks agree: every check belongs to a step
- * of its runbook, ids are unique within a runbook, and a check shared by two
- * runbooks is found under each. */
+/* The check catalogue and the runbooks agree: every check belongs to a step
+ * of its runbook, ids are unique within a runbook, a check shared by two
+ * runbooks is found under each, and every check has its function. */
 Test(runbook, check_registry_matches_steps)
 {
-	for (size_t i = 0; i < n_check_defs; i++) {
-		const struct check_def *d = &check_defs[i];
+	for (size_t i = 0; i < n_check_infos; i++) {
+		const struct check_info *d = &check_infos[i];
 		const struct runbook *rb = runbook_find(d->runbook);
+		const struct check_def *f = check_find(d->runbook, d->id);
 
 		cr_assert_not_null(rb, "check %s: runbook %s", d->id, d->runbook);
 		cr_assert_not_null(runbook_step(rb, d->step), "check %s: step %s", d->id, d->step);
 		cr_assert(step_has_checks(rb, runbook_step(rb, d->step)));
-		cr_assert_not_null(d->fn);
-		cr_assert_eq(check_find(d->runbook, d->id), d, "duplicate check %s in %s", d->id, d->runbook);
+		cr_assert(f && f->fn && str_eq(f->id, d->id), "check %s has no function", d->id);
+		cr_assert_eq(check_info_find(d->runbook, d->id), d, "duplicate check %s in %s", d->id,
+			     d->runbook);
 	}
-	cr_assert_str_eq(check_find("restore-database", "endpoint_new")->step, "prepare");
-	cr_assert_str_eq(check_find("endpoint-change", "endpoint_new")->step, "endpoints");
+	/* and every function belongs to a check of the catalogue, once */
+	for (size_t i = 0; i < n_check_defs; i++) {
+		cr_assert_not_null(check_info_find(NULL, check_defs[i].id), "function for unknown check %s",
+				   check_defs[i].id);
+		cr_assert_eq(check_find(NULL, check_defs[i].id), &check_defs[i], "%s bound twice",
+			     check_defs[i].id);
+	}
+	cr_assert_str_eq(check_info_find("restore-database", "endpoint_new")->step, "prepare");
+	cr_assert_str_eq(check_info_find("endpoint-change", "endpoint_new")->step, "endpoints");
+	cr_assert_null(check_info_find("connector-migration", "endpoint_new"));
 	cr_assert_null(check_find("connector-migration", "endpoint_new"));
 	cr_assert_not(step_has_checks(runbook_find("restore-database"),
 				      runbook_step(runbook_find("restore-database"), "backup")));
@@ -291,7 +301,7 @@ Test(runbook, gates_pings_and_types_are_consistent)
 				cr_assert(gt->check || gt->after, "%s/%s: a lock waits for something",
 					  rb->id, s->id);
 				if (gt->check) {
-					const struct check_def *d = check_find(rb->id, gt->check);
+					const struct check_info *d = check_info_find(rb->id, gt->check);
 
 					cr_assert_not_null(d, "%s/%s: lock check %s", rb->id, s->id,
 							   gt->check);
@@ -306,7 +316,7 @@ Test(runbook, gates_pings_and_types_are_consistent)
 						     s->id, gt->after[k]);
 			}
 			if (s->n_pings) {
-				const struct check_def *d = check_find(rb->id, "server_ping");
+				const struct check_info *d = check_info_find(rb->id, "server_ping");
 
 				cr_assert_eq(s->items, ITEM_SERVER, "%s/%s: pings servers", rb->id, s->id);
 				cr_assert(d && str_eq(d->step, s->id),
@@ -324,7 +334,7 @@ Test(runbook, gates_pings_and_types_are_consistent)
 					     rb->id, s->id);
 			}
 			if (s->types == TYPES_SCAN) {
-				const struct check_def *d = check_find(rb->id, "type_verification");
+				const struct check_info *d = check_info_find(rb->id, "type_verification");
 
 				scans++;
 				cr_assert(d && str_eq(d->step, s->id), "%s/%s: runs the type check",

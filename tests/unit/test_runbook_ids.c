@@ -9,7 +9,7 @@
  * runbook does differently belongs in its table (runbook.h: gates, pings,
  * the type verification).  The ids come from the tables themselves.
  *
- * Exempt: runbook.c (the tables), and in checks.c and schema.c everything
+ * Exempt: runbook.c (the tables), and in checklist.c and schema.c everything
  * outside function bodies (the check table names the runbook and step of
  * each check, the settings schema the runbooks that use each section).
  * Longer literals (help texts naming a runbook) are not ids. */
@@ -232,7 +232,7 @@ static void walk_dir(struct walk *w, const char *rel)
 			   !str_eq(base_name(sub), "runbook.c")) {
 			char *text = slurp(full);
 			struct strbuf found = STRBUF_INIT;
-			size_t n = scan(sub, text, str_eq(base_name(sub), "checks.c") ||
+			size_t n = scan(sub, text, str_eq(base_name(sub), "checklist.c") ||
 					str_eq(base_name(sub), "schema.c"), &found);
 			size_t a = allowed_index(sub);
 
@@ -298,6 +298,6 @@ Test(runbook_ids, scanner_finds_comparisons_only)
 			   "%s", out.buf);
 	sb_free(&out);
 	/* In a table file, only function bodies count. */
-	cr_assert_eq(scan("checks.c", sample, true, &out), 3, "%s", out.buf);
+	cr_assert_eq(scan("checklist.c", sample, true, &out), 3, "%s", out.buf);
 	sb_free(&out);
 }

@@ -262,8 +262,8 @@ Test(schema, compare_exact_and_schemas_round_trip)
  * settings screen does not show. */
 Test(schema, check_dependencies_are_in_the_schema)
 {
-	for (size_t i = 0; i < n_check_defs; i++) {
-		const struct check_def *c = &check_defs[i];
+	for (size_t i = 0; i < n_check_infos; i++) {
+		const struct check_info *c = &check_infos[i];
 
 		for (size_t j = 0; j < CHECK_MAX_DEPS && c->deps[j].kind; j++) {
 			const struct check_dep *dep = &c->deps[j];

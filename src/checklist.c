@@ -1,0 +1,92 @@
+/* checklist.c - the checks of each runbook step as data (checklist.h).
+ *
+ * To add a check: one row here, in the order the runbook runs them, naming
+ * what it reads; its function in the checks family file of its subject
+ * (src/checks/), bound to its id in check_defs[] (src/checks/checks.c). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "checklist.h"
+#include "util.h"
+
+/* What each check reads (struct check_dep): a result stays current only as
+ * long as these settings do not change.  Whole sections unless a key is
+ * named; ITEM: the result's own item section (all of them for a result
+ * without an item). */
+#define DEP(kind) { (kind), NULL, NULL, false }
+#define DEP_ITEM(kind) { (kind), NULL, NULL, true }
+#define DEP_PLATFORM_VERSION { "step", "prerequisites", "field.platform_version", false }
+
+const struct check_info check_infos[] = {
+	/* id, runbook, step, label, what it reads */
+	{ "endpoint_old", "endpoint-change", "endpoints", "old database endpoint",
+	  { DEP("endpoint") } },
+	{ "endpoint_new", "endpoint-change", "endpoints", "new database endpoint",
+	  { DEP("endpoint") } },
+	{ "endpoint_new", "restore-database", "prepare", "new database server",
+	  { DEP("endpoint") } },
+	{ "clone_compare", "restore-database", "verify", "clone of the old database",
+	  { DEP("compare") } },
+	{ "platform_version", "connector-migration", "prerequisites", "Platform Server version of every environment",
+	  { DEP("lifetime"), DEP("http"), DEP_PLATFORM_VERSION } },
+	{ "pg_version", "connector-migration", "prerequisites", "PostgreSQL server version against the support table",
+	  { DEP("target"), DEP_PLATFORM_VERSION } },
+	{ "target_connect", "connector-migration", "connection", "connection to the target database",
+	  { DEP("target") } },
+	{ "target_privileges", "connector-migration", "connection", "privileges on the schemas and tables in scope",
+	  { DEP("target"), DEP("scope"), DEP("extension") } },
+	{ "source_connect", "connector-migration", "connection", "connection to the source (ardoPostgreSQL) database",
+	  { DEP("source") } },
+	{ "ardo_sessions", "connector-migration", "connection", "sessions still using ardoPostgreSQL",
+	  { DEP("source"), DEP("target") } },
+	{ "tables_accessible", "connector-migration", "refresh", "extension tables accessible through the target",
+	  { DEP("target"), DEP_ITEM("extension") } },
+	{ "lifetime_consistency", "connector-migration", "republish", "applications consistent in LifeTime",
+	  { DEP("lifetime"), DEP("http") } },
+	{ "type_verification", "connector-migration", "types", "column types and stored values under both connectors",
+	  { DEP("target"), DEP("scope"), DEP_ITEM("extension") } },
+	{ "consumer_ping", "connector-migration", "consumers", "consumer modules' _ping.html",
+	  { DEP("http"), DEP_ITEM("consumer") } },
+	{ "lifetime_environments", "connector-migration", "deploy", "environments to deploy to (LifeTime)",
+	  { DEP("lifetime"), DEP("http"), DEP("environment") } },
+	{ "server_ping", "endpoint-change", "servers", "application servers' _ping.html",
+	  { DEP("http"), DEP_ITEM("server") } },
+	{ "server_ping", "restore-database", "servers", "application servers' _ping.html",
+	  { DEP("http"), DEP_ITEM("server") } },
+	{ NULL, NULL, NULL, NULL, { { NULL, NULL, NULL, false } } },
+};
+const size_t n_check_infos = OSM_ARRAY_LEN(check_infos) - 1;
+
+const struct check_info *check_info_find(const char *runbook, const char *id)
+{
+	for (size_t i = 0; i < n_check_infos; i++)
+		if (str_eq(check_infos[i].id, id) && (!runbook || str_eq(check_infos[i].runbook, runbook)))
+			return &check_infos[i];
+	return NULL;
+}
+
+/* Results stored under an id of their own that another check computed. */
+static const struct { const char *id, *computed_by; } result_aliases[] = {
+	{ "server_ping_before", "server_ping" }, /* the wizard's ping before a reconfiguration */
+};
+
+const struct check_info *check_info_of_result(const char *runbook, const char *result_id)
+{
+	size_t n = strcspn(result_id, ":");
+	char *id = xstrndup(result_id, n);
+	const struct check_info *info;
+
+	for (size_t i = 0; i < OSM_ARRAY_LEN(result_aliases); i++)
+		if (str_eq(id, result_aliases[i].id)) {
+			free(id);
+			id = xstrdup(result_aliases[i].computed_by);
+			break;
+		}
+	info = runbook ? check_info_find(runbook, id) : NULL;
+	if (!info)
+		info = check_info_find(NULL, id);
+	free(id);
+	return info;
+}
