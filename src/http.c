@@ -1,4 +1,4 @@
-/* http.c - pings and the LifeTime client over libcurl (see http.h).
+/* http.c - pings and single GETs over libcurl (see http.h).
  *
  * All transfers, even a single GET, go through the multi interface so that
  * one loop owns the waiting: curl_multi_poll in CTX_POLL_MS slices, checking
@@ -33,8 +33,6 @@
 #include "util.h"
 
 #define PING_MAX_BODY (64 * 1024)
-#define LT_MAX_BODY (16 * 1024 * 1024)
-
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static bool curl_ok;
 
@@ -49,15 +47,6 @@ static void curl_ready(void)
 	pthread_once(&curl_once, curl_init_once);
 	if (!curl_ok)
 		fatalx("libcurl could not initialise");
-}
-
-/* Overwrite a secret before freeing it; volatile keeps the stores. */
-static void wipe(char *s)
-{
-	if (!s)
-		return;
-	for (volatile char *p = s; *p; p++)
-		*p = 0;
 }
 
 const char *ping_class_word(enum ping_class c)
@@ -173,7 +162,7 @@ static void xfer_cleanup(struct xfer *x)
 		curl_easy_cleanup(x->h);
 	/* The header list may hold the bearer token. */
 	for (struct curl_slist *l = x->headers; l; l = l->next)
-		wipe(l->data);
+		str_wipe(l->data);
 	curl_slist_free_all(x->headers);
 	curl_slist_free_all(x->pin);
 	sb_free(&x->body);
@@ -298,9 +287,7 @@ static bool url_is_http(const char *url)
 	return url && (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0);
 }
 
-/* A URL carrying user:password@ would put a secret into results and the
- * state file; neither a ping page nor the LifeTime API needs one. */
-static bool url_has_userinfo(const char *url)
+bool http_url_has_userinfo(const char *url)
 {
 	CURLU *u = curl_url();
 	char *user = NULL, *pass = NULL;
@@ -623,7 +610,7 @@ void http_ping_many(const char *const *urls, size_t n, const struct http_opts *o
 	for (size_t i = 0; i < n; i++) {
 		memset(&out[i], 0, sizeof out[i]);
 		out[i].url = xstrdup(urls[i] ? urls[i] : "");
-		if (url_is_http(urls[i]) && url_has_userinfo(urls[i])) {
+		if (url_is_http(urls[i]) && http_url_has_userinfo(urls[i])) {
 			/* Do not keep or echo the secret. */
 			free(out[i].url);
 			out[i].url = xstrdup("(URL with a user name or password, not shown)");
@@ -805,12 +792,6 @@ out:
 	return ok;
 }
 
-static const char *const PLAIN_HTTP_FIX =
-	"Use https:// in [lifetime] url (the LifeTime API is served over HTTPS). Plain http "
-	"is accepted only "
-	"towards this machine (a host that resolves to 127.0.0.0/8 or ::1, such as "
-	"127.0.0.1), so that the token never crosses a network or a proxy unencrypted.";
-
 /* ---- single GET ---- */
 
 bool http_get(const char *url, const char *bearer, const struct http_opts *o,
@@ -827,7 +808,7 @@ bool http_get(const char *url, const char *bearer, const struct http_opts *o,
 	*status = 0;
 	*body = NULL;
 	*len = 0;
-	if (url_is_http(url) && url_has_userinfo(url)) {
+	if (url_is_http(url) && http_url_has_userinfo(url)) {
 		err->cls = PING_BAD_URL;
 		snprintf(err->msg, sizeof err->msg, "the URL carries a user name or password");
 		snprintf(err->fix, sizeof err->fix, "%s", USERINFO_FIX);
@@ -850,13 +831,13 @@ bool http_get(const char *url, const char *bearer, const struct http_opts *o,
 			err->cls = PING_BAD_URL;
 			snprintf(err->msg, sizeof err->msg,
 				 "refusing to send the token over plain http: %s", why);
-			snprintf(err->fix, sizeof err->fix, "%s", PLAIN_HTTP_FIX);
+			snprintf(err->fix, sizeof err->fix, "%s", HTTP_PLAIN_TOKEN_FIX);
 			goto out;
 		}
 		h = xasprintf("Authorization: Bearer %s", bearer);
 
 		x.headers = curl_slist_append(x.headers, h);
-		wipe(h);
+		str_wipe(h);
 		free(h);
 	}
 	if (!x.headers)
@@ -873,7 +854,7 @@ bool http_get(const char *url, const char *bearer, const struct http_opts *o,
 		err->cls = PING_CONNECT_ERROR;
 		snprintf(err->msg, sizeof err->msg, "refused to send the token over plain http: "
 			 "the connection went to %s, which is not this machine", x.not_loopback);
-		snprintf(err->fix, sizeof err->fix, "%s", PLAIN_HTTP_FIX);
+		snprintf(err->fix, sizeof err->fix, "%s", HTTP_PLAIN_TOKEN_FIX);
 		goto out;
 	}
 	curl_easy_getinfo(x.h, CURLINFO_RESPONSE_CODE, status);
@@ -914,588 +895,31 @@ out:
 	return ok;
 }
 
-/* ---- LifeTime ---- */
+/* ---- for the LifeTime client (lifetime.c) ---- */
 
-/* A token goes into a header line: refuse anything that could break it. */
-static bool token_usable(const char *t)
+bool http_url_split(const char *url, char **scheme, char **host)
 {
-	if (str_empty(t) || strlen(t) > 4096)
-		return false;
-	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
-		if (*p <= 0x20 || *p >= 0x7F)
-			return false;
-	return true;
-}
-
-static char *read_token_file(const char *path, char *msg, size_t msglen, char *fix,
-			     size_t fixlen)
-{
-	char buf[8192];
-	struct stat st;
-	ssize_t n;
-	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	char *tok;
-
-	if (fd < 0) {
-		snprintf(msg, msglen, "cannot read the LifeTime token file %s: %s", path,
-			 strerror(errno));
-		snprintf(fix, fixlen, "Check [lifetime] token_file names a file you can read, "
-				      "or give the token in OSMIGRATE_LIFETIME_TOKEN.");
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		snprintf(msg, msglen, "the LifeTime token file %s is not a regular file", path);
-		snprintf(fix, fixlen, "Point [lifetime] token_file at a plain file holding "
-				      "only the token.");
-		return NULL;
-	}
-	if (st.st_mode & 077) {
-		close(fd);
-		snprintf(msg, msglen, "refusing the LifeTime token file %s: its mode %03o lets "
-				      "other users read it", path, (unsigned)(st.st_mode & 0777));
-		snprintf(fix, fixlen, "Run: chmod 600 %s (and consider creating a new token, "
-				      "since others could read this one).", path);
-		return NULL;
-	}
-	while (got < sizeof buf - 1 && (n = read(fd, buf + got, sizeof buf - 1 - got)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(msg, msglen, "cannot read the LifeTime token file %s: %s", path,
-				 strerror(errno));
-			snprintf(fix, fixlen, "Check the file, or give the token in "
-					      "OSMIGRATE_LIFETIME_TOKEN.");
-			close(fd);
-			for (volatile char *p = buf; p < buf + sizeof buf; p++)
-				*p = 0;
-			return NULL;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	tok = xstrdup(str_trim(buf));
-	for (volatile char *p = buf; p < buf + sizeof buf; p++)
-		*p = 0;
-	return tok;
-}
-
-static long parse_timeout_ms(const char *s)
-{
-	char *end;
-	long v;
-
-	if (str_empty(s))
-		return 0;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v <= 0 || v > 3600)
-		return 0;
-	return v * 1000;
-}
-
-enum lt_setup lifetime_open(const struct doc *settings, struct ctx *ctx, struct lifetime *lt,
-			    char *msg, size_t msglen, char *fix, size_t fixlen)
-{
-	const char *url = doc_get(settings, "lifetime", NULL, "url");
-	const char *cafile, *tfile, *env;
-	char *scheme = NULL, *host = NULL, *tok = NULL;
-	enum lt_setup refused = LT_BAD_CONFIG;
 	CURLU *u;
-	bool parsed;
-	size_t ul;
+	char *s = NULL, *h = NULL;
+	bool ok;
 
-	memset(lt, 0, sizeof *lt);
-	msg[0] = fix[0] = '\0';
-	if (str_empty(url))
-		return LT_NOT_CONFIGURED;
+	*scheme = *host = NULL;
 	curl_ready();
 	u = curl_url();
-	parsed = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-		 curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-		 curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK;
-	if (parsed && url_has_userinfo(url)) {
-		snprintf(msg, msglen, "[lifetime] url carries a user name or password");
-		snprintf(fix, fixlen, "Remove them from [lifetime] url: LifeTime authenticates "
-				      "with the service account token, and osmigrate never stores secrets.");
-		goto bad;
+	ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	     curl_url_get(u, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
+	     curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK;
+	if (ok) {
+		*scheme = xstrdup(s);
+		*host = xstrdup(h);
 	}
-	if (!parsed || (!str_eq(scheme, "https") && !str_eq(scheme, "http"))) {
-		snprintf(msg, msglen, "[lifetime] url is not an http(s) URL: %s", url);
-		snprintf(fix, fixlen, "Set [lifetime] url to the API base, e.g. "
-				      "https://lifetime.example.com/lifetimeapi/rest/v2");
-		goto bad;
-	}
-	/* Said here, before any token is read; http_get holds to it again for
-	 * every request (guard_token). */
-	if (str_eq(scheme, "http")) {
-		char why[384];
-
-		if (!loopback_only(host, 0, ctx, NULL, why, sizeof why)) {
-			snprintf(msg, msglen, "refusing to send the LifeTime token over plain http: "
-				 "%s", why);
-			snprintf(fix, fixlen, "%s", PLAIN_HTTP_FIX);
-			goto bad;
-		}
-	}
-	curl_free(scheme);
-	curl_free(host);
+	curl_free(s);
+	curl_free(h);
 	curl_url_cleanup(u);
-	u = NULL;
-	scheme = host = NULL;
-
-	lt->url = xstrdup(url);
-	ul = strlen(lt->url);
-	while (ul > 0 && lt->url[ul - 1] == '/')
-		lt->url[--ul] = '\0';
-	cafile = doc_get(settings, "lifetime", NULL, "cafile");
-	if (str_empty(cafile))
-		cafile = doc_get(settings, "http", NULL, "cafile");
-	lt->cafile = str_empty(cafile) ? NULL : xstrdup(cafile);
-	lt->http.cafile = lt->cafile;
-	lt->http.cafile_setting = "[lifetime] cafile";
-	lt->http.timeout_setting = "[http] timeout";
-	lt->http.timeout_ms = parse_timeout_ms(doc_get(settings, "http", NULL, "timeout"));
-
-	if (ctx && ctx->secrets && !str_empty(ctx->secrets->lifetime_token)) {
-		tok = xstrdup(ctx->secrets->lifetime_token);
-	} else if (!str_empty(env = getenv("OSMIGRATE_LIFETIME_TOKEN"))) {
-		tok = xstrdup(env);
-	} else if (!str_empty(tfile = doc_get(settings, "lifetime", NULL, "token_file"))) {
-		if (!(tok = read_token_file(tfile, msg, msglen, fix, fixlen)))
-			goto bad;
-	} else {
-		snprintf(msg, msglen, "no LifeTime token");
-		snprintf(fix, fixlen, "Give the service account token in "
-				      "OSMIGRATE_LIFETIME_TOKEN, or in a file named by [lifetime] "
-				      "token_file (mode 0600), or type it on the LifeTime screen. "
-				      "It is kept in memory only.");
-		refused = LT_NO_TOKEN;
-		goto bad;
-	}
-	if (!token_usable(tok)) {
-		snprintf(msg, msglen, "the LifeTime token is empty or contains spaces or "
-				      "control characters");
-		snprintf(fix, fixlen, "Paste the token exactly as LifeTime showed it, on one "
-				      "line.");
-		goto bad;
-	}
-	lt->token = tok;
-	if (ctx && ctx->secrets && str_empty(ctx->secrets->lifetime_token)) {
-		free(ctx->secrets->lifetime_token);
-		ctx->secrets->lifetime_token = xstrdup(tok);
-	}
-	return LT_READY;
-bad:
-	if (tok) {
-		wipe(tok);
-		free(tok);
-	}
-	curl_free(scheme);
-	curl_free(host);
-	curl_url_cleanup(u);
-	lifetime_close(lt);
-	return refused;
+	return ok;
 }
 
-void lifetime_close(struct lifetime *lt)
+bool http_host_is_loopback(const char *host, const struct ctx *ctx, char *why, size_t whylen)
 {
-	if (!lt)
-		return;
-	if (lt->token) {
-		wipe(lt->token);
-		free(lt->token);
-	}
-	free(lt->url);
-	free(lt->cafile);
-	memset(lt, 0, sizeof *lt);
-}
-
-/* Every string LifeTime sends is untrusted: neutralised once, here, so a
- * name with a newline, escape codes or bidi controls cannot start a line
- * or act on a terminal in any check detail, the state file, the report or
- * the wizard (text.h). */
-static char *dupn(const char *s)
-{
-	return s ? text_safe(s) : NULL;
-}
-
-static bool want_array(const struct json *j, const char *what, char *err, size_t errlen)
-{
-	if (j->type == JSON_ARRAY)
-		return true;
-	snprintf(err, errlen, "expected a JSON array of %s, got %s %s", what,
-		 j->type == JSON_OBJECT || j->type == JSON_ARRAY ? "an" : "a",
-		 json_type_name(j->type));
-	return false;
-}
-
-/* Parse a LifeTime answer that must be a JSON array of `what`; NULL with err filled otherwise. */
-static struct json *parse_array(const char *body, size_t len, const char *what, char *err,
-				size_t errlen)
-{
-	char jerr[256];
-	struct json *j = json_parse(body, len, jerr, sizeof jerr);
-
-	if (!j) {
-		snprintf(err, errlen, "the answer is not valid JSON (%s)", jerr);
-		return NULL;
-	}
-	if (!want_array(j, what, err, errlen)) {
-		json_free(j);
-		return NULL;
-	}
-	return j;
-}
-
-static bool need_str(const struct json *o, const char *key, size_t i, const char *what,
-		     char *err, size_t errlen)
-{
-	if (json_get_str(o, key))
-		return true;
-	snprintf(err, errlen, "%s %zu has no string \"%s\"", what, i + 1, key);
-	return false;
-}
-
-void lt_environments_free(struct lt_environment *e, size_t n)
-{
-	for (size_t i = 0; e && i < n; i++) {
-		free(e[i].key);
-		free(e[i].name);
-		free(e[i].os_version);
-		free(e[i].host_name);
-		free(e[i].environment_type);
-		free(e[i].app_server_type);
-		free(e[i].database_provider);
-	}
-	free(e);
-}
-
-bool lt_parse_environments(const char *body, size_t len, struct lt_environment **out,
-			   size_t *n, char *err, size_t errlen)
-{
-	struct json *j = parse_array(body, len, "environments", err, errlen);
-	struct lt_environment *e;
-	size_t cnt;
-
-	*out = NULL;
-	*n = 0;
-	if (!j)
-		return false;
-	cnt = json_count(j);
-	e = xcalloc(cnt ? cnt : 1, sizeof *e);
-	for (size_t i = 0; i < cnt; i++) {
-		const struct json *o = json_at(j, i);
-
-		if (!need_str(o, "Key", i, "environment", err, errlen) ||
-		    !need_str(o, "Name", i, "environment", err, errlen)) {
-			lt_environments_free(e, cnt);
-			json_free(j);
-			return false;
-		}
-		e[i].key = dupn(json_get_str(o, "Key"));
-		e[i].name = dupn(json_get_str(o, "Name"));
-		e[i].os_version = dupn(json_get_str(o, "OSVersion"));
-		e[i].host_name = dupn(json_get_str(o, "HostName"));
-		e[i].environment_type = dupn(json_get_str(o, "EnvironmentType"));
-		e[i].app_server_type = dupn(json_get_str(o, "ApplicationServerType"));
-		e[i].database_provider = dupn(json_get_str(o, "DatabaseProvider"));
-		e[i].order = -1;
-		e[i].front_ends = -1;
-		json_get_int(o, "Order", &e[i].order);
-		json_get_int(o, "NumberOfFrontEnds", &e[i].front_ends);
-		json_get_bool(o, "UseHTTPS", &e[i].use_https);
-		json_get_bool(o, "IsCloudEnvironment", &e[i].is_cloud);
-	}
-	json_free(j);
-	*out = e;
-	*n = cnt;
-	return true;
-}
-
-void lt_applications_free(struct lt_application *a, size_t n)
-{
-	for (size_t i = 0; a && i < n; i++) {
-		free(a[i].key);
-		free(a[i].name);
-		free(a[i].kind);
-		free(a[i].url_path);
-		for (size_t k = 0; k < a[i].n_envs; k++) {
-			struct lt_app_status *s = &a[i].envs[k];
-
-			free(s->environment_key);
-			free(s->consistency);
-			free(s->messages);
-			for (size_t m = 0; m < s->n_modules; m++) {
-				free(s->modules[m].module_version_key);
-				free(s->modules[m].consistency);
-			}
-			free(s->modules);
-		}
-		free(a[i].envs);
-	}
-	free(a);
-}
-
-/* ConsistencyStatusMessages is a string in the recorded answers; accept an
- * array of strings too (joined with "; ") rather than fail on it. */
-static char *messages_text(const struct json *v)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	if (!v)
-		return NULL;
-	if (v->type == JSON_STRING)
-		return text_safe(v->str);
-	if (v->type != JSON_ARRAY)
-		return NULL;
-	for (size_t i = 0; i < v->n; i++)
-		if (v->items[i]->type == JSON_STRING)
-			sb_addf(&sb, "%s%s", sb.len ? "; " : "", v->items[i]->str);
-	{
-		char *r = text_safe(sb_str(&sb));
-
-		sb_free(&sb);
-		return r;
-	}
-}
-
-bool lt_parse_applications(const char *body, size_t len, struct lt_application **out,
-			   size_t *n, char *err, size_t errlen)
-{
-	struct json *j = parse_array(body, len, "applications", err, errlen);
-	struct lt_application *a;
-	size_t cnt;
-
-	*out = NULL;
-	*n = 0;
-	if (!j)
-		return false;
-	cnt = json_count(j);
-	a = xcalloc(cnt ? cnt : 1, sizeof *a);
-	for (size_t i = 0; i < cnt; i++) {
-		const struct json *o = json_at(j, i);
-		const struct json *envs = json_get(o, "AppStatusInEnvs");
-
-		if (!need_str(o, "Key", i, "application", err, errlen) ||
-		    !need_str(o, "Name", i, "application", err, errlen))
-			goto fail;
-		a[i].key = dupn(json_get_str(o, "Key"));
-		a[i].name = dupn(json_get_str(o, "Name"));
-		a[i].kind = dupn(json_get_str(o, "Kind"));
-		a[i].url_path = dupn(json_get_str(o, "URLPath"));
-		json_get_bool(o, "IsSystem", &a[i].is_system);
-		if (envs && envs->type != JSON_ARRAY && envs->type != JSON_NULL) {
-			snprintf(err, errlen, "application %s: AppStatusInEnvs is not an array",
-				 a[i].name);
-			goto fail;
-		}
-		a[i].n_envs = json_count(envs);
-		a[i].envs = xcalloc(a[i].n_envs ? a[i].n_envs : 1, sizeof *a[i].envs);
-		for (size_t k = 0; k < a[i].n_envs; k++) {
-			const struct json *so = json_at(envs, k);
-			const struct json *mods = json_get(so, "ModuleStatusInEnvs");
-			struct lt_app_status *s = &a[i].envs[k];
-
-			if (!json_get_str(so, "EnvironmentKey")) {
-				snprintf(err, errlen, "application %s: status %zu has no "
-						      "EnvironmentKey", a[i].name, k + 1);
-				goto fail;
-			}
-			s->environment_key = dupn(json_get_str(so, "EnvironmentKey"));
-			s->consistency = dupn(json_get_str(so, "ConsistencyStatus"));
-			s->messages = messages_text(json_get(so, "ConsistencyStatusMessages"));
-			json_get_bool(so, "IsModified", &s->is_modified);
-			s->n_modules = json_count(mods);
-			s->modules = xcalloc(s->n_modules ? s->n_modules : 1, sizeof *s->modules);
-			for (size_t m = 0; m < s->n_modules; m++) {
-				const struct json *mo = json_at(mods, m);
-
-				s->modules[m].module_version_key =
-					dupn(json_get_str(mo, "ModuleVersionKey"));
-				s->modules[m].consistency = dupn(json_get_str(mo, "ConsistencyStatus"));
-			}
-		}
-	}
-	json_free(j);
-	*out = a;
-	*n = cnt;
-	return true;
-fail:
-	lt_applications_free(a, cnt);
-	json_free(j);
-	return false;
-}
-
-void lt_modules_free(struct lt_module *m, size_t n)
-{
-	for (size_t i = 0; m && i < n; i++) {
-		free(m[i].key);
-		free(m[i].name);
-		free(m[i].kind);
-	}
-	free(m);
-}
-
-bool lt_parse_modules(const char *body, size_t len, struct lt_module **out, size_t *n,
-		      char *err, size_t errlen)
-{
-	struct json *j = parse_array(body, len, "modules", err, errlen);
-	struct lt_module *m;
-	size_t cnt;
-
-	*out = NULL;
-	*n = 0;
-	if (!j)
-		return false;
-	cnt = json_count(j);
-	m = xcalloc(cnt ? cnt : 1, sizeof *m);
-	for (size_t i = 0; i < cnt; i++) {
-		const struct json *o = json_at(j, i);
-
-		if (!need_str(o, "Key", i, "module", err, errlen) ||
-		    !need_str(o, "Name", i, "module", err, errlen)) {
-			lt_modules_free(m, cnt);
-			json_free(j);
-			return false;
-		}
-		m[i].key = dupn(json_get_str(o, "Key"));
-		m[i].name = dupn(json_get_str(o, "Name"));
-		m[i].kind = dupn(json_get_str(o, "Kind"));
-	}
-	json_free(j);
-	*out = m;
-	*n = cnt;
-	return true;
-}
-
-/* GET base+path with the token; on success the body (caller frees). */
-static char *lt_get(struct lifetime *lt, struct ctx *ctx, const char *path, size_t *len,
-		    struct http_error *err)
-{
-	char *url = xasprintf("%s%s", lt->url, path);
-	char *body = NULL;
-	long status = 0;
-	bool ok = http_get(url, lt->token, &lt->http, ctx, LT_MAX_BODY, &status, &body, len, err);
-
-	if (!ok && err->cls == PING_HTTP_ERROR && status) {
-		const char *what = "";
-
-		switch (status) {
-		case 401:
-			snprintf(err->msg, sizeof err->msg,
-				 "LifeTime refused the token (HTTP 401) for %s", url);
-			snprintf(err->fix, sizeof err->fix,
-				 "The token is wrong, expired or its service account was deleted: "
-				 "create a new token in LifeTime (User Management > Service Accounts) "
-				 "and give it via OSMIGRATE_LIFETIME_TOKEN or [lifetime] token_file "
-				 "(mode 0600).");
-			break;
-		case 403:
-			snprintf(err->msg, sizeof err->msg,
-				 "LifeTime denied access (HTTP 403) to %s", url);
-			snprintf(err->fix, sizeof err->fix,
-				 "Give the service account a role that can at least read "
-				 "applications in every environment (LifeTime > User Management).");
-			break;
-		case 404:
-			snprintf(err->msg, sizeof err->msg, "no LifeTime API at %s (HTTP 404)", url);
-			snprintf(err->fix, sizeof err->fix,
-				 "Set [lifetime] url to the API base, which ends with "
-				 "/lifetimeapi/rest/v2 (e.g. https://lifetime.example.com/"
-				 "lifetimeapi/rest/v2).");
-			break;
-		default:
-			if (status >= 300 && status < 400)
-				what = " (the URL redirects: use the address it names)";
-			snprintf(err->msg, sizeof err->msg, "LifeTime answered HTTP %ld for %s%s",
-				 status, url, what);
-			snprintf(err->fix, sizeof err->fix,
-				 "Check [lifetime] url and that LifeTime is up (open it in a "
-				 "browser); HTTP 5xx errors are in LifeTime's error log.");
-			break;
-		}
-	} else if (!ok) {
-		/* Network errors name the URL for context (it never holds the token). */
-		char *tmp = xasprintf("LifeTime %s: %s", url, err->msg);
-		size_t l = strlen(tmp);
-
-		if (l >= sizeof err->msg)
-			l = sizeof err->msg - 1;
-		memcpy(err->msg, tmp, l);
-		err->msg[l] = '\0';
-		free(tmp);
-	}
-	free(url);
-	if (!ok) {
-		free(body);
-		return NULL;
-	}
-	return body;
-}
-
-static bool lt_shape_error(struct http_error *err, const char *path, const char *why)
-{
-	err->cls = PING_UNEXPECTED;
-	snprintf(err->msg, sizeof err->msg, "unexpected answer from LifeTime %s: %s", path, why);
-	snprintf(err->fix, sizeof err->fix,
-		 "Check [lifetime] url points at the LifeTime API v2 (it ends with "
-		 "/lifetimeapi/rest/v2) and not at a proxy or login page.");
-	return false;
-}
-
-bool lifetime_environments(struct lifetime *lt, struct ctx *ctx, struct lt_environment **out,
-			   size_t *n, struct http_error *err)
-{
-	static const char path[] = "/environments/";
-	char why[384];
-	size_t len;
-	char *body = lt_get(lt, ctx, path, &len, err);
-	bool ok;
-
-	*out = NULL;
-	*n = 0;
-	if (!body)
-		return false;
-	ok = lt_parse_environments(body, len, out, n, why, sizeof why);
-	free(body);
-	return ok || lt_shape_error(err, path, why);
-}
-
-bool lifetime_applications(struct lifetime *lt, struct ctx *ctx, struct lt_application **out,
-			   size_t *n, struct http_error *err)
-{
-	static const char path[] = "/applications/?IncludeModules=true&IncludeEnvStatus=true";
-	char why[384];
-	size_t len;
-	char *body = lt_get(lt, ctx, path, &len, err);
-	bool ok;
-
-	*out = NULL;
-	*n = 0;
-	if (!body)
-		return false;
-	ok = lt_parse_applications(body, len, out, n, why, sizeof why);
-	free(body);
-	return ok || lt_shape_error(err, "/applications/", why);
-}
-
-bool lifetime_modules(struct lifetime *lt, struct ctx *ctx, struct lt_module **out, size_t *n,
-		      struct http_error *err)
-{
-	static const char path[] = "/modules/";
-	char why[384];
-	size_t len;
-	char *body = lt_get(lt, ctx, path, &len, err);
-	bool ok;
-
-	*out = NULL;
-	*n = 0;
-	if (!body)
-		return false;
-	ok = lt_parse_modules(body, len, out, n, why, sizeof why);
-	free(body);
-	return ok || lt_shape_error(err, path, why);
+	return loopback_only(host, 0, ctx, NULL, why, whylen);
 }

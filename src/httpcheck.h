@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "http.h"
+#include "lifetime.h"
 
 /* The minimum Platform Server for the supported PostgreSQL connector. */
 #define PLATFORM_MIN_VERSION "11.15.0"

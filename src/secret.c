@@ -157,13 +157,6 @@ static bool looks_like_password(const char *v)
 	return false;
 }
 
-static void wipe(char *s)
-{
-	if (s)
-		for (volatile char *p = s; *p; p++)
-			*p = 0;
-}
-
 static bool has_password(const char *v, int depth)
 {
 	PQconninfoOption *opts;
@@ -177,7 +170,7 @@ static bool has_password(const char *v, int depth)
 	opts = PQconninfoParse(v, &err);
 	if (err) {
 		/* libpq quotes the whole URI in some of its messages. */
-		wipe(err);
+		str_wipe(err);
 		PQfreemem(err);
 	}
 	if (!opts)
@@ -191,7 +184,7 @@ static bool has_password(const char *v, int depth)
 		 * not used, but it would still be stored: look at it too. */
 		else if (str_eq(o->keyword, "dbname") && depth < 3 && has_password(o->val, depth + 1))
 			found = true;
-		wipe(o->val);
+		str_wipe(o->val);
 	}
 	PQconninfoFree(opts);
 	return found;

@@ -315,6 +315,12 @@ bool str_empty(const char *s)
 	return !s || !*s;
 }
 
+void str_wipe(char *s)
+{
+	if (s)
+		explicit_bzero(s, strlen(s));
+}
+
 char *str_trim(char *s)
 {
 	char *end;

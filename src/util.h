@@ -63,6 +63,7 @@ bool str_eq(const char *a, const char *b); /* NULL-safe */
 bool str_startswith(const char *s, const char *prefix);
 bool str_empty(const char *s);             /* NULL or "" */
 char *str_trim(char *s);                   /* in place, returns s */
+void str_wipe(char *s);                    /* overwrite a secret before freeing it; NULL ok */
 bool utf8_valid(const char *s, size_t n);
 /* The code point of the valid UTF-8 sequence at s (at most n bytes) in *cp
  * (may be NULL); returns its length, or 0 when the bytes there are not

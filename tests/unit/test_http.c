@@ -22,6 +22,7 @@
 
 #include "doc.h"
 #include "http.h"
+#include "lifetime.h"
 #include "resolve.h"
 #include "httpcheck.h"
 #include "util.h"
