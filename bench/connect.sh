@@ -93,7 +93,8 @@ printf 'live server: psql SELECT 1 (one authenticated session) %s; osmigrate/psq
 
 cc=${CC:-cc}
 # shellcheck disable=SC2046 # pkg-config output is meant to be split
-if "$cc" -std=c11 -O2 -I"$here/../src" -I"$build" $(pkg-config --cflags libpq) \
+if "$cc" -std=c11 -O2 -I"$here/../src/base" -I"$here/../src/core" -I"$here/../src/probe" \
+	-I"$here/../src/checks" -I"$build" $(pkg-config --cflags libpq) \
 	-o "$BENCH_TMP/connect_bench" "$here/connect_bench.c" "$build/libosmigrate.a" \
 	$(pkg-config --libs libpq libcurl inih) -pthread 2>"$BENCH_TMP/cc.log"; then
 	n=$((runs < 20 ? 20 : runs))

@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 	for (k = 0; keys[k]; k++)
 		vals[k] = doc_get(answers, "target", NULL, keys[k]);
 	/* The bare session is pinned too, as every session against the
-	 * operator's database (src/pg.h), here from the startup packet, which
+	 * operator's database (src/probe/pg.h), here from the startup packet, which
 	 * costs no round trip; PGOPTIONS is kept, not replaced. */
 	options = xasprintf("%s%s-c search_path= -c default_transaction_read_only=on",
 			    getenv("PGOPTIONS") ? getenv("PGOPTIONS") : "",

@@ -81,7 +81,8 @@ printf 'save (osmigrate mark, load+lock+save+fsync): 1000 ext %s, 10 ext %s, rat
 # In-process: the same compile flags the build uses for the core.
 cc=${CC:-cc}
 # shellcheck disable=SC2046 # pkg-config output is meant to be split
-if "$cc" -std=c11 -O2 -I"$here/../src" -I"$build" -o "$BENCH_TMP/state_bench" "$here/state_bench.c" \
+if "$cc" -std=c11 -O2 -I"$here/../src/base" -I"$here/../src/core" -I"$here/../src/probe" \
+	-I"$here/../src/checks" -I"$build" -o "$BENCH_TMP/state_bench" "$here/state_bench.c" \
 	"$build/libosmigrate.a" $(pkg-config --libs libpq libcurl inih) -pthread 2>"$BENCH_TMP/cc.log"; then
 	n=$((runs < 20 ? 20 : runs))
 	indent() { while IFS= read -r l; do echo "  $l"; done; }

@@ -1,5 +1,5 @@
 /* pg-probe.c - a small driver for the PostgreSQL e2e tests (tests/e2e/pg_*.sh):
- * runs pg_connect/pg_query/the checks of src/pgcheck.c against a real
+ * runs pg_connect/pg_query/the checks of src/checks/pgcheck.c against a real
  * server and prints what they decided, one "key=value" per line.
  *
  *   pg-probe connect [--timeout S] [--cancel-after MS] CONNINFO

@@ -29,14 +29,14 @@ out=$("$OSMIGRATE" connector-migration 2>/dev/null </dev/null)
 is "$out" "" "no terminal: nothing on stdout"
 
 # Every command of --help has its own --help, and the man page and README
-# know every command and every exit code of src/exitcodes.h.
+# know every command and every exit code of src/base/exitcodes.h.
 man="$top_srcdir/man/osmigrate.1"
 for c in check types compare status mark report; do
 	"$OSMIGRATE" "$c" --help >/dev/null 2>&1; is "$?" 0 "$c --help exits 0"
 	grep -q "^\.Cm $c\$" "$man"; ok $? "man page documents $c"
 	grep -q "osmigrate $c" "$top_srcdir/README.md"; ok $? "README documents $c"
 done
-for code in $(sed -n 's/.*= \([0-9][0-9]*\),.*/\1/p' "$top_srcdir/src/exitcodes.h"); do
+for code in $(sed -n 's/.*= \([0-9][0-9]*\),.*/\1/p' "$top_srcdir/src/base/exitcodes.h"); do
 	grep -q "^\.It $code\b\|^\.It .*\b$code\b" "$man"; ok $? "man page lists exit status $code"
 	grep -q "^| $code \|^| .*\b$code\b.* |" "$top_srcdir/README.md"; ok $? "README lists exit status $code"
 done

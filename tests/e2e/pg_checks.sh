@@ -1,5 +1,5 @@
 #!/bin/sh
-# pg_checks.sh - the PostgreSQL checks of connector-migration (src/pgcheck.c)
+# pg_checks.sh - the PostgreSQL checks of connector-migration (src/checks/pgcheck.c)
 # against a throwaway server loaded with demo/seed.sql: version support,
 # connection summary, privileges (a user without table privileges, a missing
 # table), the optional source, ardoPGSQL sessions, tables accessible per

@@ -162,7 +162,7 @@ ok $? "the record went through the FIFO"
 is "$(stat -c %a "$work/fifo")" 644 "the FIFO's mode is not changed"
 
 # The environment is the settings the runbook uses, in the schema's order
-# (src/schema.c): an endpoint-change record carries [endpoint] and [server],
+# (src/core/schema.c): an endpoint-change record carries [endpoint] and [server],
 # not the [target] and [extension] left from another procedure.
 cat >"$work/ec.ini" <<'INI'
 [osmigrate]

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tui_settings: the settings screen is the schema's (src/schema.c): every
+# tui_settings: the settings screen is the schema's (src/core/schema.c): every
 # key of [compare] (old, new, schemas, exact) is shown and edited with its
 # type's rules, the help gives the import columns of each inventory, and
 # --save-answers writes the keys in the schema's order.

@@ -26,10 +26,10 @@ fi
 mkdir -p "$work/corpus" || exit 1
 cp "$here"/seeds/* "$top"/tests/corpus/state/*.ini "$top"/tests/corpus/answers/*.ini "$work/corpus/" 2>/dev/null
 if ! "$CLANG" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I"$build" -I"$top/src" $(pkg-config --cflags libpq) \
-	"$here/fuzz_state.c" "$top/src/doc.c" "$top/src/state.c" "$top/src/schema.c" \
-	"$top/src/secret.c" \
-	"$top/src/lock.c" "$top/src/util.c" \
+	-I"$build" -I"$top/src/base" -I"$top/src/core" $(pkg-config --cflags libpq) \
+	"$here/fuzz_state.c" "$top/src/base/doc.c" "$top/src/core/state.c" "$top/src/core/schema.c" \
+	"$top/src/base/secret.c" \
+	"$top/src/base/lock.c" "$top/src/base/util.c" \
 	"$build/libosmigrate.a" $(pkg-config --libs inih libpq libcurl) -lpthread -lm \
 	-o "$work/fuzz_state" 2>"$work/build.log"; then
 	if grep -q "fuzzer" "$work/build.log"; then

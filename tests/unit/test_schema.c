@@ -1,4 +1,4 @@
-/* test_schema.c - the settings schema (src/schema.c) is the one home of
+/* test_schema.c - the settings schema (src/core/schema.c) is the one home of
  * every settings section and key: the table is consistent, its examples
  * pass the parser and come back from an answers file in its order, the
  * checks' declared settings and the runbooks' inventories are in it, every
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -381,37 +382,52 @@ static size_t scan_file(const char *path, const regex_t *re, struct strbuf *bad)
 	return found;
 }
 
+/* Every .c file under dir, subfolders included (src/ has one per layer). */
+static void scan_dir(const char *dir, const regex_t *re, struct strbuf *bad, size_t *files,
+		     size_t *found)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+
+	cr_assert_not_null(dp, "%s", dir);
+	while ((e = readdir(dp)) != NULL) {
+		size_t n = strlen(e->d_name);
+		char *path;
+		struct stat sb;
+
+		if (e->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			scan_dir(path, re, bad, files, found);
+		} else if (n > 2 && strcmp(e->d_name + n - 2, ".c") == 0 &&
+			   !str_eq(e->d_name, "schema.c")) {
+			(*files)++;
+			*found += scan_file(path, re, bad);
+		}
+		free(path);
+	}
+	closedir(dp);
+}
+
 Test(schema, code_reads_only_schema_keys)
 {
 	static const char *const dirs[] = { "src", "screens" };
 	struct strbuf bad = STRBUF_INIT;
-	size_t found = 0;
+	size_t found = 0, files = 0;
 	regex_t re;
 
 	cr_assert_eq(regcomp(&re, "\"([a-z_]+)\",[[:space:]]*[^,;(){}\"]+,[[:space:]]*\"([a-z_.]+)\"",
 			     REG_EXTENDED), 0);
 	for (size_t i = 0; i < OSM_ARRAY_LEN(dirs); i++) {
 		char *dir = xasprintf("%s/%s", srcdir(), dirs[i]);
-		DIR *dp = opendir(dir);
-		struct dirent *e;
 
-		cr_assert_not_null(dp, "%s", dir);
-		while ((e = readdir(dp)) != NULL) {
-			size_t n = strlen(e->d_name);
-			char *path;
-
-			if (n < 3 || strcmp(e->d_name + n - 2, ".c") != 0 ||
-			    str_eq(e->d_name, "schema.c"))
-				continue;
-			path = xasprintf("%s/%s", dir, e->d_name);
-			found += scan_file(path, &re, &bad);
-			free(path);
-		}
-		closedir(dp);
+		scan_dir(dir, &re, &bad, &files, &found);
 		free(dir);
 	}
 	regfree(&re);
-	/* the scan sees the readers: doc_get(d, "compare", NULL, "old") ... */
+	/* the scan sees every source file and the readers: doc_get(d, "compare", NULL, "old") ... */
+	cr_assert_geq(files, 40, "only %zu source files found under %s", files, srcdir());
 	cr_assert_geq(found, 20, "only %zu section/key pairs found: is the pattern right?", found);
 	cr_assert_eq(bad.len, 0, "%s", sb_str(&bad));
 	sb_free(&bad);

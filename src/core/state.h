@@ -6,7 +6,7 @@
  *   [osmigrate]  version = 1, runbook, created, updated, updated_by, current (step id)
  *
  *   settings (allowed in answers files too): the sections and keys of
- *   src/schema.c ([target], [compare], [server "NAME"], ...), one table
+ *   src/core/schema.c ([target], [compare], [server "NAME"], ...), one table
  *   with each key's type, label, help and example; not repeated here
  *
  *   progress (state file only):

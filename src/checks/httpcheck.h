@@ -1,6 +1,6 @@
 /* httpcheck.h - the checks that talk HTTP: LifeTime (platform version,
  * application consistency, environments) and module pings (consumers,
- * application servers).  Registered in src/checks.c check_defs[].
+ * application servers).  Bound to their ids in src/checks/checks.c.
  * UI-free: never include curses here. */
 #ifndef OSM_HTTPCHECK_H
 #define OSM_HTTPCHECK_H

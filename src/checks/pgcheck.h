@@ -1,5 +1,5 @@
 /* pgcheck.h - the PostgreSQL checks of the connector-migration runbook
- * (rows in src/checks.c) and the PostgreSQL support table they use.
+ * (bound in src/checks/checks.c) and the PostgreSQL support table they use.
  * Every check opens its own read-only session through pg_login() (login.h).
  * UI-free: never include curses here. */
 #ifndef OSM_PGCHECK_H

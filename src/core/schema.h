@@ -1,6 +1,6 @@
 /* schema.h - the settings schema: every settings section and key, once.
  *
- * One table (src/schema.c) says, for each settings section, whether it is an
+ * One table (src/core/schema.c) says, for each settings section, whether it is an
  * inventory (named items: [server "dc01"]), its heading on the settings
  * screen and which runbooks use it; and for each key its value type (the
  * V_* rules of the state/answers parser, state.c), its label, a one-line
