@@ -252,6 +252,45 @@ static bool need_str(const struct json *o, const char *key, size_t i, const char
 	return false;
 }
 
+/* How to read one kind of LifeTime list: every entry an object with a
+ * string Key and Name; fill copies the rest of one entry. */
+struct lt_list {
+	const char *what, *one;   /* "environments", "environment" */
+	size_t size;              /* of one entry */
+	bool (*fill)(const struct json *o, void *entry, char *err, size_t errlen);
+	void (*drop)(void *entries, size_t n);
+};
+
+static bool parse_list(const struct lt_list *t, const char *body, size_t len, void **out,
+		       size_t *n, char *err, size_t errlen)
+{
+	struct json *j = parse_array(body, len, t->what, err, errlen);
+	char *entries;
+	size_t cnt;
+
+	*out = NULL;
+	*n = 0;
+	if (!j)
+		return false;
+	cnt = json_count(j);
+	entries = xcalloc(cnt ? cnt : 1, t->size);
+	for (size_t i = 0; i < cnt; i++) {
+		const struct json *o = json_at(j, i);
+
+		if (!need_str(o, "Key", i, t->one, err, errlen) ||
+		    !need_str(o, "Name", i, t->one, err, errlen) ||
+		    !t->fill(o, entries + i * t->size, err, errlen)) {
+			t->drop(entries, cnt);
+			json_free(j);
+			return false;
+		}
+	}
+	json_free(j);
+	*out = entries;
+	*n = cnt;
+	return true;
+}
+
 void lt_environments_free(struct lt_environment *e, size_t n)
 {
 	for (size_t i = 0; e && i < n; i++) {
@@ -266,46 +305,43 @@ void lt_environments_free(struct lt_environment *e, size_t n)
 	free(e);
 }
 
+static void drop_environments(void *e, size_t n)
+{
+	lt_environments_free(e, n);
+}
+
+static bool fill_environment(const struct json *o, void *entry, char *err, size_t errlen)
+{
+	struct lt_environment *e = entry;
+
+	e->key = dupn(json_get_str(o, "Key"));
+	e->name = dupn(json_get_str(o, "Name"));
+	e->os_version = dupn(json_get_str(o, "OSVersion"));
+	e->host_name = dupn(json_get_str(o, "HostName"));
+	e->environment_type = dupn(json_get_str(o, "EnvironmentType"));
+	e->app_server_type = dupn(json_get_str(o, "ApplicationServerType"));
+	e->database_provider = dupn(json_get_str(o, "DatabaseProvider"));
+	e->order = -1;
+	e->front_ends = -1;
+	json_get_int(o, "Order", &e->order);
+	json_get_int(o, "NumberOfFrontEnds", &e->front_ends);
+	json_get_bool(o, "UseHTTPS", &e->use_https);
+	json_get_bool(o, "IsCloudEnvironment", &e->is_cloud);
+	return true;
+}
+
+static const struct lt_list environments_list = {
+	"environments", "environment", sizeof(struct lt_environment), fill_environment, drop_environments,
+};
+
 bool lt_parse_environments(const char *body, size_t len, struct lt_environment **out,
 			   size_t *n, char *err, size_t errlen)
 {
-	struct json *j = parse_array(body, len, "environments", err, errlen);
-	struct lt_environment *e;
-	size_t cnt;
+	void *v;
+	bool ok = parse_list(&environments_list, body, len, &v, n, err, errlen);
 
-	*out = NULL;
-	*n = 0;
-	if (!j)
-		return false;
-	cnt = json_count(j);
-	e = xcalloc(cnt ? cnt : 1, sizeof *e);
-	for (size_t i = 0; i < cnt; i++) {
-		const struct json *o = json_at(j, i);
-
-		if (!need_str(o, "Key", i, "environment", err, errlen) ||
-		    !need_str(o, "Name", i, "environment", err, errlen)) {
-			lt_environments_free(e, cnt);
-			json_free(j);
-			return false;
-		}
-		e[i].key = dupn(json_get_str(o, "Key"));
-		e[i].name = dupn(json_get_str(o, "Name"));
-		e[i].os_version = dupn(json_get_str(o, "OSVersion"));
-		e[i].host_name = dupn(json_get_str(o, "HostName"));
-		e[i].environment_type = dupn(json_get_str(o, "EnvironmentType"));
-		e[i].app_server_type = dupn(json_get_str(o, "ApplicationServerType"));
-		e[i].database_provider = dupn(json_get_str(o, "DatabaseProvider"));
-		e[i].order = -1;
-		e[i].front_ends = -1;
-		json_get_int(o, "Order", &e[i].order);
-		json_get_int(o, "NumberOfFrontEnds", &e[i].front_ends);
-		json_get_bool(o, "UseHTTPS", &e[i].use_https);
-		json_get_bool(o, "IsCloudEnvironment", &e[i].is_cloud);
-	}
-	json_free(j);
-	*out = e;
-	*n = cnt;
-	return true;
+	*out = v;
+	return ok;
 }
 
 void lt_applications_free(struct lt_application *a, size_t n)
@@ -332,6 +368,11 @@ void lt_applications_free(struct lt_application *a, size_t n)
 	free(a);
 }
 
+static void drop_applications(void *a, size_t n)
+{
+	lt_applications_free(a, n);
+}
+
 /* ConsistencyStatusMessages is a string in the recorded answers; accept an
  * array of strings too (joined with "; ") rather than fail on it. */
 static char *messages_text(const struct json *v)
@@ -355,71 +396,60 @@ static char *messages_text(const struct json *v)
 	}
 }
 
+static bool fill_application(const struct json *o, void *entry, char *err, size_t errlen)
+{
+	struct lt_application *a = entry;
+	const struct json *envs = json_get(o, "AppStatusInEnvs");
+
+	a->key = dupn(json_get_str(o, "Key"));
+	a->name = dupn(json_get_str(o, "Name"));
+	a->kind = dupn(json_get_str(o, "Kind"));
+	a->url_path = dupn(json_get_str(o, "URLPath"));
+	json_get_bool(o, "IsSystem", &a->is_system);
+	if (envs && envs->type != JSON_ARRAY && envs->type != JSON_NULL) {
+		snprintf(err, errlen, "application %s: AppStatusInEnvs is not an array", a->name);
+		return false;
+	}
+	a->n_envs = json_count(envs);
+	a->envs = xcalloc(a->n_envs ? a->n_envs : 1, sizeof *a->envs);
+	for (size_t k = 0; k < a->n_envs; k++) {
+		const struct json *so = json_at(envs, k);
+		const struct json *mods = json_get(so, "ModuleStatusInEnvs");
+		struct lt_app_status *s = &a->envs[k];
+
+		if (!json_get_str(so, "EnvironmentKey")) {
+			snprintf(err, errlen, "application %s: status %zu has no EnvironmentKey",
+				 a->name, k + 1);
+			return false;
+		}
+		s->environment_key = dupn(json_get_str(so, "EnvironmentKey"));
+		s->consistency = dupn(json_get_str(so, "ConsistencyStatus"));
+		s->messages = messages_text(json_get(so, "ConsistencyStatusMessages"));
+		json_get_bool(so, "IsModified", &s->is_modified);
+		s->n_modules = json_count(mods);
+		s->modules = xcalloc(s->n_modules ? s->n_modules : 1, sizeof *s->modules);
+		for (size_t m = 0; m < s->n_modules; m++) {
+			const struct json *mo = json_at(mods, m);
+
+			s->modules[m].module_version_key = dupn(json_get_str(mo, "ModuleVersionKey"));
+			s->modules[m].consistency = dupn(json_get_str(mo, "ConsistencyStatus"));
+		}
+	}
+	return true;
+}
+
+static const struct lt_list applications_list = {
+	"applications", "application", sizeof(struct lt_application), fill_application, drop_applications,
+};
+
 bool lt_parse_applications(const char *body, size_t len, struct lt_application **out,
 			   size_t *n, char *err, size_t errlen)
 {
-	struct json *j = parse_array(body, len, "applications", err, errlen);
-	struct lt_application *a;
-	size_t cnt;
+	void *v;
+	bool ok = parse_list(&applications_list, body, len, &v, n, err, errlen);
 
-	*out = NULL;
-	*n = 0;
-	if (!j)
-		return false;
-	cnt = json_count(j);
-	a = xcalloc(cnt ? cnt : 1, sizeof *a);
-	for (size_t i = 0; i < cnt; i++) {
-		const struct json *o = json_at(j, i);
-		const struct json *envs = json_get(o, "AppStatusInEnvs");
-
-		if (!need_str(o, "Key", i, "application", err, errlen) ||
-		    !need_str(o, "Name", i, "application", err, errlen))
-			goto fail;
-		a[i].key = dupn(json_get_str(o, "Key"));
-		a[i].name = dupn(json_get_str(o, "Name"));
-		a[i].kind = dupn(json_get_str(o, "Kind"));
-		a[i].url_path = dupn(json_get_str(o, "URLPath"));
-		json_get_bool(o, "IsSystem", &a[i].is_system);
-		if (envs && envs->type != JSON_ARRAY && envs->type != JSON_NULL) {
-			snprintf(err, errlen, "application %s: AppStatusInEnvs is not an array",
-				 a[i].name);
-			goto fail;
-		}
-		a[i].n_envs = json_count(envs);
-		a[i].envs = xcalloc(a[i].n_envs ? a[i].n_envs : 1, sizeof *a[i].envs);
-		for (size_t k = 0; k < a[i].n_envs; k++) {
-			const struct json *so = json_at(envs, k);
-			const struct json *mods = json_get(so, "ModuleStatusInEnvs");
-			struct lt_app_status *s = &a[i].envs[k];
-
-			if (!json_get_str(so, "EnvironmentKey")) {
-				snprintf(err, errlen, "application %s: status %zu has no "
-						      "EnvironmentKey", a[i].name, k + 1);
-				goto fail;
-			}
-			s->environment_key = dupn(json_get_str(so, "EnvironmentKey"));
-			s->consistency = dupn(json_get_str(so, "ConsistencyStatus"));
-			s->messages = messages_text(json_get(so, "ConsistencyStatusMessages"));
-			json_get_bool(so, "IsModified", &s->is_modified);
-			s->n_modules = json_count(mods);
-			s->modules = xcalloc(s->n_modules ? s->n_modules : 1, sizeof *s->modules);
-			for (size_t m = 0; m < s->n_modules; m++) {
-				const struct json *mo = json_at(mods, m);
-
-				s->modules[m].module_version_key =
-					dupn(json_get_str(mo, "ModuleVersionKey"));
-				s->modules[m].consistency = dupn(json_get_str(mo, "ConsistencyStatus"));
-			}
-		}
-	}
-	json_free(j);
-	*out = a;
-	*n = cnt;
-	return true;
-fail:
-	lt_applications_free(a, cnt);
-	json_free(j);
-	return false;
+	*out = v;
+	return ok;
 }
 
 void lt_modules_free(struct lt_module *m, size_t n)
@@ -432,36 +462,33 @@ void lt_modules_free(struct lt_module *m, size_t n)
 	free(m);
 }
 
+static void drop_modules(void *m, size_t n)
+{
+	lt_modules_free(m, n);
+}
+
+static bool fill_module(const struct json *o, void *entry, char *err, size_t errlen)
+{
+	struct lt_module *m = entry;
+
+	m->key = dupn(json_get_str(o, "Key"));
+	m->name = dupn(json_get_str(o, "Name"));
+	m->kind = dupn(json_get_str(o, "Kind"));
+	return true;
+}
+
+static const struct lt_list modules_list = {
+	"modules", "module", sizeof(struct lt_module), fill_module, drop_modules,
+};
+
 bool lt_parse_modules(const char *body, size_t len, struct lt_module **out, size_t *n,
 		      char *err, size_t errlen)
 {
-	struct json *j = parse_array(body, len, "modules", err, errlen);
-	struct lt_module *m;
-	size_t cnt;
+	void *v;
+	bool ok = parse_list(&modules_list, body, len, &v, n, err, errlen);
 
-	*out = NULL;
-	*n = 0;
-	if (!j)
-		return false;
-	cnt = json_count(j);
-	m = xcalloc(cnt ? cnt : 1, sizeof *m);
-	for (size_t i = 0; i < cnt; i++) {
-		const struct json *o = json_at(j, i);
-
-		if (!need_str(o, "Key", i, "module", err, errlen) ||
-		    !need_str(o, "Name", i, "module", err, errlen)) {
-			lt_modules_free(m, cnt);
-			json_free(j);
-			return false;
-		}
-		m[i].key = dupn(json_get_str(o, "Key"));
-		m[i].name = dupn(json_get_str(o, "Name"));
-		m[i].kind = dupn(json_get_str(o, "Kind"));
-	}
-	json_free(j);
-	*out = m;
-	*n = cnt;
-	return true;
+	*out = v;
+	return ok;
 }
 
 /* GET base+path with the token; on success the body (caller frees). */
@@ -539,10 +566,11 @@ static bool lt_shape_error(struct http_error *err, const char *path, const char 
 	return false;
 }
 
-bool lifetime_environments(struct lifetime *lt, struct ctx *ctx, struct lt_environment **out,
-			   size_t *n, struct http_error *err)
+/* GET path and read its list; shown names the path in an error about the
+ * answer's shape. */
+static bool lt_list_get(struct lifetime *lt, struct ctx *ctx, const char *path, const char *shown,
+			const struct lt_list *t, void **out, size_t *n, struct http_error *err)
 {
-	static const char path[] = "/environments/";
 	char why[384];
 	size_t len;
 	char *body = lt_get(lt, ctx, path, &len, err);
@@ -552,43 +580,39 @@ bool lifetime_environments(struct lifetime *lt, struct ctx *ctx, struct lt_envir
 	*n = 0;
 	if (!body)
 		return false;
-	ok = lt_parse_environments(body, len, out, n, why, sizeof why);
+	ok = parse_list(t, body, len, out, n, why, sizeof why);
 	free(body);
-	return ok || lt_shape_error(err, path, why);
+	return ok || lt_shape_error(err, shown, why);
+}
+
+bool lifetime_environments(struct lifetime *lt, struct ctx *ctx, struct lt_environment **out,
+			   size_t *n, struct http_error *err)
+{
+	void *v;
+	bool ok = lt_list_get(lt, ctx, "/environments/", "/environments/", &environments_list,
+			      &v, n, err);
+
+	*out = v;
+	return ok;
 }
 
 bool lifetime_applications(struct lifetime *lt, struct ctx *ctx, struct lt_application **out,
 			   size_t *n, struct http_error *err)
 {
-	static const char path[] = "/applications/?IncludeModules=true&IncludeEnvStatus=true";
-	char why[384];
-	size_t len;
-	char *body = lt_get(lt, ctx, path, &len, err);
-	bool ok;
+	void *v;
+	bool ok = lt_list_get(lt, ctx, "/applications/?IncludeModules=true&IncludeEnvStatus=true",
+			      "/applications/", &applications_list, &v, n, err);
 
-	*out = NULL;
-	*n = 0;
-	if (!body)
-		return false;
-	ok = lt_parse_applications(body, len, out, n, why, sizeof why);
-	free(body);
-	return ok || lt_shape_error(err, "/applications/", why);
+	*out = v;
+	return ok;
 }
 
 bool lifetime_modules(struct lifetime *lt, struct ctx *ctx, struct lt_module **out, size_t *n,
 		      struct http_error *err)
 {
-	static const char path[] = "/modules/";
-	char why[384];
-	size_t len;
-	char *body = lt_get(lt, ctx, path, &len, err);
-	bool ok;
+	void *v;
+	bool ok = lt_list_get(lt, ctx, "/modules/", "/modules/", &modules_list, &v, n, err);
 
-	*out = NULL;
-	*n = 0;
-	if (!body)
-		return false;
-	ok = lt_parse_modules(body, len, out, n, why, sizeof why);
-	free(body);
-	return ok || lt_shape_error(err, path, why);
+	*out = v;
+	return ok;
 }
