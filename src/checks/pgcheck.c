@@ -190,6 +190,23 @@ static bool begin_reads(const struct check_env *env, struct check_report *rep, P
 	return false;
 }
 
+/* open_section, then begin_reads: the session of a check whose statements
+ * all run in one read-only transaction.  On failure adds the result, frees
+ * what it opened and returns NULL. */
+static PGconn *open_reads(const struct check_env *env, struct check_report *rep,
+			  const char *section, const char *id, const char *label,
+			  enum check_status st_fail, struct pg_spec *spec)
+{
+	PGconn *c = open_section(env, rep, section, id, label, st_fail, spec, NULL);
+
+	if (c && !begin_reads(env, rep, c, id, label)) {
+		PQfinish(c);
+		pg_spec_free(spec);
+		return NULL;
+	}
+	return c;
+}
+
 /* A label for a check about a connection: "connection to target host:5432/db as u". */
 static char *conn_label(const char *what, const struct check_env *env, const char *section)
 {
@@ -253,14 +270,12 @@ void check_pg_version(const struct check_env *env, struct check_report *rep)
 	enum pg_support sup;
 	const char *pv = platform_version_of(env);
 
-	c = open_section(env, rep, "target", id, label, CHECK_ERROR, &spec, NULL);
+	c = open_reads(env, rep, "target", id, label, CHECK_ERROR, &spec);
 	if (!c) {
 		/* Could not check; the connection failure itself is target_connect's subject. */
 		free(label);
 		return;
 	}
-	if (!begin_reads(env, rep, c, id, label))
-		goto out;
 	r = pg_query(c, env->ctx,
 		     "SELECT pg_catalog.current_setting('server_version_num')::pg_catalog.int4, "
 		     "pg_catalog.current_setting('server_version'), "
@@ -365,13 +380,11 @@ static void connect_check(const struct check_env *env, struct check_report *rep,
 	enum check_status st = CHECK_OK;
 	int v;
 
-	c = open_section(env, rep, section, id, label, CHECK_FAILED, &spec, NULL);
+	c = open_reads(env, rep, section, id, label, CHECK_FAILED, &spec);
 	if (!c) {
 		free(label);
 		return;
 	}
-	if (!begin_reads(env, rep, c, id, label))
-		goto out;
 	/* Round-trip latency: the best of three trivial statements, so one
 	 * scheduling hiccup does not make a fast link look slow. */
 	for (int i = 0; i < 3; i++) {
@@ -456,13 +469,11 @@ void check_target_privileges(const struct check_env *env, struct check_report *r
 	const char **exts;
 	char *user = NULL;
 
-	c = open_section(env, rep, "target", id, label, CHECK_ERROR, &spec, NULL);
+	c = open_reads(env, rep, "target", id, label, CHECK_ERROR, &spec);
 	if (!c) {
 		free(label);
 		return;
 	}
-	if (!begin_reads(env, rep, c, id, label))
-		goto out;
 	r = pg_query(c, env->ctx, "SELECT current_user", 0, NULL, err, sizeof err);
 	if (!r) {
 		check_add(rep, id, label, CHECK_ERROR, err, NULL,

@@ -314,6 +314,22 @@ static const char *const USERINFO_FIX =
 	"Remove the user name and password from the URL (https://host/Module/_ping.html): "
 	"osmigrate stores URLs in the state file and never stores secrets.";
 
+/* A TLS handshake or set-up that failed for another reason than trust. */
+static bool tls_failure(CURLcode rc)
+{
+	static const CURLcode codes[] = {
+		CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+		CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ISSUER_ERROR,
+		CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
+		CURLE_SSL_SHUTDOWN_FAILED, CURLE_USE_SSL_FAILED,
+	};
+
+	for (size_t i = 0; i < OSM_ARRAY_LEN(codes); i++)
+		if (codes[i] == rc)
+			return true;
+	return false;
+}
+
 /* Fill cls/summary/fix for a finished transfer that did not get a usable
  * HTTP answer.  Returns false when the transfer did complete (rc OK). */
 static bool classify_transport(struct xfer *x, const struct http_opts *o, long tmo_ms,
@@ -338,8 +354,7 @@ static bool classify_transport(struct xfer *x, const struct http_opts *o, long t
 		sb_addf(sum, "not a usable http(s) URL (%s)", why);
 		sb_add(fix, "Give the full address of the page, e.g. "
 			    "https://frontend.example.com/OrdersUI/_ping.html.");
-		free(host);
-		return true;
+		goto out;
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
 		*cls = PING_DNS;
@@ -347,16 +362,14 @@ static bool classify_transport(struct xfer *x, const struct http_opts *o, long t
 		sb_addf(fix, "Check the host name in the URL; this host's DNS must resolve it "
 			     "(try: getent hosts %s). Use the name the front-end is known by "
 			     "on your network, or its IP address.", host);
-		free(host);
-		return true;
+		goto out;
 	case CURLE_OPERATION_TIMEDOUT:
 		*cls = PING_TIMEOUT;
 		sb_addf(sum, "no complete answer within %.1f s", (double)tmo_ms / 1000.0);
 		sb_addf(fix, "%s did not answer in time: check that the server is up and IIS is "
 			     "running, that no firewall drops traffic from this host, or raise %s "
 			     "if the server is just slow.", host, tos);
-		free(host);
-		return true;
+		goto out;
 	case CURLE_PEER_FAILED_VERIFICATION:
 		*cls = PING_TLS_UNTRUSTED;
 		sb_addf(sum, "TLS certificate not trusted (%s)", why);
@@ -366,8 +379,7 @@ static bool classify_transport(struct xfer *x, const struct http_opts *o, long t
 				     "on the server (IIS bindings or the load balancer), or if it "
 				     "should be valid, check this host's clock (date -u, timedatectl). "
 				     "osmigrate never turns certificate verification off.", host);
-			free(host);
-			return true;
+			goto out;
 		}
 		sb_addf(fix, "The certificate of %s is not signed by a CA this host trusts, or "
 			     "is not issued for that name. Save the CA certificate (PEM) to a file "
@@ -375,31 +387,12 @@ static bool classify_transport(struct xfer *x, const struct http_opts *o, long t
 			     "(update-ca-certificates), and use the name the certificate is "
 			     "issued for. osmigrate never turns certificate verification off.",
 			host, cas);
-		free(host);
-		return true;
+		goto out;
 	case CURLE_SSL_CACERT_BADFILE:
 		*cls = PING_TLS_ERROR;
 		sb_addf(sum, "CA bundle unusable (%s)", why);
 		sb_addf(fix, "Check that %s names a readable PEM file of CA certificates.", cas);
-		free(host);
-		return true;
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_ENGINE_NOTFOUND:
-	case CURLE_SSL_ENGINE_SETFAILED:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_INVALIDCERTSTATUS:
-	case CURLE_SSL_SHUTDOWN_FAILED:
-	case CURLE_USE_SSL_FAILED:
-		*cls = PING_TLS_ERROR;
-		sb_addf(sum, "TLS failed (%s)", why);
-		sb_addf(fix, "The TLS handshake with %s failed: check the URL's port speaks "
-			     "HTTPS (use http:// for a plain HTTP port) and that the server's "
-			     "TLS settings allow TLS 1.2 or later.", host);
-		free(host);
-		return true;
+		goto out;
 	case CURLE_COULDNT_CONNECT:
 		curl_easy_getinfo(x->h, CURLINFO_OS_ERRNO, &oserr);
 		if (oserr == ECONNREFUSED) {
@@ -408,14 +401,21 @@ static bool classify_transport(struct xfer *x, const struct http_opts *o, long t
 			sb_addf(fix, "Nothing listens on that port of %s: check that IIS (the web "
 				     "site) is running on the server and that the URL's port is right "
 				     "(https uses 443, http 80).", host);
-			free(host);
-			return true;
+			goto out;
 		}
 		break;
 	case CURLE_TOO_MANY_REDIRECTS:
 		free(host);
 		return false;
 	default:
+		if (tls_failure(x->rc)) {
+			*cls = PING_TLS_ERROR;
+			sb_addf(sum, "TLS failed (%s)", why);
+			sb_addf(fix, "The TLS handshake with %s failed: check the URL's port speaks "
+				     "HTTPS (use http:// for a plain HTTP port) and that the server's "
+				     "TLS settings allow TLS 1.2 or later.", host);
+			goto out;
+		}
 		break;
 	}
 	*cls = PING_CONNECT_ERROR;
@@ -425,6 +425,7 @@ static bool classify_transport(struct xfer *x, const struct http_opts *o, long t
 		sb_addf(sum, "connection failed (%s)", why);
 	sb_addf(fix, "Check the URL, that %s is up, and the network path from this host "
 		     "(firewall, proxy settings in http_proxy/https_proxy).", host);
+out:
 	free(host);
 	return true;
 }
@@ -468,6 +469,28 @@ static bool contains(const char *hay, size_t n, const char *needle)
 			return true;
 	return false;
 }
+
+/* The answers of a ping page that say what is wrong with the module. */
+static const struct {
+	long status;
+	enum ping_class cls;
+	const char *summary, *fix;
+} status_advice[] = {
+	{ 503, PING_APP_POOL_DOWN, "503 Service Unavailable: the application pool is down",
+	  "On that front-end, start the module's application pool in IIS "
+	  "Manager (or restart IIS and the OutSystems services), then check "
+	  "again; if it stops again, look at the Windows event log." },
+	{ 404, PING_NOT_FOUND, "404 Not Found: the module is not deployed on this server",
+	  "Check the module name in the URL (https://<front-end>/<Module>/"
+	  "_ping.html); in Service Center check the module is published and "
+	  "deployed to this front-end, and republish it if IIS lost its "
+	  "application." },
+	{ 403, PING_FORBIDDEN, "403 Forbidden",
+	  "IIS refused the request: the site may require HTTPS (use "
+	  "https://), restrict client IP addresses or host names (add this "
+	  "host or use the name the site is bound to), or lack file "
+	  "permissions for the module's folder." },
+};
 
 static void classify_ping(struct xfer *x, const struct http_opts *o, long tmo_ms,
 			  struct ping_result *r)
@@ -519,8 +542,7 @@ static void classify_ping(struct xfer *x, const struct http_opts *o, long tmo_ms
 				     "address the redirect names if that is the module's real address.");
 		goto out;
 	}
-	switch (status) {
-	case 200:
+	if (status == 200) {
 		if (contains(sb_str(&x->body), x->body.len, PING_EXPECTED_TEXT)) {
 			r->cls = PING_OK;
 			sb_addf(&sum, "200, \"%s\"", PING_EXPECTED_TEXT);
@@ -541,37 +563,19 @@ static void classify_ping(struct xfer *x, const struct http_opts *o, long tmo_ms
 				      "/<Module>/_ping.html on the front-end itself; a healthy "
 				      "module says \"%s\".", PING_EXPECTED_TEXT);
 		}
-		break;
-	case 503:
-		r->cls = PING_APP_POOL_DOWN;
-		sb_add(&sum, "503 Service Unavailable: the application pool is down");
-		sb_add(&fix, "On that front-end, start the module's application pool in IIS "
-			     "Manager (or restart IIS and the OutSystems services), then check "
-			     "again; if it stops again, look at the Windows event log.");
-		break;
-	case 404:
-		r->cls = PING_NOT_FOUND;
-		sb_add(&sum, "404 Not Found: the module is not deployed on this server");
-		sb_add(&fix, "Check the module name in the URL (https://<front-end>/<Module>/"
-			     "_ping.html); in Service Center check the module is published and "
-			     "deployed to this front-end, and republish it if IIS lost its "
-			     "application.");
-		break;
-	case 403:
-		r->cls = PING_FORBIDDEN;
-		sb_add(&sum, "403 Forbidden");
-		sb_add(&fix, "IIS refused the request: the site may require HTTPS (use "
-			     "https://), restrict client IP addresses or host names (add this "
-			     "host or use the name the site is bound to), or lack file "
-			     "permissions for the module's folder.");
-		break;
-	default:
-		r->cls = PING_HTTP_ERROR;
-		sb_addf(&sum, "HTTP %ld", status);
-		sb_add(&fix, "The server answered with an error: look at Service Center > "
-			     "Monitoring > Errors and the IIS logs of that front-end.");
-		break;
+		goto out;
 	}
+	for (size_t i = 0; i < OSM_ARRAY_LEN(status_advice); i++)
+		if (status_advice[i].status == status) {
+			r->cls = status_advice[i].cls;
+			sb_add(&sum, status_advice[i].summary);
+			sb_add(&fix, status_advice[i].fix);
+			goto out;
+		}
+	r->cls = PING_HTTP_ERROR;
+	sb_addf(&sum, "HTTP %ld", status);
+	sb_add(&fix, "The server answered with an error: look at Service Center > "
+		     "Monitoring > Errors and the IIS logs of that front-end.");
 out:
 	sb_addf(&sum, ", %lld ms", r->elapsed_ms);
 	r->summary = sb_detach(&sum);
