@@ -267,6 +267,14 @@ const char *doc_get(const struct doc *d, const char *kind, const char *name, con
 	return kv ? kv->value : NULL;
 }
 
+const char *doc_get_or(const struct doc *d, const char *kind, const char *name, const char *key,
+		       const char *dflt)
+{
+	const char *v = doc_get(d, kind, name, key);
+
+	return v ? v : dflt;
+}
+
 bool doc_has_section(const struct doc *d, const char *kind, const char *name)
 {
 	return find_section(d, kind, name) != NULL;

@@ -82,6 +82,9 @@ unsigned long long doc_generation(const struct doc *d);
 
 /* Lookup.  name NULL means the unnamed section of that kind. */
 const char *doc_get(const struct doc *d, const char *kind, const char *name, const char *key);
+/* The same, dflt when the key is missing. */
+const char *doc_get_or(const struct doc *d, const char *kind, const char *name, const char *key,
+		       const char *dflt);
 void doc_set(struct doc *d, const char *kind, const char *name, const char *key, const char *value);
 void doc_unset(struct doc *d, const char *kind, const char *name, const char *key);
 bool doc_has_section(const struct doc *d, const char *kind, const char *name);

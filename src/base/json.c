@@ -92,17 +92,6 @@ void json_free(struct json *j)
 
 static struct json *parse_value(struct parser *p, int depth);
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool read_hex4(struct parser *p, unsigned *out)
 {
 	unsigned v = 0;
@@ -112,7 +101,7 @@ static bool read_hex4(struct parser *p, unsigned *out)
 		return false;
 	}
 	for (int i = 0; i < 4; i++) {
-		int h = hexval(p->s[p->pos + i]);
+		int h = hex_value(p->s[p->pos + i]);
 
 		if (h < 0) {
 			perr(p, "bad \\u escape: four hex digits expected");

@@ -149,3 +149,31 @@ char *pf_user(uid_t uid)
 		return xasprintf("%s (uid %ld)", pw->pw_name, (long)uid);
 	return xasprintf("uid %ld", (long)uid);
 }
+
+char *pf_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+int pf_sync_dir(const char *dir)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int e;
+
+	if (dfd < 0)
+		return 0;
+	if (fsync(dfd) == 0 || errno == EINVAL || errno == EROFS) {
+		close(dfd);
+		return 0;
+	}
+	e = errno;
+	close(dfd);
+	errno = e;
+	return -1;
+}

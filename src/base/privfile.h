@@ -10,6 +10,7 @@
  * the state lock), O_NOCTTY and O_CLOEXEC.  A file is accepted only when it
  * is a regular file, owned by the effective user (or by root when the rules
  * allow it) and has none of the refused mode bits.
+ * Also the directory a file lives in, and flushing it after a rename.
  * UI-free: never include curses here. */
 #ifndef OSM_PRIVFILE_H
 #define OSM_PRIVFILE_H
@@ -65,5 +66,13 @@ const char *pf_kind(mode_t mode);
 
 /* "bob (uid 1001)", or "uid 1001" for a uid without a name; caller frees. */
 char *pf_user(uid_t uid);
+
+/* The directory of path: "." for a bare name, "/" for a file in /.
+ * Caller frees. */
+char *pf_dir_of(const char *path);
+/* Flush directory dir to disk, so that a rename into it is durable.  0
+ * when done, when it cannot be opened, or when the file system does not
+ * sync directories (EINVAL, EROFS); -1 with errno when fsync failed. */
+int pf_sync_dir(const char *dir);
 
 #endif

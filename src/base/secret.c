@@ -11,17 +11,6 @@
 #include "secret.h"
 #include "util.h"
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Length of the text at p that spells kw (lower case) case-insensitively,
  * each character either as itself or percent-encoded (libpq decodes URI
  * parameter names: ?pass%77ord= is password=); 0 when it does not. */
@@ -32,9 +21,9 @@ static size_t match_kw(const char *p, const char *kw)
 	for (; *kw; kw++) {
 		int c;
 
-		if (q[0] == '%' && hexval((unsigned char)q[1]) >= 0 &&
-		    hexval((unsigned char)q[2]) >= 0) {
-			c = hexval((unsigned char)q[1]) * 16 + hexval((unsigned char)q[2]);
+		if (q[0] == '%' && hex_value((unsigned char)q[1]) >= 0 &&
+		    hex_value((unsigned char)q[2]) >= 0) {
+			c = hex_value((unsigned char)q[1]) * 16 + hex_value((unsigned char)q[2]);
 			q += 3;
 		} else if (*q) {
 			c = (unsigned char)*q++;

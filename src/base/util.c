@@ -315,6 +315,17 @@ bool str_empty(const char *s)
 	return !s || !*s;
 }
 
+int hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void str_wipe(char *s)
 {
 	if (s)

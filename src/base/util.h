@@ -64,6 +64,7 @@ bool str_startswith(const char *s, const char *prefix);
 bool str_empty(const char *s);             /* NULL or "" */
 char *str_trim(char *s);                   /* in place, returns s */
 void str_wipe(char *s);                    /* overwrite a secret before freeing it; NULL ok */
+int hex_value(int c);                      /* 0-15 for a hex digit, else -1 */
 bool utf8_valid(const char *s, size_t n);
 /* The code point of the valid UTF-8 sequence at s (at most n bytes) in *cp
  * (may be NULL); returns its length, or 0 when the bytes there are not

@@ -555,6 +555,28 @@ static void line(struct strbuf *sb, esc_fn esc, const char *prefix, const char *
 	sb_addc(sb, '\n');
 }
 
+/* " (by at)": who ticked or marked, and when. */
+static void by_at(struct strbuf *sb, esc_fn esc, const char *by, const char *at)
+{
+	sb_add(sb, " (");
+	esc(sb, by);
+	sb_add(sb, " ");
+	esc(sb, at);
+	sb_add(sb, ")");
+}
+
+/* One action line: "[x] text (by at)" after the prefix of its depth. */
+static void action_line(struct strbuf *sb, esc_fn esc, const char *prefix, const char *text,
+			bool ticked, const char *by, const char *at)
+{
+	sb_add(sb, prefix);
+	sb_add(sb, ticked ? "[x] " : "[ ] ");
+	esc(sb, text);
+	if (ticked)
+		by_at(sb, esc, by, at);
+	sb_addc(sb, '\n');
+}
+
 struct text_env {
 	struct strbuf *sb;
 	esc_fn esc;
@@ -698,16 +720,7 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 			const char *by = NULL, *at = NULL;
 			bool t = state_ticked(r->st, s->id, NULL, s->actions[a].id, &by, &at);
 
-			sb_add(sb, mdfmt ? (t ? "- [x] " : "- [ ] ") : (t ? "   [x] " : "   [ ] "));
-			esc(sb, s->actions[a].text);
-			if (t) {
-				sb_add(sb, " (");
-				esc(sb, by);
-				sb_add(sb, " ");
-				esc(sb, at);
-				sb_add(sb, ")");
-			}
-			sb_addc(sb, '\n');
+			action_line(sb, esc, mdfmt ? "- " : "   ", s->actions[a].text, t, by, at);
 		}
 		if (s->items != ITEM_NONE && ni == 0) {
 			sb_add(sb, mdfmt ? "- No " : "   No ");
@@ -730,13 +743,8 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 				sb_add(sb, " (Deployment Controller)");
 			sb_addf(sb, ": %s, %zu/%zu actions", step_status_name(is),
 				progress_item_ticked(r->st, s, items[k]), s->n_item_actions);
-			if (iby || iat) {
-				sb_add(sb, " (");
-				esc(sb, iby);
-				sb_add(sb, " ");
-				esc(sb, iat);
-				sb_add(sb, ")");
-			}
+			if (iby || iat)
+				by_at(sb, esc, iby, iat);
 			sb_addc(sb, '\n');
 			if (!str_empty(ir))
 				line(sb, esc, mdfmt ? "  - Reason: " : "       Reason: ", ir);
@@ -747,17 +755,8 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 				bool t = state_ticked(r->st, s->id, items[k], s->item_actions[a].id,
 						      &by, &at);
 
-				sb_add(sb, mdfmt ? (t ? "  - [x] " : "  - [ ] ")
-						 : (t ? "       [x] " : "       [ ] "));
-				esc(sb, s->item_actions[a].text);
-				if (t) {
-					sb_add(sb, " (");
-					esc(sb, by);
-					sb_add(sb, " ");
-					esc(sb, at);
-					sb_add(sb, ")");
-				}
-				sb_addc(sb, '\n');
+				action_line(sb, esc, mdfmt ? "  - " : "       ", s->item_actions[a].text,
+					    t, by, at);
 			}
 		}
 		free(items);
@@ -814,12 +813,12 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 	} else {
 		char *summ = xasprintf("%s blocker(s), %s warning(s), %s info(s) over %s column(s); "
 				       "scope %s; at %s",
-				       doc_get(d, "types", NULL, "blockers") ? doc_get(d, "types", NULL, "blockers") : "0",
-				       doc_get(d, "types", NULL, "warnings") ? doc_get(d, "types", NULL, "warnings") : "0",
-				       doc_get(d, "types", NULL, "infos") ? doc_get(d, "types", NULL, "infos") : "0",
-				       doc_get(d, "types", NULL, "columns") ? doc_get(d, "types", NULL, "columns") : "?",
-				       doc_get(d, "types", NULL, "scope") ? doc_get(d, "types", NULL, "scope") : "?",
-				       doc_get(d, "types", NULL, "at") ? doc_get(d, "types", NULL, "at") : "?");
+				       doc_get_or(d, "types", NULL, "blockers", "0"),
+				       doc_get_or(d, "types", NULL, "warnings", "0"),
+				       doc_get_or(d, "types", NULL, "infos", "0"),
+				       doc_get_or(d, "types", NULL, "columns", "?"),
+				       doc_get_or(d, "types", NULL, "scope", "?"),
+				       doc_get_or(d, "types", NULL, "at", "?"));
 
 		line(sb, esc, mdfmt ? "" : "  ", summ);
 		free(summ);
@@ -853,11 +852,11 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 			if (str_eq(sev, "info"))
 				continue; /* infos are in the JSON; the record lists what needs action */
 			w = xasprintf("%s %s.%s.%s (%s): %s", sev ? sev : "?",
-				      doc_get(d, "finding", id, "schema") ? doc_get(d, "finding", id, "schema") : "",
-				      doc_get(d, "finding", id, "table") ? doc_get(d, "finding", id, "table") : "",
-				      doc_get(d, "finding", id, "column") ? doc_get(d, "finding", id, "column") : "",
-				      doc_get(d, "finding", id, "pg_type") ? doc_get(d, "finding", id, "pg_type") : "",
-				      doc_get(d, "finding", id, "message") ? doc_get(d, "finding", id, "message") : "");
+				      doc_get_or(d, "finding", id, "schema", ""),
+				      doc_get_or(d, "finding", id, "table", ""),
+				      doc_get_or(d, "finding", id, "column", ""),
+				      doc_get_or(d, "finding", id, "pg_type", ""),
+				      doc_get_or(d, "finding", id, "message", ""));
 			line(sb, esc, mdfmt ? "- " : "  - ", w);
 			free(w);
 		}

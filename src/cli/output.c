@@ -14,6 +14,7 @@
 
 #include "exitcodes.h"
 #include "output.h"
+#include "privfile.h"
 #include "runbook.h"
 #include "text.h"
 #include "util.h"
@@ -270,17 +271,6 @@ void output_ask_on_terminal(struct ctx *ctx, bool *ticker)
 	ctx->ask_ud = ctx->ask ? ticker : NULL;
 }
 
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
-
 /* /dev/stdout, /dev/stderr, /dev/fd/N: the descriptor they name, else -1.
  * They are symbolic links, but to our own descriptors. */
 static int named_fd(const char *path)
@@ -377,7 +367,7 @@ bool output_file_open(struct output_file *o, const char *path, const char *const
 				 strerror(errno));
 	}
 	{
-		char *dir = dir_of(path);
+		char *dir = pf_dir_of(path);
 		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 
 		o->tmp = xasprintf("%s/.%s.XXXXXX", dir, base);
@@ -435,15 +425,11 @@ bool output_file_commit(struct output_file *o, char *msg, size_t msglen)
 			e = errno;
 			ok = false;
 		} else {
-			char *dir = dir_of(o->path);
-			int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			char *dir = pf_dir_of(o->path);
 
 			/* Durable once the directory is on disk; some file systems
 			 * refuse fsync on directories: nothing more to do there. */
-			if (dfd >= 0) {
-				(void)fsync(dfd);
-				close(dfd);
-			}
+			(void)pf_sync_dir(dir);
 			free(dir);
 			free(o->tmp);
 			o->tmp = NULL;

@@ -742,17 +742,6 @@ char *state_default_path(const char *runbook)
 	return p;
 }
 
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
-
 /* mkdir -p, new directories 0700 */
 static bool make_dirs(const char *dir, struct state_error *err)
 {
@@ -910,7 +899,7 @@ static char *lock_path(const char *path)
  * Holding the lock, nobody else can be writing one: remove them. */
 static void remove_stale_temps(const char *path)
 {
-	char *dir = dir_of(path);
+	char *dir = pf_dir_of(path);
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	size_t bl = strlen(base);
 	DIR *dp = opendir(dir);
@@ -988,7 +977,7 @@ static bool take_lock(const char *path, int *fd, struct state_error *err)
 	}
 	if (lr == LOCK_IOERR) {
 		int e = errno;
-		char *where = dir_of(path);
+		char *where = pf_dir_of(path);
 
 		where_msg(err, path, "%s", msg);
 		set_err(err, EXIT_IOERR, "%s. %s%s, then run osmigrate again", msg,
@@ -1006,7 +995,7 @@ static bool take_lock(const char *path, int *fd, struct state_error *err)
  * and take the lock now that something is about to be written. */
 static bool lock_now(struct state *st, struct state_error *err)
 {
-	char *dir = dir_of(st->path);
+	char *dir = pf_dir_of(st->path);
 	struct stat sb;
 	int fd = -1, r, e;
 	bool ok = make_dirs(dir, err) && take_lock(st->path, &fd, err);
@@ -1051,7 +1040,7 @@ static struct state *open_common(const char *path, bool lock, struct state_error
 		set_err(err, EXIT_USAGE, "no state file given");
 		return NULL;
 	}
-	dir = dir_of(path);
+	dir = pf_dir_of(path);
 	if (lock) {
 		struct stat ds;
 
@@ -1161,11 +1150,11 @@ static bool write_all(int fd, const char *p, size_t n)
 static bool atomic_write(const char *path, const char *what, const char *data, size_t len,
 			 struct state_error *err)
 {
-	char *dir = dir_of(path);
+	char *dir = pf_dir_of(path);
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, base);
 	const char *step = "create a temporary file";
-	int fd, dfd, e;
+	int fd, e;
 	static bool sigxfsz_ignored;
 
 	/* Over RLIMIT_FSIZE the kernel would kill us with SIGXFSZ before
@@ -1199,19 +1188,14 @@ static bool atomic_write(const char *path, const char *what, const char *data, s
 		goto fail;
 	/* The rename is durable only once the directory is on disk.  Some file
 	 * systems refuse fsync on directories (EINVAL): nothing more we can do. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		if (fsync(dfd) != 0 && errno != EINVAL && errno != EROFS) {
-			e = errno;
-			close(dfd);
-			where_msg(err, path, "fsync of the directory: %s", strerror(e));
-			set_err(err, EXIT_IOERR, "saved the %s %s, but could not flush its directory to disk (%s); "
-				"if the machine crashes now the previous version may come back", what, path, strerror(e));
-			free(dir);
-			free(tmp);
-			return false;
-		}
-		close(dfd);
+	if (pf_sync_dir(dir) != 0) {
+		e = errno;
+		where_msg(err, path, "fsync of the directory: %s", strerror(e));
+		set_err(err, EXIT_IOERR, "saved the %s %s, but could not flush its directory to disk (%s); "
+			"if the machine crashes now the previous version may come back", what, path, strerror(e));
+		free(dir);
+		free(tmp);
+		return false;
 	}
 	free(dir);
 	free(tmp);
@@ -1361,12 +1345,9 @@ bool state_start_over(struct state *st, struct state_error *err)
 		}
 		free(bak);
 		{
-			char *dir = dir_of(st->path);
-			int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (dfd >= 0) {
-				(void)fsync(dfd);
-				close(dfd);
-			}
+			char *dir = pf_dir_of(st->path);
+
+			(void)pf_sync_dir(dir);
 			free(dir);
 		}
 	}
@@ -1440,7 +1421,7 @@ bool answers_save(const struct doc *d, const char *path, struct state_error *err
 	/* in the schema's order: sections as the settings screen lists them,
 	 * keys as its table does */
 	schema_each_setting(d, NULL, copy_section, copy_value, out);
-	dir = dir_of(path);
+	dir = pf_dir_of(path);
 	ok = make_dirs(dir, err);
 	free(dir);
 	if (ok) {

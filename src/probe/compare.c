@@ -365,27 +365,6 @@ static void side_free(struct side *s)
 	s->conn = NULL;
 }
 
-/* {"a","b"}: a text[] literal, every element quoted, so any name is safe. */
-static char *schema_array(const struct cmp_options *opt)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	sb_addc(&sb, '{');
-	for (size_t i = 0; opt && i < opt->nschemas; i++) {
-		if (i)
-			sb_addc(&sb, ',');
-		sb_addc(&sb, '"');
-		for (const char *p = opt->schemas[i]; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				sb_addc(&sb, '\\');
-			sb_addc(&sb, *p);
-		}
-		sb_addc(&sb, '"');
-	}
-	sb_addc(&sb, '}');
-	return sb_detach(&sb);
-}
-
 static const char *fix_for_query(const char *err)
 {
 	if (str_eq(err, "cancelled"))
@@ -400,7 +379,7 @@ static const char *fix_for_query(const char *err)
 static bool read_catalog(struct side *s, const struct cmp_options *opt, struct ctx *ctx,
 			 struct cmp_result *r, long *step, long nsteps)
 {
-	char err[512], *arr = schema_array(opt);
+	char err[512], *arr = pg_text_array(opt ? opt->schemas : NULL, opt ? opt->nschemas : 0);
 	const char *params[1] = { arr };
 	bool ok = true;
 	const char *sqls[NCLASSES] = {

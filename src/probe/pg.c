@@ -967,6 +967,26 @@ bool pg_stream(PGconn *c, struct ctx *ctx, const char *sql, int nparams,
 	return ok;
 }
 
+char *pg_text_array(const char *const *v, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_addc(&sb, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_addc(&sb, ',');
+		sb_addc(&sb, '"');
+		for (const char *p = v[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				sb_addc(&sb, '\\');
+			sb_addc(&sb, *p);
+		}
+		sb_addc(&sb, '"');
+	}
+	sb_addc(&sb, '}');
+	return sb_detach(&sb);
+}
+
 char *pg_quote_ident(PGconn *c, const char *ident)
 {
 	char *q = PQescapeIdentifier(c, ident, strlen(ident));

@@ -122,6 +122,10 @@ unsigned long pg_notices(void);
 
 /* Quote an identifier through libpq (PQescapeIdentifier); caller frees with free(). */
 char *pg_quote_ident(PGconn *c, const char *ident);
+/* {"a","b"}: a text[] literal for a statement parameter, every element
+ * double-quoted (a quote or backslash in it escaped), so any name is safe.
+ * Caller frees. */
+char *pg_text_array(const char *const *v, size_t n);
 
 /* Short name of a failure class ("connection refused", "TLS required", ...). */
 const char *pg_fail_name(enum pg_fail cls);
