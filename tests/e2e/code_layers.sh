@@ -2,7 +2,8 @@
 # code_layers.sh - the source folders are layers (HACKING.md, "Layers"):
 # no include crosses a layer upwards, no curses outside screens/, no include
 # circle between files or modules, and no call circle between files (the
-# object files' symbols, nm).  tests/lib/layers.py does the work; here it
+# object files' symbols, nm); README.md and HACKING.md describe the folders
+# as they are.  tests/lib/layers.py does the work; here it
 # runs on the tree and the build, and once on copies with a breach put in
 # each way, so that it is seen to catch them.
 . "$top_srcdir/tests/lib/tap.sh"
@@ -20,15 +21,20 @@ out=$(python3 "$layers" calls "$top_srcdir" "$top_builddir" 2>&1); rc=$?
 is "$rc" 0 "calls: no call circle between files, no use of a higher layer"
 [ "$rc" -eq 0 ] || diag "$out"
 
+out=$(python3 "$layers" docs "$top_srcdir" 2>&1); rc=$?
+is "$rc" 0 "README.md and HACKING.md name every folder, and only paths that exist"
+[ "$rc" -eq 0 ] || diag "$out"
+
 # A copy of the sources with one breach each.
 copy() {
 	rm -rf "$tmp/tree"
 	mkdir -p "$tmp/tree"
-	cp -R "$top_srcdir/src" "$top_srcdir/screens" "$tmp/tree/"
+	cp -R "$top_srcdir/src" "$top_srcdir/screens" "$top_srcdir/am" "$top_srcdir/tests" \
+		"$top_srcdir/README.md" "$top_srcdir/HACKING.md" "$tmp/tree/"
 	chmod -R u+w "$tmp/tree"
 }
-refused() { # description, expected text in the findings
-	out=$(python3 "$layers" includes "$tmp/tree" 2>&1); rc=$?
+refused() { # description, expected text in the findings[, what to check]
+	out=$(python3 "$layers" "${3:-includes}" "$tmp/tree" 2>&1); rc=$?
 	printf '%s\n' "$out" | grep -qF -- "$2"
 	ok $(( $? != 0 || rc != 1 )) "$1"
 	[ "$rc" -eq 1 ] && printf '%s\n' "$out" | grep -qF -- "$2" || diag "$out"
@@ -74,6 +80,13 @@ refused "a source file outside the layer folders is refused" "src/stray.c: not i
 copy
 cp "$tmp/tree/src/core/version.h" "$tmp/tree/src/cli/version.h"
 refused "two headers of one name are refused" "header name also used by"
+copy
+sed 's|`src/probe/`|`src/probes/`|g' "$top_srcdir/README.md" >"$tmp/tree/README.md"
+refused "a README that misnames a folder is refused" "README.md: does not name the folder src/probe/" docs
+copy
+printf '\nSee `src/core/gates.c`.\n' >>"$tmp/tree/HACKING.md"
+refused "a HACKING.md naming a file not in the tree is refused" \
+	"HACKING.md: names src/core/gates.c, which is not in the tree" docs
 
 # Calls, on two small object files.
 mkdir -p "$tmp/calls/src/base" "$tmp/calls/src/core" "$tmp/build/src/base" "$tmp/build/src/core"

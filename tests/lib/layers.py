@@ -4,6 +4,7 @@ code to them.
 
     layers.py includes SRCDIR            the #include lines of src/ and screens/
     layers.py calls SRCDIR BUILDDIR      the symbols the object files use (nm)
+    layers.py docs SRCDIR                README.md and HACKING.md against the tree
     layers.py graph SRCDIR [BUILDDIR]    print the module graph (for a reader)
 
 includes: every source file lives in a layer folder; a file includes only
@@ -16,6 +17,10 @@ calls: the file-level call graph, from `nm` of each object file: a file uses
 another when it refers to a function or variable the other defines.  No
 circle in it, and no use of a file in a higher layer (a lower layer reaching
 up through a symbol its headers do not show).
+
+docs: README.md and HACKING.md name every folder of src/ (and screens/),
+and every path of the tree they quote (`src/...`, `screens/...`, `am/...`,
+`tests/...`) exists.
 
 Each finding is one line "file: what is wrong"; the exit status is 1 when
 there is any, 0 otherwise.
@@ -331,6 +336,31 @@ def check_calls(top, build):
     return f.lines
 
 
+DOC_PATH = re.compile(r"`((?:src|screens|am|tests)/[^`\s]*)`")
+
+
+def check_docs(top):
+    lines = []
+    folders = sorted({os.path.dirname(f) for f in sources(top)} - {"src"})
+    for doc in ("README.md", "HACKING.md"):
+        try:
+            with open(os.path.join(top, doc), encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError as e:
+            lines.append("%s: cannot read it (%s)" % (doc, e.strerror))
+            continue
+        for d in folders:
+            if "`%s/`" % d not in text:
+                lines.append("%s: does not name the folder %s/" % (doc, d))
+        for m in DOC_PATH.finditer(text):
+            path = m.group(1)
+            if any(c in path for c in "*<>{}") or path.endswith("..."):
+                continue    # a pattern, not a path
+            if not os.path.exists(os.path.join(top, path.rstrip("/"))):
+                lines.append("%s: names %s, which is not in the tree" % (doc, path))
+    return lines
+
+
 def print_graph(top, build):
     files = sources(top)
     headers, incs, _ = scan_includes(top, files)
@@ -344,7 +374,7 @@ def print_graph(top, build):
 
 
 def main(argv):
-    if len(argv) < 3 or argv[1] not in ("includes", "calls", "graph"):
+    if len(argv) < 3 or argv[1] not in ("includes", "calls", "docs", "graph"):
         sys.stderr.write(__doc__)
         return 2
     top = argv[2]
@@ -353,6 +383,8 @@ def main(argv):
         return 0
     if argv[1] == "includes":
         lines = check_includes(top)
+    elif argv[1] == "docs":
+        lines = check_docs(top)
     else:
         if len(argv) < 4:
             sys.stderr.write("layers.py calls SRCDIR BUILDDIR\n")
