@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 	struct ctx ctx = { 0 };
 	struct check_env env = { 0 };
 	struct check_report rep;
-	enum check_status verdict = CHECK_OK;
+	enum check_verdict verdict = VERDICT_NONE;
 	PGPing ping = PQPING_OK;
 	struct doc *answers;
 	double *tc, *tp, *ts, t0;
@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 		t0 = now_ms();
 		def->fn(&env, &rep);
 		tc[i] = now_ms() - t0;
-		verdict = check_report_worst(&rep);
+		verdict = check_report_verdict(&rep);
 		check_report_free(&rep);
 
 		t0 = now_ms();
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
 	}
 	printf("target_connect check %.2f ms (%s), PQpingParams %.2f ms (%s), "
 	       "PQconnectdbParams+SELECT 1 %.2f ms (%s), median of %d\n",
-	       median(tc, n), check_status_word(verdict), median(tp, n),
+	       median(tc, n), check_verdict_word(verdict), median(tp, n),
 	       ping == PQPING_OK ? "accepting" : ping == PQPING_NO_RESPONSE ? "no response" : "other",
 	       median(ts, n), sel_ok ? "ok" : "failed", n);
 	printf("ratios: check/ping %.2f, check/connect+select %.2f\n",
