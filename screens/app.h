@@ -26,7 +26,7 @@
 #include "keys.h"
 #include "runbook.h"
 #include "state.h"
-#include "tui.h"
+#include "options.h"
 #include "util.h"
 
 /* Reactions: bit flags returned by request handlers, acted on by the loop. */

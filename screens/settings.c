@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "http.h"
+#include "lifetime.h"
 #include "import.h"
 #include "journal.h"
 #include "schema.h"

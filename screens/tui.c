@@ -15,6 +15,7 @@
 #include "journal.h"
 #include "screens.h"
 #include "terminal.h"
+#include "tui.h"
 
 /* Every screen kind; the views of struct app follow this order. */
 static const struct screen_ops *const screen_kinds[] = {

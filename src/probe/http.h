@@ -123,9 +123,4 @@ bool http_url_split(const char *url, char **scheme, char **host);
  * False with why filled otherwise. */
 bool http_host_is_loopback(const char *host, const struct ctx *ctx, char *why, size_t whylen);
 
-/* The LifeTime client moved to lifetime.h; the wizard (screens/tui_int.h)
- * still reaches it through this header.  Delete this include when the
- * wizard includes lifetime.h itself (issue 11; tests/lib/layers.py KNOWN). */
-#include "lifetime.h"
-
 #endif

@@ -53,13 +53,13 @@ printf '#include "check.h"\n' >>"$tmp/tree/src/probe/pg.c"
 refused "probe including checks is refused" \
 	"src/probe/pg.c (src/probe) includes src/checks/check.h (src/checks)"
 copy
-printf '#include "tui_int.h"\n' >>"$tmp/tree/src/cli/output.c"
+printf '#include "app.h"\n' >>"$tmp/tree/src/cli/output.c"
 refused "the CLI including the wizard is refused" \
-	"src/cli/output.c (src/cli) includes screens/tui_int.h (screens)"
+	"src/cli/output.c (src/cli) includes screens/app.h (screens)"
 copy
-printf '#include "tui_int.h"\n' >>"$tmp/tree/src/main.c"
+printf '#include "app.h"\n' >>"$tmp/tree/src/main.c"
 refused "main.c takes only tui.h from screens/" \
-	"src/main.c: includes screens/tui_int.h"
+	"src/main.c: includes screens/app.h"
 copy
 printf '#include <curses.h>\n' >>"$tmp/tree/src/cli/output.c"
 refused "curses outside screens/ is refused" "src/cli/output.c: includes <curses.h>"

@@ -19,6 +19,7 @@ cursesw.h 0
 terminal.h 0
 term.c 0
 tui.h 0
+options.h 0
 import.h 0
 import.c 0
 job.h 0
