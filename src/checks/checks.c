@@ -15,7 +15,7 @@
 #include "endpointcheck.h"
 #include "httpcheck.h"
 #include "pgcheck.h"
-#include "typescan.h"
+#include "typecheck.h"
 #include "util.h"
 
 const struct check_def check_defs[] = {

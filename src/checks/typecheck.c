@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "typecheck.h"
 #include "typescan.h"
 #include "util.h"
 

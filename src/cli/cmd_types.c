@@ -23,6 +23,7 @@
 #include "pg.h"
 #include "secret.h"
 #include "state.h"
+#include "types_out.h"
 #include "typescan.h"
 #include "util.h"
 

@@ -23,10 +23,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "check.h"
 #include "ctx.h"
 #include "doc.h"
 #include "pg.h"
+#include "result.h"
 #include "typemap.h"
 
 struct pg_conn;  /* libpq's PGconn */
@@ -195,26 +195,11 @@ char *type_result_scope_problem(const struct type_result *r);
 /* Status for the check runner: ok / warning / failed (blockers) / error. */
 enum check_status type_result_status(const struct type_result *r);
 
-/* Output.  JSON (version 2, see osmigrate(1)) and text (grouped by table,
- * then column, so a column's findings read together), streamed to f;
- * message and fix are generated per finding.  Return false on write error. */
-bool type_result_write_json(const struct type_result *r, FILE *f);
-/* The JSON of a run that produced no result (no connection, the catalog
- * could not be read, interrupted): the same object with no findings,
- * "summary": null, "unmatched": null and "error": {"message", "fix"} (fix
- * may be NULL), like compare's.  A result has "error": null. */
-bool type_error_write_json(const char *scope, const char *message, const char *fix, FILE *f);
-bool type_result_write_text(const struct type_result *r, FILE *f, bool color);
 /* The one-line message of a finding (caller frees). */
 char *type_finding_message(const struct type_finding *tf);
 
 /* State file: replace [types] and every [finding "N"] of d with r; load them back. */
 void type_result_store(const struct type_result *r, struct doc *d);
 bool type_result_load(struct type_result *r, const struct doc *d, char *err, size_t errlen);
-
-/* The check `type_verification` (connector-migration, step "types"):
- * connects to [target], scans the scope with data probes, one result
- * (ID "type_verification", or "type_verification:EXT" for one extension). */
-void check_type_verification(const struct check_env *env, struct check_report *rep);
 
 #endif

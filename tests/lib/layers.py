@@ -47,41 +47,15 @@ MAIN_MAY_INCLUDE = {"screens/tui.h"}
 RANK = {"src/base": 0, "src/core": 1, "src/probe": 2, "src/checks": 3,
         "src/cli": 4, "screens": 4, "src": 5}
 
-# Files still waiting in src/ for another branch (i13-types rewrites them),
-# with the folder they move to.  They are held to the rules of that folder
-# now; moving one is `git mv` plus deleting its entry here (and its path in
-# am/types.am).
-PENDING = {
-    "src/typemap.c": "src/probe", "src/typemap.h": "src/probe",
-    "src/typescan.c": "src/probe", "src/typescan.h": "src/probe",
-    "src/typecheck.c": "src/checks", "src/cmd_types.c": "src/cli",
-}
+# Files waiting in src/ to move to a layer folder, with that folder: they
+# are held to its rules meanwhile (none today).
+PENDING = {}
 
-# Known breaches, each with the reason it is still there.  One that no
-# longer happens is a finding too: delete its entry then.
+# Known breaches, each with the reason it is still there (none today).  One
+# that no longer happens is a finding too: delete its entry then.
 #   ("include", file, header), ("use", file, used file),
 #   ("include-cycle", sorted files) or ("call-cycle", sorted files)
-KNOWN = {
-    # Waiting for branch i13-types (which rewrites these files), then the lead:
-    ("include", "src/typescan.c", "output.h"):
-        "typescan.c still renders its own report; its renderers move to src/cli/ "
-        "(issue 11)",
-    ("use", "src/typescan.c", "src/cli/output.c"):
-        "the same: typescan.c's text renderer calls output_safe and output_word",
-    ("include", "src/typescan.h", "check.h"):
-        "typescan.h declares check_type_verification (typecheck.c): the declaration "
-        "moves to a src/checks/typecheck.h",
-    # Waiting for branch i11-tui (which rewrites screens/), then the lead:
-    ("include-cycle", ("src/probe/http.h", "src/probe/lifetime.h")):
-        "http.h includes lifetime.h for screens/tui_int.h, which reaches the LifeTime "
-        "client through http.h: include lifetime.h there, delete it from http.h",
-    ("include-cycle", ("src/probe/http", "src/probe/lifetime")):
-        "the same include, seen between the modules",
-    ("call-cycle", ("screens/chooser.c", "screens/resume.c", "screens/settings.c",
-                    "screens/step.c", "screens/term.c", "screens/tui.c", "screens/types.c",
-                    "screens/ui.c")):
-        "the wizard's files call each other in a circle: issue 11, 'An untangled TUI'",
-}
+KNOWN = {}
 
 CURSES = re.compile(r"^(n?curses\w*|ncursesw/.*|term|panel|menu|form)\.h$")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)

@@ -9,6 +9,7 @@
 #include "doc.h"
 #include "exitcodes.h"
 #include "state.h"
+#include "types_out.h"
 #include "typescan.h"
 #include "util.h"
 
