@@ -218,12 +218,9 @@ void type_result_free(struct type_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-struct type_finding *type_result_add(struct type_result *r, enum tf_code code,
-				     enum tf_severity sev, const char *schema,
-				     const char *table, const char *column, int attnum,
-				     const char *pg_type, const char *ardo_type,
-				     const char *supported_type, long long count,
-				     const char *samples)
+/* The strings are the caller's to set: pooled already or to be interned. */
+static struct type_finding *new_finding(struct type_result *r, enum tf_code code,
+					enum tf_severity sev, int attnum)
 {
 	struct type_finding *f;
 
@@ -232,9 +229,25 @@ struct type_finding *type_result_add(struct type_result *r, enum tf_code code,
 		r->f = xreallocarray(r->f, r->cap, sizeof *r->f);
 	}
 	f = &r->f[r->n++];
+	memset(f, 0, sizeof *f);
 	f->code = (unsigned char)code;
 	f->severity = (unsigned char)sev;
 	f->attnum = attnum;
+	f->count = -1;
+	if ((unsigned)sev < TS_NSEV)
+		r->counts[sev]++;
+	return f;
+}
+
+struct type_finding *type_result_add(struct type_result *r, enum tf_code code,
+				     enum tf_severity sev, const char *schema,
+				     const char *table, const char *column, int attnum,
+				     const char *pg_type, const char *ardo_type,
+				     const char *supported_type, long long count,
+				     const char *samples)
+{
+	struct type_finding *f = new_finding(r, code, sev, attnum);
+
 	f->schema = intern(r->pool, schema ? schema : "");
 	f->table = intern(r->pool, table ? table : "");
 	f->column = intern(r->pool, column ? column : "");
@@ -243,9 +256,6 @@ struct type_finding *type_result_add(struct type_result *r, enum tf_code code,
 	f->supported_type = intern(r->pool, supported_type ? supported_type : "");
 	f->count = count;
 	f->samples = samples && *samples ? intern(r->pool, samples) : NULL;
-	f->detail = NULL;
-	if ((unsigned)sev < TS_NSEV)
-		r->counts[sev]++;
 	return f;
 }
 
@@ -256,27 +266,14 @@ static struct type_finding *add_interned(struct type_result *r, enum tf_code cod
 					 const char *column, int attnum, const char *pg_type,
 					 const char *ardo, const char *sup)
 {
-	struct type_finding *f;
+	struct type_finding *f = new_finding(r, code, sev, attnum);
 
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 64;
-		r->f = xreallocarray(r->f, r->cap, sizeof *r->f);
-	}
-	f = &r->f[r->n++];
-	f->code = (unsigned char)code;
-	f->severity = (unsigned char)sev;
-	f->attnum = attnum;
 	f->schema = schema;
 	f->table = table;
 	f->column = column;
 	f->pg_type = pg_type;
 	f->ardo_type = ardo;
 	f->supported_type = sup;
-	f->count = -1;
-	f->samples = NULL;
-	f->detail = NULL;
-	if ((unsigned)sev < TS_NSEV)
-		r->counts[sev]++;
 	return f;
 }
 
