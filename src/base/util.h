@@ -75,6 +75,11 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 #define OSM_ISO_LEN 21
 void iso8601_utc(time_t t, char buf[OSM_ISO_LEN]);
 void iso8601_now(char buf[OSM_ISO_LEN]);
+/* The wall clock every record and display uses (UTC seconds). Normally
+ * time(NULL). When OSMIGRATE_NOW holds a time in the form above, the clock
+ * starts there and runs on at the real pace: tests of clocks, durations and
+ * a change window's countdown use it. A malformed OSMIGRATE_NOW is ignored. */
+time_t osm_now(void);
 /* Parse the form above; returns false on anything else. */
 bool iso8601_parse(const char *s, time_t *out);
 /* Monotonic milliseconds, for timeouts and elapsed times. */

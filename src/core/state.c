@@ -1310,7 +1310,7 @@ bool state_start_over(struct state *st, struct state_error *err)
 		memset(err, 0, sizeof(*err));
 	if (!st->is_new && access(st->path, F_OK) == 0) {
 		char stamp[32];
-		time_t now = time(NULL);
+		time_t now = osm_now();
 		struct tm tm;
 		char *bak = NULL;
 		bool done = false;

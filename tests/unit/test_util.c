@@ -42,6 +42,27 @@ Test(util, iso8601_round_trip)
 	cr_assert_not(iso8601_parse("2026-11-22T04:31:00Zx", &t));
 }
 
+/* Criterion runs each test in its own process, so the clock's first read
+ * sees the environment each test sets. */
+Test(util, fake_clock_starts_at_osmigrate_now)
+{
+	char buf[OSM_ISO_LEN];
+
+	setenv("OSMIGRATE_NOW", "2030-01-02T03:04:05Z", 1);
+	time_t t = osm_now();
+	cr_assert(t >= 1893553445 && t <= 1893553447, "clock at %lld", (long long)t);
+	iso8601_now(buf);
+	cr_assert(strncmp(buf, "2030-01-02T03:04:0", 18) == 0, "%s", buf);
+}
+
+Test(util, malformed_osmigrate_now_is_the_real_clock)
+{
+	setenv("OSMIGRATE_NOW", "tomorrow", 1);
+	time_t real = time(NULL);
+	time_t t = osm_now();
+	cr_assert(t >= real && t <= real + 2);
+}
+
 Test(util, trim_and_compare)
 {
 	char s[] = "  \tword \n";
