@@ -9,6 +9,7 @@
 
 #include "checklist.h"
 #include "progress.h"
+#include "schema.h"
 #include "result.h"
 #include "util.h"
 
@@ -61,15 +62,31 @@ static bool blank(const char *s)
 	return true;
 }
 
-const char **progress_items(const struct state *st, const struct rb_step *s, size_t *n)
+const char **progress_doc_items(const struct doc *d, enum item_kind k, size_t *n)
 {
-	const char *kind = item_kind_section(s->items);
+	const char *kind = item_kind_section(k);
+	const char *not_item = item_kind_not_item_key(k);
+	const char **names;
+	size_t j = 0;
 
 	if (!kind) {
 		*n = 0;
 		return xcalloc(1, sizeof(const char *));
 	}
-	return doc_section_names(st->doc, kind, n);
+	names = doc_section_names(d, kind, n);
+	if (!not_item)
+		return names;
+	for (size_t i = 0; i < *n; i++)
+		if (!schema_bool(doc_get(d, kind, names[i], not_item), false))
+			names[j++] = names[i];
+	names[j] = NULL;
+	*n = j;
+	return names;
+}
+
+const char **progress_items(const struct state *st, const struct rb_step *s, size_t *n)
+{
+	return progress_doc_items(st->doc, s->items, n);
 }
 
 bool progress_is_controller(const struct state *st, const char *server)

@@ -59,8 +59,11 @@ void progress_format(const struct rb_step *s, const struct step_progress *p,
 
 /* The items of a step: names of the settings sections of its kind, in file
  * order (NULL-terminated, *n set; the array is the caller's, the strings
- * belong to the document).  Empty array for ITEM_NONE. */
+ * belong to the document).  Empty array for ITEM_NONE.  Items whose section
+ * sets its kind's item_kind_not_item_key to yes are left out (runbook.h). */
 const char **progress_items(const struct state *st, const struct rb_step *s, size_t *n);
+/* The same for a settings document and an item kind (the checks' view). */
+const char **progress_doc_items(const struct doc *d, enum item_kind k, size_t *n);
 
 /* Actions of one item ticked so far (0..s->n_item_actions). */
 size_t progress_item_ticked(const struct state *st, const struct rb_step *s, const char *item);

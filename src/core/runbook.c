@@ -43,6 +43,11 @@ const char *item_kind_label(enum item_kind k)
 	return NULL;
 }
 
+const char *item_kind_not_item_key(enum item_kind k)
+{
+	return k == ITEM_ENVIRONMENT ? "migrated_here" : NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* connector-migration: "Migrate from ardoPostgreSQL to supported PostgreSQL connector" */
 
@@ -126,10 +131,19 @@ static const struct rb_action cm_types[] = {
 			"module (critical)." },
 };
 
+/* The seed points at "Deploy an Integration With an External Database":
+ * the connection exists in the target environment before the deployment,
+ * and LifeTime asks for the logical database's mapping during it. */
 static const struct rb_action cm_deploy_item[] = {
-	{ "deploy", "Deploy the updated extensions and consumer modules to the environment." },
-	{ "map_connection", "Map the extension's logical database to the right database connection "
-			    "in this environment." },
+	{ "create_connection", "In the Service Center console of this environment, go to "
+			       "Administration tab > Database Connections and create the supported "
+			       "PostgreSQL / Aurora PostgreSQL database connection (Test Connection, "
+			       "then Create)." },
+	{ "deploy", "In LifeTime, deploy the updated extensions and consumer modules to this "
+		    "environment." },
+	{ "map_connection", "When LifeTime asks during the deployment, map each extension's "
+			    "logical database to the supported database connection of this "
+			    "environment." },
 	{ "test", "Test the consumer modules in this environment." },
 };
 
@@ -181,7 +195,11 @@ static const struct rb_step cm_steps[] = {
 	{ "deploy", "Deploy to environments",
 	  "Deploy the updated extensions and consumers to other environments",
 	  "After updating the extensions and ensuring every consumer module works as expected, "
-	  "deploy them to the other environments (Deploy an Integration With an External Database).",
+	  "deploy them to the other environments (Deploy an Integration With an External Database): "
+	  "in each target environment, create the supported database connection first, then "
+	  "deploy, mapping the extension's logical database to that connection when LifeTime "
+	  "asks, then test. The environment the migration was done in ([environment] "
+	  "migrated_here = yes) is not a target.",
 	  NO_ACTIONS, ITEM_ENVIRONMENT, ACTIONS(cm_deploy_item), NULL, 0, NULL,
 	  NO_GATES, NO_PINGS, TYPES_NONE },
 };

@@ -19,6 +19,11 @@ enum item_kind {
 };
 const char *item_kind_section(enum item_kind k); /* "extension", ... or NULL */
 const char *item_kind_label(enum item_kind k);   /* "extension", "consumer module", ... */
+/* A key of the item's section (V_BOOL) that, set to yes, means the section
+ * is not an item (progress_items leaves it out), or NULL.  An environment
+ * is a deployment target: the one the migration was done in
+ * (migrated_here = yes) is not offered. */
+const char *item_kind_not_item_key(enum item_kind k);
 
 /* One tickable action, as the seed words it (what to open, which tab, which button). */
 struct rb_action {

@@ -96,6 +96,9 @@ const struct settings_key settings_keys[] = {
 
 	{ { "environment", "hostname", V_HOST }, "hostname", "The environment's host name.",
 	  "prod.example.internal" },
+	{ { "environment", "migrated_here", V_BOOL }, "migrated here",
+	  "yes: the environment the migration was done in (usually Development): the deploy "
+	  "step does not offer it as a target.", "no" },
 
 	{ { "server", "role", V_ROLE }, "role", "controller (Deployment Controller) or frontend.",
 	  "controller" },

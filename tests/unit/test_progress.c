@@ -88,6 +88,36 @@ Test(progress, item_counts_follow_the_settings_sections)
 	cr_assert_eq(state_step_status(st, "rebind"), STEP_IN_PROGRESS);
 }
 
+/* The deploy step's items are deployment targets: the environment the
+ * migration was done in is not one (issue 12), and its checklist follows
+ * the real order: connection, deploy, mapping during it, test. */
+Test(progress, deploy_does_not_offer_the_environment_migrated_in)
+{
+	const struct runbook *rb = use("connector-migration");
+	const struct rb_step *s = runbook_step(rb, "deploy");
+	const char **items;
+	size_t n;
+
+	doc_add_section(st->doc, "environment", "Development");
+	doc_set(st->doc, "environment", "Development", "migrated_here", "yes");
+	doc_add_section(st->doc, "environment", "Quality");
+	doc_set(st->doc, "environment", "Quality", "migrated_here", "no");
+	doc_add_section(st->doc, "environment", "Production");
+	items = progress_items(st, s, &n);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(items[0], "Quality");
+	cr_assert_str_eq(items[1], "Production");
+	cr_assert_null(items[2]);
+	free(items);
+
+	cr_assert_eq(s->n_item_actions, 4);
+	cr_assert_str_eq(s->item_actions[0].id, "create_connection");
+	cr_assert_str_eq(s->item_actions[1].id, "deploy");
+	cr_assert_str_eq(s->item_actions[2].id, "map_connection");
+	cr_assert_str_eq(s->item_actions[3].id, "test");
+	cr_assert_not_null(strstr(s->item_actions[2].text, "during the deployment"));
+}
+
 Test(progress, status_rules_first_tick_and_all_ticked)
 {
 	const struct runbook *rb = use("connector-migration");
