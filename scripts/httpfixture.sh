@@ -33,7 +33,12 @@
 #   /HttpsOnly/_ping.html     301 to the https listener's /OrdersUI/_ping.html
 #   /Injected/_ping.html      200 with a proxy's login page instead
 #   /Slow/_ping.html          200 whose body trickles at 1 byte/s
-#   /lifetimeapi/rest/v2/{environments,applications,modules}/  JSON, 401 without the token
+#   /lifetimeapi/rest/v2/PATH/   WWWDIR/lifetimeapi/v2/PATH.json (the query string is
+#                                ignored), 404 when there is no such file (an older
+#                                LifeTime), 401 without the token: environments,
+#                                applications, modules, environments/KEY/dbconnections,
+#                                deployments, deployments/KEY/status,
+#                                deployments/KEY/getmissingdbmappings
 set -eu
 
 die() { echo "httpfixture: $*" >&2; exit 1; }
@@ -150,7 +155,7 @@ http {
 			if (\$lifetime_ok = 0) {
 				return 401 '{"Errors":["The request requires a valid authentication token."]}';
 			}
-			location ~ ^/lifetimeapi/rest/v2/(environments|applications|modules)/?\$ {
+			location ~ ^/lifetimeapi/rest/v2/([A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*)/?\$ {
 				default_type application/json;
 				if (\$lifetime_ok = 0) {
 					return 401 '{"Errors":["The request requires a valid authentication token."]}';

@@ -13,6 +13,8 @@
 
 #include "doc.h"
 #include "httpcheck.h"
+#include "progress.h"
+#include "runbook.h"
 #include "util.h"
 #include "version.h"
 
@@ -497,4 +499,396 @@ done:
 	sb_free(&sum);
 	sb_free(&det);
 	sb_free(&miss);
+}
+
+/* ---- LifeTime database connections and deployment mappings ---- */
+
+#define LT_DBCONN_MANUAL \
+	"LifeTime before 11.13.0 has no database connections API: open Service Center > " \
+	"Administration > Database Connections in each environment. ardoPostgreSQL's " \
+	"connections show PostgreSQL as the Provider Name; the supported one was created with " \
+	"DBMS PostgreSQL / Aurora PostgreSQL. Create it, under the same name, in each target " \
+	"environment before deploying."
+#define LT_MAPPING_MANUAL \
+	"LifeTime before 11.21.1 cannot list missing mappings: during the deployment LifeTime " \
+	"asks to map each extension's logical database to a database connection of the target " \
+	"environment: choose the supported connection. Afterwards, in the target's Service " \
+	"Center, open each extension (Factory > Extensions) and confirm its logical database " \
+	"uses the supported connection."
+
+/* The LifeTime environment of a deploy target: by name, or by hostname. */
+static const struct lt_environment *lt_env_of(const struct doc *d, const char *item,
+					      const struct lt_environment *e, size_t n)
+{
+	const char *host = doc_get(d, "environment", item, "hostname");
+
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(item, e[i].name) == 0 ||
+		    (!str_empty(host) && e[i].host_name && strcasecmp(host, e[i].host_name) == 0))
+			return &e[i];
+	return NULL;
+}
+
+/* Is name one of the words of a [lifetime] list? */
+static bool in_list(const char *list, const char *name)
+{
+	char *copy = xstrdup(list ? list : "");
+	bool found = false;
+
+	for (char *t = strtok(copy, " ,\t"); t && !found; t = strtok(NULL, " ,\t"))
+		found = str_eq(t, name);
+	free(copy);
+	return found;
+}
+
+void check_lifetime_dbconnections(const struct check_env *env, struct check_report *rep)
+{
+	static const char id[] = "lifetime_dbconnections";
+	static const char label[] = "database connections of every environment (LifeTime)";
+	const char *supported = doc_get(env->settings, "lifetime", NULL, "supported_connection");
+	const char *ardo = doc_get(env->settings, "lifetime", NULL, "ardo_connections");
+	struct lifetime lt;
+	struct lt_environment *envs = NULL;
+	size_t ne = 0, listed = 0, old = 0, failed = 0, ardo_seen = 0, supp_in = 0;
+	struct http_error e;
+	struct strbuf sum = STRBUF_INIT, det = STRBUF_INIT, fails = STRBUF_INIT;
+	struct strbuf seen = STRBUF_INIT;  /* " name " of each marked one found */
+
+	/* Optional as [source] is: without [lifetime] url there is nothing to
+	 * list and no result claims otherwise (the step's actions say where
+	 * Service Center shows the connections). */
+	if (str_empty(doc_get(env->settings, "lifetime", NULL, "url")))
+		goto done;
+	if (!lt_ready(env, rep, id, label, &lt, LT_FIX_CONFIGURE))
+		goto done;
+	if (!lifetime_environments(&lt, env->ctx, &envs, &ne, &e)) {
+		add_http_error(rep, id, label, &e);
+		goto out;
+	}
+	for (size_t i = 0; i < ne; i++) {
+		struct lt_dbconnection *c = NULL;
+		size_t nc = 0;
+
+		if (!lifetime_dbconnections(&lt, env->ctx, envs[i].key, &c, &nc, &e)) {
+			if (lt_unsupported(&e)) {
+				old++;
+				sb_addf(&det, "%s: no database connections API (LifeTime older than "
+					      "11.13.0?)\n", envs[i].name);
+			} else {
+				failed++;
+				sb_addf(&det, "%s: could not list: %s\n", envs[i].name, e.msg);
+				if (!fails.len)
+					sb_add(&fails, e.fix);
+			}
+			continue;
+		}
+		sb_addf(&det, "%s: %zu database connection%s\n", envs[i].name, nc, nc == 1 ? "" : "s");
+		for (size_t k = 0; k < nc; k++) {
+			bool is_ardo = in_list(ardo, c[k].name);
+			bool is_supp = !str_empty(supported) && str_eq(c[k].name, supported);
+
+			if (is_ardo) {
+				char *w = xasprintf(" %s ", c[k].name);
+
+				if (!seen.len)
+					sb_add(&seen, " ");
+				if (!strstr(sb_str(&seen), w)) {
+					ardo_seen++;
+					sb_add(&seen, w + 1);
+				}
+				free(w);
+			}
+			supp_in += is_supp;
+			sb_addf(&det, "  %s  provider %s, %s%s%s\n", c[k].name,
+				str_empty(c[k].provider) ? "(not reported)" : c[k].provider,
+				!c[k].advanced_known ? "configuration not reported"
+				: c[k].advanced ? "advanced configuration" : "basic configuration",
+				is_ardo ? "  [ardoPostgreSQL, as you marked it]" : "",
+				is_supp ? "  [the supported connection you named]" : "");
+		}
+		listed++;
+		lt_dbconnections_free(c, nc);
+	}
+	if (old && !listed && !failed) {
+		check_add(rep, id, label, CHECK_ERROR,
+			  "could not check: LifeTime older than 11.13.0 (no database connections API)",
+			  sb_str(&det), LT_DBCONN_MANUAL);
+	} else if (failed || old) {
+		sb_addf(&sum, "could not check: the connections of %zu of %zu environments could not "
+			      "be listed", failed + old, ne);
+		check_add(rep, id, label, CHECK_ERROR, sb_str(&sum), sb_str(&det),
+			  failed && fails.len ? sb_str(&fails) : LT_DBCONN_MANUAL);
+	} else if (!ne) {
+		check_add(rep, id, label, CHECK_ERROR, "could not check: LifeTime lists no environments",
+			  NULL, "Give the LifeTime service account access to the environments.");
+	} else if (str_empty(supported) || str_empty(ardo)) {
+		sb_addf(&sum, "connections of %zu environment%s listed: %s", ne, ne == 1 ? "" : "s",
+			str_empty(supported) ? "name the supported connection"
+					     : "mark the ardoPostgreSQL ones");
+		check_add(rep, id, label, CHECK_WARNING, sb_str(&sum), sb_str(&det),
+			  "LifeTime does not say which provider name is ardo's: from the list, set "
+			  "[lifetime] ardo_connections to the ardoPostgreSQL connections and "
+			  "[lifetime] supported_connection to the supported PostgreSQL / Aurora "
+			  "PostgreSQL connection you created (settings screen), then check again.");
+	} else if (!supp_in) {
+		sb_addf(&sum, "the supported connection %s exists in none of the %zu environments",
+			supported, ne);
+		check_add(rep, id, label, CHECK_FAILED, sb_str(&sum), sb_str(&det),
+			  "Create it in the development environment's Service Center (Administration "
+			  "> Database Connections > New Database Connection, DBMS PostgreSQL / Aurora "
+			  "PostgreSQL), or correct [lifetime] supported_connection to its exact name.");
+	} else if (!ardo_seen) {
+		sb_addf(&sum, "none of the connections marked as ardoPostgreSQL (%s) exists", ardo);
+		check_add(rep, id, label, CHECK_WARNING, sb_str(&sum), sb_str(&det),
+			  "Correct [lifetime] ardo_connections to the names in the list.");
+	} else {
+		sb_addf(&sum, "%s in %zu of %zu environment%s; %zu marked ardoPostgreSQL connection%s found",
+			supported, supp_in, ne, ne == 1 ? "" : "s", ardo_seen,
+			ardo_seen == 1 ? "" : "s");
+		check_add(rep, id, label, CHECK_OK, sb_str(&sum), sb_str(&det), NULL);
+	}
+out:
+	lt_environments_free(envs, ne);
+	lifetime_close(&lt);
+done:
+	sb_free(&sum);
+	sb_free(&det);
+	sb_free(&fails);
+	sb_free(&seen);
+}
+
+void check_deploy_connection(const struct check_env *env, struct check_report *rep)
+{
+	static const char id[] = "deploy_connection";
+	static const char label[] = "supported connection in every target environment (LifeTime)";
+	const char *supported = doc_get(env->settings, "lifetime", NULL, "supported_connection");
+	struct lifetime lt;
+	struct lt_environment *envs = NULL;
+	size_t ne = 0, nt = 0, missing = 0, unknown = 0, old = 0, failed = 0;
+	const char **targets = progress_doc_items(env->settings, ITEM_ENVIRONMENT, &nt);
+	struct http_error e;
+	struct strbuf sum = STRBUF_INIT, det = STRBUF_INIT, miss = STRBUF_INIT;
+
+	if (!lt_ready(env, rep, id, label, &lt,
+		      "Without LifeTime: " LT_DBCONN_MANUAL " To have it checked: "
+		      LT_FIX_CONFIGURE))
+		goto done;
+	if (str_empty(supported)) {
+		check_add(rep, id, label, CHECK_ERROR,
+			  "could not check: the supported connection is not named",
+			  NULL, "Set [lifetime] supported_connection to its name (the connection "
+				"step lists every environment's connections).");
+		goto out;
+	}
+	if (!nt) {
+		check_add(rep, id, label, CHECK_ERROR, "could not check: no environment to deploy to",
+			  NULL, "List the target environments as [environment \"NAME\"] (the one the "
+				"migration was done in has migrated_here = yes).");
+		goto out;
+	}
+	if (!lifetime_environments(&lt, env->ctx, &envs, &ne, &e)) {
+		add_http_error(rep, id, label, &e);
+		goto out;
+	}
+	for (size_t t = 0; t < nt; t++) {
+		const struct lt_environment *le = lt_env_of(env->settings, targets[t], envs, ne);
+		struct lt_dbconnection *c = NULL;
+		size_t nc = 0;
+		bool found = false;
+
+		if (!le) {
+			unknown++;
+			sb_addf(&det, "%s: not known to LifeTime\n", targets[t]);
+			continue;
+		}
+		if (!lifetime_dbconnections(&lt, env->ctx, le->key, &c, &nc, &e)) {
+			if (lt_unsupported(&e)) {
+				old++;
+				sb_addf(&det, "%s: no database connections API (LifeTime older than "
+					      "11.13.0?)\n", targets[t]);
+			} else {
+				failed++;
+				sb_addf(&det, "%s: could not list: %s\n", targets[t], e.msg);
+			}
+			continue;
+		}
+		for (size_t k = 0; k < nc && !found; k++)
+			found = str_eq(c[k].name, supported);
+		sb_addf(&det, "%s: %s\n", targets[t], found ? "has it" : "does not have it");
+		if (!found) {
+			missing++;
+			sb_addf(&miss, "%s%s", missing > 1 ? ", " : "", targets[t]);
+		}
+		lt_dbconnections_free(c, nc);
+	}
+	if (missing) {
+		sb_addf(&sum, "%s missing in %zu of %zu target environment%s: %s", supported, missing,
+			nt, nt == 1 ? "" : "s", sb_str(&miss));
+		check_add(rep, id, label, CHECK_FAILED, sb_str(&sum), sb_str(&det),
+			  "Before deploying, create the supported connection, under the same name, in "
+			  "each listed environment's Service Center (Administration > Database "
+			  "Connections > New Database Connection, DBMS PostgreSQL / Aurora "
+			  "PostgreSQL; Test Connection, then Create).");
+	} else if (old || failed || unknown) {
+		sb_addf(&sum, "could not check %zu of %zu target environment%s", old + failed + unknown,
+			nt, nt == 1 ? "" : "s");
+		if (old && !failed && !unknown)
+			sb_add(&sum, ": LifeTime older than 11.13.0");
+		check_add(rep, id, label, CHECK_ERROR, sb_str(&sum), sb_str(&det),
+			  unknown ? "Correct the [environment] names to LifeTime's (or set their "
+				    "hostname). " LT_DBCONN_MANUAL : LT_DBCONN_MANUAL);
+	} else {
+		sb_addf(&sum, "%s exists in all %zu target environment%s", supported, nt,
+			nt == 1 ? "" : "s");
+		check_add(rep, id, label, CHECK_OK, sb_str(&sum), sb_str(&det), NULL);
+	}
+out:
+	lt_environments_free(envs, ne);
+	lifetime_close(&lt);
+done:
+	free(targets);
+	sb_free(&sum);
+	sb_free(&det);
+	sb_free(&miss);
+}
+
+/* The newest deployments of a target whose status is looked at. */
+#define DEPLOYMENTS_LOOKED_AT 5
+
+static bool waits_for_operator(const char *status, const char *info)
+{
+	return str_eq(status, "needs_user_intervention") ||
+	       str_eq(info, "needs_configuration_or_confirmation");
+}
+
+/* One deployment's missing mappings into det; returns false when it could
+ * not be asked (old set when LifeTime lacks the API). */
+static bool mappings_of(struct lifetime *lt, const struct check_env *env, const char *target,
+			const char *key, struct strbuf *det, size_t *unmapped, bool *old)
+{
+	struct lt_missing_mapping *m = NULL;
+	size_t nm = 0;
+	struct http_error e;
+
+	if (!lifetime_missing_mappings(lt, env->ctx, key, &m, &nm, &e)) {
+		*old = lt_unsupported(&e);
+		sb_addf(det, "%s, deployment %s: %s\n", target, key,
+			*old ? "no getmissingdbmappings (LifeTime older than 11.21.1, or the "
+			       "environment lacks the capability)" : e.msg);
+		return false;
+	}
+	sb_addf(det, "%s, deployment %s: %s\n", target, key,
+		nm ? "logical databases still unmapped:" : "nothing left to map");
+	for (size_t i = 0; i < nm; i++)
+		sb_addf(det, "  %s (extension %s)\n", m[i].logical_database,
+			str_empty(m[i].extension_name) ? "not named" : m[i].extension_name);
+	*unmapped += nm;
+	lt_missing_mappings_free(m, nm);
+	return true;
+}
+
+void check_deploy_mappings(const struct check_env *env, struct check_report *rep)
+{
+	static const char id[] = "deploy_mappings";
+	static const char label[] = "extension logical databases mapped in the deployments (LifeTime)";
+	struct lifetime lt;
+	struct lt_environment *envs = NULL;
+	size_t ne = 0, nt = 0, asked = 0, unmapped = 0, old = 0, failed = 0;
+	const char **targets = progress_doc_items(env->settings, ITEM_ENVIRONMENT, &nt);
+	struct http_error e;
+	struct strbuf sum = STRBUF_INIT, det = STRBUF_INIT;
+
+	if (!lt_ready(env, rep, id, label, &lt,
+		      "Without LifeTime: " LT_MAPPING_MANUAL " To have it checked: "
+		      LT_FIX_CONFIGURE))
+		goto done;
+	if (!lifetime_environments(&lt, env->ctx, &envs, &ne, &e)) {
+		add_http_error(rep, id, label, &e);
+		goto out;
+	}
+	for (size_t t = 0; t < nt; t++) {
+		const char *given = doc_get(env->settings, "environment", targets[t], "deployment");
+		const struct lt_environment *le = lt_env_of(env->settings, targets[t], envs, ne);
+		struct lt_deployment *d = NULL;
+		size_t nd = 0, waiting = 0;
+		bool was_old = false;
+
+		if (!str_empty(given)) {
+			if (mappings_of(&lt, env, targets[t], given, &det, &unmapped, &was_old))
+				asked++;
+			else
+				*(was_old ? &old : &failed) += 1;
+			continue;
+		}
+		if (!le) {
+			failed++;
+			sb_addf(&det, "%s: not known to LifeTime\n", targets[t]);
+			continue;
+		}
+		if (!lifetime_deployments(&lt, env->ctx, le->key, &d, &nd, &e)) {
+			failed++;
+			sb_addf(&det, "%s: could not list its deployments: %s\n", targets[t], e.msg);
+			continue;
+		}
+		for (size_t i = 0, seen = 0; i < nd && seen < DEPLOYMENTS_LOOKED_AT; i++) {
+			char *status = NULL, *info = NULL;
+
+			if (d[i].target_environment_key && !str_eq(d[i].target_environment_key, le->key))
+				continue;
+			seen++;
+			if (!lifetime_deployment_status(&lt, env->ctx, d[i].key, &status, &info, &e)) {
+				failed++;
+				sb_addf(&det, "%s, deployment %s: no status: %s\n", targets[t], d[i].key,
+					e.msg);
+			} else if (waits_for_operator(status, info)) {
+				waiting++;
+				if (mappings_of(&lt, env, targets[t], d[i].key, &det, &unmapped,
+						&was_old))
+					asked++;
+				else
+					*(was_old ? &old : &failed) += 1;
+			}
+			free(status);
+			free(info);
+		}
+		if (!waiting)
+			sb_addf(&det, "%s: no deployment waiting for configuration among the newest %d\n",
+				targets[t], DEPLOYMENTS_LOOKED_AT);
+		lt_deployments_free(d, nd);
+	}
+	if (unmapped) {
+		sb_addf(&sum, "%zu extension logical database%s still unmapped", unmapped,
+			unmapped == 1 ? "" : "s");
+		check_add(rep, id, label, CHECK_FAILED, sb_str(&sum), sb_str(&det),
+			  "In LifeTime, continue the deployment: map each listed logical database to "
+			  "the supported connection of the target environment (LifeTime asks during "
+			  "the deployment), then check again.");
+	} else if (old && !asked && !failed) {
+		check_add(rep, id, label, CHECK_ERROR,
+			  "could not check: LifeTime older than 11.21.1 (no getmissingdbmappings)",
+			  sb_str(&det), LT_MAPPING_MANUAL);
+	} else if (old || failed) {
+		sb_addf(&sum, "could not check %zu deployment%s or environment%s", old + failed,
+			old + failed == 1 ? "" : "s", old + failed == 1 ? "" : "s");
+		check_add(rep, id, label, CHECK_ERROR, sb_str(&sum), sb_str(&det),
+			  old ? LT_MAPPING_MANUAL : "Check [lifetime] url, the [environment] names "
+				"and deployment keys, and that the service account can read deployments.");
+	} else if (!asked) {
+		check_add(rep, id, label, CHECK_ERROR,
+			  "could not check: no deployment to look at (none given, none waiting for "
+			  "configuration)", det.len ? sb_str(&det) : NULL,
+			  "Run this while LifeTime's deployment waits for the mapping, or give the "
+			  "deployment's key as [environment \"NAME\"] deployment. " LT_MAPPING_MANUAL);
+	} else {
+		sb_addf(&sum, "%zu deployment%s: every extension logical database mapped", asked,
+			asked == 1 ? "" : "s");
+		check_add(rep, id, label, CHECK_OK, sb_str(&sum), sb_str(&det), NULL);
+	}
+out:
+	lt_environments_free(envs, ne);
+	lifetime_close(&lt);
+done:
+	free(targets);
+	sb_free(&sum);
+	sb_free(&det);
 }

@@ -33,6 +33,23 @@ void check_consumer_ping(const struct check_env *env, struct check_report *rep);
  * each [environment "NAME"] LifeTime does not know.  Result id
  * "lifetime_environments". */
 void check_lifetime_environments(const struct check_env *env, struct check_report *rep);
+/* connector-migration / connection: every environment's database
+ * connections (LifeTime 11.13.0+), each marked as one of [lifetime]
+ * ardo_connections or the supported_connection.  A warning until the
+ * supported connection is named, FAILED when it exists nowhere.  No result
+ * without [lifetime] url (optional, as [source] is).  Result id
+ * "lifetime_dbconnections". */
+void check_lifetime_dbconnections(const struct check_env *env, struct check_report *rep);
+/* connector-migration / deploy: the supported connection exists in every
+ * target environment (progress_doc_items: not the one migrated_here).
+ * Result id "deploy_connection". */
+void check_deploy_connection(const struct check_env *env, struct check_report *rep);
+/* connector-migration / deploy: the extension logical databases still
+ * unmapped (LifeTime 11.21.1+) in each target's deployment: [environment]
+ * deployment, else its deployments waiting for the operator
+ * (needs_user_intervention, needs_configuration_or_confirmation).  FAILED
+ * while any is unmapped.  Result id "deploy_mappings". */
+void check_deploy_mappings(const struct check_env *env, struct check_report *rep);
 /* endpoint-change and restore-database / servers: each [server "NAME"] url.
  * Result ids "server_ping:NAME". */
 void check_server_ping(const struct check_env *env, struct check_report *rep);

@@ -63,6 +63,12 @@ const struct settings_key settings_keys[] = {
 	  "(mode 0600). Or set OSMIGRATE_LIFETIME_TOKEN.", "/home/me/.config/osmigrate/lifetime.token" },
 	{ { "lifetime", "cafile", V_PATH }, "cafile", "CA bundle for a private certificate authority.",
 	  "/etc/ssl/certs/company-ca.pem" },
+	{ { "lifetime", "supported_connection", V_TEXT }, "supported connection",
+	  "Name of the supported PostgreSQL / Aurora PostgreSQL database connection, created under "
+	  "this name in every environment (LifeTime 11.13.0 or later lists them).", "SalesPG" },
+	{ { "lifetime", "ardo_connections", V_LIST }, "ardoPostgreSQL connections",
+	  "The ardoPostgreSQL connections among those the connection step lists, separated by "
+	  "spaces or commas (LifeTime does not say which provider is ardo's).", "SalesArdo" },
 
 	{ { "scope", "schemas", V_LIST }, "schemas", "Schemas in scope, separated by spaces or commas.",
 	  "sales hr" },
@@ -99,6 +105,10 @@ const struct settings_key settings_keys[] = {
 	{ { "environment", "migrated_here", V_BOOL }, "migrated here",
 	  "yes: the environment the migration was done in (usually Development): the deploy "
 	  "step does not offer it as a target.", "no" },
+	{ { "environment", "deployment", V_TEXT }, "deployment key",
+	  "Key of the LifeTime deployment to this environment, to list the logical databases it "
+	  "still needs mapped (LifeTime 11.21.1 or later; optional: deployments waiting for "
+	  "configuration are found without it).", "9a8b7c6d-0000-4000-8000-00000000d001" },
 
 	{ { "server", "role", V_ROLE }, "role", "controller (Deployment Controller) or frontend.",
 	  "controller" },

@@ -256,6 +256,7 @@ static bool need_str(const struct json *o, const char *key, size_t i, const char
  * string Key and Name; fill copies the rest of one entry. */
 struct lt_list {
 	const char *what, *one;   /* "environments", "environment" */
+	const char *const *need;  /* string keys every entry has; NULL: Key and Name */
 	size_t size;              /* of one entry */
 	bool (*fill)(const struct json *o, void *entry, char *err, size_t errlen);
 	void (*drop)(void *entries, size_t n);
@@ -275,11 +276,13 @@ static bool parse_list(const struct lt_list *t, const char *body, size_t len, vo
 	cnt = json_count(j);
 	entries = xcalloc(cnt ? cnt : 1, t->size);
 	for (size_t i = 0; i < cnt; i++) {
+		static const char *const key_name[] = { "Key", "Name", NULL };
 		const struct json *o = json_at(j, i);
+		bool ok = true;
 
-		if (!need_str(o, "Key", i, t->one, err, errlen) ||
-		    !need_str(o, "Name", i, t->one, err, errlen) ||
-		    !t->fill(o, entries + i * t->size, err, errlen)) {
+		for (const char *const *k = t->need ? t->need : key_name; ok && *k; k++)
+			ok = need_str(o, *k, i, t->one, err, errlen);
+		if (!ok || !t->fill(o, entries + i * t->size, err, errlen)) {
 			t->drop(entries, cnt);
 			json_free(j);
 			return false;
@@ -331,7 +334,7 @@ static bool fill_environment(const struct json *o, void *entry, char *err, size_
 }
 
 static const struct lt_list environments_list = {
-	"environments", "environment", sizeof(struct lt_environment), fill_environment, drop_environments,
+	"environments", "environment", NULL, sizeof(struct lt_environment), fill_environment, drop_environments,
 };
 
 bool lt_parse_environments(const char *body, size_t len, struct lt_environment **out,
@@ -439,7 +442,7 @@ static bool fill_application(const struct json *o, void *entry, char *err, size_
 }
 
 static const struct lt_list applications_list = {
-	"applications", "application", sizeof(struct lt_application), fill_application, drop_applications,
+	"applications", "application", NULL, sizeof(struct lt_application), fill_application, drop_applications,
 };
 
 bool lt_parse_applications(const char *body, size_t len, struct lt_application **out,
@@ -478,7 +481,7 @@ static bool fill_module(const struct json *o, void *entry, char *err, size_t err
 }
 
 static const struct lt_list modules_list = {
-	"modules", "module", sizeof(struct lt_module), fill_module, drop_modules,
+	"modules", "module", NULL, sizeof(struct lt_module), fill_module, drop_modules,
 };
 
 bool lt_parse_modules(const char *body, size_t len, struct lt_module **out, size_t *n,
@@ -489,6 +492,177 @@ bool lt_parse_modules(const char *body, size_t len, struct lt_module **out, size
 
 	*out = v;
 	return ok;
+}
+
+/* ---- database connections (11.13.0+), deployments, missing mappings (11.21.1+) ---- */
+
+void lt_dbconnections_free(struct lt_dbconnection *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++) {
+		free(c[i].name);
+		free(c[i].description);
+		free(c[i].provider);
+	}
+	free(c);
+}
+
+static void drop_dbconnections(void *c, size_t n)
+{
+	lt_dbconnections_free(c, n);
+}
+
+static bool fill_dbconnection(const struct json *o, void *entry, char *err, size_t errlen)
+{
+	struct lt_dbconnection *c = entry;
+
+	(void)err;
+	(void)errlen;
+	c->name = dupn(json_get_str(o, "dbConnectionName"));
+	c->description = dupn(json_get_str(o, "description"));
+	c->provider = dupn(json_get_str(o, "providerName"));
+	c->advanced_known = json_get_bool(o, "isAdvancedConfiguration", &c->advanced);
+	/* databaseConfiguration is not read: it may hold connection details
+	 * that have no business in a state file or a report. */
+	return true;
+}
+
+static const char *const dbconnection_need[] = { "dbConnectionName", NULL };
+static const struct lt_list dbconnections_list = {
+	"database connections", "database connection", dbconnection_need,
+	sizeof(struct lt_dbconnection), fill_dbconnection, drop_dbconnections,
+};
+
+bool lt_parse_dbconnections(const char *body, size_t len, struct lt_dbconnection **out,
+			    size_t *n, char *err, size_t errlen)
+{
+	void *v;
+	bool ok = parse_list(&dbconnections_list, body, len, &v, n, err, errlen);
+
+	*out = v;
+	return ok;
+}
+
+void lt_deployments_free(struct lt_deployment *d, size_t n)
+{
+	for (size_t i = 0; d && i < n; i++) {
+		free(d[i].key);
+		free(d[i].target_environment_key);
+	}
+	free(d);
+}
+
+static void drop_deployments(void *d, size_t n)
+{
+	lt_deployments_free(d, n);
+}
+
+static bool fill_deployment(const struct json *o, void *entry, char *err, size_t errlen)
+{
+	struct lt_deployment *d = entry;
+
+	(void)err;
+	(void)errlen;
+	d->key = dupn(json_get_str(o, "Key"));
+	d->target_environment_key = dupn(json_get_str(o, "TargetEnvironmentKey"));
+	return true;
+}
+
+static const char *const deployment_need[] = { "Key", NULL };
+static const struct lt_list deployments_list = {
+	"deployments", "deployment", deployment_need, sizeof(struct lt_deployment),
+	fill_deployment, drop_deployments,
+};
+
+bool lt_parse_deployments(const char *body, size_t len, struct lt_deployment **out,
+			  size_t *n, char *err, size_t errlen)
+{
+	void *v;
+	bool ok = parse_list(&deployments_list, body, len, &v, n, err, errlen);
+
+	*out = v;
+	return ok;
+}
+
+void lt_missing_mappings_free(struct lt_missing_mapping *m, size_t n)
+{
+	for (size_t i = 0; m && i < n; i++) {
+		free(m[i].extension_key);
+		free(m[i].extension_name);
+		free(m[i].logical_database);
+	}
+	free(m);
+}
+
+static void drop_missing_mappings(void *m, size_t n)
+{
+	lt_missing_mappings_free(m, n);
+}
+
+static bool fill_missing_mapping(const struct json *o, void *entry, char *err, size_t errlen)
+{
+	struct lt_missing_mapping *m = entry;
+
+	(void)err;
+	(void)errlen;
+	m->extension_key = dupn(json_get_str(o, "ExtensionKey"));
+	m->extension_name = dupn(json_get_str(o, "ExtensionName"));
+	m->logical_database = dupn(json_get_str(o, "LogicalDatabase"));
+	return true;
+}
+
+static const char *const missing_mapping_need[] = { "LogicalDatabase", NULL };
+static const struct lt_list missing_mappings_list = {
+	"missing database mappings", "missing mapping", missing_mapping_need,
+	sizeof(struct lt_missing_mapping), fill_missing_mapping, drop_missing_mappings,
+};
+
+bool lt_parse_missing_mappings(const char *body, size_t len, struct lt_missing_mapping **out,
+			       size_t *n, char *err, size_t errlen)
+{
+	void *v;
+	bool ok = parse_list(&missing_mappings_list, body, len, &v, n, err, errlen);
+
+	*out = v;
+	return ok;
+}
+
+bool lt_parse_deployment_status(const char *body, size_t len, char **status, char **info,
+				char *err, size_t errlen)
+{
+	char jerr[256];
+	struct json *j = json_parse(body, len, jerr, sizeof jerr);
+
+	*status = *info = NULL;
+	if (!j) {
+		snprintf(err, errlen, "the answer is not valid JSON (%s)", jerr);
+		return false;
+	}
+	if (j->type != JSON_OBJECT || !json_get_str(j, "DeploymentStatus")) {
+		snprintf(err, errlen, "expected an object with a string \"DeploymentStatus\"");
+		json_free(j);
+		return false;
+	}
+	*status = dupn(json_get_str(j, "DeploymentStatus"));
+	*info = dupn(json_get_str(j, "Info"));
+	json_free(j);
+	return true;
+}
+
+/* A key or a name in a URL path: every byte but the unreserved ones
+ * percent-encoded, so nothing LifeTime or the operator wrote can add a
+ * path segment, a query or a fragment. */
+static char *path_segment(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.' || *p == '~')
+			sb_addf(&sb, "%c", *p);
+		else
+			sb_addf(&sb, "%%%02X", *p);
+	}
+	return sb_detach(&sb);
 }
 
 /* GET base+path with the token; on success the body (caller frees). */
@@ -520,6 +694,19 @@ static char *lt_get(struct lifetime *lt, struct ctx *ctx, const char *path, size
 				 "Give the service account a role that can at least read "
 				 "applications in every environment (LifeTime > User Management).");
 			break;
+		case 400: {
+			/* "the target environment lacks the capability" comes as a 400
+			 * with LifeTime's words: kept (neutralised) so that
+			 * lt_unsupported can tell an older LifeTime. */
+			char *said = text_safe(body ? body : "");
+
+			snprintf(err->msg, sizeof err->msg, "LifeTime refused the request (HTTP 400) "
+				 "for %s: %.300s", url, said);
+			snprintf(err->fix, sizeof err->fix,
+				 "Check the key or name in the request; LifeTime's answer is quoted.");
+			free(said);
+			break;
+		}
 		case 404:
 			snprintf(err->msg, sizeof err->msg, "no LifeTime API at %s (HTTP 404)", url);
 			snprintf(err->fix, sizeof err->fix,
@@ -614,5 +801,77 @@ bool lifetime_modules(struct lifetime *lt, struct ctx *ctx, struct lt_module **o
 	bool ok = lt_list_get(lt, ctx, "/modules/", "/modules/", &modules_list, &v, n, err);
 
 	*out = v;
+	return ok;
+}
+
+bool lt_unsupported(const struct http_error *e)
+{
+	if (e->cls != PING_HTTP_ERROR)
+		return false;
+	return e->status == 404 || (e->status == 400 && strcasestr(e->msg, "capabilit"));
+}
+
+bool lifetime_dbconnections(struct lifetime *lt, struct ctx *ctx, const char *environment_key,
+			    struct lt_dbconnection **out, size_t *n, struct http_error *err)
+{
+	char *k = path_segment(environment_key);
+	char *path = xasprintf("/environments/%s/dbconnections/", k);
+	void *v;
+	bool ok = lt_list_get(lt, ctx, path, "/environments/{key}/dbconnections/",
+			      &dbconnections_list, &v, n, err);
+
+	*out = v;
+	free(path);
+	free(k);
+	return ok;
+}
+
+bool lifetime_deployments(struct lifetime *lt, struct ctx *ctx, const char *environment_key,
+			  struct lt_deployment **out, size_t *n, struct http_error *err)
+{
+	char *k = path_segment(environment_key);
+	char *path = xasprintf("/deployments/?TargetEnvironmentKey=%s", k);
+	void *v;
+	bool ok = lt_list_get(lt, ctx, path, "/deployments/", &deployments_list, &v, n, err);
+
+	*out = v;
+	free(path);
+	free(k);
+	return ok;
+}
+
+bool lifetime_deployment_status(struct lifetime *lt, struct ctx *ctx, const char *key,
+				char **status, char **info, struct http_error *err)
+{
+	char why[384];
+	char *k = path_segment(key);
+	char *path = xasprintf("/deployments/%s/status/", k);
+	size_t len;
+	char *body = lt_get(lt, ctx, path, &len, err);
+	bool ok = false;
+
+	*status = *info = NULL;
+	if (body) {
+		ok = lt_parse_deployment_status(body, len, status, info, why, sizeof why) ||
+		     lt_shape_error(err, "/deployments/{key}/status/", why);
+		free(body);
+	}
+	free(path);
+	free(k);
+	return ok;
+}
+
+bool lifetime_missing_mappings(struct lifetime *lt, struct ctx *ctx, const char *deployment_key,
+			       struct lt_missing_mapping **out, size_t *n, struct http_error *err)
+{
+	char *k = path_segment(deployment_key);
+	char *path = xasprintf("/deployments/%s/getmissingdbmappings/", k);
+	void *v;
+	bool ok = lt_list_get(lt, ctx, path, "/deployments/{key}/getmissingdbmappings/",
+			      &missing_mappings_list, &v, n, err);
+
+	*out = v;
+	free(path);
+	free(k);
 	return ok;
 }

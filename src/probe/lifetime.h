@@ -44,6 +44,24 @@ struct lt_module {
 	char *key, *name, *kind;
 };
 
+/* GET /environments/{key}/dbconnections/ (LifeTime 11.13.0+).  The
+ * connection's databaseConfiguration is never read. */
+struct lt_dbconnection {
+	char *name, *description, *provider;  /* dbConnectionName, description, providerName */
+	bool advanced, advanced_known;        /* isAdvancedConfiguration, and whether sent */
+};
+
+/* GET /deployments/ entries. */
+struct lt_deployment {
+	char *key, *target_environment_key;
+};
+
+/* GET /deployments/{key}/getmissingdbmappings/ (LifeTime 11.21.1+): an
+ * extension's logical database still to be mapped in the target. */
+struct lt_missing_mapping {
+	char *extension_key, *extension_name, *logical_database;
+};
+
 struct lifetime {
 	char *url;            /* base, no trailing slash: https://lt/lifetimeapi/rest/v2 */
 	char *token;          /* memory only; wiped by lifetime_close */
@@ -80,7 +98,36 @@ void lt_environments_free(struct lt_environment *e, size_t n);
 void lt_applications_free(struct lt_application *a, size_t n);
 void lt_modules_free(struct lt_module *m, size_t n);
 
+/* Read-only calls of LifeTime 11.13.0 / 11.21.1 and later (the write
+ * endpoints, creating or testing a connection and mapping a deployment's
+ * configuration, are never called).  Keys and names are percent-encoded
+ * into the path.  lifetime_deployments lists the deployments whose target
+ * is environment_key (?TargetEnvironmentKey=); lifetime_deployment_status
+ * gives DeploymentStatus and Info (NULL when absent). */
+bool lifetime_dbconnections(struct lifetime *lt, struct ctx *ctx, const char *environment_key,
+			    struct lt_dbconnection **out, size_t *n, struct http_error *err);
+bool lifetime_deployments(struct lifetime *lt, struct ctx *ctx, const char *environment_key,
+			  struct lt_deployment **out, size_t *n, struct http_error *err);
+bool lifetime_deployment_status(struct lifetime *lt, struct ctx *ctx, const char *key,
+				char **status, char **info, struct http_error *err);
+bool lifetime_missing_mappings(struct lifetime *lt, struct ctx *ctx, const char *deployment_key,
+			       struct lt_missing_mapping **out, size_t *n, struct http_error *err);
+void lt_dbconnections_free(struct lt_dbconnection *c, size_t n);
+void lt_deployments_free(struct lt_deployment *d, size_t n);
+void lt_missing_mappings_free(struct lt_missing_mapping *m, size_t n);
+/* The error of a LifeTime without that API: 404, or 400 saying the
+ * environment lacks the capability. */
+bool lt_unsupported(const struct http_error *e);
+
 /* Parse an answer body (exposed for tests and recorded JSON). */
+bool lt_parse_dbconnections(const char *body, size_t len, struct lt_dbconnection **out,
+			    size_t *n, char *err, size_t errlen);
+bool lt_parse_deployments(const char *body, size_t len, struct lt_deployment **out,
+			  size_t *n, char *err, size_t errlen);
+bool lt_parse_missing_mappings(const char *body, size_t len, struct lt_missing_mapping **out,
+			       size_t *n, char *err, size_t errlen);
+bool lt_parse_deployment_status(const char *body, size_t len, char **status, char **info,
+				char *err, size_t errlen);
 bool lt_parse_environments(const char *body, size_t len, struct lt_environment **out,
 			   size_t *n, char *err, size_t errlen);
 bool lt_parse_applications(const char *body, size_t len, struct lt_application **out,

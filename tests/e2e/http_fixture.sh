@@ -114,7 +114,9 @@ grep -q "Customers in Development: Outdated" "$work/out"; ok $? "the inconsisten
 
 "$OSMIGRATE" check connector-migration --answers "$work/lt.ini" --step deploy \
 	>"$work/out" 2>&1 </dev/null
-is "$?" 1 "an environment unknown to LifeTime: warning, exit 1"
+is "$?" 3 "deploy: the supported connection is not named, so its checks could not check (exit 3)"
+grep -Eq '^Checking environments to deploy to \(LifeTime\) \.\.\. *warning$' "$work/out"
+ok $? "an environment unknown to LifeTime: warning"
 grep -q 'Staging' "$work/out"; ok $? "the unknown environment is named"
 
 # A wrong token: could not check, and the token is never printed.

@@ -95,7 +95,7 @@ is "$(mark_of types)" "[x]" "status: a done step keeps its mark"
 # result id -> word, as status shows them
 printf '%s\n' "$status" | sed -n 's/^  \(ok\|warning\|FAILED\|error\|stale\) \{1,\}\([^ ]*\) .*/\2|\1/p' \
 	>"$w/status.words"
-is "$(wc -l <"$w/status.words")" 13 "status lists the 13 results"
+is "$(wc -l <"$w/status.words")" 15 "status lists the 15 results"
 word_of() { sed -n "s/^$1|//p" "$w/status.words"; }
 is "$(word_of 'tables_accessible:A')" stale "status: a FAILED result whose settings changed is stale"
 
@@ -145,12 +145,12 @@ done <"$w/status.marks"
 panel_of() {
 	case $1 in
 	platform_version|pg_version) echo prerequisites ;;
-	target_*|source_*|ardo_*) echo connection ;;
+	target_*|source_*|ardo_*|lifetime_dbconnections) echo connection ;;
 	tables_accessible:*) echo refresh ;;
 	lifetime_consistency) echo republish ;;
 	consumer_ping:*) echo consumers ;;
 	type_verification) echo types ;;
-	lifetime_environments) echo deploy ;;
+	lifetime_environments|deploy_*) echo deploy ;;
 	esac
 }
 while IFS='|' read -r id word; do

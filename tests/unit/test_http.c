@@ -653,6 +653,60 @@ Test(lt_parse, loopback_addresses)
 	cr_expect_not(ip_is_loopback(NULL));
 }
 
+/* The database connections, deployments and missing mappings in
+ * domain.md's shapes: LifeTime's text neutralised, databaseConfiguration
+ * never kept, a wrong shape refused with what was wrong. */
+Test(lt_parse, dbconnections_deployments_missing_mappings)
+{
+	static const char conns[] =
+		"[{\"dbConnectionName\":\"Sales\\u001b[2J\\nPG\",\"description\":\"d\","
+		"\"providerName\":\"PostgreSQL\",\"isAdvancedConfiguration\":true,"
+		"\"databaseConfiguration\":{\"Password\":\"secret\"}},"
+		"{\"dbConnectionName\":\"Ardo\"}]";
+	static const char maps[] =
+		"[{\"ExtensionKey\":\"k\",\"ExtensionName\":\"SalesDB\",\"LogicalDatabase\":\"sales\"}]";
+	static const char deps[] = "[{\"Key\":\"d1\",\"TargetEnvironmentKey\":\"e1\"}]";
+	struct lt_dbconnection *c;
+	struct lt_missing_mapping *m;
+	struct lt_deployment *d;
+	char *st, *info, err[256];
+	size_t n;
+
+	cr_assert(lt_parse_dbconnections(conns, strlen(conns), &c, &n, err, sizeof err), "%s", err);
+	cr_assert_eq(n, 2);
+	cr_expect_null(strchr(c[0].name, '\033'));
+	cr_expect_null(strchr(c[0].name, '\n'));
+	cr_expect_str_eq(c[0].provider, "PostgreSQL");
+	cr_expect(c[0].advanced_known && c[0].advanced);
+	cr_expect(!c[1].advanced_known && !c[1].provider);
+	lt_dbconnections_free(c, n);
+	cr_expect_not(lt_parse_dbconnections("[{\"name\":\"x\"}]", 14, &c, &n, err, sizeof err));
+	cr_expect(strstr(err, "dbConnectionName"), "%s", err);
+	cr_expect_not(lt_parse_dbconnections("{}", 2, &c, &n, err, sizeof err));
+
+	cr_assert(lt_parse_missing_mappings(maps, strlen(maps), &m, &n, err, sizeof err), "%s", err);
+	cr_assert_eq(n, 1);
+	cr_expect_str_eq(m[0].logical_database, "sales");
+	cr_expect_str_eq(m[0].extension_name, "SalesDB");
+	lt_missing_mappings_free(m, n);
+	cr_assert(lt_parse_missing_mappings("[]", 2, &m, &n, err, sizeof err));
+	cr_expect_eq(n, 0);
+	lt_missing_mappings_free(m, n);
+
+	cr_assert(lt_parse_deployments(deps, strlen(deps), &d, &n, err, sizeof err), "%s", err);
+	cr_expect_str_eq(d[0].target_environment_key, "e1");
+	lt_deployments_free(d, n);
+
+	cr_assert(lt_parse_deployment_status("{\"DeploymentStatus\":\"needs_user_intervention\","
+					     "\"Info\":\"needs_configuration_or_confirmation\"}", 91,
+					     &st, &info, err, sizeof err), "%s", err);
+	cr_expect_str_eq(st, "needs_user_intervention");
+	cr_expect_str_eq(info, "needs_configuration_or_confirmation");
+	free(st);
+	free(info);
+	cr_expect_not(lt_parse_deployment_status("[]", 2, &st, &info, err, sizeof err));
+}
+
 /* A name that starts with "127." is a name: it must resolve to loopback
  * (here it does not resolve at all, or to somewhere else), or the token is
  * not sent over plain http.  Nothing is sent either way, so no network is
