@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "compare_out.h"
+#include "counts.h"
 #include "exitcodes.h"
 #include "output.h"
 #include "secret.h"
@@ -21,6 +22,8 @@ static void compare_usage(FILE *out)
 {
 	fprintf(out,
 "Usage: osmigrate compare [OPTION]... OLD NEW\n"
+"       osmigrate compare --counts [--format text|json] [-o FILE] OLD.csv NEW.csv\n"
+"       osmigrate compare --counts-query sqlserver|oracle|all\n"
 "Compare two PostgreSQL databases read-only: schemas, tables and views,\n"
 "columns with their types, indexes, constraints, sequences with their last\n"
 "values, and row counts per table.  OLD and NEW are conninfo strings\n"
@@ -40,15 +43,26 @@ static void compare_usage(FILE *out)
 "      --timeout SECONDS    connection timeout (default %d); a catalog query may\n"
 "                           take up to 10 minutes, a row count up to an hour\n"
 "                           (Ctrl-C cancels either on the server)\n"
+"      --counts             OLD and NEW are CSV files of per-table row counts,\n"
+"                           exported from a database osmigrate cannot read (SQL\n"
+"                           Server, Oracle): tables missing on either side and\n"
+"                           counts that differ; each file's SHA-256 is shown\n"
+"      --counts-query DBMS  print the read-only query that exports those counts\n"
+"                           for sqlserver or oracle (all: both), how to save its\n"
+"                           output as CSV, and for SQL Server the orphaned-users\n"
+"                           query (general SQL Server practice)\n"
 "  -h, --help               display this help and exit\n"
 "\n"
+"Row counts and structure are compared, never the contents of the rows.\n"
 "OLD and NEW must be two databases: the same database reached twice (e.g.\n"
 "host=127.0.0.1 and host=localhost) is refused as \"could not compare\".\n"
 "\n"
 "Exit status: 0 identical, 1 no difference found but some items could not be\n"
-"verified (listed), 2 differences found, 3 could not compare (also:\n"
-"OLD and NEW are the same database), 64 usage error, 74 the output file or\n"
-"standard output could not be written.\n",
+"verified (listed), 2 differences found (with --counts: a table missing or a\n"
+"count that differs), 3 could not compare (also: OLD and NEW are the same\n"
+"database; with --counts: a file unreadable or not a row count export, its\n"
+"line named), 64 usage error, 74 the output file or standard output could not\n"
+"be written.\n",
 		CTX_DEFAULT_TIMEOUT_S);
 }
 
@@ -79,15 +93,66 @@ static void show_progress(void *ud, const char *what, long done, long total)
 	fflush(stderr);
 }
 
+/* Print r as format to outpath (NULL or "-": stdout); the exit code. */
+static int print_result(const struct cmp_result *r, const char *format, const char *outpath)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct output_file of = { 0 };
+	char msg[1024];
+	int rc = r->status == CMP_IDENTICAL ? (r->nnotes ? EXIT_WARNINGS : EXIT_OK)
+	       : r->status == CMP_DIFFERENT ? EXIT_FAILURES : EXIT_NOCHECK;
+
+	if (str_eq(format, "json"))
+		cmp_result_json(r, &out);
+	else
+		cmp_result_text(r, &out);
+	if (outpath && str_eq(outpath, "-"))
+		outpath = NULL;
+	if (!outpath) {
+		fputs(sb_str(&out), stdout);
+	} else if (r->status == CMP_FAILED) {
+		fprintf(stderr, "osmigrate compare: could not compare: %s\n%s\n%s was left as it "
+			"was.\n", r->error, r->fix, outpath);
+		if (str_eq(format, "json"))
+			fputs(sb_str(&out), stdout);
+	} else if (!output_file_open(&of, outpath, NULL, msg, sizeof msg)) {
+		fprintf(stderr, "osmigrate compare: %s\n", msg);
+		rc = EXIT_IOERR;
+	} else {
+		fputs(sb_str(&out), of.f);
+		if (!output_file_commit(&of, msg, sizeof msg)) {
+			fprintf(stderr, "osmigrate compare: %s\n", msg);
+			rc = EXIT_IOERR;
+		}
+	}
+	sb_free(&out);
+	return rc;
+}
+
+/* --counts: two exported row count files (counts.h). */
+static int compare_counts_files(const char *oldp, const char *newp, const char *format,
+				const char *outpath)
+{
+	struct cmp_result r;
+	int rc;
+
+	compare_counts(oldp, newp, &r);
+	rc = print_result(&r, format, outpath);
+	cmp_result_free(&r);
+	return rc;
+}
+
 int cmd_compare(int argc, char **argv)
 {
-	enum { OPT_EXACT = 256, OPT_FORMAT, OPT_TIMEOUT };
+	enum { OPT_EXACT = 256, OPT_FORMAT, OPT_TIMEOUT, OPT_COUNTS, OPT_COUNTS_QUERY };
 	static const struct option longopts[] = {
 		{ "schema", required_argument, NULL, 'n' },
 		{ "exact", no_argument, NULL, OPT_EXACT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "counts", no_argument, NULL, OPT_COUNTS },
+		{ "counts-query", required_argument, NULL, OPT_COUNTS_QUERY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -103,7 +168,7 @@ int cmd_compare(int argc, char **argv)
 	struct secrets secrets = { 0 };
 	char msg[1024];
 	FILE *f = stdout;
-	bool progress;
+	bool progress, counts = false;
 	int c, rc;
 
 	optind = 0;   /* main() may have parsed options already: restart getopt */
@@ -118,6 +183,20 @@ int cmd_compare(int argc, char **argv)
 			schemas[nschemas++] = optarg;
 			break;
 		case OPT_EXACT: opt.exact = true; break;
+		case OPT_COUNTS: counts = true; break;
+		case OPT_COUNTS_QUERY: {
+			struct strbuf how = STRBUF_INIT;
+			enum counts_dbms d = counts_dbms_parse(optarg);
+
+			free(schemas);
+			if (d == COUNTS_DBMS_UNKNOWN && !str_eq(optarg, "all"))
+				return cmd_usage_error("--counts-query: '%s' is not sqlserver, oracle "
+						       "or all", optarg);
+			counts_howto(d, &how);
+			fputs(sb_str(&how), stdout);
+			sb_free(&how);
+			return EXIT_OK;
+		}
 		case OPT_FORMAT:
 			if (!str_eq(optarg, "text") && !str_eq(optarg, "json")) {
 				free(schemas);
@@ -152,8 +231,16 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (argc - optind != 2) {
 		free(schemas);
-		return cmd_usage_error("%sexpected two databases: OLD NEW",
-				       argc - optind < 2 ? "" : "too many arguments: ");
+		return cmd_usage_error("%sexpected two %s: OLD NEW",
+				       argc - optind < 2 ? "" : "too many arguments: ",
+				       counts ? "files" : "databases");
+	}
+	if (counts) {
+		free(schemas);
+		if (nschemas || opt.exact || ctx.timeout_s)
+			return cmd_usage_error("--schema, --exact and --timeout are for PostgreSQL "
+					       "databases, not for --counts files");
+		return compare_counts_files(argv[optind], argv[optind + 1], format, outpath);
 	}
 	for (int k = 0; k < 2; k++)
 		/* Visible to every user in ps(1), and libpq quotes a URI in

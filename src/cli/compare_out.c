@@ -43,6 +43,12 @@ static void version_text(struct strbuf *sb, int v)
 
 static void compared_text(const struct cmp_result *r, struct strbuf *sb)
 {
+	if (r->from_counts) {
+		sb_addf(sb, "%zu tables in both files, %zu row counts (from the exported counts: "
+			"structure and contents not compared)", r->compared[CMP_RELATION],
+			r->compared[CMP_ROWS]);
+		return;
+	}
 	for (int k = 0; k < CMP_NKINDS; k++) {
 		const char *name = k == CMP_ROWS ? "row counts" : cmp_kind_plural(k);
 
@@ -59,12 +65,23 @@ static void compared_text(const struct cmp_result *r, struct strbuf *sb)
 
 void cmp_result_text(const struct cmp_result *r, struct strbuf *sb)
 {
-	addf_safe(sb, "old: %s", r->old_label[0] ? r->old_label : "(not connected)");
-	version_text(sb, r->old_version);
-	sb_add(sb, "\n");
-	addf_safe(sb, "new: %s", r->new_label[0] ? r->new_label : "(not connected)");
-	version_text(sb, r->new_version);
-	sb_add(sb, "\n");
+	if (r->from_counts) {
+		addf_safe(sb, "old: %s", r->old_label);
+		if (r->old_sha256[0])
+			sb_addf(sb, " (SHA-256 %s)", r->old_sha256);
+		sb_add(sb, "\n");
+		addf_safe(sb, "new: %s", r->new_label);
+		if (r->new_sha256[0])
+			sb_addf(sb, " (SHA-256 %s)", r->new_sha256);
+		sb_add(sb, "\n");
+	} else {
+		addf_safe(sb, "old: %s", r->old_label[0] ? r->old_label : "(not connected)");
+		version_text(sb, r->old_version);
+		sb_add(sb, "\n");
+		addf_safe(sb, "new: %s", r->new_label[0] ? r->new_label : "(not connected)");
+		version_text(sb, r->new_version);
+		sb_add(sb, "\n");
+	}
 	if (r->status != CMP_FAILED || r->ndiffs) {
 		sb_add(sb, "compared: ");
 		compared_text(r, sb);
@@ -90,6 +107,8 @@ void cmp_result_text(const struct cmp_result *r, struct strbuf *sb)
 			sb_addf(sb, "result: no difference found, but %zu item%s could not be "
 				"verified (above): this is not yet proof of a clone\n", r->nnotes,
 				r->nnotes == 1 ? "" : "s");
+		else if (r->from_counts)
+			sb_add(sb, "result: the same tables with the same row counts\n");
 		else
 			sb_add(sb, "result: identical\n");
 		break;
@@ -115,10 +134,12 @@ void cmp_result_text(const struct cmp_result *r, struct strbuf *sb)
 }
 
 static void json_side(struct json_writer *w, const char *label, int version,
-		      const struct cmp_identity *id)
+		      const struct cmp_identity *id, const char *sha256)
 {
 	jw_object(w);
 	jw_kstr(w, "label", label[0] ? label : NULL);
+	if (sha256)
+		jw_kstr(w, "sha256", sha256[0] ? sha256 : NULL);
 	jw_kint(w, "server_version", version);
 	jw_kstr(w, "database", id->datname[0] ? id->datname : NULL);
 	jw_kstr(w, "database_oid", id->datoid[0] ? id->datoid : NULL);
@@ -138,10 +159,13 @@ void cmp_result_json(const struct cmp_result *r, struct strbuf *sb)
 	jw_kint(&w, "version", 2);
 	jw_kstr(&w, "result", r->status == CMP_IDENTICAL && r->nnotes ? "unverified"
 								     : words[r->status]);
+	jw_kstr(&w, "source", r->from_counts ? "counts" : "databases");
 	jw_key(&w, "old");
-	json_side(&w, r->old_label, r->old_version, &r->old_id);
+	json_side(&w, r->old_label, r->old_version, &r->old_id,
+		  r->from_counts ? r->old_sha256 : NULL);
 	jw_key(&w, "new");
-	json_side(&w, r->new_label, r->new_version, &r->new_id);
+	json_side(&w, r->new_label, r->new_version, &r->new_id,
+		  r->from_counts ? r->new_sha256 : NULL);
 	jw_kstr(&w, "row_counts", r->exact ? "exact" : "estimated");
 	jw_kint(&w, "counted_tables", (long long)(r->exact ? r->compared[CMP_ROWS] : r->counted));
 	jw_key(&w, "compared");

@@ -28,7 +28,7 @@ const struct check_info check_infos[] = {
 	{ "endpoint_new", "restore-database", "prepare", "new database server",
 	  { DEP("endpoint") } },
 	{ "clone_compare", "restore-database", "verify", "clone of the old database",
-	  { DEP("compare") } },
+	  { DEP("compare"), DEP("lifetime") } },
 	{ "platform_version", "connector-migration", "prerequisites", "Platform Server version of every environment",
 	  { DEP("lifetime"), DEP("http"), DEP_PLATFORM_VERSION } },
 	{ "pg_version", "connector-migration", "prerequisites", "PostgreSQL server version against the support table",

@@ -327,8 +327,8 @@ static const struct rb_action rd_restore[] = {
 };
 
 static const struct rb_action rd_verify[] = {
-	{ "verified", "Verify that the restored database is an exact clone of the old one "
-		      "(osmigrate compare for PostgreSQL, your DBMS tools otherwise)." },
+	{ "verified", "Verify that the restored database is a clone of the old one (osmigrate "
+		      "compare; SQL Server, Oracle: compare --counts)." },
 };
 
 static const struct rb_action rd_server_item[] = {
@@ -403,9 +403,9 @@ static const struct rb_step rd_steps[] = {
 	  ACTIONS(rd_restore), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
 	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "verify", "Verify the clone", "Step 1. Prepare for the restoring process",
-	  "Added by osmigrate: the procedure requires that the database remains intact. For "
-	  "databases this tool can read (PostgreSQL, settings [compare]) it compares schemas, "
-	  "tables, columns, indexes, constraints, sequences and row counts of old and new.",
+	  "Added by osmigrate: the database must remain intact. PostgreSQL ([compare] old, new): "
+	  "structure and row counts are compared. SQL Server, Oracle: r shows a row count query; "
+	  "its CSV outputs ([compare] old_counts, new_counts) are compared.",
 	  ACTIONS(rd_verify), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
 	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "servers", "Reconfigure servers", "Step 2. Update the OutSystems application servers to "

@@ -86,6 +86,15 @@ const struct settings_key settings_keys[] = {
 	  "(not set: every schema but the system ones).", "public sales" },
 	{ { "compare", "exact", V_BOOL }, "exact", "yes (not set: the same): count every table's rows; "
 	  "no: compare the statistics' row estimates.", "yes" },
+	{ { "compare", "dbms", V_TEXT }, "DBMS",
+	  "sqlserver or oracle: the platform database osmigrate cannot read (not set: what LifeTime "
+	  "reports as DatabaseProvider); the verify step shows its row count query.", "sqlserver" },
+	{ { "compare", "old_counts", V_PATH }, "old counts",
+	  "CSV of the old server's per-table row counts (the verify step's query, saved with "
+	  "sqlcmd -s, -W or sqlplus markup csv).", "/home/me/restore/old.csv" },
+	{ { "compare", "new_counts", V_PATH }, "new counts",
+	  "CSV of the new server's per-table row counts, saved the same way.",
+	  "/home/me/restore/new.csv" },
 
 	{ { "http", "cafile", V_PATH }, "cafile", "CA bundle for _ping.html over HTTPS with a private CA "
 	  "(verification is never turned off).", "/etc/ssl/certs/company-ca.pem" },

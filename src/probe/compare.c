@@ -332,6 +332,12 @@ static void add_diff(struct cmp_result *r, enum cmp_kind kind, const char *objec
 				       oldv, newv);
 }
 
+void cmp_add_diff(struct cmp_result *r, enum cmp_kind kind, const char *object,
+		  const char *what, const char *oldv, const char *newv)
+{
+	add_diff(r, kind, object, what, oldv, newv);
+}
+
 static void fail(struct cmp_result *r, const char *side, const char *fix, const char *fmt, ...)
 	OSM_PRINTF(4, 5);
 static void fail(struct cmp_result *r, const char *side, const char *fix, const char *fmt, ...)

@@ -109,9 +109,16 @@ struct cmp_result {
 	char error[600];
 	char fix[600];
 	enum secret_kind needs;                /* the password connecting lacked (login.h) */
+	/* compare_counts (counts.h): two exported row count files were
+	 * compared, nothing else; the labels are their paths. */
+	bool from_counts;
+	char old_sha256[65], new_sha256[65];
 };
 
 void cmp_result_init(struct cmp_result *r);
+/* Add a difference (oldv NULL: only in new; newv NULL: only in old). */
+void cmp_add_diff(struct cmp_result *r, enum cmp_kind kind, const char *object,
+		  const char *what, const char *oldv, const char *newv);
 void cmp_result_free(struct cmp_result *r);
 
 /* Connect to both (pg_login, read-only; ctx->secrets holds their passwords

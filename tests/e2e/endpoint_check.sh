@@ -103,8 +103,10 @@ is "$rc" 0 "restore-database prepare: new server reachable (exit 0)"
 
 run restore-database verify
 is "$rc" 3 "verify without [compare]: could not check (exit 3)"
-has "set [compare] old and new, or verify the clone with your DBMS tools and override with a recorded reason" \
-	"the fix offers both ways on"
+has "Set [compare] old and new (PostgreSQL), or run the row count query the detail shows on both servers" \
+	"the fix offers the ways on: PostgreSQL, exported counts"
+has "or verify the clone with your DBMS tools and override with a recorded reason" \
+	"and the override"
 
 # Results are recorded in the state file.
 answers "127.0.0.1:$REFUSE" "127.0.0.1:$LISTEN"

@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 
+#include "sha256.h"
 #include "util.h"
 
 Test(util, strbuf_grows_and_formats)
@@ -74,4 +75,24 @@ Test(util, trim_and_compare)
 	cr_assert(str_empty(""));
 	cr_assert(strchr(operator_id(), '@'));
 	cr_assert_null(strchr(operator_id(), ' '));
+}
+
+/* FIPS 180-4 vectors, and the same digest fed in pieces. */
+Test(util, sha256_known_vectors)
+{
+	char out[65];
+	struct sha256 s;
+	const char *abc56 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+
+	sha256_hex("", 0, out);
+	cr_expect_str_eq(out, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha256_hex("abc", 3, out);
+	cr_expect_str_eq(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_hex(abc56, strlen(abc56), out);
+	cr_expect_str_eq(out, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	sha256_init(&s);
+	for (const char *p = abc56; *p; p += 5)
+		sha256_update(&s, p, strlen(p) < 5 ? strlen(p) : 5);
+	sha256_final_hex(&s, out);
+	cr_expect_str_eq(out, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
