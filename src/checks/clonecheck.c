@@ -203,9 +203,11 @@ void check_clone_compare(const struct check_env *env, struct check_report *rep)
 	switch (r.status) {
 	case CMP_IDENTICAL:
 		st = r.nnotes ? CHECK_WARNING : CHECK_OK;
-		sb_addf(&sum, "identical: %zu schemas, %zu tables, %zu columns, %zu indexes, "
+		sb_addf(&sum, "identical structure and row counts (contents not compared): "
+			"%zu schemas, %zu tables, %zu view%s, %zu columns, %zu indexes, "
 			"%zu constraints, %zu sequences, %zu row counts (%s",
-			r.compared[CMP_SCHEMA], r.compared[CMP_RELATION], r.compared[CMP_COLUMN],
+			r.compared[CMP_SCHEMA], r.compared[CMP_RELATION], r.compared_views,
+			r.compared_views == 1 ? "" : "s", r.compared[CMP_COLUMN],
 			r.compared[CMP_INDEX], r.compared[CMP_CONSTRAINT], r.compared[CMP_SEQUENCE],
 			r.compared[CMP_ROWS], r.exact ? "exact" : "estimated");
 		if (!r.exact && r.counted)

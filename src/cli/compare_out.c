@@ -53,6 +53,9 @@ static void compared_text(const struct cmp_result *r, struct strbuf *sb)
 		const char *name = k == CMP_ROWS ? "row counts" : cmp_kind_plural(k);
 
 		sb_addf(sb, "%s%zu %s", k ? ", " : "", r->compared[k], name);
+		if (k == CMP_RELATION)
+			sb_addf(sb, ", %zu view%s", r->compared_views,
+				r->compared_views == 1 ? "" : "s");
 	}
 	if (r->exact)
 		sb_add(sb, " (exact)");
@@ -61,6 +64,7 @@ static void compared_text(const struct cmp_result *r, struct strbuf *sb)
 			"--exact counts all)", r->counted);
 	else
 		sb_add(sb, " (estimated from statistics; --exact counts)");
+	sb_add(sb, "; structure and row counts, contents not compared");
 }
 
 void cmp_result_text(const struct cmp_result *r, struct strbuf *sb)
@@ -110,7 +114,8 @@ void cmp_result_text(const struct cmp_result *r, struct strbuf *sb)
 		else if (r->from_counts)
 			sb_add(sb, "result: the same tables with the same row counts\n");
 		else
-			sb_add(sb, "result: identical\n");
+			sb_add(sb, "result: identical structure and row counts (contents not "
+			       "compared)\n");
 		break;
 	case CMP_DIFFERENT:
 		sb_addf(sb, "result: %zu difference%s\n", r->ndiffs, r->ndiffs == 1 ? "" : "s");
@@ -170,9 +175,14 @@ void cmp_result_json(const struct cmp_result *r, struct strbuf *sb)
 	jw_kint(&w, "counted_tables", (long long)(r->exact ? r->compared[CMP_ROWS] : r->counted));
 	jw_key(&w, "compared");
 	jw_object(&w);
-	for (int k = 0; k < CMP_NKINDS; k++)
+	for (int k = 0; k < CMP_NKINDS; k++) {
 		jw_kint(&w, cmp_kind_plural(k), (long long)r->compared[k]);
+		if (k == CMP_RELATION && !r->from_counts)
+			jw_kint(&w, "views", (long long)r->compared_views);
+	}
 	jw_end(&w);
+	/* Neither a comparison of databases nor of counts reads the rows. */
+	jw_kbool(&w, "contents_compared", false);
 	jw_key(&w, "differences");
 	jw_array(&w);
 	for (size_t i = 0; i < r->ndiffs; i++) {

@@ -99,7 +99,10 @@ struct cmp_result {
 	bool exact;
 	size_t counted;                        /* estimated mode: tables counted with
 						  count(*) for lack of statistics */
-	size_t compared[CMP_NKINDS];           /* objects present on both sides, per class */
+	size_t compared[CMP_NKINDS];           /* objects present on both sides, per class;
+						  [CMP_RELATION]: tables only (partitioned and
+						  foreign ones included), not views */
+	size_t compared_views;                 /* views and materialized views on both sides */
 	struct cmp_diff *diffs;
 	size_t ndiffs, capdiffs;
 	char **notes;                          /* what could not be verified, one line each */

@@ -44,9 +44,12 @@ ok $? "pg_restore into the new database"
 
 out=$("$OSMIGRATE" compare "$OLD" "$NEW" 2>"$work/err"); rc=$?
 is "$rc" 0 "a pg_dump | pg_restore copy is identical (estimated counts): exit 0"
-printf '%s\n' "$out" | grep -q '^result: identical$'; ok $? "text says identical"
-printf '%s\n' "$out" | grep -q 'compared: 2 schemas, 5 tables, 12 columns'
-ok $? "text says what was compared"
+printf '%s\n' "$out" | grep -q '^result: identical structure and row counts (contents not compared)$'
+ok $? "text says identical structure and row counts, contents not compared (trial H5)"
+printf '%s\n' "$out" | grep -q 'compared: 2 schemas, 4 tables, 1 view, 12 columns'
+ok $? "text says what was compared: the view is not counted as a table (trial H5)"
+printf '%s\n' "$out" | grep -q '; structure and row counts, contents not compared$'
+ok $? "the compared line says the contents were not compared"
 [ "$rc" -eq 0 ] || diag "$out" "$(cat "$work/err")"
 
 out=$("$OSMIGRATE" compare --exact "$OLD" "$NEW"); rc=$?
@@ -62,8 +65,10 @@ d = json.load(open(sys.argv[1]))
 assert d["result"] == "identical", d
 assert d["differences"] == [] and d["error"] is None, d
 assert d["row_counts"] == "exact"
-assert set(d["compared"]) == {"schemas", "tables", "columns", "indexes", "constraints",
+assert set(d["compared"]) == {"schemas", "tables", "views", "columns", "indexes", "constraints",
                               "sequences", "row_counts"}, d["compared"]
+assert d["compared"]["tables"] == 4 and d["compared"]["views"] == 1, d["compared"]
+assert d["contents_compared"] is False, d
 assert d["compared"]["row_counts"] == 4 and d["compared"]["sequences"] == 4, d["compared"]
 assert d["old"]["server_version"] >= 100000 and "cmp_old" in d["old"]["label"]
 PY
@@ -219,7 +224,7 @@ printf '[compare]\nold = %s\nnew = %s\nschemas = "Sales Dept"\nexact = yes\n' "$
 out=$("$OSMIGRATE" check restore-database --step verify --answers "$work/schemas.ini" \
 	--state "$work/schemas-state.ini" --save-answers "$work/schemas-saved.ini" 2>&1); rc=$?
 is "$rc" 0 "check clone_compare limited by [compare] schemas to an unchanged schema: exit 0"
-grep -q '^summary = identical: 1 schemas, 2 tables' "$work/schemas-state.ini"
+grep -q '^summary = identical structure and row counts (contents not compared): 1 schemas, 1 tables, 1 view,' "$work/schemas-state.ini"
 ok $? "only the objects of that schema are compared"
 [ "$rc" -eq 0 ] || diag "$out"
 sed -n '/^\[compare\]/,$p' "$work/schemas-saved.ini" | grep -v '^$' >"$work/compare-saved"
@@ -252,7 +257,7 @@ ok $? "JSON shape of the differences"
 # Only the quoted schema: nothing changed there.
 out=$("$OSMIGRATE" compare --exact --schema 'Sales Dept' "$OLD" "$NEW"); rc=$?
 is "$rc" 0 "--schema limits the comparison to an unchanged schema: exit 0"
-printf '%s\n' "$out" | grep -q 'compared: 1 schemas, 2 tables'; ok $? "--schema: only its objects"
+printf '%s\n' "$out" | grep -q 'compared: 1 schemas, 1 tables, 1 view,'; ok $? "--schema: only its objects"
 
 "$OSMIGRATE" compare --schema no_such_schema "$OLD" "$NEW" >"$work/out" 2>&1
 is "$?" 3 "a schema in neither database: could not compare (exit 3)"

@@ -119,7 +119,7 @@ tmux_text "osm_app_demo"
 tmux_keys Enter
 tmux_wait "kept in memory: press r"
 tmux_keys r
-tmux_wait "identical:" 30; ok $? "both typed passwords used: the databases compared"
+tmux_wait "identical structure" 30; ok $? "both typed passwords used: the databases compared"
 sed -n '/^\[check "clone_compare"\]/,/^\[/p' "$state3" | grep -q '^needs'; [ $? -ne 0 ]
 ok $? "a result that lacked nothing names nothing"
 grep -rq osm_app_demo "$TMUX_WORK" ; [ $? -ne 0 ]; ok $? "the passwords are in no file"
