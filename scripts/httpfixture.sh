@@ -38,7 +38,9 @@
 #                                LifeTime), 401 without the token: environments,
 #                                applications, modules, environments/KEY/dbconnections,
 #                                deployments, deployments/KEY/status,
-#                                deployments/KEY/getmissingdbmappings
+#                                deployments/KEY/getmissingdbmappings; a KEY starting
+#                                no-capability gets LifeTime's 400 for an environment
+#                                without the capability
 set -eu
 
 die() { echo "httpfixture: $*" >&2; exit 1; }
@@ -154,6 +156,14 @@ http {
 			default_type application/json;
 			if (\$lifetime_ok = 0) {
 				return 401 '{"Errors":["The request requires a valid authentication token."]}';
+			}
+			# A target environment without the capability (LifeTime's 400).
+			location ~ ^/lifetimeapi/rest/v2/deployments/no-capability[A-Za-z0-9_-]*/getmissingdbmappings/?\$ {
+				default_type application/json;
+				if (\$lifetime_ok = 0) {
+					return 401 '{"Errors":["The request requires a valid authentication token."]}';
+				}
+				return 400 '{"Errors":["The target environment does not have the capability to configure database mappings."]}';
 			}
 			location ~ ^/lifetimeapi/rest/v2/([A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*)/?\$ {
 				default_type application/json;

@@ -116,6 +116,14 @@ result deploy_mappings | grep -q 'Quality, deployment 9a8b7c6d-0000-4000-8000-00
 ok $? "the given deployment key is asked"
 result deploy_mappings | grep -q 'hr (extension HRDB)'; ok $? "its unmapped database is listed"
 
+# A target environment without the capability: LifeTime's 400.
+sed 's/^\[environment "Quality"\]$/[environment "Quality"]\ndeployment = no-capability-1/' \
+	"$work/b.ini" >"$work/d.ini"
+run deploy "$work/d.ini"
+result deploy_mappings | grep -q 'Quality, deployment no-capability-1: no getmissingdbmappings'
+ok $? "a 400 saying the environment lacks the capability: named as such"
+grep -q 'could not check' "$work/out"; ok $? "and could not check, with the manual steps"
+
 # ---- hostile text from LifeTime stays inert ----------------------------------
 printf '[{"dbConnectionName":"Evil\\u001b[2J\\nName","providerName":"X\\u202eY","isAdvancedConfiguration":false}]\n' \
 	>"$lt/environments/$P/dbconnections.json"
