@@ -545,8 +545,8 @@ void check_lifetime_dbconnections(const struct check_env *env, struct check_repo
 {
 	static const char id[] = "lifetime_dbconnections";
 	static const char label[] = "database connections of every environment (LifeTime)";
-	const char *supported = doc_get(env->settings, "lifetime", NULL, "supported_connection");
-	const char *ardo = doc_get(env->settings, "lifetime", NULL, "ardo_connections");
+	const char *supported = doc_get(env->settings, "dbconnection", NULL, "supported");
+	const char *ardo = doc_get(env->settings, "dbconnection", NULL, "ardo");
 	struct lifetime lt;
 	struct lt_environment *envs = NULL;
 	size_t ne = 0, listed = 0, old = 0, failed = 0, ardo_seen = 0, supp_in = 0;
@@ -627,8 +627,8 @@ void check_lifetime_dbconnections(const struct check_env *env, struct check_repo
 					     : "mark the ardoPostgreSQL ones");
 		check_add(rep, id, label, CHECK_WARNING, sb_str(&sum), sb_str(&det),
 			  "LifeTime does not say which provider name is ardo's: from the list, set "
-			  "[lifetime] ardo_connections to the ardoPostgreSQL connections and "
-			  "[lifetime] supported_connection to the supported PostgreSQL / Aurora "
+			  "[dbconnection] ardo to the ardoPostgreSQL connections and "
+			  "[dbconnection] supported to the supported PostgreSQL / Aurora "
 			  "PostgreSQL connection you created (settings screen), then check again.");
 	} else if (!supp_in) {
 		sb_addf(&sum, "the supported connection %s exists in none of the %zu environments",
@@ -636,11 +636,11 @@ void check_lifetime_dbconnections(const struct check_env *env, struct check_repo
 		check_add(rep, id, label, CHECK_FAILED, sb_str(&sum), sb_str(&det),
 			  "Create it in the development environment's Service Center (Administration "
 			  "> Database Connections > New Database Connection, DBMS PostgreSQL / Aurora "
-			  "PostgreSQL), or correct [lifetime] supported_connection to its exact name.");
+			  "PostgreSQL), or correct [dbconnection] supported to its exact name.");
 	} else if (!ardo_seen) {
 		sb_addf(&sum, "none of the connections marked as ardoPostgreSQL (%s) exists", ardo);
 		check_add(rep, id, label, CHECK_WARNING, sb_str(&sum), sb_str(&det),
-			  "Correct [lifetime] ardo_connections to the names in the list.");
+			  "Correct [dbconnection] ardo to the names in the list.");
 	} else {
 		sb_addf(&sum, "%s in %zu of %zu environment%s; %zu marked ardoPostgreSQL connection%s found",
 			supported, supp_in, ne, ne == 1 ? "" : "s", ardo_seen,
@@ -661,7 +661,7 @@ void check_deploy_connection(const struct check_env *env, struct check_report *r
 {
 	static const char id[] = "deploy_connection";
 	static const char label[] = "supported connection in every target environment (LifeTime)";
-	const char *supported = doc_get(env->settings, "lifetime", NULL, "supported_connection");
+	const char *supported = doc_get(env->settings, "dbconnection", NULL, "supported");
 	struct lifetime lt;
 	struct lt_environment *envs = NULL;
 	size_t ne = 0, nt = 0, missing = 0, unknown = 0, old = 0, failed = 0;
@@ -676,7 +676,7 @@ void check_deploy_connection(const struct check_env *env, struct check_report *r
 	if (str_empty(supported)) {
 		check_add(rep, id, label, CHECK_ERROR,
 			  "could not check: the supported connection is not named",
-			  NULL, "Set [lifetime] supported_connection to its name (the connection "
+			  NULL, "Set [dbconnection] supported to its name (the connection "
 				"step lists every environment's connections).");
 		goto out;
 	}

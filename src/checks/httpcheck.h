@@ -35,7 +35,7 @@ void check_consumer_ping(const struct check_env *env, struct check_report *rep);
 void check_lifetime_environments(const struct check_env *env, struct check_report *rep);
 /* connector-migration / connection: every environment's database
  * connections (LifeTime 11.13.0+), each marked as one of [lifetime]
- * ardo_connections or the supported_connection.  A warning until the
+ * [dbconnection] ardo or supported.  A warning until the
  * supported connection is named, FAILED when it exists nowhere.  No result
  * without [lifetime] url (optional, as [source] is).  Result id
  * "lifetime_dbconnections". */

@@ -24,6 +24,8 @@ const struct settings_section settings_sections[] = {
 	{ { "source", UNNAMED, true }, "Source database (ardoPostgreSQL era, optional)", RB_CM, "target" },
 	/* LifeTime also seeds the environment and server inventories (L). */
 	{ { "lifetime", UNNAMED, true }, "LifeTime (optional)", RB_CM " " RB_EC " " RB_RD, NULL },
+	{ { "dbconnection", UNNAMED, true }, "Database connections (as LifeTime lists them)", RB_CM,
+	  NULL },
 	{ { "scope", UNNAMED, true }, "Scope", RB_CM, NULL },
 	{ { "endpoint", UNNAMED, true }, "Database endpoint change", RB_EC " " RB_RD, NULL },
 	{ { "compare", UNNAMED, true }, "Databases to compare", RB_RD, NULL },
@@ -63,10 +65,11 @@ const struct settings_key settings_keys[] = {
 	  "(mode 0600). Or set OSMIGRATE_LIFETIME_TOKEN.", "/home/me/.config/osmigrate/lifetime.token" },
 	{ { "lifetime", "cafile", V_PATH }, "cafile", "CA bundle for a private certificate authority.",
 	  "/etc/ssl/certs/company-ca.pem" },
-	{ { "lifetime", "supported_connection", V_TEXT }, "supported connection",
+
+	{ { "dbconnection", "supported", V_TEXT }, "supported",
 	  "Name of the supported PostgreSQL / Aurora PostgreSQL database connection, created under "
 	  "this name in every environment (LifeTime 11.13.0 or later lists them).", "SalesPG" },
-	{ { "lifetime", "ardo_connections", V_LIST }, "ardoPostgreSQL connections",
+	{ { "dbconnection", "ardo", V_LIST }, "ardoPostgreSQL",
 	  "The ardoPostgreSQL connections among those the connection step lists, separated by "
 	  "spaces or commas (LifeTime does not say which provider is ardo's).", "SalesArdo" },
 

@@ -67,8 +67,7 @@ ok $? "each connection with its providerName and advanced/basic"
 result lifetime_dbconnections | grep -q 'Quality: 2 database connections'
 ok $? "per environment"
 
-printf 'supported_connection = SalesPG\nardo_connections = SalesArdo, HrArdo\n' >"$work/names"
-sed "/^token_file/r $work/names" "$work/a.ini" >"$work/b.ini"
+{ cat "$work/a.ini"; printf '\n[dbconnection]\nsupported = SalesPG\nardo = SalesArdo, HrArdo\n'; } >"$work/b.ini"
 run connection "$work/b.ini"
 grep -q '^Checking database connections of every environment (LifeTime) \.\.\. *ok$' "$work/out"
 ok $? "named and marked: ok"
