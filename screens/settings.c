@@ -458,12 +458,18 @@ static void seed_set(struct app *a, const char *kind, const char *name, const ch
 static void seed_environments(struct settings_screen *ss, struct app *a,
 			      const struct lt_environment *e, size_t n)
 {
-	size_t nw = 0, added = 0, listed = 0, refused = 0;
+	size_t nw = 0, added = 0, listed = 0, refused = 0, devs = 0;
 	const char **have = doc_section_names(a->st->doc, "environment", &nw);
 	char msg[512];
-	const char *first = NULL;
+	const char *first = NULL, *dev = NULL;
 	char *res;
 
+	/* The seed migrates in "the development environment": LifeTime's one
+	 * environment of type Development is where it was done, not a deploy
+	 * target (migrated_here, shown and editable here).  Several: no guess. */
+	for (size_t i = 0; i < n; i++)
+		if (e[i].environment_type && strcasecmp(e[i].environment_type, "Development") == 0)
+			devs++;
 	for (size_t i = 0; i < n; i++) {
 		bool found = false;
 
@@ -485,13 +491,21 @@ static void seed_environments(struct settings_screen *ss, struct app *a,
 			continue;
 		}
 		seed_set(a, "environment", e[i].name, "hostname", e[i].host_name);
+		if (devs == 1 && e[i].environment_type &&
+		    strcasecmp(e[i].environment_type, "Development") == 0) {
+			seed_set(a, "environment", e[i].name, "migrated_here", "yes");
+			dev = e[i].name;
+		}
 		if (!first)
 			first = e[i].name;
 		added++;
 	}
 	free(have);
 	res = xasprintf("added %zu environment(s) from LifeTime (%zu already listed, left as "
-			"they were)%s", added, listed,
+			"they were)%s%s%s%s", added, listed,
+			dev ? "; " : "", dev ? dev : "",
+			dev ? " is where the migration is done (migrated_here = yes): not a deploy "
+			      "target" : "",
 			refused ? "; some LifeTime names are not usable as names here: add those "
 				  "with a" : "");
 	if (added && first)
@@ -930,7 +944,8 @@ static void settings_init(struct app *a, void *data)
 		     "  L          on the environments or servers list: read\n"
 		     "             LifeTime's environments in the background (Esc\n"
 		     "             cancels) and add each one not listed yet, with its\n"
-		     "             hostname; for servers, pick an environment and get\n"
+		     "             hostname (the one Development environment with\n"
+		     "             migrated_here = yes); for servers, pick one and get\n"
 		     "             a controller and NumberOfFrontEnds front-end\n"
 		     "             placeholders to rename and complete. Existing items\n"
 		     "             are never changed\n"

@@ -68,8 +68,12 @@ tmux_wait "added 2 environment(s) from LifeTime (1 already listed" 20
 ok $? "the two environments not listed yet are added, Quality is left alone"
 sect 'environment "Development"' "$state" | grep -q '^hostname = dev.example.internal$'
 ok $? "Development saved with LifeTime's HostName"
+sect 'environment "Development"' "$state" | grep -q '^migrated_here = yes$'
+ok $? "LifeTime's one Development environment is where the migration is done: not a deploy target"
 sect 'environment "Production"' "$state" | grep -q '^hostname = prod.example.internal$'
 ok $? "Production saved with LifeTime's HostName"
+sect 'environment "Production"' "$state" | grep -q '^migrated_here'; [ $? -ne 0 ]
+ok $? "Production is a deploy target"
 sect 'environment "Quality"' "$state" | grep -q '^hostname = qa-old.example.internal$'
 ok $? "the existing Quality keeps its hostname"
 sect 'environment "Staging"' "$state" | grep -q '^hostname = staging.example.internal$'
