@@ -657,37 +657,111 @@ done:
 	sb_free(&seen);
 }
 
+/* The deploy targets a deploy check looks at: the step's items
+ * (progress_doc_items: not the environment migrated_here), only env->item
+ * when one is asked for.  NULL-terminated; the caller frees the array. */
+static const char **deploy_targets(const struct check_env *env, size_t *n)
+{
+	const char **t = progress_doc_items(env->settings, ITEM_ENVIRONMENT, n);
+	size_t k = 0;
+
+	for (size_t i = 0; i < *n; i++)
+		if (!env->item || str_eq(env->item, t[i]))
+			t[k++] = t[i];
+	t[k] = NULL;
+	*n = k;
+	return t;
+}
+
+/* One result per target: id:TARGET, labelled "<what> in TARGET". */
+static struct check_result *add_target(struct check_report *rep, const char *id,
+				       const char *what, const char *target,
+				       enum check_status st, const char *sum, const char *det,
+				       const char *fix)
+{
+	char *rid = xasprintf("%s:%s", id, target);
+	char *label = xasprintf("%s in %s", what, target);
+	struct check_result *r = check_add(rep, rid, label, st, sum, det,
+					   st == CHECK_OK ? NULL : fix);
+
+	free(rid);
+	free(label);
+	return r;
+}
+
+/* The same could-not-check for every target (or one result when there is
+ * none to name). */
+static void add_all_targets(struct check_report *rep, const char *id, const char *what,
+			    const char *const *targets, size_t nt, const char *sum,
+			    const char *fix, enum secret_kind needs)
+{
+	if (!nt) {
+		check_add(rep, id, what, CHECK_ERROR, sum, NULL, fix)->needs = needs;
+		return;
+	}
+	for (size_t t = 0; t < nt; t++)
+		add_target(rep, id, what, targets[t], CHECK_ERROR, sum, NULL, fix)->needs = needs;
+}
+
+/* Open LifeTime for the deploy checks, or say why not for every target. */
+static bool deploy_lt_open(const struct check_env *env, struct check_report *rep,
+			   const char *id, const char *what, const char *const *targets,
+			   size_t nt, struct lifetime *lt, const char *manual)
+{
+	char msg[512], fix[1024], *sum, *f;
+	enum lt_setup s = lifetime_open(env->settings, env->ctx, lt, msg, sizeof msg, fix,
+					 sizeof fix);
+
+	if (s == LT_READY)
+		return true;
+	if (s == LT_NOT_CONFIGURED) {
+		sum = xstrdup("could not check: [lifetime] is not configured");
+		f = xasprintf("Without LifeTime: %s To have it checked: %s", manual, LT_FIX_CONFIGURE);
+	} else {
+		sum = xasprintf("could not check: %s", msg);
+		f = xstrdup(fix);
+	}
+	add_all_targets(rep, id, what, targets, nt, sum, f,
+			s == LT_NO_TOKEN ? SECRET_LIFETIME_TOKEN : SECRET_NONE);
+	free(sum);
+	free(f);
+	return false;
+}
+
 void check_deploy_connection(const struct check_env *env, struct check_report *rep)
 {
 	static const char id[] = "deploy_connection";
-	static const char label[] = "supported connection in every target environment (LifeTime)";
+	static const char what[] = "supported connection";
 	const char *supported = doc_get(env->settings, "dbconnection", NULL, "supported");
 	struct lifetime lt;
 	struct lt_environment *envs = NULL;
-	size_t ne = 0, nt = 0, missing = 0, unknown = 0, old = 0, failed = 0;
-	const char **targets = progress_doc_items(env->settings, ITEM_ENVIRONMENT, &nt);
+	size_t ne = 0, nt = 0;
+	const char **targets = deploy_targets(env, &nt);
 	struct http_error e;
-	struct strbuf sum = STRBUF_INIT, det = STRBUF_INIT, miss = STRBUF_INIT;
 
-	if (!lt_ready(env, rep, id, label, &lt,
-		      "Without LifeTime: " LT_DBCONN_MANUAL " To have it checked: "
-		      LT_FIX_CONFIGURE))
+	if (!nt) {
+		check_add(rep, id, "supported connection in every target environment (LifeTime)",
+			  CHECK_ERROR, "could not check: no environment to deploy to", NULL,
+			  "List the target environments as [environment \"NAME\"] (the one the "
+			  "migration was done in has migrated_here = yes).");
+		goto done;
+	}
+	if (!deploy_lt_open(env, rep, id, what, targets, nt, &lt, LT_DBCONN_MANUAL))
 		goto done;
 	if (str_empty(supported)) {
-		check_add(rep, id, label, CHECK_ERROR,
-			  "could not check: the supported connection is not named",
-			  NULL, "Set [dbconnection] supported to its name (the connection "
-				"step lists every environment's connections).");
-		goto out;
-	}
-	if (!nt) {
-		check_add(rep, id, label, CHECK_ERROR, "could not check: no environment to deploy to",
-			  NULL, "List the target environments as [environment \"NAME\"] (the one the "
-				"migration was done in has migrated_here = yes).");
+		add_all_targets(rep, id, what, targets, nt,
+				"could not check: the supported connection is not named",
+				"Set [dbconnection] supported to its name (the connection step lists "
+				"every environment's connections).", SECRET_NONE);
 		goto out;
 	}
 	if (!lifetime_environments(&lt, env->ctx, &envs, &ne, &e)) {
-		add_http_error(rep, id, label, &e);
+		char *sum = xasprintf("could not check: %s", e.msg);
+
+		add_all_targets(rep, id, what, targets, nt, sum,
+				e.fix[0] ? e.fix : "Check [lifetime] url and that LifeTime is up.",
+				SECRET_NONE);
+		free(sum);
 		goto out;
 	}
 	for (size_t t = 0; t < nt; t++) {
@@ -697,59 +771,46 @@ void check_deploy_connection(const struct check_env *env, struct check_report *r
 		bool found = false;
 
 		if (!le) {
-			unknown++;
-			sb_addf(&det, "%s: not known to LifeTime\n", targets[t]);
+			add_target(rep, id, what, targets[t], CHECK_ERROR,
+				   "could not check: not an environment LifeTime knows", NULL,
+				   "Correct the [environment] name to LifeTime's, or set its hostname.");
 			continue;
 		}
 		if (!lifetime_dbconnections(&lt, env->ctx, le->key, &c, &nc, &e)) {
 			if (lt_unsupported(&e)) {
-				old++;
-				sb_addf(&det, "%s: no database connections API (LifeTime older than "
-					      "11.13.0?)\n", targets[t]);
+				add_target(rep, id, what, targets[t], CHECK_ERROR,
+					   "could not check: LifeTime older than 11.13.0 (no database "
+					   "connections API)", NULL, LT_DBCONN_MANUAL);
 			} else {
-				failed++;
-				sb_addf(&det, "%s: could not list: %s\n", targets[t], e.msg);
+				char *sum = xasprintf("could not check: %s", e.msg);
+
+				add_target(rep, id, what, targets[t], CHECK_ERROR, sum, NULL,
+					   e.fix[0] ? e.fix : LT_DBCONN_MANUAL);
+				free(sum);
 			}
 			continue;
 		}
 		for (size_t k = 0; k < nc && !found; k++)
 			found = str_eq(c[k].name, supported);
-		sb_addf(&det, "%s: %s\n", targets[t], found ? "has it" : "does not have it");
-		if (!found) {
-			missing++;
-			sb_addf(&miss, "%s%s", missing > 1 ? ", " : "", targets[t]);
+		{
+			char *sum = xasprintf(found ? "%s exists in %s" : "%s missing in %s",
+					      supported, targets[t]);
+
+			add_target(rep, id, what, targets[t], found ? CHECK_OK : CHECK_FAILED, sum,
+				   NULL,
+				   "Before deploying, create the supported connection, under the same "
+				   "name, in this environment's Service Center (Administration > "
+				   "Database Connections > New Database Connection, DBMS PostgreSQL / "
+				   "Aurora PostgreSQL; Test Connection, then Create).");
+			free(sum);
 		}
 		lt_dbconnections_free(c, nc);
-	}
-	if (missing) {
-		sb_addf(&sum, "%s missing in %zu of %zu target environment%s: %s", supported, missing,
-			nt, nt == 1 ? "" : "s", sb_str(&miss));
-		check_add(rep, id, label, CHECK_FAILED, sb_str(&sum), sb_str(&det),
-			  "Before deploying, create the supported connection, under the same name, in "
-			  "each listed environment's Service Center (Administration > Database "
-			  "Connections > New Database Connection, DBMS PostgreSQL / Aurora "
-			  "PostgreSQL; Test Connection, then Create).");
-	} else if (old || failed || unknown) {
-		sb_addf(&sum, "could not check %zu of %zu target environment%s", old + failed + unknown,
-			nt, nt == 1 ? "" : "s");
-		if (old && !failed && !unknown)
-			sb_add(&sum, ": LifeTime older than 11.13.0");
-		check_add(rep, id, label, CHECK_ERROR, sb_str(&sum), sb_str(&det),
-			  unknown ? "Correct the [environment] names to LifeTime's (or set their "
-				    "hostname). " LT_DBCONN_MANUAL : LT_DBCONN_MANUAL);
-	} else {
-		sb_addf(&sum, "%s exists in all %zu target environment%s", supported, nt,
-			nt == 1 ? "" : "s");
-		check_add(rep, id, label, CHECK_OK, sb_str(&sum), sb_str(&det), NULL);
 	}
 out:
 	lt_environments_free(envs, ne);
 	lifetime_close(&lt);
 done:
 	free(targets);
-	sb_free(&sum);
-	sb_free(&det);
-	sb_free(&miss);
 }
 
 /* The newest deployments of a target whose status is looked at. */
@@ -761,134 +822,153 @@ static bool waits_for_operator(const char *status, const char *info)
 	       str_eq(info, "needs_configuration_or_confirmation");
 }
 
-/* One deployment's missing mappings into det; returns false when it could
- * not be asked (old set when LifeTime lacks the API). */
-static bool mappings_of(struct lifetime *lt, const struct check_env *env, const char *target,
-			const char *key, struct strbuf *det, size_t *unmapped, bool *old)
+/* What the deployments to one target showed. */
+struct mapping_tally {
+	size_t asked, unmapped, old, failed;
+};
+
+/* One deployment's missing mappings into det. */
+static void mappings_of(struct lifetime *lt, const struct check_env *env, const char *key,
+			struct strbuf *det, struct mapping_tally *t)
 {
 	struct lt_missing_mapping *m = NULL;
 	size_t nm = 0;
 	struct http_error e;
 
 	if (!lifetime_missing_mappings(lt, env->ctx, key, &m, &nm, &e)) {
-		*old = lt_unsupported(&e);
-		sb_addf(det, "%s, deployment %s: %s\n", target, key,
-			*old ? "no getmissingdbmappings (LifeTime older than 11.21.1, or the "
-			       "environment lacks the capability)" : e.msg);
-		return false;
+		bool old = lt_unsupported(&e);
+
+		sb_addf(det, "deployment %s: %s\n", key,
+			old ? "no getmissingdbmappings (LifeTime older than 11.21.1, or the "
+			      "environment lacks the capability)" : e.msg);
+		if (old)
+			t->old++;
+		else
+			t->failed++;
+		return;
 	}
-	sb_addf(det, "%s, deployment %s: %s\n", target, key,
+	t->asked++;
+	sb_addf(det, "deployment %s: %s\n", key,
 		nm ? "logical databases still unmapped:" : "nothing left to map");
 	for (size_t i = 0; i < nm; i++)
 		sb_addf(det, "  %s (extension %s)\n", m[i].logical_database,
 			str_empty(m[i].extension_name) ? "not named" : m[i].extension_name);
-	*unmapped += nm;
+	t->unmapped += nm;
 	lt_missing_mappings_free(m, nm);
-	return true;
+}
+
+/* The verdict on one target from its tally. */
+static void mapping_verdict(struct check_report *rep, const char *id, const char *what,
+			    const char *target, const struct mapping_tally *t,
+			    const struct strbuf *det)
+{
+	char *sum;
+
+	if (t->unmapped) {
+		sum = xasprintf("%zu extension logical database%s still unmapped", t->unmapped,
+				t->unmapped == 1 ? "" : "s");
+		add_target(rep, id, what, target, CHECK_FAILED, sum, sb_str(det),
+			   "In LifeTime, continue the deployment: map each listed logical database "
+			   "to the supported connection of this environment (LifeTime asks during "
+			   "the deployment), then check again.");
+	} else if (t->old && !t->asked && !t->failed) {
+		sum = xstrdup("could not check: LifeTime older than 11.21.1 (no getmissingdbmappings)");
+		add_target(rep, id, what, target, CHECK_ERROR, sum, sb_str(det), LT_MAPPING_MANUAL);
+	} else if (t->old || t->failed) {
+		sum = xasprintf("could not check %zu deployment%s", t->old + t->failed,
+				t->old + t->failed == 1 ? "" : "s");
+		add_target(rep, id, what, target, CHECK_ERROR, sum, sb_str(det),
+			   t->old ? LT_MAPPING_MANUAL
+				  : "Check [lifetime] url, the deployment key and that the service "
+				    "account can read deployments.");
+	} else if (!t->asked) {
+		sum = xstrdup("could not check: no deployment to look at (none given, none waiting "
+			      "for configuration)");
+		add_target(rep, id, what, target, CHECK_ERROR, sum, det->len ? sb_str(det) : NULL,
+			   "Run this while LifeTime's deployment waits for the mapping, or give the "
+			   "deployment's key as [environment \"NAME\"] deployment. " LT_MAPPING_MANUAL);
+	} else {
+		sum = xasprintf("%zu deployment%s: every extension logical database mapped",
+				t->asked, t->asked == 1 ? "" : "s");
+		add_target(rep, id, what, target, CHECK_OK, sum, sb_str(det), NULL);
+	}
+	free(sum);
 }
 
 void check_deploy_mappings(const struct check_env *env, struct check_report *rep)
 {
 	static const char id[] = "deploy_mappings";
-	static const char label[] = "extension logical databases mapped in the deployments (LifeTime)";
+	static const char what[] = "logical databases mapped";
 	struct lifetime lt;
 	struct lt_environment *envs = NULL;
-	size_t ne = 0, nt = 0, asked = 0, unmapped = 0, old = 0, failed = 0;
-	const char **targets = progress_doc_items(env->settings, ITEM_ENVIRONMENT, &nt);
+	size_t ne = 0, nt = 0;
+	const char **targets = deploy_targets(env, &nt);
 	struct http_error e;
-	struct strbuf sum = STRBUF_INIT, det = STRBUF_INIT;
 
-	if (!lt_ready(env, rep, id, label, &lt,
-		      "Without LifeTime: " LT_MAPPING_MANUAL " To have it checked: "
-		      LT_FIX_CONFIGURE))
+	if (!nt) {
+		check_add(rep, id, "extension logical databases mapped in the deployments (LifeTime)",
+			  CHECK_ERROR, "could not check: no environment to deploy to", NULL,
+			  "List the target environments as [environment \"NAME\"] (the one the "
+			  "migration was done in has migrated_here = yes).");
+		goto done;
+	}
+	if (!deploy_lt_open(env, rep, id, what, targets, nt, &lt, LT_MAPPING_MANUAL))
 		goto done;
 	if (!lifetime_environments(&lt, env->ctx, &envs, &ne, &e)) {
-		add_http_error(rep, id, label, &e);
+		char *sum = xasprintf("could not check: %s", e.msg);
+
+		add_all_targets(rep, id, what, targets, nt, sum,
+				e.fix[0] ? e.fix : "Check [lifetime] url and that LifeTime is up.",
+				SECRET_NONE);
+		free(sum);
 		goto out;
 	}
 	for (size_t t = 0; t < nt; t++) {
 		const char *given = doc_get(env->settings, "environment", targets[t], "deployment");
 		const struct lt_environment *le = lt_env_of(env->settings, targets[t], envs, ne);
+		struct mapping_tally tally = { 0 };
+		struct strbuf det = STRBUF_INIT;
 		struct lt_deployment *d = NULL;
 		size_t nd = 0, waiting = 0;
-		bool was_old = false;
 
 		if (!str_empty(given)) {
-			if (mappings_of(&lt, env, targets[t], given, &det, &unmapped, &was_old))
-				asked++;
-			else
-				*(was_old ? &old : &failed) += 1;
-			continue;
-		}
-		if (!le) {
-			failed++;
-			sb_addf(&det, "%s: not known to LifeTime\n", targets[t]);
-			continue;
-		}
-		if (!lifetime_deployments(&lt, env->ctx, le->key, &d, &nd, &e)) {
-			failed++;
-			sb_addf(&det, "%s: could not list its deployments: %s\n", targets[t], e.msg);
-			continue;
-		}
-		for (size_t i = 0, seen = 0; i < nd && seen < DEPLOYMENTS_LOOKED_AT; i++) {
-			char *status = NULL, *info = NULL;
+			mappings_of(&lt, env, given, &det, &tally);
+		} else if (!le) {
+			tally.failed++;
+			sb_add(&det, "not an environment LifeTime knows: correct its name or hostname\n");
+		} else if (!lifetime_deployments(&lt, env->ctx, le->key, &d, &nd, &e)) {
+			tally.failed++;
+			sb_addf(&det, "could not list its deployments: %s\n", e.msg);
+		} else {
+			for (size_t i = 0, seen = 0; i < nd && seen < DEPLOYMENTS_LOOKED_AT; i++) {
+				char *status = NULL, *info = NULL;
 
-			if (d[i].target_environment_key && !str_eq(d[i].target_environment_key, le->key))
-				continue;
-			seen++;
-			if (!lifetime_deployment_status(&lt, env->ctx, d[i].key, &status, &info, &e)) {
-				failed++;
-				sb_addf(&det, "%s, deployment %s: no status: %s\n", targets[t], d[i].key,
-					e.msg);
-			} else if (waits_for_operator(status, info)) {
-				waiting++;
-				if (mappings_of(&lt, env, targets[t], d[i].key, &det, &unmapped,
-						&was_old))
-					asked++;
-				else
-					*(was_old ? &old : &failed) += 1;
+				if (d[i].target_environment_key &&
+				    !str_eq(d[i].target_environment_key, le->key))
+					continue;
+				seen++;
+				if (!lifetime_deployment_status(&lt, env->ctx, d[i].key, &status,
+								&info, &e)) {
+					tally.failed++;
+					sb_addf(&det, "deployment %s: no status: %s\n", d[i].key, e.msg);
+				} else if (waits_for_operator(status, info)) {
+					waiting++;
+					mappings_of(&lt, env, d[i].key, &det, &tally);
+				}
+				free(status);
+				free(info);
 			}
-			free(status);
-			free(info);
+			if (!waiting)
+				sb_addf(&det, "no deployment waiting for configuration among the newest "
+					      "%d\n", DEPLOYMENTS_LOOKED_AT);
 		}
-		if (!waiting)
-			sb_addf(&det, "%s: no deployment waiting for configuration among the newest %d\n",
-				targets[t], DEPLOYMENTS_LOOKED_AT);
+		mapping_verdict(rep, id, what, targets[t], &tally, &det);
 		lt_deployments_free(d, nd);
-	}
-	if (unmapped) {
-		sb_addf(&sum, "%zu extension logical database%s still unmapped", unmapped,
-			unmapped == 1 ? "" : "s");
-		check_add(rep, id, label, CHECK_FAILED, sb_str(&sum), sb_str(&det),
-			  "In LifeTime, continue the deployment: map each listed logical database to "
-			  "the supported connection of the target environment (LifeTime asks during "
-			  "the deployment), then check again.");
-	} else if (old && !asked && !failed) {
-		check_add(rep, id, label, CHECK_ERROR,
-			  "could not check: LifeTime older than 11.21.1 (no getmissingdbmappings)",
-			  sb_str(&det), LT_MAPPING_MANUAL);
-	} else if (old || failed) {
-		sb_addf(&sum, "could not check %zu deployment%s or environment%s", old + failed,
-			old + failed == 1 ? "" : "s", old + failed == 1 ? "" : "s");
-		check_add(rep, id, label, CHECK_ERROR, sb_str(&sum), sb_str(&det),
-			  old ? LT_MAPPING_MANUAL : "Check [lifetime] url, the [environment] names "
-				"and deployment keys, and that the service account can read deployments.");
-	} else if (!asked) {
-		check_add(rep, id, label, CHECK_ERROR,
-			  "could not check: no deployment to look at (none given, none waiting for "
-			  "configuration)", det.len ? sb_str(&det) : NULL,
-			  "Run this while LifeTime's deployment waits for the mapping, or give the "
-			  "deployment's key as [environment \"NAME\"] deployment. " LT_MAPPING_MANUAL);
-	} else {
-		sb_addf(&sum, "%zu deployment%s: every extension logical database mapped", asked,
-			asked == 1 ? "" : "s");
-		check_add(rep, id, label, CHECK_OK, sb_str(&sum), sb_str(&det), NULL);
+		sb_free(&det);
 	}
 out:
 	lt_environments_free(envs, ne);
 	lifetime_close(&lt);
 done:
 	free(targets);
-	sb_free(&sum);
-	sb_free(&det);
 }

@@ -40,15 +40,17 @@ void check_lifetime_environments(const struct check_env *env, struct check_repor
  * without [lifetime] url (optional, as [source] is).  Result id
  * "lifetime_dbconnections". */
 void check_lifetime_dbconnections(const struct check_env *env, struct check_report *rep);
-/* connector-migration / deploy: the supported connection exists in every
+/* connector-migration / deploy: the supported connection exists in each
  * target environment (progress_doc_items: not the one migrated_here).
- * Result id "deploy_connection". */
+ * Result ids "deploy_connection:TARGET" ("deploy_connection" when there is
+ * no target). */
 void check_deploy_connection(const struct check_env *env, struct check_report *rep);
 /* connector-migration / deploy: the extension logical databases still
  * unmapped (LifeTime 11.21.1+) in each target's deployment: [environment]
  * deployment, else its deployments waiting for the operator
  * (needs_user_intervention, needs_configuration_or_confirmation).  FAILED
- * while any is unmapped.  Result id "deploy_mappings". */
+ * while any is unmapped.  Result ids "deploy_mappings:TARGET"
+ * ("deploy_mappings" when there is no target). */
 void check_deploy_mappings(const struct check_env *env, struct check_report *rep);
 /* endpoint-change and restore-database / servers: each [server "NAME"] url.
  * Result ids "server_ping:NAME". */

@@ -85,24 +85,26 @@ printf '{"DeploymentStatus":"needs_user_intervention","Info":"needs_configuratio
 	>"$lt/deployments/$D3/status.json"
 run deploy "$work/b.ini"
 is "$?" 2 "deploy with a missing connection and an unmapped database: exit 2"
-grep -q '^Checking supported connection in every target environment (LifeTime) \.\.\. *FAILED$' "$work/out"
-ok $? "the supported connection missing in a target: FAILED"
-grep -q 'SalesPG missing in 1 of 2 target environments: Production' "$work/out"
-ok $? "the target without it is named"
-grep -q '^Checking extension logical databases mapped in the deployments (LifeTime) \.\.\. *FAILED$' "$work/out"
-ok $? "an unmapped logical database: FAILED"
-result deploy_mappings | grep -q '^  sales (extension SalesDB)$'
+grep -q '^Checking supported connection in Production \.\.\. *FAILED$' "$work/out"
+ok $? "the supported connection missing in a target: FAILED, for that target"
+grep -q '^Checking supported connection in Quality \.\.\. *ok$' "$work/out"
+ok $? "the target that has it: ok"
+grep -q 'SalesPG missing in Production' "$work/out"; ok $? "the target without it is named"
+grep -q '^Checking logical databases mapped in Production \.\.\. *FAILED$' "$work/out"
+ok $? "an unmapped logical database: FAILED, for the deployment's target"
+grep -q '^Checking logical databases mapped in Quality \.\.\. *ok$' "$work/out"
+ok $? "the target whose waiting deployment has nothing left to map: ok"
+result deploy_mappings:Production | grep -q '^  sales (extension SalesDB)$'
 ok $? "the unmapped logical database and its extension are listed"
-result deploy_connection | grep -q 'Development'; [ $? -ne 0 ]
+grep -q '^\[check "deploy_[a-z]*:Development"\]' "$work/st.ini"; [ $? -ne 0 ]
 ok $? "Development (migrated_here) is not a target"
 
 # The mapping done: nothing left, ok.
 echo '[]' >"$lt/deployments/$D3/getmissingdbmappings.json"
 run deploy "$work/b.ini"
-grep -q '^Checking extension logical databases mapped in the deployments (LifeTime) \.\.\. *ok$' "$work/out"
-ok $? "every logical database mapped: ok"
-grep -q '2 deployments: every extension logical database mapped' "$work/out" "$work/st.ini"
-ok $? "both waiting deployments were asked"
+is "$(grep -c '^Checking logical databases mapped in .* ok$' "$work/out")" 2 "every logical database mapped: ok in both targets"
+result deploy_mappings:Production | grep -q '1 deployment: every extension logical database mapped'
+ok $? "the waiting deployment was asked"
 
 # A deployment key given for Quality: only that one is asked there.
 sed 's/^\[environment "Quality"\]$/[environment "Quality"]\ndeployment = 9a8b7c6d-0000-4000-8000-00000000d001/' \
@@ -111,15 +113,16 @@ mkdir -p "$lt/deployments/9a8b7c6d-0000-4000-8000-00000000d001"
 echo '[{"ExtensionKey":"e2","ExtensionName":"HRDB","LogicalDatabase":"hr"}]' \
 	>"$lt/deployments/9a8b7c6d-0000-4000-8000-00000000d001/getmissingdbmappings.json"
 run deploy "$work/c.ini"
-result deploy_mappings | grep -q 'Quality, deployment 9a8b7c6d-0000-4000-8000-00000000d001: logical databases still unmapped'
+result deploy_mappings:Quality | grep -q 'deployment 9a8b7c6d-0000-4000-8000-00000000d001: logical databases still unmapped'
 ok $? "the given deployment key is asked"
-result deploy_mappings | grep -q 'hr (extension HRDB)'; ok $? "its unmapped database is listed"
+result deploy_mappings:Quality | grep -q 'hr (extension HRDB)'; ok $? "its unmapped database is listed"
+result deploy_mappings:Quality | grep -q 'd002'; [ $? -ne 0 ]; ok $? "only the given deployment is asked there"
 
 # A target environment without the capability: LifeTime's 400.
 sed 's/^\[environment "Quality"\]$/[environment "Quality"]\ndeployment = no-capability-1/' \
 	"$work/b.ini" >"$work/d.ini"
 run deploy "$work/d.ini"
-result deploy_mappings | grep -q 'Quality, deployment no-capability-1: no getmissingdbmappings'
+result deploy_mappings:Quality | grep -q 'deployment no-capability-1: no getmissingdbmappings'
 ok $? "a 400 saying the environment lacks the capability: named as such"
 grep -q 'could not check' "$work/out"; ok $? "and could not check, with the manual steps"
 
@@ -142,8 +145,10 @@ grep -q 'Administration > Database Connections in each environment' "$work/out";
 run deploy "$work/b.ini"
 grep -q 'could not check: LifeTime older than 11.21.1' "$work/out"; ok $? "no getmissingdbmappings (404): LifeTime older than 11.21.1"
 grep -q 'LifeTime asks to map each extension' "$work/out"; ok $? "with the manual mapping steps"
-grep -q '^Checking extension logical databases mapped in the deployments (LifeTime) \.\.\. *error$' "$work/out"
+grep -q '^Checking logical databases mapped in Production \.\.\. *error$' "$work/out"
 ok $? "the mappings check: error"
+grep -q '^Checking supported connection in Production \.\.\. *error$' "$work/out"
+ok $? "the connection check in a target: error (LifeTime older than 11.13.0)"
 
 # ---- only GETs, and the token never in a URL ----------------------------------
 log=$work/fx/logs/access.log
