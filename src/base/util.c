@@ -310,6 +310,11 @@ bool str_startswith(const char *s, const char *prefix)
 	return s && strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+const char *plural(unsigned long long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 bool str_empty(const char *s)
 {
 	return !s || !*s;

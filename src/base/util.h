@@ -62,6 +62,8 @@ void sb_reserve(struct strbuf *sb, size_t extra);
 bool str_eq(const char *a, const char *b); /* NULL-safe */
 bool str_startswith(const char *s, const char *prefix);
 bool str_empty(const char *s);             /* NULL or "" */
+/* one when n is 1, else many: "1 check", "2 checks", "0 checks" */
+const char *plural(unsigned long long n, const char *one, const char *many);
 char *str_trim(char *s);                   /* in place, returns s */
 void str_wipe(char *s);                    /* overwrite a secret before freeing it; NULL ok */
 int hex_value(int c);                      /* 0-15 for a hex digit, else -1 */

@@ -41,7 +41,8 @@ static void check_usage(FILE *f)
 "  -a, --answers FILE  settings to check (an answers file); with --state they\n"
 "                      are copied into the state file first\n"
 "  -s, --state FILE    take settings from this state file and record the\n"
-"                      results in it\n"
+"                      results in it (default without --answers: RUNBOOK's\n"
+"                      default state file, as status, mark and report use)\n"
 "      --step STEP     only the checks of this step\n"
 "      --save-answers FILE  write the settings that were checked (no progress,\n"
 "                      no secrets) to FILE as an answers file (0600)\n"
@@ -52,7 +53,8 @@ static void check_usage(FILE *f)
 "OSMIGRATE_LIFETIME_TOKEN or [lifetime] token_file.  Nothing secret is written.\n"
 "\n"
 "Exit status: 0 all ok, 1 warnings only, 2 at least one failure, 3 a check\n"
-"could not run (and none failed), 64 usage, 65 bad answers or state file,\n"
+"could not run (and none failed), or nothing was checked (the step has no\n"
+"automated checks), 64 usage, 65 bad answers or state file,\n"
 "74 state file or standard output not written, 75 state file locked,\n"
 "130 interrupted.\n");
 }
@@ -127,6 +129,7 @@ int cmd_check(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *answers_path = NULL, *state_path = NULL, *step_id = NULL, *save_path = NULL;
+	char *default_state = NULL;
 	const struct runbook *rb;
 	struct doc *answers = NULL;
 	struct state *st = NULL;
@@ -168,11 +171,20 @@ int cmd_check(int argc, char **argv)
 	}
 	if (step_id && !runbook_step(rb, step_id))
 		return list_steps(rb, step_id);
+	/* As status, mark and report: without --answers or --state, the
+	 * runbook's default state file (the session the wizard keeps). */
 	if (!answers_path && !state_path) {
-		fprintf(stderr, "osmigrate check: give the settings to check with --answers FILE "
-			"(or --state FILE of a session)\n"
-			"Try 'osmigrate check --help' for more information.\n");
-		return EXIT_USAGE;
+		default_state = state_default_path(rb->id);
+		if (access(default_state, F_OK) != 0) {
+			fprintf(stderr, "osmigrate check: no session of %s at %s: give the settings "
+				"to check with --answers FILE (or --state FILE of a session), or "
+				"start the procedure with 'osmigrate %s'\n"
+				"Try 'osmigrate check --help' for more information.\n",
+				rb->id, default_state, rb->id);
+			free(default_state);
+			return EXIT_USAGE;
+		}
+		state_path = default_state;
 	}
 
 	memset(&err, 0, sizeof err);
@@ -188,6 +200,7 @@ int cmd_check(int argc, char **argv)
 		if (!st) {
 			fprintf(stderr, "osmigrate check: %s\n", err.msg);
 			doc_free(answers);
+			free(default_state);
 			return err.code ? err.code : EXIT_DATAERR;
 		}
 		if (!state_runbook(st)) {
@@ -197,6 +210,7 @@ int cmd_check(int argc, char **argv)
 				"another --state FILE\n", state_path, state_runbook(st), rb->id);
 			state_close(st);
 			doc_free(answers);
+			free(default_state);
 			return EXIT_USAGE;
 		}
 		if (answers)
@@ -216,6 +230,7 @@ int cmd_check(int argc, char **argv)
 		if (st)
 			state_close(st);
 		doc_free(answers);
+		free(default_state);
 		return err.code ? err.code : EXIT_IOERR;
 	}
 	env.ctx = &ctx;
@@ -251,10 +266,10 @@ int cmd_check(int argc, char **argv)
 		printf("No automated checks for %s%s%s: nothing was checked.\n", rb->id,
 		       step_id ? " step " : "", step_id ? step_id : "");
 	} else {
-		printf("\n%zu checks: %zu ok, %zu warning%s, %zu failed, %zu could not check\n",
-		       rep.n, counts[CHECK_OK], counts[CHECK_WARNING],
-		       counts[CHECK_WARNING] == 1 ? "" : "s", counts[CHECK_FAILED],
-		       counts[CHECK_ERROR]);
+		printf("\n%zu %s: %zu ok, %zu %s, %zu failed, %zu could not check\n",
+		       rep.n, plural(rep.n, "check", "checks"), counts[CHECK_OK],
+		       counts[CHECK_WARNING], plural(counts[CHECK_WARNING], "warning", "warnings"),
+		       counts[CHECK_FAILED], counts[CHECK_ERROR]);
 	}
 	for (size_t i = 0; i < rep.n; i++) {
 		const struct check_result *r = &rep.r[i];
@@ -273,9 +288,11 @@ int cmd_check(int argc, char **argv)
 					: "no advice was given; run the check in the wizard for details");
 	}
 
-	rc = check_verdict_exit(check_report_verdict(&rep));
+	/* Nothing checked is not "all ok": 3, as when a check could not run,
+	 * and nothing is recorded (no result, no journal line). */
+	rc = rep.n == 0 ? EXIT_NOCHECK : check_verdict_exit(check_report_verdict(&rep));
 
-	if (st) {
+	if (st && rep.n) {
 		check_report_store(&rep, st->doc);
 		if (!state_save(st, &err)) {
 			fprintf(stderr, "osmigrate check: %s\n", err.msg);
@@ -302,7 +319,10 @@ int cmd_check(int argc, char **argv)
 		}
 		state_close(st);
 	}
+	if (st && !rep.n)
+		state_close(st);
 	check_report_free(&rep);
 	doc_free(answers);
+	free(default_state);
 	return output_signal_exit() ? output_signal_exit() : rc;
 }

