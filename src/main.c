@@ -58,6 +58,7 @@ static void usage(FILE *out)
 "                           to FILE when leaving the wizard\n"
 "  -h, --help               display this help and exit\n"
 "  -V, --version            output version information and exit\n"
+"Options may also follow RUNBOOK and every command's operands (GNU style).\n"
 "\n"
 "Keys in the wizard: arrows or j/k move, Space or Enter ticks or opens, Tab\n"
 "next field, n/b next/previous step, d done, s skip (asks a reason), u reopen,\n"
@@ -132,7 +133,8 @@ static int run(int argc, char **argv, const char **cmd)
 			}
 	}
 
-	while ((c = getopt_long(argc, argv, "+s:a:hV", longopts, NULL)) != -1) {
+	/* Options may follow the runbook too, GNU style (`osmigrate RUNBOOK --state F`). */
+	while ((c = getopt_long(argc, argv, "s:a:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': opt.state_path = optarg; break;
 		case 'a': answers_path = optarg; break;

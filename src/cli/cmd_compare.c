@@ -171,8 +171,9 @@ int cmd_compare(int argc, char **argv)
 	bool progress, counts = false;
 	int c, rc;
 
-	optind = 0;   /* main() may have parsed options already: restart getopt */
-	while ((c = getopt_long(argc, argv, "+n:o:h", longopts, NULL)) != -1) {
+	/* GNU style: options may follow OLD and NEW (`compare OLD NEW --exact`). */
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "n:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (str_empty(optarg)) {

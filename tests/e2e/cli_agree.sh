@@ -46,4 +46,24 @@ is "$rc" 3 "a step without automated checks: exit 3"
 has 'nothing was checked' "says nothing was checked"
 hasnt 'Results recorded' "and records nothing"
 
+# Options after the operands, GNU style, for every command and the wizard.
+run compare 'dbname=a' 'dbname=b' --help
+is "$rc" 0 "compare OLD NEW --help: the option after the operands is taken"
+has '^Usage: osmigrate compare' "and compare's help is printed"
+run compare 'dbname=a' 'dbname=b' --nosuch
+is "$rc" 64 "compare OLD NEW --nosuch: an unknown option after the operands is refused"
+has "unrecognized option '--nosuch'" "as an option, not as a third database"
+run types 'dbname=a' --help
+is "$rc" 0 "types CONNINFO --help"
+run mark servers done --help
+is "$rc" 0 "mark STEP STATUS --help"
+run check restore-database --help
+is "$rc" 0 "check RUNBOOK --help"
+run restore-database --help
+is "$rc" 0 "the wizard: RUNBOOK --help"
+has '^Usage: osmigrate \[OPTION\]' "the wizard's help"
+run restore-database --state "$def"
+is "$rc" 64 "RUNBOOK --state FILE without a terminal: 64 for the terminal"
+has 'needs a terminal' "refused for the missing terminal, not for the option"
+
 done_testing
