@@ -22,13 +22,15 @@
 static void status_usage(FILE *f)
 {
 	fprintf(f,
-"Usage: osmigrate status [--state FILE | --runbook ID] [--log]\n"
+"Usage: osmigrate status [--state FILE | --runbook ID] [--log | --actions]\n"
 "Show where the procedure stands: each step's status, who changed it and when,\n"
 "item progress, the last check results and the next action.\n"
 "\n"
 "  -s, --state FILE    the state file (default: the one default state file)\n"
 "  -r, --runbook ID    use the default state file of this runbook\n"
 "  -l, --log           show the journal (every recorded event) instead\n"
+"  -a, --actions       also list every action with its id and tick, and the\n"
+"                      items of finished steps (the ids `mark --action` takes)\n"
 "  -h, --help          display this help and exit\n"
 "\n"
 "Exit status: 0 ok, 64 usage or no state file, 65 bad state file, or with\n"
@@ -81,7 +83,25 @@ static int show_log(const char *path)
 	return EXIT_OK;
 }
 
-static void show_steps(const struct state *st, const struct runbook *rb, bool color)
+/* --actions: each action with its tick mark and id, as `mark --action ID`
+ * takes it; item actions once per step with their text, then per item. */
+static void show_actions(const struct state *st, const struct rb_step *s, const char *item)
+{
+	const struct rb_action *a = item ? s->item_actions : s->actions;
+	size_t n = item ? s->n_item_actions : s->n_actions;
+
+	for (size_t k = 0; k < n; k++) {
+		bool on = state_ticked(st, s->id, item, a[k].id, NULL, NULL);
+
+		if (item)
+			printf("            %s %s\n", on ? "[x]" : "[ ]", a[k].id);
+		else
+			printf("        %s %-22s %s\n", on ? "[x]" : "[ ]", a[k].id, a[k].text);
+	}
+}
+
+static void show_steps(const struct state *st, const struct runbook *rb, bool color,
+		       bool actions)
 {
 	for (size_t i = 0; i < rb->n_steps; i++) {
 		const struct rb_step *s = &rb->steps[i];
@@ -123,7 +143,18 @@ static void show_steps(const struct state *st, const struct runbook *rb, bool co
 			PRINT_SAFE("      reason: %s\n", reason);
 		if (!str_empty(note))
 			PRINT_SAFE("      note: %s\n", note);
-		if (s->items != ITEM_NONE && p.status != STEP_DONE && p.status != STEP_SKIPPED) {
+		if (actions && s->n_actions) {
+			printf("      actions:\n");
+			show_actions(st, s, NULL);
+		}
+		if (actions && s->n_item_actions) {
+			printf("      actions of each %s:\n", item_kind_label(s->items));
+			for (size_t k = 0; k < s->n_item_actions; k++)
+				printf("        %-26s %s\n", s->item_actions[k].id,
+				       s->item_actions[k].text);
+		}
+		if (s->items != ITEM_NONE &&
+		    (actions || (p.status != STEP_DONE && p.status != STEP_SKIPPED))) {
 			size_t n;
 			const char **items = progress_items(st, s, &n);
 
@@ -142,6 +173,8 @@ static void show_steps(const struct state *st, const struct runbook *rb, bool co
 				if (!str_empty(ir))
 					PRINT_SAFE("  reason: %s", ir);
 				printf("\n");
+				if (actions)
+					show_actions(st, s, items[k]);
 				free(sec);
 			}
 			free(items);
@@ -231,22 +264,24 @@ int cmd_status(int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "runbook", required_argument, NULL, 'r' },
 		{ "log", no_argument, NULL, 'l' },
+		{ "actions", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *state_opt = NULL, *runbook_opt = NULL;
 	const struct runbook *rb;
-	bool log = false, color;
+	bool log = false, actions = false, color;
 	struct state *st;
 	char *path;
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:r:lh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:r:lah", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': state_opt = optarg; break;
 		case 'r': runbook_opt = optarg; break;
 		case 'l': log = true; break;
+		case 'a': actions = true; break;
 		case 'h': status_usage(stdout); return EXIT_OK;
 		default:
 			fprintf(stderr, "Try 'osmigrate status --help' for more information.\n");
@@ -291,7 +326,7 @@ int cmd_status(int argc, char **argv)
 		}
 	}
 	printf("\n");
-	show_steps(st, rb, color);
+	show_steps(st, rb, color, actions);
 	show_checks(st, color);
 	show_next(st, rb, path);
 	state_close(st);

@@ -66,4 +66,16 @@ run restore-database --state "$def"
 is "$rc" 64 "RUNBOOK --state FILE without a terminal: 64 for the terminal"
 has 'needs a terminal' "refused for the missing terminal, not for the option"
 
+# status --actions: the action ids mark --action takes, with their ticks.
+run mark prerequisites done --action keep_old
+is "$rc" 0 "mark --action keep_old"
+run status --actions
+is "$rc" 0 "status --actions: exit 0"
+has '^        \[x\] keep_old +Keep the old database server running' "a ticked step action with its id and text"
+has '^        \[ \] a_to_b ' "an unticked one"
+has '^      actions of each application server:' "the item actions once per step"
+has '^            \[ \] open_tool$' "then each item's ticks by id"
+run status
+hasnt 'keep_old' "without --actions no action ids"
+
 done_testing
