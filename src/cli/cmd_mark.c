@@ -36,9 +36,12 @@ static void mark_usage(FILE *f)
 "                      state file, start it for this runbook\n"
 "  -h, --help          display this help and exit\n"
 "\n"
-"Exit status: 0 recorded, 2 refused by the order rule or the lock (give\n"
-"--reason to override), 64 usage (unknown step, item or status: the valid\n"
-"ones are listed), 65 bad state file or unsafe journal (nothing recorded),\n"
+"A change that changes nothing (an action already ticked or unticked, a\n"
+"step or item already pending) is not recorded: exit 0, nothing written.\n"
+"\n"
+"Exit status: 0 recorded (or nothing to change), 2 refused by the order\n"
+"rule or the lock (give --reason to override), 64 usage (unknown step, item\n"
+"or status: the valid ones are listed), 65 bad state file or unsafe journal (nothing recorded),\n"
 "74 state file not written (or only standard output: the change is\n"
 "recorded), 75 state file locked by another session.\n");
 }
@@ -276,6 +279,21 @@ int cmd_mark(int argc, char **argv)
 		fprintf(stderr, "osmigrate mark: skipping needs --reason TEXT saying why the %s "
 			"does not apply (it goes into the change record)\n", item ? "item" : "step");
 		rc = EXIT_USAGE;
+		goto out;
+	}
+	/* A change that changes nothing is not recorded: an action already
+	 * ticked (or never ticked), a step or item already pending.  Nothing
+	 * is saved or journaled, and the command says so. */
+	if (!note && ((action_id && state_ticked(st, s->id, item, action_id, NULL, NULL) ==
+				    (want == STEP_DONE)) ||
+		      (!action_id && want == STEP_PENDING &&
+		       state_item_status(st, s->id, item) == STEP_PENDING))) {
+		if (action_id)
+			printf("%s: action %s is already %s: nothing recorded\n", s->id, action_id,
+			       want == STEP_DONE ? "ticked" : "unticked");
+		else
+			printf("%s: %s is already pending: nothing recorded\n", s->id,
+			       item ? "the item" : "the step");
 		goto out;
 	}
 	/* Every change is journaled: a journal that cannot be written (a FIFO,

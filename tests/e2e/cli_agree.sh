@@ -78,4 +78,22 @@ has '^            \[ \] open_tool$' "then each item's ticks by id"
 run status
 hasnt 'keep_old' "without --actions no action ids"
 
+# A change that changes nothing writes nothing (trial: a no-op untick was journalled).
+j=$def.journal
+lines=$(wc -l <"$j")
+before=$(cksum <"$def")
+run mark prerequisites pending --action a_to_b
+is "$rc" 0 "unticking a never-ticked action: exit 0"
+has 'already unticked: nothing recorded' "says nothing was recorded"
+is "$(wc -l <"$j")" "$lines" "no journal line for a no-op untick"
+is "$(cksum <"$def")" "$before" "the state file is not rewritten"
+run mark prerequisites done --action keep_old
+has 'already ticked: nothing recorded' "ticking a ticked action: nothing recorded"
+is "$(wc -l <"$j")" "$lines" "no journal line for a no-op tick"
+run mark backup pending
+has 'already pending: nothing recorded' "a pending step marked pending: nothing recorded"
+is "$(wc -l <"$j")" "$lines" "no journal line for it"
+run mark prerequisites pending --action keep_old
+is "$(wc -l <"$j")" "$((lines + 1))" "a real untick is journalled"
+
 done_testing
