@@ -42,8 +42,8 @@ static void mark_usage(FILE *f)
 "Exit status: 0 recorded (or nothing to change), 2 refused by the order\n"
 "rule or the lock (give --reason to override), 64 usage (unknown step, item\n"
 "or status: the valid ones are listed), 65 bad state file or unsafe\n"
-"journal (nothing recorded), 74 state file not written (or only standard output: the change is\n"
-"recorded), 75 state file locked by another session.\n");
+"journal (nothing recorded), 74 state file not written (or only standard\n"
+"output: the change is recorded), 75 state file locked by another session.\n");
 }
 
 static int list_steps(const struct runbook *rb, const char *bad)
