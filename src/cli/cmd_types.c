@@ -21,6 +21,7 @@
 #include "login.h"
 #include "output.h"
 #include "pg.h"
+#include "runbook.h"
 #include "secret.h"
 #include "state.h"
 #include "types_out.h"
@@ -30,17 +31,23 @@
 static void types_usage(FILE *f)
 {
 	fprintf(f,
-"Usage: osmigrate types [CONNINFO] [--answers FILE] [--schema S]... [--table S.T]...\n"
-"                       [--no-data] [--format text|json] [-o FILE]\n"
+"Usage: osmigrate types [CONNINFO] [--answers FILE | --state FILE | --runbook ID]\n"
+"                       [--schema S]... [--table S.T]... [--no-data]\n"
+"                       [--format text|json] [-o FILE]\n"
 "Show what every column in scope becomes under the supported PostgreSQL\n"
 "connector and under ardoPostgreSQL, and which stored values will not survive\n"
 "the switch.  The database is only read.\n"
 "\n"
 "  CONNINFO              conninfo string, postgresql:// URI or service=NAME\n"
-"                        (default: [target] of --answers, else PG* variables);\n"
+"                        (default: [target] of --answers or of the session's\n"
+"                        state file, else PG* variables);\n"
 "                        one that carries a password is refused (exit 64): use\n"
 "                        ~/.pgpass, a service file, PGPASSWORD or the prompt\n"
 "  -a, --answers FILE    settings: [target], [scope] schemas, [extension] tables\n"
+"  -s, --state FILE      the same settings from a session's state file (only\n"
+"                        read); without CONNINFO, --answers or --state: the\n"
+"                        one default state file that has a [target]\n"
+"  -r, --runbook ID      the default state file of this runbook\n"
 "  -n, --schema S        scan schema S (repeatable)\n"
 "  -t, --table S.T       scan table S.T (repeatable; quote names with dots:\n"
 "                        '\"my.schema\".\"My Table\"')\n"
@@ -121,11 +128,52 @@ static void on_column(void *ud, const struct type_column_info *ci)
 	put_field(co->f, s, true);
 }
 
+/* The state file types reads: --state, --runbook's default, or without
+ * either the one default state file that has a [target] (NULL: none, PG*
+ * variables then).  *rc is set to EXIT_USAGE when it cannot choose. */
+static char *types_state_path(const char *state_opt, const char *runbook_opt, int *rc)
+{
+	char *found = NULL;
+	size_t n = 0;
+
+	if (state_opt || runbook_opt) {
+		char *p = output_state_path("types", state_opt, runbook_opt);
+
+		if (!p)
+			*rc = EXIT_USAGE;
+		return p;
+	}
+	for (size_t i = 0; i < n_runbooks; i++) {
+		char *p = state_default_path(runbooks[i]->id);
+		struct state_error se;
+		struct state *st = access(p, F_OK) == 0 ? state_open_readonly(p, &se) : NULL;
+		bool has = st && doc_has_section(st->doc, "target", NULL);
+
+		if (st)
+			state_close(st);
+		if (has && n++ == 0) {
+			found = p;
+			continue;
+		}
+		free(p);
+	}
+	if (n > 1) {
+		fprintf(stderr, "osmigrate types: several sessions have a [target]; choose one with "
+			"--runbook ID or --state FILE, or give CONNINFO\n");
+		free(found);
+		*rc = EXIT_USAGE;
+		return NULL;
+	}
+	return found;
+}
+
 int cmd_types(int argc, char **argv)
 {
 	enum { OPT_NODATA = 256, OPT_COLUMNS, OPT_PROBE_TIMEOUT, OPT_PRINT_SQL };
 	static const struct option longopts[] = {
 		{ "answers", required_argument, NULL, 'a' },
+		{ "state", required_argument, NULL, 's' },
+		{ "runbook", required_argument, NULL, 'r' },
 		{ "schema", required_argument, NULL, 'n' },
 		{ "table", required_argument, NULL, 't' },
 		{ "no-data", no_argument, NULL, OPT_NODATA },
@@ -138,6 +186,8 @@ int cmd_types(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *answers_path = NULL, *format = "text", *out_path = NULL, *conninfo = NULL;
+	const char *state_opt = NULL, *runbook_opt = NULL;
+	char *state_path = NULL;
 	struct type_scope scope;
 	struct typescan_opts opts = { 0 };
 	struct columns_out co = { stdout };
@@ -158,9 +208,11 @@ int cmd_types(int argc, char **argv)
 	type_scope_init(&scope);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "a:n:t:f:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:s:r:n:t:f:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': answers_path = optarg; break;
+		case 's': state_opt = optarg; break;
+		case 'r': runbook_opt = optarg; break;
 		case 'n':
 			if (str_empty(optarg)) {
 				fprintf(stderr, "osmigrate types: --schema needs a name\n");
@@ -229,7 +281,37 @@ int cmd_types(int argc, char **argv)
 		goto usage;
 	}
 
-	if (answers_path) {
+	if (answers_path && (state_opt || runbook_opt)) {
+		fprintf(stderr, "osmigrate types: give --answers or --state/--runbook, not both\n");
+		goto usage;
+	}
+	/* As check, status, mark and report: the session's settings when
+	 * nothing else names the database. */
+	if (state_opt || runbook_opt || (!answers_path && !conninfo)) {
+		int orc = EXIT_OK;
+
+		state_path = types_state_path(state_opt, runbook_opt, &orc);
+		if (orc != EXIT_OK) {
+			type_scope_free(&scope);
+			return orc;
+		}
+		if (state_path) {
+			struct state *st = output_open_readonly("types", state_path, &orc);
+
+			if (!st) {
+				free(state_path);
+				type_scope_free(&scope);
+				return orc;
+			}
+			answers = doc_new();
+			settings_merge(answers, st->doc);
+			state_close(st);
+			answers_path = state_path;
+			if (!conninfo)
+				fprintf(stderr, "osmigrate types: the settings of %s\n", state_path);
+		}
+	}
+	if (answers_path && !answers) {
 		struct state_error se;
 
 		answers = answers_load(answers_path, &se);
@@ -254,6 +336,7 @@ int cmd_types(int argc, char **argv)
 				fprintf(stderr, "osmigrate types: %s\n", msg);
 			doc_free(answers);
 			type_scope_free(&scope);
+			free(state_path);
 			return bad_scope ? EXIT_DATAERR : EXIT_USAGE;
 		}
 	}
@@ -267,6 +350,7 @@ int cmd_types(int argc, char **argv)
 			doc_free(answers);
 		pg_spec_free(&spec);
 		type_scope_free(&scope);
+		free(state_path);
 		return EXIT_IOERR;
 	}
 	if (out_path)
@@ -390,9 +474,11 @@ done:
 	type_result_free(&r);
 	pg_spec_free(&spec);
 	type_scope_free(&scope);
+	free(state_path);
 	return rc;
 usage:
 	fprintf(stderr, "Try 'osmigrate types --help' for more information.\n");
 	type_scope_free(&scope);
+	free(state_path);
 	return EXIT_USAGE;
 }

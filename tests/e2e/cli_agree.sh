@@ -96,4 +96,26 @@ is "$(wc -l <"$j")" "$lines" "no journal line for it"
 run mark prerequisites pending --action keep_old
 is "$(wc -l <"$j")" "$((lines + 1))" "a real untick is journalled"
 
+# types without a conninfo: the [target] of the session's state file.
+mkdir -p "$work/xdg2/osmigrate"
+cat >"$work/xdg2/osmigrate/connector-migration.ini" <<'INI'
+[osmigrate]
+version = 1
+runbook = connector-migration
+
+[target]
+host = 127.0.0.1
+port = 1
+dbname = sessiondb
+user = session_user_x
+INI
+out=$(XDG_STATE_HOME=$work/xdg2 PGHOST=127.0.0.1 PGPORT=2 PGDATABASE=envdb "$OSMIGRATE" types </dev/null 2>&1)
+rc=$?
+is "$rc" 3 "types without CONNINFO: the session's (refused) target could not be checked: 3"
+has 'the settings of .*/xdg2/osmigrate/connector-migration.ini' "says whose settings it read"
+has 'sessiondb' "it tried the session's [target], not the PG* variables"
+hasnt 'envdb' "and not PGDATABASE"
+out=$(XDG_STATE_HOME=$work/xdg2 "$OSMIGRATE" types --runbook endpoint-change </dev/null 2>&1)
+is "$?" 64 "types --runbook of a runbook without a session: 64"
+
 done_testing
