@@ -7,18 +7,22 @@
 #   scripts/demo.sh start          start (idempotent); prints the demo's env
 #   scripts/demo.sh stop           stop both servers
 #   scripts/demo.sh run BINARY     start, open the wizard on the demo, stop on exit
-#   scripts/demo.sh env            print the environment the wizard needs
+#   scripts/demo.sh env            print the environment the wizard needs, as
+#                                  export lines: eval "$(scripts/demo.sh env)"
 #
-# Directory: $OSMIGRATE_DEMO_DIR, else ${XDG_STATE_HOME:-~/.local/state}/osmigrate-demo.
-# The demo's state files go to DIR/state (XDG_STATE_HOME for the wizard), so
-# the demo never touches your real sessions.  No password is in any state or
+# Directory: $OSMIGRATE_DEMO_DIR, else one per checkout:
+# ${XDG_STATE_HOME:-~/.local/state}/osmigrate-demo/NAME-SUM (the checkout's
+# folder name and a checksum of its path), so two clones never share a
+# saved session.  The demo's state files go to DIR/state (XDG_STATE_HOME for
+# the wizard), so the demo never touches your real sessions.  No password is in any state or
 # answers file: libpq reads the demo role's from DIR/pg/pgpass (0600) through
 # the service file DIR/pg/pg_service.conf.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
-DIR=${OSMIGRATE_DEMO_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/osmigrate-demo}
+checkout=$(basename "$top")-$(printf '%s' "$top" | cksum | cut -d' ' -f1)
+DIR=${OSMIGRATE_DEMO_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/osmigrate-demo/$checkout}
 umask 077
 
 say() { printf 'demo: %s\n' "$*" >&2; }
@@ -64,13 +68,17 @@ stop() {
 	say "demo servers stopped"
 }
 
+# A value in single quotes for sh (a quote inside becomes '\'').
+shq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
 demo_env() {
-	# shellcheck disable=SC1091
-	. "$DIR/pg/env"
-	echo "XDG_STATE_HOME=$DIR/state"
-	echo "PGSERVICEFILE=$DIR/pg/pg_service.conf"
-	echo "PGPASSFILE=$DIR/pg/pgpass"
-	echo "OSMIGRATE_ANSWERS=$DIR/answers.ini"
+	# OSMIGRATE_DEMO_DIR too: with XDG_STATE_HOME exported, demo.sh finds
+	# the same directory again.
+	echo "export OSMIGRATE_DEMO_DIR=$(shq "$DIR")"
+	echo "export XDG_STATE_HOME=$(shq "$DIR/state")"
+	echo "export PGSERVICEFILE=$(shq "$DIR/pg/pg_service.conf")"
+	echo "export PGPASSFILE=$(shq "$DIR/pg/pgpass")"
+	echo "# then: osmigrate --answers $(shq "$DIR/answers.ini") RUNBOOK"
 }
 
 case ${1:-} in
@@ -93,5 +101,5 @@ run)
 	say "wizard ended (exit $rc); progress is kept in $DIR/state"
 	exit "$rc"
 	;;
-*) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64 ;;
+*) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64 ;;
 esac

@@ -118,4 +118,24 @@ hasnt 'envdb' "and not PGDATABASE"
 out=$(XDG_STATE_HOME=$work/xdg2 "$OSMIGRATE" types --runbook endpoint-change </dev/null 2>&1)
 is "$?" 64 "types --runbook of a runbook without a session: 64"
 
+# The demo: `env` prints export lines; each checkout has its own directory.
+for c in one two; do
+	mkdir -p "$work/$c/scripts"
+	cp "$top_srcdir/scripts/demo.sh" "$work/$c/scripts/"
+done
+e1=$(unset OSMIGRATE_DEMO_DIR XDG_STATE_HOME; HOME=$work/home sh "$work/one/scripts/demo.sh" env)
+e2=$(unset OSMIGRATE_DEMO_DIR XDG_STATE_HOME; HOME=$work/home sh "$work/two/scripts/demo.sh" env)
+printf '%s\n' "$e1" | grep -v '^#' | grep -qv '^export '
+ok $((! $?)) "demo.sh env prints only export lines (and comments)"
+printf '%s\n' "$e1" | grep -q OSMIGRATE_ANSWERS
+ok $((! $?)) "no OSMIGRATE_ANSWERS, which nothing reads"
+x1=$(eval "$e1"; printf '%s' "$XDG_STATE_HOME")
+x2=$(eval "$e2"; printf '%s' "$XDG_STATE_HOME")
+case $x1 in "$work/home/.local/state/osmigrate-demo/one-"*/state) r=0 ;; *) r=1 ;; esac
+ok $r "the demo's state is kept per checkout ($x1)"
+[ "$x1" != "$x2" ]
+ok $? "two clones do not share a saved session"
+x3=$(eval "$e1"; HOME=$work/home sh "$work/one/scripts/demo.sh" env | grep XDG_STATE_HOME)
+is "$x3" "$(printf '%s\n' "$e1" | grep XDG_STATE_HOME)" "after eval, demo.sh finds the same directory again"
+
 done_testing
