@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "screens.h"
 
 struct chooser {
@@ -33,15 +34,16 @@ static void chooser_enter(struct app *a, void *data)
 		if (!st) {
 			snprintf(info[i], sizeof info[i], "saved state unreadable: %s", err.msg);
 		} else {
-			const char *c = state_current(st);
-			const struct rb_step *s = c ? runbook_step(runbooks[i], c) : NULL;
+			/* "next" as `osmigrate status` and the resume screen say it */
+			char *next = progress_next_text(st, runbooks[i]);
 
-			snprintf(info[i], sizeof info[i], "saved session at \"%s\", %s by %s",
-				 s ? s->title : "the first step",
+			snprintf(info[i], sizeof info[i], "saved session, next: %s; saved %s by %s",
+				 next ? next : "nothing (complete)",
 				 doc_get(st->doc, "osmigrate", NULL, "updated") ?
 				 doc_get(st->doc, "osmigrate", NULL, "updated") : "(unknown time)",
 				 doc_get(st->doc, "osmigrate", NULL, "updated_by") ?
 				 doc_get(st->doc, "osmigrate", NULL, "updated_by") : "(unknown)");
+			free(next);
 			state_close(st);
 		}
 		free(path);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "progress.h"
 #include "screens.h"
 
 struct resume {
@@ -32,7 +33,7 @@ static void resume_draw(struct app *a, void *data, WINDOW *w)
 	const struct rb_step *s = saved_step(a);
 	const char *when = doc_get(a->st->doc, "osmigrate", NULL, "updated");
 	const char *who = doc_get(a->st->doc, "osmigrate", NULL, "updated_by");
-	char *text, *opts[3];
+	char *text, *next, *opts[3];
 	char **lines;
 	size_t n;
 	int y = 1, wd = getmaxx(w);
@@ -41,10 +42,15 @@ static void resume_draw(struct app *a, void *data, WINDOW *w)
 	ui_put(w, y, 0, "A saved session exists", wd);
 	wattroff(w, ui_attr(UI_HEAD));
 	y += 2;
-	text = xasprintf("State file: %s\nLast saved %s by %s, at step %d of %zu: %s (%s).",
+	next = progress_next_text(a->st, a->rb);
+	/* "Next" in the words of `osmigrate status`: the two never disagree. */
+	text = xasprintf("State file: %s\nLast saved %s by %s, at step %d of %zu: %s (%s).\n"
+			 "Next: %s.",
 			 a->st->path, when ? when : "(unknown time)", who ? who : "(unknown)",
 			 runbook_step_index(a->rb, s->id) + 1, a->rb->n_steps, s->title,
-			 step_status_name(state_step_status(a->st, s->id)));
+			 step_status_name(state_step_status(a->st, s->id)),
+			 next ? next : "nothing: every step is done or skipped");
+	free(next);
 	n = ui_wrap(text, wd, &lines);
 	for (size_t i = 0; i < n && y < getmaxy(w); i++)
 		ui_put(w, y++, 0, lines[i], wd);

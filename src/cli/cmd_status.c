@@ -232,12 +232,12 @@ static void show_next(const struct state *st, const struct runbook *rb, const ch
 		       "Write the change record with: osmigrate report --state %s\n", path);
 		return;
 	}
-	printf("Next: step '%s' (%s)", nx.step->id, nx.step->title);
-	if (nx.item) {
-		printf(", %s", item_kind_label(nx.step->items));
-		PRINT_SAFE(" '%s'", nx.item);
+	{
+		char *next = progress_next_text(st, rb);
+
+		PRINT_SAFE("Next: %s\n", next);
+		free(next);
 	}
-	printf("\n");
 	if (nx.action)
 		PRINT_SAFE("  %s\n", nx.action->text);
 	else if (nx.step->items != ITEM_NONE) {

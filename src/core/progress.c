@@ -239,6 +239,21 @@ void progress_next(const struct state *st, const struct runbook *rb, struct prog
 	}
 }
 
+char *progress_next_text(const struct state *st, const struct runbook *rb)
+{
+	struct progress_next nx;
+	struct strbuf sb = STRBUF_INIT;
+
+	progress_next(st, rb, &nx);
+	if (!nx.step)
+		return NULL;
+	sb_addf(&sb, "step '%s' (%s, %d of %zu)", nx.step->id, nx.step->title,
+		runbook_step_index(rb, nx.step->id) + 1, rb->n_steps);
+	if (nx.item)
+		sb_addf(&sb, ", %s '%s'", item_kind_label(nx.step->items), nx.item);
+	return sb_detach(&sb);
+}
+
 bool progress_lock_why(const struct state *st, const struct runbook *rb, const struct rb_step *s,
 		       const struct rb_gate **gate, const char **pending)
 {

@@ -80,6 +80,11 @@ struct progress_next {
 					   or an explicit mark */
 };
 void progress_next(const struct state *st, const struct runbook *rb, struct progress_next *out);
+/* The next thing to do in the words `status`, the resume screen and the
+ * chooser all show: "step 'rebind' (Rebind extensions, 3 of 6), extension
+ * 'HRDB'", or NULL when every step is done or skipped.  Caller frees; the
+ * item name is the state file's (neutralise it before printing). */
+char *progress_next_text(const struct state *st, const struct runbook *rb);
 
 enum progress_gate {
 	GATE_OPEN = 0,

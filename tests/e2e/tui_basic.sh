@@ -30,6 +30,10 @@ tmux_stty_same; ok $? "terminal modes restored after q"
 tmux_start 80 24 "$OSMIGRATE" --state "$state" connector-migration
 tmux_wait "A saved session exists"; ok $? "restart offers to resume"
 tmux_screen | grep -q 'Resume at step 2: Create database connection'; ok $? "offer names the saved step"
+# The next step in the words of `status` (the trial: the menu named one
+# step, status another).
+next=$("$OSMIGRATE" status --state "$state" | sed -n "s/^Next: //p")
+tmux_screen | tr -d '\n' | tr -s ' ' | grep -qF "Next: $next"; ok $? "the resume screen names the next step as status does ($next)"
 tmux_screen | grep -q 'Start over'; ok $? "offer has start over"
 tmux_keys r
 tmux_wait "step 2/8"; ok $? "resume lands on the saved step"

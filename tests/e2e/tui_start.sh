@@ -28,7 +28,7 @@ m=$(stat -c %a "$f"); is "$m" 600 "state file mode 0600"
 
 tmux_start 60 16 env XDG_STATE_HOME="$XDG_STATE_HOME" "$OSMIGRATE"
 tmux_wait "Which procedure"
-tmux_screen | grep -q 'saved session at'; ok $? "chooser shows the saved session (also at 60x16)"
+tmux_screen | grep -q 'saved session, next:'; ok $? "chooser shows the saved session (also at 60x16)"
 tmux_screen | grep -q 'restore-database'; ok $? "and every runbook at 60x16"
 tmux_resize 80 24
 tmux_keys 2
