@@ -151,9 +151,32 @@ static void begin_steps(struct app *a)
 {
 	int idx = -1;
 
+	char said[sizeof a->msg] = "";
+
 	if (a->opt->answers) {
-		settings_merge(a->st->doc, a->opt->answers);
-		journal_append(a->st, NULL, NULL, "settings", "answers file merged");
+		/* A pre-fill: what the session holds (typed in the wizard) wins;
+		 * what was filled and what was kept is journalled and shown. */
+		struct strbuf filled = STRBUF_INIT, kept = STRBUF_INIT;
+		size_t n_kept, n = settings_prefill(a->st->doc, a->opt->answers, &filled, &kept,
+						    &n_kept);
+		char *res;
+
+		if (n_kept)
+			res = xasprintf("answers file: %zu %s filled%s%s; kept the session's value "
+					"of %zu that differ%s: %s", n, plural(n, "setting", "settings"),
+					n ? ": " : "", sb_str(&filled), n_kept,
+					n_kept == 1 ? "s" : "", sb_str(&kept));
+		else
+			res = xasprintf("answers file: %zu %s filled%s%s", n,
+					plural(n, "setting", "settings"), n ? ": " : "",
+					sb_str(&filled));
+		journal_append(a->st, NULL, NULL, "settings", res);
+		if (n_kept)
+			snprintf(said, sizeof said, "Kept this session's %s over the answers "
+				 "file (e changes %s).", sb_str(&kept), n_kept == 1 ? "it" : "them");
+		free(res);
+		sb_free(&filled);
+		sb_free(&kept);
 	}
 	if (state_current(a->st))
 		idx = runbook_step_index(a->rb, state_current(a->st));
@@ -163,6 +186,8 @@ static void begin_steps(struct app *a)
 	app_save(a);
 	a->under = NULL;
 	show(a, &screen_step);
+	if (said[0])
+		app_message(a, false, "%s", said);
 }
 
 static void go_step(struct app *a, int idx)

@@ -1398,6 +1398,50 @@ void settings_merge(struct doc *dst, const struct doc *src)
 	}
 }
 
+static void name_key(struct strbuf *sb, const char *kind, const char *name, const char *key)
+{
+	if (!sb)
+		return;
+	if (sb_str(sb)[0])
+		sb_add(sb, ", ");
+	if (name)
+		sb_addf(sb, "%s \"%s\".%s", kind, name, key);
+	else
+		sb_addf(sb, "%s.%s", kind, key);
+}
+
+size_t settings_prefill(struct doc *dst, const struct doc *src, struct strbuf *filled,
+			struct strbuf *kept, size_t *n_kept)
+{
+	size_t n = 0;
+
+	if (n_kept)
+		*n_kept = 0;
+	for (size_t i = 0; i < doc_nsections(src); i++) {
+		const char *kind = doc_section_kind(src, i);
+		const char *name = doc_section_name(src, i);
+
+		if (!section_is_setting(kind))
+			continue;
+		doc_add_section(dst, kind, name);
+		for (size_t k = 0; k < doc_nkeys(src, i); k++) {
+			const char *key = doc_key(src, i, k), *v = doc_value(src, i, k);
+			const char *have = doc_get(dst, kind, name, key);
+
+			if (!have) {
+				doc_set(dst, kind, name, key, v);
+				name_key(filled, kind, name, key);
+				n++;
+			} else if (!str_eq(have, v)) {
+				name_key(kept, kind, name, key);
+				if (n_kept)
+					(*n_kept)++;
+			}
+		}
+	}
+	return n;
+}
+
 static void copy_section(void *ud, const char *kind, const char *name)
 {
 	doc_add_section(ud, kind, name);

@@ -49,6 +49,7 @@
 #include <sys/types.h>
 
 #include "doc.h"
+#include "util.h"
 
 #define STATE_VERSION 1
 
@@ -119,6 +120,14 @@ bool state_start_over(struct state *st, struct state_error *err);
 struct doc *answers_load(const char *path, struct state_error *err);
 /* Copy the settings sections of src into dst (answers pre-fill a state). */
 void settings_merge(struct doc *dst, const struct doc *src);
+/* Pre-fill: copy from src only the settings dst does not hold yet.  A key
+ * dst holds with another value (typed in the wizard, or kept from an
+ * earlier answers file) keeps dst's value: the session wins.  Each filled
+ * key is added to filled and each kept one to kept (either may be NULL),
+ * as `target.host` or `server "FE1".role`, separated by ", ".  Returns the
+ * number filled. */
+size_t settings_prefill(struct doc *dst, const struct doc *src, struct strbuf *filled,
+			struct strbuf *kept, size_t *n_kept);
 /* Write only the settings sections to path (0600, atomically), in the
  * schema's order (schema.h): sections as the settings screen lists them,
  * keys as the table lists them. */
