@@ -379,6 +379,36 @@ time_t osm_now(void)
 	return base + (time_t)((mono_ms() - base_ms) / 1000);
 }
 
+bool time_local_text(const char *iso_utc, char *buf, size_t len)
+{
+	time_t t;
+	struct tm tm;
+	char z[16];
+
+	if (!iso_utc || !iso8601_parse(iso_utc, &t) || !localtime_r(&t, &tm)) {
+		snprintf(buf, len, "%s", iso_utc ? iso_utc : "");
+		return false;
+	}
+	/* %z is +hhmm: written +hh:mm, as ISO 8601 and RFC 3339 do */
+	if (strftime(z, sizeof z, "%z", &tm) != 5)
+		snprintf(z, sizeof z, "+0000");
+	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d %.3s:%.2s", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, z, z + 3);
+	return true;
+}
+
+void duration_text(long long s, char *buf, size_t len)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		snprintf(buf, len, "%lld s", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%lld min", s / 60);
+	else
+		snprintf(buf, len, "%lld h %02lld min", s / 3600, s % 3600 / 60);
+}
+
 void iso8601_now(char buf[OSM_ISO_LEN])
 {
 	iso8601_utc(osm_now(), buf);

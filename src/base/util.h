@@ -82,6 +82,12 @@ void iso8601_now(char buf[OSM_ISO_LEN]);
  * starts there and runs on at the real pace: tests of clocks, durations and
  * a change window's countdown use it. A malformed OSMIGRATE_NOW is ignored. */
 time_t osm_now(void);
+/* A stored UTC time (iso8601) shown in local time with its UTC offset:
+ * "2026-12-02 23:04 +01:00" (TZ decides the zone).  False (buf: the text
+ * as given, or "") when it does not parse.  Always NUL-terminated. */
+bool time_local_text(const char *iso_utc, char *buf, size_t len);
+/* A duration in words: "45 s", "12 min", "1 h 05 min". */
+void duration_text(long long seconds, char *buf, size_t len);
 /* Parse the form above; returns false on anything else. */
 bool iso8601_parse(const char *s, time_t *out);
 /* Monotonic milliseconds, for timeouts and elapsed times. */

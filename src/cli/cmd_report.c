@@ -471,6 +471,19 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 		jw_kstr(w, "status", step_status_name(p.status));
 		jw_kstr(w, "by", doc_get(d, "step", s->id, "by"));
 		jw_kstr(w, "at", doc_get(d, "step", s->id, "at"));
+		{
+			const char *started, *ended;
+			long long dur = state_step_times(r->st, s->id, &started, &ended);
+
+			/* UTC as stored; the text and Markdown show local time */
+			jw_kstr(w, "started", started);
+			jw_kstr(w, "ended", ended);
+			jw_key(w, "duration_s");
+			if (dur >= 0)
+				jw_int(w, dur);
+			else
+				jw_null(w);
+		}
 		jw_kstr(w, "note", state_note(r->st, s->id, NULL));
 		jw_kstr(w, "reason", doc_get(d, "step", s->id, "reason"));
 		jw_kbool(w, "locked", p.locked);
@@ -711,6 +724,15 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 			sb_addf(sb, "\n%zu. ", i + 1);
 			tx(sb, s->title);
 			sb_addf(sb, " [%s]\n", step_status_name(state_step_status(r->st, s->id)));
+		}
+		{
+			char clock[256];
+
+			progress_step_clock(r->st, s->id, clock, sizeof clock);
+			if (clock[0]) {
+				clock[0] = 'S'; /* "Started ..." */
+				line(sb, esc, mdfmt ? "- " : "   ", clock);
+			}
 		}
 		if (!str_empty(reason))
 			line(sb, esc, mdfmt ? "- Reason: " : "   Reason: ", reason);

@@ -139,6 +139,13 @@ static void show_steps(const struct state *st, const struct runbook *rb, bool co
 			PRINT_SAFE("      by %s", by ? by : "?");
 			PRINT_SAFE(" at %s\n", at ? at : "?");
 		}
+		{
+			char clock[256];
+
+			progress_step_clock(st, s->id, clock, sizeof clock);
+			if (clock[0])
+				PRINT_SAFE("      %s\n", clock);
+		}
 		if (!str_empty(reason))
 			PRINT_SAFE("      reason: %s\n", reason);
 		if (!str_empty(note))

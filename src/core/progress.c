@@ -239,6 +239,29 @@ void progress_next(const struct state *st, const struct runbook *rb, struct prog
 	}
 }
 
+void progress_step_clock(const struct state *st, const char *step, char *buf, size_t len)
+{
+	const char *started, *ended;
+	long long d = state_step_times(st, step, &started, &ended);
+	char a[64], b[64], dur[32];
+
+	buf[0] = '\0';
+	if (!started)
+		return;
+	time_local_text(started, a, sizeof a);
+	if (!ended) {
+		snprintf(buf, len, "started %s, not ended", a);
+		return;
+	}
+	time_local_text(ended, b, sizeof b);
+	if (d >= 0) {
+		duration_text(d, dur, sizeof dur);
+		snprintf(buf, len, "started %s, ended %s (%s)", a, b, dur);
+	} else {
+		snprintf(buf, len, "started %s, ended %s", a, b);
+	}
+}
+
 char *progress_next_text(const struct state *st, const struct runbook *rb)
 {
 	struct progress_next nx;

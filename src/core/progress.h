@@ -86,6 +86,12 @@ void progress_next(const struct state *st, const struct runbook *rb, struct prog
  * item name is the state file's (neutralise it before printing). */
 char *progress_next_text(const struct state *st, const struct runbook *rb);
 
+/* The step's clock in the words `status` and the report show, local time
+ * with the UTC offset (the state keeps UTC): "started 2026-12-02 23:04
+ * +01:00, ended 2026-12-02 23:40 +01:00 (36 min)", "started ..., not ended",
+ * or "" when the step has not started.  Always NUL-terminated. */
+void progress_step_clock(const struct state *st, const char *step, char *buf, size_t len);
+
 enum progress_gate {
 	GATE_OPEN = 0,
 	GATE_ORDER,     /* an item before the items its step's order gate puts first */

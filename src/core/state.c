@@ -60,6 +60,8 @@ static const struct schema_key key_rules[] = {
 	{ "step", "status", V_STEPSTATUS },
 	{ "step", "by", V_TEXT },
 	{ "step", "at", V_TIME },
+	{ "step", "started", V_TIME },
+	{ "step", "ended", V_TIME },
 	{ "step", "note", V_ANY },
 	{ "step", "reason", V_ANY },
 	{ "step", "tick.", V_TICK },
@@ -1545,6 +1547,15 @@ enum step_status state_step_status(const struct state *st, const char *step)
 	return state_item_status(st, step, NULL);
 }
 
+/* The step's clock (state.h): started at its first tick or status change
+ * other than pending; ended when the step itself becomes done or skipped,
+ * and no longer ended when it is reopened. */
+static void step_clock_start(struct state *st, const char *step, const char *now)
+{
+	if (!doc_get(st->doc, "step", step, "started"))
+		doc_set(st->doc, "step", step, "started", now);
+}
+
 void state_set_item_status(struct state *st, const char *step, const char *item,
 			   enum step_status s, const char *reason)
 {
@@ -1553,6 +1564,16 @@ void state_set_item_status(struct state *st, const char *step, const char *item,
 	char now[OSM_ISO_LEN];
 
 	iso8601_now(now);
+	if (s != STEP_PENDING)
+		step_clock_start(st, step, now);
+	if (!item) {
+		if (s == STEP_DONE || s == STEP_SKIPPED) {
+			if (!doc_get(st->doc, "step", step, "ended"))
+				doc_set(st->doc, "step", step, "ended", now);
+		} else {
+			doc_unset(st->doc, "step", step, "ended");
+		}
+	}
 	doc_set(st->doc, kind, name, "status", step_status_name(s));
 	doc_set(st->doc, kind, name, "by", operator_id());
 	doc_set(st->doc, kind, name, "at", now);
@@ -1566,6 +1587,22 @@ void state_set_item_status(struct state *st, const char *step, const char *item,
 	} else
 		doc_unset(st->doc, kind, name, "reason");
 	free(name);
+}
+
+long long state_step_times(const struct state *st, const char *step, const char **started,
+			   const char **ended)
+{
+	const char *a = doc_get(st->doc, "step", step, "started");
+	const char *b = doc_get(st->doc, "step", step, "ended");
+	time_t ta, tb;
+
+	if (started)
+		*started = a;
+	if (ended)
+		*ended = b;
+	if (!a || !b || !iso8601_parse(a, &ta) || !iso8601_parse(b, &tb) || tb < ta)
+		return -1;
+	return (long long)(tb - ta);
 }
 
 void state_set_step_status(struct state *st, const char *step, enum step_status s, const char *reason)
@@ -1630,6 +1667,7 @@ void state_tick(struct state *st, const char *step, const char *item, const char
 		char now[OSM_ISO_LEN];
 		char *v;
 		iso8601_now(now);
+		step_clock_start(st, step, now);
 		v = xasprintf("%s %s", operator_id(), now);
 		doc_set(st->doc, kind, name, key, v);
 		free(v);

@@ -12,6 +12,10 @@
  *   progress (state file only):
  *   [step "ID"]           status (pending|in-progress|done|skipped|failed),
  *                         by, at (who/when of the last status change),
+ *                         started (UTC: the step's first tick or status change
+ *                         other than pending, of the step or an item), ended
+ *                         (UTC: when it became done or skipped; removed when
+ *                         it is reopened),
  *                         note, reason (skip or override reason),
  *                         tick.ACTION = "user@host 2026-11-22T04:31:00Z",
  *                         field.NAME = value (form values of that screen)
@@ -153,6 +157,11 @@ bool state_ticked(const struct state *st, const char *step, const char *item, co
 void state_tick(struct state *st, const char *step, const char *item, const char *action, bool on);
 const char *state_note(const struct state *st, const char *step, const char *item);
 void state_set_note(struct state *st, const char *step, const char *item, const char *note);
+/* The step's clock: when it started and ended (UTC, as stored) and its
+ * duration in seconds (-1: not started, or started but not ended).  Each
+ * pointer may be NULL; the strings belong to the document. */
+long long state_step_times(const struct state *st, const char *step, const char **started,
+			   const char **ended);
 const char *state_field(const struct state *st, const char *step, const char *field);
 void state_set_field(struct state *st, const char *step, const char *field, const char *value);
 

@@ -1,6 +1,7 @@
 /* test_util.c - strings, UTF-8 and time helpers. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <criterion/criterion.h>
 
@@ -95,4 +96,40 @@ Test(util, sha256_known_vectors)
 		sha256_update(&s, p, strlen(p) < 5 ? strlen(p) : 5);
 	sha256_final_hex(&s, out);
 	cr_expect_str_eq(out, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+/* The state keeps UTC; status and the report show local time with the
+ * offset (issue 14 "A clock"). */
+Test(util, local_time_with_utc_offset)
+{
+	char b[64];
+
+	setenv("TZ", "CET-1", 1);
+	tzset();
+	cr_assert(time_local_text("2026-12-02T22:04:00Z", b, sizeof b));
+	cr_assert_str_eq(b, "2026-12-02 23:04 +01:00");
+	setenv("TZ", "NST3:30", 1);
+	tzset();
+	cr_assert(time_local_text("2026-12-02T22:04:00Z", b, sizeof b));
+	cr_assert_str_eq(b, "2026-12-02 18:34 -03:30");
+	setenv("TZ", "UTC", 1);
+	tzset();
+	cr_assert(time_local_text("2026-12-02T22:04:00Z", b, sizeof b));
+	cr_assert_str_eq(b, "2026-12-02 22:04 +00:00");
+	cr_assert_not(time_local_text("yesterday", b, sizeof b));
+	cr_assert_str_eq(b, "yesterday");
+}
+
+Test(util, durations_in_words)
+{
+	char b[32];
+
+	duration_text(45, b, sizeof b);
+	cr_assert_str_eq(b, "45 s");
+	duration_text(12 * 60 + 59, b, sizeof b);
+	cr_assert_str_eq(b, "12 min");
+	duration_text(3600 + 5 * 60, b, sizeof b);
+	cr_assert_str_eq(b, "1 h 05 min");
+	duration_text(-3, b, sizeof b);
+	cr_assert_str_eq(b, "0 s");
 }
