@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "status", cmd_status, "show where the procedure stands (--log: the journal)" },
 	{ "mark", cmd_mark, "record a step or item as done, skipped or pending" },
 	{ "report", cmd_report, "write the change record (md, json or text)" },
+	{ "rollback", cmd_rollback, "print the way back from what was done (text or md)" },
 	{ "compare", cmd_compare, "compare two PostgreSQL databases, or exported row counts (clone verification)" },
 	{ "types", cmd_types, "what each column becomes under both connectors; values that will not survive" },
 	{ NULL, NULL, NULL },

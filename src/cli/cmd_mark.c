@@ -13,6 +13,7 @@
 #include "journal.h"
 #include "output.h"
 #include "progress.h"
+#include "rollback.h"
 #include "runbook.h"
 #include "state.h"
 #include "util.h"
@@ -27,7 +28,8 @@ static void mark_usage(FILE *f)
 "\n"
 "  -i, --item NAME     the item of the step (see osmigrate status)\n"
 "      --action ID     tick (done) or untick (pending) one action of the step or\n"
-"                      item instead; the status follows the ticks\n"
+"                      item instead; the status follows the ticks; the rollback\n"
+"                      actions of an item (osmigrate rollback) are ticked so too\n"
 "  -n, --note TEXT     a note kept with the step or item\n"
 "      --reason TEXT   why: required to skip; also the override reason when the\n"
 "                      order rule or the decommission lock refuses the change\n"
@@ -160,6 +162,7 @@ int cmd_mark(int argc, char **argv)
 	const char *state_opt = NULL, *runbook_opt = NULL, *step_id, *status_word;
 	const struct runbook *rb;
 	const struct rb_step *s;
+	const struct rb_action *rollback = NULL;
 	struct state_error err;
 	enum step_status want;
 	enum progress_gate g;
@@ -270,7 +273,8 @@ int cmd_mark(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		if (!step_action(s, action_id, item != NULL)) {
+		rollback = item ? rollback_action(rb, s->id, action_id) : NULL;
+		if (!rollback && !step_action(s, action_id, item != NULL)) {
 			rc = list_actions(s, item, action_id);
 			goto out;
 		}
@@ -303,7 +307,16 @@ int cmd_mark(int argc, char **argv)
 		rc = EXIT_DATAERR;
 		goto out;
 	}
-	g = apply(st, rb, s->id, item, action_id, want, reason, &ok, why, sizeof why);
+	/* A rollback action is a tick like any other, of the way back: no
+	 * gate (the way back is never locked) and no effect on the forward
+	 * progress (rollback.h). */
+	if (rollback) {
+		state_tick(st, s->id, item, action_id, want == STEP_DONE);
+		g = GATE_OPEN;
+		ok = true;
+	} else {
+		g = apply(st, rb, s->id, item, action_id, want, reason, &ok, why, sizeof why);
+	}
 	if (g != GATE_OPEN) {
 		if (str_empty(reason)) {
 			char *safe = output_safe(why);
@@ -341,7 +354,8 @@ int cmd_mark(int argc, char **argv)
 	if (overrode)
 		ok = journal_append(st, s->id, item, "override", reason) && ok;
 	if (action_id) {
-		char *act = xasprintf("%s.%s", want == STEP_DONE ? "tick" : "untick", action_id);
+		char *act = xasprintf("%s%s.%s", rollback ? "rollback." : "",
+				      want == STEP_DONE ? "tick" : "untick", action_id);
 
 		ok = journal_append(st, s->id, item, act, want == STEP_DONE ? "on" : "off") && ok;
 		free(act);
@@ -358,8 +372,17 @@ int cmd_mark(int argc, char **argv)
 		fprintf(stderr, "osmigrate mark: warning: %s\n", journal_last_error());
 
 	if (action_id)
-		printf("%s: action %s %s\n", s->id, action_id,
+		printf("%s: %saction %s %s\n", s->id, rollback ? "rollback " : "", action_id,
 		       want == STEP_DONE ? "ticked" : "unticked");
+	if (rollback) {
+		char *safe = output_safe(item);
+
+		printf("%s: %s '%s': rollback %zu/%zu actions ticked (osmigrate rollback shows "
+		       "the way back)\n", s->id, item_kind_label(s->items), safe,
+		       rollback_item_ticked(st, rb, item), rb->rollback->n_actions);
+		free(safe);
+		goto out;
+	}
 	if (item) {
 		char *safe = output_safe(item);
 

@@ -22,6 +22,7 @@
 #include "json.h"
 #include "output.h"
 #include "progress.h"
+#include "rollback.h"
 #include "runbook.h"
 #include "schema.h"
 #include "state.h"
@@ -63,20 +64,10 @@ static char *mask(const char *v)
 	return mask_secrets(v);
 }
 
-/* Markdown table cell / inline text: one line (text.h neutralisation), and
- * every character GFM gives a meaning inline escaped with a backslash, so a
- * name cannot open a link, an image, raw HTML, an entity, emphasis,
- * strikethrough, a code span or a new table cell. */
+/* Markdown inline text (output.h). */
 static void md(struct strbuf *sb, const char *s)
 {
-	char *safe = text_safe(s);
-
-	for (const char *p = safe; *p; p++) {
-		if (strchr("|\\`*_[]<>#&~", *p))
-			sb_addc(sb, '\\');
-		sb_addc(sb, *p);
-	}
-	free(safe);
+	output_md(sb, s);
 }
 
 /* A GFM code span: the content is taken literally (backslash escapes are
@@ -421,6 +412,48 @@ static void json_types(struct json_writer *w, const struct doc *d)
 	jw_end(w);
 }
 
+/* A rollback that happened (rollback.h): each item whose way back began,
+ * with its rollback ticks.  "rollback": null when none happened. */
+static void json_rollback(struct json_writer *w, const struct ctx_rep *r)
+{
+	struct rollback_path p;
+
+	jw_key(w, "rollback");
+	if (!rollback_happened(r->st, r->rb) || !rollback_build(r->st, r->rb, &p)) {
+		jw_null(w);
+		return;
+	}
+	jw_object(w);
+	jw_kstr(w, "step", p.step->id);
+	jw_key(w, "items");
+	jw_array(w);
+	for (size_t i = 0; i < p.n; i++) {
+		if (!p.e[i].ticked)
+			continue;
+		jw_object(w);
+		jw_kstr(w, "name", p.e[i].item);
+		jw_key(w, "actions");
+		jw_array(w);
+		for (size_t k = 0; k < p.rb->n_actions; k++) {
+			const char *by = NULL, *at = NULL;
+			bool t = state_ticked(r->st, p.step->id, p.e[i].item, p.rb->actions[k].id,
+					      &by, &at);
+
+			jw_object(w);
+			jw_kstr(w, "id", p.rb->actions[k].id);
+			jw_kbool(w, "ticked", t);
+			jw_kstr(w, "by", by);
+			jw_kstr(w, "at", at);
+			jw_end(w);
+		}
+		jw_end(w);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
+	rollback_free(&p);
+}
+
 static void write_json(struct strbuf *sb, struct ctx_rep *r)
 {
 	const struct doc *d = r->st->doc;
@@ -526,6 +559,8 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 	jw_key(w, "types");
 	json_types(w, d);
 
+	json_rollback(w, r);
+
 	jw_key(w, "outstanding");
 	outs = outstanding(r, &nouts);
 	jw_array(w);
@@ -619,6 +654,38 @@ static void text_env_value(void *ud, const char *kind, const char *name, const c
 	sb_add(e->sb, e->mdfmt ? " |\n" : "\n");
 	free(k);
 	free(m);
+}
+
+/* A rollback that happened: which items went back, and how far. */
+static void doc_rollback(struct strbuf *sb, const struct ctx_rep *r, esc_fn esc, bool mdfmt)
+{
+	struct rollback_path p;
+
+	if (!rollback_happened(r->st, r->rb) || !rollback_build(r->st, r->rb, &p))
+		return;
+	sb_add(sb, mdfmt ? "\n## Rollback\n\n" : "\nROLLBACK\n");
+	line(sb, esc, mdfmt ? "" : "  ", "A rollback happened: the way back was begun for the "
+	     "items below (osmigrate rollback shows the whole path).");
+	if (mdfmt)
+		sb_addc(sb, '\n');
+	for (size_t i = 0; i < p.n; i++) {
+		char *w;
+
+		if (!p.e[i].ticked)
+			continue;
+		w = xasprintf("%s: %zu/%zu rollback actions done", p.e[i].item, p.e[i].ticked,
+			      p.rb->n_actions);
+		line(sb, esc, mdfmt ? "- " : "  - ", w);
+		free(w);
+		for (size_t k = 0; k < p.rb->n_actions; k++) {
+			const char *by = NULL, *at = NULL;
+			bool t = state_ticked(r->st, p.step->id, p.e[i].item, p.rb->actions[k].id,
+					      &by, &at);
+
+			action_line(sb, esc, mdfmt ? "  - " : "      ", p.rb->actions[k].text, t, by, at);
+		}
+	}
+	rollback_free(&p);
 }
 
 static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
@@ -883,6 +950,8 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 			free(w);
 		}
 	}
+
+	doc_rollback(sb, r, esc, mdfmt);
 
 	sb_add(sb, mdfmt ? "\n## Outstanding\n\n" : "\nOUTSTANDING\n");
 	outs = outstanding(r, &nouts);

@@ -15,6 +15,7 @@
 #include "journal.h"
 #include "output.h"
 #include "progress.h"
+#include "rollback.h"
 #include "runbook.h"
 #include "state.h"
 #include "util.h"
@@ -227,6 +228,23 @@ static void show_checks(const struct state *st, bool color)
 	check_results_free(&rs);
 }
 
+/* A rollback under way (rollback.h): which items, how far. */
+static void show_rollback(const struct state *st, const struct runbook *rb, const char *path)
+{
+	struct rollback_path p;
+
+	if (!rollback_happened(st, rb) || !rollback_build(st, rb, &p))
+		return;
+	printf("\nRollback under way (step '%s'):\n", p.step->id);
+	for (size_t i = 0; i < p.n; i++) {
+		printf("  ");
+		PRINT_SAFE("%-24s", p.e[i].item);
+		printf(" %zu/%zu rollback actions\n", p.e[i].ticked, p.rb->n_actions);
+	}
+	PRINT_SAFE("  The whole way back: osmigrate rollback --state %s\n", path);
+	rollback_free(&p);
+}
+
 static void show_next(const struct state *st, const struct runbook *rb, const char *path)
 {
 	struct progress_next nx;
@@ -335,6 +353,7 @@ int cmd_status(int argc, char **argv)
 	printf("\n");
 	show_steps(st, rb, color, actions);
 	show_checks(st, color);
+	show_rollback(st, rb, path);
 	show_next(st, rb, path);
 	state_close(st);
 	free(path);

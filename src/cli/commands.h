@@ -10,5 +10,6 @@ int cmd_compare(int argc, char **argv);  /* src/cli/cmd_compare.c */
 int cmd_status(int argc, char **argv);   /* src/cli/cmd_status.c */
 int cmd_mark(int argc, char **argv);     /* src/cli/cmd_mark.c */
 int cmd_report(int argc, char **argv);   /* src/cli/cmd_report.c */
+int cmd_rollback(int argc, char **argv); /* src/cli/cmd_rollback.c */
 
 #endif

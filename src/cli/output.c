@@ -65,6 +65,18 @@ char *output_safe(const char *s)
 	return text_safe(s);
 }
 
+void output_md(struct strbuf *sb, const char *s)
+{
+	char *safe = text_safe(s);
+
+	for (const char *p = safe; *p; p++) {
+		if (strchr("|\\`*_[]<>#&~", *p))
+			sb_addc(sb, '\\');
+		sb_addc(sb, *p);
+	}
+	free(safe);
+}
+
 static bool exists(const char *path)
 {
 	struct stat sb;

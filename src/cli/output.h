@@ -29,6 +29,11 @@ void output_checking(FILE *f, const char *label);
  * bidi controls replaced, newlines and tabs made spaces, so values from a
  * state file cannot drive the terminal or start a line. Caller frees. */
 char *output_safe(const char *s);
+/* Markdown inline text or table cell: one line (text.h neutralisation),
+ * and every character GFM gives a meaning inline escaped with a backslash,
+ * so a name cannot open a link, an image, raw HTML, an entity, emphasis,
+ * strikethrough, a code span or a new table cell. */
+void output_md(struct strbuf *sb, const char *s);
 
 /* The state file a command works on: --state FILE as given; else the
  * default file of --runbook ID; else the one default state file that

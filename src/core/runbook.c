@@ -204,12 +204,30 @@ static const struct rb_step cm_steps[] = {
 	  NO_GATES, NO_PINGS, TYPES_NONE },
 };
 
+/* The way back: not a seed section; the seed's own steps in reverse. */
+static const struct rb_action cm_rollback_item[] = {
+	{ "rollback_rebind", "In the Operations tab of the extension, change the Database "
+			     "Connection back to the ardoPostgreSQL database connection." },
+	{ "rollback_refresh", "In Integration Studio, open the extension, select Refresh Entity, "
+			      "and publish it." },
+	{ "rollback_republish", "Republish the consumer modules of the extension, and the modules "
+				"that depend on them." },
+};
+
+static const struct rb_rollback cm_rollback = {
+	"rebind", ROLLBACK_REBIND,
+	"The extensions already rebound go back to the ardoPostgreSQL database connection, "
+	"each refreshed and republished with its consumers.",
+	"rebound", ACTIONS(cm_rollback_item),
+};
+
 static const struct runbook rb_connector = {
 	"connector-migration",
 	"Migrate from ardoPostgreSQL to supported PostgreSQL connector",
 	"connector-migration.md",
 	"move extensions from ardoPostgreSQL to the supported PostgreSQL connector",
 	ACTIONS(cm_steps),
+	&cm_rollback,
 };
 
 /* ------------------------------------------------------------------ */
@@ -288,12 +306,31 @@ static const struct rb_step ec_steps[] = {
 	  NO_GATES, NO_PINGS, TYPES_NONE },
 };
 
+/* The way back for both server procedures: the seed's Configuration Tool
+ * steps with the old address.  The old database stays available until the
+ * procedure is complete (both seeds say so), so putting it back works. */
+static const struct rb_action servers_rollback_item[] = {
+	{ "rollback_address", "Open the Configuration Tool and put the old database address "
+			      "back in the Platform, Session and Log tabs." },
+	{ "rollback_apply", "Click Apply and Exit; when prompted to restart the OutSystems "
+			    "Services, answer Yes." },
+	{ "rollback_running", "Ensure all OutSystems Services are running on this server." },
+};
+
+static const struct rb_rollback ec_rollback = {
+	"servers", ROLLBACK_SERVERS,
+	"The servers already reconfigured get the old database address back: the front-ends "
+	"first, the Deployment Controller last.",
+	"reconfigured", ACTIONS(servers_rollback_item),
+};
+
 static const struct runbook rb_endpoint = {
 	"endpoint-change",
 	"How to change the OutSystems database endpoints used by applications",
 	"endpoint-change.md",
 	"point every application server at a new database address",
 	ACTIONS(ec_steps),
+	&ec_rollback,
 };
 
 /* ------------------------------------------------------------------ */
@@ -441,12 +478,20 @@ static const struct rb_step rd_steps[] = {
 	  ACTIONS(rd_decommission_gates), NO_PINGS, TYPES_NONE },
 };
 
+static const struct rb_rollback rd_rollback = {
+	"servers", ROLLBACK_SERVERS,
+	"The servers already reconfigured get the old database server's address back: the "
+	"front-ends first, the Deployment Controller last.",
+	"reconfigured", ACTIONS(servers_rollback_item),
+};
+
 static const struct runbook rb_restore = {
 	"restore-database",
 	"Restore OutSystems database to a different DB Server",
 	"restore-database.md",
 	"restore the platform database to another server and reconfigure the farm",
 	ACTIONS(rd_steps),
+	&rd_rollback,
 };
 
 /* ------------------------------------------------------------------ */

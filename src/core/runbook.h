@@ -110,12 +110,29 @@ struct rb_step {
 	enum rb_types types;
 };
 
+/* The way back (rollback.h builds it from the state): the step whose items
+ * were changed, undone item by item with these actions (ids start with
+ * "rollback_", stored as tick.<id> in the item's section and counted
+ * nowhere else).  ROLLBACK_SERVERS: the servers already reconfigured get
+ * the old database address back, the Deployment Controller last;
+ * ROLLBACK_REBIND: the extensions already rebound go back to the ardo
+ * connection, refreshed and republished. */
+enum rb_rollback_kind { ROLLBACK_SERVERS, ROLLBACK_REBIND };
+struct rb_rollback {
+	const char *step;
+	enum rb_rollback_kind kind;
+	const char *intro;          /* what the way back does, shown above it */
+	const char *done_word;      /* what the forward step did: "reconfigured" */
+	const struct rb_action *actions; size_t n_actions;   /* per item */
+};
+
 struct runbook {
 	const char *id;             /* "connector-migration" ... */
 	const char *title;          /* the seed's title */
 	const char *seed;           /* seed file name under shared/seeds */
 	const char *summary;        /* one line for the chooser and --help */
 	const struct rb_step *steps; size_t n_steps;
+	const struct rb_rollback *rollback;
 };
 
 extern const struct runbook *const runbooks[];
