@@ -121,8 +121,13 @@ static void checks_done(void *ud, struct job_end *e)
 				      counts[CHECK_WARNING], counts[CHECK_FAILED],
 				      counts[CHECK_ERROR], e->cancelled ? " (cancelled)" : "");
 
+		/* on the step the way back undoes, a failure offers it (rollback.h) */
+		bool way_back = counts[CHECK_FAILED] && a->rb->rollback &&
+				str_eq(c->step, a->rb->rollback->step);
+
 		if (app_commit(a, c->step, NULL, "check", res))
-			app_message(a, worst >= VERDICT_ERROR, "checks %s", res);
+			app_message(a, worst >= VERDICT_ERROR, "checks %s%s", res,
+				    way_back ? "; w shows the way back" : "");
 		free(res);
 	}
 	if (!e->quiet)
@@ -211,11 +216,12 @@ static void ping_done(void *ud, struct job_end *e)
 			/* the message line says what failed */
 		} else if (ping_unexpected(p->expect, answered_before, st == CHECK_OK)) {
 			app_message(a, true, "%s did NOT come back after its reconfiguration "
-				    "(ping %s): open it below for what to do", p->item,
-				    check_status_word(st));
+				    "(ping %s): open it below for what to do; w shows the way back",
+				    p->item, check_status_word(st));
 		} else {
-			app_message(a, st >= CHECK_FAILED, "%s ping %s its reconfiguration: %s",
-				    p->item, p->before ? "before" : "after", check_status_word(st));
+			app_message(a, st >= CHECK_FAILED, "%s ping %s its reconfiguration: %s%s",
+				    p->item, p->before ? "before" : "after", check_status_word(st),
+				    st >= CHECK_FAILED ? "; w shows the way back" : "");
 		}
 		free(res);
 	} else {

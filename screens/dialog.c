@@ -339,11 +339,17 @@ int dialog_pick(const struct redraw *rd, const char *title, const char *const *c
 				wattron(stdscr, ui_attr(UI_HEAD));
 				ui_put(stdscr, y, x + 2, title, wd - 4);
 				wattroff(stdscr, ui_attr(UI_HEAD));
-				for (int i = 0; i < n && i < h - 3; i++) {
+				/* a list longer than the box scrolls with the cursor */
+				int vis = h - 3 < 1 ? 1 : h - 3;
+				int top = cur < vis ? 0 : cur - vis + 1;
+
+				for (int i = top; i < n && i - top < vis; i++) {
+					int row = y + 1 + (i - top);
+
 					if (i == cur)
 						wattron(stdscr, ui_attr(UI_SELECT));
-					mvwaddstr(stdscr, y + 1 + i, x + 2, i == cur ? "> " : "  ");
-					ui_put(stdscr, y + 1 + i, x + 4, choices[i], wd - 6);
+					mvwaddstr(stdscr, row, x + 2, i == cur ? "> " : "  ");
+					ui_put(stdscr, row, x + 4, choices[i], wd - 6);
 					if (i == cur)
 						wattroff(stdscr, ui_attr(UI_SELECT));
 				}

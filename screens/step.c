@@ -19,6 +19,7 @@
 
 #include "journal.h"
 #include "progress.h"
+#include "rollback.h"
 #include "checkjob.h"
 #include "screens.h"
 #include "version.h"
@@ -632,6 +633,90 @@ static int toggle_tick(struct app *a, const char *item, const struct rb_action *
 	return R_REDRAW;
 }
 
+/* w: the way back (rollback.h), from any step: each item already changed
+ * with its rollback actions, in the order to undo them; Enter ticks or
+ * unticks one (recorded and journalled like any tick), Esc closes. */
+static int way_back(struct app *a)
+{
+	int cur = 0;
+
+	for (;;) {
+		struct rollback_path p;
+		struct strbuf title = STRBUF_INIT;
+		const char **choices;
+		char **lines = NULL, **own;
+		size_t nl = 0, nc = 0, nown = 0;
+		int *ent, *act, pick;
+
+		if (!rollback_build(a->st, a->rb, &p)) {
+			app_message(a, false, "this procedure has no way back to show");
+			return R_REDRAW;
+		}
+		if (p.n == 0) {
+			app_message(a, false, "Nothing to roll back: no %s has been %s yet (step %s).",
+				    item_kind_label(p.step->items), p.rb->done_word, p.step->title);
+			rollback_free(&p);
+			return R_REDRAW;
+		}
+		if (p.rb->kind == ROLLBACK_SERVERS)
+			lines = rollback_addresses(a->st->doc, &nl);
+		choices = xcalloc(nl + p.n * (p.rb->n_actions + 1) + 1, sizeof *choices);
+		own = xcalloc(nl + p.n * (p.rb->n_actions + 1) + 1, sizeof *own);
+		ent = xcalloc(nl + p.n * (p.rb->n_actions + 1) + 1, sizeof *ent);
+		act = xcalloc(nl + p.n * (p.rb->n_actions + 1) + 1, sizeof *act);
+		for (size_t i = 0; i < nl; i++) {
+			ent[nc] = -1;
+			choices[nc++] = lines[i];
+		}
+		for (size_t i = 0; i < p.n; i++) {
+			const struct rollback_entry *e = &p.e[i];
+
+			own[nown] = xasprintf("%zu. %s (%s)", i + 1, e->item,
+					      p.rb->kind == ROLLBACK_SERVERS
+					      ? (e->controller ? "Deployment Controller, last" : "front-end")
+					      : item_kind_label(p.step->items));
+			ent[nc] = -1;
+			choices[nc++] = own[nown++];
+			for (size_t k = 0; k < p.rb->n_actions; k++) {
+				bool on = state_ticked(a->st, p.step->id, e->item, p.rb->actions[k].id,
+						       NULL, NULL);
+
+				own[nown] = xasprintf("   %s %s", on ? "[x]" : "[ ]", p.rb->actions[k].text);
+				ent[nc] = (int)i;
+				act[nc] = (int)k;
+				choices[nc++] = own[nown++];
+			}
+		}
+		sb_addf(&title, "Way back: %s", p.rb->intro);
+		pick = dialog_pick(&a->redraw, sb_str(&title), choices, cur);
+		if (pick >= 0 && ent[pick] >= 0) {
+			const struct rollback_entry *e = &p.e[ent[pick]];
+			const struct rb_action *ra = &p.rb->actions[act[pick]];
+			bool on = !state_ticked(a->st, p.step->id, e->item, ra->id, NULL, NULL);
+			char *what = xasprintf("rollback.%s.%s", on ? "tick" : "untick", ra->id);
+
+			rollback_tick(a->st, a->rb, e->item, ra->id, on);
+			if (app_commit(a, p.step->id, e->item, what, on ? "on" : "off"))
+				app_message(a, false, "rollback %s on %s: %s", on ? "ticked" : "unticked",
+					    e->item, ra->text);
+			free(what);
+		}
+		for (size_t i = 0; i < nown; i++)
+			free(own[i]);
+		free(own);
+		free(choices);
+		free(ent);
+		free(act);
+		if (lines)
+			rollback_lines_free(lines, nl);
+		sb_free(&title);
+		rollback_free(&p);
+		if (pick < 0)
+			return R_REDRAW;
+		cur = pick;
+	}
+}
+
 static int edit_note(struct app *a, const char *item)
 {
 	const struct rb_step *s = app_step(a);
@@ -860,6 +945,7 @@ static int step_request(struct app *a, void *data, const struct input *in)
 	case 's': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_SKIPPED);
 	case 'd': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_DONE);
 	case 'u': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_PENDING);
+	case 'w': return way_back(a);
 	case ' ': return activate(a, sv, t, item);
 	}
 	return R_UNHANDLED;
@@ -883,6 +969,8 @@ static const char *step_help(struct app *a, void *data)
 	       "                asks a reason, which is recorded\n"
 	       "  u             reopen: pending again, then as the ticks say\n"
 	       "  r             run this step's checks; Esc cancels them\n"
+	       "  w             the way back (rollback): what was done, in the\n"
+	       "                order to undo it; Enter ticks its actions\n"
 	       "On the servers step, ticking a server's first action pings its\n"
 	       "url (before its reconfiguration) and its last action pings it\n"
 	       "again (after); its checklist shows both.\n"

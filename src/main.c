@@ -65,6 +65,7 @@ static void usage(FILE *out)
 "Keys in the wizard: arrows or j/k move, Space or Enter ticks or opens, Tab\n"
 "next field, n/b next/previous step, d done, s skip (asks a reason), u reopen,\n"
 "r run the step's checks (Esc cancels), e settings, t type verification,\n"
+"w the way back (rollback: what was done, in the order to undo it),\n"
 "? help, q saves and quits.  The terminal must be at least 60x16.  Every change\n"
 "is saved at once; a key that changes nothing writes nothing.\n"
 "\n"

@@ -311,7 +311,7 @@ int cmd_mark(int argc, char **argv)
 	 * gate (the way back is never locked) and no effect on the forward
 	 * progress (rollback.h). */
 	if (rollback) {
-		state_tick(st, s->id, item, action_id, want == STEP_DONE);
+		rollback_tick(st, rb, item, action_id, want == STEP_DONE);
 		g = GATE_OPEN;
 		ok = true;
 	} else {

@@ -28,7 +28,7 @@ static void rollback_usage(FILE *f)
 "database address to put back; connector-migration: the extensions already\n"
 "rebound, to be rebound to the ardoPostgreSQL connection, refreshed and\n"
 "republished.  Record each rollback action as you do it with\n"
-"'osmigrate mark STEP done --item NAME --action ID'.\n"
+"'osmigrate mark STEP done --item NAME --action ID' (or the wizard's w key).\n"
 "\n"
 "  -s, --state FILE    the state file (default: the one default state file)\n"
 "  -r, --runbook ID    use the default state file of this runbook\n"

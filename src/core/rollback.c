@@ -86,6 +86,15 @@ const struct rb_action *rollback_action(const struct runbook *rb, const char *st
 	return NULL;
 }
 
+bool rollback_tick(struct state *st, const struct runbook *rb, const char *item,
+		   const char *action_id, bool on)
+{
+	if (!item || !rb->rollback || !rollback_action(rb, rb->rollback->step, action_id))
+		return false;
+	state_tick(st, rb->rollback->step, item, action_id, on);
+	return true;
+}
+
 /* The one place that reads the old address of each database: today the
  * one [endpoint] (old, new) the servers use for their Platform, Session
  * and Log tabs. */

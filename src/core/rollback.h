@@ -55,6 +55,13 @@ size_t rollback_item_ticked(const struct state *st, const struct runbook *rb, co
 const struct rb_action *rollback_action(const struct runbook *rb, const char *step,
 					const char *id);
 
+/* Tick or untick a rollback action of item (never gated; the forward
+ * progress is unchanged).  False when action_id is not a rollback action
+ * of the runbook's rollback step.  The caller saves and journals
+ * ("rollback.tick.ID" / "rollback.untick.ID"). */
+bool rollback_tick(struct state *st, const struct runbook *rb, const char *item,
+		   const char *action_id, bool on);
+
 /* The addresses to put back, one line per database ("Database address to
  * put back: old.example:5432 (the servers use new.example:5432 now)", or
  * what the settings lack).  NULL-terminated array of allocated lines; *n
