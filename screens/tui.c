@@ -171,9 +171,18 @@ static void begin_steps(struct app *a)
 					plural(n, "setting", "settings"), n ? ": " : "",
 					sb_str(&filled));
 		journal_append(a->st, NULL, NULL, "settings", res);
-		if (n_kept)
+		/* On a session already under way, what the file filled in is
+		 * said too: a server removed in the wizard and still in the
+		 * file comes back, never silently. */
+		if (n_kept && n && !a->st->is_new)
+			snprintf(said, sizeof said, "Session's value kept: %s; filled from the "
+				 "answers file: %s.", sb_str(&kept), sb_str(&filled));
+		else if (n_kept)
 			snprintf(said, sizeof said, "Kept this session's %s over the answers "
 				 "file (e changes %s).", sb_str(&kept), n_kept == 1 ? "it" : "them");
+		else if (n && !a->st->is_new)
+			snprintf(said, sizeof said, "Filled from the answers file: %s (e changes "
+				 "%s).", sb_str(&filled), n == 1 ? "it" : "them");
 		free(res);
 		sb_free(&filled);
 		sb_free(&kept);

@@ -28,8 +28,8 @@ INI
 tmux_start 80 24 "$OSMIGRATE" --state "$state" --answers "$ans" endpoint-change
 tmux_wait "A saved session exists"; ok $? "the wizard offers to resume"
 tmux_keys r; sleep 0.5; tmux_screen >"$TMUX_WORK/scr"
-tmux_wait "Kept this session's"; ok $? "the screen says a setting kept the session's value"
-tr -d "\n" <"$TMUX_WORK/scr" | grep -q "endpoint.old"; ok $? "and names it"
+tmux_wait "value kept: endpoint.old"; ok $? "the screen says which setting kept the session's value"
+tr -d '\n' <"$TMUX_WORK/scr" | grep -q "filled from the answers file: endpoint.new"; ok $? "and, on a resumed session, what was filled in"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 grep -q '^old = typed.example:5432$' "$state"; ok $? "the value typed in the wizard is kept"
