@@ -57,13 +57,14 @@ static void types_work(struct job *j, void *data)
 	} else {
 		enum check_status st = type_result_status(&c->result);
 		char *problem = type_result_scope_problem(&c->result);
-		char *sum = xasprintf("%s%s%s%ld blocker(s), %ld warning(s), %ld info(s) over "
-				      "%ld column(s) in %ld table(s)",
-				      problem ? "could not check: " : "", problem ? problem : "",
-				      problem ? "; " : "",
-				      c->result.counts[TS_BLOCKER], c->result.counts[TS_WARNING],
-				      c->result.counts[TS_INFO], c->result.columns,
-				      c->result.tables);
+		struct strbuf cs = STRBUF_INIT;
+		char *sum;
+
+		type_counts_text(&cs, c->result.counts[TS_BLOCKER], c->result.counts[TS_WARNING],
+				 c->result.counts[TS_INFO], c->result.columns, c->result.tables);
+		sum = xasprintf("%s%s%s%s", problem ? "could not check: " : "",
+				problem ? problem : "", problem ? "; " : "", sb_str(&cs));
+		sb_free(&cs);
 
 		check_add(&j->rep, id, label, st, sum, NULL, st == CHECK_OK ? NULL :
 			  problem && st == CHECK_ERROR

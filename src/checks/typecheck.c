@@ -41,19 +41,19 @@ static void one(const struct check_env *env, struct check_report *rep, const cha
 		return;
 	}
 	st = type_result_status(&r);
-	sb_addf(&sum, "%ld blocker(s), %ld warning(s), %ld info(s) over %ld column(s) in %ld table(s)",
-		r.counts[TS_BLOCKER], r.counts[TS_WARNING], r.counts[TS_INFO], r.columns, r.tables);
+	type_counts_text(&sum, r.counts[TS_BLOCKER], r.counts[TS_WARNING], r.counts[TS_INFO],
+			 r.columns, r.tables);
 	if (r.nerrors)
-		sb_addf(&sum, "; %zu table(s) not probed", r.nerrors);
+		sb_addf(&sum, "; %zu %s not probed", r.nerrors, plural(r.nerrors, "table", "tables"));
 	{
 		char *problem = type_result_scope_problem(&r);
 
 		/* Named in the summary, the line every reader shows. */
 		if (problem) {
 			sb_reset(&sum);
-			sb_addf(&sum, "could not check: %s; %ld blocker(s), %ld warning(s) over %ld "
-				"column(s) in %ld table(s)", problem, r.counts[TS_BLOCKER],
-				r.counts[TS_WARNING], r.columns, r.tables);
+			sb_addf(&sum, "could not check: %s; ", problem);
+			type_counts_text(&sum, r.counts[TS_BLOCKER], r.counts[TS_WARNING], -1,
+					 r.columns, r.tables);
 			scope_problem = true;
 		}
 		free(problem);

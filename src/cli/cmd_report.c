@@ -23,6 +23,7 @@
 #include "output.h"
 #include "progress.h"
 #include "rollback.h"
+#include "typescan.h"
 #include "runbook.h"
 #include "schema.h"
 #include "state.h"
@@ -252,7 +253,8 @@ static char **outstanding(const struct ctx_rep *r, size_t *count)
 			: CHECK_CURRENT;
 
 		if (b && strtol(b, NULL, 10) > 0)
-			PUSH("type verification: %s blocker(s) to resolve before the migration", b);
+			PUSH("type verification: %s %s to resolve before the migration", b,
+			     plural((unsigned long long)strtol(b, NULL, 10), "blocker", "blockers"));
 		if (f != CHECK_CURRENT)
 			PUSH("type verification: stale - %s", check_freshness_text(f));
 	}
@@ -900,14 +902,17 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 	if (!doc_has_section(d, "types", NULL)) {
 		sb_add(sb, mdfmt ? "Not run.\n" : "  (not run)\n");
 	} else {
-		char *summ = xasprintf("%s blocker(s), %s warning(s), %s info(s) over %s column(s); "
-				       "scope %s; at %s",
-				       doc_get_or(d, "types", NULL, "blockers", "0"),
-				       doc_get_or(d, "types", NULL, "warnings", "0"),
-				       doc_get_or(d, "types", NULL, "infos", "0"),
-				       doc_get_or(d, "types", NULL, "columns", "?"),
-				       doc_get_or(d, "types", NULL, "scope", "?"),
-				       doc_get_or(d, "types", NULL, "at", "?"));
+		struct strbuf cs = STRBUF_INIT;
+		char *summ;
+
+		type_counts_text(&cs, num_or(doc_get(d, "types", NULL, "blockers"), 0),
+				 num_or(doc_get(d, "types", NULL, "warnings"), 0),
+				 num_or(doc_get(d, "types", NULL, "infos"), 0),
+				 num_or(doc_get(d, "types", NULL, "columns"), 0), -1);
+		summ = xasprintf("%s; scope %s; at %s", sb_str(&cs),
+				 doc_get_or(d, "types", NULL, "scope", "?"),
+				 doc_get_or(d, "types", NULL, "at", "?"));
+		sb_free(&cs);
 
 		line(sb, esc, mdfmt ? "" : "  ", summ);
 		free(summ);

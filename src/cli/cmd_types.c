@@ -434,9 +434,12 @@ int cmd_types(int argc, char **argv)
 			fprintf(stderr, "osmigrate types: %s\n", msg);
 			rc = EXIT_IOERR;
 		} else if (!columns) {
-			fprintf(stderr, "osmigrate types: %ld blocker(s), %ld warning(s), %ld info(s); "
-				"report in %s\n", r.counts[TS_BLOCKER], r.counts[TS_WARNING],
-				r.counts[TS_INFO], out_path);
+			struct strbuf cs = STRBUF_INIT;
+
+			type_counts_text(&cs, r.counts[TS_BLOCKER], r.counts[TS_WARNING],
+					 r.counts[TS_INFO], r.columns, -1);
+			fprintf(stderr, "osmigrate types: %s; report in %s\n", sb_str(&cs), out_path);
+			sb_free(&cs);
 		}
 		out_path = NULL;
 	} else if (rc != EXIT_IOERR && (fflush(out) != 0 || ferror(out))) {

@@ -423,12 +423,20 @@ bool type_result_write_text(const struct type_result *r, FILE *f, bool color)
 	for (int k = 0; k < TF_NCODES; k++)
 		if (seen[k])
 			fprintf(f, "  %s: %s\n", tf_code_name((enum tf_code)k), tf_fix((enum tf_code)k));
-	fprintf(f, "\n%ld blocker(s), %ld warning(s), %ld info(s) over %ld column(s) in %ld table(s)",
-		r->counts[TS_BLOCKER], r->counts[TS_WARNING], r->counts[TS_INFO], r->columns, r->tables);
+	{
+		struct strbuf cs = STRBUF_INIT;
+
+		type_counts_text(&cs, r->counts[TS_BLOCKER], r->counts[TS_WARNING],
+				 r->counts[TS_INFO], r->columns, r->tables);
+		fprintf(f, "\n%s", sb_str(&cs));
+		sb_free(&cs);
+	}
 	if (r->data_probed)
-		fprintf(f, "; data probed in %ld table(s)", r->probed_tables);
+		fprintf(f, "; data probed in %ld %s", r->probed_tables,
+			plural(r->probed_tables, "table", "tables"));
 	if (r->nerrors)
-		fprintf(f, "; %zu table(s) could not be probed", r->nerrors);
+		fprintf(f, "; %zu %s could not be probed", r->nerrors,
+			plural(r->nerrors, "table", "tables"));
 	if (r->nunmatched)
 		fprintf(f, "; %zu scope entr%s matched nothing", r->nunmatched,
 			r->nunmatched == 1 ? "y" : "ies");

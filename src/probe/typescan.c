@@ -364,6 +364,18 @@ char *type_result_scope_problem(const struct type_result *r)
 	return sb_detach(&sb);
 }
 
+void type_counts_text(struct strbuf *sb, long long blockers, long long warnings,
+		      long long infos, long long columns, long long tables)
+{
+	sb_addf(sb, "%lld %s, %lld %s", blockers, plural(blockers, "blocker", "blockers"),
+		warnings, plural(warnings, "warning", "warnings"));
+	if (infos >= 0)
+		sb_addf(sb, ", %lld %s", infos, plural(infos, "info", "infos"));
+	sb_addf(sb, " over %lld %s", columns, plural(columns, "column", "columns"));
+	if (tables >= 0)
+		sb_addf(sb, " in %lld %s", tables, plural(tables, "table", "tables"));
+}
+
 enum check_status type_result_status(const struct type_result *r)
 {
 	switch (type_result_exit_code(r)) {

@@ -194,6 +194,11 @@ int type_result_exit_code(const struct type_result *r);
 char *type_result_scope_problem(const struct type_result *r);
 /* Status for the check runner: ok / warning / failed (blockers) / error. */
 enum check_status type_result_status(const struct type_result *r);
+/* The counts in words, plurals right, the one wording every reader shows:
+ * "2 blockers, 1 warning, 1 info over 10 columns in 2 tables" (infos < 0:
+ * not named; tables < 0: "in N tables" left out). */
+void type_counts_text(struct strbuf *sb, long long blockers, long long warnings,
+		      long long infos, long long columns, long long tables);
 
 /* The one-line message of a finding (caller frees). */
 char *type_finding_message(const struct type_finding *tf);

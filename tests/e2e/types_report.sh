@@ -233,7 +233,7 @@ group typ.k_odd_text | grep -q "(e.g. k=E'a\\\\nb', k='x?y')$"
 ok $? "text: a key with a newline stays one sample (E'...'), a bidi override is neutralised"
 group typ.events | grep -q '^    warning COMPOSITE_KEY  *composite primary key (id, at): '
 ok $? "text: a table finding sits under its table's name"
-grep -q '^19 blocker(s), 59 warning(s), 72 info(s) over 1021 column(s) in 33 table(s); data probed in 20 table(s).$' "$work/report.txt"
+grep -q '^19 blockers, 59 warnings, 72 infos over 1021 columns in 33 tables; data probed in 20 tables.$' "$work/report.txt"
 ok $? "text summary line"
 grep -q '^Not probed (3): Odd "Sch.ema".a view, typ.ft, typ.mv_empty.$' "$work/report.txt"
 ok $? "text: views, foreign tables and unpopulated materialized views named as not probed"
@@ -289,7 +289,7 @@ chmod 600 "$work/answers.ini"
 is "$?" 2 "check --step types: blockers make it FAILED (exit 2)"
 grep -q 'column types and stored values.*FAILED' "$work/check.out"
 ok $? "the type_verification check is listed as FAILED"
-grep -q '17 blocker(s), 57 warning(s), 69 info(s) over 1011 column(s) in 29 table(s)' "$work/check.out"
+grep -q '17 blockers, 57 warnings, 69 infos over 1011 columns in 29 tables' "$work/check.out"
 ok $? "its summary counts the scope of [scope] schemas only"
 
 # Every statement osmigrate sent is in the server log (log_statement=all).

@@ -36,7 +36,7 @@ has "NO_MATCH               table shop.Orders: matches no table or view" "the te
 has "Nothing was checked: this is not a pass." "and says nothing was checked"
 err_has "could not check: nothing in scope matched a table or view" "stderr says why"
 err_has "table shop.Orders" "stderr names the entry"
-printf '%s\n' "$out" | grep -q '^0 blocker(s)'; ok $? "0 blockers is said, but is not the verdict"
+printf '%s\n' "$out" | grep -q '^0 blockers'; ok $? "0 blockers is said, but is not the verdict"
 
 types "$DB" --table shop.orders --table shop.ordrs --no-data
 is "$rc" 3 "one typo among good tables: exit 3"

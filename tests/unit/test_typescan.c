@@ -202,7 +202,7 @@ Test(typescan, json_and_text_writers)
 	t = capture(false, &r);
 	cr_expect(strstr(t, "BLOCKER TYPE_CHANGED") != NULL);
 	cr_expect(strstr(t, "(e.g. k'1, k \"2\")") != NULL, "%s", t);
-	cr_expect(strstr(t, "2 blocker(s), 1 warning(s), 1 info(s) over 10 column(s) in 2 table(s)") != NULL);
+	cr_expect(strstr(t, "2 blockers, 1 warning, 1 info over 10 columns in 2 tables") != NULL);
 	free(j);
 	free(t);
 	type_result_free(&r);
