@@ -339,8 +339,9 @@ static int import_items(struct app *a, const struct settings_section *g)
 	if (!import_inventory(a->st->doc, g->s.kind, path, &added, &updated, msg, sizeof msg)) {
 		app_message(a, true, "nothing imported: %s", msg);
 	} else {
-		char *res = xasprintf("imported %zu %s(s) from %s (%zu new, %zu updated)",
-				      added + updated, g->s.kind, path, added, updated);
+		char *res = xasprintf("imported %zu %s%s from %s (%zu new, %zu updated)",
+				      added + updated, g->s.kind, added + updated == 1 ? "" : "s",
+				      path, added, updated);
 
 		if (app_commit(a, NULL, NULL, "settings", res))
 			app_message(a, false, "%s", res);
@@ -501,8 +502,9 @@ static void seed_environments(struct settings_screen *ss, struct app *a,
 		added++;
 	}
 	free(have);
-	res = xasprintf("added %zu environment(s) from LifeTime (%zu already listed, left as "
-			"they were)%s%s%s%s", added, listed,
+	res = xasprintf("added %zu %s from LifeTime (%zu already listed, left as "
+			"they were)%s%s%s%s", added, plural(added, "environment", "environments"),
+			listed,
 			dev ? "; " : "", dev ? dev : "",
 			dev ? " is where the migration is done (migrated_here = yes): not a deploy "
 			      "target" : "",
@@ -564,16 +566,18 @@ static void seed_servers(struct settings_screen *ss, struct app *a,
 	}
 	if (fe > SEED_MAX_FRONT_ENDS)
 		res = xasprintf("LifeTime reports %lld front-ends for %s; placeholders stop at %d: "
-				"added %zu server placeholder(s), a controller and front-ends 1-%d (%zu "
+				"added %zu server placeholders, a controller and front-ends 1-%d (%zu "
 				"already there, left as they were); add the other %lld with a, give "
 				"each its real name and url", fe, e[pick].name ? e[pick].name : host,
 				SEED_MAX_FRONT_ENDS, added, SEED_MAX_FRONT_ENDS, skipped,
 				fe - SEED_MAX_FRONT_ENDS);
 	else
-		res = xasprintf("added %zu server placeholder(s) for %s: a controller and %lld "
-				"front-end(s) (%zu already there, left as they were); give each its "
-				"real name and url", added, e[pick].name ? e[pick].name : host, fe,
-				skipped);
+		res = xasprintf("added %zu server %s for %s: a controller and %lld "
+				"%s (%zu already there, left as they were); give each its "
+				"real name and url", added,
+				plural(added, "placeholder", "placeholders"),
+				e[pick].name ? e[pick].name : host, fe,
+				plural((unsigned long long)fe, "front-end", "front-ends"), skipped);
 	if (first)
 		focus(ss, "server", first);
 	free(first);

@@ -967,7 +967,8 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 				 : "  nothing: every step is done or skipped and every check passed\n");
 	free_lines(outs, nouts);
 	if (r->j.bad) {
-		char *w = xasprintf("%zu damaged or incomplete journal line(s) were ignored.", r->j.bad);
+		char *w = xasprintf("%zu damaged or incomplete journal %s ignored.", r->j.bad,
+				    r->j.bad == 1 ? "line was" : "lines were");
 
 		line(sb, esc, mdfmt ? "\n" : "\n", w);
 		free(w);

@@ -77,8 +77,10 @@ static int show_log(const char *path)
 	}
 	if (j.bad)
 		fprintf(stderr,
-			"osmigrate status: %zu damaged or incomplete line(s) in %s were ignored "
-			"(an interrupted write leaves one; they are not events)\n", j.bad, jpath);
+			"osmigrate status: %zu damaged or incomplete %s in %s ignored "
+			"(an interrupted write leaves one; %s not events)\n", j.bad,
+			j.bad == 1 ? "line was" : "lines were", jpath,
+			j.bad == 1 ? "it is" : "they are");
 	journal_free(&j);
 	free(jpath);
 	return EXIT_OK;

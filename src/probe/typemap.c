@@ -19,6 +19,9 @@
 #include <string.h>
 
 #include "typemap.h"
+
+/* "1 value", "2 values" in the findings' messages */
+#define VALUES(n) plural((unsigned long long)(n), "value", "values")
 #include "util.h"
 
 #define SRC_OS_MAP "OutSystems 'Mapping External DB Data Types to OutSystems Data Types' (PostgreSQL)"
@@ -851,20 +854,20 @@ void tf_format_message(struct strbuf *sb, enum tf_code code, const char *pg_type
 			pg_type);
 		break;
 	case TF_DATETIME_OUT_OF_RANGE:
-		sb_addf(sb, "%lld value(s) of %s outside the OutSystems %s range", count, pg_type,
+		sb_addf(sb, "%lld %s of %s outside the OutSystems %s range", count, VALUES(count), pg_type,
 			target_of(ardo, sup, tb, sizeof tb));
 		break;
 	case TF_DECIMAL_SCALE_LOSS:
-		sb_addf(sb, "%lld value(s) of %s with more than 8 decimal places", count, pg_type);
+		sb_addf(sb, "%lld %s of %s with more than 8 decimal places", count, VALUES(count), pg_type);
 		break;
 	case TF_INTEGER_OVERFLOW:
-		sb_addf(sb, "%lld value(s) of %s do not fit %s", count, pg_type, target_of(ardo, sup, tb, sizeof tb));
+		sb_addf(sb, "%lld %s of %s %s %s", count, VALUES(count), pg_type, count == 1 ? "does not fit" : "do not fit", target_of(ardo, sup, tb, sizeof tb));
 		break;
 	case TF_TEXT_TOO_LONG:
-		sb_addf(sb, "%lld value(s) of %s longer than the attribute length", count, pg_type);
+		sb_addf(sb, "%lld %s of %s longer than the attribute length", count, VALUES(count), pg_type);
 		break;
 	case TF_NULLS_READ_AS_DEFAULT:
-		sb_addf(sb, "%lld NULL(s) in %s read as the %s default", count, pg_type,
+		sb_addf(sb, "%lld %s in %s read as the %s default", count, plural(count, "NULL", "NULLs"), pg_type,
 			target_of(ardo, sup, tb, sizeof tb));
 		break;
 	case TF_MAPPING_UNVERIFIED:
@@ -888,20 +891,22 @@ void tf_format_message(struct strbuf *sb, enum tf_code code, const char *pg_type
 			"Create/Update fail unless the attribute is made read-only", pg_type);
 		break;
 	case TF_NUMERIC_NAN:
-		sb_addf(sb, "%lld NaN value(s) in %s: Npgsql cannot read NaN as a decimal, reading "
-			"these rows fails", count, pg_type);
+		sb_addf(sb, "%lld NaN %s in %s: Npgsql cannot read NaN as a decimal, reading "
+			"%s fails", count, VALUES(count), pg_type, count == 1 ? "this row" : "these rows");
 		break;
 	case TF_NUMERIC_INFINITY:
-		sb_addf(sb, "%lld Infinity/-Infinity value(s) in %s: Npgsql cannot read them as a "
-			"decimal, reading these rows fails", count, pg_type);
+		sb_addf(sb, "%lld Infinity/-Infinity %s in %s: Npgsql cannot read %s as a "
+			"decimal, reading %s fails", count, VALUES(count), pg_type,
+			count == 1 ? "it" : "them", count == 1 ? "this row" : "these rows");
 		break;
 	case TF_NUMERIC_OUT_OF_RANGE:
-		sb_addf(sb, "%lld value(s) of %s beyond the .NET decimal range (+-" OS_DECIMAL_MAX
-			"): reading these rows fails", count, pg_type);
+		sb_addf(sb, "%lld %s of %s beyond the .NET decimal range (+-" OS_DECIMAL_MAX
+			"): reading %s fails", count, VALUES(count), pg_type,
+			count == 1 ? "this row" : "these rows");
 		break;
 	case TF_TIME_FRACTION:
-		sb_addf(sb, "%lld value(s) of %s with fractional seconds: an OutSystems Time keeps "
-			"whole seconds, the fraction is truncated", count, pg_type);
+		sb_addf(sb, "%lld %s of %s with fractional seconds: an OutSystems Time keeps "
+			"whole seconds, the fraction is truncated", count, VALUES(count), pg_type);
 		break;
 	case TF_MATVIEW:
 		sb_addf(sb, "materialized view%s%s: not in information_schema, so ardoPostgreSQL could "

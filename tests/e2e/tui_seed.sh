@@ -64,7 +64,7 @@ tmux_text "$token"
 sleep 0.2
 tmux_screen | grep -qF "$token"; [ $? -ne 0 ]; ok $? "the token is not echoed"
 tmux_keys Enter
-tmux_wait "added 2 environment(s) from LifeTime (1 already listed" 20
+tmux_wait "added 2 environments from LifeTime (1 already listed" 20
 ok $? "the two environments not listed yet are added, Quality is left alone"
 sect 'environment "Development"' "$state" | grep -q '^hostname = dev.example.internal$'
 ok $? "Development saved with LifeTime's HostName"
@@ -79,10 +79,10 @@ ok $? "the existing Quality keeps its hostname"
 sect 'environment "Staging"' "$state" | grep -q '^hostname = staging.example.internal$'
 ok $? "an environment LifeTime does not know stays"
 is "$(grep -c '^\[environment ' "$state")" 4 "four environments in the state file"
-grep -qF 'added 2 environment(s) from LifeTime' "$state.journal"
+grep -qF 'added 2 environments from LifeTime' "$state.journal"
 ok $? "the seeding is journalled"
 tmux_keys L
-tmux_wait "added 0 environment(s) from LifeTime (3 already listed" 20
+tmux_wait "added 0 environments from LifeTime (3 already listed" 20
 ok $? "a second L adds nothing (the token stays in memory)"
 is "$(grep -c '^\[environment ' "$state")" 4 "still four environments"
 tmux_keys q
@@ -113,7 +113,7 @@ tmux_keys L
 tmux_wait "Add the servers of which LifeTime environment?" 20; ok $? "L asks which environment"
 tmux_wait "Production (prod.example.internal, $prod front-end"; ok $? "environments listed with their front-end count"
 tmux_keys Down Down Enter
-tmux_wait "added $prod server placeholder(s) for Production" 10
+tmux_wait "added $prod server placeholders for Production" 10
 ok $? "the controller exists: $prod front-end placeholders added"
 tmux_screen | grep -q "(1 already there"; ok $? "the existing controller is reported as left alone"
 sect 'server "prod.example.internal controller"' "$state" | grep -q "^url = $HTTP_BASE/OrdersUI/_ping.html\$"
@@ -128,7 +128,7 @@ ok $? "no more front-ends than NumberOfFrontEnds"
 tmux_keys L
 tmux_wait "Add the servers of which LifeTime environment?" 20
 tmux_keys Down Enter
-tmux_wait "added $((qa + 1)) server placeholder(s) for Quality" 10
+tmux_wait "added $((qa + 1)) server placeholders for Quality" 10
 ok $? "Quality: a controller and $qa front-ends"
 sect 'server "qa.example.internal controller"' "$state" | grep -q '^role = controller$'
 ok $? "the controller placeholder has role controller"

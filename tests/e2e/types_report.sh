@@ -223,7 +223,7 @@ ok $? "text: the finding for real under its column, under its table"
 is "$(group typ.bad_values | sed -n '/^  n numeric:/,/^  [a-z]/p' | grep -c '^    ')" 3 \
 	"text: the three findings of one column together under one header"
 is "$(group typ.bad_values | grep -c '^  n numeric:')" 1 "text: one header per column"
-group typ.bad_values | grep -q '^    BLOCKER DATETIME_OUT_OF_RANGE  2 value(s) of date outside the OutSystems Date range (e.g. id=1, id=2)$'
+group typ.bad_values | grep -q '^    BLOCKER DATETIME_OUT_OF_RANGE  2 values of date outside the OutSystems Date range (e.g. id=1, id=2)$'
 ok $? "text line with count and sample keys naming their column"
 group typ.k_composite_text | grep -q "(e.g. (a, b)=(1, 'x'), (a, b)=(3, 'z'))$"
 ok $? "text: composite sample keys name their columns, text values quoted"

@@ -510,7 +510,7 @@ Test(typemap, messages_name_both_types)
 	cr_expect(strstr(sb_str(&sb), "unverified") != NULL);
 	sb_reset(&sb);
 	tf_format_message(&sb, TF_NUMERIC_NAN, "numeric", "Integer", "undocumented", 3, NULL);
-	cr_expect(str_startswith(sb_str(&sb), "3 NaN value(s) in numeric"), "%s", sb_str(&sb));
+	cr_expect(str_startswith(sb_str(&sb), "3 NaN values in numeric"), "%s", sb_str(&sb));
 	sb_reset(&sb);
 	tf_format_message(&sb, TF_MAPPING_UNVERIFIED, "ext.citext", "ignored", "Text (unverified)", -1, NULL);
 	cr_expect(strstr(sb_str(&sb), "unverified") != NULL, "%s", sb_str(&sb));

@@ -243,7 +243,7 @@ Test(typescan, text_groups_by_table_then_column)
 	p1 = strstr(t, "\ns.a\n    warning COMPOSITE_KEY          composite primary key (a, b): ");
 	p2 = strstr(t, "\n  n numeric: ardoPostgreSQL Integer, supported connector undocumented\n"
 		    "    warning MAPPING_UNDOCUMENTED   numeric: mapping undocumented");
-	p3 = strstr(t, "    BLOCKER NUMERIC_NAN            1 NaN value(s) in numeric");
+	p3 = strstr(t, "    BLOCKER NUMERIC_NAN            1 NaN value in numeric");
 	p4 = strstr(t, "\ns.b\n  r real: ardoPostgreSQL Decimal(24, scale unknown), supported connector Text\n"
 		    "    BLOCKER TYPE_CHANGED ");
 	p5 = strstr(t, "\ns.c\n    error   PROBE_FAILED           could not check the data (timeout): "
