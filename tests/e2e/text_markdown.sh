@@ -60,6 +60,15 @@ summary = leading backtick
 status = failed
 at = 2026-11-22T01:06:00Z
 summary = pipe in an id
+
+[item "rebind:[click](http://evil.example) <script>alert(1)</script>"]
+status = done
+tick.select_extension = alice@admin1 2026-11-22T01:20:00Z
+tick.rollback_rebind = alice@admin1 2026-11-22T01:40:00Z
+
+[item "rebind:<b>bold</b> | cell | cell"]
+status = in-progress
+tick.select_extension = alice@admin1 2026-11-22T01:21:00Z
 INI
 chmod 600 "$st"
 "$OSMIGRATE" report --state "$st" >"$work/r.md" 2>"$work/err"; rc=$?; [ $rc -eq 0 ] || diag "$(cat "$work/err")"; (exit $rc)
@@ -99,4 +108,15 @@ check "a check id is a code span as it is" "'platform_version' in codes"
 check "a backtick in an id gets a longer fence" "'consumer_ping:x\`y\`\`z' in codes"
 check "one backtick in an id: a double fence" "'consumer_ping:\`lead' in codes"
 check "an id with a pipe is text in its cell" "'consumer_ping:a|b' in text"
+check "the report's Rollback section names the extension as text" "'<h2>Rollback</h2>' in h and '[click](http://evil.example) <script>alert(1)</script>: 1/3 rollback actions done' in text"
+
+# The rollback path for the ticket (osmigrate rollback --format md).
+"$OSMIGRATE" rollback --state "$st" --format md >"$work/r.md" 2>"$work/err"
+is "$?" 0 "rollback (md): exit 0"
+cmark-gfm -e table -e strikethrough -e tasklist "$work/r.md" >"$work/r.html" 2>"$work/err"
+ok $? "cmark-gfm renders the rollback path"
+check "rollback: no link, image or raw HTML from a name" "'<a ' not in h and '<img' not in h and '<script' not in h and '<b>' not in h"
+check "rollback: the names read as text" "'[click](http://evil.example) <script>alert(1)</script>' in text and '<b>bold</b> | cell | cell' in text"
+check "rollback: a task list, the ticked action checked" "h.count('type=\"checkbox\"') == 6 and h.count('checked=\"\"') == 1"
+check "rollback: the action ids are code spans" "'rollback_rebind' in codes and 'rollback_republish' in codes"
 done_testing
