@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "progress.h"
+#include "rollback.h"
 #include "runbook.h"
 #include "state.h"
 #include "util.h"
@@ -483,4 +484,52 @@ Test(progress, lock_with_check_and_steps)
 	state_set_step_status(st, "republish", STEP_SKIPPED, "no warning to republish");
 	cr_assert_eq(progress_gate(st, &rb, "decommission", NULL, why, sizeof why), GATE_OPEN);
 	free(steps);
+}
+
+/* The way back (rollback.h): the servers already reconfigured, the
+ * controller last whatever the file order; its ticks change no progress. */
+Test(progress, rollback_path_controller_last_and_ticks_apart)
+{
+	const struct runbook *rb = use("endpoint-change");
+	const struct rb_step *s = runbook_step(rb, rb->rollback->step);
+	struct rollback_path p;
+	struct step_progress before, after;
+
+	add_server("DC", "controller");
+	add_server("FE1", "frontend");
+	add_server("FE2", "frontend");
+	cr_assert(rollback_build(st, rb, &p));
+	cr_assert_eq(p.n, 0, "nothing reconfigured yet");
+	rollback_free(&p);
+	state_tick(st, s->id, "DC", s->item_actions[0].id, true);
+	state_tick(st, s->id, "FE2", s->item_actions[0].id, true);
+	cr_assert(rollback_build(st, rb, &p));
+	cr_assert_eq(p.n, 2);
+	cr_assert_str_eq(p.e[0].item, "FE2");
+	cr_assert_str_eq(p.e[1].item, "DC");
+	cr_assert(p.e[1].controller);
+	rollback_free(&p);
+	cr_assert_not(rollback_happened(st, rb));
+	progress_step(st, rb, s, &before);
+	cr_assert_not(rollback_tick(st, rb, "FE2", s->item_actions[0].id, true),
+		      "a forward action is not a rollback action");
+	cr_assert(rollback_tick(st, rb, "FE2", rb->rollback->actions[0].id, true));
+	cr_assert(rollback_happened(st, rb));
+	progress_step(st, rb, s, &after);
+	cr_assert_eq(before.items_started, after.items_started);
+	cr_assert_eq(progress_item_ticked(st, s, "FE2"), 1, "rollback ticks are not progress");
+	cr_assert_eq(rollback_item_ticked(st, rb, "FE2"), 1);
+}
+
+Test(progress, rollback_addresses_name_the_old_endpoint)
+{
+	size_t n;
+	char **l;
+
+	doc_set(st->doc, "endpoint", NULL, "old", "old.example:5432");
+	doc_set(st->doc, "endpoint", NULL, "new", "new.example:5432");
+	l = rollback_addresses(st->doc, &n);
+	cr_assert_eq(n, 1);
+	cr_assert(strstr(l[0], "old.example:5432 (the servers use new.example:5432 now)"), "%s", l[0]);
+	rollback_lines_free(l, n);
 }
