@@ -117,6 +117,13 @@ has 'sessiondb' "it tried the session's [target], not the PG* variables"
 hasnt 'envdb' "and not PGDATABASE"
 out=$(XDG_STATE_HOME=$work/xdg2 "$OSMIGRATE" types --runbook endpoint-change </dev/null 2>&1)
 is "$?" 64 "types --runbook of a runbook without a session: 64"
+out=$(XDG_STATE_HOME=$work/xdg2 "$OSMIGRATE" types --answers "$work/none.ini" --runbook connector-migration </dev/null 2>&1)
+is "$?" 64 "types --answers with --runbook: 64"
+printf '[osmigrate]\nversion = 1\nrunbook = restore-database\n\n[target]\nhost = 127.0.0.1\nport = 1\n' \
+	>"$work/xdg2/osmigrate/restore-database.ini"
+out=$(XDG_STATE_HOME=$work/xdg2 "$OSMIGRATE" types </dev/null 2>&1)
+is "$?" 64 "two sessions with a [target] and no CONNINFO: 64"
+has 'several sessions have a \[target\]' "and it says to choose one"
 
 # The demo: `env` prints export lines; each checkout has its own directory.
 for c in one two; do
