@@ -62,7 +62,7 @@ tmux_wait "Import which list?"; ok $? "i asks which list to import"
 tmux_keys Down Enter
 tmux_wait "Import consumer list"; ok $? "path asked"
 tmux_text "$TMUX_WORK/consumers.csv"; tmux_keys Enter
-tmux_wait "imported 2 consumer(s)"; ok $? "two consumers imported"
+tmux_wait "imported 2 consumers"; ok $? "two consumers imported"
 grep -q '^\[consumer "Customers UI"\]' "$state"; ok $? "imported consumers saved"
 tmux_keys Escape
 tmux_wait "Spc tick"
