@@ -3,6 +3,7 @@
  * rb_gate, runbook.h); this file applies it. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,6 +293,28 @@ bool progress_lock_why(const struct state *st, const struct runbook *rb, const s
 
 /* The step that runs check (this runbook's check table), for "osmigrate
  * check RUNBOOK --step STEP". */
+/* " --state PATH" when the session is not the runbook's default state
+ * file, so the advice `osmigrate check RUNBOOK --step S` checks this
+ * session, not another one ("" for the default file). */
+static const char *state_hint(const struct state *st, const struct runbook *rb)
+{
+	static _Thread_local char hint[1200];
+	char *def = state_default_path(rb->id);
+	bool quote = false;
+
+	hint[0] = '\0';
+	if (st->path && !str_eq(st->path, def)) {
+		for (const char *p = st->path; *p; p++)
+			quote = quote || !(isalnum((unsigned char)*p) || strchr("/._-+:@", *p));
+		if (quote && !strchr(st->path, '\''))
+			snprintf(hint, sizeof hint, " --state '%s'", st->path);
+		else
+			snprintf(hint, sizeof hint, " --state %s", st->path);
+	}
+	free(def);
+	return hint;
+}
+
 static const char *check_step_of(const struct runbook *rb, const char *check)
 {
 	const struct check_info *info = check_info_find(rb->id, check);
@@ -327,29 +350,29 @@ enum progress_gate progress_gate(const struct state *st, const struct runbook *r
 			snprintf(why, whylen,
 				 "The step '%s' is locked until the %s was %s: the %s result 'ok' no "
 				 "longer counts (%s). Run the verification again (osmigrate check %s "
-				 "--step %s) until it is ok; or override with a typed confirmation, "
+				 "--step %s%s) until it is ok; or override with a typed confirmation, "
 				 "which is recorded.",
 				 step, g->subject, g->passed, g->check,
 				 check_freshness_text(rec.freshness), rb->id,
-				 check_step_of(rb, g->check));
+				 check_step_of(rb, g->check), state_hint(st, rb));
 			return GATE_LOCKED;
 		}
 		snprintf(why, whylen,
 			 "The step '%s' is locked until the %s was %s: the check %s %s. Run the "
-			 "verification (osmigrate check %s --step %s%s%s) until it passes; or "
+			 "verification (osmigrate check %s --step %s%s%s%s) until it passes; or "
 			 "override with a typed confirmation, which is recorded.",
 			 step, g->subject, g->passed, g->check,
 			 cs ? (str_eq(cs, "ok") ? "passed" : cs) : "has not run",
-			 rb->id, check_step_of(rb, g->check), g->also ? ", or " : "",
-			 g->also ? g->also : "");
+			 rb->id, check_step_of(rb, g->check), state_hint(st, rb),
+			 g->also ? ", or " : "", g->also ? g->also : "");
 		if (cs && !str_eq(cs, "ok"))
 			snprintf(why, whylen,
 				 "The step '%s' is locked until the %s was %s: the last %s result is "
 				 "'%s'. Resolve what it reported and run the verification again "
-				 "(osmigrate check %s --step %s) until it is ok; or override with a "
+				 "(osmigrate check %s --step %s%s) until it is ok; or override with a "
 				 "typed confirmation, which is recorded.",
 				 step, g->subject, g->passed, g->check, cs, rb->id,
-				 check_step_of(rb, g->check));
+				 check_step_of(rb, g->check), state_hint(st, rb));
 		return GATE_LOCKED;
 	}
 	g = gate_of(rb, step, RB_GATE_ORDER);

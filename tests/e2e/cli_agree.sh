@@ -40,6 +40,19 @@ grep -q '^\[check "clone_compare"\]' "$def"
 ok $? "the default state file holds the result"
 has '^1 check: ' "one check is '1 check', not '1 checks'"
 
+# The lock's advice names the session: the default state needs no --state,
+# another file gets its --state, and the advice works as written.
+run mark decommission done
+is "$rc" 2 "decommission locked (default state): exit 2"
+has 'osmigrate check restore-database --step verify\)' "the advice on the default state has no --state"
+other=$work/elsewhere.ini
+cp "$def" "$other"
+run mark decommission done --state "$other"
+has "osmigrate check restore-database --step verify --state $other\)" "the advice on another file names it"
+advice=$(printf '%s\n' "$out" | sed -n 's/.*(\(osmigrate check [^)]*\)).*/\1/p' | sed 's/^osmigrate //')
+run $advice
+has "Results recorded in $other" "the advice, run as written, checks that session"
+
 # Nothing checked is not all ok.
 run check restore-database --step prerequisites
 is "$rc" 3 "a step without automated checks: exit 3"
