@@ -100,6 +100,16 @@ static void build(struct settings_screen *ss, struct app *a)
 		if (!group_used(a, g))
 			continue;
 		add(ss, K_HEAD, g, NULL, NULL);
+		if (g->s.naming == NAMED_FIXED) {
+			/* [endpoint "platform"], "session", "log": each name's keys */
+			size_t nn;
+			const struct schema_name *nm = schema_names_of(g->s.kind, &nn);
+
+			for (size_t j = 0; j < nn; j++)
+				for (size_t k = 0; k < nk; k++)
+					add(ss, K_VALUE, g, &keys[k], nm[j].name);
+			continue;
+		}
 		if (!schema_is_inventory(g)) {
 			for (size_t k = 0; k < nk; k++)
 				add(ss, K_VALUE, g, &keys[k], NULL);
@@ -177,9 +187,12 @@ static void settings_draw(struct app *a, void *data, WINDOW *w)
 			at = UI_HEAD;
 			break;
 		case K_VALUE: {
-			const char *v = doc_get(a->st->doc, t->g->s.kind, NULL, t->k->k.key);
+			const char *v = doc_get(a->st->doc, t->g->s.kind, t->name, t->k->k.key);
+			char *label = t->name ? xasprintf("%s %s", t->name, t->k->label)
+					      : xstrdup(t->k->label);
 
-			line = xasprintf("  %-16s %s", t->k->label, str_empty(v) ? "(not set)" : v);
+			line = xasprintf("  %-16s %s", label, str_empty(v) ? "(not set)" : v);
+			free(label);
 			break;
 		}
 		case K_ITEM: {
@@ -793,8 +806,8 @@ static int activate(struct settings_screen *ss, struct app *a, const struct star
 	if (t->kind == K_VALUE) {
 		char *v = NULL;
 
-		if (ask_value(a, t->g->s.kind, NULL, t->k, &v) == 1)
-			store(a, t->g->s.kind, NULL, t->k->k.key, v);
+		if (ask_value(a, t->g->s.kind, t->name, t->k, &v) == 1)
+			store(a, t->g->s.kind, t->name, t->k->k.key, v);
 		free(v);
 		return R_REDRAW;
 	}

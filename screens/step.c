@@ -17,11 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbtabs.h"
 #include "journal.h"
 #include "progress.h"
 #include "rollback.h"
 #include "checkjob.h"
 #include "screens.h"
+#include "schema.h"
 #include "version.h"
 
 enum tkind { T_ACTION, T_ITEM, T_ITEM_ACTION, T_ITEM_NOTE, T_FIELD, T_NOTE };
@@ -379,6 +381,20 @@ static void add_check_rows(struct step_screen *sv, struct app *a, const struct r
 	check_results_free(&rs);
 }
 
+/* Under the Configuration Tool action: per tab, the address to type. */
+static void add_tab_rows(struct step_screen *sv, struct app *a, int width)
+{
+	size_t n;
+	const struct schema_name *dbs = dbtabs_all(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		char *line = dbtabs_line(a->st->doc, &dbs[i]);
+
+		add_rows(sv, line, width, 8, 2, UI_DIM, -1);
+		free(line);
+	}
+}
+
 static void build_rows(struct step_screen *sv, struct app *a, int width)
 {
 	const struct rb_step *s = app_step(a);
@@ -482,9 +498,12 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 			free(line);
 			if (!sv->expanded[j])
 				continue;
-			for (size_t k = 0; k < s->n_item_actions; k++)
+			for (size_t k = 0; k < s->n_item_actions; k++) {
 				add_tick_rows(sv, a, s, it, &s->item_actions[k], width, 4,
 					      find_target(sv, T_ITEM_ACTION, (int)j, (int)k));
+				if (action_shows_db_tabs(s, &s->item_actions[k]))
+					add_tab_rows(sv, a, width);
+			}
 			note = state_note(a->st, s->id, it);
 			line = xasprintf("Note: %s", str_empty(note) ? "(none: Enter to write one)" : note);
 			add_rows(sv, line, width, 4, 6, UI_NORMAL, find_target(sv, T_ITEM_NOTE, (int)j, 0));

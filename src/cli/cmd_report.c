@@ -17,6 +17,7 @@
 
 #include "check.h"
 #include "commands.h"
+#include "dbtabs.h"
 #include "exitcodes.h"
 #include "journal.h"
 #include "json.h"
@@ -290,6 +291,26 @@ static void json_actions(struct json_writer *w, const struct state *st, const st
 		jw_kbool(w, "ticked", t);
 		jw_kstr(w, "by", t ? by : NULL);
 		jw_kstr(w, "at", t ? at : NULL);
+		if (item && action_shows_db_tabs(s, &a[i])) {
+			size_t nd;
+			const struct schema_name *dbs = dbtabs_all(&nd);
+
+			/* per Configuration Tool tab, the address to type */
+			jw_key(w, "tabs");
+			jw_array(w);
+			for (size_t k = 0; k < nd; k++) {
+				char *l = dbtabs_line(st->doc, &dbs[k]);
+
+				jw_object(w);
+				jw_kstr(w, "tab", dbs[k].title);
+				jw_kstr(w, "old", doc_get(st->doc, "endpoint", dbs[k].name, "old"));
+				jw_kstr(w, "new", doc_get(st->doc, "endpoint", dbs[k].name, "new"));
+				jw_kstr(w, "text", l);
+				jw_end(w);
+				free(l);
+			}
+			jw_end(w);
+		}
 		jw_end(w);
 	}
 	jw_end(w);
@@ -627,6 +648,20 @@ static void action_line(struct strbuf *sb, esc_fn esc, const char *prefix, const
 	sb_addc(sb, '\n');
 }
 
+/* Under the Configuration Tool action: per tab, the address to type. */
+static void tab_lines(struct strbuf *sb, esc_fn esc, const struct doc *d, const char *prefix)
+{
+	size_t n;
+	const struct schema_name *dbs = dbtabs_all(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		char *l = dbtabs_line(d, &dbs[i]);
+
+		line(sb, esc, prefix, l);
+		free(l);
+	}
+}
+
 struct text_env {
 	struct strbuf *sb;
 	esc_fn esc;
@@ -848,6 +883,8 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 
 				action_line(sb, esc, mdfmt ? "  - " : "       ", s->item_actions[a].text,
 					    t, by, at);
+				if (action_shows_db_tabs(s, &s->item_actions[a]))
+					tab_lines(sb, esc, d, mdfmt ? "    - " : "           ");
 			}
 		}
 		free(items);

@@ -21,12 +21,13 @@
 
 const struct check_info check_infos[] = {
 	/* id, runbook, step, label, what it reads */
-	{ "endpoint_old", "endpoint-change", "endpoints", "old database endpoint",
-	  { DEP("endpoint") } },
-	{ "endpoint_new", "endpoint-change", "endpoints", "new database endpoint",
-	  { DEP("endpoint") } },
+	/* one result per database: endpoint_old:platform, endpoint_new:log ... */
+	{ "endpoint_old", "endpoint-change", "endpoints", "old database addresses",
+	  { DEP_ITEM("endpoint") } },
+	{ "endpoint_new", "endpoint-change", "endpoints", "new database addresses",
+	  { DEP_ITEM("endpoint") } },
 	{ "endpoint_new", "restore-database", "prepare", "new database server",
-	  { DEP("endpoint") } },
+	  { DEP_ITEM("endpoint") } },
 	/* [lifetime] only picks the query an error result shows: not a
 	 * dependency (changing it must not re-lock decommission). */
 	{ "clone_compare", "restore-database", "verify", "clone of the old database",

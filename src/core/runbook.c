@@ -279,8 +279,10 @@ static const struct rb_ping ec_server_pings[] = {
 static const struct rb_step ec_steps[] = {
 	{ "endpoints", "Old and new addresses", "Procedure",
 	  "Applications access the Platform, Log and Session databases with the connection details "
-	  "entered in the Configuration Tool. Give the old and the new database address "
-	  "(settings [endpoint]); the wizard resolves and connects to both.",
+	  "entered in the Configuration Tool, one tab each; they may live on different servers. "
+	  "Give the old and the new address of each database that moves (settings "
+	  "[endpoint \"platform\"], \"session\", \"log\"); the wizard resolves and connects to "
+	  "every one, and each server's checklist shows the address to type in each tab.",
 	  ACTIONS(ec_endpoints), ITEM_NONE, NO_ACTIONS, NULL, 0,
 	  "This procedure assumes that both old/current database address and new address are "
 	  "accessible. Otherwise, the procedure will cause downtime from the moment the old/current "
@@ -424,7 +426,8 @@ static const struct rb_step rd_steps[] = {
 	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "prepare", "Prepare new DB server", "Step 1. Prepare for the restoring process",
 	  "Start the process by backing up the old database and restoring it to the new database "
-	  "server. The wizard checks that the new server answers (settings [endpoint] new).",
+	  "server. The wizard checks that the new server answers (settings [endpoint \"platform\"] "
+	  "new, and \"session\", \"log\" if they move too).",
 	  ACTIONS(rd_prepare), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
 	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "stop", "Stop IIS and services", "Step 1. Prepare for the restoring process",
@@ -495,6 +498,26 @@ static const struct runbook rb_restore = {
 };
 
 /* ------------------------------------------------------------------ */
+
+/* The item actions where the operator types the database addresses in
+ * the Configuration Tool's Platform, Session and Log tabs: their checklist
+ * line shows each tab's address (dbtabs.h). */
+static const struct {
+	const struct rb_action *actions;
+	const char *action;
+} db_tab_actions[] = {
+	{ ec_server_item, "change_address" },
+	{ rd_server_item, "confirm_details" },
+};
+
+bool action_shows_db_tabs(const struct rb_step *s, const struct rb_action *a)
+{
+	for (size_t i = 0; s && a && i < OSM_ARRAY_LEN(db_tab_actions); i++)
+		if (s->item_actions == db_tab_actions[i].actions &&
+		    str_eq(a->id, db_tab_actions[i].action))
+			return true;
+	return false;
+}
 
 const struct runbook *const runbooks[] = { &rb_connector, &rb_endpoint, &rb_restore };
 const size_t n_runbooks = OSM_ARRAY_LEN(runbooks);

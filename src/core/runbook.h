@@ -152,6 +152,10 @@ const struct rb_ping *step_ping_at(const struct rb_step *s, enum rb_moment m);
 /* Does a ping that answered (or not) break what the procedure expects of
  * it, given whether the server answered its current "before" ping? */
 bool ping_unexpected(enum rb_expect e, bool answered_before, bool answers);
+/* Whether the item action a of step s is where the operator types the
+ * database addresses in the Configuration Tool's Platform, Session and Log
+ * tabs: its checklist shows each tab's address (dbtabs.h). */
+bool action_shows_db_tabs(const struct rb_step *s, const struct rb_action *a);
 /* Whether the runbook has a step that runs the type verification. */
 bool runbook_has_types(const struct runbook *rb);
 

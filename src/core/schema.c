@@ -27,7 +27,8 @@ const struct settings_section settings_sections[] = {
 	{ { "dbconnection", UNNAMED, true }, "Database connections (as LifeTime lists them)", RB_CM,
 	  NULL },
 	{ { "scope", UNNAMED, true }, "Scope", RB_CM, NULL },
-	{ { "endpoint", UNNAMED, true }, "Database endpoint change", RB_EC " " RB_RD, NULL },
+	{ { "endpoint", NAMED_FIXED, true }, "Database addresses (Configuration Tool tabs)",
+	  RB_EC " " RB_RD, NULL },
 	{ { "compare", UNNAMED, true }, "Databases to compare", RB_RD, NULL },
 	{ { "http", UNNAMED, true }, "HTTP checks", RB_CM " " RB_EC " " RB_RD, NULL },
 	{ { "extension", NAMED_ITEM, true }, "Extensions", RB_CM, NULL },
@@ -76,9 +77,9 @@ const struct settings_key settings_keys[] = {
 	{ { "scope", "schemas", V_LIST }, "schemas", "Schemas in scope, separated by spaces or commas.",
 	  "sales hr" },
 
-	{ { "endpoint", "old", V_HOSTPORT }, "old", "The old database endpoint as host:port.",
-	  "sql-old.example.internal:1433" },
-	{ { "endpoint", "new", V_HOSTPORT }, "new", "The new database endpoint as host:port.",
+	{ { "endpoint", "old", V_HOSTPORT }, "old", "The address this database's Configuration "
+	  "Tool tab shows now, as host:port.", "sql-old.example.internal:1433" },
+	{ { "endpoint", "new", V_HOSTPORT }, "new", "The address to type in that tab, as host:port.",
 	  "sql-new.example.internal:1433" },
 
 	{ { "compare", "old", V_CONNINFO }, "old",
@@ -128,6 +129,42 @@ const struct settings_key settings_keys[] = {
 	  "https://dc01.example.internal/OrdersUI/_ping.html" },
 };
 const size_t n_settings_keys = OSM_ARRAY_LEN(settings_keys);
+
+/* The Platform, Session and Log databases may live on different servers:
+ * one [endpoint "NAME"] each, named after the Configuration Tool's tabs.
+ * The first is what an unnamed [endpoint] of an older file meant. */
+const struct schema_name schema_names[] = {
+	/* kind, name, title */
+	{ "endpoint", "platform", "Platform" },
+	{ "endpoint", "session", "Session" },
+	{ "endpoint", "log", "Log" },
+};
+const size_t n_schema_names = OSM_ARRAY_LEN(schema_names);
+
+const struct schema_name *schema_names_of(const char *kind, size_t *n)
+{
+	size_t first = 0, count = 0;
+
+	for (size_t i = 0; kind && i < n_schema_names; i++)
+		if (str_eq(schema_names[i].kind, kind)) {
+			if (!count)
+				first = i;
+			count++;
+		}
+	*n = count;
+	return count ? &schema_names[first] : NULL;
+}
+
+char *schema_name_list(const char *kind)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n;
+	const struct schema_name *nm = schema_names_of(kind, &n);
+
+	for (size_t i = 0; i < n; i++)
+		sb_addf(&sb, "%s%s", i ? ", " : "", nm[i].name);
+	return sb_detach(&sb);
+}
 
 bool schema_key_matches(const struct schema_key *r, const char *kind, const char *key)
 {

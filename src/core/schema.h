@@ -53,7 +53,12 @@ enum vtype {
 };
 
 /* How a section is named: [target], [server "NAME"], [step "ID"], ... */
-enum naming { UNNAMED, NAMED_ITEM, NAMED_ID, NAMED_STEPITEM, NAMED_CHECK, NAMED_NUMBER };
+enum naming { UNNAMED, NAMED_ITEM, NAMED_ID, NAMED_STEPITEM, NAMED_CHECK, NAMED_NUMBER,
+	      NAMED_FIXED };
+/* NAMED_FIXED: a settings section named from a fixed list (schema_names[]:
+ * [endpoint "platform"], [endpoint "session"], [endpoint "log"]).  The
+ * unnamed section of such a kind, as older files wrote it, means the first
+ * name: the loaders (state.c) move it there. */
 
 /* What the parser needs of a section and of a key: the rows of state.c's
  * progress tables, and the first member of each settings row below. */
@@ -92,6 +97,21 @@ extern const struct settings_section settings_sections[];
 extern const size_t n_settings_sections;
 extern const struct settings_key settings_keys[];
 extern const size_t n_settings_keys;
+
+/* The names a NAMED_FIXED section takes, in order, with what the operator
+ * calls each (the Configuration Tool's tabs for [endpoint]). */
+struct schema_name {
+	const char *kind;
+	const char *name;       /* "platform" */
+	const char *title;      /* "Platform": its tab, "Platform database" */
+};
+extern const struct schema_name schema_names[];
+extern const size_t n_schema_names;
+/* The names of kind: *n rows from the result (NULL and 0 for a kind that
+ * has none). */
+const struct schema_name *schema_names_of(const char *kind, size_t *n);
+/* "platform, session, log": for messages.  Caller frees. */
+char *schema_name_list(const char *kind);
 
 /* NULL when kind is not a settings section, or key not one of its keys.
  * A section with keys_of has that section's keys. */

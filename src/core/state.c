@@ -21,6 +21,7 @@
 #include "hostport.h"
 #include "exitcodes.h"
 #include "lock.h"
+#include "checklist.h"
 #include "names.h"
 #include "privfile.h"
 #include "runbook.h"
@@ -600,6 +601,23 @@ static bool valid_section_name(const struct schema_section *r, const char *name,
 			return false;
 		}
 		return true;
+	case NAMED_FIXED: {
+		size_t n;
+		const struct schema_name *nm = schema_names_of(r->kind, &n);
+		char *list;
+
+		/* unnamed: an older file's, moved to the first name on load */
+		if (!name)
+			return true;
+		for (size_t i = 0; i < n; i++)
+			if (str_eq(nm[i].name, name))
+				return true;
+		list = schema_name_list(r->kind);
+		snprintf(msg, msglen, "section [%s \"%.40s\"]: the name is one of %s", r->kind, name,
+			 list);
+		free(list);
+		return false;
+	}
 	case NAMED_NUMBER:
 		if (!name || !parse_uint(name, 100000000, NULL)) {
 			snprintf(msg, msglen, "section [%s] needs a number, as in [%s \"1\"]", r->kind, r->kind);
@@ -853,6 +871,72 @@ static int read_trusted(const char *path, enum file_mode mode, struct strbuf *ou
 	return 1;
 }
 
+/* Move section [kind from] of d to [kind to] (from NULL: the unnamed
+ * one), keys in order. */
+static void move_section(struct doc *d, const char *kind, const char *from, const char *to)
+{
+	for (size_t i = 0; i < doc_nsections(d); i++) {
+		const char *name = doc_section_name(d, i);
+
+		if (!str_eq(doc_section_kind(d, i), kind) ||
+		    (from ? !name || !str_eq(name, from) : name != NULL))
+			continue;
+		doc_add_section(d, kind, to);
+		for (size_t k = 0; k < doc_nkeys(d, i); k++) {
+			char *key = xstrdup(doc_key(d, i, k)), *v = xstrdup(doc_value(d, i, k));
+
+			doc_set(d, kind, to, key, v);
+			free(key);
+			free(v);
+		}
+		break;
+	}
+	doc_remove_section(d, kind, from);
+}
+
+/* An unnamed section of a NAMED_FIXED kind is what an older osmigrate
+ * wrote before the kind had names ([endpoint] before [endpoint "platform"],
+ * [endpoint "session"] and [endpoint "log"]): it means the first name.
+ * Moved there, with the results of the checks that read it (they become
+ * "endpoint_old:platform", stale until run again per database, since what
+ * they read is named now).  Both at once is ambiguous: refused. */
+static bool upgrade_fixed_names(struct doc *d, const char *path, struct doc_error *de)
+{
+	for (size_t s = 0; s < n_settings_sections; s++) {
+		const char *kind = settings_sections[s].s.kind;
+		size_t n;
+		const struct schema_name *nm;
+
+		if (settings_sections[s].s.naming != NAMED_FIXED || !doc_has_section(d, kind, NULL))
+			continue;
+		nm = schema_names_of(kind, &n);
+		if (doc_has_section(d, kind, nm[0].name)) {
+			memset(de, 0, sizeof *de);
+			snprintf(de->file, sizeof de->file, "%s", path);
+			snprintf(de->msg, sizeof de->msg, "both [%s] and [%s \"%s\"]: the unnamed one is "
+				 "an older spelling of [%s \"%s\"]; keep one of them", kind, kind,
+				 nm[0].name, kind, nm[0].name);
+			return false;
+		}
+		move_section(d, kind, NULL, nm[0].name);
+		for (size_t c = 0; c < n_check_infos; c++) {
+			char *to;
+
+			if (!doc_has_section(d, "check", check_infos[c].id))
+				continue;
+			for (size_t k = 0; k < CHECK_MAX_DEPS && check_infos[c].deps[k].kind; k++)
+				if (str_eq(check_infos[c].deps[k].kind, kind)) {
+					to = xasprintf("%s:%s", check_infos[c].id, nm[0].name);
+					if (!doc_has_section(d, "check", to))
+						move_section(d, "check", check_infos[c].id, to);
+					free(to);
+					break;
+				}
+		}
+	}
+	return true;
+}
+
 static struct doc *parse_checked(const char *path, enum file_mode mode, const struct strbuf *text,
 				 struct state_error *err)
 {
@@ -872,6 +956,11 @@ static struct doc *parse_checked(const char *path, enum file_mode mode, const st
 		snprintf(de.msg, sizeof(de.msg), "%s", doc_has_section(d, "osmigrate", NULL)
 			 ? "the [osmigrate] section has no version key: not a complete osmigrate file"
 			 : "no [osmigrate] section with version = 1: not an osmigrate state file (was it truncated, or is it another program's file?)");
+		data_err(err, what, &de);
+		doc_free(d);
+		return NULL;
+	}
+	if (!upgrade_fixed_names(d, path, &de)) {
 		data_err(err, what, &de);
 		doc_free(d);
 		return NULL;

@@ -84,7 +84,7 @@ ok $? "the fix points at the resolver and names the host"
 
 port=$(cat "$work/port2")
 is "$(cat "$work/rc2")" 1 "a name with one address answering and one refusing: warning (exit 1)"
-grep -q "only some addresses accept connections; not reachable: 127.0.0.2:$port" "$work/out2"; r=$?
+grep -q "only some addresses accept connections from this host; not reachable: 127.0.0.2:$port" "$work/out2"; r=$?
 ok $r "the warning names the address that does not answer"
 [ $r -eq 0 ] || diag "$(cat "$work/out2")"
 grep -q "127.0.0.1:$port  *connected" "$work/out2"; ok $? "the detail lists every resolved address"

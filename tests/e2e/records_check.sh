@@ -59,7 +59,7 @@ has() { printf '%s\n' "$out" | grep -qE -- "$1"; ok $? "$2"; }
 answers "127.0.0.1:$LISTEN" "127.0.0.1:$LISTEN"
 run endpoint-change --step endpoints --answers "$work/a.ini"
 is "$rc" 0 "all ok: exit 0"
-has '^Checking old database endpoint 127\.0\.0\.1:[0-9]+ \.\.\. +ok$' "one padded Checking line per result"
+has '^Checking platform: old address 127\.0\.0\.1:[0-9]+ \.\.\. +ok$' "one padded Checking line per result"
 has '^2 checks: 2 ok, 0 warnings, 0 failed, 0 could not check$' "summary line"
 printf '%s\n' "$out" | grep -q 'What to do'
 ok $((! $?)) "no advice when everything is ok"
@@ -77,7 +77,7 @@ answers "127.0.0.1:$LISTEN" "127.0.0.1:$REFUSE"
 run endpoint-change --step endpoints --answers "$work/a.ini"
 is "$rc" 2 "new endpoint refused: exit 2"
 has '\.\.\. +FAILED$' "the FAILED line"
-has '^FAILED: new database endpoint' "the failure is explained after the summary"
+has '^FAILED: platform: new address' "the failure is explained after the summary"
 
 run restore-database --step verify --answers "$work/a.ini"
 is "$rc" 3 "clone not comparable (could not check): exit 3"
@@ -128,25 +128,25 @@ answers "127.0.0.1:$LISTEN" "127.0.0.1:$REFUSE"
 run endpoint-change --step endpoints --answers "$work/a.ini" --state "$work/st.ini"
 is "$rc" 2 "with --state: same exit code"
 has "^Results recorded in $work/st.ini" "says where the results went"
-grep -q '^\[check "endpoint_new"\]' "$work/st.ini"
+grep -q '^\[check "endpoint_new:platform"\]' "$work/st.ini"
 ok $? "the result is in the state file"
-sed -n '/^\[check "endpoint_new"\]/,/^\[/p' "$work/st.ini" | grep -q '^status = failed'
+sed -n '/^\[check "endpoint_new:platform"\]/,/^\[/p' "$work/st.ini" | grep -q '^status = failed'
 ok $? "with its status"
 grep -q "^old = 127.0.0.1:$LISTEN" "$work/st.ini"
 ok $? "the answers were copied into the state file"
-grep -q '	endpoints		check.endpoint_new	failed: ' "$work/st.ini.journal"
+grep -q '	endpoints	platform	check.endpoint_new	failed: ' "$work/st.ini.journal"
 ok $? "the journal records the check"
 out=$("$OSMIGRATE" status --state "$work/st.ini" 2>&1)
-has 'FAILED +endpoint_new ' "status shows the last result"
+has 'FAILED +endpoint_new:platform ' "status shows the last result"
 answers "127.0.0.1:$LISTEN" "127.0.0.1:$LISTEN"
 run endpoint-change --step endpoints --answers "$work/a.ini" --state "$work/st.ini"
 is "$rc" 0 "a later run replaces the result"
-sed -n '/^\[check "endpoint_new"\]/,/^\[/p' "$work/st.ini" | grep -q '^status = ok'
+sed -n '/^\[check "endpoint_new:platform"\]/,/^\[/p' "$work/st.ini" | grep -q '^status = ok'
 ok $? "the state file holds the latest status"
 run restore-database --answers "$work/a.ini" --state "$work/st.ini"
 is "$rc" 64 "a state file of another runbook: exit 64"
 run restore-database --step prepare --answers "$work/a.ini" --state "$work/rd.ini"
-grep -q '	restore-database	prepare		check.endpoint_new	ok' "$work/rd.ini.journal"
+grep -q '	restore-database	prepare	platform	check.endpoint_new	ok' "$work/rd.ini.journal"
 ok $? "the journal files a shared check id under this runbook's step"
 
 # --save-answers: the settings of the state file, without progress, reusable.

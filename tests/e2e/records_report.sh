@@ -163,7 +163,8 @@ is "$(stat -c %a "$work/fifo")" 644 "the FIFO's mode is not changed"
 
 # The environment is the settings the runbook uses, in the schema's order
 # (src/core/schema.c): an endpoint-change record carries [endpoint] and [server],
-# not the [target] and [extension] left from another procedure.
+# not the [target] and [extension] left from another procedure.  The unnamed
+# [endpoint] of an older state file is the platform database's.
 cat >"$work/ec.ini" <<'INI'
 [osmigrate]
 version = 1
@@ -187,8 +188,8 @@ INI
 out=$("$OSMIGRATE" report --state "$work/ec.ini" --format text 2>&1)
 is "$?" 0 "endpoint-change report: exit 0"
 printf '%s\n' "$out" | sed -n '/^ENVIRONMENT$/,/^$/p' >"$work/ec.env"
-printf '%s\n' ENVIRONMENT '  endpoint.old = sql-old.example.internal:1433' \
-	'  endpoint.new = sql-new.example.internal:1433' \
+printf '%s\n' ENVIRONMENT '  endpoint "platform" old = sql-old.example.internal:1433' \
+	'  endpoint "platform" new = sql-new.example.internal:1433' \
 	'  server "dc01" role = controller' \
 	'  server "dc01" url = https://dc01.example.internal/Orders/_ping.html' '' |
 	cmp -s - "$work/ec.env"
@@ -199,7 +200,7 @@ ok $rc "the environment lists the runbook's settings only, in the schema's order
 python3 - "$work/ec.json" <<'PY'
 import json, sys
 env = json.load(open(sys.argv[1]))["environment"]
-assert [(e["section"], e["name"]) for e in env] == [("endpoint", None), ("server", "dc01")], env
+assert [(e["section"], e["name"]) for e in env] == [("endpoint", "platform"), ("server", "dc01")], env
 assert list(env[0]["values"]) == ["old", "new"], env
 PY
 ok $? "JSON: the same sections, in the same order"

@@ -62,7 +62,7 @@ tmux_keys r
 tmux_wait "Check results" 20; ok $? "r runs the checks and shows the results"
 tmux_screen | grep -q 'fix: '; ok $? "a failed check shows its fix"
 tmux_screen | grep -q '^>\[!\] Old and new addresses'; ok $? "step list marks the failed checks [!]"
-sed -n '/^\[check "endpoint_new"\]/,/^\[/p' "$state" | grep -q '^status = failed'; ok $? "result stored as failed"
+sed -n '/^\[check "endpoint_new:platform"\]/,/^\[/p' "$state" | grep -q '^status = failed'; ok $? "result stored as failed"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 done_testing

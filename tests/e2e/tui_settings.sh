@@ -27,8 +27,10 @@ tmux_keys e
 tmux_wait "Databases to compare"; ok $? "e opens the settings with [compare]"
 tmux_screen | grep -q '  schemas  *"Sales Dept" hr *$'; ok $? "[compare] schemas is shown with its value"
 tmux_screen | grep -q '  exact  *(not set) *$'; ok $? "[compare] exact is shown, not set"
-# lifetime url, token_file, cafile, endpoint old, new, compare old, new, schemas, exact
-tmux_keys Down Down Down Down Down Down Down Down
+# lifetime url, token_file, cafile, endpoint platform old, new, session old,
+# new, log old, new, compare old, new, schemas, exact
+tmux_screen | grep -q '  log old  *(not set) *$'; ok $? "[endpoint \"log\"] old is shown"
+tmux_keys Down Down Down Down Down Down Down Down Down Down Down Down
 tmux_wait ">   exact"; rc=$?
 ok $rc "the cursor reaches exact"
 [ $rc -eq 0 ] || diag "$(tmux_screen)"

@@ -283,7 +283,7 @@ static struct check_result run_check(check_fn fn, const char *key, const char *v
 
 	check_report_init(rep);
 	if (value)
-		doc_set(d, "endpoint", NULL, key, value);
+		doc_set(d, "endpoint", "platform", key, value);
 	fn(&env, rep);
 	doc_free(d);
 	cr_assert_eq(rep->n, 1);
@@ -299,18 +299,22 @@ Test(endpoint_check, reachable_ok_with_addresses)
 	snprintf(addr, sizeof addr, "127.0.0.1:%s", port);
 	struct check_result r = run_check(check_endpoint_new, "new", addr, &rep);
 	cr_expect_eq(r.status, CHECK_OK, "%s", r.summary);
-	cr_expect_str_eq(r.id, "endpoint_new");
+	cr_expect_str_eq(r.id, "endpoint_new:platform");
+	cr_expect(str_startswith(r.summary, "platform: new address "), "summary %s", r.summary);
 	cr_expect(strstr(r.summary, addr) != NULL, "summary %s", r.summary);
 	cr_expect(strstr(r.detail, "connected") != NULL, "detail %s", r.detail);
 	check_report_free(&rep);
 	r = run_check(check_endpoint_old, "old", addr, &rep);
 	cr_expect_eq(r.status, CHECK_OK, "%s", r.summary);
-	cr_expect_str_eq(r.id, "endpoint_old");
+	cr_expect_str_eq(r.id, "endpoint_old:platform");
 	check_report_free(&rep);
 	close(fd);
 }
 
-Test(endpoint_check, old_unreachable_warns_loudly)
+/* Trial finding H5: refused from the admin host is what was observed; it
+ * does not prove that applications are down (the servers may still reach
+ * it), so the result says where it was seen and what it may mean. */
+Test(endpoint_check, old_unreachable_says_what_was_observed)
 {
 	char port[6], addr[32];
 	struct check_report rep;
@@ -319,9 +323,12 @@ Test(endpoint_check, old_unreachable_warns_loudly)
 	snprintf(addr, sizeof addr, "127.0.0.1:%s", port);
 	struct check_result r = run_check(check_endpoint_old, "old", addr, &rep);
 	cr_expect_eq(r.status, CHECK_WARNING);
-	cr_expect(strstr(r.summary, "APPLICATIONS ARE DOWN UNTIL THIS PROCEDURE COMPLETES"),
-		  "summary %s", r.summary);
-	cr_expect(strstr(r.summary, "refused"), "summary %s", r.summary);
+	cr_expect_null(strstr(r.summary, "APPLICATIONS ARE DOWN"), "summary %s", r.summary);
+	cr_expect_null(strstr(r.fix, "APPLICATIONS ARE DOWN"), "fix %s", r.fix);
+	cr_expect(strstr(r.summary, "platform: old address"), "summary %s", r.summary);
+	cr_expect(strstr(r.summary, "refused from this host"), "summary %s", r.summary);
+	cr_expect(strstr(r.fix, "Seen from this admin host only"), "fix %s", r.fix);
+	cr_expect(strstr(r.fix, "If they cannot reach it either"), "fix %s", r.fix);
 	cr_expect(strstr(r.fix, "nothing listens"), "fix %s", r.fix);
 	check_report_free(&rep);
 	close(fd);
@@ -337,7 +344,9 @@ Test(endpoint_check, new_refused_fails)
 	struct check_result r = run_check(check_endpoint_new, "new", addr, &rep);
 	cr_expect_eq(r.status, CHECK_FAILED);
 	cr_expect(strstr(r.summary, "refused"), "summary %s", r.summary);
-	cr_expect(strstr(r.fix, "Do not point the servers at this address yet"), "fix %s", r.fix);
+	cr_expect(strstr(r.summary, "platform: new address"), "summary %s", r.summary);
+	cr_expect(strstr(r.fix, "Do not point the servers' Platform tab at this address yet"),
+		  "fix %s", r.fix);
 	check_report_free(&rep);
 	close(fd);
 }
@@ -359,7 +368,8 @@ Test(endpoint_check, not_configured_is_error)
 	struct check_result r = run_check(check_endpoint_old, "old", NULL, &rep);
 
 	cr_expect_eq(r.status, CHECK_ERROR);
-	cr_expect(strstr(r.fix, "[endpoint] old"), "fix %s", r.fix);
+	cr_expect(strstr(r.summary, "not configured"), "summary %s", r.summary);
+	cr_expect(strstr(r.fix, "[endpoint \"log\"]"), "fix %s", r.fix);
 	check_report_free(&rep);
 }
 
@@ -369,7 +379,63 @@ Test(endpoint_check, invalid_is_error_with_fix)
 	struct check_result r = run_check(check_endpoint_new, "new", "dbserver", &rep);
 
 	cr_expect_eq(r.status, CHECK_ERROR);
-	cr_expect(strstr(r.fix, "[endpoint] new"), "fix %s", r.fix);
+	cr_expect(strstr(r.fix, "[endpoint \"platform\"] new"), "fix %s", r.fix);
 	cr_expect(strstr(r.fix, "no port"), "fix %s", r.fix);
 	check_report_free(&rep);
+}
+
+/* Three databases, each its own pair: one result per database and
+ * address, each naming its database; the refused new address of the log
+ * database fails, naming it; a database without addresses is not checked. */
+Test(endpoint_check, three_databases_each_named)
+{
+	char up[6], down[6], a_up[32], a_down[32];
+	int fu = bound_socket(AF_INET, 16, up), fd = bound_socket(AF_INET, -1, down);
+	struct doc *d = doc_new();
+	struct ctx ctx = { .timeout_s = 2 };
+	struct check_env env = { .settings = d, .ctx = &ctx };
+	struct check_report rep;
+
+	snprintf(a_up, sizeof a_up, "127.0.0.1:%s", up);
+	snprintf(a_down, sizeof a_down, "127.0.0.1:%s", down);
+	doc_set(d, "endpoint", "platform", "new", a_up);
+	doc_set(d, "endpoint", "session", "new", a_up);
+	doc_set(d, "endpoint", "log", "new", a_down);
+	check_report_init(&rep);
+	check_endpoint_new(&env, &rep);
+	cr_assert_eq(rep.n, 3);
+	cr_expect_str_eq(rep.r[0].id, "endpoint_new:platform");
+	cr_expect_str_eq(rep.r[1].id, "endpoint_new:session");
+	cr_expect_str_eq(rep.r[2].id, "endpoint_new:log");
+	cr_expect_eq(rep.r[0].status, CHECK_OK, "%s", rep.r[0].summary);
+	cr_expect_eq(rep.r[1].status, CHECK_OK, "%s", rep.r[1].summary);
+	cr_expect_eq(rep.r[2].status, CHECK_FAILED, "%s", rep.r[2].summary);
+	{
+		char *want = xasprintf("log: new address %s refused", a_down);
+
+		cr_expect(str_startswith(rep.r[2].summary, want), "summary %s", rep.r[2].summary);
+		free(want);
+	}
+	cr_expect(strstr(rep.r[2].fix, "Log tab"), "fix %s", rep.r[2].fix);
+	check_report_free(&rep);
+
+	/* one database only: the result's own item */
+	env.item = "log";
+	check_report_init(&rep);
+	check_endpoint_new(&env, &rep);
+	cr_assert_eq(rep.n, 1);
+	cr_expect_str_eq(rep.r[0].id, "endpoint_new:log");
+	check_report_free(&rep);
+
+	/* session without addresses: not checked, not an error */
+	env.item = NULL;
+	doc_unset(d, "endpoint", "session", "new");
+	check_report_init(&rep);
+	check_endpoint_new(&env, &rep);
+	cr_assert_eq(rep.n, 2);
+	cr_expect_str_eq(rep.r[1].id, "endpoint_new:log");
+	check_report_free(&rep);
+	doc_free(d);
+	close(fu);
+	close(fd);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "result.h"
 #include "runbook.h"
 #include "schema.h"
 #include "state.h"
@@ -61,10 +62,14 @@ static char *slurp(const char *path)
 	return sb_detach(&sb);
 }
 
-/* A name for a section of this kind in the tests: items need one. */
+/* A name for a section of this kind in the tests: items need one, and a
+ * section named from a list takes its first name. */
 static const char *item_name(const struct settings_section *s)
 {
-	return schema_is_inventory(s) ? "Example" : NULL;
+	size_t n;
+	const struct schema_name *nm = schema_names_of(s->s.kind, &n);
+
+	return nm ? nm[0].name : schema_is_inventory(s) ? "Example" : NULL;
 }
 
 static bool word_in(const char *word, const char *list)
@@ -93,7 +98,15 @@ Test(schema, table_is_consistent)
 		size_t nk;
 
 		cr_assert(s->s.setting, "[%s] is in the settings table but not a setting", s->s.kind);
-		cr_assert(s->s.naming == UNNAMED || s->s.naming == NAMED_ITEM, "[%s]", s->s.kind);
+		cr_assert(s->s.naming == UNNAMED || s->s.naming == NAMED_ITEM ||
+			  s->s.naming == NAMED_FIXED, "[%s]", s->s.kind);
+		{
+			size_t nn;
+
+			/* a section named from a list has the list, and only it */
+			cr_assert_eq(schema_names_of(s->s.kind, &nn) != NULL,
+				     s->s.naming == NAMED_FIXED, "[%s]", s->s.kind);
+		}
 		cr_assert(section_is_setting(s->s.kind), "[%s]", s->s.kind);
 		cr_assert_eq(schema_find_section(s->s.kind), s, "[%s] twice", s->s.kind);
 		cr_assert(!str_empty(s->title), "[%s] has no title", s->s.kind);
@@ -176,8 +189,8 @@ Test(schema, examples_round_trip_in_order)
 		const struct settings_section *s = &settings_sections[i];
 		size_t nk;
 		const struct settings_key *keys = schema_section_keys(s->s.kind, &nk);
-		char *head = schema_is_inventory(s) ? xasprintf("\n[%s \"Example\"]\n", s->s.kind)
-						    : xasprintf("\n[%s]\n", s->s.kind);
+		char *head = item_name(s) ? xasprintf("\n[%s \"%s\"]\n", s->s.kind, item_name(s))
+					  : xasprintf("\n[%s]\n", s->s.kind);
 
 		at = strstr(at, head);
 		cr_assert_not_null(at, "%s missing or out of the schema's order in:\n%s", head, text);
@@ -258,6 +271,64 @@ Test(schema, compare_exact_and_schemas_round_trip)
 	free(spath);
 }
 
+/* [endpoint "platform"], "session" and "log" (the Configuration Tool's
+ * tabs); another name is refused; an older file's unnamed [endpoint] loads
+ * as [endpoint "platform"] (a state file resumes: the procedure's ticks
+ * kept, the old check results moved to the platform's, stale until run
+ * again), and both at once are refused. */
+Test(schema, endpoint_named_per_database_and_old_files_resume)
+{
+	char *path = xasprintf("%s/ec.ini", tmpdir);
+	struct state_error err;
+	struct state *st;
+	struct check_record rec;
+	char msg[512];
+	FILE *f;
+
+	cr_assert(settings_validate("endpoint", "log", NULL, NULL, msg, sizeof msg), "%s", msg);
+	cr_assert(settings_validate("endpoint", "session", "new", "db:1433", msg, sizeof msg), "%s", msg);
+	cr_assert_not(settings_validate("endpoint", "cache", NULL, NULL, msg, sizeof msg));
+	cr_assert(strstr(msg, "platform, session, log"), "%s", msg);
+
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("[osmigrate]\nversion = 1\nrunbook = endpoint-change\ncurrent = servers\n\n"
+	      "[endpoint]\nold = sql-old:1433\nnew = sql-new:1433\n\n"
+	      "[step \"endpoints\"]\nstatus = done\n\n"
+	      "[check \"endpoint_new\"]\nstatus = ok\nat = 2026-11-22T04:31:00Z\n"
+	      "label = new database endpoint sql-new:1433\nsummary = ok\n"
+	      "settings_digest = 0123456789abcdef\n", f);
+	fclose(f);
+	cr_assert_eq(chmod(path, 0600), 0);
+	st = state_open(path, &err);
+	cr_assert_not_null(st, "%s", err.msg);
+	cr_expect_str_eq(doc_get(st->doc, "endpoint", "platform", "old"), "sql-old:1433");
+	cr_expect_str_eq(doc_get(st->doc, "endpoint", "platform", "new"), "sql-new:1433");
+	cr_expect_not(doc_has_section(st->doc, "endpoint", NULL));
+	cr_expect_str_eq(state_current(st), "servers");
+	cr_expect_eq(state_step_status(st, "endpoints"), STEP_DONE);
+	cr_expect_not(doc_has_section(st->doc, "check", "endpoint_new"));
+	cr_assert(check_result_load(st->doc, "endpoint_new:platform", &rec));
+	cr_expect_eq(rec.freshness, CHECK_STALE);
+	/* saved and read again: the new spelling */
+	doc_set(st->doc, "step", "servers", "status", "in-progress");
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	state_close(st);
+	st = state_open_readonly(path, &err);
+	cr_assert_not_null(st, "%s", err.msg);
+	cr_expect_str_eq(doc_get(st->doc, "endpoint", "platform", "new"), "sql-new:1433");
+	state_close(st);
+
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("[osmigrate]\nversion = 1\n\n[endpoint]\nold = a:1\n\n"
+	      "[endpoint \"platform\"]\nold = b:1\n", f);
+	fclose(f);
+	cr_assert_null(state_open(path, &err));
+	cr_expect(strstr(err.msg, "older spelling"), "%s", err.msg);
+	free(path);
+}
+
 /* What each check declares it reads is in the schema, and its runbook uses
  * those sections: a check of a runbook reads nothing the runbook's
  * settings screen does not show. */
@@ -294,7 +365,7 @@ Test(schema, check_dependencies_are_in_the_schema)
 				cr_assert_not_null(schema_find_key(dep->kind, dep->key),
 						   "%s reads [%s] %s, not in the schema", c->id, dep->kind,
 						   dep->key);
-			cr_assert(dep->item == schema_is_inventory(s) || !dep->item,
+			cr_assert(!dep->item || schema_is_inventory(s) || s->s.naming == NAMED_FIXED,
 				  "%s: an item dependency on [%s], not an inventory", c->id, dep->kind);
 			cr_assert(schema_used_by(s, c->runbook),
 				  "%s (%s) reads [%s], which the schema does not list for %s", c->id,
