@@ -13,6 +13,7 @@
 
 #include "doc.h"
 #include "httpcheck.h"
+#include "platformver.h"
 #include "progress.h"
 #include "runbook.h"
 #include "util.h"
@@ -276,6 +277,22 @@ void check_platform_version(const struct check_env *env, struct check_report *re
 					     "confirm it is 11.15.0 or later.");
 			} else {
 				sb_addf(&sum, "%zu environments, lowest %s (LifeTime)", n, minv);
+			}
+			/* A typed version LifeTime contradicts is said, not dropped. */
+			{
+				char *dis = platform_typed_disagreement(typed, envs, n);
+
+				if (dis) {
+					sb_addf(&det, "Note: %s.\n", dis);
+					sb_add(&sum, "; the typed version is not LifeTime's");
+					if (st == CHECK_OK) {
+						st = CHECK_WARNING;
+						sb_addf(&fix, "Correct or clear the Platform Server "
+							"version typed on the prerequisites screen: %s.",
+							dis);
+					}
+					free(dis);
+				}
 			}
 			goto out;
 		}

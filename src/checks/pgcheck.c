@@ -21,12 +21,12 @@
 #include "login.h"
 #include "names.h"
 #include "pgcheck.h"
+#include "platformver.h"
 #include "resolve.h"
 #include "text.h"
 #include "util.h"
 #include "version.h"
 
-#define RUNBOOK_STEP_PREREQ "prerequisites"
 
 /* ------------------------------------------------------------------ */
 /* Support table.
@@ -46,7 +46,7 @@ static const struct pg_support_row pg_support_table[] = {
 	{ 13, "11.15.0", "11.40.0" },
 	{ 17, "11.38.0", NULL },
 };
-static const int pg_unverified_majors[] = { 14, 15, 16 };
+static const int pg_unverified_majors[] = { 14, 15, 16, 18 };
 #define PG_SUPPORT_SOURCE "OutSystems 11 system requirements (PostgreSQL database)"
 
 static void bfmt(char *dst, size_t len, const char *fmt, ...) OSM_PRINTF(3, 4);
@@ -107,8 +107,8 @@ enum pg_support pg_support_classify(int server_version_num, const char *platform
 	}
 	for (size_t i = 0; i < OSM_ARRAY_LEN(pg_unverified_majors); i++)
 		if (pg_unverified_majors[i] == major) {
-			bfmt(why, whylen, "PostgreSQL %s is unverified: it is not listed for "
-			     "OutSystems 11 (%s); OutSystems Developer Cloud lists 12-16. "
+			bfmt(why, whylen, "PostgreSQL %s is unverified: no OutSystems 11 source lists "
+			     "it (%s; OutSystems Developer Cloud, another product, lists others). "
 			     "Check your OutSystems support matrix", mname, PG_SUPPORT_SOURCE);
 			return PG_UNVERIFIED;
 		}
@@ -122,6 +122,68 @@ enum pg_support pg_support_classify(int server_version_num, const char *platform
 	     "(supported: 12 and 13 from Platform Server 11.15.0, 17 from 11.38.0; %s)", mname,
 	     PG_SUPPORT_SOURCE);
 	return PG_UNSUPPORTED;
+}
+
+void pg_override_from_settings(const struct doc *d, struct pg_override *ov)
+{
+	ov->supported = doc_get(d, "pg_support", NULL, "supported");
+	ov->unsupported = doc_get(d, "pg_support", NULL, "unsupported");
+	ov->matrix = doc_get(d, "pg_support", NULL, "matrix");
+}
+
+/* Is major among the words of list ("14 16", "14,16")? */
+static bool major_listed(const char *list, int major)
+{
+	for (const char *p = list; p && *p;) {
+		size_t d = strspn(p, "0123456789");
+
+		if (d && atoi(p) == major)
+			return true;
+		p += d ? d : 1;
+		p += strspn(p, " ,");
+	}
+	return false;
+}
+
+static const char *pg_support_word(enum pg_support s)
+{
+	switch (s) {
+	case PG_SUPPORTED: return "supported";
+	case PG_CONDITIONAL: return "depends on the version";
+	case PG_UNVERIFIED: return "unverified";
+	case PG_UNSUPPORTED: return "not supported";
+	}
+	return "?";
+}
+
+enum pg_support pg_support_judge(int server_version_num, const char *platform_version,
+				 const struct pg_override *ov, char *why, size_t whylen)
+{
+	char table[600];
+	enum pg_support t = pg_support_classify(server_version_num, platform_version, table,
+						sizeof table);
+	int major = server_version_num / 10000;
+	bool sup = ov && major_listed(ov->supported, major);
+	bool uns = ov && major_listed(ov->unsupported, major);
+
+	if (!sup && !uns) {
+		bfmt(why, whylen, "%s", table);
+		return t;
+	}
+	if (str_empty(ov->matrix)) {
+		bfmt(why, whylen, "%s. [pg_support] lists PostgreSQL %d, but is not applied: give "
+		     "[pg_support] matrix (where your support matrix says so)", table, major);
+		return t;
+	}
+	if (sup && uns) {
+		bfmt(why, whylen, "%s. [pg_support] lists PostgreSQL %d as both supported and "
+		     "unsupported: not applied", table, major);
+		return t;
+	}
+	bfmt(why, whylen, "PostgreSQL %d is %s by your support matrix (\"%s\", [pg_support]); "
+	     "the built-in table says: %s", major, sup ? "supported" : "not supported",
+	     ov->matrix, table);
+	return sup ? PG_SUPPORTED : PG_UNSUPPORTED;
 }
 
 /* ------------------------------------------------------------------ */
@@ -233,13 +295,6 @@ static void split_table(const char *word, char **schema, char **table)
 	}
 }
 
-static const char *platform_version_of(const struct check_env *env)
-{
-	const char *v = doc_get(env->settings, "step", RUNBOOK_STEP_PREREQ,
-				"field.platform_version");
-
-	return str_empty(v) ? NULL : v;
-}
 
 /* A Unix socket, or a TCP connection whose address (not name: a name
  * such as 127.0.0.1.example.com may lead anywhere) is a loopback one: the
@@ -256,19 +311,119 @@ static bool is_local_connection(PGconn *c)
 /* ------------------------------------------------------------------ */
 /* pg_version */
 
+/* The verdict per environment: LifeTime's OSVersion of each, else the
+ * typed version, else unknown (one verdict, "only on some versions"). */
+void pg_version_verdict(struct check_report *rep, const char *id, const char *label, int num,
+			const char *flavour, const struct platform_versions *pvs,
+			const struct pg_override *ov)
+{
+	enum pg_support sup;
+	char why[900];
+
+	{
+		struct strbuf det = STRBUF_INIT, fix = STRBUF_INIT, where = STRBUF_INIT;
+		size_t counts[PG_UNSUPPORTED + 1] = { 0 };
+		enum check_status st = CHECK_OK;
+		char *sum;
+		size_t n;
+
+		n = pvs->n ? pvs->n : 1;
+		for (size_t i = 0; i < n; i++) {
+			const char *ver = pvs->n ? pvs->env[i].version : NULL;
+
+			sup = pg_support_judge(num, ver, ov, why, sizeof why);
+			counts[sup]++;
+			if (pvs->source == PV_LIFETIME)
+				sb_addf(&det, "%s (Platform Server %s, LifeTime): %s: %s\n",
+					pvs->env[i].name, ver ? ver : "not reported",
+					pg_support_word(sup), why);
+			else if (pvs->source == PV_TYPED)
+				sb_addf(&det, "Platform Server %s (typed): %s: %s\n", ver,
+					pg_support_word(sup), why);
+			else
+				sb_addf(&det, "Platform Server version unknown: %s\n", why);
+			if (sup == PG_UNSUPPORTED && pvs->source == PV_LIFETIME)
+				sb_addf(&where, "%s%s", where.len ? ", " : "", pvs->env[i].name);
+		}
+		if (pvs->problem[0])
+			sb_addf(&det, "LifeTime was not used: %s\n", pvs->problem);
+		if (pvs->disagreement)
+			sb_addf(&det, "Note: %s.\n", pvs->disagreement);
+		if (!str_empty(ov->matrix))
+			sb_addf(&det, "Your support matrix ([pg_support] matrix): %s\n", ov->matrix);
+
+		if (counts[PG_UNSUPPORTED]) {
+			st = CHECK_FAILED;
+			sum = pvs->source == PV_LIFETIME
+				? xasprintf("%s: not supported on %zu of %zu environments (%s)", flavour,
+					    counts[PG_UNSUPPORTED], n, sb_str(&where))
+				: xasprintf("%s: not supported%s", flavour,
+					    pvs->source == PV_TYPED ? " on the typed Platform Server "
+					    "version" : "");
+			sb_add(&fix, "Upgrade the database server to a version supported by every "
+			       "environment's Platform Server (13 up to Platform Server 11.39, 17 "
+			       "from 11.38.0), or upgrade the Platform Server, before switching "
+			       "connectors. If your OutSystems support matrix says otherwise, record "
+			       "it in [pg_support] (supported, matrix).");
+		} else if (counts[PG_UNVERIFIED]) {
+			st = CHECK_WARNING;
+			sum = xasprintf("%s: unverified, check your OutSystems support matrix",
+					flavour);
+			sb_add(&fix, "Confirm with OutSystems (support matrix for your Platform "
+			       "Server version) that this PostgreSQL version is supported before "
+			       "switching connectors, and record it in [pg_support] (supported, "
+			       "matrix).");
+		} else if (counts[PG_CONDITIONAL]) {
+			st = CHECK_WARNING;
+			sum = xasprintf("%s: supported only on some Platform Server versions%s",
+					flavour, pvs->source == PV_LIFETIME
+					? " (LifeTime reports no version for some environments)" : "");
+			sb_add(&fix, "Give the Platform Server version: configure [lifetime] (each "
+			       "environment's version is read from it) or type it on the "
+			       "prerequisites screen (Service Center > Administration > Environment "
+			       "Health), so it can be checked against the support table.");
+		} else {
+			sum = pvs->source == PV_LIFETIME
+				? xasprintf("%s: supported on all %zu environments (LifeTime)", flavour, n)
+				: xasprintf("%s: supported on Platform Server %s (typed)", flavour,
+					    pvs->typed);
+		}
+		if (!str_empty(ov->matrix) && (major_listed(ov->supported, num / 10000) ||
+					      major_listed(ov->unsupported, num / 10000))) {
+			char *s2 = xasprintf("%s; by your support matrix", sum);
+
+			free(sum);
+			sum = s2;
+		}
+		if (pvs->disagreement) {
+			char *s2 = xasprintf("%s; the typed Platform Server version is not "
+					     "LifeTime's", sum);
+
+			free(sum);
+			sum = s2;
+		}
+		check_add(rep, id, label, st, sum, sb_str(&det),
+			  st == CHECK_OK ? NULL : sb_str(&fix))->needs =
+			pvs->needs_token ? SECRET_LIFETIME_TOKEN : SECRET_NONE;
+		free(sum);
+		sb_free(&det);
+		sb_free(&fix);
+		sb_free(&where);
+	}
+}
+
+
 void check_pg_version(const struct check_env *env, struct check_report *rep)
 {
 	struct pg_spec spec;
 	PGconn *c;
 	PGresult *r;
-	char err[512], why[600];
+	char err[512];
 	const char *id = "pg_version";
 	char *label = conn_label("PostgreSQL version of", env, "target");
 	int num;
 	bool aurora;
 	char *flavour;
-	enum pg_support sup;
-	const char *pv = platform_version_of(env);
 
 	c = open_reads(env, rep, "target", id, label, CHECK_ERROR, &spec);
 	if (!c) {
@@ -309,42 +464,14 @@ void check_pg_version(const struct check_env *env, struct check_report *rep)
 		PQclear(r);
 	}
 
-	sup = pg_support_classify(num, pv, why, sizeof why);
 	{
-		char *sum = NULL, *fix = NULL;
-		enum check_status st = CHECK_OK;
+		struct platform_versions pvs;
+		struct pg_override ov;
 
-		switch (sup) {
-		case PG_SUPPORTED:
-			sum = xasprintf("%s: supported", flavour);
-			break;
-		case PG_CONDITIONAL:
-			st = CHECK_WARNING;
-			sum = xasprintf("%s: supported only on some Platform Server versions",
-					flavour);
-			fix = xstrdup("Enter the Platform Server version on the prerequisites screen "
-				      "(Service Center > Administration > Environment Health) so the "
-				      "version can be checked against the support table.");
-			break;
-		case PG_UNVERIFIED:
-			st = CHECK_WARNING;
-			sum = xasprintf("%s: unverified, check your OutSystems support matrix",
-					flavour);
-			fix = xstrdup("Confirm with OutSystems (support matrix for your Platform "
-				      "Server version) that this PostgreSQL version is supported "
-				      "before switching connectors.");
-			break;
-		case PG_UNSUPPORTED:
-			st = CHECK_FAILED;
-			sum = xasprintf("%s: not supported", flavour);
-			fix = xstrdup("Upgrade the database server to a supported version (13 up to "
-				      "Platform Server 11.39, 17 from 11.38.0) or upgrade the Platform "
-				      "Server, before switching connectors.");
-			break;
-		}
-		check_add(rep, id, label, st, sum, why, fix);
-		free(sum);
-		free(fix);
+		platform_versions_read(env, &pvs);
+		pg_override_from_settings(env->settings, &ov);
+		pg_version_verdict(rep, id, label, num, flavour, &pvs, &ov);
+		platform_versions_free(&pvs);
 	}
 	free(flavour);
 out:

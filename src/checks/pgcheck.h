@@ -37,4 +37,29 @@ enum pg_support {
 enum pg_support pg_support_classify(int server_version_num, const char *platform_version,
 				    char *why, size_t whylen);
 
+/* The operator's support matrix ([pg_support]): majors it lists as
+ * supported or not, and where it says so.  Without matrix the lists are
+ * not applied (an override without its source is not recorded as one). */
+struct pg_override {
+	const char *supported, *unsupported;  /* "14 16", or NULL */
+	const char *matrix;
+};
+/* The settings' override (strings point into d). */
+void pg_override_from_settings(const struct doc *d, struct pg_override *ov);
+/* pg_support_classify, then the override: a major the matrix lists wins
+ * over the built-in table, and why says both (the matrix note, and what
+ * the table says).  ov may be NULL. */
+enum pg_support pg_support_judge(int server_version_num, const char *platform_version,
+				 const struct pg_override *ov, char *why, size_t whylen);
+
+struct platform_versions;
+/* pg_version's result for a server (server_version_num num, described as
+ * flavour: "PostgreSQL 15.4") on the environments' Platform Server
+ * versions (platformver.h): one verdict per environment in the detail; the
+ * summary names the environments that do not support it; an override and
+ * a typed version LifeTime contradicts are said. */
+void pg_version_verdict(struct check_report *rep, const char *id, const char *label, int num,
+			const char *flavour, const struct platform_versions *pvs,
+			const struct pg_override *ov);
+
 #endif

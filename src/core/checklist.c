@@ -35,7 +35,7 @@ const struct check_info check_infos[] = {
 	{ "platform_version", "connector-migration", "prerequisites", "Platform Server version of every environment",
 	  { DEP("lifetime"), DEP("http"), DEP_PLATFORM_VERSION } },
 	{ "pg_version", "connector-migration", "prerequisites", "PostgreSQL server version against the support table",
-	  { DEP("target"), DEP_PLATFORM_VERSION } },
+	  { DEP("target"), DEP_PLATFORM_VERSION, DEP("lifetime"), DEP("http"), DEP("pg_support") } },
 	{ "target_connect", "connector-migration", "connection", "connection to the target database",
 	  { DEP("target") } },
 	{ "target_privileges", "connector-migration", "connection", "privileges on the schemas and tables in scope",

@@ -23,7 +23,7 @@ struct check_dep {
 	const char *key;
 	bool item;
 };
-#define CHECK_MAX_DEPS 4
+#define CHECK_MAX_DEPS 6
 
 struct check_info {
 	const char *id;              /* stable: used in state file, `check` output */

@@ -27,6 +27,8 @@ const struct settings_section settings_sections[] = {
 	{ { "dbconnection", UNNAMED, true }, "Database connections (as LifeTime lists them)", RB_CM,
 	  NULL },
 	{ { "scope", UNNAMED, true }, "Scope", RB_CM, NULL },
+	{ { "pg_support", UNNAMED, true }, "PostgreSQL support (your support matrix, optional)", RB_CM,
+	  NULL },
 	{ { "endpoint", NAMED_FIXED, true }, "Database addresses (Configuration Tool tabs)",
 	  RB_EC " " RB_RD, NULL },
 	{ { "compare", UNNAMED, true }, "Databases to compare", RB_RD, NULL },
@@ -76,6 +78,16 @@ const struct settings_key settings_keys[] = {
 
 	{ { "scope", "schemas", V_LIST }, "schemas", "Schemas in scope, separated by spaces or commas.",
 	  "sales hr" },
+
+	{ { "pg_support", "supported", V_MAJORS }, "supported", "PostgreSQL major versions your "
+	  "OutSystems support matrix lists as supported for your Platform Server (overrides the "
+	  "built-in table; needs matrix).", "16" },
+	{ { "pg_support", "unsupported", V_MAJORS }, "unsupported", "PostgreSQL major versions your "
+	  "support matrix says are not supported (overrides the built-in table; needs matrix).",
+	  "12" },
+	{ { "pg_support", "matrix", V_TEXT }, "matrix", "Where your support matrix says so "
+	  "(document, version, date): recorded and shown with every verdict it changes.",
+	  "OutSystems support case 12345, 2026-11-20" },
 
 	{ { "endpoint", "old", V_HOSTPORT }, "old", "The address this database's Configuration "
 	  "Tool tab shows now, as host:port.", "sql-old.example.internal:1433" },

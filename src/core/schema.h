@@ -50,6 +50,7 @@ enum vtype {
 	V_RUNBOOK,      /* one of runbook.h's runbooks */
 	V_DIGEST,       /* lower-case hex digits (check.h's settings digest) */
 	V_BOOL,         /* yes/no, true/false, 1/0 (schema_bool) */
+	V_MAJORS,       /* PostgreSQL major versions: "14 16" or "14, 16" */
 };
 
 /* How a section is named: [target], [server "NAME"], [step "ID"], ... */

@@ -507,6 +507,27 @@ static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 		return true;
 	case V_URL:
 		return valid_url(v, msg, msglen);
+	case V_MAJORS: {
+		size_t i = 0, words = 0;
+
+		while (v[i]) {
+			size_t d = strspn(v + i, "0123456789");
+
+			if (d == 0 || d > 3 || (v[i] == '0')) {
+				snprintf(msg, msglen, "expected PostgreSQL major versions separated by "
+					 "spaces or commas, as in \"14 16\", got '%.40s'", v);
+				return false;
+			}
+			words++;
+			i += d;
+			i += strspn(v + i, " ,");
+		}
+		if (!words) {
+			snprintf(msg, msglen, "expected PostgreSQL major versions, as in \"14 16\"");
+			return false;
+		}
+		return true;
+	}
 	case V_LIST:
 		if (has_control(v, false) || strlen(v) > TEXT_MAX_BYTES * 8) {
 			snprintf(msg, msglen, "schema list must be names separated by spaces or commas");

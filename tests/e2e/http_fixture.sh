@@ -107,6 +107,21 @@ ok $? "the lowest environment version is recorded"
 grep -q -- "$(cat "$LIFETIME_TOKEN_FILE")" "$work/state.ini"; [ $? -ne 0 ]
 ok $? "the token value is not in the state file"
 
+# A typed Platform Server version that none of LifeTime's matches is said,
+# not silently dropped (operator trial): a warning naming both.
+{
+	printf '[osmigrate]\nversion = 1\nrunbook = connector-migration\n\n'
+	cat "$work/lt.ini"
+	printf '\n[step "prerequisites"]\nfield.platform_version = 11.20.0\n'
+} >"$work/typed.ini"
+chmod 600 "$work/typed.ini"
+"$OSMIGRATE" check connector-migration --state "$work/typed.ini" --step prerequisites \
+	>"$work/out" 2>&1 </dev/null
+grep -E "^Checking Platform Server version" "$work/out" | grep -q ' warning$'
+ok $? "typed 11.20.0 against LifeTime's versions: a warning" || diag "$(cat "$work/out")"
+grep -q "typed on the prerequisites screen (11.20.0) is not what LifeTime reports (" "$work/out"
+ok $? "naming the typed version and LifeTime's"
+
 "$OSMIGRATE" check connector-migration --answers "$work/lt.ini" --step republish \
 	>"$work/out" 2>&1 </dev/null
 is "$?" 2 "an Outdated application: exit 2"

@@ -110,6 +110,21 @@ settings osm_app
 run_probe check "$S" pg_version
 is "$(val pg_version.status)" warning "platform version unknown: a warning, never a silent ok"
 
+# The operator's support matrix overrides the table, recorded in the verdict;
+# without its note it is not applied.
+settings osm_app 11.31.0
+printf '\n[pg_support]\nunsupported = %s\nmatrix = support case 4711\n' "$major" >>"$S"
+run_probe check "$S" pg_version
+is "$(val pg_version.status)" FAILED "PostgreSQL $major listed unsupported by the operator's matrix: FAILED"
+has "$(val pg_version.summary)" "by your support matrix"; ok $? "the summary says why ($(val pg_version.summary))"
+has "$(val pg_version.detail)" "support case 4711"; ok $? "the matrix note is in the verdict"
+settings osm_app 11.31.0
+printf '\n[pg_support]\nunsupported = %s\n' "$major" >>"$S"
+run_probe check "$S" pg_version
+is "$(val pg_version.status)" "$want" "an override without its matrix note is not applied"
+has "$(val pg_version.detail)" "not applied"; ok $? "and says so"
+settings osm_app
+
 # Aurora is recognised by its aurora_version() function in pg_catalog
 # (faked here).  One that any user created elsewhere is neither taken for
 # Aurora nor called.

@@ -9,6 +9,8 @@
 #include "doc.h"
 #include "pg.h"
 #include "pgcheck.h"
+#include "platformver.h"
+#include "result.h"
 #include "util.h"
 
 static enum pg_support cls(int num, const char *pv)
@@ -60,6 +62,146 @@ Test(pg_support, unlisted_versions)
 	cr_assert_eq(cls(90624, NULL), PG_UNSUPPORTED);
 	pg_support_classify(90624, NULL, why, sizeof why);
 	cr_assert(strstr(why, "9.6"), "old majors are named as 9.6: %s", why);
+}
+
+/* 18, like 14-16: no OutSystems 11 source lists it. */
+Test(pg_support, postgres_18_unverified)
+{
+	char why[600];
+
+	cr_assert_eq(pg_support_classify(180001, "11.43.0", why, sizeof why), PG_UNVERIFIED);
+	cr_assert(strstr(why, "no OutSystems 11 source"), "%s", why);
+	cr_assert_eq(cls(180001, NULL), PG_UNVERIFIED);
+}
+
+/* The operator's support matrix overrides the table, only with its note,
+ * and the verdict says both. */
+Test(pg_support, override_needs_its_matrix_and_says_both)
+{
+	char why[900];
+	struct pg_override ov = { .supported = "16, 18", .unsupported = "13",
+				  .matrix = "support case 4711" };
+
+	cr_assert_eq(pg_support_judge(160002, "11.31.0", &ov, why, sizeof why), PG_SUPPORTED);
+	cr_assert(strstr(why, "supported by your support matrix (\"support case 4711\""), "%s", why);
+	cr_assert(strstr(why, "built-in table says: PostgreSQL 16 is unverified"), "%s", why);
+	cr_assert_eq(pg_support_judge(130004, "11.31.0", &ov, why, sizeof why), PG_UNSUPPORTED);
+	cr_assert(strstr(why, "not supported by your support matrix"), "%s", why);
+	cr_assert_eq(pg_support_judge(150002, "11.31.0", &ov, why, sizeof why), PG_UNVERIFIED,
+		     "a major the matrix does not list: the table");
+	cr_assert_eq(pg_support_judge(120015, "11.31.0", NULL, why, sizeof why), PG_SUPPORTED);
+
+	ov.matrix = "";
+	cr_assert_eq(pg_support_judge(160002, "11.31.0", &ov, why, sizeof why), PG_UNVERIFIED);
+	cr_assert(strstr(why, "not applied"), "%s", why);
+	ov.matrix = "x";
+	ov.unsupported = "16";
+	cr_assert_eq(pg_support_judge(160002, "11.31.0", &ov, why, sizeof why), PG_UNVERIFIED);
+	cr_assert(strstr(why, "both supported and unsupported"), "%s", why);
+}
+
+static struct env_version *envs2(const char *n1, const char *v1, const char *n2, const char *v2)
+{
+	struct env_version *e = xcalloc(2, sizeof *e);
+
+	e[0].name = xstrdup(n1);
+	e[0].version = v1 ? xstrdup(v1) : NULL;
+	e[1].name = xstrdup(n2);
+	e[1].version = v2 ? xstrdup(v2) : NULL;
+	return e;
+}
+
+/* One verdict per environment: PostgreSQL 13 is fine on 11.39 and not on
+ * 11.40; 17 the other way round; the summary names the environments that
+ * do not support it. */
+Test(pg_support, verdict_per_environment)
+{
+	struct platform_versions pv = { .source = PV_LIFETIME, .n = 2 };
+	struct pg_override none = { 0 };
+	struct check_report rep;
+
+	pv.env = envs2("Dev", "11.39.0", "Prod", "11.40.0.45003");
+	check_report_init(&rep);
+	pg_version_verdict(&rep, "pg_version", "v", 130004, "PostgreSQL 13.4", &pv, &none);
+	cr_assert_eq(rep.n, 1);
+	cr_assert_eq(rep.r[0].status, CHECK_FAILED);
+	cr_assert(strstr(rep.r[0].summary, "not supported on 1 of 2 environments (Prod)"), "%s",
+		  rep.r[0].summary);
+	cr_assert(strstr(rep.r[0].detail, "Dev (Platform Server 11.39.0, LifeTime): supported"),
+		  "%s", rep.r[0].detail);
+	cr_assert(strstr(rep.r[0].detail, "Prod (Platform Server 11.40.0.45003, LifeTime): not "
+			 "supported"), "%s", rep.r[0].detail);
+	check_report_free(&rep);
+
+	free(pv.env[0].version);
+	pv.env[0].version = xstrdup("11.37.0");
+	check_report_init(&rep);
+	pg_version_verdict(&rep, "pg_version", "v", 170002, "PostgreSQL 17.2", &pv, &none);
+	cr_assert_eq(rep.r[0].status, CHECK_FAILED);
+	cr_assert(strstr(rep.r[0].summary, "not supported on 1 of 2 environments (Dev)"), "%s",
+		  rep.r[0].summary);
+	check_report_free(&rep);
+
+	/* both on 11.38 or later: 17 everywhere */
+	free(pv.env[0].version);
+	pv.env[0].version = xstrdup("11.38.0");
+	check_report_init(&rep);
+	pg_version_verdict(&rep, "pg_version", "v", 170002, "PostgreSQL 17.2", &pv, &none);
+	cr_assert_eq(rep.r[0].status, CHECK_OK, "%s", rep.r[0].summary);
+	cr_assert(strstr(rep.r[0].summary, "supported on all 2 environments (LifeTime)"), "%s",
+		  rep.r[0].summary);
+	check_report_free(&rep);
+
+	/* an environment LifeTime gives no version for: a warning, not ok */
+	free(pv.env[1].version);
+	pv.env[1].version = NULL;
+	check_report_init(&rep);
+	pg_version_verdict(&rep, "pg_version", "v", 170002, "PostgreSQL 17.2", &pv, &none);
+	cr_assert_eq(rep.r[0].status, CHECK_WARNING, "%s", rep.r[0].summary);
+	cr_assert(strstr(rep.r[0].detail, "Prod (Platform Server not reported"), "%s",
+		  rep.r[0].detail);
+	check_report_free(&rep);
+	platform_versions_free(&pv);
+}
+
+/* The override is recorded in the verdict; a typed version LifeTime
+ * contradicts is said. */
+Test(pg_support, verdict_override_and_disagreement)
+{
+	struct platform_versions pv = { .source = PV_LIFETIME, .n = 2 };
+	struct pg_override ov = { .supported = "13", .matrix = "matrix PDF 2026-10" };
+	struct check_report rep;
+
+	pv.env = envs2("Dev", "11.40.0", "Prod", "11.41.0");
+	pv.disagreement = xstrdup("the Platform Server version typed on the prerequisites "
+				  "screen (11.31.0) is not what LifeTime reports");
+	check_report_init(&rep);
+	pg_version_verdict(&rep, "pg_version", "v", 130004, "PostgreSQL 13.4", &pv, &ov);
+	cr_assert_eq(rep.r[0].status, CHECK_OK, "%s", rep.r[0].summary);
+	cr_assert(strstr(rep.r[0].summary, "by your support matrix"), "%s", rep.r[0].summary);
+	cr_assert(strstr(rep.r[0].summary, "the typed Platform Server version is not LifeTime's"),
+		  "%s", rep.r[0].summary);
+	cr_assert(strstr(rep.r[0].detail, "matrix PDF 2026-10"), "%s", rep.r[0].detail);
+	cr_assert(strstr(rep.r[0].detail, "(11.31.0) is not what LifeTime reports"), "%s",
+		  rep.r[0].detail);
+	check_report_free(&rep);
+	platform_versions_free(&pv);
+}
+
+Test(pg_support, typed_version_against_lifetime)
+{
+	struct lt_environment e[2] = { { .name = "Dev", .os_version = "11.31.0.45003" },
+				       { .name = "Prod", .os_version = "11.40.0" } };
+	char *d = platform_typed_disagreement("11.20.0", e, 2);
+
+	cr_assert_not_null(d);
+	cr_assert(strstr(d, "(11.20.0) is not what LifeTime reports (Dev 11.31.0.45003, Prod "
+			 "11.40.0)"), "%s", d);
+	free(d);
+	cr_assert_null(platform_typed_disagreement("11.40", e, 2), "11.40 is 11.40.0");
+	cr_assert_null(platform_typed_disagreement("11.31.0.45003", e, 2));
+	cr_assert_null(platform_typed_disagreement(NULL, e, 2));
+	cr_assert_null(platform_typed_disagreement("eleven", e, 2));
 }
 
 /* Message texts as libpq 15 and the server print them. */
