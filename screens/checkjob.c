@@ -9,6 +9,7 @@
 #include "checkjob.h"
 #include "login.h"
 #include "progress.h"
+#include "typecheck.h"
 #include "typescan.h"
 
 /* A step's checks, or the type scan (whose findings are kept whole). */
@@ -36,21 +37,20 @@ static void checks_work(struct job *j, void *data)
 }
 
 /* The type scan for the types screen: like check_type_verification (the
- * same set-up, typescan_run_settings), but the whole result is kept so the
+ * same scan, typecheck_scan), but the whole result is kept so the
  * UI thread can store every finding. */
 static void types_work(struct job *j, void *data)
 {
 	static const char *id = "type_verification";
 	static const char *label = "column types and stored values in scope";
 	struct checks_job *c = data;
-	struct typescan_opts opts = { 0 };
 	enum secret_kind needs;
 	char err[1024], fix[512];
 
 	type_result_init(&c->result);
 	ctx_progress(&j->ctx, "connecting to the target", 0, 0);
-	c->types_ok = typescan_run_settings(j->settings, NULL, &opts, &j->ctx, &c->result, err,
-					    sizeof err, fix, sizeof fix, &needs);
+	c->types_ok = typecheck_scan(&j->env, NULL, &c->result, err, sizeof err, fix, sizeof fix,
+				     &needs);
 	if (!c->types_ok) {
 		check_add(&j->rep, id, label, CHECK_ERROR, "error: could not check", err,
 			  fix)->needs = needs;

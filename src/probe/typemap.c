@@ -460,6 +460,7 @@ static const char *const code_names[TF_NCODES] = {
 	[TF_COMPOSITE_KEY] = "COMPOSITE_KEY",
 	[TF_KEY_HIDDEN_FROM_ARDO] = "KEY_HIDDEN_FROM_ARDO",
 	[TF_NOT_PROBED] = "NOT_PROBED",
+	[TF_UUID_PLATFORM_VERSION] = "UUID_PLATFORM_VERSION",
 };
 
 const char *tf_code_name(enum tf_code c)
@@ -784,6 +785,10 @@ static const struct {
 		"information_schema.table_constraints shows a constraint only to the table's owner or a user with a privilege other than SELECT: the connection user cannot see this primary key there, so under ardoPostgreSQL (if it connected as this user) the entity had no identifier. The supported connector probably finds it (no source says how it reads keys).",
 		"After Refresh Entity, check the entity's Identifier, and the Create/Update/Delete actions and reference attributes that now depend on it.",
 	},
+	[TF_UUID_PLATFORM_VERSION] = {
+		"The supported connector writes uuid values correctly only from Platform Server 11.18.0 (release notes), and 11.18.0 was withdrawn on 2022-12-20, so in practice from 11.18.1: an environment older than that, or whose version is not known here, may write this column wrongly through the supported connector.",
+		"Upgrade the Platform Server of the environments named here to 11.18.1 or later before switching this extension's connector, or keep the application from writing this column through entity actions there; where the version is unknown, configure [lifetime] or type it on the prerequisites screen and run the verification again.",
+	},
 	[TF_NOT_PROBED] = {
 		"The stored values of this relation were not read: a view's query or a foreign table's server could run arbitrary code or reach other systems, and an unpopulated materialized view has no rows to read. The counts above do not cover it.",
 		"Probe the base tables of a view (add them to the scope); check a foreign table on its own server; populate a materialized view (REFRESH MATERIALIZED VIEW) and run the verification again.",
@@ -928,6 +933,11 @@ void tf_format_message(struct strbuf *sb, enum tf_code code, const char *pg_type
 		return;
 	case TF_NOT_PROBED:
 		sb_addf(sb, "not probed: %s", more ? detail : "its values were not read");
+		return;
+	case TF_UUID_PLATFORM_VERSION:
+		sb_addf(sb, "%s written through the supported connector needs Platform Server "
+			"11.18.1 or later (11.18.0 was withdrawn): %s", pg_type,
+			more ? detail : "an environment's version is older or unknown");
 		return;
 	default:
 		sb_addf(sb, "%s", pg_type);

@@ -134,6 +134,9 @@ enum tf_code {
 	TF_COMPOSITE_KEY,          /* table: primary key of several columns */
 	TF_KEY_HIDDEN_FROM_ARDO,   /* table: key invisible through information_schema */
 	TF_NOT_PROBED,             /* table: view, foreign table, unpopulated materialized view */
+	TF_UUID_PLATFORM_VERSION,  /* uuid written through the supported connector: needs
+				    * Platform Server 11.18.1 (added by the checks layer,
+				    * which knows the environments' versions) */
 	TF_NCODES
 };
 enum tf_severity { TS_INFO = 0, TS_WARNING, TS_BLOCKER, TS_NSEV };

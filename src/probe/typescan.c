@@ -983,7 +983,8 @@ static void add_column(struct scan *sc, struct rel *t, const struct typeinfo *ti
 	sc->detail = typemap_info_schema_note(&col);
 
 	if (sc->opts && sc->opts->on_column) {
-		struct type_column_info ci = { t->schema, t->table, name, decl, &col, &cls };
+		struct type_column_info ci = { t->schema, t->table, name, decl, &col, &cls,
+					       attnum };
 		sc->opts->on_column(sc->opts->ud, &ci);
 	}
 	typemap_findings(&col, &cls, emit_finding, sc);

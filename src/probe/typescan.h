@@ -123,6 +123,7 @@ struct type_column_info {
 	const char *schema, *table, *column, *pg_type;
 	const struct tm_column *col;
 	const struct tm_class *cls;
+	int attnum;
 };
 
 struct typescan_opts {

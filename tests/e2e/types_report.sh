@@ -54,7 +54,7 @@ jq -e '
                     "MAPPING_UNVERIFIED","BIT_STRING","IDENTITY_ALWAYS","IDENTITY_BY_DEFAULT",
                     "GENERATED_COLUMN","NUMERIC_NAN","NUMERIC_INFINITY","NUMERIC_OUT_OF_RANGE",
                     "TIME_FRACTION","MATERIALIZED_VIEW","PARTITION","COMPOSITE_KEY",
-                    "KEY_HIDDEN_FROM_ARDO","NOT_PROBED"))
+                    "KEY_HIDDEN_FROM_ARDO","NOT_PROBED","UUID_PLATFORM_VERSION"))
       and ((.schema|type) == "string") and ((.table|type) == "string")
       and (.column == null or (.column|type) == "string")
       and (.detail == null or (.detail|type) == "string")
@@ -289,8 +289,32 @@ chmod 600 "$work/answers.ini"
 is "$?" 2 "check --step types: blockers make it FAILED (exit 2)"
 grep -q 'column types and stored values.*FAILED' "$work/check.out"
 ok $? "the type_verification check is listed as FAILED"
-grep -q '17 blockers, 57 warnings, 69 infos over 1011 columns in 29 tables' "$work/check.out"
-ok $? "its summary counts the scope of [scope] schemas only"
+grep -q '17 blockers, 58 warnings, 69 infos over 1011 columns in 29 tables' "$work/check.out"
+ok $? "its summary counts the scope of [scope] schemas only" || diag "$(cat "$work/check.out")"
+# uuid written through the supported connector needs Platform Server 11.18.1
+# (11.18.0 was withdrawn): with no version known, a warning that says so.
+grep -q 'warning UUID_PLATFORM_VERSION typ.all_types.c_uuid: uuid written through the supported connector needs Platform Server 11.18.1 or later (11.18.0 was withdrawn): the Platform Server version is not known here' "$work/check.out"
+ok $? "uuid column, Platform Server version unknown: a warning saying so"
+# A typed version older than 11.18.1: a blocker naming it; 11.18.1: none.
+uuid_state() { # VERSION
+	{
+		printf '[osmigrate]\nversion = 1\nrunbook = connector-migration\n\n'
+		cat "$work/answers.ini"
+		printf '\n[step "prerequisites"]\nfield.platform_version = %s\n' "$1"
+	} >"$work/uuid.ini"
+	chmod 600 "$work/uuid.ini"
+	"$OSMIGRATE" check connector-migration --state "$work/uuid.ini" --step types </dev/null >"$work/check.out" 2>&1
+}
+uuid_state 11.17.0
+grep -q '18 blockers, 57 warnings' "$work/check.out"
+ok $? "Platform Server 11.17.0 (typed): the uuid column is a blocker" || diag "$(cat "$work/check.out")"
+grep -q 'blocker UUID_PLATFORM_VERSION typ.all_types.c_uuid: .*older than 11.18.1: typed 11.17.0' "$work/check.out"
+ok $? "naming the version"
+uuid_state 11.18.1
+grep -q '17 blockers, 57 warnings' "$work/check.out"
+ok $? "Platform Server 11.18.1: no uuid finding" || diag "$(cat "$work/check.out")"
+! grep -q 'UUID_PLATFORM_VERSION' "$work/check.out"
+ok $? "none at all"
 
 # Every statement osmigrate sent is in the server log (log_statement=all).
 tail -n +"$log_from" "$PGLOG" >"$work/statements"

@@ -8,7 +8,9 @@
 
 #include "doc.h"
 #include "exitcodes.h"
+#include "platformver.h"
 #include "state.h"
+#include "typecheck.h"
 #include "types_out.h"
 #include "typescan.h"
 #include "util.h"
@@ -398,5 +400,67 @@ Test(typescan, a_scope_entry_that_matched_nothing_is_named_and_not_a_pass)
 	p = type_result_scope_problem(&r);
 	cr_expect(p && strstr(p, "nothing in scope matched a table or view"), "%s", p ? p : "(null)");
 	free(p);
+	type_result_free(&r);
+}
+
+/* uuid columns through the supported connector need Platform Server
+ * 11.18.1 (11.18.0 withdrawn): a blocker naming the older environments, a
+ * warning where the version is unknown, nothing when all are recent; the
+ * finding survives the state file. */
+Test(typescan, uuid_needs_platform_11_18_1)
+{
+	struct uuid_col col = { "s", "t", "id", "uuid", "Text", "Text", 1 };
+	struct env_version ev[3] = { { "Dev", "11.18.1" }, { "Test", "11.18.0.38000" },
+				     { "Prod", NULL } };
+	struct platform_versions pv = { .source = PV_LIFETIME, .env = ev, .n = 3 };
+	struct type_result r, back;
+	struct doc *d = doc_new();
+	char *m, err[256];
+
+	type_result_init(&r);
+	typecheck_uuid_findings(&r, &col, 1, &pv);
+	cr_assert_eq(r.n, 1);
+	cr_assert_eq(r.f[0].code, TF_UUID_PLATFORM_VERSION);
+	cr_assert_eq(r.f[0].severity, TS_BLOCKER);
+	cr_assert_eq(r.counts[TS_BLOCKER], 1);
+	m = type_finding_message(&r.f[0]);
+	cr_assert(strstr(m, "needs Platform Server 11.18.1 or later (11.18.0 was withdrawn)"), "%s", m);
+	cr_assert(strstr(m, "older than 11.18.1: Test 11.18.0.38000; version not reported: Prod"),
+		  "%s", m);
+	free(m);
+	type_result_store(&r, d);
+	type_result_init(&back);
+	cr_assert(type_result_load(&back, d, err, sizeof err), "%s", err);
+	cr_assert_eq(back.n, 1);
+	cr_assert_eq(back.f[0].code, TF_UUID_PLATFORM_VERSION);
+	type_result_free(&back);
+	type_result_free(&r);
+	doc_free(d);
+
+	/* only unknown: a warning saying so */
+	ev[1].version = "11.40.0";
+	type_result_init(&r);
+	typecheck_uuid_findings(&r, &col, 1, &pv);
+	cr_assert_eq(r.n, 1);
+	cr_assert_eq(r.f[0].severity, TS_WARNING);
+	m = type_finding_message(&r.f[0]);
+	cr_assert(strstr(m, "LifeTime reports no Platform Server version for Prod"), "%s", m);
+	free(m);
+	type_result_free(&r);
+
+	/* every environment 11.18.1 or later: no finding */
+	ev[2].version = "11.43.0";
+	type_result_init(&r);
+	typecheck_uuid_findings(&r, &col, 1, &pv);
+	cr_assert_eq(r.n, 0);
+	type_result_free(&r);
+
+	/* nothing known at all: a warning */
+	pv.source = PV_UNKNOWN;
+	pv.n = 0;
+	type_result_init(&r);
+	typecheck_uuid_findings(&r, &col, 1, &pv);
+	cr_assert_eq(r.n, 1);
+	cr_assert_eq(r.f[0].severity, TS_WARNING);
 	type_result_free(&r);
 }
