@@ -208,9 +208,10 @@ static void add_version_facts(struct strbuf *d, const char *min_seen, const char
 		sb_add(d, "Note: from 11.18.0 third-party DLLs are no longer loaded from "
 			  "plugins\\database, so custom connectors such as ardoPostgreSQL can break "
 			  "after such an upgrade: finish this migration before upgrading further.\n");
-	if (min_seen && version_cmp(min_seen, "11.18.0", &c) && c < 0)
+	if (min_seen && version_cmp(min_seen, "11.18.1", &c) && c < 0)
 		sb_add(d, "Note: the supported connector writes uuid and reads time without "
-			  "time zone correctly only from 11.18.0 (time with time zone from "
+			  "time zone correctly only from 11.18.0, which was withdrawn on "
+			  "2022-12-20, so in practice from 11.18.1 (time with time zone from "
 			  "11.29.0, views over several schemas from 11.16.1).\n");
 	if (max_seen && version_cmp(max_seen, "11.38.0", &c) && c >= 0)
 		sb_add(d, "Note: 11.38.0 and later bundle Npgsql 8: timestamptz is read as UTC "

@@ -828,18 +828,39 @@ void check_ardo_sessions(const struct check_env *env, struct check_report *rep)
 				: "visibility limited: this role is not a member of "
 				  "pg_read_all_stats, so the users and client addresses of other "
 				  "roles' sessions are hidden (their count is still exact)");
+	/* Only ardo's basic connection form sets ApplicationName=ardoPGSQL; a
+	 * connection made with its advanced form uses the administrator's own
+	 * connection string, which may set none (domain.md section 2).  The
+	 * count is what was observed, and says what it cannot show. */
+	{
+		char *d2 = xasprintf("%s\nOnly ardoPostgreSQL's basic connection form sets "
+				     "application_name = 'ardoPGSQL'; a connection configured with "
+				     "its advanced form uses the administrator's own connection "
+				     "string, which may set no application name, and its sessions "
+				     "are not counted here. So 0 does not prove that nothing uses "
+				     "ardoPostgreSQL: Service Center (Administration > Database "
+				     "Connections, Provider Name PostgreSQL) lists ardo's "
+				     "connections.", detail);
+
+		free(detail);
+		detail = d2;
+	}
 	if (n == 0) {
-		sum = xasprintf("no session with application_name = 'ardoPGSQL'%s",
+		sum = xasprintf("0 sessions with application_name = 'ardoPGSQL'%s; only ardo's "
+				"basic connection form sets that name, so this does not prove that "
+				"nothing uses ardoPostgreSQL",
 				full ? "" : " (visibility limited: not pg_read_all_stats)");
 		check_add(rep, id, label, CHECK_OK, sum, detail, NULL);
 	} else {
-		sum = xasprintf("%ld session%s still use%s the ardoPostgreSQL connector: %s", n,
-				n == 1 ? "" : "s", n == 1 ? "s" : "",
-				*who ? who : "(details hidden)");
+		sum = xasprintf("%ld session%s with application_name = 'ardoPGSQL' (ardo's basic "
+				"connection form): %s; sessions of its advanced form are not "
+				"counted", n, n == 1 ? "" : "s", *who ? who : "(details hidden)");
 		check_add(rep, id, label, CHECK_WARNING, sum, detail,
-			  "These sessions come from modules still bound to the ardoPostgreSQL "
+			  "These sessions come from modules still bound to an ardoPostgreSQL "
 			  "connection: rebind their extensions (rebind step) and republish; once "
-			  "every extension is switched this count should drop to 0.");
+			  "every extension is switched this count should drop to 0 (connections "
+			  "of ardo's advanced form never show here: check them in Service "
+			  "Center).");
 	}
 	free(sum);
 	free(detail);

@@ -42,7 +42,7 @@ const struct check_info check_infos[] = {
 	  { DEP("target"), DEP("scope"), DEP("extension") } },
 	{ "source_connect", "connector-migration", "connection", "connection to the source (ardoPostgreSQL) database",
 	  { DEP("source") } },
-	{ "ardo_sessions", "connector-migration", "connection", "sessions still using ardoPostgreSQL",
+	{ "ardo_sessions", "connector-migration", "connection", "sessions named ardoPGSQL (ardo's basic connection form)",
 	  { DEP("source"), DEP("target") } },
 	{ "lifetime_dbconnections", "connector-migration", "connection",
 	  "database connections of every environment (LifeTime)",

@@ -142,6 +142,9 @@ pg_psql -q -d demo -c "DROP FUNCTION pg_catalog.aurora_version()"
 # --- ardoPGSQL sessions, seen by a role without pg_read_all_stats
 run_probe check "$S" ardo_sessions
 is "$(val ardo_sessions.status)" ok "no ardoPGSQL session yet"
+has "$(val ardo_sessions.summary)" "0 sessions with application_name = 'ardoPGSQL'"; ok $? "the count as observed ($(val ardo_sessions.summary))"
+has "$(val ardo_sessions.summary)" "only ardo's basic connection form sets that name, so this does not prove that nothing uses ardoPostgreSQL"; ok $? "and what it cannot prove"
+has "$(val ardo_sessions.detail)" "advanced form"; ok $? "the detail explains the advanced form"
 (PGAPPNAME=ardoPGSQL timeout 60 "$FIXTURE_BINDIR/psql" -X -q -h "$FIXTURE_SOCKDIR" -p "$PGPORT" \
 	-U osm_admin -d demo -c "SELECT pg_sleep(45)" >/dev/null 2>&1) &
 PG_CLEANUP_PIDS="$PG_CLEANUP_PIDS $!"
@@ -154,7 +157,8 @@ done
 is "$n" 1 "an ardoPGSQL session is connected"
 run_probe check "$S" ardo_sessions
 is "$(val ardo_sessions.status)" warning "ardo_sessions warns while the old connector is in use"
-has "$(val ardo_sessions.summary)" "1 session still uses the ardoPostgreSQL connector"; ok $? "with the count ($(val ardo_sessions.summary))"
+has "$(val ardo_sessions.summary)" "1 session with application_name = 'ardoPGSQL' (ardo's basic connection form)"; ok $? "with the count ($(val ardo_sessions.summary))"
+has "$(val ardo_sessions.summary)" "sessions of its advanced form are not counted"; ok $? "and what it does not count"
 has "$(val ardo_sessions.detail)" "visibility limited"; ok $? "and says visibility is limited for osm_app"
 settings osm_admin
 run_probe check "$S" ardo_sessions
