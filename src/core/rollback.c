@@ -7,6 +7,8 @@
 
 #include "progress.h"
 #include "rollback.h"
+#include "dbtabs.h"
+#include "schema.h"
 #include "util.h"
 
 size_t rollback_item_ticked(const struct state *st, const struct runbook *rb, const char *item)
@@ -95,24 +97,37 @@ bool rollback_tick(struct state *st, const struct runbook *rb, const char *item,
 	return true;
 }
 
-/* The one place that reads the old address of each database: today the
- * one [endpoint] (old, new) the servers use for their Platform, Session
- * and Log tabs. */
+/* The one place that reads the old address of each database: per
+ * Configuration Tool tab (dbtabs_all: [endpoint "platform"], "session",
+ * "log"), the address to put back.  A database without addresses in the
+ * settings is left as it is and not named. */
 char **rollback_addresses(const struct doc *settings, size_t *n)
 {
-	const char *old = doc_get(settings, "endpoint", NULL, "old");
-	const char *now = doc_get(settings, "endpoint", NULL, "new");
-	char **l = xcalloc(2, sizeof *l);
+	size_t ndb = 0, k = 0;
+	const struct schema_name *dbs = dbtabs_all(&ndb);
+	char **l = xcalloc(ndb + 1, sizeof *l);
 
-	if (str_empty(old))
-		l[0] = xstrdup("Database address to put back: not recorded (settings [endpoint] "
-			       "old is not set): use the address the servers had before the change");
-	else if (!str_empty(now))
-		l[0] = xasprintf("Database address to put back: %s (the servers use %s now)",
-				 old, now);
-	else
-		l[0] = xasprintf("Database address to put back: %s", old);
-	*n = 1;
+	for (size_t i = 0; i < ndb; i++) {
+		const char *old = doc_get(settings, "endpoint", dbs[i].name, "old");
+		const char *now = doc_get(settings, "endpoint", dbs[i].name, "new");
+
+		if (str_empty(old) && str_empty(now))
+			continue;
+		if (str_empty(old))
+			l[k++] = xasprintf("%s database address to put back: not recorded "
+					   "([endpoint \"%s\"] old is not set): use the address "
+					   "its tab had before the change", dbs[i].title, dbs[i].name);
+		else if (!str_empty(now))
+			l[k++] = xasprintf("%s database address to put back: %s (the servers use %s now)",
+					   dbs[i].title, old, now);
+		else
+			l[k++] = xasprintf("%s database address to put back: %s", dbs[i].title, old);
+	}
+	if (k == 0)
+		l[k++] = xstrdup("Database address to put back: not recorded (no [endpoint] "
+				 "addresses in the settings): use the addresses the servers had "
+				 "before the change");
+	*n = k;
 	return l;
 }
 

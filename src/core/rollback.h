@@ -62,9 +62,9 @@ const struct rb_action *rollback_action(const struct runbook *rb, const char *st
 bool rollback_tick(struct state *st, const struct runbook *rb, const char *item,
 		   const char *action_id, bool on);
 
-/* The addresses to put back, one line per database ("Database address to
- * put back: old.example:5432 (the servers use new.example:5432 now)", or
- * what the settings lack).  NULL-terminated array of allocated lines; *n
+/* The addresses to put back, one line per database that has addresses in
+ * the settings ("Platform database address to put back: old.example:5432
+ * (the servers use new.example:5432 now)", or what the settings lack).  NULL-terminated array of allocated lines; *n
  * set.  Free with rollback_lines_free.  Only for ROLLBACK_SERVERS. */
 char **rollback_addresses(const struct doc *settings, size_t *n);
 void rollback_lines_free(char **lines, size_t n);

@@ -42,7 +42,7 @@ INI
 run rollback --state "$ec"
 is "$rc" 0 "nothing reconfigured yet: exit 0"
 has '^Nothing to roll back: no application server has been reconfigured yet' "says there is nothing to undo"
-has '^Database address to put back: old-db.example:5432 \(the servers use new-db.example:5432 now\)$' "and which address would go back"
+has '^Platform database address to put back: old-db.example:5432 \(the servers use new-db.example:5432 now\)$' "and which address would go back"
 
 # The Deployment Controller (first in the file) was reconfigured, and FE1.
 cat >>"$ec" <<INI
@@ -71,7 +71,7 @@ is "$rc" 0 "--format md: exit 0"
 has '^# Rollback path: How to change the OutSystems database endpoints' "Markdown title"
 has '^## 2\. DC \(Deployment Controller, last' "a heading per server, controller last"
 has '^- \[ \] Open the Configuration Tool .*\(`rollback_address`\)$' "GFM task list items with the action id"
-has '^\*\*Database address to put back: old-db.example:5432' "the address in bold"
+has '^\*\*Platform database address to put back: old-db.example:5432' "the address in bold"
 
 # Rollback ticks are recorded like any other.
 run report --state "$ec" --format json
@@ -146,7 +146,7 @@ tick.open_tool = $T
 INI
 run rollback --runbook restore-database
 is "$rc" 0 "restore-database by --runbook: exit 0"
-has '^Database address to put back: sql-old.example:1433$' "the old server's address"
+has '^Platform database address to put back: sql-old.example:1433$' "the old server's address"
 has '^1\. DC \(Deployment Controller, last' "the controller"
 
 # Exit codes.

@@ -46,7 +46,7 @@ tmux_wait "Reconfigure each server"; ok $? "resumed on the servers step"
 tmux_keys w
 tmux_wait "Way back"; ok $? "w opens the way back"
 scr=$(tmux_screen)
-printf '%s\n' "$scr" | grep -q 'Database address to put back: old-db.example:5432'; ok $? "with the address to put back"
+printf '%s\n' "$scr" | grep -q 'Platform database address to put back: old-db.example:5432'; ok $? "with the address to put back"
 l1=$(printf '%s\n' "$scr" | grep -n '1\. FE1 (front-end)' | cut -d: -f1)
 l2=$(printf '%s\n' "$scr" | grep -n '2\. DC (Deployment Controller, last)' | cut -d: -f1)
 [ -n "$l1" ] && [ -n "$l2" ] && [ "$l1" -lt "$l2" ]; ok $? "the front-end first, the Deployment Controller last"

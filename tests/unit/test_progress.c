@@ -526,10 +526,13 @@ Test(progress, rollback_addresses_name_the_old_endpoint)
 	size_t n;
 	char **l;
 
-	doc_set(st->doc, "endpoint", NULL, "old", "old.example:5432");
-	doc_set(st->doc, "endpoint", NULL, "new", "new.example:5432");
+	doc_set(st->doc, "endpoint", "platform", "old", "old.example:5432");
+	doc_set(st->doc, "endpoint", "platform", "new", "new.example:5432");
+	doc_set(st->doc, "endpoint", "log", "old", "oldlog.example:5432");
 	l = rollback_addresses(st->doc, &n);
-	cr_assert_eq(n, 1);
-	cr_assert(strstr(l[0], "old.example:5432 (the servers use new.example:5432 now)"), "%s", l[0]);
+	cr_assert_eq(n, 2, "one line per database with addresses, session has none");
+	cr_assert_str_eq(l[0], "Platform database address to put back: old.example:5432 "
+			 "(the servers use new.example:5432 now)");
+	cr_assert_str_eq(l[1], "Log database address to put back: oldlog.example:5432");
 	rollback_lines_free(l, n);
 }
