@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "journal.h"
+#include "progress.h"
 #include "result.h"
 
 static void redraw_app(void *ud)
@@ -133,7 +134,7 @@ static void draw_steplist(struct app *a, int top, int h, int wd)
 	for (int i = first; i < (int)a->rb->n_steps && i - first < h; i++) {
 		const struct rb_step *s = &a->rb->steps[i];
 		enum step_status st = step_shown(a, s);
-		const char *mark = ui_mark(st);
+		const char *mark = progress_mark(a->st, a->rb, s, NULL, st);  /* [x]! forced */
 		int y = top + i - first;
 		attr_t at;
 

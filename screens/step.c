@@ -411,7 +411,8 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 	progress_format(s, &p, prog, sizeof prog);
 
 	add_rows(sv, s->title, width, 0, 0, UI_HEAD, -1);
-	line = xasprintf("Status: %s %s%s%s%s", ui_mark(p.status), step_status_name(p.status),
+	line = xasprintf("Status: %s %s%s%s%s", progress_mark(a->st, a->rb, s, NULL, p.status),
+			 step_status_name(p.status),
 			 prog[0] ? " (" : "", prog, prog[0] ? ")" : "");
 	add_rows(sv, line, width, 0, 0, ui_status_attr(p.status), -1);
 	free(line);
@@ -422,7 +423,7 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 		free(line);
 	}
 	if (p.locked) {
-		char why[512];
+		char why[1024];
 
 		progress_gate(a->st, a->rb, s->id, NULL, why, sizeof why);
 		line = xasprintf("LOCKED: %s", why);
@@ -491,7 +492,8 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 				doc_get(a->st->doc, "server", it, "role") : NULL;
 
 			line = xasprintf("%s %s %s%s%s  %zu/%zu", sv->expanded[j] ? "-" : "+",
-					 ui_mark(ist), it, role ? ", " : "", role ? role : "",
+					 progress_mark(a->st, a->rb, s, it, ist), it, role ? ", " : "",
+					 role ? role : "",
 					 ticked, s->n_item_actions);
 			add_rows(sv, line, width, 0, 6, ui_status_attr(ist),
 				 find_target(sv, T_ITEM, (int)j, 0));
@@ -614,10 +616,16 @@ static bool override_gate(struct app *a, enum progress_gate g, const char *step,
 			  TUI_FIELD_MAX, false, &text) != 1)
 		return false;
 	ok = progress_override(a->st, a->rb, step, item, text, err, sizeof err);
-	if (!ok)
+	if (!ok) {
 		app_message(a, true, "not overridden: %s", err);
-	else
-		app_commit(a, step, item, "override", text);
+	} else {
+		const char *what = progress_overrode(a->st, step, item);
+
+		if (!what && item)  /* the lock is overridden on the step */
+			what = progress_overrode(a->st, step, NULL);
+		if (app_commit(a, step, item, "override", text) && what)
+			app_commit(a, step, item, "overrode", what);
+	}
 	free(text);
 	return ok;
 }
@@ -626,18 +634,20 @@ static int toggle_tick(struct app *a, const char *item, const struct rb_action *
 {
 	const struct rb_step *s = app_step(a);
 	bool on = !state_ticked(a->st, s->id, item, act->id, NULL, NULL);
-	char why[512], *action;
+	char why[1024], *action;
 	enum progress_gate g;
 
 	g = progress_tick(a->st, a->rb, s->id, item, act->id, on, why, sizeof why);
-	if (g != GATE_OPEN) {
+	/* Each gate that refuses asks for its own override (the order, the
+	 * lock, then the failed checks of what this tick completes). */
+	for (int k = 0; k < 4 && g != GATE_OPEN; k++) {
 		if (!override_gate(a, g, s->id, item, why))
 			return R_REDRAW;
 		g = progress_tick(a->st, a->rb, s->id, item, act->id, on, why, sizeof why);
-		if (g != GATE_OPEN) {
-			app_message(a, true, "%s", why);
-			return R_REDRAW;
-		}
+	}
+	if (g != GATE_OPEN) {
+		app_message(a, true, "%s", why);
+		return R_REDRAW;
 	}
 	action = xasprintf("%s.%s", on ? "tick" : "untick", act->id);
 	if (app_commit(a, s->id, item, action, on ? "on" : "off")) {
@@ -798,7 +808,7 @@ static int edit_field(struct app *a, const struct rb_field *f)
 static int set_status(struct app *a, const char *item, enum step_status to)
 {
 	const struct rb_step *s = app_step(a);
-	char why[512], *reason = NULL, *res;
+	char why[1024], *reason = NULL, *res;
 	enum progress_gate g;
 	bool ok = false;
 	const char *what = item ? item : "this step";
@@ -822,10 +832,10 @@ static int set_status(struct app *a, const char *item, enum step_status to)
 		struct step_progress p;
 
 		progress_step(a->st, a->rb, s, &p);
-		/* An item with unticked actions asks like a step does: one stray
-		 * key must not record a server as reconfigured. */
-		if (item ? progress_item_ticked(a->st, s, item) < s->n_item_actions
-			 : (p.actions_ticked < p.n_actions || p.items_done < p.n_items)) {
+		/* A step with unticked actions asks first: one stray key must not
+		 * record it done.  An item with unticked actions is the forced
+		 * gate's (progress.h): it asks for a reason below. */
+		if (!item && (p.actions_ticked < p.n_actions || p.items_done < p.n_items)) {
 			char *q = xasprintf("Not every action of %s is ticked. Mark it done anyway? (y/n)",
 					    item ? item : "this step");
 			int r = dialog_ask(&a->redraw, "Mark done?", q, "ynYN");
@@ -836,14 +846,15 @@ static int set_status(struct app *a, const char *item, enum step_status to)
 		}
 	}
 	g = progress_set_status(a->st, a->rb, s->id, item, to, reason, &ok, why, sizeof why);
+	for (int k = 0; k < 4 && g != GATE_OPEN; k++) {
+		if (!override_gate(a, g, s->id, item, why))
+			break;
+		g = progress_set_status(a->st, a->rb, s->id, item, to, reason, &ok, why,
+					sizeof why);
+	}
 	if (g != GATE_OPEN) {
-		if (override_gate(a, g, s->id, item, why))
-			g = progress_set_status(a->st, a->rb, s->id, item, to, reason, &ok, why,
-						sizeof why);
-		if (g != GATE_OPEN) {
-			free(reason);
-			return R_REDRAW;
-		}
+		free(reason);
+		return R_REDRAW;
 	}
 	if (!ok) {
 		app_message(a, true, "not changed: %s", why);

@@ -31,8 +31,10 @@ static void mark_usage(FILE *f)
 "                      item instead; the status follows the ticks; the rollback\n"
 "                      actions of an item (osmigrate rollback) are ticked so too\n"
 "  -n, --note TEXT     a note kept with the step or item\n"
-"      --reason TEXT   why: required to skip; also the override reason when the\n"
-"                      order rule or the decommission lock refuses the change\n"
+"      --reason TEXT   why: required to skip; also the override reason when a\n"
+"                      gate refuses the change (the order rule, the\n"
+"                      decommission lock, failed or stale checks, an item's\n"
+"                      unticked actions); the override is recorded\n"
 "  -s, --state FILE    the state file (default: the one default state file)\n"
 "  -r, --runbook ID    use the default state file of this runbook; with a new\n"
 "                      state file, start it for this runbook\n"
@@ -41,11 +43,13 @@ static void mark_usage(FILE *f)
 "A change that changes nothing (an action already ticked or unticked, a\n"
 "step or item already pending) is not recorded: exit 0, nothing written.\n"
 "\n"
-"Exit status: 0 recorded (or nothing to change), 2 refused by the order\n"
-"rule or the lock (give --reason to override), 64 usage (unknown step, item\n"
-"or status: the valid ones are listed), 65 bad state file or unsafe\n"
-"journal (nothing recorded), 74 state file not written (or only standard\n"
-"output: the change is recorded), 75 state file locked by another session.\n");
+"Exit status: 0 recorded (or nothing to change), 2 refused by a gate: the\n"
+"order rule, the lock (decommission: earlier steps pending or the clone not\n"
+"verified), failed or stale checks (listed), or an item's unticked actions\n"
+"(give --reason to override), 64 usage (unknown step, item or status: the valid\n"
+"ones are listed), 65 bad state file or unsafe journal (nothing recorded),\n"
+"74 state file not written (or only standard output: the change is\n"
+"recorded), 75 state file locked by another session.\n");
 }
 
 static int list_steps(const struct runbook *rb, const char *bad)
@@ -327,14 +331,19 @@ int cmd_mark(int argc, char **argv)
 			rc = EXIT_FAILURES;
 			goto out;
 		}
-		if (!progress_override(st, rb, s->id, item, reason, why, sizeof why)) {
-			print_why(why);
-			rc = EXIT_USAGE;
-			goto out;
+		/* One reason overrides each gate that refuses, in turn (the
+		 * order, the lock, the failed checks, the unticked actions). */
+		for (int k = 0; k < 4 && g != GATE_OPEN; k++) {
+			if (!progress_override(st, rb, s->id, item, reason, why, sizeof why)) {
+				print_why(why);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			overrode = true;
+			/* NULL keeps the recorded "override: ..." as the reason. */
+			g = apply(st, rb, s->id, item, action_id, want, NULL, &ok, why,
+				  sizeof why);
 		}
-		overrode = true;
-		/* NULL keeps the recorded "override: ..." as the reason. */
-		g = apply(st, rb, s->id, item, action_id, want, NULL, &ok, why, sizeof why);
 	}
 	if (g != GATE_OPEN || !ok) {
 		print_why(why);
@@ -351,8 +360,15 @@ int cmd_mark(int argc, char **argv)
 	/* The state is saved; the journal explains it.  A journal failure is
 	 * reported but does not undo the recorded change. */
 	ok = true;
-	if (overrode)
+	if (overrode) {
+		const char *what = progress_overrode(st, s->id, item);
+
+		if (!what && item)  /* the lock is overridden on the step */
+			what = progress_overrode(st, s->id, NULL);
 		ok = journal_append(st, s->id, item, "override", reason) && ok;
+		if (what)
+			ok = journal_append(st, s->id, item, "overrode", what) && ok;
+	}
 	if (action_id) {
 		char *act = xasprintf("%s%s.%s", rollback ? "rollback." : "",
 				      want == STEP_DONE ? "tick" : "untick", action_id);

@@ -53,6 +53,57 @@ static bool overridden(const struct state *st, const char *step, const char *ite
 	return str_startswith(reason_of(st, step, item), OVERRIDE_PREFIX);
 }
 
+/* A key of the step's or item's own section ([step "S"] or [item "S:I"]). */
+static const char *own_key(const struct state *st, const char *step, const char *item,
+			   const char *key)
+{
+	const char *v;
+	char *sec;
+
+	if (str_empty(item))
+		return doc_get(st->doc, "step", step, key);
+	sec = state_item_section(step, item);
+	v = doc_get(st->doc, "item", sec, key);
+	free(sec);
+	return v;
+}
+
+/* What a recorded override covers: its "overrode" entries, separated by
+ * OVERRIDE_SEP, each starting with what it was ("order: ", "lock: ",
+ * "forced: ", "result ID ").  An override recorded before osmigrate kept
+ * that list covered the order and the lock gates only. */
+#define OVERRIDE_SEP "; "
+static bool covers(const struct state *st, const char *step, const char *item,
+		   const char *entry_prefix)
+{
+	const char *list, *p;
+	size_t n = strlen(entry_prefix);
+
+	if (!overridden(st, step, item))
+		return false;
+	list = own_key(st, step, item, "overrode");
+	if (!list)
+		return str_eq(entry_prefix, "order: ") || str_eq(entry_prefix, "lock: ");
+	for (p = list; p && *p;) {
+		if (strncmp(p, entry_prefix, n) == 0)
+			return true;
+		p = strstr(p, OVERRIDE_SEP);
+		if (p)
+			p += strlen(OVERRIDE_SEP);
+	}
+	return false;
+}
+
+static bool covers_result(const struct state *st, const char *step, const char *item,
+			  const char *id)
+{
+	char *pre = xasprintf("result %s ", id);
+	bool r = covers(st, step, item, pre);
+
+	free(pre);
+	return r;
+}
+
 static bool blank(const char *s)
 {
 	if (!s)
@@ -110,14 +161,56 @@ static bool item_finished(enum step_status s)
 	return s == STEP_DONE || s == STEP_SKIPPED;
 }
 
-/* The first step the lock gate g waits for that is neither done nor
- * skipped, or NULL. */
-static const char *lock_pending_step(const struct state *st, const struct rb_gate *g)
+/* Does the lock gate g of step s wait for the step id: one it lists
+ * (after), or, with before, any step before s? */
+static bool lock_waits_for(const struct runbook *rb, const struct rb_step *s,
+			   const struct rb_gate *g, const char *id)
 {
-	for (size_t i = 0; g->after && g->after[i]; i++)
-		if (!item_finished(state_step_status(st, g->after[i])))
-			return g->after[i];
+	int is = runbook_step_index(rb, s->id), i = runbook_step_index(rb, id);
+
+	if (g->before && i >= 0 && i < is)
+		return true;
+	for (size_t k = 0; g->after && g->after[k]; k++)
+		if (str_eq(g->after[k], id))
+			return true;
+	return false;
+}
+
+/* The first step the lock gate g of step s waits for that is neither done
+ * nor skipped, or NULL. */
+static const char *lock_pending_step(const struct state *st, const struct runbook *rb,
+				     const struct rb_step *s, const struct rb_gate *g)
+{
+	for (size_t i = 0; i < rb->n_steps; i++)
+		if (lock_waits_for(rb, s, g, rb->steps[i].id) &&
+		    !item_finished(state_step_status(st, rb->steps[i].id)))
+			return rb->steps[i].id;
 	return NULL;
+}
+
+/* Every step the lock gate g of s waits for that is neither done nor
+ * skipped: "'a', 'b' and 'c'" into out; how many. */
+static size_t lock_pending_list(const struct state *st, const struct runbook *rb,
+				const struct rb_step *s, const struct rb_gate *g,
+				struct strbuf *out)
+{
+	size_t n = 0, total = 0, k = 0;
+
+	for (size_t i = 0; i < rb->n_steps; i++)
+		if (lock_waits_for(rb, s, g, rb->steps[i].id) &&
+		    !item_finished(state_step_status(st, rb->steps[i].id)))
+			total++;
+	for (size_t i = 0; i < rb->n_steps; i++) {
+		const char *id = rb->steps[i].id;
+
+		if (!lock_waits_for(rb, s, g, id) || item_finished(state_step_status(st, id)))
+			continue;
+		k++;
+		sb_addf(out, "%s'%s' (%s)", k == 1 ? "" : k == total ? " and " : ", ", id,
+			step_status_name(state_step_status(st, id)));
+		n++;
+	}
+	return n;
 }
 
 /* Only a passed result that is still about the current settings unlocks:
@@ -127,9 +220,10 @@ static bool step_is_locked(const struct state *st, const struct runbook *rb, con
 {
 	const struct rb_gate *g = gate_of(rb, step, RB_GATE_LOCK);
 
-	if (!g || overridden(st, step, NULL))
+	if (!g || covers(st, step, NULL, "lock: "))
 		return false;
-	return (g->check && !check_result_passed(st->doc, g->check)) || lock_pending_step(st, g);
+	return (g->check && !check_result_passed(st->doc, g->check)) ||
+	       lock_pending_step(st, rb, runbook_step(rb, step), g);
 }
 
 void progress_step(const struct state *st, const struct runbook *rb, const struct rb_step *s,
@@ -287,7 +381,7 @@ bool progress_lock_why(const struct state *st, const struct runbook *rb, const s
 		return false;
 	*gate = step_gate(s, RB_GATE_LOCK);
 	if (!(*gate)->check || check_result_passed(st->doc, (*gate)->check))
-		*pending = lock_pending_step(st, *gate);
+		*pending = lock_pending_step(st, rb, s, *gate);
 	return true;
 }
 
@@ -334,50 +428,68 @@ enum progress_gate progress_gate(const struct state *st, const struct runbook *r
 		const char *cs;
 		const char *pending;
 
+		const struct rb_step *ls = runbook_step(rb, step);
+		struct strbuf steps = STRBUF_INIT;
+		size_t np;
+		char *also;
+
 		g = gate_of(rb, step, RB_GATE_LOCK);
 		cs = g->check && check_result_load(st->doc, g->check, &rec) ? rec.status_text : NULL;
-		pending = lock_pending_step(st, g);
+		pending = lock_pending_step(st, rb, ls, g);
+		np = lock_pending_list(st, rb, ls, g, &steps);
 		if (!g->check || check_result_passed(st->doc, g->check)) {
-			snprintf(why, whylen,
-				 "The step '%s' is locked until the step '%s' is done or skipped (it "
-				 "is %s): finish it, or skip it with a reason; or override with a "
-				 "typed confirmation, which is recorded.",
-				 step, pending, step_status_name(state_step_status(st, pending)));
+			if (np == 1)
+				snprintf(why, whylen,
+					 "The step '%s' is locked until the step '%s' is done or skipped "
+					 "(it is %s): finish it, or skip it with a reason; or override "
+					 "with a typed confirmation, which is recorded.",
+					 step, pending, step_status_name(state_step_status(st, pending)));
+			else
+				snprintf(why, whylen,
+					 "The step '%s' is locked until the steps %s are done or skipped: "
+					 "finish them, or skip them with a reason; or override with a "
+					 "typed confirmation, which is recorded.", step, sb_str(&steps));
+			sb_free(&steps);
 			return GATE_LOCKED;
 		}
+		also = np == 0 ? xstrdup("")
+		       : xasprintf(" Also pending before it: step%s %s.", np == 1 ? "" : "s",
+				   sb_str(&steps));
+		sb_free(&steps);
 		if (cs && rec.status_known && rec.status == CHECK_OK &&
-		    rec.freshness != CHECK_CURRENT) {
+		    rec.freshness != CHECK_CURRENT)
 			snprintf(why, whylen,
 				 "The step '%s' is locked until the %s was %s: the %s result 'ok' no "
 				 "longer counts (%s). Run the verification again (osmigrate check %s "
 				 "--step %s%s) until it is ok; or override with a typed confirmation, "
-				 "which is recorded.",
+				 "which is recorded.%s",
 				 step, g->subject, g->passed, g->check,
 				 check_freshness_text(rec.freshness), rb->id,
-				 check_step_of(rb, g->check), state_hint(st, rb));
-			return GATE_LOCKED;
-		}
-		snprintf(why, whylen,
-			 "The step '%s' is locked until the %s was %s: the check %s %s. Run the "
-			 "verification (osmigrate check %s --step %s%s%s%s) until it passes; or "
-			 "override with a typed confirmation, which is recorded.",
-			 step, g->subject, g->passed, g->check,
-			 cs ? (str_eq(cs, "ok") ? "passed" : cs) : "has not run",
-			 rb->id, check_step_of(rb, g->check), state_hint(st, rb),
-			 g->also ? ", or " : "", g->also ? g->also : "");
-		if (cs && !str_eq(cs, "ok"))
+				 check_step_of(rb, g->check), state_hint(st, rb), also);
+		else if (cs && !str_eq(cs, "ok"))
 			snprintf(why, whylen,
 				 "The step '%s' is locked until the %s was %s: the last %s result is "
 				 "'%s'. Resolve what it reported and run the verification again "
 				 "(osmigrate check %s --step %s%s) until it is ok; or override with a "
-				 "typed confirmation, which is recorded.",
+				 "typed confirmation, which is recorded.%s",
 				 step, g->subject, g->passed, g->check, cs, rb->id,
-				 check_step_of(rb, g->check), state_hint(st, rb));
+				 check_step_of(rb, g->check), state_hint(st, rb), also);
+		else
+			snprintf(why, whylen,
+				 "The step '%s' is locked until the %s was %s: the check %s %s. Run "
+				 "the verification (osmigrate check %s --step %s%s%s%s) until it "
+				 "passes; or override with a typed confirmation, which is "
+				 "recorded.%s",
+				 step, g->subject, g->passed, g->check,
+				 cs ? (str_eq(cs, "ok") ? "passed" : cs) : "has not run",
+				 rb->id, check_step_of(rb, g->check), state_hint(st, rb),
+				 g->also ? ", or " : "", g->also ? g->also : "", also);
+		free(also);
 		return GATE_LOCKED;
 	}
 	g = gate_of(rb, step, RB_GATE_ORDER);
 	if (g && !str_empty(item) && !goes_first(st, runbook_step(rb, step), g, item) &&
-	    !overridden(st, step, item)) {
+	    !covers(st, step, item, "order: ")) {
 		const struct rb_step *s = runbook_step(rb, step);
 		const char *section = item_kind_section(s->items);
 		const char **items;
@@ -414,6 +526,146 @@ enum progress_gate progress_gate(const struct state *st, const struct runbook *r
 	return GATE_OPEN;
 }
 
+/* The status of an item in its step. */
+static enum step_status item_status(const struct state *st, const struct runbook *rb,
+				    const struct rb_step *s, const char *item)
+{
+	(void)rb;
+	return state_item_status(st, s->id, item);
+}
+
+static bool item_configured(const struct state *st, const struct rb_step *s, const char *item)
+{
+	const char *kind = item_kind_section(s->items);
+
+	return kind && doc_has_section(st->doc, kind, item);
+}
+
+/* The results that keep step s (item NULL) or one of its items from being
+ * marked done: the latest result FAILED or stale (result.h: settings changed
+ * since, or no verdict any more), not covered by a recorded override.  For
+ * the step: its own results, and those of its configured items that are
+ * neither skipped nor overridden there.  The type verification's blockers
+ * are its result FAILED.  Appends a readable list to list and override
+ * entries to entries (either may be NULL); returns how many. */
+static size_t blocking_results(const struct state *st, const struct runbook *rb,
+			       const struct rb_step *s, const char *item,
+			       struct strbuf *list, struct strbuf *entries)
+{
+	struct check_results rs;
+	size_t n = 0;
+
+	check_results_for_step(st->doc, rb->id, s->id, &rs);
+	for (size_t i = 0; i < rs.n; i++) {
+		const struct check_record *r = &rs.r[i];
+		const char *colon = s->items != ITEM_NONE ? strchr(r->id, ':') : NULL;
+		const char *of = colon ? colon + 1 : NULL;
+
+		if (r->verdict != VERDICT_FAILED && r->verdict != VERDICT_STALE)
+			continue;
+		if (covers_result(st, s->id, item, r->id))
+			continue;
+		if (!str_empty(item) && !str_eq(of, item))
+			continue;
+		if (str_empty(item) && of &&
+		    (!item_configured(st, s, of) || item_status(st, rb, s, of) == STEP_SKIPPED ||
+		     covers_result(st, s->id, of, r->id)))
+			continue;
+		n++;
+		if (list) {
+			sb_addf(list, "%s%s ", n > 1 ? "; " : "", r->id);
+			if (r->verdict == VERDICT_STALE)
+				sb_addf(list, "is stale (%s)", r->stale_reason ? r->stale_reason : "?");
+			else
+				sb_addf(list, "FAILED%s%.80s%s", r->summary ? " (" : "",
+					r->summary ? r->summary : "", r->summary ? ")" : "");
+		}
+		if (entries)
+			sb_addf(entries, "%sresult %s %s %s", entries->len ? OVERRIDE_SEP : "", r->id,
+				check_verdict_word(r->verdict), r->at ? r->at : "?");
+	}
+	check_results_free(&rs);
+	return n;
+}
+
+static bool results_gate(const struct state *st, const struct runbook *rb,
+			 const struct rb_step *s, const char *item, char *why, size_t whylen)
+{
+	struct strbuf list = STRBUF_INIT;
+	size_t n = blocking_results(st, rb, s, item, &list, NULL);
+
+	if (n) {
+		char *what = str_empty(item) ? xasprintf("the step '%s'", s->id)
+					     : xasprintf("'%s'", item);
+
+		snprintf(why, whylen,
+			 "%s cannot be marked done: its check%s %s. Resolve it and run the check "
+			 "again (osmigrate check %s --step %s), or override with a typed reason, "
+			 "which is recorded.", what, n == 1 ? "" : "s", sb_str(&list), rb->id, s->id);
+		free(what);
+	}
+	sb_free(&list);
+	return n > 0;
+}
+
+/* An item marked done with actions unticked ("forced") needs a reason. */
+static bool forced_gate(const struct state *st, const struct rb_step *s, const char *item,
+			char *why, size_t whylen)
+{
+	size_t k;
+
+	if (str_empty(item) || s->n_item_actions == 0)
+		return false;
+	k = progress_item_ticked(st, s, item);
+	if (k >= s->n_item_actions || covers(st, s->id, item, "forced: "))
+		return false;
+	snprintf(why, whylen,
+		 "'%s' has %zu of %zu actions unticked: tick them, or give a typed reason to mark "
+		 "it done anyway (shown as forced, [x]!), which is recorded.", item,
+		 s->n_item_actions - k, s->n_item_actions);
+	return true;
+}
+
+enum progress_gate progress_done_gate(const struct state *st, const struct runbook *rb,
+				      const char *step, const char *item, char *why,
+				      size_t whylen)
+{
+	const struct rb_step *s = runbook_step(rb, step);
+	enum progress_gate g = progress_gate(st, rb, step, item, why, whylen);
+
+	if (g != GATE_OPEN || !s)
+		return g;
+	if (results_gate(st, rb, s, item, why, whylen))
+		return GATE_RESULTS;
+	if (forced_gate(st, s, item, why, whylen))
+		return GATE_FORCED;
+	return GATE_OPEN;
+}
+
+bool progress_forced(const struct state *st, const struct runbook *rb, const struct rb_step *s,
+		     const char *item)
+{
+	if (!str_empty(item))
+		return item_status(st, rb, s, item) == STEP_DONE &&
+		       progress_item_ticked(st, s, item) < s->n_item_actions;
+	if (state_step_status(st, s->id) != STEP_DONE)
+		return false;
+	{
+		struct step_progress p;
+
+		progress_step(st, rb, s, &p);
+		return p.actions_ticked < p.n_actions || p.items_done < p.n_items;
+	}
+}
+
+const char *progress_mark(const struct state *st, const struct runbook *rb,
+			  const struct rb_step *s, const char *item, enum step_status shown)
+{
+	if (shown == STEP_DONE && progress_forced(st, rb, s, item))
+		return "[x]!";
+	return step_status_mark(shown);
+}
+
 const char *progress_override_prompt(const struct runbook *rb, const char *step,
 				     enum progress_gate g)
 {
@@ -422,6 +674,12 @@ const char *progress_override_prompt(const struct runbook *rb, const char *step,
 	switch (g) {
 	case GATE_ORDER: gate = gate_of(rb, step, RB_GATE_ORDER); break;
 	case GATE_LOCKED: gate = gate_of(rb, step, RB_GATE_LOCK); break;
+	case GATE_RESULTS:
+		return "Why mark it done over its failed or stale checks? (recorded in the state "
+		       "file and the journal)";
+	case GATE_FORCED:
+		return "Why mark it done with actions unticked? (recorded in the state file and "
+		       "the journal)";
 	case GATE_OPEN: break;
 	}
 	return gate && gate->prompt ? gate->prompt : "";
@@ -436,13 +694,89 @@ static void set_reason_keep_status(struct state *st, const char *step, const cha
 		state_set_item_status(st, step, item, state_item_status(st, step, item), reason);
 }
 
+/* What an override of gate g of step/item is about, as an entry of its
+ * "overrode" list. */
+static void override_entries(const struct state *st, const struct runbook *rb,
+			     const struct rb_step *s, const char *item, enum progress_gate g,
+			     struct strbuf *out)
+{
+	switch (g) {
+	case GATE_LOCKED: {
+		const struct rb_gate *gate;
+		const char *pending;
+		struct check_record rec;
+
+		progress_lock_why(st, rb, s, &gate, &pending);
+		sb_add(out, "lock: ");
+		if (gate && gate->check && !check_result_passed(st->doc, gate->check)) {
+			if (check_result_load(st->doc, gate->check, &rec))
+				sb_addf(out, "%s %s %s", gate->check, check_verdict_word(rec.verdict),
+					rec.at ? rec.at : "?");
+			else
+				sb_addf(out, "%s had not run", gate->check);
+		}
+		if (gate) {
+			bool first = true;
+
+			for (size_t i = 0; i < rb->n_steps; i++)
+				if (lock_waits_for(rb, s, gate, rb->steps[i].id) &&
+				    !item_finished(state_step_status(st, rb->steps[i].id))) {
+					sb_addf(out, "%s%s", first ? (out->len > 6 ? ", steps " : "steps ")
+							       : " ", rb->steps[i].id);
+					first = false;
+				}
+			if (!first)
+				sb_add(out, " pending");
+		}
+		break;
+	}
+	case GATE_ORDER:
+		sb_addf(out, "order: before the %s", gate_of(rb, s->id, RB_GATE_ORDER)->first);
+		break;
+	case GATE_RESULTS:
+		blocking_results(st, rb, s, item, NULL, out);
+		break;
+	case GATE_FORCED:
+		sb_addf(out, "forced: %zu/%zu actions ticked", progress_item_ticked(st, s, item),
+			s->n_item_actions);
+		break;
+	case GATE_OPEN:
+		break;
+	}
+}
+
+static void set_own_key(struct state *st, const char *step, const char *item, const char *key,
+			const char *value)
+{
+	if (str_empty(item)) {
+		doc_set(st->doc, "step", step, key, value);
+	} else {
+		char *sec = state_item_section(step, item);
+
+		doc_set(st->doc, "item", sec, key, value);
+		free(sec);
+	}
+}
+
+const char *progress_overrode(const struct state *st, const char *step, const char *item)
+{
+	const char *v;
+
+	if (!overridden(st, step, item))
+		return NULL;
+	v = own_key(st, step, item, "overrode");
+	return str_empty(v) ? NULL : v;
+}
+
 bool progress_override(struct state *st, const struct runbook *rb, const char *step,
 		       const char *item, const char *text, char *why, size_t whylen)
 {
+	const struct rb_step *s = runbook_step(rb, step);
+	struct strbuf entries = STRBUF_INIT;
 	enum progress_gate g;
-	char *reason;
+	char *reason, now[OSM_ISO_LEN];
 
-	g = progress_gate(st, rb, step, item, why, whylen);
+	g = progress_done_gate(st, rb, step, item, why, whylen);
 	if (g == GATE_OPEN) {
 		snprintf(why, whylen, "nothing to override: '%s' may be ticked now", step);
 		return false;
@@ -456,9 +790,25 @@ bool progress_override(struct state *st, const struct runbook *rb, const char *s
 	/* The lock is about the whole step; the order is per front-end. */
 	if (g == GATE_LOCKED)
 		item = NULL;
+	/* What was overridden before stays overridden. */
+	if (overridden(st, step, item) && own_key(st, step, item, "overrode"))
+		sb_add(&entries, own_key(st, step, item, "overrode"));
+	{
+		struct strbuf e = STRBUF_INIT;
+
+		override_entries(st, rb, s, item, g, &e);
+		if (e.len)
+			sb_addf(&entries, "%s%s", entries.len ? OVERRIDE_SEP : "", sb_str(&e));
+		sb_free(&e);
+	}
 	reason = xasprintf(OVERRIDE_PREFIX "%s", text);
 	set_reason_keep_status(st, step, item, reason);
 	free(reason);
+	iso8601_now(now);
+	set_own_key(st, step, item, "override_by", operator_id());
+	set_own_key(st, step, item, "override_at", now);
+	set_own_key(st, step, item, "overrode", sb_str(&entries));
+	sb_free(&entries);
 	return true;
 }
 
@@ -511,6 +861,37 @@ void progress_recompute(struct state *st, const struct runbook *rb, const char *
 	}
 }
 
+/* Would ticking action complete the item (and so perhaps the step), or the
+ * step?  Then the results gate of what it completes applies, as to marking
+ * it done: true with why filled when it is closed. */
+static bool tick_completes(const struct state *st, const struct runbook *rb,
+			   const struct rb_step *s, const char *item, const char *action,
+			   char *why, size_t whylen)
+{
+	struct step_progress p;
+	bool step_done;
+
+	if (state_ticked(st, s->id, item, action, NULL, NULL) ||
+	    item_finished(state_step_status(st, s->id)) ||
+	    state_step_status(st, s->id) == STEP_FAILED)
+		return false;
+	progress_step(st, rb, s, &p);
+	if (item) {
+		enum step_status is = item_status(st, rb, s, item);
+
+		if (item_finished(is) || is == STEP_FAILED ||
+		    progress_item_ticked(st, s, item) + 1 < s->n_item_actions)
+			return false;
+		if (results_gate(st, rb, s, item, why, whylen))
+			return true;
+		step_done = p.actions_ticked == p.n_actions && p.items_done + 1 == p.n_items;
+	} else {
+		step_done = p.actions_ticked + 1 == p.n_actions && p.items_done == p.n_items &&
+			    (s->items == ITEM_NONE || p.n_items > 0);
+	}
+	return step_done && results_gate(st, rb, s, NULL, why, whylen);
+}
+
 enum progress_gate progress_tick(struct state *st, const struct runbook *rb, const char *step,
 				 const char *item, const char *action, bool on,
 				 char *why, size_t whylen)
@@ -528,6 +909,8 @@ enum progress_gate progress_tick(struct state *st, const struct runbook *rb, con
 
 		if (g != GATE_OPEN)
 			return g;
+		if (tick_completes(st, rb, s, is_item ? item : NULL, action, why, whylen))
+			return GATE_RESULTS;
 	}
 	state_tick(st, step, is_item ? item : NULL, action, on);
 	progress_recompute(st, rb, step, is_item ? item : NULL);
@@ -546,7 +929,9 @@ enum progress_gate progress_set_status(struct state *st, const struct runbook *r
 	if (whylen)
 		why[0] = '\0';
 	if (s == STEP_DONE || s == STEP_IN_PROGRESS) {
-		enum progress_gate g = progress_gate(st, rb, step, item, why, whylen);
+		enum progress_gate g = s == STEP_DONE
+			? progress_done_gate(st, rb, step, item, why, whylen)
+			: progress_gate(st, rb, step, item, why, whylen);
 
 		if (g != GATE_OPEN)
 			return g;

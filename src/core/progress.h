@@ -96,6 +96,9 @@ enum progress_gate {
 	GATE_OPEN = 0,
 	GATE_ORDER,     /* an item before the items its step's order gate puts first */
 	GATE_LOCKED,    /* the step's lock gate: its check has not passed, or its steps */
+	GATE_RESULTS,   /* marking done: a latest result of the step or item FAILED or is
+			   stale (the type verification's blockers are its FAILED) */
+	GATE_FORCED,    /* marking an item done with actions unticked */
 };
 
 /* May the operator tick an action of step/item (item NULL: the step), or
@@ -104,6 +107,25 @@ enum progress_gate {
  * and skipping are never gated.  A recorded override opens the gate. */
 enum progress_gate progress_gate(const struct state *st, const struct runbook *rb,
 				 const char *step, const char *item, char *why, size_t whylen);
+
+/* May step/item be marked done now (`mark ... done`, d, or the tick that
+ * completes it)?  The gates of progress_gate first, then the results gate
+ * (its latest check results FAILED or stale, not overridden: for a step,
+ * also those of its items neither skipped nor overridden), then, for an
+ * item, the forced gate (actions unticked).  GATE_OPEN, or the gate with
+ * why saying what blocks (the failing checks listed) and how to override. */
+enum progress_gate progress_done_gate(const struct state *st, const struct runbook *rb,
+				      const char *step, const char *item, char *why,
+				      size_t whylen);
+
+/* Done with unticked actions ("forced"): an item done with fewer ticks than
+ * actions, a step done with unticked actions or unfinished items. */
+bool progress_forced(const struct state *st, const struct runbook *rb, const struct rb_step *s,
+		     const char *item);
+/* The mark of a step or item (item NULL) shown as shown: "[x]!" when it
+ * is done and forced, else step_status_mark(shown). */
+const char *progress_mark(const struct state *st, const struct runbook *rb,
+			  const struct rb_step *s, const char *item, enum step_status shown);
 
 /* Why step s is locked now (step_progress.locked): its lock gate (*gate)
  * waits for its check to pass (*pending NULL), or, the check passed or
@@ -116,11 +138,21 @@ bool progress_lock_why(const struct state *st, const struct runbook *rb, const s
 const char *progress_override_prompt(const struct runbook *rb, const char *step,
 				     enum progress_gate g);
 
-/* Record an override of the gate of step/item with the operator's typed text
- * (reason or confirmation; must not be blank).  Returns false and fills why
- * if text is blank or nothing is gated. */
+/* Record an override of the first closed gate of step/item (the order of
+ * progress_done_gate) with the operator's typed text (reason or
+ * confirmation; must not be blank): reason = "override: TEXT", override_by
+ * (operator_id), override_at, and overrode, what it overrode ("lock: ...",
+ * "order: ...", "result ID VERDICT AT", "forced: K/N actions ticked",
+ * separated by "; ", kept across overrides).  An override opens only what
+ * it overrode: a result that fails later closes the gate again.  A caller
+ * refused again by the next gate overrides again (one reason may serve).
+ * Returns false and fills why if text is blank or nothing is gated. */
 bool progress_override(struct state *st, const struct runbook *rb, const char *step,
 		       const char *item, const char *text, char *why, size_t whylen);
+
+/* What the override recorded on step/item overrode (its "overrode" list),
+ * or NULL when there is none. */
+const char *progress_overrode(const struct state *st, const char *step, const char *item);
 
 /* Tick or untick one action (item NULL: a step action), enforcing the gate
  * and applying the status rules to the item and the step.  Returns GATE_OPEN

@@ -404,13 +404,14 @@ static const struct rb_gate rd_servers_gates[] = {
 };
 
 /* "After making sure that everything is working as expected, you can
- * decommission the old database server": osmigrate's reading, not before
- * the clone was verified (and that result still describes the databases
- * named now). */
+ * decommission the old database server": osmigrate's reading, the point of
+ * no return: not before every earlier step is done (or skipped with a
+ * reason) and the clone was verified (and that result still describes the
+ * databases named now). */
 static const struct rb_gate rd_decommission_gates[] = {
 	{ .kind = RB_GATE_LOCK,
 	  .check = "clone_compare", .subject = "clone", .passed = "verified",
-	  .also = "osmigrate compare OLD NEW", .after = NULL,
+	  .also = "osmigrate compare OLD NEW", .after = NULL, .before = true,
 	  .prompt = "Type why decommissioning is safe without a passed verification, "
 		    "to confirm (recorded in the state file and the journal)" },
 };
@@ -477,7 +478,8 @@ static const struct rb_step rd_steps[] = {
 	  "After making sure that everything is working as expected, you can decommission the old "
 	  "database server.",
 	  ACTIONS(rd_decommission), ITEM_NONE, NO_ACTIONS, NULL, 0,
-	  "Decommissioning removes your way back: it stays locked until the clone was verified.",
+	  "Decommissioning removes your way back: it stays locked until every earlier step is done "
+	  "or skipped and the clone was verified.",
 	  ACTIONS(rd_decommission_gates), NO_PINGS, TYPES_NONE },
 };
 

@@ -62,13 +62,15 @@ struct rb_gate {
 	const char *finished;       /* what finishing one is called: "reconfigured" */
 	const char *seed;           /* the procedure's reason, said with each refusal */
 	/* RB_GATE_LOCK: locked until the latest result of check (check.h; a
-	 * check of this runbook) is ok and current, and every step in after is
-	 * done or skipped.  Either may be absent (NULL). */
+	 * check of this runbook) is ok and current, and every step in after
+	 * (with before: every step before the gated one) is done or skipped.
+	 * Either may be absent (NULL, false). */
 	const char *check;
 	const char *subject;        /* what the check proves, as "the <subject> was */
 	const char *passed;         /* <passed>": "clone", "verified" */
 	const char *also;           /* another way to obtain that result, or NULL */
 	const char *const *after;   /* step ids, NULL-terminated, or NULL */
+	bool before;                /* ... and every step before this one */
 };
 
 /* A step whose items are servers pings each server when an action of its

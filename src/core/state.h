@@ -17,9 +17,11 @@
  *                         (UTC: when it became done or skipped; removed when
  *                         it is reopened),
  *                         note, reason (skip or override reason),
+ *                         override_by, override_at, overrode (who/when typed the
+ *                         last override and what it overrode, progress.h),
  *                         tick.ACTION = "user@host 2026-11-22T04:31:00Z",
  *                         field.NAME = value (form values of that screen)
- *   [item "STEP:NAME"]    status, by, at, note, reason, tick.ACTION
+ *   [item "STEP:NAME"]    status, by, at, note, reason, override_*, tick.ACTION
  *                         (per extension / consumer / server / environment of a step)
  *   [check "ID"]          status (ok|warning|failed|error), at, label, summary, detail, fix,
  *                         settings_digest (hex: the settings the check read, check.h)

@@ -63,9 +63,16 @@ grep -q 'servers:FE1' "$st"
 ok $((! $?)) "a refused mark changes nothing in the state file"
 
 mark servers done --item DC --note "rebooted twice"
-is "$rc" 0 "the controller can be marked done"
+is "$rc" 2 "an item with unticked actions is not marked done without --reason (forced)"
+has "'DC' has 7 of 7 actions unticked" "the refusal counts the unticked actions"
+grep -q 'servers:DC' "$st"
+ok $((! $?)) "a refused forced mark changes nothing in the state file"
+mark servers done --item DC --note "rebooted twice" --reason "reconfigured before the window"
+is "$rc" 0 "the controller can be marked done with a reason"
 has "marked done" "mark says what it recorded"
-mark servers done --item FE1
+grep -q '^overrode = forced: 0/7 actions ticked$' "$st"
+ok $? "the forced mark is recorded as an override"
+mark servers done --item FE1 --reason "reconfigured before the window"
 is "$rc" 0 "after the controller, a front-end can be marked done"
 
 mark servers done --item FE2 --reason "FE2 is being decommissioned"
@@ -103,6 +110,15 @@ INI
 "$OSMIGRATE" check restore-database --step verify --state "$st" >/dev/null 2>&1 </dev/null
 is "$?" 3 "clone_compare could not connect: recorded as could not check"
 sed -i '/^\[check "clone_compare"\]/,/^\[/ s/^status = error$/status = ok/' "$st"
+# The point of no return: every earlier step must be done or skipped first.
+mark decommission done
+is "$rc" 2 "decommission with earlier steps pending: refused with exit 2"
+has "until the steps 'prerequisites' (pending), 'prepare' (pending), 'stop' (pending)" \
+	"the refusal names every pending step"
+has "'servers' (in-progress)" "with their status"
+for s in prerequisites prepare stop backup restore verify servers solution settings republish; do
+	mark "$s" skipped --reason "done outside osmigrate"
+done
 mark decommission done --note "old server switched off"
 is "$rc" 0 "decommission after a passed verification: exit 0"
 has "step marked done" "the step is recorded done"
@@ -115,9 +131,32 @@ is "$rc" 0 "lock override with --reason"
 grep -q '^reason = override: verified with the DBMS tools instead$' "$st"
 ok $? "the lock override is recorded in the state file"
 
+# The journal holds one line per event.
+n=$(grep -c '	status	' "$st.journal")
+[ "$n" -ge 10 ]
+ok $? "every status change is journaled ($n)"
+grep -q "	servers	DC	overrode	forced: 0/7 actions ticked	" "$st.journal"
+ok $? "what an override overrode is journaled"
+
 # Status rules: all items done makes the step done.
-mark stop done --item DC
-mark stop done --item FE1
+st_main=$st
+st=$work/rules.ini
+cat >"$st" <<'INI'
+[osmigrate]
+version = 1
+runbook = restore-database
+
+[server "FE1"]
+role = frontend
+
+[server "DC"]
+role = controller
+
+[server "FE2"]
+role = frontend
+INI
+mark stop done --item DC --action stop
+mark stop done --item FE1 --action stop
 out=$("$OSMIGRATE" status --state "$st")
 printf '%s\n' "$out" | grep -q '^  \[>\] stop .*in-progress .*2/3 application servers done'
 ok $? "step in progress with 2/3 items (status shows the count)"
@@ -126,10 +165,7 @@ out=$("$OSMIGRATE" status --state "$st")
 printf '%s\n' "$out" | grep -q '^  \[x\] stop .*done'
 ok $? "step done once every item is done or skipped"
 
-# The journal holds one line per event; the state file holds no stray keys.
-n=$(grep -c '	status	' "$st.journal")
-[ "$n" -ge 10 ]
-ok $? "every status change is journaled ($n)"
+st=$st_main
 perm=$(stat -c %a "$st.journal")
 is "$perm" 600 "the journal is 0600"
 

@@ -1,6 +1,7 @@
 #!/bin/sh
-# tui_item_done: d on an item with unticked actions asks first, like d on a
-# step; n keeps it pending, y records it done.
+# tui_item_done: d on an item with unticked actions asks for a reason first
+# (the forced gate, progress.h); Esc or no reason keeps it pending, a typed
+# reason records it done, forced ([x]!), with the override recorded.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/tmux.sh"
 tmux_require
@@ -16,17 +17,31 @@ tmux_wait "step 2/5"; ok $? "servers step"
 tmux_keys Home
 tmux_wait "> - [ ] fe9" 5 || tmux_wait "> + [ ] fe9" 5; ok $? "cursor on the server"
 tmux_keys d
-tmux_wait "Mark done?"; ok $? "d on an item with unticked actions asks first"
-tmux_screen | grep -q "Not every action of fe9"; ok $? "the question names the item"
-tmux_keys n
-tmux_wait_gone "Mark done?"
+tmux_wait "actions unticked"; ok $? "d on an item with unticked actions asks for a reason first"
+tmux_screen | grep -q "'fe9' has 6 of 6 actions unticked"; ok $? "the question names the item"
+tmux_keys Escape
+tmux_wait_gone "actions unticked"
 grep -A3 '^\[item "servers:fe9"\]' "$state" | grep -q '^status = done'; [ $? -ne 0 ]
-ok $? "n: the item is not marked done"
+ok $? "Esc: the item is not marked done"
 tmux_keys d
-tmux_wait "Mark done?"
-tmux_keys y
-tmux_wait "fe9: done"; ok $? "y: the item is marked done"
-grep -A3 '^\[item "servers:fe9"\]' "$state" | grep -q '^status = done'; ok $? "and saved"
+tmux_wait "actions unticked"
+tmux_keys Enter
+sleep 0.5
+grep -A3 '^\[item "servers:fe9"\]' "$state" | grep -q '^status = done'; [ $? -ne 0 ]
+ok $? "an empty reason does not force it"
+tmux_keys d
+tmux_wait "actions unticked"
+tmux_text "server rebuilt from the image"
+tmux_keys Enter
+tmux_wait "fe9: done"; ok $? "a typed reason marks the item done"
+grep -A8 '^\[item "servers:fe9"\]' "$state" | grep -q '^status = done'; ok $? "and saved"
+grep -A8 '^\[item "servers:fe9"\]' "$state" | grep -q '^reason = override: server rebuilt from the image$'
+ok $? "the reason is recorded as an override"
+grep -A8 '^\[item "servers:fe9"\]' "$state" | grep -q '^overrode = forced: 0/6 actions ticked$'
+ok $? "what it overrode is recorded: forced"
+grep -q "	servers	fe9	overrode	forced: 0/6 actions ticked	" "$state.journal"
+ok $? "and journalled"
+tmux_screen | grep -q '\[x\]! fe9'; ok $? "the item shows the forced mark [x]!"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 done_testing

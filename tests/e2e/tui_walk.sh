@@ -132,7 +132,14 @@ tmux_keys PPage PPage
 tmux_wait 'Type verification (' 10 && tmux_screen | grep -q 'Press t to review'
 ok $? "types: the summary of the scan shows on the step"
 grep -q '^\[types\]' "$st" && grep -q '^\[finding "1"\]' "$st"; ok $? "types: findings stored in the state file"
-first; tick 2; ok $? "types: 2 actions"
+# The demo's blockers FAILED the type verification: the tick that would
+# complete the step asks for a reason (the results gate), which is recorded.
+first; tick 1 && tmux_keys j Space && tmux_wait "failed or stale checks" 10 &&
+	tmux_text "blockers reviewed with the application owners" && tmux_keys Enter &&
+	tmux_wait '[x] Verify data types' 10
+ok $? "types: 2 actions, the last one over the FAILED verification with a typed reason"
+grep -q '^overrode = result type_verification FAILED ' "$st"
+ok $? "types: the override names the result it overrode"
 tmux_keys b
 tmux_wait "step 6/" 5
 tmux_keys PPage PPage PPage

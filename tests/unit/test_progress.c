@@ -283,7 +283,7 @@ Test(progress, decommission_locked_until_clone_verified)
 	const struct runbook *rb = use("restore-database");
 	const struct rb_step *s = runbook_step(rb, "decommission");
 	struct step_progress p;
-	char why[512];
+	char why[1024];
 	bool ok;
 
 	progress_step(st, rb, s, &p);
@@ -291,6 +291,15 @@ Test(progress, decommission_locked_until_clone_verified)
 	cr_assert_eq(progress_tick(st, rb, "decommission", NULL, "working", true, why, sizeof why),
 		     GATE_LOCKED);
 	cr_assert_neq(strstr(why, "has not run"), NULL, "%s", why);
+	/* The point of no return: every earlier step is named while pending. */
+	cr_assert_neq(strstr(why, "Also pending before it: steps 'prerequisites' (pending), "), NULL,
+		      "%s", why);
+	cr_assert_neq(strstr(why, "'settings' (pending) and 'republish' (pending)."), NULL, "%s", why);
+	for (int i = 0; i < runbook_step_index(rb, "decommission"); i++) {
+		progress_set_status(st, rb, rb->steps[i].id, NULL, STEP_SKIPPED, "done by hand",
+				    &ok, why, sizeof why);
+		cr_assert(ok, "%s", why);
+	}
 	progress_set_status(st, rb, "decommission", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
 	cr_assert_not(ok);
 	/* Skipping the decommission is always possible: it keeps the way back. */
@@ -535,4 +544,190 @@ Test(progress, rollback_addresses_name_the_old_endpoint)
 			 "(the servers use new.example:5432 now)");
 	cr_assert_str_eq(l[1], "Log database address to put back: oldlog.example:5432");
 	rollback_lines_free(l, n);
+}
+
+/* The lock waits for every step before decommission, once the clone passed. */
+Test(progress, decommission_waits_for_every_earlier_step)
+{
+	const struct runbook *rb = use("restore-database");
+	int d = runbook_step_index(rb, "decommission");
+	char why[1024];
+	bool ok;
+
+	doc_set(st->doc, "compare", NULL, "old", "host=db1 dbname=shop");
+	doc_set(st->doc, "compare", NULL, "new", "host=db2 dbname=shop");
+	doc_add_section(st->doc, "check", "clone_compare");
+	doc_set(st->doc, "check", "clone_compare", "status", "ok");
+	{
+		char *dg = check_settings_digest(st->doc, "clone_compare");
+
+		doc_set(st->doc, "check", "clone_compare", "settings_digest", dg);
+		free(dg);
+	}
+	for (int i = 0; i < d; i++)
+		if (!str_eq(rb->steps[i].id, "solution") && !str_eq(rb->steps[i].id, "stop"))
+			state_set_step_status(st, rb->steps[i].id, STEP_DONE, NULL);
+	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_LOCKED);
+	cr_assert_neq(strstr(why, "until the steps 'stop' (pending) and 'solution' (pending) are "
+			     "done or skipped"), NULL, "%s", why);
+	progress_set_status(st, rb, "decommission", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
+	cr_assert_not(ok);
+	state_set_step_status(st, "stop", STEP_SKIPPED, "no front-ends");
+	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_LOCKED);
+	cr_assert_neq(strstr(why, "until the step 'solution' is done or skipped"), NULL, "%s", why);
+	state_set_step_status(st, "solution", STEP_DONE, NULL);
+	cr_assert_eq(progress_gate(st, rb, "decommission", NULL, why, sizeof why), GATE_OPEN, "%s",
+		     why);
+}
+
+/* A result as the runner stores it: its status and the digest of the
+ * settings it read now (current), or another digest (stale). */
+static void add_result(const char *id, const char *status, bool current)
+{
+	doc_add_section(st->doc, "check", id);
+	doc_set(st->doc, "check", id, "status", status);
+	doc_set(st->doc, "check", id, "at", "2026-12-02T23:00:00Z");
+	if (current) {
+		char *dg = check_settings_digest(st->doc, id);
+
+		cr_assert_not_null(dg, "%s", id);
+		doc_set(st->doc, "check", id, "settings_digest", dg);
+		free(dg);
+	} else {
+		doc_set(st->doc, "check", id, "settings_digest", "0000000000000000");
+	}
+}
+
+Test(progress, failed_item_check_gates_done_until_overridden)
+{
+	const struct runbook *rb = use("connector-migration");
+	const struct rb_step *s = runbook_step(rb, "consumers");
+	char why[1024];
+	bool ok;
+
+	doc_add_section(st->doc, "consumer", "OrdersUI");
+	doc_set(st->doc, "consumer", "OrdersUI", "url", "http://127.0.0.1:1/OrdersUI/_ping.html");
+	doc_add_section(st->doc, "consumer", "Billing");
+	doc_set(st->doc, "consumer", "Billing", "url", "http://127.0.0.1:1/Billing/_ping.html");
+	add_result("consumer_ping:OrdersUI", "failed", true);
+	/* The tick that completes the item is refused, the others are not. */
+	for (size_t i = 0; i + 1 < s->n_item_actions; i++)
+		cr_assert_eq(progress_tick(st, rb, "consumers", "OrdersUI", s->item_actions[i].id, true,
+					   why, sizeof why), GATE_OPEN, "%s", why);
+	cr_assert_eq(progress_tick(st, rb, "consumers", "OrdersUI",
+				   s->item_actions[s->n_item_actions - 1].id, true, why, sizeof why),
+		     GATE_RESULTS);
+	cr_assert_neq(strstr(why, "'OrdersUI' cannot be marked done: its check "
+			     "consumer_ping:OrdersUI FAILED"), NULL, "%s", why);
+	cr_assert_neq(strstr(why, "osmigrate check connector-migration --step consumers"), NULL,
+		      "%s", why);
+	progress_set_status(st, rb, "consumers", "OrdersUI", STEP_DONE, NULL, &ok, why, sizeof why);
+	cr_assert_not(ok);
+	cr_assert_eq(progress_done_gate(st, rb, "consumers", "OrdersUI", why, sizeof why),
+		     GATE_RESULTS);
+	/* Another item's failure does not gate Billing; the step's does. */
+	cr_assert_eq(progress_done_gate(st, rb, "consumers", "Billing", why, sizeof why), GATE_FORCED);
+	cr_assert_eq(progress_done_gate(st, rb, "consumers", NULL, why, sizeof why), GATE_RESULTS);
+
+	cr_assert_not(progress_override(st, rb, "consumers", "OrdersUI", " ", why, sizeof why));
+	cr_assert(progress_override(st, rb, "consumers", "OrdersUI", "known outage of the ping page",
+				    why, sizeof why), "%s", why);
+	{
+		char *sec = state_item_section("consumers", "OrdersUI");
+
+		cr_assert_str_eq(doc_get(st->doc, "item", sec, "reason"),
+				 "override: known outage of the ping page");
+		cr_assert_str_eq(doc_get(st->doc, "item", sec, "overrode"),
+				 "result consumer_ping:OrdersUI FAILED 2026-12-02T23:00:00Z");
+		cr_assert_str_eq(doc_get(st->doc, "item", sec, "override_by"), operator_id());
+		cr_assert_not_null(doc_get(st->doc, "item", sec, "override_at"));
+		free(sec);
+	}
+	cr_assert_eq(progress_tick(st, rb, "consumers", "OrdersUI",
+				   s->item_actions[s->n_item_actions - 1].id, true, why, sizeof why),
+		     GATE_OPEN, "%s", why);
+	cr_assert_eq(state_item_status(st, "consumers", "OrdersUI"), STEP_DONE);
+	/* The item's override covers its result for the step too. */
+	cr_assert_eq(progress_done_gate(st, rb, "consumers", NULL, why, sizeof why), GATE_OPEN, "%s",
+		     why);
+	/* A result of another check that fails later closes the gate again. */
+	add_result("consumer_ping:Billing", "failed", true);
+	cr_assert_eq(progress_done_gate(st, rb, "consumers", NULL, why, sizeof why), GATE_RESULTS);
+	cr_assert_neq(strstr(why, "consumer_ping:Billing FAILED"), NULL, "%s", why);
+	cr_assert_null(strstr(why, "OrdersUI"), "%s", why);
+	/* A skipped item's results do not hold the step back. */
+	progress_set_status(st, rb, "consumers", "Billing", STEP_SKIPPED, "retired", &ok, why,
+			    sizeof why);
+	cr_assert(ok);
+	cr_assert_eq(progress_done_gate(st, rb, "consumers", NULL, why, sizeof why), GATE_OPEN, "%s",
+		     why);
+}
+
+Test(progress, stale_result_gates_a_step)
+{
+	const struct runbook *rb = use("connector-migration");
+	char why[1024];
+	bool ok;
+
+	doc_set(st->doc, "target", NULL, "host", "db1");
+	add_result("target_connect", "ok", false);
+	progress_set_status(st, rb, "connection", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
+	cr_assert_not(ok, "a stale ok does not pass");
+	cr_assert_neq(strstr(why, "the step 'connection' cannot be marked done: its check "
+			     "target_connect is stale ("), NULL, "%s", why);
+	add_result("target_connect", "ok", true);
+	add_result("source_connect", "warning", true);
+	progress_set_status(st, rb, "connection", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
+	cr_assert(ok, "ok and warnings pass: %s", why);
+}
+
+Test(progress, type_blockers_gate_the_types_step)
+{
+	const struct runbook *rb = use("connector-migration");
+	const struct rb_step *s = runbook_step(rb, "types");
+	char why[1024];
+	bool ok;
+
+	add_result("type_verification", "failed", true);
+	for (size_t i = 0; i + 1 < s->n_actions; i++)
+		cr_assert_eq(progress_tick(st, rb, "types", NULL, s->actions[i].id, true, why,
+					   sizeof why), GATE_OPEN, "%s", why);
+	cr_assert_eq(progress_tick(st, rb, "types", NULL, s->actions[s->n_actions - 1].id, true, why,
+				   sizeof why), GATE_RESULTS);
+	cr_assert_neq(strstr(why, "type_verification FAILED"), NULL, "%s", why);
+	cr_assert(progress_override(st, rb, "types", NULL, "blockers accepted by the owner", why,
+				    sizeof why));
+	progress_set_status(st, rb, "types", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
+	cr_assert(ok, "%s", why);
+}
+
+Test(progress, forced_item_needs_a_reason_and_shows)
+{
+	const struct runbook *rb = use("restore-database");
+	const struct rb_step *s = runbook_step(rb, "stop");
+	char why[1024];
+	bool ok;
+
+	add_server("DC", "controller");
+	cr_assert_eq(progress_set_status(st, rb, "stop", "DC", STEP_DONE, NULL, &ok, why, sizeof why),
+		     GATE_FORCED);
+	cr_assert_not(ok);
+	cr_assert_neq(strstr(why, "'DC' has 1 of 1 actions unticked"), NULL, "%s", why);
+	cr_assert(progress_override(st, rb, "stop", "DC", "stopped from the cluster manager", why,
+				    sizeof why));
+	cr_assert_eq(progress_set_status(st, rb, "stop", "DC", STEP_DONE, NULL, &ok, why, sizeof why),
+		     GATE_OPEN);
+	cr_assert(ok);
+	cr_assert(progress_forced(st, rb, s, "DC"));
+	cr_assert_str_eq(progress_mark(st, rb, s, "DC", STEP_DONE), "[x]!");
+	cr_assert_str_eq(progress_overrode(st, "stop", "DC"), "forced: 0/1 actions ticked");
+	/* The step is done by its items; every item counts as finished. */
+	cr_assert_eq(state_step_status(st, "stop"), STEP_DONE);
+	cr_assert_not(progress_forced(st, rb, s, NULL), "the item is forced, not the step");
+	/* A step marked done with its actions unticked is forced too. */
+	progress_set_status(st, rb, "backup", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
+	cr_assert(ok);
+	cr_assert_str_eq(progress_mark(st, rb, runbook_step(rb, "backup"), NULL, STEP_DONE), "[x]!");
+	cr_assert(progress_tick(st, rb, "backup", NULL, "backup", true, why, sizeof why) == GATE_OPEN);
+	cr_assert_str_eq(progress_mark(st, rb, runbook_step(rb, "backup"), NULL, STEP_DONE), "[x]");
 }
