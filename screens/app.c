@@ -147,7 +147,8 @@ static void draw_steplist(struct app *a, int top, int h, int wd)
 		mvwhline(stdscr, y, 0, ' ', wd);
 		mvwaddstr(stdscr, y, 0, i == a->step ? ">" : " ");
 		mvwaddstr(stdscr, y, 1, mark);
-		ui_put(stdscr, y, 5, s->title, wd - 5);
+		/* "[x]!" (forced) takes one column more than the other marks. */
+		ui_put(stdscr, y, 2 + (int)strlen(mark), s->title, wd - 2 - (int)strlen(mark));
 		wattroff(stdscr, at);
 	}
 }

@@ -162,7 +162,8 @@ static void step_enter(struct app *a, void *data)
 		sv->step = a->step;
 		build_targets(sv, a);
 		for (size_t j = 0; j < sv->nitems; j++) {
-			enum step_status st = state_item_status(a->st, s->id, sv->items[j]);
+			enum step_status st = progress_item_status(a->st, a->rb, s, sv->items[j],
+								   NULL, NULL);
 
 			if (st != STEP_DONE && st != STEP_SKIPPED) {
 				sv->expanded[j] = true;
@@ -486,7 +487,10 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 		}
 		for (size_t j = 0; j < sv->nitems; j++) {
 			const char *it = sv->items[j];
-			enum step_status ist = state_item_status(a->st, s->id, it);
+			const char *ireason;
+			const struct rb_step *from;
+			enum step_status ist = progress_item_status(a->st, a->rb, s, it, &ireason,
+								    &from);
 			size_t ticked = progress_item_ticked(a->st, s, it);
 			const char *role = s->items == ITEM_SERVER ?
 				doc_get(a->st->doc, "server", it, "role") : NULL;
@@ -498,6 +502,14 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 			add_rows(sv, line, width, 0, 6, ui_status_attr(ist),
 				 find_target(sv, T_ITEM, (int)j, 0));
 			free(line);
+			/* Skipped here or in an earlier step: why, and how to reopen. */
+			if (ist == STEP_SKIPPED) {
+				line = from ? xasprintf("skipped in step '%s': %s (u reopens it here)",
+							from->title, ireason ? ireason : "")
+					    : xasprintf("skipped: %s", ireason ? ireason : "");
+				add_rows(sv, line, width, 4, 6, UI_DIM, find_target(sv, T_ITEM, (int)j, 0));
+				free(line);
+			}
 			if (!sv->expanded[j])
 				continue;
 			for (size_t k = 0; k < s->n_item_actions; k++) {
@@ -865,8 +877,14 @@ static int set_status(struct app *a, const char *item, enum step_status to)
 		progress_recompute(a->st, a->rb, s->id, item);
 	res = reason ? xasprintf("%s: %s", step_status_name(to), reason)
 		     : xstrdup(step_status_name(to));
-	if (app_commit(a, s->id, item, "status", res))
-		app_message(a, false, "%s: %s", what, res);
+	if (app_commit(a, s->id, item, "status", res)) {
+		if (to == STEP_PENDING)
+			app_message(a, false, "%s reopened: %s", what,
+				    step_status_name(item ? state_item_status(a->st, s->id, item)
+							  : state_step_status(a->st, s->id)));
+		else
+			app_message(a, false, "%s: %s", what, res);
+	}
 	free(res);
 	free(reason);
 	/* Skipping the step moves on; the step list keeps the mark. */

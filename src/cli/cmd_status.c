@@ -24,8 +24,11 @@ static void status_usage(FILE *f)
 {
 	fprintf(f,
 "Usage: osmigrate status [--state FILE | --runbook ID] [--log | --actions]\n"
-"Show where the procedure stands: each step's status, who changed it and when,\n"
-"item progress, the last check results and the next action.\n"
+"Show where the procedure stands: the verdict (complete only when every step\n"
+"is done or skipped and nothing was overridden; else complete with N\n"
+"overrides, or incomplete), each step's status, who changed it and when, item\n"
+"progress ([x]! done with actions unticked), the overrides, the last check\n"
+"results and the next action.\n"
 "\n"
 "  -s, --state FILE    the state file (default: the one default state file)\n"
 "  -r, --runbook ID    use the default state file of this runbook\n"
@@ -34,7 +37,8 @@ static void status_usage(FILE *f)
 "                      items of finished steps (the ids `mark --action` takes)\n"
 "  -h, --help          display this help and exit\n"
 "\n"
-"Exit status: 0 ok, 64 usage or no state file, 65 bad state file, or with\n"
+"Exit status: 0 shown (whatever the verdict), 64 usage or no state file, 65\n"
+"bad state file, or with\n"
 "--log a journal refused as unsafe (the message says why), 74 standard\n"
 "output not written.\n");
 }
@@ -125,7 +129,8 @@ static void show_steps(const struct state *st, const struct runbook *rb, bool co
 		tone = shown == STEP_DONE ? 0 : shown == STEP_FAILED ? 2 :
 		       shown == STEP_SKIPPED ? 1 : 3;
 		printf("  ");
-		output_word(stdout, color && shown != STEP_PENDING, tone, step_status_mark(shown));
+		output_word(stdout, color && shown != STEP_PENDING, tone,
+			    progress_mark(st, rb, s, NULL, shown));  /* [x]! forced */
 		printf(" %-14s %-26s %-11s %s", s->id, s->title, step_status_name(p.status), prog);
 		if (p.locked) {
 			const struct rb_gate *g;
@@ -169,27 +174,56 @@ static void show_steps(const struct state *st, const struct runbook *rb, bool co
 			const char **items = progress_items(st, s, &n);
 
 			for (size_t k = 0; k < n; k++) {
-				enum step_status is = state_item_status(st, s->id, items[k]);
 				const char *ir;
-				char *sec = state_item_section(s->id, items[k]);
+				const struct rb_step *from;
+				enum step_status is = progress_item_status(st, rb, s, items[k], &ir,
+									   &from);
 
-				printf("        %s ", step_status_mark(is));
+				printf("        %s ", progress_mark(st, rb, s, items[k], is));
 				PRINT_SAFE("%-24s", items[k]);
 				printf(" %zu/%zu", progress_item_ticked(st, s, items[k]),
 				       s->n_item_actions);
 				if (s->items == ITEM_SERVER && progress_is_controller(st, items[k]))
 					printf("  (Deployment Controller)");
-				ir = doc_get(st->doc, "item", sec, "reason");
+				if (from)
+					printf("  skipped in step %s", from->id);
 				if (!str_empty(ir))
 					PRINT_SAFE("  reason: %s", ir);
 				printf("\n");
 				if (actions)
 					show_actions(st, s, items[k]);
-				free(sec);
 			}
 			free(items);
 		}
 	}
+}
+
+/* Everything overridden or forced (progress.h), one line each. */
+static void show_overrides(const struct state *st, const struct runbook *rb)
+{
+	struct progress_overrides o;
+
+	progress_overrides(st, rb, &o);
+	if (o.n)
+		printf("\nOverrides:\n");
+	for (size_t i = 0; i < o.n; i++) {
+		const struct progress_override_rec *r = &o.r[i];
+
+		printf("  %s", r->step->id);
+		if (r->item)
+			PRINT_SAFE(" '%s'", r->item);
+		if (r->forced)
+			printf(": forced, done with %zu/%zu actions ticked", r->ticked, r->total);
+		if (r->reason)
+			PRINT_SAFE(": %s", r->reason);
+		else
+			printf(" (no reason given)");
+		PRINT_SAFE(" (by %s", r->by ? r->by : "?");
+		PRINT_SAFE(" at %s)\n", r->at ? r->at : "?");
+		if (r->overrode)
+			PRINT_SAFE("      overrode: %s\n", r->overrode);
+	}
+	progress_overrides_free(&o);
 }
 
 static void show_checks(const struct state *st, bool color)
@@ -255,8 +289,13 @@ static void show_next(const struct state *st, const struct runbook *rb, const ch
 	progress_next(st, rb, &nx);
 	printf("\n");
 	if (!nx.step) {
-		printf("Every step is done or skipped: the procedure is complete.\n"
-		       "Write the change record with: osmigrate report --state %s\n", path);
+		size_t n;
+		char v[64];
+		enum progress_verdict pv = progress_verdict(st, rb, &n);
+
+		progress_verdict_text(pv, n, v, sizeof v);
+		printf("Every step is done or skipped: the procedure is %s.\n"
+		       "Write the change record with: osmigrate report --state %s\n", v, path);
 		return;
 	}
 	{
@@ -352,8 +391,17 @@ int cmd_status(int argc, char **argv)
 			printf("\n");
 		}
 	}
+	{
+		size_t n;
+		char v[64];
+		enum progress_verdict pv = progress_verdict(st, rb, &n);
+
+		progress_verdict_text(pv, n, v, sizeof v);
+		printf("Verdict: %s\n", v);
+	}
 	printf("\n");
 	show_steps(st, rb, color, actions);
+	show_overrides(st, rb);
 	show_checks(st, color);
 	show_rollback(st, rb, path);
 	show_next(st, rb, path);

@@ -161,6 +161,45 @@ static bool item_finished(enum step_status s)
 	return s == STEP_DONE || s == STEP_SKIPPED;
 }
 
+enum step_status progress_item_status(const struct state *st, const struct runbook *rb,
+				      const struct rb_step *s, const char *item,
+				      const char **reason, const struct rb_step **from)
+{
+	int here = runbook_step_index(rb, s->id);
+
+	if (reason)
+		*reason = NULL;
+	if (from)
+		*from = NULL;
+	if (own_key(st, s->id, item, "status") || here < 0) {
+		if (reason)
+			*reason = own_key(st, s->id, item, "reason");
+		return state_item_status(st, s->id, item);
+	}
+	/* No status of its own here: skipped (with its reason) in an earlier
+	 * step that lists the same items stays skipped, until reopened here. */
+	for (int i = here - 1; i >= 0; i--) {
+		const struct rb_step *e = &rb->steps[i];
+
+		if (e->items != s->items || !own_key(st, e->id, item, "status"))
+			continue;
+		if (state_item_status(st, e->id, item) != STEP_SKIPPED)
+			continue;
+		if (reason)
+			*reason = own_key(st, e->id, item, "reason");
+		if (from)
+			*from = e;
+		return STEP_SKIPPED;
+	}
+	return STEP_PENDING;
+}
+
+static enum step_status item_status(const struct state *st, const struct runbook *rb,
+				    const struct rb_step *s, const char *item)
+{
+	return progress_item_status(st, rb, s, item, NULL, NULL);
+}
+
 /* Does the lock gate g of step s wait for the step id: one it lists
  * (after), or, with before, any step before s? */
 static bool lock_waits_for(const struct runbook *rb, const struct rb_step *s,
@@ -241,7 +280,7 @@ void progress_step(const struct state *st, const struct runbook *rb, const struc
 	items = progress_items(st, s, &n);
 	out->n_items = n;
 	for (size_t i = 0; i < n; i++) {
-		enum step_status is = state_item_status(st, s->id, items[i]);
+		enum step_status is = item_status(st, rb, s, items[i]);
 
 		if (item_finished(is))
 			out->items_done++;
@@ -265,6 +304,10 @@ void progress_format(const struct rb_step *s, const struct step_progress *p,
 	if (s->items != ITEM_NONE) {
 		if (p->n_items == 0)
 			snprintf(buf, len, "no %ss configured", label);
+		else if (p->items_skipped)  /* a skipped item is not done (M3) */
+			snprintf(buf, len, "%zu/%zu %s%s done, %zu skipped",
+				 p->items_done - p->items_skipped, p->n_items, label,
+				 p->n_items == 1 ? "" : "s", p->items_skipped);
 		else
 			snprintf(buf, len, "%zu/%zu %s%s done", p->items_done, p->n_items, label,
 				 p->n_items == 1 ? "" : "s");
@@ -319,7 +362,7 @@ void progress_next(const struct state *st, const struct runbook *rb, struct prog
 			}
 		items = ordered_items(st, s, &n);
 		for (size_t k = 0; k < n; k++) {
-			if (item_finished(state_item_status(st, s->id, items[k])))
+			if (item_finished(item_status(st, rb, s, items[k])))
 				continue;
 			for (size_t a = 0; a < s->n_item_actions; a++)
 				if (!state_ticked(st, s->id, items[k], s->item_actions[a].id, NULL, NULL)) {
@@ -501,7 +544,7 @@ enum progress_gate progress_gate(const struct state *st, const struct runbook *r
 			if (!goes_first(st, s, g, items[i]))
 				continue;
 			firsts++;
-			if (!pending && !item_finished(state_item_status(st, step, items[i])))
+			if (!pending && !item_finished(item_status(st, rb, s, items[i])))
 				pending = items[i];
 		}
 		if (firsts == 0) {
@@ -526,13 +569,6 @@ enum progress_gate progress_gate(const struct state *st, const struct runbook *r
 	return GATE_OPEN;
 }
 
-/* The status of an item in its step. */
-static enum step_status item_status(const struct state *st, const struct runbook *rb,
-				    const struct rb_step *s, const char *item)
-{
-	(void)rb;
-	return state_item_status(st, s->id, item);
-}
 
 static bool item_configured(const struct state *st, const struct rb_step *s, const char *item)
 {
@@ -825,7 +861,7 @@ void progress_recompute(struct state *st, const struct runbook *rb, const char *
 	if (!str_empty(item)) {
 		size_t k = progress_item_ticked(st, s, item);
 
-		cur = state_item_status(st, step, item);
+		cur = item_status(st, rb, s, item);
 		if (cur != STEP_SKIPPED && cur != STEP_FAILED) {
 			if (s->n_item_actions && k == s->n_item_actions)
 				want = STEP_DONE;
@@ -957,4 +993,95 @@ enum progress_gate progress_set_status(struct state *st, const struct runbook *r
 	free(kept);
 	*ok = true;
 	return GATE_OPEN;
+}
+
+/* ---- overrides and the verdict ---- */
+
+static void add_override(struct progress_overrides *out, const struct state *st,
+			 const struct runbook *rb, const struct rb_step *s, const char *item)
+{
+	struct progress_override_rec *r;
+	bool ov = overridden(st, s->id, item);
+	bool forced = progress_forced(st, rb, s, item);
+
+	if (!ov && !forced)
+		return;
+	out->r = xreallocarray(out->r, out->n + 1, sizeof *out->r);
+	r = &out->r[out->n++];
+	memset(r, 0, sizeof *r);
+	r->step = s;
+	r->item = item;
+	r->forced = forced;
+	r->reason = ov ? reason_of(st, s->id, item) + strlen(OVERRIDE_PREFIX) : NULL;
+	r->by = own_key(st, s->id, item, ov ? "override_by" : "by");
+	r->at = own_key(st, s->id, item, ov ? "override_at" : "at");
+	if (!r->by)
+		r->by = own_key(st, s->id, item, "by");
+	if (!r->at)
+		r->at = own_key(st, s->id, item, "at");
+	r->overrode = ov ? own_key(st, s->id, item, "overrode") : NULL;
+	if (item) {
+		r->ticked = progress_item_ticked(st, s, item);
+		r->total = s->n_item_actions;
+	} else {
+		struct step_progress p;
+
+		progress_step(st, rb, s, &p);
+		r->ticked = p.actions_ticked;
+		r->total = p.n_actions;
+	}
+}
+
+void progress_overrides(const struct state *st, const struct runbook *rb,
+			struct progress_overrides *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < rb->n_steps; i++) {
+		const struct rb_step *s = &rb->steps[i];
+		const char **items;
+		size_t n;
+
+		add_override(out, st, rb, s, NULL);
+		items = progress_items(st, s, &n);
+		for (size_t k = 0; k < n; k++)
+			add_override(out, st, rb, s, items[k]);
+		free(items);
+	}
+}
+
+void progress_overrides_free(struct progress_overrides *o)
+{
+	free(o->r);
+	o->r = NULL;
+	o->n = 0;
+}
+
+enum progress_verdict progress_verdict(const struct state *st, const struct runbook *rb,
+				       size_t *n_overrides)
+{
+	struct progress_overrides o;
+	bool all = true;
+	size_t n;
+
+	for (size_t i = 0; i < rb->n_steps; i++)
+		all = all && item_finished(state_step_status(st, rb->steps[i].id));
+	progress_overrides(st, rb, &o);
+	n = o.n;
+	if (n_overrides)
+		*n_overrides = n;
+	progress_overrides_free(&o);
+	if (!all)
+		return PROGRESS_INCOMPLETE;
+	return n ? PROGRESS_COMPLETE_OVERRIDES : PROGRESS_COMPLETE;
+}
+
+void progress_verdict_text(enum progress_verdict v, size_t n, char *buf, size_t len)
+{
+	switch (v) {
+	case PROGRESS_COMPLETE: snprintf(buf, len, "complete"); break;
+	case PROGRESS_COMPLETE_OVERRIDES:
+		snprintf(buf, len, "complete with %zu override%s", n, n == 1 ? "" : "s");
+		break;
+	case PROGRESS_INCOMPLETE: snprintf(buf, len, "incomplete"); break;
+	}
 }

@@ -178,4 +178,47 @@ enum progress_gate progress_set_status(struct state *st, const struct runbook *r
 void progress_recompute(struct state *st, const struct runbook *rb, const char *step,
 			const char *item);
 
+/* The status of an item in step s: its own there; when it has none there,
+ * skipped if an earlier step listing the same kind of items skipped it
+ * (*from that step, *reason its reason), until it is reopened here (`u`,
+ * `mark ... pending` give it a status of its own).  reason (its own reason
+ * otherwise) and from may be NULL.  The counts, the next action, the gates
+ * and every screen and command read items through it. */
+enum step_status progress_item_status(const struct state *st, const struct runbook *rb,
+				      const struct rb_step *s, const char *item,
+				      const char **reason, const struct rb_step **from);
+
+/* Everything overridden or forced, in runbook order (each step, then its
+ * items): for `status` ("Overrides") and the report.  Strings belong to the
+ * document. */
+struct progress_override_rec {
+	const struct rb_step *step;
+	const char *item;          /* NULL: the step itself */
+	const char *reason;        /* the typed reason, or NULL (forced without one) */
+	const char *by, *at;       /* who typed it and when (else the status change's) */
+	const char *overrode;      /* what it overrode, or NULL */
+	bool forced;               /* done with actions unticked */
+	size_t ticked, total;      /* its actions */
+};
+struct progress_overrides {
+	struct progress_override_rec *r;
+	size_t n;
+};
+void progress_overrides(const struct state *st, const struct runbook *rb,
+			struct progress_overrides *out);
+void progress_overrides_free(struct progress_overrides *o);
+
+/* The verdict on the procedure: complete only when every step is done or
+ * skipped and nothing was overridden or forced; complete with N overrides;
+ * otherwise incomplete.  *n_overrides (may be NULL): how many. */
+enum progress_verdict {
+	PROGRESS_INCOMPLETE = 0,
+	PROGRESS_COMPLETE,
+	PROGRESS_COMPLETE_OVERRIDES,
+};
+enum progress_verdict progress_verdict(const struct state *st, const struct runbook *rb,
+				       size_t *n_overrides);
+/* "complete", "complete with 2 overrides", "incomplete". */
+void progress_verdict_text(enum progress_verdict v, size_t n, char *buf, size_t len);
+
 #endif

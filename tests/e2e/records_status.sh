@@ -31,6 +31,9 @@ logical_database = orders
 status = done
 by = alice@admin1
 at = 2026-11-22T01:10:00Z
+tick.platform_version = alice@admin1 2026-11-22T01:08:00Z
+tick.pg_version = alice@admin1 2026-11-22T01:09:00Z
+tick.approach = alice@admin1 2026-11-22T01:10:00Z
 
 [step "connection"]
 status = skipped

@@ -731,3 +731,94 @@ Test(progress, forced_item_needs_a_reason_and_shows)
 	cr_assert(progress_tick(st, rb, "backup", NULL, "backup", true, why, sizeof why) == GATE_OPEN);
 	cr_assert_str_eq(progress_mark(st, rb, runbook_step(rb, "backup"), NULL, STEP_DONE), "[x]");
 }
+
+/* M3: a skipped item is not counted as done; a skip carries to the later
+ * steps that list the same items until reopened there. */
+Test(progress, skipped_items_are_not_done_and_carry_to_later_steps)
+{
+	const struct runbook *rb = use("connector-migration");
+	const struct rb_step *rebind = runbook_step(rb, "rebind");
+	const struct rb_step *refresh = runbook_step(rb, "refresh");
+	const struct rb_step *from;
+	struct step_progress p;
+	const char *reason;
+	char buf[128], why[1024];
+	bool ok;
+
+	doc_add_section(st->doc, "extension", "Orders");
+	doc_add_section(st->doc, "extension", "HRDB");
+	tick_all_items(rb, "rebind", "Orders");
+	progress_set_status(st, rb, "rebind", "HRDB", STEP_SKIPPED, "HRDB stays on ardo", &ok, why,
+			    sizeof why);
+	cr_assert(ok);
+	progress_step(st, rb, rebind, &p);
+	progress_format(rebind, &p, buf, sizeof buf);
+	cr_assert_str_eq(buf, "1/2 extensions done, 1 skipped, 0/1 actions");
+
+	cr_assert_eq(progress_item_status(st, rb, refresh, "HRDB", &reason, &from), STEP_SKIPPED);
+	cr_assert_str_eq(reason, "HRDB stays on ardo");
+	cr_assert_eq(from, rebind);
+	cr_assert_eq(progress_item_status(st, rb, refresh, "Orders", &reason, &from), STEP_PENDING);
+	cr_assert_null(from);
+	/* The next action of refresh skips it; finishing Orders finishes the step. */
+	{
+		struct progress_next nx;
+
+		state_set_step_status(st, "prerequisites", STEP_DONE, NULL);
+		state_set_step_status(st, "connection", STEP_DONE, NULL);
+		state_set_step_status(st, "rebind", STEP_DONE, NULL);
+		progress_next(st, rb, &nx);
+		cr_assert_eq(nx.step, refresh);
+		cr_assert_str_eq(nx.item, "Orders");
+	}
+	tick_all_items(rb, "refresh", "Orders");
+	cr_assert_eq(state_step_status(st, "refresh"), STEP_DONE);
+	/* Reopened here: pending here, still skipped in rebind. */
+	progress_set_status(st, rb, "refresh", "HRDB", STEP_PENDING, NULL, &ok, why, sizeof why);
+	cr_assert(ok);
+	cr_assert_eq(progress_item_status(st, rb, refresh, "HRDB", NULL, &from), STEP_PENDING);
+	cr_assert_null(from);
+	cr_assert_eq(progress_item_status(st, rb, rebind, "HRDB", NULL, NULL), STEP_SKIPPED);
+	cr_assert_eq(state_step_status(st, "refresh"), STEP_IN_PROGRESS);
+}
+
+Test(progress, verdict_complete_only_without_overrides)
+{
+	const struct runbook *rb = use("endpoint-change");
+	struct progress_overrides o;
+	char buf[64], why[1024];
+	size_t n;
+	bool ok;
+
+	cr_assert_eq(progress_verdict(st, rb, &n), PROGRESS_INCOMPLETE);
+	progress_verdict_text(PROGRESS_INCOMPLETE, 0, buf, sizeof buf);
+	cr_assert_str_eq(buf, "incomplete");
+	add_server("FE1", "frontend");
+	for (size_t i = 0; i < rb->n_steps; i++) {
+		const struct rb_step *s = &rb->steps[i];
+
+		for (size_t a = 0; a < s->n_actions; a++)
+			progress_tick(st, rb, s->id, NULL, s->actions[a].id, true, why, sizeof why);
+	}
+	tick_all_items(rb, "servers", "FE1");
+	cr_assert_eq(progress_verdict(st, rb, &n), PROGRESS_COMPLETE);
+	cr_assert_eq(n, 0);
+	/* The same, with one step marked done with its action unticked. */
+	progress_tick(st, rb, "solution", NULL, "create_solution", false, why, sizeof why);
+	progress_set_status(st, rb, "solution", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
+	cr_assert(ok);
+	cr_assert_eq(progress_verdict(st, rb, &n), PROGRESS_COMPLETE_OVERRIDES);
+	cr_assert_eq(n, 1);
+	progress_verdict_text(PROGRESS_COMPLETE_OVERRIDES, n, buf, sizeof buf);
+	cr_assert_str_eq(buf, "complete with 1 override");
+	progress_overrides(st, rb, &o);
+	cr_assert_eq(o.n, 1);
+	cr_assert_str_eq(o.r[0].step->id, "solution");
+	cr_assert(o.r[0].forced);
+	cr_assert_null(o.r[0].reason);
+	cr_assert_eq(o.r[0].ticked, 0);
+	cr_assert_eq(o.r[0].total, 1);
+	progress_overrides_free(&o);
+	progress_verdict_text(PROGRESS_COMPLETE_OVERRIDES, 2, buf, sizeof buf);
+	cr_assert_str_eq(buf, "complete with 2 overrides");
+}
