@@ -92,7 +92,7 @@ static void checks_done(void *ud, struct job_end *e)
 	struct app *a = ud;
 	struct checks_job *c = e->data;
 	struct check_report *rep = e->rep;
-	size_t counts[4] = { 0 };
+	size_t counts[4] = { 0 }, kept;
 	enum check_verdict worst;
 
 	if (e->cancelled && rep->n == 0) {
@@ -111,7 +111,8 @@ static void checks_done(void *ud, struct job_end *e)
 					rep->r[i].settings_digest);
 	}
 	type_result_free(&c->result);
-	check_report_store(rep, a->st->doc);
+	/* Esc: what could not check keeps the last finished result (H4). */
+	kept = check_report_store_run(rep, a->st->doc, e->cancelled);
 	a->show_results = true;
 	for (size_t i = 0; i < rep->n; i++)
 		counts[rep->r[i].status]++;
@@ -125,6 +126,14 @@ static void checks_done(void *ud, struct job_end *e)
 		/* on the step the way back undoes, a failure offers it (rollback.h) */
 		bool way_back = counts[CHECK_FAILED] && a->rb->rollback &&
 				str_eq(c->step, a->rb->rollback->step);
+
+		if (kept) {
+			char *more = xasprintf("%s; %zu earlier result%s kept", res, kept,
+					       kept == 1 ? "" : "s");
+
+			free(res);
+			res = more;
+		}
 
 		if (app_commit(a, c->step, NULL, "check", res))
 			app_message(a, worst >= VERDICT_ERROR, "checks %s%s", res,

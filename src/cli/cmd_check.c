@@ -293,7 +293,12 @@ int cmd_check(int argc, char **argv)
 	rc = rep.n == 0 ? EXIT_NOCHECK : check_verdict_exit(check_report_verdict(&rep));
 
 	if (st && rep.n) {
-		check_report_store(&rep, st->doc);
+		/* Interrupted: what could not check keeps the last finished result. */
+		size_t kept = check_report_store_run(&rep, st->doc, ctx_cancelled(&ctx));
+
+		if (kept)
+			fprintf(stderr, "osmigrate check: interrupted: %zu earlier result%s kept in "
+				"place of what could not be checked\n", kept, kept == 1 ? "" : "s");
 		if (!state_save(st, &err)) {
 			fprintf(stderr, "osmigrate check: %s\n", err.msg);
 			rc = err.code ? err.code : EXIT_IOERR;

@@ -258,6 +258,9 @@ static void show_checks(const struct state *st, bool color)
 		printf("\n");
 		if (rec->stale_reason)
 			printf("          %s\n", rec->stale_reason);
+		if (rec->cancelled)
+			printf("          cancelled: its run was interrupted before it could check; "
+			       "run it again\n");
 	}
 	if (!rs.n)
 		printf("\nNo checks have run yet (osmigrate check RUNBOOK --state FILE).\n");

@@ -318,16 +318,31 @@ const char *check_freshness_text(enum check_freshness f)
 #define K_FIX "fix"
 #define K_DIGEST "settings_digest"
 #define K_NEEDS "needs"
+#define K_CANCELLED "cancelled"
 
 void check_report_store(const struct check_report *rep, struct doc *d)
 {
+	check_report_store_run(rep, d, false);
+}
+
+size_t check_report_store_run(const struct check_report *rep, struct doc *d, bool cancelled)
+{
 	char now[OSM_ISO_LEN];
+	size_t kept = 0;
 
 	iso8601_now(now);
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct check_result *r = &rep->r[i];
-		char *dg = r->settings_digest ? xstrdup(r->settings_digest)
-					      : check_settings_digest(d, r->id);
+		char *dg;
+
+		/* A cancelled run could not check: the last finished result
+		 * stays (a cancelled re-run must never lift a gate). */
+		if (cancelled && r->status == CHECK_ERROR && doc_has_section(d, "check", r->id)) {
+			kept++;
+			continue;
+		}
+		dg = r->settings_digest ? xstrdup(r->settings_digest)
+					: check_settings_digest(d, r->id);
 
 		doc_remove_section(d, "check", r->id);
 		doc_add_section(d, "check", r->id);
@@ -346,7 +361,10 @@ void check_report_store(const struct check_report *rep, struct doc *d)
 			doc_set(d, "check", r->id, K_FIX, r->fix);
 		if (secret_kind_key(r->needs))
 			doc_set(d, "check", r->id, K_NEEDS, secret_kind_key(r->needs));
+		if (cancelled && r->status == CHECK_ERROR)
+			doc_set(d, "check", r->id, K_CANCELLED, "yes");
 	}
+	return kept;
 }
 
 /* Everything but the freshness (which costs a digest of the settings). */
@@ -369,6 +387,7 @@ static bool load_raw(const struct doc *d, const char *id, struct check_record *o
 	out->settings_digest = doc_get(d, "check", id, K_DIGEST);
 	if (!secret_kind_parse(doc_get(d, "check", id, K_NEEDS), &out->needs))
 		out->needs = SECRET_NONE;
+	out->cancelled = str_eq(doc_get(d, "check", id, K_CANCELLED), "yes");
 	return true;
 }
 

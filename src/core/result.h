@@ -1,6 +1,7 @@
 /* result.h - the check-result model: what a check found (struct
  * check_result), how it is recorded in a document as [check "ID"]
- * (status, at, label, summary, detail, fix, settings_digest, needs), how
+ * (status, at, label, summary, detail, fix, settings_digest, needs,
+ * cancelled), how
  * it is read back (struct check_record), whether it is still about the
  * settings as they are now, and how severe it is.  The one home of these
  * rules: the checks add results here, the runner and the wizard store them
@@ -116,6 +117,12 @@ void check_report_stamp(struct check_report *rep, const struct doc *settings);
 /* Record results into a document as [check "ID"] sections, replacing what
  * was there.  A result not stamped yet is stamped with d's settings. */
 void check_report_store(const struct check_report *rep, struct doc *d);
+/* The same for a run that may have been cancelled (Esc, a signal): then a
+ * result that could not check (error) never replaces a result already
+ * recorded (the last finished result stays: a cancelled re-run must not
+ * replace a FAILED and so lift a gate), and one stored where there was
+ * none carries cancelled = yes.  Returns how many results were kept. */
+size_t check_report_store_run(const struct check_report *rep, struct doc *d, bool cancelled);
 
 enum check_freshness {
 	CHECK_CURRENT = 0,   /* computed from the settings as they are now */
@@ -143,6 +150,7 @@ struct check_record {
 	const char *label, *at, *summary, *detail, *fix;
 	const char *settings_digest;  /* NULL: recorded without one */
 	enum secret_kind needs;       /* the secret it lacked */
+	bool cancelled;               /* could not check because its run was cancelled */
 	enum check_freshness freshness;
 	const char *stale_reason;     /* check_freshness_text(freshness): NULL when current */
 	enum check_verdict verdict;   /* its status, or VERDICT_STALE when not current */

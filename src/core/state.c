@@ -87,6 +87,7 @@ static const struct schema_key key_rules[] = {
 	{ "check", "fix", V_ANY },
 	{ "check", "settings_digest", V_DIGEST },
 	{ "check", "needs", V_ID },
+	{ "check", "cancelled", V_BOOL },
 	{ "types", "at", V_TIME },
 	{ "types", "scope", V_ANY },
 	{ "types", "blockers", V_COUNT },

@@ -24,7 +24,8 @@
  *   [item "STEP:NAME"]    status, by, at, note, reason, override_*, tick.ACTION
  *                         (per extension / consumer / server / environment of a step)
  *   [check "ID"]          status (ok|warning|failed|error), at, label, summary, detail, fix,
- *                         settings_digest (hex: the settings the check read, check.h)
+ *                         settings_digest (hex: the settings the check read, check.h),
+ *                         cancelled (yes: could not check, its run was cancelled)
  *                         (ID is "check_id" or "check_id:ITEM")
  *   [types]               at, scope, blockers, warnings, infos, columns,
  *                         unmatched (what of the scope matched nothing, one line),

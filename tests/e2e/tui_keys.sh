@@ -41,8 +41,8 @@ grep -q '^field.approach = ' "$state"; ok $? "choice stored"
 tmux_keys d
 tmux_wait "Mark done?"; ok $? "d asks before marking an unfinished step done"
 tmux_keys y
-tmux_wait "Status: [x] done"; ok $? "step marked done"
-tmux_screen | grep -q '\[x\] Prerequisites'; ok $? "step list shows [x]"
+tmux_wait "Status: [x]! done"; ok $? "step marked done, forced (actions unticked): [x]!"
+tmux_screen | grep -q '\[x\]! Prerequisites'; ok $? "step list shows [x]!"
 tmux_keys u
 tmux_wait "Status: [ ] pending"; ok $? "u reopens the step"
 tmux_keys q

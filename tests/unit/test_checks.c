@@ -365,3 +365,37 @@ Test(checks_needs, stored_and_read_back)
 	cr_expect_not(secret_kind_parse("password", &k));
 	doc_free(d);
 }
+
+/* H4: a cancelled run never replaces a finished result with "could not
+ * check"; a result it did finish is recorded; where there was none, its
+ * "could not check" is recorded as cancelled. */
+Test(checks_cancel, a_cancelled_run_keeps_the_last_finished_result)
+{
+	struct doc *d = settings();
+	struct check_report rep;
+	struct check_record rec;
+
+	doc_set(d, "check", "clone_compare", "status", "failed");
+	doc_set(d, "check", "clone_compare", "summary", "3 tables differ");
+	check_report_init(&rep);
+	check_add(&rep, "clone_compare", "clone", CHECK_ERROR, "cancelled", NULL, "run it again");
+	check_add(&rep, "endpoint_new", "new", CHECK_ERROR, "cancelled", NULL, "run it again");
+	check_add(&rep, "endpoint_old", "old", CHECK_OK, "answers", NULL, NULL);
+	cr_expect_eq(check_report_store_run(&rep, d, true), 1);
+	cr_assert(check_result_load(d, "clone_compare", &rec));
+	cr_expect_eq(rec.status, CHECK_FAILED, "the FAILED stays");
+	cr_expect_str_eq(rec.summary, "3 tables differ");
+	cr_expect_not(rec.cancelled);
+	cr_assert(check_result_load(d, "endpoint_new", &rec));
+	cr_expect_eq(rec.status, CHECK_ERROR);
+	cr_expect(rec.cancelled, "stored where there was none, marked cancelled");
+	cr_assert(check_result_load(d, "endpoint_old", &rec));
+	cr_expect_eq(rec.status, CHECK_OK, "what the run finished is recorded");
+	/* A run that was not cancelled replaces what was there. */
+	cr_expect_eq(check_report_store_run(&rep, d, false), 0);
+	cr_assert(check_result_load(d, "clone_compare", &rec));
+	cr_expect_eq(rec.status, CHECK_ERROR);
+	cr_expect_not(rec.cancelled);
+	check_report_free(&rep);
+	doc_free(d);
+}
