@@ -58,6 +58,10 @@ static void usage(FILE *out)
 "                           session does not hold yet (its own values win)\n"
 "      --save-answers FILE  write the current settings (no progress, no secrets)\n"
 "                           to FILE when leaving the wizard\n"
+"      --operator NAME      your name, recorded beside user@host on every record\n"
+"                           and journal line, and listed under Operators in the\n"
+"                           report (default $OSMIGRATE_OPERATOR); accepted by\n"
+"                           every command too\n"
 "  -h, --help               display this help and exit\n"
 "  -V, --version            output version information and exit\n"
 "Options may also follow RUNBOOK and every command's operands (GNU style).\n"
@@ -109,6 +113,48 @@ static int usage_error(const char *what, const char *arg)
 	return EXIT_USAGE;
 }
 
+/* --operator NAME (or --operator=NAME), accepted before or after a command
+ * and by every command, taken out of argv here; else OSMIGRATE_OPERATOR.
+ * Returns EXIT_OK, or EXIT_USAGE after saying what is wrong. */
+static int take_operator(int *argc, char **argv)
+{
+	const char *name = NULL, *from = "--operator";
+	char err[256];
+	int i = 1, k = 1;
+
+	for (; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--operator") == 0) {
+			if (i + 1 >= *argc) {
+				fprintf(stderr, "osmigrate: option '--operator' requires a name\n"
+					"Try 'osmigrate --help' for more information.\n");
+				return EXIT_USAGE;
+			}
+			name = argv[++i];
+			continue;
+		}
+		if (strncmp(argv[i], "--operator=", 11) == 0) {
+			name = argv[i] + 11;
+			continue;
+		}
+		argv[k++] = argv[i];
+	}
+	for (; i < *argc; i++)
+		argv[k++] = argv[i];
+	argv[k] = NULL;
+	*argc = k;
+	if (!name && getenv("OSMIGRATE_OPERATOR")) {
+		name = getenv("OSMIGRATE_OPERATOR");
+		from = "OSMIGRATE_OPERATOR";
+	}
+	if (name && !operator_set_name(name, err, sizeof err)) {
+		fprintf(stderr, "osmigrate: %s: %s\n", from, err);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 static int run(int argc, char **argv, const char **cmd)
 {
 	static const struct option longopts[] = {
@@ -126,6 +172,8 @@ static int run(int argc, char **argv, const char **cmd)
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		fatalx("could not initialise libcurl");
 	atexit(curl_global_cleanup);
+	if ((rc = take_operator(&argc, argv)) != EXIT_OK)
+		return rc;
 
 	/* A command is the first argument; options before it belong to the wizard. */
 	if (argc > 1) {

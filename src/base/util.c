@@ -439,9 +439,50 @@ long long mono_ms(void)
 
 /* ---- identity ---- */
 
+/* The operator's own name (--operator, OSMIGRATE_OPERATOR), or "". */
+static char op_name[OPERATOR_NAME_MAX + 1];
+static char op_id[OPERATOR_NAME_MAX + 256 + 4];
+
+bool operator_set_name(const char *name, char *err, size_t errlen)
+{
+	const unsigned char *p;
+	size_t n;
+
+	while (name && (*name == ' ' || *name == '\t'))
+		name++;
+	n = name ? strlen(name) : 0;
+	while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+		n--;
+	if (n == 0) {
+		snprintf(err, errlen, "the operator's name is empty: give your name, as the "
+			 "change record should show it");
+		return false;
+	}
+	if (n > OPERATOR_NAME_MAX) {
+		snprintf(err, errlen, "the operator's name is longer than %d bytes",
+			 OPERATOR_NAME_MAX);
+		return false;
+	}
+	for (p = (const unsigned char *)name; p < (const unsigned char *)name + n; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '(' || *p == ')') {
+			snprintf(err, errlen, "the operator's name may not hold control characters "
+				 "or parentheses (it is recorded as \"NAME (user@host)\")");
+			return false;
+		}
+	memcpy(op_name, name, n);
+	op_name[n] = '\0';
+	op_id[0] = '\0';   /* computed again with the name */
+	return true;
+}
+
+const char *operator_name(void)
+{
+	return op_name[0] ? op_name : NULL;
+}
+
 const char *operator_id(void)
 {
-	static char id[256];
+	char *id = op_id;
 	char host[128] = "localhost";
 	const char *user = NULL;
 	struct passwd *pw;
@@ -458,11 +499,19 @@ const char *operator_id(void)
 	if (gethostname(host, sizeof host - 1) != 0)
 		strcpy(host, "localhost");
 	host[sizeof host - 1] = '\0';
-	snprintf(id, sizeof id, "%s@%s", user, host);
+	snprintf(id, sizeof op_id, "%s@%s", user, host);
 	/* Keep it one token: the state file stores "user@host time". */
 	for (char *p = id; *p; p++)
 		if (*p == ' ' || *p == '\t' || (unsigned char)*p < 0x20)
 			*p = '_';
+	/* On a shared account (root@host) the person's name tells who it was;
+	 * a tick's "by time" splits at the last space, so a name may have them. */
+	if (op_name[0]) {
+		char *uh = xstrdup(id);
+
+		snprintf(id, sizeof op_id, "%s (%s)", op_name, uh);
+		free(uh);
+	}
 	return id;
 }
 

@@ -93,9 +93,18 @@ bool iso8601_parse(const char *s, time_t *out);
 /* Monotonic milliseconds, for timeouts and elapsed times. */
 long long mono_ms(void);
 
-/* "user@host" of the operator (from getpwuid and gethostname, $USER as fallback).
- * Static storage, computed once. */
+/* "user@host" of the operator (from getpwuid and gethostname, $USER as fallback),
+ * or "NAME (user@host)" once operator_set_name gave the person's name (on a
+ * shared account everyone is root@host).  Every record (by, tick, updated_by,
+ * override_by) and every journal line carries it.  Static storage. */
 const char *operator_id(void);
+/* Set the person's name (--operator, OSMIGRATE_OPERATOR): trimmed, 1 to
+ * OPERATOR_NAME_MAX bytes, no control characters or parentheses.  false,
+ * with err saying why, otherwise.  Call before the first record. */
+#define OPERATOR_NAME_MAX 64
+bool operator_set_name(const char *name, char *err, size_t errlen);
+/* The name given, or NULL. */
+const char *operator_name(void);
 
 /* Whether fd should carry escape codes/colour: a terminal, NO_COLOR unset,
  * and TERM set and not "dumb". */

@@ -130,14 +130,17 @@ struct ctx_rep {
 	char now[OSM_ISO_LEN];
 };
 
-static void add_operator(struct ctx_rep *r, const char *who)
+static void add_operator(struct ctx_rep *r, const char *who, bool tick)
 {
+	const char *sp;
 	char *w;
 
 	if (str_empty(who))
 		return;
-	/* Tick values are "user@host TIME": keep the user@host. */
-	w = xstrndup(who, strcspn(who, " "));
+	/* Tick values are "OPERATOR TIME": keep the operator ("user@host", or
+	 * "NAME (user@host)" with --operator: it may hold spaces). */
+	sp = tick ? strrchr(who, ' ') : NULL;
+	w = sp ? xstrndup(who, (size_t)(sp - who)) : xstrdup(who);
 	for (size_t i = 0; i < r->n_operators; i++)
 		if (str_eq(r->operators[i], w)) {
 			free(w);
@@ -160,12 +163,13 @@ static void collect_operators(struct ctx_rep *r)
 		for (size_t k = 0; k < doc_nkeys(d, i); k++) {
 			const char *key = doc_key(d, i, k);
 
-			if (str_eq(key, "by") || str_eq(key, "updated_by") || str_startswith(key, "tick."))
-				add_operator(r, doc_value(d, i, k));
+			if (str_eq(key, "by") || str_eq(key, "updated_by") ||
+			    str_eq(key, "override_by") || str_startswith(key, "tick."))
+				add_operator(r, doc_value(d, i, k), str_startswith(key, "tick."));
 		}
 	}
 	for (size_t i = 0; i < r->j.n; i++)
-		add_operator(r, r->j.e[i].operator);
+		add_operator(r, r->j.e[i].operator, false);
 }
 
 static const char *item_get(const struct state *st, const char *step, const char *item,

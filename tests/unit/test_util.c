@@ -1,4 +1,5 @@
 /* test_util.c - strings, UTF-8 and time helpers. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -132,4 +133,29 @@ Test(util, durations_in_words)
 	cr_assert_str_eq(b, "1 h 05 min");
 	duration_text(-3, b, sizeof b);
 	cr_assert_str_eq(b, "0 s");
+}
+
+/* --operator: the person's name beside user@host; bad names refused and
+ * the name kept unchanged. */
+Test(util, operator_name_beside_user_at_host)
+{
+	char err[256], uh[300];
+
+	snprintf(uh, sizeof uh, "%s", operator_id());
+	cr_assert_null(operator_name());
+	cr_assert_not(operator_set_name("   ", err, sizeof err));
+	cr_assert_neq(strstr(err, "empty"), NULL, "%s", err);
+	cr_assert_not(operator_set_name("a\tb", err, sizeof err));
+	cr_assert_not(operator_set_name("a (b)", err, sizeof err));
+	cr_assert_not(operator_set_name("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+					err, sizeof err));
+	cr_assert_str_eq(operator_id(), uh, "a refused name changes nothing");
+	cr_assert(operator_set_name("  Ana Silva ", err, sizeof err));
+	cr_assert_str_eq(operator_name(), "Ana Silva");
+	{
+		char *want = xasprintf("Ana Silva (%s)", uh);
+
+		cr_assert_str_eq(operator_id(), want);
+		free(want);
+	}
 }
