@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -40,10 +41,12 @@ static void report_usage(FILE *f)
 	fprintf(f,
 "Usage: osmigrate report [--state FILE | --runbook ID] [--format md|json|text]\n"
 "                        [-o FILE]\n"
-"Write the change record: procedure, environment (the settings the runbook\n"
-"uses, no passwords), operators, every step and item with who/when/notes/skip\n"
-"reasons, every check with its result and time, the type findings summary,\n"
-"and what is still outstanding.\n"
+"Write the change record: the verdict (complete, complete with N overrides,\n"
+"incomplete), the ticket ([change] ticket), window, duration and operators,\n"
+"the overrides and forced items, every step and item with who/when/notes/skip\n"
+"reasons, every check with its result and time, the type findings (blockers\n"
+"first), the environment (the settings the runbook uses, no passwords) and\n"
+"what is still outstanding.\n"
 "\n"
 "  -f, --format FMT    md (default, pastes into a ticket), json (versioned,\n"
 "                      see osmigrate(1)) or text\n"
@@ -182,57 +185,84 @@ static const char *item_get(const struct state *st, const char *step, const char
 	return v;
 }
 
-/* Outstanding work, in procedure order: one line each. */
+/* Was the result id overridden (listed in what an override overrode)? */
+static bool result_overridden(const struct progress_overrides *o, const char *id)
+{
+	char *pre = xasprintf("result %s ", id);
+	bool found = false;
+
+	for (size_t i = 0; i < o->n && !found; i++) {
+		const char *p = o->r[i].overrode;
+
+		while (p && *p && !found) {
+			found = str_startswith(p, pre);
+			p = strstr(p, "; ");
+			if (p)
+				p += 2;
+		}
+	}
+	free(pre);
+	return found;
+}
+
+/* Outstanding work, in procedure order, each thing once: one line per open
+ * step (its lock, its unticked actions, its open items), then each check
+ * that did not pass and was not overridden (overrides have their own
+ * section), then the type verification only where no check result says it. */
 static char **outstanding(const struct ctx_rep *r, size_t *count)
 {
 	char **out = NULL;
 	size_t n = 0;
 	const struct doc *d = r->st->doc;
+	struct progress_overrides ov;
+	bool types_result = false;
 
-#define PUSH(...) do { \
+#define PUSH(str) do { \
 		out = xreallocarray(out, n + 1, sizeof *out); \
-		out[n++] = xasprintf(__VA_ARGS__); \
+		out[n++] = (str); \
 	} while (0)
 	for (size_t i = 0; i < r->rb->n_steps; i++) {
 		const struct rb_step *s = &r->rb->steps[i];
 		enum step_status ss = state_step_status(r->st, s->id);
 		struct step_progress p;
+		struct strbuf sb = STRBUF_INIT;
 		const char **items;
-		size_t ni;
+		size_t ni, open = 0;
 
 		if (ss == STEP_DONE || ss == STEP_SKIPPED)
 			continue;
 		progress_step(r->st, r->rb, s, &p);
+		sb_addf(&sb, "step %s (%s) is %s", s->id, s->title, step_status_name(ss));
 		if (p.locked) {
 			const struct rb_gate *g;
 			const char *pending;
 
 			progress_lock_why(r->st, r->rb, s, &g, &pending);
 			if (pending)
-				PUSH("step %s (%s) is %s, locked until step %s is done", s->id,
-				     s->title, step_status_name(ss), pending);
+				sb_addf(&sb, ", locked until step %s is done or skipped", pending);
 			else
-				PUSH("step %s (%s) is %s, locked until the %s is %s", s->id, s->title,
-				     step_status_name(ss), g->subject, g->passed);
-		} else {
-			PUSH("step %s (%s) is %s", s->id, s->title, step_status_name(ss));
+				sb_addf(&sb, ", locked until the %s is %s", g->subject, g->passed);
 		}
-		for (size_t a = 0; a < s->n_actions; a++)
-			if (!state_ticked(r->st, s->id, NULL, s->actions[a].id, NULL, NULL))
-				PUSH("step %s: not ticked: %s", s->id, s->actions[a].text);
+		if (p.actions_ticked < p.n_actions)
+			sb_addf(&sb, "; %zu of %zu action%s not ticked", p.n_actions - p.actions_ticked,
+				p.n_actions, p.n_actions == 1 ? "" : "s");
 		if (s->items != ITEM_NONE && p.n_items == 0)
-			PUSH("step %s: no %ss configured", s->id, item_kind_label(s->items));
+			sb_addf(&sb, "; no %ss configured", item_kind_label(s->items));
 		items = progress_items(r->st, s, &ni);
 		for (size_t k = 0; k < ni; k++) {
-			enum step_status is = state_item_status(r->st, s->id, items[k]);
+			enum step_status is = progress_item_status(r->st, r->rb, s, items[k], NULL,
+								   NULL);
 
-			if (is != STEP_DONE && is != STEP_SKIPPED)
-				PUSH("step %s: %s '%s' is %s (%zu/%zu actions)", s->id,
-				     item_kind_label(s->items), items[k], step_status_name(is),
-				     progress_item_ticked(r->st, s, items[k]), s->n_item_actions);
+			if (is == STEP_DONE || is == STEP_SKIPPED)
+				continue;
+			sb_addf(&sb, "%s'%s' (%s, %zu/%zu actions)",
+				open++ ? ", " : "; open: ", items[k], step_status_name(is),
+				progress_item_ticked(r->st, s, items[k]), s->n_item_actions);
 		}
 		free(items);
+		PUSH(sb_detach(&sb));
 	}
+	progress_overrides(r->st, r->rb, &ov);
 	{
 		struct check_results rs;
 
@@ -240,17 +270,24 @@ static char **outstanding(const struct ctx_rep *r, size_t *count)
 		for (size_t i = 0; i < rs.n; i++) {
 			const struct check_record *rec = &rs.r[i];
 
+			if (str_eq(rec->id, "type_verification"))
+				types_result = true;
+			if (result_overridden(&ov, rec->id))
+				continue;
 			if (rec->stale_reason)
-				PUSH("check %s: stale (was %s) - %s", rec->id,
-				     rec->status_known ? check_status_word(rec->status) : "?",
-				     rec->stale_reason);
+				PUSH(xasprintf("check %s: stale (was %s) - %s", rec->id,
+					       rec->status_known ? check_status_word(rec->status) : "?",
+					       rec->stale_reason));
 			else if (rec->status_known && rec->status != CHECK_OK)
-				PUSH("check %s: %s%s%s", rec->id, check_status_word(rec->status),
-				     rec->fix ? " - " : "", rec->fix ? rec->fix : "");
+				PUSH(xasprintf("check %s: %s%s%s%s", rec->id,
+					       check_status_word(rec->status),
+					       rec->cancelled ? " (cancelled)" : "",
+					       rec->fix ? " - " : "", rec->fix ? rec->fix : ""));
 		}
 		check_results_free(&rs);
 	}
-	{
+	progress_overrides_free(&ov);
+	if (!types_result) {
 		const char *b = doc_get(d, "types", NULL, "blockers");
 		enum check_freshness f = doc_has_section(d, "types", NULL)
 			? check_digest_freshness(d, "type_verification",
@@ -258,14 +295,69 @@ static char **outstanding(const struct ctx_rep *r, size_t *count)
 			: CHECK_CURRENT;
 
 		if (b && strtol(b, NULL, 10) > 0)
-			PUSH("type verification: %s %s to resolve before the migration", b,
-			     plural((unsigned long long)strtol(b, NULL, 10), "blocker", "blockers"));
+			PUSH(xasprintf("type verification: %s %s to resolve before the migration", b,
+				       plural((unsigned long long)strtol(b, NULL, 10), "blocker",
+					      "blockers")));
 		if (f != CHECK_CURRENT)
-			PUSH("type verification: stale - %s", check_freshness_text(f));
+			PUSH(xasprintf("type verification: stale - %s", check_freshness_text(f)));
 	}
 #undef PUSH
 	*count = n;
 	return out;
+}
+
+/* ---- the verdict, the ticket, the window ---- */
+
+static void verdict_text(const struct ctx_rep *r, enum progress_verdict *v, size_t *n,
+			 char *buf, size_t len)
+{
+	*v = progress_verdict(r->st, r->rb, n);
+	progress_verdict_text(*v, *n, buf, len);
+}
+
+static const char *verdict_key(enum progress_verdict v)
+{
+	switch (v) {
+	case PROGRESS_COMPLETE: return "complete";
+	case PROGRESS_COMPLETE_OVERRIDES: return "complete_with_overrides";
+	case PROGRESS_INCOMPLETE: break;
+	}
+	return "incomplete";
+}
+
+/* Seconds from the procedure's start to its last update, or -1. */
+static long long window_seconds(const struct doc *d)
+{
+	time_t a, b;
+
+	if (!iso8601_parse(doc_get(d, "osmigrate", NULL, "created"), &a) ||
+	    !iso8601_parse(doc_get(d, "osmigrate", NULL, "updated"), &b) || b < a)
+		return -1;
+	return (long long)(b - a);
+}
+
+static char *duration_text(long long secs)
+{
+	if (secs < 0)
+		return xstrdup("unknown (no start or last update recorded)");
+	if (secs < 3600)
+		return xasprintf("%lld min", secs / 60);
+	return xasprintf("%lld h %02lld min", secs / 3600, secs % 3600 / 60);
+}
+
+/* The step's status as status and the wizard show it: its mark ([x]!
+ * forced, [!] also for a step still open whose checks FAILED), its status,
+ * and why the mark differs. */
+static char *step_shown(const struct ctx_rep *r, const struct rb_step *s,
+			const struct step_progress *p, bool with_mark)
+{
+	enum step_status sh = check_step_shown_status(r->st, r->rb, s);
+	bool forced = progress_forced(r->st, r->rb, s, NULL);
+
+	return xasprintf("%s%s%s%s%s%s", with_mark ? progress_mark(r->st, r->rb, s, NULL, sh) : "",
+			 with_mark ? " " : "", step_status_name(p->status),
+			 sh == STEP_FAILED && p->status != STEP_FAILED ? ", checks FAILED" : "",
+			 forced ? ", forced (actions unticked)" : "", p->locked ? " (locked)" : "");
 }
 
 static void free_lines(char **l, size_t n)
@@ -387,6 +479,7 @@ static void json_checks(struct json_writer *w, const struct doc *d)
 		jw_kstr(w, "fix", rec->fix);
 		jw_kbool(w, "stale", rec->stale_reason != NULL);
 		jw_kstr(w, "stale_reason", rec->stale_reason);
+		jw_kbool(w, "cancelled", rec->cancelled);
 		jw_end(w);
 	}
 	jw_end(w);
@@ -515,6 +608,52 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 	for (size_t i = 0; i < r->n_operators; i++)
 		jw_str(w, r->operators[i]);
 	jw_end(w);
+	{
+		enum progress_verdict v;
+		size_t nov;
+		char vt[64];
+		long long secs = window_seconds(d);
+		struct progress_overrides ov;
+
+		verdict_text(r, &v, &nov, vt, sizeof vt);
+		jw_key(w, "verdict");
+		jw_object(w);
+		jw_kstr(w, "status", verdict_key(v));
+		jw_kstr(w, "text", vt);
+		jw_kint(w, "overrides", (long long)nov);
+		jw_end(w);
+		jw_kstr(w, "ticket", doc_get(d, "change", NULL, "ticket"));
+		jw_key(w, "window");
+		jw_object(w);
+		jw_kstr(w, "start", doc_get(d, "osmigrate", NULL, "created"));
+		jw_kstr(w, "end", doc_get(d, "osmigrate", NULL, "updated"));
+		jw_key(w, "seconds");
+		if (secs < 0)
+			jw_null(w);
+		else
+			jw_int(w, secs);
+		jw_end(w);
+		jw_key(w, "overrides");
+		jw_array(w);
+		progress_overrides(r->st, r->rb, &ov);
+		for (size_t i = 0; i < ov.n; i++) {
+			const struct progress_override_rec *o = &ov.r[i];
+
+			jw_object(w);
+			jw_kstr(w, "step", o->step->id);
+			jw_kstr(w, "item", o->item);
+			jw_kbool(w, "forced", o->forced);
+			jw_kint(w, "actions", (long long)o->total);
+			jw_kint(w, "actions_ticked", (long long)o->ticked);
+			jw_kstr(w, "reason", o->reason);
+			jw_kstr(w, "by", o->by);
+			jw_kstr(w, "at", o->at);
+			jw_kstr(w, "overrode", o->overrode);
+			jw_end(w);
+		}
+		progress_overrides_free(&ov);
+		jw_end(w);
+	}
 
 	jw_key(w, "steps");
 	jw_array(w);
@@ -529,6 +668,15 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 		jw_kstr(w, "id", s->id);
 		jw_kstr(w, "title", s->title);
 		jw_kstr(w, "status", step_status_name(p.status));
+		{
+			/* What status and the wizard show: "failed" also for a step
+			 * still open whose checks FAILED (M2). */
+			enum step_status sh = check_step_shown_status(r->st, r->rb, s);
+
+			jw_kstr(w, "verdict", step_status_name(sh));
+			jw_kstr(w, "mark", progress_mark(r->st, r->rb, s, NULL, sh));
+			jw_kbool(w, "forced", progress_forced(r->st, r->rb, s, NULL));
+		}
 		jw_kstr(w, "by", doc_get(d, "step", s->id, "by"));
 		jw_kstr(w, "at", doc_get(d, "step", s->id, "at"));
 		{
@@ -566,11 +714,20 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 			jw_kstr(w, "name", items[k]);
 			if (s->items == ITEM_SERVER)
 				jw_kstr(w, "role", doc_get(d, "server", items[k], "role"));
-			jw_kstr(w, "status", step_status_name(state_item_status(r->st, s->id, items[k])));
-			jw_kstr(w, "by", item_get(r->st, s->id, items[k], "by"));
-			jw_kstr(w, "at", item_get(r->st, s->id, items[k], "at"));
-			jw_kstr(w, "note", state_note(r->st, s->id, items[k]));
-			jw_kstr(w, "reason", item_get(r->st, s->id, items[k], "reason"));
+			{
+				const char *ir;
+				const struct rb_step *from;
+				enum step_status is = progress_item_status(r->st, r->rb, s, items[k],
+									   &ir, &from);
+
+				jw_kstr(w, "status", step_status_name(is));
+				jw_kstr(w, "skipped_in", from ? from->id : NULL);
+				jw_kbool(w, "forced", progress_forced(r->st, r->rb, s, items[k]));
+				jw_kstr(w, "by", item_get(r->st, s->id, items[k], "by"));
+				jw_kstr(w, "at", item_get(r->st, s->id, items[k], "at"));
+				jw_kstr(w, "note", state_note(r->st, s->id, items[k]));
+				jw_kstr(w, "reason", ir);
+			}
 			jw_key(w, "actions");
 			json_actions(w, r->st, s, items[k]);
 			jw_end(w);
@@ -584,7 +741,10 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 	jw_key(w, "checks");
 	json_checks(w, d);
 	jw_key(w, "types");
-	json_types(w, d);
+	if (runbook_has_types(r->rb))
+		json_types(w, d);
+	else
+		jw_null(w);  /* the runbook has no type verification */
 
 	json_rollback(w, r);
 
@@ -734,6 +894,7 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 	const struct doc *d = r->st->doc;
 	esc_fn esc = mdfmt ? md : tx;
 	struct check_results rs;
+	struct progress_overrides ov;
 	char **outs;
 	size_t nouts;
 	bool any;
@@ -747,19 +908,43 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 		tx(sb, r->rb->title);
 		sb_add(sb, "\n\n");
 	}
-	line(sb, esc, mdfmt ? "- Runbook: " : "Runbook:    ", r->rb->id);
-	line(sb, esc, mdfmt ? "- State file: " : "State file: ", r->path);
-	line(sb, esc, mdfmt ? "- Started: " : "Started:    ", doc_get(d, "osmigrate", NULL, "created"));
-	line(sb, esc, mdfmt ? "- Last update: " : "Updated:    ", doc_get(d, "osmigrate", NULL, "updated"));
 	{
+		/* The verdict first: what a change board asks before anything else. */
+		enum progress_verdict v;
+		size_t nov;
+		char vt[64];
+		const char *ticket = doc_get(d, "change", NULL, "ticket");
+		char *dur = duration_text(window_seconds(d)), *win;
 		struct strbuf ops = STRBUF_INIT;
 
+		verdict_text(r, &v, &nov, vt, sizeof vt);
+		if (mdfmt) {
+			sb_add(sb, "**Verdict: ");
+			md(sb, vt);
+			sb_add(sb, "**\n\n");
+		} else {
+			sb_add(sb, "Verdict:    ");
+			tx(sb, vt);
+			sb_addc(sb, '\n');
+		}
+		line(sb, esc, mdfmt ? "- Ticket: " : "Ticket:     ",
+		     ticket ? ticket : "none recorded (settings [change] ticket)");
+		win = xasprintf("%s to %s (UTC: from the start of the procedure to its last "
+				"recorded change)",
+				doc_get_or(d, "osmigrate", NULL, "created", "?"),
+				doc_get_or(d, "osmigrate", NULL, "updated", "?"));
+		line(sb, esc, mdfmt ? "- Window: " : "Window:     ", win);
+		free(win);
+		line(sb, esc, mdfmt ? "- Duration: " : "Duration:   ", dur);
+		free(dur);
 		for (size_t i = 0; i < r->n_operators; i++)
 			sb_addf(&ops, "%s%s", i ? ", " : "", r->operators[i]);
 		line(sb, esc, mdfmt ? "- Operators: " : "Operators:  ",
 		     r->n_operators ? sb_str(&ops) : "(none recorded)");
 		sb_free(&ops);
 	}
+	line(sb, esc, mdfmt ? "- Runbook: " : "Runbook:    ", r->rb->id);
+	line(sb, esc, mdfmt ? "- State file: " : "State file: ", r->path);
 	{
 		char *gen = xasprintf("%s by %s", r->now, operator_id());
 
@@ -767,15 +952,33 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 		free(gen);
 	}
 
-	sb_add(sb, mdfmt ? "\n## Environment\n\n" : "\nENVIRONMENT\n");
+	sb_add(sb, mdfmt ? "\n## Overrides and forced items\n\n" : "\nOVERRIDES AND FORCED ITEMS\n");
 	{
-		struct text_env e = { sb, esc, mdfmt, false };
+		progress_overrides(r->st, r->rb, &ov);
+		for (size_t i = 0; i < ov.n; i++) {
+			const struct progress_override_rec *o = &ov.r[i];
+			struct strbuf w = STRBUF_INIT;
 
-		schema_each_setting(d, r->rb->id, text_env_section, text_env_value, &e);
-		any = e.any;
+			sb_addf(&w, "step %s", o->step->id);
+			if (o->item)
+				sb_addf(&w, ", %s '%s'", item_kind_label(o->step->items), o->item);
+			if (o->forced)
+				sb_addf(&w, ": forced, done with %zu/%zu actions ticked", o->ticked,
+					o->total);
+			sb_addf(&w, ": %s", o->reason ? o->reason : "(no reason given)");
+			sb_addf(&w, " (by %s at %s)", o->by ? o->by : "?", o->at ? o->at : "?");
+			if (o->overrode)
+				sb_addf(&w, "; overrode: %s", o->overrode);
+			line(sb, esc, mdfmt ? "- " : "  - ", sb_str(&w));
+			sb_free(&w);
+		}
+		if (!ov.n)
+			sb_add(sb, mdfmt ? "None: no gate was overridden and nothing was marked done "
+					   "with actions unticked.\n"
+					 : "  none: no gate was overridden and nothing was marked done with "
+					   "actions unticked\n");
+		progress_overrides_free(&ov);
 	}
-	if (!any)
-		sb_add(sb, mdfmt ? "No settings recorded.\n" : "  (no settings recorded)\n");
 
 	sb_add(sb, mdfmt ? "\n## Steps\n\n| # | Step | Status | By | At | Progress |\n|---|---|---|---|---|---|\n"
 			 : "\nSTEPS\n");
@@ -792,9 +995,12 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 			sb_add(sb, " (");
 			md_code(sb, s->id, true);
 			sb_add(sb, ") | ");
-			md(sb, step_status_name(p.status));
-			if (p.locked)
-				sb_add(sb, " (locked)");
+			{
+				char *shown = step_shown(r, s, &p, true);
+
+				md(sb, shown);
+				free(shown);
+			}
 			sb_add(sb, " | ");
 			md(sb, doc_get(d, "step", s->id, "by"));
 			sb_add(sb, " | ");
@@ -803,9 +1009,15 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 			md(sb, prog);
 			sb_add(sb, " |\n");
 		} else {
-			sb_addf(sb, "  %s %-2zu %-14s %-11s %s\n",
-				step_status_mark(check_step_shown_status(r->st, r->rb, s)), i + 1,
-				s->id, step_status_name(p.status), prog);
+			{
+				enum step_status sh = check_step_shown_status(r->st, r->rb, s);
+				char *shown = step_shown(r, s, &p, false);
+
+				sb_addf(sb, "  %s %-2zu %-14s %s  %s\n",
+					progress_mark(r->st, r->rb, s, NULL, sh), i + 1, s->id, shown,
+					prog);
+				free(shown);
+			}
 			if (doc_get(d, "step", s->id, "by") || doc_get(d, "step", s->id, "at")) {
 				sb_add(sb, "         by ");
 				tx(sb, doc_get(d, "step", s->id, "by"));
@@ -858,8 +1070,10 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 			sb_add(sb, "s configured.\n");
 		}
 		for (size_t k = 0; k < ni; k++) {
-			enum step_status is = state_item_status(r->st, s->id, items[k]);
-			const char *ir = item_get(r->st, s->id, items[k], "reason");
+			const char *ir;
+			const struct rb_step *from;
+			enum step_status is = progress_item_status(r->st, r->rb, s, items[k], &ir,
+								   &from);
 			const char *in = state_note(r->st, s->id, items[k]);
 			const char *iby = item_get(r->st, s->id, items[k], "by");
 			const char *iat = item_get(r->st, s->id, items[k], "at");
@@ -871,7 +1085,9 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 			sb_add(sb, mdfmt ? "**" : "'");
 			if (s->items == ITEM_SERVER && progress_is_controller(r->st, items[k]))
 				sb_add(sb, " (Deployment Controller)");
-			sb_addf(sb, ": %s, %zu/%zu actions", step_status_name(is),
+			sb_addf(sb, ": %s%s%s%s, %zu/%zu actions", step_status_name(is),
+				progress_forced(r->st, r->rb, s, items[k]) ? " (forced)" : "",
+				from ? " in step " : "", from ? from->id : "",
 				progress_item_ticked(r->st, s, items[k]), s->n_item_actions);
 			if (iby || iat)
 				by_at(sb, esc, iby, iat);
@@ -895,6 +1111,7 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 	}
 
 	sb_add(sb, mdfmt ? "\n## Checks\n\n" : "\nCHECKS\n");
+	progress_overrides(r->st, r->rb, &ov);
 	check_results_all(d, &rs);
 	any = rs.n > 0;
 	if (any && mdfmt)
@@ -905,7 +1122,10 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 				  : rec->status_text ? rec->status_text : "?";
 		/* A result whose settings changed since is not a result any more. */
 		const char *fix = rec->stale_reason ? rec->stale_reason : rec->fix;
-		char *result = rec->stale_reason ? xasprintf("stale (was %s)", was) : xstrdup(was);
+		char *result = xasprintf("%s%s%s%s", rec->stale_reason ? "stale (was " : "", was,
+					 rec->stale_reason ? ")" : "",
+					 result_overridden(&ov, rec->id) ? ", overridden" :
+					 rec->cancelled ? " (cancelled)" : "");
 
 		if (mdfmt) {
 			sb_add(sb, "| ");
@@ -936,16 +1156,22 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 		free(result);
 	}
 	check_results_free(&rs);
+	progress_overrides_free(&ov);
 	if (!any)
 		sb_add(sb, mdfmt ? "No checks have run.\n" : "  (no checks have run)\n");
 
-	sb_add(sb, mdfmt ? "\n## Type verification\n\n" : "\nTYPE VERIFICATION\n");
-	if (!doc_has_section(d, "types", NULL)) {
+	/* Only where the runbook has a type verification; the findings that
+	 * need action, the most severe first (infos are in the JSON). */
+	if (!runbook_has_types(r->rb)) {
+		/* an endpoint-change record carries no type verification */
+	} else if (!doc_has_section(d, "types", NULL)) {
+		sb_add(sb, mdfmt ? "\n## Type findings\n\n" : "\nTYPE FINDINGS\n");
 		sb_add(sb, mdfmt ? "Not run.\n" : "  (not run)\n");
 	} else {
 		struct strbuf cs = STRBUF_INIT;
 		char *summ;
 
+		sb_add(sb, mdfmt ? "\n## Type findings\n\n" : "\nTYPE FINDINGS\n");
 		type_counts_text(&cs, num_or(doc_get(d, "types", NULL, "blockers"), 0),
 				 num_or(doc_get(d, "types", NULL, "warnings"), 0),
 				 num_or(doc_get(d, "types", NULL, "infos"), 0),
@@ -976,28 +1202,40 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 				free(w);
 			}
 		}
-		for (size_t i = 0; i < doc_nsections(d); i++) {
-			const char *id = doc_section_name(d, i);
-			const char *sev;
-			char *w;
+		for (size_t pass = 0; pass < 2; pass++) {
+			for (size_t i = 0; i < doc_nsections(d); i++) {
+				const char *id = doc_section_name(d, i);
+				const char *sev;
+				char *w;
 
-			if (!str_eq(doc_section_kind(d, i), "finding") || !id)
-				continue;
-			sev = doc_get(d, "finding", id, "severity");
-			if (str_eq(sev, "info"))
-				continue; /* infos are in the JSON; the record lists what needs action */
-			w = xasprintf("%s %s.%s.%s (%s): %s", sev ? sev : "?",
-				      doc_get_or(d, "finding", id, "schema", ""),
-				      doc_get_or(d, "finding", id, "table", ""),
-				      doc_get_or(d, "finding", id, "column", ""),
-				      doc_get_or(d, "finding", id, "pg_type", ""),
-				      doc_get_or(d, "finding", id, "message", ""));
-			line(sb, esc, mdfmt ? "- " : "  - ", w);
-			free(w);
+				if (!str_eq(doc_section_kind(d, i), "finding") || !id)
+					continue;
+				sev = doc_get(d, "finding", id, "severity");
+				if (!str_eq(sev, pass == 0 ? "blocker" : "warning"))
+					continue;
+				w = xasprintf("%s %s.%s.%s (%s): %s", sev,
+					      doc_get_or(d, "finding", id, "schema", ""),
+					      doc_get_or(d, "finding", id, "table", ""),
+					      doc_get_or(d, "finding", id, "column", ""),
+					      doc_get_or(d, "finding", id, "pg_type", ""),
+					      doc_get_or(d, "finding", id, "message", ""));
+				line(sb, esc, mdfmt ? "- " : "  - ", w);
+				free(w);
+			}
 		}
 	}
 
 	doc_rollback(sb, r, esc, mdfmt);
+
+	sb_add(sb, mdfmt ? "\n## Environment\n\n" : "\nENVIRONMENT\n");
+	{
+		struct text_env e = { sb, esc, mdfmt, false };
+
+		schema_each_setting(d, r->rb->id, text_env_section, text_env_value, &e);
+		any = e.any;
+	}
+	if (!any)
+		sb_add(sb, mdfmt ? "No settings recorded.\n" : "  (no settings recorded)\n");
 
 	sb_add(sb, mdfmt ? "\n## Outstanding\n\n" : "\nOUTSTANDING\n");
 	outs = outstanding(r, &nouts);

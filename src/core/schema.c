@@ -19,24 +19,29 @@
 #define RB_RD "restore-database"
 
 const struct settings_section settings_sections[] = {
-	/* { kind, naming, setting }, title, runbooks, keys_of */
-	{ { "target", UNNAMED, true }, "Target database (the supported connector)", RB_CM, NULL },
-	{ { "source", UNNAMED, true }, "Source database (ardoPostgreSQL era, optional)", RB_CM, "target" },
-	/* LifeTime also seeds the environment and server inventories (L). */
-	{ { "lifetime", UNNAMED, true }, "LifeTime (optional)", RB_CM " " RB_EC " " RB_RD, NULL },
+	/* { kind, naming, setting }, title, runbooks, keys_of, seeds_for */
+	{ { "target", UNNAMED, true }, "Target database (the supported connector)", RB_CM, NULL, NULL },
+	{ { "source", UNNAMED, true }, "Source database (ardoPostgreSQL era, optional)", RB_CM,
+	  "target", NULL },
+	/* LifeTime also seeds the environment and server inventories (L); for
+	 * endpoint-change and restore-database that is all it does. */
+	{ { "lifetime", UNNAMED, true }, "LifeTime (optional)", RB_CM " " RB_EC " " RB_RD, NULL,
+	  RB_EC " " RB_RD },
 	{ { "dbconnection", UNNAMED, true }, "Database connections (as LifeTime lists them)", RB_CM,
-	  NULL },
-	{ { "scope", UNNAMED, true }, "Scope", RB_CM, NULL },
+	  NULL, NULL },
+	{ { "scope", UNNAMED, true }, "Scope", RB_CM, NULL, NULL },
 	{ { "pg_support", UNNAMED, true }, "PostgreSQL support (your support matrix, optional)", RB_CM,
-	  NULL },
+	  NULL, NULL },
 	{ { "endpoint", NAMED_FIXED, true }, "Database addresses (Configuration Tool tabs)",
-	  RB_EC " " RB_RD, NULL },
-	{ { "compare", UNNAMED, true }, "Databases to compare", RB_RD, NULL },
-	{ { "http", UNNAMED, true }, "HTTP checks", RB_CM " " RB_EC " " RB_RD, NULL },
-	{ { "extension", NAMED_ITEM, true }, "Extensions", RB_CM, NULL },
-	{ { "consumer", NAMED_ITEM, true }, "Consumer modules", RB_CM, NULL },
-	{ { "environment", NAMED_ITEM, true }, "Environments", RB_CM, NULL },
-	{ { "server", NAMED_ITEM, true }, "Application servers", RB_EC " " RB_RD, NULL },
+	  RB_EC " " RB_RD, NULL, NULL },
+	{ { "compare", UNNAMED, true }, "Databases to compare", RB_RD, NULL, NULL },
+	{ { "http", UNNAMED, true }, "HTTP checks", RB_CM " " RB_EC " " RB_RD, NULL, NULL },
+	{ { "change", UNNAMED, true }, "Change (the ticket of this change window)",
+	  RB_CM " " RB_EC " " RB_RD, NULL, NULL },
+	{ { "extension", NAMED_ITEM, true }, "Extensions", RB_CM, NULL, NULL },
+	{ { "consumer", NAMED_ITEM, true }, "Consumer modules", RB_CM, NULL, NULL },
+	{ { "environment", NAMED_ITEM, true }, "Environments", RB_CM, NULL, NULL },
+	{ { "server", NAMED_ITEM, true }, "Application servers", RB_EC " " RB_RD, NULL, NULL },
 };
 const size_t n_settings_sections = OSM_ARRAY_LEN(settings_sections);
 
@@ -115,6 +120,9 @@ const struct settings_key settings_keys[] = {
 	{ { "http", "cafile", V_PATH }, "cafile", "CA bundle for _ping.html over HTTPS with a private CA "
 	  "(verification is never turned off).", "/etc/ssl/certs/company-ca.pem" },
 	{ { "http", "timeout", V_TIMEOUT }, "timeout", "Seconds per HTTP request.", "10" },
+
+	{ { "change", "ticket", V_TEXT }, "ticket",
+	  "The change ticket this window belongs to: the report starts with it.", "CHG-2041" },
 
 	{ { "extension", "logical_database", V_TEXT }, "logical database",
 	  "The extension's logical database name.", "sales" },
@@ -234,16 +242,12 @@ bool schema_is_inventory(const struct settings_section *s)
 	return s && s->s.naming == NAMED_ITEM;
 }
 
-bool schema_used_by(const struct settings_section *s, const char *runbook)
+/* Is runbook one of the space separated ids of list? */
+static bool listed(const char *list, const char *runbook)
 {
-	size_t len;
+	size_t len = strlen(runbook);
 
-	if (!s)
-		return false;
-	if (!runbook)
-		return true;
-	len = strlen(runbook);
-	for (const char *p = s->runbooks; p && *p;) {
+	for (const char *p = list; p && *p;) {
 		size_t w = strcspn(p, " ");
 
 		if (w == len && strncmp(p, runbook, len) == 0)
@@ -252,6 +256,18 @@ bool schema_used_by(const struct settings_section *s, const char *runbook)
 		p += strspn(p, " ");
 	}
 	return false;
+}
+
+bool schema_used_by(const struct settings_section *s, const char *runbook)
+{
+	if (!s)
+		return false;
+	return !runbook || listed(s->runbooks, runbook);
+}
+
+bool schema_recorded_for(const struct settings_section *s, const char *runbook)
+{
+	return schema_used_by(s, runbook) && !(runbook && listed(s->seeds_for, runbook));
 }
 
 /* The value of key in section i of d, or NULL. */
@@ -274,7 +290,7 @@ void schema_each_setting(const struct doc *d, const char *runbook,
 		size_t nk;
 		const struct settings_key *keys = schema_section_keys(kind, &nk);
 
-		if (!schema_used_by(&settings_sections[s], runbook))
+		if (!schema_recorded_for(&settings_sections[s], runbook))
 			continue;
 		for (size_t i = 0; i < doc_nsections(d); i++) {
 			const char *name = doc_section_name(d, i);

@@ -83,6 +83,9 @@ struct settings_section {
 	const char *title;      /* heading on the settings screen */
 	const char *runbooks;   /* ids of the runbooks that use it, space separated */
 	const char *keys_of;    /* has the keys of this section (source: target's) */
+	const char *seeds_for;  /* runbooks (of runbooks) for which it only fills
+				   inventories: no check of theirs reads it, so
+				   their change record does not list it */
 };
 struct settings_key {
 	struct schema_key k;
@@ -128,9 +131,13 @@ bool schema_is_inventory(const struct settings_section *s);
 bool schema_used_by(const struct settings_section *s, const char *runbook);
 
 struct doc;
+/* Does the runbook's change record list the section: used by it, and not
+ * only to fill its inventories (seeds_for)?  runbook NULL: every one. */
+bool schema_recorded_for(const struct settings_section *s, const char *runbook);
+
 /* The settings of d in the schema's order, as an answers file and the
- * report list them: each settings section of d that runbook uses (NULL:
- * every one), in the table's order (the items of an inventory in d's
+ * report list them: each settings section of d that runbook records
+ * (schema_recorded_for; NULL: every one), in the table's order (the items of an inventory in d's
  * order): section(), then value() for each of its keys in the table's
  * order, then for any key the schema does not know (a bug: the writer's
  * check refuses it). */

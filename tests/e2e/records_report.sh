@@ -137,7 +137,7 @@ ok $((! $?)) "no escape codes"
 out=$("$OSMIGRATE" report --state "$st" --format text 2>&1)
 is "$?" 0 "report --format text: exit 0"
 has "CHANGE RECORD:" "text title"
-has "  [x] 1  prerequisites  done" "text step line"
+has "  [x]! 1  prerequisites  done, forced (actions unticked)" "text step line (done with its actions unticked: forced)"
 
 : >"$work/out.md"
 chmod 644 "$work/out.md"

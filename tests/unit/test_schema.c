@@ -736,3 +736,30 @@ Test(schema, readme_example_documents_the_schema)
 	free(text);
 	free(path);
 }
+
+/* A section that only fills a runbook's inventories (seeds_for) is read by
+ * no check of that runbook: its change record leaves it out. */
+Test(schema, seeds_only_sections_are_read_by_no_check)
+{
+	for (size_t i = 0; i < n_settings_sections; i++) {
+		const struct settings_section *s = &settings_sections[i];
+
+		for (size_t r = 0; r < n_runbooks; r++) {
+			const char *rb = runbooks[r]->id;
+
+			if (schema_recorded_for(s, rb) || !schema_used_by(s, rb))
+				continue;
+			for (size_t c = 0; c < n_check_infos; c++) {
+				if (!str_eq(check_infos[c].runbook, rb))
+					continue;
+				for (size_t d = 0; d < CHECK_MAX_DEPS && check_infos[c].deps[d].kind; d++)
+					cr_assert_str_neq(check_infos[c].deps[d].kind, s->s.kind,
+							  "%s of %s reads [%s], which only seeds it",
+							  check_infos[c].id, rb, s->s.kind);
+			}
+		}
+	}
+	cr_assert_not(schema_recorded_for(schema_find_section("lifetime"), "endpoint-change"));
+	cr_assert(schema_recorded_for(schema_find_section("lifetime"), "connector-migration"));
+	cr_assert(schema_recorded_for(schema_find_section("lifetime"), NULL));
+}
