@@ -627,7 +627,7 @@ static bool override_gate(struct app *a, enum progress_gate g, const char *step,
 	if (dialog_prompt(&a->redraw, progress_override_prompt(a->rb, step, g), why, NULL,
 			  TUI_FIELD_MAX, false, &text) != 1)
 		return false;
-	ok = progress_override(a->st, a->rb, step, item, text, err, sizeof err);
+	ok = progress_override(a->st, a->rb, step, item, g, text, err, sizeof err);
 	if (!ok) {
 		app_message(a, true, "not overridden: %s", err);
 	} else {
@@ -1012,10 +1012,14 @@ static const char *step_help(struct app *a, void *data)
 	       "                open or close it; on a field or note, edit it\n"
 	       "  Tab           next field or note (Shift-Tab: previous)\n"
 	       "  d             mark the step (or the item under the cursor)\n"
-	       "                done; asks first if actions are unticked\n"
+	       "                done; a step asks first if actions are\n"
+	       "                unticked; failed or stale checks, an item's\n"
+	       "                unticked actions ([x]! forced), an order or\n"
+	       "                a lock ask for a typed reason (recorded)\n"
 	       "  s             skip the step (or the item under the cursor):\n"
 	       "                asks a reason, which is recorded\n"
 	       "  u             reopen: pending again, then as the ticks say\n"
+	       "                (also an item skipped in an earlier step)\n"
 	       "  r             run this step's checks; Esc cancels them (the\n"
 	       "                last finished results stay)\n"
 	       "  w             the way back (rollback): what was done, in the\n"
@@ -1024,8 +1028,9 @@ static const char *step_help(struct app *a, void *data)
 	       "url (before its reconfiguration) and its last action pings it\n"
 	       "again (after); its checklist shows both.\n"
 	       "  Home, End     first / last entry\n"
-	       "Marks: [x] done  [>] current or in progress  [ ] pending\n"
-	       "       [-] skipped  [!] failed (or its last checks FAILED)\n"
+	       "Marks: [x] done  [x]! done with actions unticked (forced)\n"
+	       "       [>] current or in progress  [ ] pending  [-] skipped\n"
+	       "       [!] failed (or its last checks FAILED)\n"
 	       "A step is in progress from its first tick and done when every "
 	       "action and every item is ticked (or d). A step the procedure "
 	       "orders or locks asks for a typed reason to override; the reason "

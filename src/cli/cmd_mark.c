@@ -334,7 +334,7 @@ int cmd_mark(int argc, char **argv)
 		/* One reason overrides each gate that refuses, in turn (the
 		 * order, the lock, the failed checks, the unticked actions). */
 		for (int k = 0; k < 4 && g != GATE_OPEN; k++) {
-			if (!progress_override(st, rb, s->id, item, reason, why, sizeof why)) {
+			if (!progress_override(st, rb, s->id, item, g, reason, why, sizeof why)) {
 				print_why(why);
 				rc = EXIT_USAGE;
 				goto out;

@@ -584,9 +584,22 @@ static bool item_configured(const struct state *st, const struct rb_step *s, con
  * neither skipped nor overridden there.  The type verification's blockers
  * are its result FAILED.  Appends a readable list to list and override
  * entries to entries (either may be NULL); returns how many. */
+static size_t blocking_results_but(const struct state *st, const struct runbook *rb,
+				   const struct rb_step *s, const char *item, const char *but,
+				   struct strbuf *list, struct strbuf *entries);
+
 static size_t blocking_results(const struct state *st, const struct runbook *rb,
 			       const struct rb_step *s, const char *item,
 			       struct strbuf *list, struct strbuf *entries)
+{
+	return blocking_results_but(st, rb, s, item, NULL, list, entries);
+}
+
+/* The same, leaving out the results of the item but (the one being finished:
+ * its own gate has spoken for them). */
+static size_t blocking_results_but(const struct state *st, const struct runbook *rb,
+				   const struct rb_step *s, const char *item, const char *but,
+				   struct strbuf *list, struct strbuf *entries)
 {
 	struct check_results rs;
 	size_t n = 0;
@@ -605,7 +618,7 @@ static size_t blocking_results(const struct state *st, const struct runbook *rb,
 			continue;
 		if (str_empty(item) && of &&
 		    (!item_configured(st, s, of) || item_status(st, rb, s, of) == STEP_SKIPPED ||
-		     covers_result(st, s->id, of, r->id)))
+		     covers_result(st, s->id, of, r->id) || str_eq(of, but)))
 			continue;
 		n++;
 		if (list) {
@@ -624,11 +637,12 @@ static size_t blocking_results(const struct state *st, const struct runbook *rb,
 	return n;
 }
 
-static bool results_gate(const struct state *st, const struct runbook *rb,
-			 const struct rb_step *s, const char *item, char *why, size_t whylen)
+static bool results_gate_but(const struct state *st, const struct runbook *rb,
+			     const struct rb_step *s, const char *item, const char *but,
+			     char *why, size_t whylen)
 {
 	struct strbuf list = STRBUF_INIT;
-	size_t n = blocking_results(st, rb, s, item, &list, NULL);
+	size_t n = blocking_results_but(st, rb, s, item, but, &list, NULL);
 
 	if (n) {
 		char *what = str_empty(item) ? xasprintf("the step '%s'", s->id)
@@ -642,6 +656,12 @@ static bool results_gate(const struct state *st, const struct runbook *rb,
 	}
 	sb_free(&list);
 	return n > 0;
+}
+
+static bool results_gate(const struct state *st, const struct runbook *rb,
+			 const struct rb_step *s, const char *item, char *why, size_t whylen)
+{
+	return results_gate_but(st, rb, s, item, NULL, why, whylen);
 }
 
 /* An item marked done with actions unticked ("forced") needs a reason. */
@@ -805,16 +825,39 @@ const char *progress_overrode(const struct state *st, const char *step, const ch
 }
 
 bool progress_override(struct state *st, const struct runbook *rb, const char *step,
-		       const char *item, const char *text, char *why, size_t whylen)
+		       const char *item, enum progress_gate g, const char *text, char *why,
+		       size_t whylen)
 {
 	const struct rb_step *s = runbook_step(rb, step);
 	struct strbuf entries = STRBUF_INIT;
-	enum progress_gate g;
 	char *reason, now[OSM_ISO_LEN];
+	bool closed = false;
 
-	g = progress_done_gate(st, rb, step, item, why, whylen);
-	if (g == GATE_OPEN) {
-		snprintf(why, whylen, "nothing to override: '%s' may be ticked now", step);
+	if (whylen)
+		why[0] = '\0';
+	if (str_empty(item))
+		item = NULL;
+	/* Override what refused, where it refused: the failed checks of the
+	 * item, or (a change that completes the step) of the step. */
+	switch (g) {
+	case GATE_ORDER:
+	case GATE_LOCKED:
+		closed = s && progress_gate(st, rb, step, item, why, whylen) == g;
+		break;
+	case GATE_RESULTS:
+		if (s && item && results_gate(st, rb, s, item, why, whylen))
+			closed = true;
+		else if (s && results_gate(st, rb, s, NULL, why, whylen))
+			closed = true, item = NULL;
+		break;
+	case GATE_FORCED:
+		closed = s && forced_gate(st, s, item, why, whylen);
+		break;
+	case GATE_OPEN:
+		break;
+	}
+	if (!closed) {
+		snprintf(why, whylen, "nothing to override: that gate of '%s' is open", step);
 		return false;
 	}
 	if (blank(text)) {
@@ -897,6 +940,21 @@ void progress_recompute(struct state *st, const struct runbook *rb, const char *
 	}
 }
 
+/* Would finishing item (done or skipped) complete its step, the step's
+ * actions all ticked and its other items finished? */
+static bool item_completes_step(const struct state *st, const struct runbook *rb,
+				const struct rb_step *s, const char *item)
+{
+	enum step_status ss = state_step_status(st, s->id);
+	struct step_progress p;
+
+	if (item_finished(ss) || ss == STEP_FAILED ||
+	    item_finished(item_status(st, rb, s, item)))
+		return false;
+	progress_step(st, rb, s, &p);
+	return p.actions_ticked == p.n_actions && p.items_done + 1 == p.n_items;
+}
+
 /* Would ticking action complete the item (and so perhaps the step), or the
  * step?  Then the results gate of what it completes applies, as to marking
  * it done: true with why filled when it is closed. */
@@ -920,12 +978,12 @@ static bool tick_completes(const struct state *st, const struct runbook *rb,
 			return false;
 		if (results_gate(st, rb, s, item, why, whylen))
 			return true;
-		step_done = p.actions_ticked == p.n_actions && p.items_done + 1 == p.n_items;
+		step_done = item_completes_step(st, rb, s, item);
 	} else {
 		step_done = p.actions_ticked + 1 == p.n_actions && p.items_done == p.n_items &&
 			    (s->items == ITEM_NONE || p.n_items > 0);
 	}
-	return step_done && results_gate(st, rb, s, NULL, why, whylen);
+	return step_done && results_gate_but(st, rb, s, NULL, item, why, whylen);
 }
 
 enum progress_gate progress_tick(struct state *st, const struct runbook *rb, const char *step,
@@ -972,6 +1030,12 @@ enum progress_gate progress_set_status(struct state *st, const struct runbook *r
 		if (g != GATE_OPEN)
 			return g;
 	}
+	/* An item done that completes its step: the step's own results gate,
+	 * as for the tick that would complete it (skipping is never gated). */
+	if (s == STEP_DONE && is_item && runbook_step(rb, step) &&
+	    item_completes_step(st, rb, runbook_step(rb, step), item) &&
+	    results_gate_but(st, rb, runbook_step(rb, step), NULL, item, why, whylen))
+		return GATE_RESULTS;
 	if (s == STEP_SKIPPED && blank(reason)) {
 		snprintf(why, whylen,
 			 "skipping needs a reason: say why this %s does not apply (it goes into "

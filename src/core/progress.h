@@ -138,17 +138,21 @@ bool progress_lock_why(const struct state *st, const struct runbook *rb, const s
 const char *progress_override_prompt(const struct runbook *rb, const char *step,
 				     enum progress_gate g);
 
-/* Record an override of the first closed gate of step/item (the order of
- * progress_done_gate) with the operator's typed text (reason or
- * confirmation; must not be blank): reason = "override: TEXT", override_by
+/* Record an override of gate g (what progress_tick, progress_set_status
+ * or progress_done_gate returned) of step/item with the operator's typed
+ * text (reason or confirmation; must not be blank); GATE_LOCKED is
+ * recorded on the step, GATE_RESULTS on the item whose checks failed, or on
+ * the step when it is the step's checks that hold back a change completing
+ * it: reason = "override: TEXT", override_by
  * (operator_id), override_at, and overrode, what it overrode ("lock: ...",
  * "order: ...", "result ID VERDICT AT", "forced: K/N actions ticked",
  * separated by "; ", kept across overrides).  An override opens only what
  * it overrode: a result that fails later closes the gate again.  A caller
  * refused again by the next gate overrides again (one reason may serve).
- * Returns false and fills why if text is blank or nothing is gated. */
+ * Returns false and fills why if text is blank or that gate is open. */
 bool progress_override(struct state *st, const struct runbook *rb, const char *step,
-		       const char *item, const char *text, char *why, size_t whylen);
+		       const char *item, enum progress_gate g, const char *text, char *why,
+		       size_t whylen);
 
 /* What the override recorded on step/item overrode (its "overrode" list),
  * or NULL when there is none. */

@@ -67,6 +67,11 @@ tmux_wait "Ping latest (r): FAILED"; ok $? "the item view shows it as the latest
 tmux_screen | grep -q "did not come back after"; [ $? -ne 0 ]
 ok $? "no 'did not come back' before the last action is ticked"
 tmux_keys Down Space
+# Its latest ping FAILED: the tick that completes the server asks for a
+# reason first (the results gate, progress.h).
+tmux_wait "failed or stale checks" 10; ok $? "the last tick over a FAILED ping asks for a reason"
+tmux_text "reconfigured; the after ping tells"
+tmux_keys Enter
 tmux_wait "did NOT come back" 15; ok $? "ticking the last action pings again: the message says it did not come back"
 sect 'check "server_ping:DC1"' "$state" | grep -q '^status = failed$'
 ok $? "after result recorded as [check \"server_ping:DC1\"] FAILED"

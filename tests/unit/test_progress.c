@@ -249,9 +249,10 @@ Test(progress, order_override_needs_a_reason_and_is_recorded)
 	add_server("DC", "controller");
 	add_server("FE1", "frontend");
 	add_server("FE2", "frontend");
-	cr_assert_not(progress_override(st, rb, "servers", "FE1", " \t", why, sizeof why));
+	cr_assert_not(progress_override(st, rb, "servers", "FE1", GATE_ORDER, " \t", why,
+					sizeof why));
 	cr_assert_eq(progress_gate(st, rb, "servers", "FE1", why, sizeof why), GATE_ORDER);
-	cr_assert(progress_override(st, rb, "servers", "FE1", "DC is being rebuilt", why,
+	cr_assert(progress_override(st, rb, "servers", "FE1", GATE_ORDER, "DC is being rebuilt", why,
 				    sizeof why), "%s", why);
 	cr_assert_eq(progress_tick(st, rb, "servers", "FE1", "open_tool", true, why, sizeof why),
 		     GATE_OPEN);
@@ -348,8 +349,9 @@ Test(progress, decommission_override_is_recorded)
 	char why[512];
 	bool ok;
 
-	cr_assert_not(progress_override(st, rb, "decommission", NULL, "", why, sizeof why));
-	cr_assert(progress_override(st, rb, "decommission", NULL,
+	cr_assert_not(progress_override(st, rb, "decommission", NULL, GATE_LOCKED, "", why,
+					sizeof why));
+	cr_assert(progress_override(st, rb, "decommission", NULL, GATE_LOCKED,
 				    "Oracle database, verified with RMAN", why, sizeof why));
 	cr_assert_eq(progress_tick(st, rb, "decommission", NULL, "working", true, why, sizeof why),
 		     GATE_OPEN);
@@ -629,9 +631,12 @@ Test(progress, failed_item_check_gates_done_until_overridden)
 	cr_assert_eq(progress_done_gate(st, rb, "consumers", "Billing", why, sizeof why), GATE_FORCED);
 	cr_assert_eq(progress_done_gate(st, rb, "consumers", NULL, why, sizeof why), GATE_RESULTS);
 
-	cr_assert_not(progress_override(st, rb, "consumers", "OrdersUI", " ", why, sizeof why));
-	cr_assert(progress_override(st, rb, "consumers", "OrdersUI", "known outage of the ping page",
-				    why, sizeof why), "%s", why);
+	cr_assert_not(progress_override(st, rb, "consumers", "OrdersUI", GATE_RESULTS, " ", why,
+					sizeof why));
+	cr_assert_not(progress_override(st, rb, "consumers", "OrdersUI", GATE_ORDER, "x", why,
+					sizeof why), "no order gate to override");
+	cr_assert(progress_override(st, rb, "consumers", "OrdersUI", GATE_RESULTS,
+				    "known outage of the ping page", why, sizeof why), "%s", why);
 	{
 		char *sec = state_item_section("consumers", "OrdersUI");
 
@@ -695,8 +700,8 @@ Test(progress, type_blockers_gate_the_types_step)
 	cr_assert_eq(progress_tick(st, rb, "types", NULL, s->actions[s->n_actions - 1].id, true, why,
 				   sizeof why), GATE_RESULTS);
 	cr_assert_neq(strstr(why, "type_verification FAILED"), NULL, "%s", why);
-	cr_assert(progress_override(st, rb, "types", NULL, "blockers accepted by the owner", why,
-				    sizeof why));
+	cr_assert(progress_override(st, rb, "types", NULL, GATE_RESULTS,
+				    "blockers accepted by the owner", why, sizeof why));
 	progress_set_status(st, rb, "types", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
 	cr_assert(ok, "%s", why);
 }
@@ -713,8 +718,8 @@ Test(progress, forced_item_needs_a_reason_and_shows)
 		     GATE_FORCED);
 	cr_assert_not(ok);
 	cr_assert_neq(strstr(why, "'DC' has 1 of 1 actions unticked"), NULL, "%s", why);
-	cr_assert(progress_override(st, rb, "stop", "DC", "stopped from the cluster manager", why,
-				    sizeof why));
+	cr_assert(progress_override(st, rb, "stop", "DC", GATE_FORCED,
+				    "stopped from the cluster manager", why, sizeof why));
 	cr_assert_eq(progress_set_status(st, rb, "stop", "DC", STEP_DONE, NULL, &ok, why, sizeof why),
 		     GATE_OPEN);
 	cr_assert(ok);
@@ -821,4 +826,39 @@ Test(progress, verdict_complete_only_without_overrides)
 	progress_overrides_free(&o);
 	progress_verdict_text(PROGRESS_COMPLETE_OVERRIDES, 2, buf, sizeof buf);
 	cr_assert_str_eq(buf, "complete with 2 overrides");
+}
+
+/* A server whose after-ping FAILED once it was done: the last tick of the
+ * next server would complete the step, so the step's checks gate it; the
+ * override is recorded on the step, not as a forced server. */
+Test(progress, completing_tick_gated_by_the_steps_checks)
+{
+	const struct runbook *rb = use("endpoint-change");
+	const struct rb_step *s = runbook_step(rb, "servers");
+	char why[1024];
+	bool ok;
+
+	add_server("A", "frontend");
+	add_server("B", "frontend");
+	tick_all_items(rb, "servers", "A");
+	add_result("server_ping:A", "failed", true);
+	for (size_t i = 0; i + 1 < s->n_item_actions; i++)
+		cr_assert_eq(progress_tick(st, rb, "servers", "B", s->item_actions[i].id, true, why,
+					   sizeof why), GATE_OPEN, "%s", why);
+	cr_assert_eq(progress_tick(st, rb, "servers", "B", s->item_actions[s->n_item_actions - 1].id,
+				   true, why, sizeof why), GATE_RESULTS);
+	cr_assert_neq(strstr(why, "the step 'servers' cannot be marked done: its check "
+			     "server_ping:A FAILED"), NULL, "%s", why);
+	/* Marking B done is held back the same way. */
+	cr_assert_eq(progress_set_status(st, rb, "servers", "B", STEP_DONE, NULL, &ok, why,
+					 sizeof why), GATE_FORCED);
+	cr_assert(progress_override(st, rb, "servers", "B", GATE_RESULTS, "A checked by hand", why,
+				    sizeof why), "%s", why);
+	cr_assert_str_eq(progress_overrode(st, "servers", NULL),
+			 "result server_ping:A FAILED 2026-12-02T23:00:00Z");
+	cr_assert_null(progress_overrode(st, "servers", "B"));
+	cr_assert_eq(progress_tick(st, rb, "servers", "B", s->item_actions[s->n_item_actions - 1].id,
+				   true, why, sizeof why), GATE_OPEN, "%s", why);
+	cr_assert_eq(state_step_status(st, "servers"), STEP_DONE);
+	cr_assert_not(progress_forced(st, rb, s, "B"));
 }
