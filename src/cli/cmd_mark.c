@@ -295,7 +295,7 @@ int cmd_mark(int argc, char **argv)
 	if (!note && ((action_id && state_ticked(st, s->id, item, action_id, NULL, NULL) ==
 				    (want == STEP_DONE)) ||
 		      (!action_id && want == STEP_PENDING &&
-		       state_item_status(st, s->id, item) == STEP_PENDING))) {
+		       progress_item_status(st, rb, s, item, NULL, NULL) == STEP_PENDING))) {
 		if (action_id)
 			printf("%s: action %s is already %s: nothing recorded\n", s->id, action_id,
 			       want == STEP_DONE ? "ticked" : "unticked");
@@ -403,7 +403,7 @@ int cmd_mark(int argc, char **argv)
 		char *safe = output_safe(item);
 
 		printf("%s: %s '%s' marked %s%s\n", s->id, item_kind_label(s->items), safe,
-		       step_status_name(state_item_status(st, s->id, item)),
+		       step_status_name(progress_item_status(st, rb, s, item, NULL, NULL)),
 		       overrode ? " (override recorded)" : "");
 		free(safe);
 		printf("%s: step is %s\n", s->id, step_status_name(state_step_status(st, s->id)));

@@ -336,13 +336,14 @@ static long long window_seconds(const struct doc *d)
 	return (long long)(b - a);
 }
 
-static char *duration_text(long long secs)
+static char *window_duration(long long secs)
 {
+	char b[32];
+
 	if (secs < 0)
 		return xstrdup("unknown (no start or last update recorded)");
-	if (secs < 3600)
-		return xasprintf("%lld min", secs / 60);
-	return xasprintf("%lld h %02lld min", secs / 3600, secs % 3600 / 60);
+	duration_text(secs, b, sizeof b);  /* the clock's one wording (util.h) */
+	return xstrdup(b);
 }
 
 /* The step's status as status and the wizard show it: its mark ([x]!
@@ -914,7 +915,7 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 		size_t nov;
 		char vt[64];
 		const char *ticket = doc_get(d, "change", NULL, "ticket");
-		char *dur = duration_text(window_seconds(d)), *win;
+		char *dur = window_duration(window_seconds(d)), *win;
 		struct strbuf ops = STRBUF_INIT;
 
 		verdict_text(r, &v, &nov, vt, sizeof vt);

@@ -171,7 +171,8 @@ enum step_status progress_item_status(const struct state *st, const struct runbo
 		*reason = NULL;
 	if (from)
 		*from = NULL;
-	if (own_key(st, s->id, item, "status") || here < 0) {
+	if (str_empty(item) || s->items == ITEM_NONE || own_key(st, s->id, item, "status") ||
+	    here < 0) {
 		if (reason)
 			*reason = own_key(st, s->id, item, "reason");
 		return state_item_status(st, s->id, item);

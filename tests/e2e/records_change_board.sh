@@ -186,7 +186,7 @@ M republish done --action publish_running
 out=$("$OSMIGRATE" report --state "$st" 2>&1)
 printf '%s\n' "$out" | grep -q '^\*\*Verdict: complete\*\*$'; ok $? "every action ticked: complete"
 printf '%s\n' "$out" | grep -qi 'token_file\|lifetime'; ok $((! $?)) "no token_file, no [lifetime]: it only fills the server list here"
-printf '%s\n' "$out" | grep -qi 'type'; ok $((! $?)) "no type verification in an endpoint-change record"
+printf '%s\n' "$out" | grep -qi 'type findings\|type verification\|type_verification'; ok $((! $?)) "no type verification in an endpoint-change record"
 "$OSMIGRATE" report --state "$st" --format json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
