@@ -42,8 +42,9 @@ static void report_usage(FILE *f)
 "Usage: osmigrate report [--state FILE | --runbook ID] [--format md|json|text]\n"
 "                        [-o FILE]\n"
 "Write the change record: the verdict (complete, complete with N overrides,\n"
-"incomplete), the ticket ([change] ticket), window, duration and operators,\n"
-"the overrides and forced items, every step and item with who/when/notes/skip\n"
+"incomplete, rolled back), the ticket ([change] ticket), window, duration\n"
+"and operators, the overrides and forced items, every step and item with\n"
+"who/when/notes/skip\n"
 "reasons, every check with its result and time, the type findings (blockers\n"
 "first), the environment (the settings the runbook uses, no passwords) and\n"
 "what is still outstanding.\n"
@@ -311,7 +312,7 @@ static char **outstanding(const struct ctx_rep *r, size_t *count)
 static void verdict_text(const struct ctx_rep *r, enum progress_verdict *v, size_t *n,
 			 char *buf, size_t len)
 {
-	*v = progress_verdict(r->st, r->rb, n);
+	*v = rollback_verdict(r->st, r->rb, n);
 	progress_verdict_text(*v, *n, buf, len);
 }
 
@@ -320,6 +321,7 @@ static const char *verdict_key(enum progress_verdict v)
 	switch (v) {
 	case PROGRESS_COMPLETE: return "complete";
 	case PROGRESS_COMPLETE_OVERRIDES: return "complete_with_overrides";
+	case PROGRESS_ROLLED_BACK: return "rolled_back";
 	case PROGRESS_INCOMPLETE: break;
 	}
 	return "incomplete";

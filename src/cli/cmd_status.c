@@ -26,9 +26,10 @@ static void status_usage(FILE *f)
 "Usage: osmigrate status [--state FILE | --runbook ID] [--log | --actions]\n"
 "Show where the procedure stands: the verdict (complete only when every step\n"
 "is done or skipped and nothing was overridden; else complete with N\n"
-"overrides, or incomplete), each step's status, who changed it and when, item\n"
-"progress ([x]! done with actions unticked), the overrides, the last check\n"
-"results and the next action.\n"
+"overrides, or incomplete; rolled back once a rollback action was ticked),\n"
+"each step's status, who changed it and when, item progress ([x]! done\n"
+"with actions unticked), the overrides, the last check results and the next\n"
+"action.\n"
 "\n"
 "  -s, --state FILE    the state file (default: the one default state file)\n"
 "  -r, --runbook ID    use the default state file of this runbook\n"
@@ -294,7 +295,7 @@ static void show_next(const struct state *st, const struct runbook *rb, const ch
 	if (!nx.step) {
 		size_t n;
 		char v[64];
-		enum progress_verdict pv = progress_verdict(st, rb, &n);
+		enum progress_verdict pv = rollback_verdict(st, rb, &n);
 
 		progress_verdict_text(pv, n, v, sizeof v);
 		printf("Every step is done or skipped: the procedure is %s.\n"
@@ -397,7 +398,7 @@ int cmd_status(int argc, char **argv)
 	{
 		size_t n;
 		char v[64];
-		enum progress_verdict pv = progress_verdict(st, rb, &n);
+		enum progress_verdict pv = rollback_verdict(st, rb, &n);
 
 		progress_verdict_text(pv, n, v, sizeof v);
 		printf("Verdict: %s\n", v);

@@ -1148,5 +1148,6 @@ void progress_verdict_text(enum progress_verdict v, size_t n, char *buf, size_t 
 		snprintf(buf, len, "complete with %zu override%s", n, n == 1 ? "" : "s");
 		break;
 	case PROGRESS_INCOMPLETE: snprintf(buf, len, "incomplete"); break;
+	case PROGRESS_ROLLED_BACK: snprintf(buf, len, "rolled back"); break;
 	}
 }

@@ -219,10 +219,11 @@ enum progress_verdict {
 	PROGRESS_INCOMPLETE = 0,
 	PROGRESS_COMPLETE,
 	PROGRESS_COMPLETE_OVERRIDES,
+	PROGRESS_ROLLED_BACK,   /* rollback_verdict (rollback.h): a rollback happened */
 };
 enum progress_verdict progress_verdict(const struct state *st, const struct runbook *rb,
 				       size_t *n_overrides);
-/* "complete", "complete with 2 overrides", "incomplete". */
+/* "complete", "complete with 2 overrides", "incomplete", "rolled back". */
 void progress_verdict_text(enum progress_verdict v, size_t n, char *buf, size_t len);
 
 #endif

@@ -77,6 +77,14 @@ bool rollback_happened(const struct state *st, const struct runbook *rb)
 	return any;
 }
 
+enum progress_verdict rollback_verdict(const struct state *st, const struct runbook *rb,
+				       size_t *n_overrides)
+{
+	enum progress_verdict v = progress_verdict(st, rb, n_overrides);
+
+	return rollback_happened(st, rb) ? PROGRESS_ROLLED_BACK : v;
+}
+
 const struct rb_action *rollback_action(const struct runbook *rb, const char *step,
 					const char *id)
 {

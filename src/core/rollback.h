@@ -47,6 +47,12 @@ void rollback_free(struct rollback_path *p);
  * under way).  The report's verdict uses it. */
 bool rollback_happened(const struct state *st, const struct runbook *rb);
 
+/* The verdict on the procedure status and the report give: rolled back
+ * once a rollback happened, else progress_verdict's (complete, complete
+ * with N overrides, incomplete); *n_overrides as there. */
+enum progress_verdict rollback_verdict(const struct state *st, const struct runbook *rb,
+				       size_t *n_overrides);
+
 /* The rollback actions of item (in the rollback step) ticked so far. */
 size_t rollback_item_ticked(const struct state *st, const struct runbook *rb, const char *item);
 

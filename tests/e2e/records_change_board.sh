@@ -2,7 +2,8 @@
 # records_change_board.sh - the report as the record for the change board
 # (issue 14), rendered with the GFM renderer (cmark-gfm): it starts with the
 # verdict, then the ticket ([change] ticket), the window, the duration, the
-# operators, then the overrides and forced items; then the steps, the checks
+# operators, then the overrides and forced items (a rollback that happened
+# makes it "rolled back"); then the steps, the checks
 # and the type findings sorted by severity.  It agrees with status: the
 # failure marker in Markdown, the step verdict in JSON (M2).  Only the
 # settings the runbook uses appear (no type verification, no token_file in
@@ -203,4 +204,14 @@ printf '%s\n' "$out" | grep -q '^- step solution: forced, done with 0/1 actions 
 ok $? "listed under the overrides and forced items"
 out=$("$OSMIGRATE" report --state "$st" --format text 2>&1)
 printf '%s\n' "$out" | grep -q '^Verdict:    complete with 1 override$'; ok $? "the text report agrees"
+# The way back began (rollback.h): the verdict is "rolled back", everywhere.
+M servers done --item FE1 --action rollback_address
+out=$("$OSMIGRATE" report --state "$st" 2>&1)
+printf '%s\n' "$out" | grep -q '^\*\*Verdict: rolled back\*\*$'; ok $? "a rollback that happened: rolled back"
+"$OSMIGRATE" status --state "$st" | grep -q '^Verdict: rolled back$'; ok $? "status agrees"
+"$OSMIGRATE" report --state "$st" --format json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["verdict"]["status"] == "rolled_back", d["verdict"]'
+ok $? "JSON: rolled_back"
 done_testing
