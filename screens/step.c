@@ -1012,16 +1012,11 @@ static const char *step_help(struct app *a, void *data)
 	       "                open or close it; on a field or note, edit it\n"
 	       "  Tab           next field or note (Shift-Tab: previous)\n"
 	       "  d             mark the step (or the item under the cursor)\n"
-	       "                done; a step asks first if actions are\n"
-	       "                unticked; failed or stale checks, an item's\n"
-	       "                unticked actions ([x]! forced), an order or\n"
-	       "                a lock ask for a typed reason (recorded)\n"
+	       "                done (see below for what asks a reason)\n"
 	       "  s             skip the step (or the item under the cursor):\n"
 	       "                asks a reason, which is recorded\n"
-	       "  u             reopen: pending again, then as the ticks say\n"
-	       "                (also an item skipped in an earlier step)\n"
-	       "  r             run this step's checks; Esc cancels them (the\n"
-	       "                last finished results stay)\n"
+	       "  u             reopen (also an item skipped in an earlier step)\n"
+	       "  r             run this step's checks; Esc cancels (last stay)\n"
 	       "  w             the way back (rollback): what was done, in the\n"
 	       "                order to undo it; Enter ticks its actions\n"
 	       "On the servers step, ticking a server's first action pings its\n"
@@ -1032,9 +1027,13 @@ static const char *step_help(struct app *a, void *data)
 	       "       [>] current or in progress  [ ] pending  [-] skipped\n"
 	       "       [!] failed (or its last checks FAILED)\n"
 	       "A step is in progress from its first tick and done when every "
-	       "action and every item is ticked (or d). A step the procedure "
-	       "orders or locks asks for a typed reason to override; the reason "
-	       "is recorded.";
+	       "action and every item is ticked (or d; a step with actions "
+	       "unticked asks first). A typed reason, recorded with what it "
+	       "overrode, is asked before marking done (d, or the last tick) "
+	       "over failed or stale checks or type blockers, an item with "
+	       "actions unticked ([x]! forced), the order the procedure sets or "
+	       "a lock (decommission: every earlier step and the clone "
+	       "verification).";
 }
 
 const struct screen_ops screen_step = {
