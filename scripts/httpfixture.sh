@@ -25,14 +25,19 @@
 #   LIFETIME_TOKEN_FILE  DIR/token, mode 0600
 #
 # Paths served (same on both listeners):
-#   /<Module>/_ping.html for OrdersUI, CustomersUI, Inventory_CS  healthy (200)
+#   /<Module>/_ping.html for OrdersUI, CustomersUI, Inventory_CS  healthy (200,
+#                             an HTML page: no text of a _ping.html is known)
+#   /LoginPortal/_ping.html   200, an SSO login form (a password field)
 #   /PoolDown/_ping.html      503 (application pool stopped)
 #   /Missing/_ping.html       404
 #   /Forbidden/_ping.html     403
 #   /LoginRedirect/_ping.html 302 to /Users/Login.aspx
 #   /HttpsOnly/_ping.html     301 to the https listener's /OrdersUI/_ping.html
-#   /Injected/_ping.html      200 with a proxy's login page instead
-#   /Slow/_ping.html          200 whose body trickles at 1 byte/s
+#   /Injected/_ping.html      200 with a proxy's sign-in form instead
+#   /ProxyError/_ping.html    200 with a proxy's "502 Bad Gateway" page
+#   /AuthRequired/_ping.html  401 (a login required)
+#   /NotHtml/_ping.html       200, text/plain
+#   /Slow/_ping.html          200 and headers at once, then the body trickles at 1 byte/s
 #   /lifetimeapi/rest/v2/PATH/   WWWDIR/lifetimeapi/v2/PATH.json (the query string is
 #                                ignored), 404 when there is no such file (an older
 #                                LifeTime), 401 without the token: environments,
@@ -142,14 +147,30 @@ http {
 		}
 		location = /Users/Login.aspx {
 			default_type text/html;
-			return 200 "<html><body><form>Please log in</form></body></html>\n";
+			return 200 "<html><head><title>Log in</title></head><body><form>Please log in <input type=password name=p></form></body></html>\n";
 		}
 		location = /Injected/_ping.html {
 			default_type text/html;
-			return 200 "<html><head><title>Corporate proxy</title></head><body>Access to this site requires sign-in.</body></html>\n";
+			return 200 "<html><head><title>Corporate proxy</title></head><body>Access to this site requires sign-in. <form><input name=u><input type='password' name=p></form></body></html>\n";
+		}
+		location = /ProxyError/_ping.html {
+			default_type text/html;
+			return 200 "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The proxy server received an invalid response from an upstream server.</p></body></html>\n";
+		}
+		location = /AuthRequired/_ping.html {
+			add_header WWW-Authenticate 'Negotiate' always;
+			return 401 "<html><body>401 - Unauthorized</body></html>\n";
+		}
+		location = /NotHtml/_ping.html {
+			types { }
+			default_type text/plain;
+			return 200 "OK\n";
 		}
 		location = /Slow/_ping.html {
 			alias $www/Slow/_ping.html;
+			# the status line, the headers and the page's first bytes at
+			# once, then 1 byte/s: it answered, the page never completes
+			limit_rate_after 300;
 			limit_rate 1;
 		}
 		location /lifetimeapi/rest/v2/ {

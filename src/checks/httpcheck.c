@@ -48,12 +48,14 @@ enum check_status ping_check_status(enum ping_class c)
 		return CHECK_OK;
 	case PING_REDIRECT:
 	case PING_UNEXPECTED:
+	case PING_AUTH_REQUIRED:
 		return CHECK_WARNING;
 	case PING_APP_POOL_DOWN:
 	case PING_NOT_FOUND:
 	case PING_FORBIDDEN:
 	case PING_HTTP_ERROR:
 	case PING_TIMEOUT:
+	case PING_SLOW_BODY:
 	case PING_REFUSED:
 	case PING_CONNECT_ERROR:
 		return CHECK_FAILED;

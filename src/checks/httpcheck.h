@@ -14,8 +14,9 @@
 
 /* [http] cafile and timeout (seconds) into opts (strings point into d). */
 void http_opts_from_settings(const struct doc *d, struct http_opts *o);
-/* How a ping class counts: ok; warning (redirect, unexpected content: health
- * not confirmed); FAILED (the module or server is not healthy or not
+/* How a ping class counts: ok (200, an HTML page: the module's files are
+ * served); warning (a redirect, a page recognisably not the module's, a
+ * login required: the module's page was not seen); FAILED (the module or server is not healthy or not
  * answering); error (could not check: bad URL, TLS trust, DNS, cancelled). */
 enum check_status ping_check_status(enum ping_class c);
 

@@ -57,11 +57,13 @@ const char *ping_class_word(enum ping_class c)
 	case PING_NOT_FOUND: return "not found";
 	case PING_FORBIDDEN: return "forbidden";
 	case PING_REDIRECT: return "redirect";
-	case PING_UNEXPECTED: return "unexpected content";
+	case PING_UNEXPECTED: return "not the module's page";
+	case PING_AUTH_REQUIRED: return "login required";
 	case PING_HTTP_ERROR: return "HTTP error";
 	case PING_TLS_UNTRUSTED: return "TLS certificate not trusted";
 	case PING_TLS_ERROR: return "TLS error";
 	case PING_TIMEOUT: return "timeout";
+	case PING_SLOW_BODY: return "page incomplete";
 	case PING_DNS: return "name not resolved";
 	case PING_REFUSED: return "connection refused";
 	case PING_CONNECT_ERROR: return "connection failed";
@@ -339,7 +341,7 @@ static bool classify_transport(struct xfer *x, const struct http_opts *o, long t
 	const char *tos = o && o->timeout_setting ? o->timeout_setting : "[http] timeout";
 	const char *why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(x->rc);
 	char *host = url_host(x->url);
-	long oserr = 0;
+	long oserr = 0, status = 0;
 
 	switch (x->rc) {
 	case CURLE_OK:
@@ -364,8 +366,23 @@ static bool classify_transport(struct xfer *x, const struct http_opts *o, long t
 			     "on your network, or its IP address.", host);
 		goto out;
 	case CURLE_OPERATION_TIMEDOUT:
+		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+		if (status > 0) {
+			/* The status line and headers came: the server is up and
+			 * reachable; only the page did not complete. */
+			*cls = PING_SLOW_BODY;
+			sb_addf(sum, "answered %ld, but the page did not complete within %.1f s "
+				     "(%zu bytes received)", status, (double)tmo_ms / 1000.0,
+				x->body.len);
+			sb_addf(fix, "%s answered, so it is up and reachable from this host, but sent "
+				     "the page too slowly: the server, or a proxy between, is "
+				     "overloaded or throttling. Open the URL from this host "
+				     "(curl -s -o /dev/null -w '%%{time_total}' URL) to see how long it "
+				     "takes, and raise %s if the server is just slow.", host, tos);
+			goto out;
+		}
 		*cls = PING_TIMEOUT;
-		sb_addf(sum, "no complete answer within %.1f s", (double)tmo_ms / 1000.0);
+		sb_addf(sum, "no answer within %.1f s", (double)tmo_ms / 1000.0);
 		sb_addf(fix, "%s did not answer in time: check that the server is up and IIS is "
 			     "running, that no firewall drops traffic from this host, or raise %s "
 			     "if the server is just slow.", host, tos);
@@ -430,7 +447,7 @@ out:
 	return true;
 }
 
-/* The start of a page as one printable line, for "unexpected content". */
+/* The start of a text as one printable line (a page title, a Content-Type). */
 static void add_excerpt(struct strbuf *sb, const char *body, size_t len)
 {
 	size_t shown = 0;
@@ -460,13 +477,140 @@ static void add_excerpt(struct strbuf *sb, const char *body, size_t len)
 		sb_add(sb, "(empty page)");
 }
 
-static bool contains(const char *hay, size_t n, const char *needle)
+/* Case-insensitive search in the first n bytes (a page is not a C string). */
+static const char *find_ci(const char *hay, size_t n, const char *needle)
 {
 	size_t k = strlen(needle);
 
 	for (size_t i = 0; i + k <= n; i++)
-		if (memcmp(hay + i, needle, k) == 0)
+		if (strncasecmp(hay + i, needle, k) == 0)
+			return hay + i;
+	return NULL;
+}
+
+/* A password field: type=password, type="password" or type='password',
+ * spaces allowed around '=' (a login or SSO form; a module's static
+ * _ping.html has none). */
+static bool has_password_field(const char *body, size_t len)
+{
+	const char *p = body, *end = body + len, *hit;
+
+	while ((hit = find_ci(p, (size_t)(end - p), "password"))) {
+		const char *q = hit;
+
+		if (q > body && (q[-1] == '"' || q[-1] == '\''))
+			q--;
+		while (q > body && q[-1] == ' ')
+			q--;
+		if (q > body && q[-1] == '=') {
+			q--;
+			while (q > body && q[-1] == ' ')
+				q--;
+			if (q - body >= 4 && strncasecmp(q - 4, "type", 4) == 0)
+				return true;
+		}
+		p = hit + 8;
+	}
+	return false;
+}
+
+/* The text of the first <tag>...</tag> (title, h1) as one printable line. */
+static bool element_text(const char *body, size_t len, const char *tag, struct strbuf *out)
+{
+	char open[16], close[16];
+	const char *a, *b;
+
+	snprintf(open, sizeof open, "<%s", tag);
+	snprintf(close, sizeof close, "</%s", tag);
+	if (!(a = find_ci(body, len, open)))
+		return false;
+	if (!(a = memchr(a, '>', (size_t)(body + len - a))))
+		return false;
+	a++;
+	if (!(b = find_ci(a, (size_t)(body + len - a), close)))
+		return false;
+	add_excerpt(out, a, (size_t)(b - a));
+	return true;
+}
+
+/* What error pages of proxies, load balancers and gateways put in their
+ * title or first heading. */
+static const char *const proxy_error_words[] = {
+	"bad gateway", "gateway timeout", "gateway time-out", "proxy error",
+	"service unavailable", "error",
+};
+
+/* The path of a URL ("/OrdersUI/_ping.html"), allocated; NULL if unparseable. */
+static char *url_path(const char *url)
+{
+	CURLU *u = curl_url();
+	char *path = NULL, *out = NULL;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK)
+		out = xstrdup(path);
+	curl_free(path);
+	curl_url_cleanup(u);
+	return out;
+}
+
+/* A 200 answer: is it recognisably not the module's page?  No text of a
+ * _ping.html is known (domain.md section 5: a static file deployed with the
+ * module, carrying a hash of the deployed application), so any HTML page
+ * counts as the module's files, unless it is recognisably something else:
+ * the end of a redirect chain to another path, a login or SSO form, a
+ * proxy's error page, or not HTML at all.  Appends what it looks like to
+ * what and returns true then. */
+static bool not_the_module(struct xfer *x, long redirs, const char *eff, struct strbuf *what)
+{
+	const char *body = sb_str(&x->body);
+	size_t len = x->body.len;
+	char *ctype = NULL;
+	struct strbuf title = STRBUF_INIT;
+
+	if (redirs > 0 && eff) {
+		char *want = url_path(x->url), *got = url_path(eff);
+		bool other = want && got && strcmp(want, got) != 0;
+
+		free(want);
+		free(got);
+		if (other) {
+			sb_addf(what, "the end of a redirect chain to another path (%s)", eff);
 			return true;
+		}
+	}
+	if (has_password_field(body, len)) {
+		sb_add(what, "a login or SSO form (it has a password field)");
+		if (element_text(body, len, "title", &title))
+			sb_addf(what, ": \"%s\"", sb_str(&title));
+		sb_free(&title);
+		return true;
+	}
+	if (element_text(body, len, "title", &title) || element_text(body, len, "h1", &title)) {
+		for (size_t i = 0; i < OSM_ARRAY_LEN(proxy_error_words); i++)
+			if (find_ci(sb_str(&title), title.len, proxy_error_words[i])) {
+				sb_addf(what, "an error page, as a proxy or load balancer sends: \"%s\"",
+					sb_str(&title));
+				sb_free(&title);
+				return true;
+			}
+	}
+	sb_free(&title);
+	curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ctype);
+	if (len == 0) {
+		sb_add(what, "an empty answer, not an HTML page");
+		return true;
+	}
+	if (ctype && !find_ci(ctype, strlen(ctype), "html")) {
+		sb_add(what, "not an HTML page (Content-Type: ");
+		add_excerpt(what, ctype, strlen(ctype));
+		sb_add(what, ")");
+		return true;
+	}
+	if (!ctype && !memchr(body, '<', len)) {
+		sb_add(what, "not an HTML page (no markup, no Content-Type)");
+		return true;
+	}
 	return false;
 }
 
@@ -480,11 +624,17 @@ static const struct {
 	  "On that front-end, start the module's application pool in IIS "
 	  "Manager (or restart IIS and the OutSystems services), then check "
 	  "again; if it stops again, look at the Windows event log." },
-	{ 404, PING_NOT_FOUND, "404 Not Found: the module is not deployed on this server",
-	  "Check the module name in the URL (https://<front-end>/<Module>/"
-	  "_ping.html); in Service Center check the module is published and "
-	  "deployed to this front-end, and republish it if IIS lost its "
-	  "application." },
+	{ 404, PING_NOT_FOUND, "404 Not Found: nothing at this address",
+	  "Either the URL is wrong or the module is not there. Check the URL first: "
+	  "host, port, the module name as Service Center spells it, and /_ping.html "
+	  "(https://<front-end>/<Module>/_ping.html). If it is right, check in Service "
+	  "Center that the module is published and deployed to this front-end, and "
+	  "republish it if IIS lost its application." },
+	{ 401, PING_AUTH_REQUIRED, "401 Unauthorized: this address requires a login",
+	  "The server, or a proxy or SSO layer in front of it, asks for credentials "
+	  "before it serves the page, so the module's page could not be seen. Ping the "
+	  "front-end directly at an address without authentication, or have "
+	  "/<Module>/_ping.html exempted from it." },
 	{ 403, PING_FORBIDDEN, "403 Forbidden",
 	  "IIS refused the request: the site may require HTTPS (use "
 	  "https://), restrict client IP addresses or host names (add this "
@@ -543,26 +693,24 @@ static void classify_ping(struct xfer *x, const struct http_opts *o, long tmo_ms
 		goto out;
 	}
 	if (status == 200) {
-		if (contains(sb_str(&x->body), x->body.len, PING_EXPECTED_TEXT)) {
+		struct strbuf what = STRBUF_INIT;
+
+		if (not_the_module(x, redirs, r->location, &what)) {
+			r->cls = PING_UNEXPECTED;
+			sb_addf(&sum, "200, but not the module's page: %s", sb_str(&what));
+			sb_add(&fix, "Something other than the module answered at that address (a "
+				     "login or SSO layer, a proxy, another site). Open the URL from "
+				     "this host (curl -si URL) and ping the front-end itself, at "
+				     "https://<front-end>/<Module>/_ping.html, bypassing any "
+				     "authentication layer or proxy in front of it.");
+		} else {
 			r->cls = PING_OK;
-			sb_addf(&sum, "200, \"%s\"", PING_EXPECTED_TEXT);
+			sb_addf(&sum, "200, module files served (%zu bytes)", x->body.len);
 			if (redirs)
 				sb_addf(&sum, " after %ld redirect%s to %s", redirs,
 					redirs == 1 ? "" : "s", r->location ? r->location : "?");
-		} else {
-			r->cls = PING_UNEXPECTED;
-			sb_add(&sum, "200 but not the ping page: \"");
-			add_excerpt(&sum, sb_str(&x->body), x->body.len);
-			sb_add(&sum, "\"");
-			if (redirs)
-				sb_addf(&sum, " (after %ld redirect%s to %s)", redirs,
-					redirs == 1 ? "" : "s", r->location ? r->location : "?");
-			sb_addf(&fix, "Something other than the module answered (a login page, a "
-				      "proxy or another site). Open the URL from this host "
-				      "(curl -s URL) and correct the URL so that it ends with "
-				      "/<Module>/_ping.html on the front-end itself; a healthy "
-				      "module says \"%s\".", PING_EXPECTED_TEXT);
 		}
+		sb_free(&what);
 		goto out;
 	}
 	for (size_t i = 0; i < OSM_ARRAY_LEN(status_advice); i++)

@@ -22,30 +22,31 @@
 #include "ctx.h"
 #include "doc.h"
 
-/* What a healthy module's _ping.html says (domain.md section 5). */
-#define PING_EXPECTED_TEXT "OutSystems Platform Server is running"
-
 enum ping_class {
-	PING_OK = 0,          /* 200 with the expected text */
+	PING_OK = 0,          /* 200 with an HTML page: the module's files are served */
 	PING_APP_POOL_DOWN,   /* 503 */
-	PING_NOT_FOUND,       /* 404: module or IIS application missing */
+	PING_NOT_FOUND,       /* 404: wrong URL, or module or IIS application missing */
 	PING_FORBIDDEN,       /* 403: permissions, HTTPS required, IP/DNS restriction */
 	PING_REDIRECT,        /* 3xx (not followed), or too many redirects */
-	PING_UNEXPECTED,      /* 200 without the expected text (login page, proxy) */
+	PING_UNEXPECTED,      /* 200 with a page recognisably not the module's: a login
+	                       * or SSO form, a proxy's error page, the end of a
+	                       * redirect chain to another path, not HTML at all */
+	PING_AUTH_REQUIRED,   /* 401: a login is required before the page */
 	PING_HTTP_ERROR,      /* any other status */
 	PING_TLS_UNTRUSTED,   /* certificate not trusted or not for this host name */
 	PING_TLS_ERROR,       /* TLS handshake failed, CA bundle unreadable */
-	PING_TIMEOUT,
+	PING_TIMEOUT,         /* no answer in time */
+	PING_SLOW_BODY,       /* answered (status and headers), the body did not complete in time */
 	PING_DNS,             /* name not resolved */
 	PING_REFUSED,         /* connection refused */
 	PING_CONNECT_ERROR,   /* any other network failure */
 	PING_BAD_URL,         /* not an http(s) URL */
 	PING_CANCELLED,
 };
-/* "ok", "app pool down", "not found", "forbidden", "redirect", "unexpected
- * content", "HTTP error", "TLS certificate not trusted", "TLS error",
- * "timeout", "name not resolved", "connection refused", "connection failed",
- * "bad URL", "cancelled". */
+/* "ok", "app pool down", "not found", "forbidden", "redirect", "not the
+ * module's page", "login required", "HTTP error", "TLS certificate not
+ * trusted", "TLS error", "timeout", "page incomplete", "name not resolved",
+ * "connection refused", "connection failed", "bad URL", "cancelled". */
 const char *ping_class_word(enum ping_class c);
 
 struct http_opts {
@@ -64,7 +65,7 @@ struct ping_result {
 	char *location;       /* 3xx: where it points; after followed redirects: final URL */
 	long redirects;       /* redirects followed */
 	long long elapsed_ms;
-	char *summary;        /* one line: "200, \"OutSystems Platform Server is running\", 12 ms" */
+	char *summary;        /* one line: "200, module files served (1234 bytes), 12 ms" */
 	char *fix;            /* what to do; NULL when ok */
 };
 void ping_result_free(struct ping_result *r);

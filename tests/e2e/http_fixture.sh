@@ -56,6 +56,15 @@ url = $HTTP_BASE/Injected/_ping.html
 [consumer "Slow"]
 url = $HTTP_BASE/Slow/_ping.html
 
+[consumer "Portal"]
+url = $HTTP_BASE/LoginPortal/_ping.html
+
+[consumer "ProxyError"]
+url = $HTTP_BASE/ProxyError/_ping.html
+
+[consumer "Auth"]
+url = $HTTP_BASE/AuthRequired/_ping.html
+
 [consumer "Tls"]
 url = $HTTPS_BASE/CustomersUI/_ping.html
 INI
@@ -69,8 +78,17 @@ line PoolDown | grep -q 'FAILED$'; ok $? "503 consumer FAILED"
 line Missing | grep -q 'FAILED$'; ok $? "404 consumer FAILED"
 line Forbidden | grep -q 'FAILED$'; ok $? "403 consumer FAILED"
 line Login | grep -q 'warning$'; ok $? "redirecting consumer: warning"
-line Proxy | grep -q 'warning$'; ok $? "unexpected content: warning"
+line Proxy | grep -q 'warning$'; ok $? "a proxy's sign-in form: warning"
+line Portal | grep -q 'warning$'; ok $? "an SSO login page: warning"
+line ProxyError | grep -q 'warning$'; ok $? "a proxy's error page: warning"
+line Auth | grep -q 'warning$'; ok $? "401: warning"
+grep -q "a login or SSO form (it has a password field)" "$work/out"; ok $? "the login form is named"
+grep -q "an error page, as a proxy or load balancer sends" "$work/out"; ok $? "the proxy error page is named"
+grep -q "401 Unauthorized: this address requires a login" "$work/out"; ok $? "401 says a login is required"
+grep -q "not deployed" "$work/out"; [ $? -ne 0 ]; ok $? "404 does not claim the module is not deployed"
 line Slow | grep -q 'FAILED$'; ok $? "slow consumer times out: FAILED"
+grep -q "answered 200, but the page did not complete within 2.0 s" "$work/out"
+ok $? "a page that trickles: it answered, the page did not complete (not \"no answer\")"
 line Tls | grep -q 'error$'; ok $? "untrusted certificate: could not check"
 grep -q "application pool" "$work/out"; ok $? "503 explained as the application pool"
 grep -q "/Users/Login.aspx" "$work/out"; ok $? "redirect names its Location"

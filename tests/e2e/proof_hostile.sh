@@ -199,6 +199,6 @@ hcase Loop "warning|FAILED|error" "redirect( loop)?" "redirects to itself"
 hcase Half "FAILED|error" "connection failed|truncated|incomplete answer" "transfer closed|bytes remaining"
 hcase Expired "error|FAILED" "TLS.*" "outside its validity dates"
 hcase SelfSigned "error|FAILED" "TLS.*" "self.signed|not trusted|unable to get"
-hcase Slow "FAILED|error" "timeout" "within 3(\\.0)? s"
+hcase Slow "FAILED" "page incomplete" "answered 200, but the page did not complete within 3(\\.0)? s"
 
 done_testing

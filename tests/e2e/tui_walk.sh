@@ -125,7 +125,7 @@ next_step 5; first; tick 2; ok $? "republish: 2 actions"
 checks; verdict FAILED; ok $? "republish: LifeTime shows the inconsistent application (FAILED)"
 next_step 6
 tmux_screen | grep -q 'Type verification: not run yet'; ok $? "consumers: says the type verification has not run"
-first; items 4 1; ok $? "consumers: 4 consumer modules tested"
+first; items 5 1; ok $? "consumers: 5 consumer modules tested"
 checks; verdict FAILED; ok $? "consumers: the pool-down consumer FAILS its ping"
 next_step 7; checks; ok $? "types: r scans every column in scope"
 tmux_keys PPage PPage

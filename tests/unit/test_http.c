@@ -159,12 +159,19 @@ Test(ping, classes)
 		long status;
 		const char *in_summary;
 	} cases[] = {
-		{ "/OrdersUI/_ping.html", PING_OK, 200, "OutSystems Platform Server is running" },
+		{ "/OrdersUI/_ping.html", PING_OK, 200, "200, module files served" },
 		{ "/PoolDown/_ping.html", PING_APP_POOL_DOWN, 503, "application pool" },
-		{ "/Missing/_ping.html", PING_NOT_FOUND, 404, "404" },
+		{ "/Missing/_ping.html", PING_NOT_FOUND, 404, "404 Not Found: nothing at this address" },
 		{ "/Forbidden/_ping.html", PING_FORBIDDEN, 403, "403" },
 		{ "/LoginRedirect/_ping.html", PING_REDIRECT, 302, "/Users/Login.aspx" },
-		{ "/Injected/_ping.html", PING_UNEXPECTED, 200, "Access to this site requires sign-in" },
+		{ "/Injected/_ping.html", PING_UNEXPECTED, 200,
+		  "not the module's page: a login or SSO form (it has a password field): "
+		  "\"Corporate proxy\"" },
+		{ "/LoginPortal/_ping.html", PING_UNEXPECTED, 200, "a login or SSO form" },
+		{ "/ProxyError/_ping.html", PING_UNEXPECTED, 200,
+		  "an error page, as a proxy or load balancer sends: \"502 Bad Gateway\"" },
+		{ "/AuthRequired/_ping.html", PING_AUTH_REQUIRED, 401, "requires a login" },
+		{ "/NotHtml/_ping.html", PING_UNEXPECTED, 200, "not an HTML page (Content-Type: text/plain" },
 		{ "/nosuchpage", PING_NOT_FOUND, 404, "404" },
 	};
 
@@ -196,14 +203,25 @@ Test(ping, redirect_names_location_and_following_is_bounded)
 	cr_expect(strstr(r.fix, "login"), "%s", r.fix);
 	ping_result_free(&r);
 
-	/* Followed, the login page is what answers: unexpected content. */
+	/* Followed, the login page is what answers: the end of a redirect
+	 * chain to another path, not the module's page. */
 	o.max_redirects = 3;
 	o.timeout_ms = 5000;
 	r = ping1(url, &o, NULL);
 	cr_expect_eq(r.cls, PING_UNEXPECTED, "%s", r.summary);
 	cr_expect_eq(r.redirects, 1);
-	cr_expect(strstr(r.summary, "Please log in"), "%s", r.summary);
-	cr_expect(strstr(r.summary, "after 1 redirect"), "%s", r.summary);
+	cr_expect(strstr(r.summary, "redirect chain to another path"), "%s", r.summary);
+	cr_expect(strstr(r.summary, "/Users/Login.aspx"), "%s", r.summary);
+	ping_result_free(&r);
+	free(url);
+
+	/* http -> https to another path: the same. */
+	url = xasprintf("%s/HttpsOnly/_ping.html", http_base);
+	o.cafile = ca_file;
+	r = ping1(url, &o, NULL);
+	cr_expect_eq(r.cls, PING_UNEXPECTED, "%s", r.summary);
+	cr_expect(strstr(r.summary, "/OrdersUI/_ping.html"), "%s", r.summary);
+	o.cafile = NULL;
 	ping_result_free(&r);
 	free(url);
 
@@ -216,14 +234,35 @@ Test(ping, redirect_names_location_and_following_is_bounded)
 	ping_result_free(&r);
 }
 
+/* Operator trial H5: a 404 may be a wrong URL as well; a 401 means a login. */
+Test(ping, not_found_and_login_required_say_only_what_they_mean)
+{
+	struct ping_result r = ping_path("/Missing/_ping.html", 5000);
+
+	cr_expect_null(strstr(r.summary, "not deployed"), "%s", r.summary);
+	cr_expect(strstr(r.fix, "Either the URL is wrong"), "%s", r.fix);
+	ping_result_free(&r);
+	r = ping_path("/AuthRequired/_ping.html", 5000);
+	cr_expect(strstr(r.summary, "401 Unauthorized: this address requires a login"), "%s",
+		  r.summary);
+	cr_expect(strstr(r.fix, "asks for credentials"), "%s", r.fix);
+	cr_expect_null(strstr(r.fix, "Monitoring > Errors"), "%s", r.fix);
+	ping_result_free(&r);
+}
+
 Test(ping, timeout_is_honoured)
 {
 	long long t0 = mono_ms();
 	struct ping_result r = ping_path("/Slow/_ping.html", 700);
 	long long el = mono_ms() - t0;
 
-	cr_expect_eq(r.cls, PING_TIMEOUT, "%s", r.summary);
-	cr_expect(strstr(r.summary, "0.7 s"), "%s", r.summary);
+	/* It answered 200 and its headers: not "no answer", not "down". */
+	cr_expect_eq(r.cls, PING_SLOW_BODY, "%s", r.summary);
+	cr_expect(strstr(r.summary, "answered 200, but the page did not complete within 0.7 s"),
+		  "%s", r.summary);
+	cr_expect(strstr(r.fix, "it is up and reachable"), "%s", r.fix);
+	cr_expect_null(strstr(r.fix, "firewall"), "%s", r.fix);
+	cr_expect_null(strstr(r.fix, "IIS is running"), "%s", r.fix);
 	cr_expect(strstr(r.fix, "[http] timeout"), "%s", r.fix);
 	/* Generous upper bound: only "it stopped", never a speed claim. */
 	cr_expect(el >= 600 && el < 10000, "took %lld ms", el);
@@ -1265,6 +1304,8 @@ Test(version, ping_class_statuses)
 	cr_expect_eq(ping_check_status(PING_UNEXPECTED), CHECK_WARNING);
 	cr_expect_eq(ping_check_status(PING_APP_POOL_DOWN), CHECK_FAILED);
 	cr_expect_eq(ping_check_status(PING_TIMEOUT), CHECK_FAILED);
+	cr_expect_eq(ping_check_status(PING_SLOW_BODY), CHECK_FAILED);
+	cr_expect_eq(ping_check_status(PING_AUTH_REQUIRED), CHECK_WARNING);
 	cr_expect_eq(ping_check_status(PING_TLS_UNTRUSTED), CHECK_ERROR);
 	cr_expect_eq(ping_check_status(PING_CANCELLED), CHECK_ERROR);
 	for (int c = PING_OK; c <= PING_CANCELLED; c++)
