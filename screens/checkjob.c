@@ -185,6 +185,10 @@ static void ping_work(struct job *j, void *data)
 	const struct check_def *def = check_find(p->runbook, "server_ping");
 
 	j->env.item = p->item;
+	/* The after ping compares the page with the before's where the step
+	 * says so (runbook.h, struct rb_republish); the before compares nothing. */
+	j->env.runbook = p->runbook;
+	j->env.step = p->before ? NULL : p->step;
 	if (def)
 		def->fn(&j->env, &j->rep);
 }

@@ -9,6 +9,11 @@
 #   scripts/demo.sh run BINARY     start, open the wizard on the demo, stop on exit
 #   scripts/demo.sh env            print the environment the wizard needs, as
 #                                  export lines: eval "$(scripts/demo.sh env)"
+#   scripts/demo.sh republish MODULE
+#                                  simulate a publication of MODULE: its
+#                                  _ping.html gets a new hash, so the next ping
+#                                  sees a changed page (the demo serves a copy
+#                                  of demo/www in DIR/www)
 #
 # Directory: $OSMIGRATE_DEMO_DIR, else one per checkout:
 # ${XDG_STATE_HOME:-~/.local/state}/osmigrate-demo/NAME-SUM (the checkout's
@@ -46,7 +51,10 @@ start() {
 	fi
 	if ! sh "$here/httpfixture.sh" status "$DIR/http" >/dev/null 2>&1; then
 		say "starting nginx (127.0.0.1, random port) in $DIR/http"
-		sh "$here/httpfixture.sh" start "$DIR/http" --www "$top/demo/www" >/dev/null
+		# A copy: "republish" changes pages, never the source tree's.
+		rm -rf "$DIR/www"
+		cp -R "$top/demo/www" "$DIR/www"
+		sh "$here/httpfixture.sh" start "$DIR/http" --www "$DIR/www" >/dev/null
 	fi
 	write_answers
 }
@@ -81,8 +89,21 @@ demo_env() {
 	echo "# then: osmigrate --answers $(shq "$DIR/answers.ini") RUNBOOK"
 }
 
+# A publication brings a new hash of the deployed application into the
+# module's _ping.html (an OutSystems forum answer, not documentation).
+republish() {
+	page=$DIR/www/$1/_ping.html
+	case $1 in */*|.*|'') echo "demo: not a module name: $1" >&2; exit 64 ;; esac
+	[ -f "$page" ] || { echo "demo: no such demo module (is the demo started?): $page" >&2; exit 66; }
+	hash=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+	sed "s/<!-- [0-9a-f]\{32\} -->/<!-- $hash -->/" "$page" >"$page.tmp"
+	mv "$page.tmp" "$page"
+	say "$1 republished (its _ping.html changed): press r on the republish step"
+}
+
 case ${1:-} in
 start) start; demo_env ;;
+republish) republish "${2:?usage: demo.sh republish MODULE}" ;;
 stop) stop ;;
 env) demo_env ;;
 run)
@@ -101,5 +122,5 @@ run)
 	say "wizard ended (exit $rc); progress is kept in $DIR/state"
 	exit "$rc"
 	;;
-*) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64 ;;
+*) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64 ;;
 esac

@@ -25,6 +25,8 @@ struct check_env {
 	const struct doc *settings;  /* the state or answers document */
 	struct ctx *ctx;             /* cancel, progress, timeouts, secrets */
 	const char *item;            /* NULL: all items; else only this item */
+	const char *runbook, *step;  /* the step it runs for (checks_run sets them);
+				      * NULL: none (a wizard's "before" ping) */
 };
 typedef void (*check_fn)(const struct check_env *env, struct check_report *rep);
 

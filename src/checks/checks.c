@@ -37,6 +37,9 @@ const struct check_def check_defs[] = {
 	{ "deploy_connection", check_deploy_connection },
 	{ "deploy_mappings", check_deploy_mappings },
 	{ "server_ping", check_server_ping },
+	{ "consumer_ping_before", check_consumer_ping_before },
+	{ "consumer_republished", check_consumer_republished },
+	{ "server_republished", check_server_republished },
 	{ NULL, NULL },
 };
 const size_t n_check_defs = OSM_ARRAY_LEN(check_defs) - 1;
@@ -62,6 +65,7 @@ void checks_run(const char *runbook, const char *step, const struct check_env *e
 		const struct check_def *d;
 		size_t before = rep->n;
 		long long t0;
+		struct check_env at = *env;
 
 		if (!str_eq(c->runbook, runbook) || (step && !str_eq(c->step, step)))
 			continue;
@@ -79,7 +83,9 @@ void checks_run(const char *runbook, const char *step, const struct check_env *e
 		}
 		ctx_progress(env->ctx, c->label, 0, 0);
 		t0 = mono_ms();
-		d->fn(env, rep);
+		at.runbook = c->runbook;
+		at.step = c->step;
+		d->fn(&at, rep);
 		for (size_t k = before; k < rep->n; k++) {
 			if (!rep->r[k].elapsed_ms)
 				rep->r[k].elapsed_ms = mono_ms() - t0;

@@ -71,10 +71,51 @@ enum check_status ping_check_status(enum ping_class c)
 
 /* ---- pings ---- */
 
+/* Republish observed (runbook.h, struct rb_republish): the page of item
+ * now (digest; NULL when no page was served) against the item's "before"
+ * ping.  Says what it found in said; *seen is false when there was nothing
+ * to compare (no before, a before with other settings or without a page,
+ * no page now), else *changed tells. */
+static void compare_page(const struct check_env *env, const struct rb_republish *rp,
+			 const char *item, const char *digest, struct strbuf *said, bool *seen,
+			 bool *changed)
+{
+	char *bid = xasprintf("%s:%s", rp->before, item);
+	struct check_record rec;
+
+	*seen = *changed = false;
+	if (!check_result_load(env->settings, bid, &rec))
+		sb_addf(said, "no ping to compare with (%s)", rp->taken);
+	else if (rec.freshness != CHECK_CURRENT)
+		sb_addf(said, "the ping to compare with (%s) was taken with other settings",
+			rec.at ? rec.at : "?");
+	else if (!rec.body_sha256)
+		sb_addf(said, "the ping to compare with (%s) got no page", rec.at ? rec.at : "?");
+	else if (!digest)
+		sb_add(said, "no page now to compare");
+	else {
+		*seen = true;
+		*changed = !str_eq(rec.body_sha256, digest);
+		sb_addf(said, "%s since %s", *changed ? "Changed" : "Unchanged",
+			rec.at ? rec.at : "?");
+	}
+	free(bid);
+}
+
+#define REPUBLISH_SOURCE \
+	"A module's _ping.html carries a hash of the deployed application, so it changes " \
+	"when the module is republished (an OutSystems forum answer, not documentation)."
+
+/* How ping_sections reports each module. */
+enum ping_mode {
+	PING_REPORT,      /* the ping's verdict, with the comparison when the step has one */
+	PING_REPUBLISHED, /* the comparison is the verdict */
+};
+
 /* One result per section of `kind`: "ID:NAME", pinged in parallel. */
 static void ping_sections(const struct check_env *env, struct check_report *rep,
 			  const char *kind, const char *id, const char *what,
-			  const char *add_fix)
+			  const char *add_fix, enum ping_mode mode)
 {
 	size_t n = 0, m = 0, considered = 0;
 	const char **names = doc_section_names(env->settings, kind, &n);
@@ -82,6 +123,8 @@ static void ping_sections(const struct check_env *env, struct check_report *rep,
 	const char **with = xcalloc(n ? n : 1, sizeof *with);
 	struct ping_result *res;
 	struct http_opts o;
+	const struct rb_republish *rp = env->runbook && env->step
+		? step_republish(env->runbook, env->step) : NULL;
 
 	http_opts_from_settings(env->settings, &o);
 	for (size_t i = 0; i < n; i++) {
@@ -122,15 +165,71 @@ static void ping_sections(const struct check_env *env, struct check_report *rep,
 	for (size_t k = 0; k < m; k++) {
 		char *rid = xasprintf("%s:%s", id, with[k]);
 		char *label = xasprintf("%s %s", what, with[k]);
-		char *detail = xasprintf("URL: %s\nClass: %s%s%s", res[k].url,
+		const char *digest = res[k].body_sha256[0] ? res[k].body_sha256 : NULL;
+		char *detail = xasprintf("URL: %s\nClass: %s%s%s%s%s", res[k].url,
 					 ping_class_word(res[k].cls),
 					 res[k].location ? "\nLocation: " : "",
-					 res[k].location ? res[k].location : "");
-		struct check_result *r = check_add(rep, rid, label, ping_check_status(res[k].cls),
-						   res[k].summary, detail, res[k].fix);
+					 res[k].location ? res[k].location : "",
+					 digest ? "\nPage SHA-256: " : "", digest ? digest : "");
+		enum check_status st = ping_check_status(res[k].cls);
+		struct strbuf sum = STRBUF_INIT, fix = STRBUF_INIT, said = STRBUF_INIT;
+		bool seen = false, changed = false;
+		struct check_result *r;
 
+		if (rp)
+			compare_page(env, rp, with[k], st == CHECK_OK ? digest : NULL, &said, &seen,
+				     &changed);
+		if (mode == PING_REPUBLISHED) {
+			if (st != CHECK_OK) {
+				st = CHECK_ERROR;
+				sb_addf(&sum, "could not check: the module's page was not served now (%s)",
+					res[k].summary);
+				sb_add(&fix, res[k].fix ? res[k].fix : "Check the URL and ping again.");
+			} else if (!rp || !seen) {
+				st = CHECK_ERROR;
+				sb_addf(&sum, "could not check: %s", rp ? sb_str(&said)
+					: "this step compares nothing");
+				sb_addf(&fix, "The page is compared with an earlier ping of this "
+					      "module (%s). Without it a republish cannot be seen "
+					      "here: check in Service Center that the publication "
+					      "finished. " REPUBLISH_SOURCE,
+					rp ? rp->taken : "none in this step");
+			} else if (changed) {
+				sb_addf(&sum, "%s: republished", sb_str(&said));
+			} else {
+				st = CHECK_WARNING;
+				sb_addf(&sum, "%s: was it republished?", sb_str(&said));
+			}
+		} else {
+			sb_add(&sum, res[k].summary);
+			if (res[k].fix)
+				sb_add(&fix, res[k].fix);
+			if (rp && st == CHECK_OK) {
+				if (seen && changed)
+					sb_addf(&sum, "; %s: republished", sb_str(&said));
+				else if (seen && rp->expect == DIGEST_CHANGED) {
+					st = CHECK_WARNING;
+					sb_addf(&sum, "; %s: was it republished?", sb_str(&said));
+				} else if (seen)
+					sb_addf(&sum, "; %s", sb_str(&said));
+				else if (rp->expect == DIGEST_CHANGED)
+					sb_addf(&sum, "; republish not observed: %s", sb_str(&said));
+			}
+		}
+		if (st == CHECK_WARNING && seen && !changed)
+			sb_addf(&fix, "%sThe page is the same as at the earlier ping. " REPUBLISH_SOURCE
+				      " So the module was most likely not republished since: publish "
+				      "it (or the solution) in Service Center, then check again.",
+				fix.len ? " " : "");
+		r = check_add(rep, rid, label, st, sb_str(&sum), detail,
+			      st == CHECK_OK ? NULL : sb_str(&fix));
+		if (digest)
+			r->body_sha256 = xstrdup(digest);
 		/* Parallel pings: each keeps its own time, not the batch's. */
 		r->elapsed_ms = res[k].elapsed_ms > 0 ? res[k].elapsed_ms : 1;
+		sb_free(&sum);
+		sb_free(&fix);
+		sb_free(&said);
 		free(rid);
 		free(label);
 		free(detail);
@@ -142,20 +241,42 @@ static void ping_sections(const struct check_env *env, struct check_report *rep,
 	free(names);
 }
 
+#define CONSUMER_FIX \
+	"Add each consumer module as [consumer \"NAME\"] with url = " \
+	"https://<front-end>/<Module>/_ping.html (in the settings, e, or the answers file)."
+#define SERVER_FIX \
+	"List every application server as [server \"NAME\"] with role and " \
+	"url = https://<server>/<Module>/_ping.html (on the Servers screen or in " \
+	"the answers file)."
+
 void check_consumer_ping(const struct check_env *env, struct check_report *rep)
 {
-	ping_sections(env, rep, "consumer", "consumer_ping", "consumer module",
-		      "Add each consumer module as [consumer \"NAME\"] with url = "
-		      "https://<front-end>/<Module>/_ping.html (on the Consumers screen or in "
-		      "the answers file).");
+	ping_sections(env, rep, "consumer", "consumer_ping", "consumer module", CONSUMER_FIX,
+		      PING_REPORT);
+}
+
+void check_consumer_ping_before(const struct check_env *env, struct check_report *rep)
+{
+	ping_sections(env, rep, "consumer", "consumer_ping_before",
+		      "consumer module (before the rebind)", CONSUMER_FIX, PING_REPORT);
+}
+
+void check_consumer_republished(const struct check_env *env, struct check_report *rep)
+{
+	ping_sections(env, rep, "consumer", "consumer_republished", "consumer module republished:",
+		      CONSUMER_FIX, PING_REPUBLISHED);
 }
 
 void check_server_ping(const struct check_env *env, struct check_report *rep)
 {
-	ping_sections(env, rep, "server", "server_ping", "application server",
-		      "List every application server as [server \"NAME\"] with role and "
-		      "url = https://<server>/<Module>/_ping.html (on the Servers screen or in "
-		      "the answers file).");
+	ping_sections(env, rep, "server", "server_ping", "application server", SERVER_FIX,
+		      PING_REPORT);
+}
+
+void check_server_republished(const struct check_env *env, struct check_report *rep)
+{
+	ping_sections(env, rep, "server", "server_republished", "modules republished on",
+		      SERVER_FIX, PING_REPUBLISHED);
 }
 
 /* ---- LifeTime ---- */

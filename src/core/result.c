@@ -103,6 +103,7 @@ void check_report_free(struct check_report *rep)
 		free(rep->r[i].detail);
 		free(rep->r[i].fix);
 		free(rep->r[i].settings_digest);
+		free(rep->r[i].body_sha256);
 	}
 	free(rep->r);
 	check_report_init(rep);
@@ -133,6 +134,7 @@ struct check_result *check_add(struct check_report *rep, const char *id, const c
 	r->elapsed_ms = 0;
 	r->settings_digest = NULL;
 	r->needs = SECRET_NONE;
+	r->body_sha256 = NULL;
 	return r;
 }
 
@@ -319,6 +321,7 @@ const char *check_freshness_text(enum check_freshness f)
 #define K_DIGEST "settings_digest"
 #define K_NEEDS "needs"
 #define K_CANCELLED "cancelled"
+#define K_BODY "body_sha256"
 
 void check_report_store(const struct check_report *rep, struct doc *d)
 {
@@ -363,6 +366,8 @@ size_t check_report_store_run(const struct check_report *rep, struct doc *d, boo
 			doc_set(d, "check", r->id, K_NEEDS, secret_kind_key(r->needs));
 		if (cancelled && r->status == CHECK_ERROR)
 			doc_set(d, "check", r->id, K_CANCELLED, "yes");
+		if (r->body_sha256)
+			doc_set(d, "check", r->id, K_BODY, r->body_sha256);
 	}
 	return kept;
 }
@@ -388,6 +393,9 @@ static bool load_raw(const struct doc *d, const char *id, struct check_record *o
 	if (!secret_kind_parse(doc_get(d, "check", id, K_NEEDS), &out->needs))
 		out->needs = SECRET_NONE;
 	out->cancelled = str_eq(doc_get(d, "check", id, K_CANCELLED), "yes");
+	out->body_sha256 = doc_get(d, "check", id, K_BODY);
+	if (str_empty(out->body_sha256))
+		out->body_sha256 = NULL;
 	return true;
 }
 

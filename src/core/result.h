@@ -85,6 +85,8 @@ struct check_result {
 	long long elapsed_ms;
 	char *settings_digest; /* of the settings it ran with (check_report_stamp) */
 	enum secret_kind needs; /* the secret it lacked (SECRET_NONE: none) */
+	char *body_sha256;      /* a ping's page, SHA-256 in hex (NULL: no page):
+				 * what a later ping compares to see a republish */
 };
 
 struct check_report {
@@ -151,6 +153,7 @@ struct check_record {
 	const char *settings_digest;  /* NULL: recorded without one */
 	enum secret_kind needs;       /* the secret it lacked */
 	bool cancelled;               /* could not check because its run was cancelled */
+	const char *body_sha256;      /* a ping's page digest; NULL: none recorded */
 	enum check_freshness freshness;
 	const char *stale_reason;     /* check_freshness_text(freshness): NULL when current */
 	enum check_verdict verdict;   /* its status, or VERDICT_STALE when not current */

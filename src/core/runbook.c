@@ -500,6 +500,43 @@ static const struct runbook rb_restore = {
 };
 
 /* ------------------------------------------------------------------ */
+/* Republish observed (runbook.h, struct rb_republish).
+ *
+ * connector-migration: the consumers' pings before the rebind (the
+ * connection step's consumer_ping_before, run with r there) are the
+ * before; "Republish the consumer modules" should change every consumer's
+ * page, seen by the republish step's consumer_republished and the
+ * consumers step's consumer_ping.
+ * endpoint-change: each server's ping after its reconfiguration is set
+ * against its ping before (said, not judged: a reconfiguration need not
+ * republish); both procedures' republish step ("If there is a warning to
+ * republish the modules, publish the solution") compares each server's
+ * page with its ping after the reconfiguration. */
+
+#define CM_BEFORE \
+	"taken before the rebind: r on the \"Create database connection\" step"
+#define SERVERS_AFTER \
+	"taken after the server's reconfiguration: its last action ticked, or r on the " \
+	"\"Reconfigure\" step"
+
+static const struct rb_republish rb_republishes[] = {
+	{ "connector-migration", "republish", "consumer_ping_before", CM_BEFORE, DIGEST_CHANGED },
+	{ "connector-migration", "consumers", "consumer_ping_before", CM_BEFORE, DIGEST_CHANGED },
+	{ "endpoint-change", "servers", "server_ping_before",
+	  "taken when the server's first action is ticked", DIGEST_NOTE },
+	{ "endpoint-change", "republish", "server_ping", SERVERS_AFTER, DIGEST_CHANGED },
+	{ "restore-database", "republish", "server_ping", SERVERS_AFTER, DIGEST_CHANGED },
+};
+
+const struct rb_republish *step_republish(const char *runbook, const char *step)
+{
+	for (size_t i = 0; i < OSM_ARRAY_LEN(rb_republishes); i++)
+		if (str_eq(rb_republishes[i].runbook, runbook) && str_eq(rb_republishes[i].step, step))
+			return &rb_republishes[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
 
 /* The item actions where the operator types the database addresses in
  * the Configuration Tool's Platform, Session and Log tabs: their checklist

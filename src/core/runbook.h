@@ -90,6 +90,28 @@ struct rb_ping {
 	enum rb_expect expect;
 };
 
+/* Republish observed.  A module's _ping.html is a static file deployed with
+ * the module whose source carries a hash of the deployed application, so
+ * its page changes when the module is republished (domain.md section 5;
+ * the source is an OutSystems forum answer, not documentation).  Every ping
+ * records the SHA-256 of the page (result.h: body_sha256); a step listed in
+ * rb_republishes[] (runbook.c) compares its pings of each item with the
+ * item's "before" ping and says "Changed since <time>" or "Unchanged since
+ * <time>", judged as expect says. */
+enum rb_digest {
+	DIGEST_NOTE = 1,    /* said, not judged: either is ok */
+	DIGEST_CHANGED,     /* a republish is expected: unchanged is a warning */
+};
+struct rb_republish {
+	const char *runbook, *step;  /* the step whose pings compare */
+	const char *before;          /* the result id of the "before" pings, without
+				      * ":ITEM": "consumer_ping_before" */
+	const char *taken;           /* when that ping is taken, for the operator */
+	enum rb_digest expect;
+};
+/* What the pings of this step compare their page with, or NULL. */
+const struct rb_republish *step_republish(const char *runbook, const char *step);
+
 /* Whether a step shows, or runs, the connector type verification. */
 enum rb_types {
 	TYPES_NONE = 0,

@@ -88,6 +88,7 @@ static const struct schema_key key_rules[] = {
 	{ "check", "settings_digest", V_DIGEST },
 	{ "check", "needs", V_ID },
 	{ "check", "cancelled", V_BOOL },
+	{ "check", "body_sha256", V_DIGEST },
 	{ "types", "at", V_TIME },
 	{ "types", "scope", V_ANY },
 	{ "types", "blockers", V_COUNT },

@@ -28,6 +28,7 @@
 
 #include "http.h"
 #include "resolve.h"
+#include "sha256.h"
 #include "json.h"
 #include "text.h"
 #include "util.h"
@@ -694,6 +695,11 @@ static void classify_ping(struct xfer *x, const struct http_opts *o, long tmo_ms
 	}
 	if (status == 200) {
 		struct strbuf what = STRBUF_INIT;
+
+		/* The page's fingerprint: a republished module's page changes
+		 * (domain.md section 5).  Only a complete page has one. */
+		if (x->rc == CURLE_OK)
+			sha256_hex(sb_str(&x->body), x->body.len, r->body_sha256);
 
 		if (not_the_module(x, redirs, r->location, &what)) {
 			r->cls = PING_UNEXPECTED;

@@ -67,6 +67,7 @@ struct ping_result {
 	long long elapsed_ms;
 	char *summary;        /* one line: "200, module files served (1234 bytes), 12 ms" */
 	char *fix;            /* what to do; NULL when ok */
+	char body_sha256[65]; /* a 200's complete page, SHA-256 in hex; "" when none */
 };
 void ping_result_free(struct ping_result *r);
 
