@@ -27,6 +27,8 @@ struct ping_job {
 	char item[256];
 	bool before;
 	enum rb_expect expect;
+	char check[64];      /* the check that pings (struct rb_ping) */
+	char when[64];       /* "before its reconfiguration" */
 };
 
 static void checks_work(struct job *j, void *data)
@@ -177,12 +179,12 @@ void checkjob_start(struct app *a, bool types)
 
 /* ---- a server's ping ------------------------------------------------- */
 
-/* The registered server_ping check of this runbook, limited to the server
- * by env.item (no second copy of the ping logic). */
+/* The check the runbook names for this ping (server_ping, server_stopped),
+ * limited to the server by env.item (no second copy of the ping logic). */
 static void ping_work(struct job *j, void *data)
 {
 	struct ping_job *p = data;
-	const struct check_def *def = check_find(p->runbook, "server_ping");
+	const struct check_def *def = check_find(p->runbook, p->check);
 
 	j->env.item = p->item;
 	/* The after ping compares the page with the before's where the step
@@ -193,16 +195,16 @@ static void ping_work(struct job *j, void *data)
 		def->fn(&j->env, &j->rep);
 }
 
-/* A server's ping around its reconfiguration: stored under the id that
- * says which (before: server_ping_before:NAME, after: server_ping:NAME),
- * and a ping that breaks what the runbook expects of it (a server healthy
- * before and lost after) says so at once. */
+/* A server's ping around its work: stored under the id that says which
+ * (before: server_ping_before:NAME, after: CHECK:NAME), and a ping that
+ * breaks what the runbook expects of it (a server healthy before and lost
+ * after) says so at once. */
 static void ping_done(void *ud, struct job_end *e)
 {
 	struct app *a = ud;
 	struct ping_job *p = e->data;
 	struct check_report *rep = e->rep;
-	const char *prefix = p->before ? "server_ping_before" : "server_ping";
+	const char *prefix = p->before ? "server_ping_before" : p->check;
 	char *id = xasprintf("%s:%s", prefix, p->item);
 	enum check_status st = CHECK_ERROR;
 	char *bid = xasprintf("server_ping_before:%s", p->item);
@@ -211,8 +213,7 @@ static void ping_done(void *ud, struct job_end *e)
 	bool answered_before = check_result_passed(a->st->doc, bid);
 	for (size_t i = 0; i < rep->n; i++) {
 		struct check_result *r = &rep->r[i];
-		char *label = xasprintf("%s (%s its reconfiguration)", r->label ? r->label : id,
-					p->before ? "before" : "after");
+		char *label = xasprintf("%s (%s)", r->label ? r->label : id, p->when);
 
 		free(r->id);
 		r->id = xstrdup(id);
@@ -229,13 +230,16 @@ static void ping_done(void *ud, struct job_end *e)
 		if (!app_commit(a, p->step, p->item, "check", res)) {
 			/* the message line says what failed */
 		} else if (ping_unexpected(p->expect, answered_before, st == CHECK_OK)) {
-			app_message(a, true, "%s did NOT come back after its reconfiguration "
-				    "(ping %s): open it below for what to do; w shows the way back",
-				    p->item, check_status_word(st));
+			app_message(a, true, "%s did NOT come back %s (ping %s): open it below "
+				    "for what to do; w shows the way back", p->item, p->when,
+				    check_status_word(st));
 		} else {
-			app_message(a, st >= CHECK_FAILED, "%s ping %s its reconfiguration: %s%s",
-				    p->item, p->before ? "before" : "after", check_status_word(st),
-				    st >= CHECK_FAILED ? "; w shows the way back" : "");
+			app_message(a, st >= CHECK_FAILED, "%s ping %s: %s%s%s", p->item, p->when,
+				    check_status_word(st),
+				    st != CHECK_OK && p->expect == EXPECT_DOWN
+				    ? " (expected down): open it below" : "",
+				    st >= CHECK_FAILED && p->expect != EXPECT_DOWN
+				    ? "; w shows the way back" : "");
 		}
 		free(res);
 	} else {
@@ -253,20 +257,21 @@ bool checkjob_ping(struct app *a, const char *server, const struct rb_ping *ping
 	struct ping_job *p;
 
 	if (job_running(&a->job)) {
-		app_message(a, true, "ticked, but the %s ping of %s was not taken: the checks are "
+		app_message(a, true, "ticked, but the ping of %s %s was not taken: the checks are "
 			    "running. When they finish, press r to ping every server",
-			    before ? "before" : "after", server);
+			    server, ping->when);
 		return false;
 	}
 	p = xcalloc(1, sizeof *p);
 	p->before = before;
 	p->expect = ping->expect;
+	snprintf(p->check, sizeof p->check, "%s", ping->check);
+	snprintf(p->when, sizeof p->when, "%s", ping->when);
 	snprintf(p->item, sizeof p->item, "%s", server);
 	snprintf(p->runbook, sizeof p->runbook, "%s", a->rb->id);
 	snprintf(p->step, sizeof p->step, "%s", app_step(a)->id);
 	if (!app_job_start(a, &ping_ops, p))
 		return false;
-	app_message(a, false, "pinging %s %s its reconfiguration: Esc cancels", server,
-		    before ? "before" : "after");
+	app_message(a, false, "pinging %s %s: Esc cancels", server, ping->when);
 	return true;
 }

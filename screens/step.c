@@ -250,7 +250,8 @@ static void add_tick_rows(struct step_screen *sv, struct app *a, const struct rb
 {
 	const char *by = NULL, *at = NULL;
 	bool on = state_ticked(a->st, s->id, item, act->id, &by, &at);
-	char *line = xasprintf("%s %s", on ? "[x]" : "[ ]", act->text);
+	char *line = xasprintf("%s %s", on ? "[x]" : "[ ]",
+			       item ? item_action_text(a->rb, s, act, a->st->doc, item) : act->text);
 
 	add_rows(sv, line, width, indent, 4, on ? UI_DONE : UI_NORMAL, target);
 	free(line);
@@ -303,25 +304,27 @@ static void add_ping_rows(struct step_screen *sv, struct app *a, const struct rb
 			  const char *item, int width)
 {
 	const struct rb_ping *pa = step_ping_at(s, PING_AFTER);
-	/* Until the after-ping's action is ticked, server_ping:NAME can only
-	 * come from r: it is the latest ping, not the one after reconfiguring. */
+	const struct rb_ping *pb = step_ping_at(s, PING_BEFORE);
+	/* Until the after-ping's action is ticked, CHECK:NAME can only come
+	 * from r: it is the latest ping, not the one after the server's work. */
 	bool done = pa && state_ticked(a->st, s->id, item, pa->action, NULL, NULL);
 	int before = -1, after;
 
-	if (step_ping_at(s, PING_BEFORE))
+	if (pb)
 		before = add_ping_row(sv, a, "server_ping_before", item, "before",
 				      "Ping before: not taken yet (taken when you tick the first "
 				      "action)", width);
-	after = add_ping_row(sv, a, "server_ping", item, done ? "after" : "latest (r)",
+	after = add_ping_row(sv, a, pa->check, item, done ? "after" : "latest (r)",
 			     "Ping after: not taken yet (taken when you tick the last action)",
 			     width);
 	if (done && after >= 0 &&
 	    ping_unexpected(pa->expect, before == CHECK_OK, after == CHECK_OK)) {
-		char *id = xasprintf("server_ping:%s", item);
+		char *id = xasprintf("%s:%s", pa->check, item);
 		struct check_record rec;
 		const char *fix = check_result_load(a->st->doc, id, &rec) ? rec.fix : NULL;
-		char *line = xasprintf("! %s did not come back after its reconfiguration: it "
-				       "answered before and does not now. %s%s", item,
+		char *line = xasprintf("! %s did not come back %s: %s. %s%s", item, pa->when,
+				       pa->expect == EXPECT_UP ? "it does not answer"
+				       : "it answered before and does not now",
 				       str_empty(fix) ? "" : fix,
 				       " Then press r to ping every server again.");
 
@@ -663,7 +666,8 @@ static int toggle_tick(struct app *a, const char *item, const struct rb_action *
 	}
 	action = xasprintf("%s.%s", on ? "tick" : "untick", act->id);
 	if (app_commit(a, s->id, item, action, on ? "on" : "off")) {
-		app_message(a, false, "%s %s", on ? "ticked:" : "unticked:", act->text);
+		app_message(a, false, "%s %s", on ? "ticked:" : "unticked:",
+			    item ? item_action_text(a->rb, s, act, a->st->doc, item) : act->text);
 		/* The first action starts the server's reconfiguration, the last
 		 * says its services run again: ping it at both moments so a
 		 * front-end that did not come back shows up. */

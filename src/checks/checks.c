@@ -40,6 +40,7 @@ const struct check_def check_defs[] = {
 	{ "consumer_ping_before", check_consumer_ping_before },
 	{ "consumer_republished", check_consumer_republished },
 	{ "server_republished", check_server_republished },
+	{ "server_stopped", check_server_stopped },
 	{ NULL, NULL },
 };
 const size_t n_check_defs = OSM_ARRAY_LEN(check_defs) - 1;

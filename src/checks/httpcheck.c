@@ -110,7 +110,63 @@ static void compare_page(const struct check_env *env, const struct rb_republish 
 enum ping_mode {
 	PING_REPORT,      /* the ping's verdict, with the comparison when the step has one */
 	PING_REPUBLISHED, /* the comparison is the verdict */
+	PING_STOPPED,     /* the server is expected down (runbook.h, EXPECT_DOWN) */
+	PING_BASELINE,    /* the "before": a module down then is noted (a warning),
+			   * it does not fail the step that takes it */
 };
+
+/* A server expected down (restore-database, from the stop until its IIS is
+ * started again): refused, 503 or no answer is what a stopped server
+ * gives; the module's page served means the stop did not happen; any other
+ * HTTP answer means something still answers there.  Returns the status and
+ * fills sum/fix; ping is the ping's own result. */
+static enum check_status stopped_status(const struct check_env *env, const char *name,
+					const struct ping_result *ping, struct strbuf *sum,
+					struct strbuf *fix)
+{
+	const char *role = doc_get(env->settings, "server", name, "role");
+	bool dc = str_eq(role, "controller");
+	const char *who = dc ? "the Deployment Controller" : "this front-end";
+
+	switch (ping->cls) {
+	case PING_REFUSED:
+	case PING_APP_POOL_DOWN:
+	case PING_TIMEOUT:
+		sb_addf(sum, "down, as expected (%s)", ping->summary);
+		return CHECK_OK;
+	case PING_OK:
+	case PING_SLOW_BODY:
+		sb_addf(sum, "%s %s still answers: the module's page is served (%s)",
+			dc ? "Deployment Controller" : "front-end", name, ping->summary);
+		sb_addf(fix, "Stop IIS and the OutSystems services on %s (%s) before the backup: "
+			     "a backup taken while it still runs may be inconsistent. Then check "
+			     "again: it should refuse the connection, answer 503 or not answer.",
+			name, who);
+		return CHECK_FAILED;
+	case PING_NOT_FOUND:
+	case PING_FORBIDDEN:
+	case PING_AUTH_REQUIRED:
+	case PING_REDIRECT:
+	case PING_UNEXPECTED:
+	case PING_HTTP_ERROR:
+		sb_addf(sum, "something still answers HTTP at this address, though not the "
+			     "module's page (%s)", ping->summary);
+		sb_addf(fix, "IIS may still run on %s (%s), or a proxy or load balancer answers in "
+			     "its place: make sure IIS and the OutSystems services are stopped on the "
+			     "server itself, then check again.", name, who);
+		return CHECK_WARNING;
+	case PING_TLS_UNTRUSTED:
+	case PING_TLS_ERROR:
+	case PING_DNS:
+	case PING_CONNECT_ERROR:
+	case PING_BAD_URL:
+	case PING_CANCELLED:
+		break;
+	}
+	sb_addf(sum, "could not check whether it is down: %s", ping->summary);
+	sb_add(fix, ping->fix ? ping->fix : "Check the URL and ping again.");
+	return CHECK_ERROR;
+}
 
 /* One result per section of `kind`: "ID:NAME", pinged in parallel. */
 static void ping_sections(const struct check_env *env, struct check_report *rep,
@@ -179,7 +235,15 @@ static void ping_sections(const struct check_env *env, struct check_report *rep,
 		if (rp)
 			compare_page(env, rp, with[k], st == CHECK_OK ? digest : NULL, &said, &seen,
 				     &changed);
-		if (mode == PING_REPUBLISHED) {
+		if (mode == PING_BASELINE && st == CHECK_FAILED) {
+			st = CHECK_WARNING;
+			sb_addf(&sum, "not healthy already before the rebind: %s", res[k].summary);
+			sb_addf(&fix, "%s%sThis is before the migration: note it, so that what the "
+				      "consumers step finds later is not put down to the rebind.",
+				res[k].fix ? res[k].fix : "", res[k].fix ? " " : "");
+		} else if (mode == PING_STOPPED) {
+			st = stopped_status(env, with[k], &res[k], &sum, &fix);
+		} else if (mode == PING_REPUBLISHED) {
 			if (st != CHECK_OK) {
 				st = CHECK_ERROR;
 				sb_addf(&sum, "could not check: the module's page was not served now (%s)",
@@ -200,6 +264,10 @@ static void ping_sections(const struct check_env *env, struct check_report *rep,
 				st = CHECK_WARNING;
 				sb_addf(&sum, "%s: was it republished?", sb_str(&said));
 			}
+		} else if (mode == PING_BASELINE) {
+			sb_add(&sum, res[k].summary);
+			if (res[k].fix)
+				sb_add(&fix, res[k].fix);
 		} else {
 			sb_add(&sum, res[k].summary);
 			if (res[k].fix)
@@ -258,7 +326,7 @@ void check_consumer_ping(const struct check_env *env, struct check_report *rep)
 void check_consumer_ping_before(const struct check_env *env, struct check_report *rep)
 {
 	ping_sections(env, rep, "consumer", "consumer_ping_before",
-		      "consumer module (before the rebind)", CONSUMER_FIX, PING_REPORT);
+		      "consumer module (before the rebind)", CONSUMER_FIX, PING_BASELINE);
 }
 
 void check_consumer_republished(const struct check_env *env, struct check_report *rep)
@@ -271,6 +339,12 @@ void check_server_ping(const struct check_env *env, struct check_report *rep)
 {
 	ping_sections(env, rep, "server", "server_ping", "application server", SERVER_FIX,
 		      PING_REPORT);
+}
+
+void check_server_stopped(const struct check_env *env, struct check_report *rep)
+{
+	ping_sections(env, rep, "server", "server_stopped", "application server expected down:",
+		      SERVER_FIX, PING_STOPPED);
 }
 
 void check_server_republished(const struct check_env *env, struct check_report *rep)

@@ -57,13 +57,21 @@ void check_deploy_mappings(const struct check_env *env, struct check_report *rep
  * Result ids "server_ping:NAME". */
 void check_server_ping(const struct check_env *env, struct check_report *rep);
 
+/* restore-database / stop: each [server "NAME"] is expected down (from the
+ * stop until its IIS is started again): refused, 503 or no answer is ok
+ * ("down, as expected"); the module's page still served is FAILED, naming
+ * the server; another HTTP answer a warning.  Result ids
+ * "server_stopped:NAME". */
+void check_server_stopped(const struct check_env *env, struct check_report *rep);
+
 /* Republish observed (runbook.h, struct rb_republish).  Every ping records
  * the SHA-256 of the page it got (body_sha256); where the step compares
  * (step_republish), consumer_ping and server_ping add "changed since" or
  * "unchanged since" to their summary, a warning when a republish was
  * expected and the page is the same. */
 /* connector-migration / connection: the consumers' pages before the
- * rebind.  Result ids "consumer_ping_before:NAME". */
+ * rebind; a module down then is a warning (noted, not this step's
+ * failure).  Result ids "consumer_ping_before:NAME". */
 void check_consumer_ping_before(const struct check_env *env, struct check_report *rep);
 /* connector-migration / republish: each consumer's page against its page
  * before the rebind: ok changed, warning unchanged, error when there is

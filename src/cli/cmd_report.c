@@ -768,7 +768,9 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 		jw_kstr(w, "step", nx.step->id);
 		jw_kstr(w, "item", nx.item);
 		jw_kstr(w, "action", nx.action ? nx.action->id : NULL);
-		jw_kstr(w, "text", nx.action ? nx.action->text : NULL);
+		jw_kstr(w, "text", !nx.action ? NULL : nx.item
+			? item_action_text(r->rb, nx.step, nx.action, r->st->doc, nx.item)
+			: nx.action->text);
 		jw_end(w);
 	}
 	jw_key(w, "journal");
@@ -1104,8 +1106,9 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 				bool t = state_ticked(r->st, s->id, items[k], s->item_actions[a].id,
 						      &by, &at);
 
-				action_line(sb, esc, mdfmt ? "  - " : "       ", s->item_actions[a].text,
-					    t, by, at);
+				action_line(sb, esc, mdfmt ? "  - " : "       ",
+					    item_action_text(r->rb, s, &s->item_actions[a], r->st->doc,
+							     items[k]), t, by, at);
 				if (action_shows_db_tabs(s, &s->item_actions[a]))
 					tab_lines(sb, esc, d, mdfmt ? "    - " : "           ");
 			}

@@ -309,7 +309,8 @@ static void show_next(const struct state *st, const struct runbook *rb, const ch
 		free(next);
 	}
 	if (nx.action)
-		PRINT_SAFE("  %s\n", nx.action->text);
+		PRINT_SAFE("  %s\n", nx.item ? item_action_text(rb, nx.step, nx.action, st->doc, nx.item)
+				       : nx.action->text);
 	else if (nx.step->items != ITEM_NONE) {
 		struct step_progress p;
 

@@ -28,6 +28,8 @@ const struct check_info check_infos[] = {
 	  { DEP_ITEM("endpoint") } },
 	{ "endpoint_new", "restore-database", "prepare", "new database server",
 	  { DEP_ITEM("endpoint") } },
+	{ "server_stopped", "restore-database", "stop", "application servers stopped (_ping.html)",
+	  { DEP("http"), DEP_ITEM("server") } },
 	/* [lifetime] only picks the query an error result shows: not a
 	 * dependency (changing it must not re-lock decommission). */
 	{ "clone_compare", "restore-database", "verify", "clone of the old database",

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "checklist.h"
+#include "doc.h"
 #include "runbook.h"
 #include "util.h"
 
@@ -272,8 +273,8 @@ static const struct rb_action ec_server_item[] = {
  * services run again (after): a server that answered before and does not
  * after did not come back from its reconfiguration. */
 static const struct rb_ping ec_server_pings[] = {
-	{ "open_tool", PING_BEFORE, EXPECT_NOTHING },
-	{ "running", PING_AFTER, EXPECT_AS_BEFORE },
+	{ "open_tool", PING_BEFORE, EXPECT_NOTHING, "server_ping", "before its reconfiguration" },
+	{ "running", PING_AFTER, EXPECT_AS_BEFORE, "server_ping", "after its reconfiguration" },
 };
 
 static const struct rb_step ec_steps[] = {
@@ -386,9 +387,18 @@ static const struct rb_action rd_decommission[] = {
 	{ "decommission", "Decommission the old database server." },
 };
 
+/* "Stop the IIS and the OutSystems Services in all front-ends" ... "Start
+ * IIS": from the stop step until its Configuration Tool starts IIS again,
+ * a server is expected down (domain.md section 6: a module that still
+ * answers means the stop did not happen, and a backup taken then may be
+ * inconsistent); after its reconfiguration it is expected up. */
+static const struct rb_ping rd_stop_pings[] = {
+	{ "stop", PING_AFTER, EXPECT_DOWN, "server_stopped", "after the stop" },
+};
+
 static const struct rb_ping rd_server_pings[] = {
-	{ "open_tool", PING_BEFORE, EXPECT_NOTHING },
-	{ "running", PING_AFTER, EXPECT_AS_BEFORE },
+	{ "open_tool", PING_BEFORE, EXPECT_DOWN, "server_stopped", "before its reconfiguration" },
+	{ "running", PING_AFTER, EXPECT_UP, "server_ping", "after its reconfiguration" },
 };
 
 /* "In farm environments, start by executing the steps below in the
@@ -434,7 +444,7 @@ static const struct rb_step rd_steps[] = {
 	{ "stop", "Stop IIS and services", "Step 1. Prepare for the restoring process",
 	  "Stop the IIS and the OutSystems Services in all front-ends.",
 	  NO_ACTIONS, ITEM_SERVER, ACTIONS(rd_stop_item), NULL, 0, NULL,
-	  NO_GATES, NO_PINGS, TYPES_NONE },
+	  NO_GATES, ACTIONS(rd_stop_pings), TYPES_NONE },
 	{ "backup", "Back up old database", "Step 1. Prepare for the restoring process",
 	  "Back up the old database with your database management system's tools.",
 	  ACTIONS(rd_backup), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
@@ -498,6 +508,34 @@ static const struct runbook rb_restore = {
 	ACTIONS(rd_steps),
 	&rd_rollback,
 };
+
+/* ------------------------------------------------------------------ */
+/* Item actions in other words for one kind of item (item_action_text). */
+
+static const struct {
+	const char *runbook, *step, *action;
+	const char *key, *value;   /* of the item's settings section */
+	const char *text;
+} rb_action_variants[] = {
+	{ "restore-database", "stop", "stop", "role", "controller",
+	  "Stop the IIS and the OutSystems Services on the Deployment Controller." },
+};
+
+const char *item_action_text(const struct runbook *rb, const struct rb_step *s,
+			     const struct rb_action *a, const struct doc *settings,
+			     const char *item)
+{
+	const char *section = item_kind_section(s->items);
+
+	for (size_t i = 0; settings && item && section && i < OSM_ARRAY_LEN(rb_action_variants); i++)
+		if (str_eq(rb_action_variants[i].runbook, rb->id) &&
+		    str_eq(rb_action_variants[i].step, s->id) &&
+		    str_eq(rb_action_variants[i].action, a->id) &&
+		    str_eq(doc_get(settings, section, item, rb_action_variants[i].key),
+			   rb_action_variants[i].value))
+			return rb_action_variants[i].text;
+	return a->text;
+}
 
 /* ------------------------------------------------------------------ */
 /* Republish observed (runbook.h, struct rb_republish).
@@ -631,6 +669,8 @@ bool ping_unexpected(enum rb_expect e, bool answered_before, bool answers)
 {
 	switch (e) {
 	case EXPECT_AS_BEFORE: return answered_before && !answers;
+	case EXPECT_UP: return !answers;
+	case EXPECT_DOWN:
 	case EXPECT_NOTHING: break;
 	}
 	return false;

@@ -74,20 +74,25 @@ struct rb_gate {
 };
 
 /* A step whose items are servers pings each server when an action of its
- * checklist is ticked (the runbook's server_ping check, check.h), and says
+ * checklist is ticked, with the check the ping names (check.h: a check of
+ * this runbook, whose function pings the [server] sections), and says
  * what the procedure expects that ping to show.  The moment names the
- * stored result: server_ping_before:NAME or server_ping:NAME.  A new
- * expectation (a server expected down while it is stopped) is a value
- * here and a case in ping_unexpected(). */
+ * stored result: server_ping_before:NAME, or CHECK:NAME after.  A new
+ * expectation is a value here and a case in ping_unexpected(). */
 enum rb_moment { PING_BEFORE, PING_AFTER };
 enum rb_expect {
 	EXPECT_NOTHING = 0, /* recorded and shown, not judged beyond the ping's own verdict */
 	EXPECT_AS_BEFORE,   /* a server that answered its "before" ping answers again */
+	EXPECT_DOWN,        /* stopped: a module that still answers breaks it (the
+			     * check, server_stopped, judges so itself) */
+	EXPECT_UP,          /* started again: a server that does not answer breaks it */
 };
 struct rb_ping {
 	const char *action;         /* the item action whose tick takes it */
 	enum rb_moment moment;      /* before or after the server's work */
 	enum rb_expect expect;
+	const char *check;          /* the check that pings: "server_ping" */
+	const char *when;           /* "before its reconfiguration", "after the stop" */
 };
 
 /* Republish observed.  A module's _ping.html is a static file deployed with
@@ -174,12 +179,23 @@ const struct rb_ping *step_ping(const struct rb_step *s, const char *action_id);
 /* The step's ping at that moment, or NULL. */
 const struct rb_ping *step_ping_at(const struct rb_step *s, enum rb_moment m);
 /* Does a ping that answered (or not) break what the procedure expects of
- * it, given whether the server answered its current "before" ping? */
+ * it, given whether the server answered its current "before" ping?
+ * (EXPECT_DOWN: never here; the check's own verdict says it.) */
 bool ping_unexpected(enum rb_expect e, bool answered_before, bool answers);
 /* Whether the item action a of step s is where the operator types the
  * database addresses in the Configuration Tool's Platform, Session and Log
  * tabs: its checklist shows each tab's address (dbtabs.h). */
 bool action_shows_db_tabs(const struct rb_step *s, const struct rb_action *a);
+/* The words of item action a of step s for this item: the action's text,
+ * or where the seed's words name the wrong kind of item (restore-database's
+ * stop is said of "this front-end"; the Deployment Controller's checklist
+ * speaks of the controller), the words for the item's kind, chosen by a
+ * key of its settings section (rb_action_variants[] in runbook.c). */
+struct doc;
+const char *item_action_text(const struct runbook *rb, const struct rb_step *s,
+			     const struct rb_action *a, const struct doc *settings,
+			     const char *item);
+
 /* Whether the runbook has a step that runs the type verification. */
 bool runbook_has_types(const struct runbook *rb);
 

@@ -316,16 +316,16 @@ Test(runbook, gates_pings_and_types_are_consistent)
 						     s->id, gt->after[k]);
 			}
 			if (s->n_pings) {
-				const struct check_info *d = check_info_find(rb->id, "server_ping");
-
 				cr_assert_eq(s->items, ITEM_SERVER, "%s/%s: pings servers", rb->id, s->id);
-				cr_assert(d && str_eq(d->step, s->id),
-					  "%s/%s: the runbook's server_ping runs in the step", rb->id,
-					  s->id);
 				cr_assert_not_null(step_ping_at(s, PING_AFTER), "%s/%s", rb->id, s->id);
 			}
 			for (size_t k = 0; k < s->n_pings; k++) {
 				const struct rb_ping *pg = &s->pings[k];
+				const struct check_info *d = check_info_find(rb->id, pg->check);
+
+				cr_assert_not_null(d, "%s/%s: the ping's check %s is the runbook's",
+						   rb->id, s->id, pg->check);
+				cr_assert(pg->when && *pg->when);
 
 				cr_assert_not_null(step_action(s, pg->action, true),
 						   "%s/%s: ping on item action %s", rb->id, s->id,
@@ -380,9 +380,26 @@ Test(runbook, the_seeds_gates_as_data)
 		cr_assert_str_eq(step_ping_at(s, PING_BEFORE)->action, s->item_actions[0].id);
 		cr_assert_str_eq(step_ping_at(s, PING_AFTER)->action,
 				 s->item_actions[s->n_item_actions - 1].id);
-		cr_assert_eq(step_ping_at(s, PING_AFTER)->expect, EXPECT_AS_BEFORE);
-		cr_assert_eq(step_ping_at(s, PING_BEFORE)->expect, EXPECT_NOTHING);
+		/* endpoint-change: up before and after; restore-database: down
+		 * from the stop until IIS is started again, up after. */
+		cr_assert_eq(step_ping_at(s, PING_AFTER)->expect, k ? EXPECT_UP : EXPECT_AS_BEFORE);
+		cr_assert_eq(step_ping_at(s, PING_BEFORE)->expect, k ? EXPECT_DOWN : EXPECT_NOTHING);
+		cr_assert_str_eq(step_ping_at(s, PING_BEFORE)->check,
+				 k ? "server_stopped" : "server_ping");
+		cr_assert_str_eq(step_ping_at(s, PING_AFTER)->check, "server_ping");
 	}
+	{
+		const struct rb_step *s = runbook_step(rd, "stop");
+		const struct check_info *d = check_info_find(rd->id, "server_stopped");
+
+		cr_assert_eq(s->n_pings, 1);
+		cr_assert_eq(step_ping_at(s, PING_AFTER)->expect, EXPECT_DOWN);
+		cr_assert_str_eq(step_ping_at(s, PING_AFTER)->check, "server_stopped");
+		cr_assert(d && str_eq(d->step, "stop"), "r on the stop step checks they are down");
+	}
+	cr_assert(ping_unexpected(EXPECT_UP, false, false));
+	cr_assert_not(ping_unexpected(EXPECT_UP, false, true));
+	cr_assert_not(ping_unexpected(EXPECT_DOWN, true, true));
 	cr_assert(ping_unexpected(EXPECT_AS_BEFORE, true, false));
 	cr_assert_not(ping_unexpected(EXPECT_AS_BEFORE, false, false));
 	cr_assert_not(ping_unexpected(EXPECT_AS_BEFORE, true, true));
