@@ -15,6 +15,7 @@
 #include "endpointcheck.h"
 #include "httpcheck.h"
 #include "pgcheck.h"
+#include "servicecheck.h"
 #include "typecheck.h"
 #include "util.h"
 
@@ -41,6 +42,8 @@ const struct check_def check_defs[] = {
 	{ "consumer_republished", check_consumer_republished },
 	{ "server_republished", check_server_republished },
 	{ "server_stopped", check_server_stopped },
+	{ "services_running", check_services },
+	{ "services_stopped", check_services },
 	{ NULL, NULL },
 };
 const size_t n_check_defs = OSM_ARRAY_LEN(check_defs) - 1;

@@ -30,6 +30,8 @@ const struct check_info check_infos[] = {
 	  { DEP_ITEM("endpoint") } },
 	{ "server_stopped", "restore-database", "stop", "application servers stopped (_ping.html)",
 	  { DEP("http"), DEP_ITEM("server") } },
+	{ "services_stopped", "restore-database", "stop", "OutSystems services stopped (their ports)",
+	  { DEP("services"), DEP_ITEM("server") } },
 	/* [lifetime] only picks the query an error result shows: not a
 	 * dependency (changing it must not re-lock decommission). */
 	{ "clone_compare", "restore-database", "verify", "clone of the old database",
@@ -71,8 +73,12 @@ const struct check_info check_infos[] = {
 	  { DEP("lifetime"), DEP("http"), DEP_ITEM("environment") } },
 	{ "server_ping", "endpoint-change", "servers", "application servers' _ping.html",
 	  { DEP("http"), DEP_ITEM("server") } },
+	{ "services_running", "endpoint-change", "servers", "OutSystems services running (their ports)",
+	  { DEP("services"), DEP_ITEM("server") } },
 	{ "server_ping", "restore-database", "servers", "application servers' _ping.html",
 	  { DEP("http"), DEP_ITEM("server") } },
+	{ "services_running", "restore-database", "servers", "OutSystems services running (their ports)",
+	  { DEP("services"), DEP_ITEM("server") } },
 	{ "server_republished", "endpoint-change", "republish", "modules republished (_ping.html changed)",
 	  { DEP("http"), DEP_ITEM("server") } },
 	{ "server_republished", "restore-database", "republish", "modules republished (_ping.html changed)",

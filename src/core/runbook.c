@@ -575,6 +575,30 @@ const struct rb_republish *step_republish(const char *runbook, const char *step)
 }
 
 /* ------------------------------------------------------------------ */
+/* The OutSystems services (runbook.h, enum rb_services): running where the
+ * seeds say "Ensure all OutSystems Services are running" (each server's
+ * last action on the servers step), stopped from restore-database's "Stop
+ * the IIS and the OutSystems Services in all front-ends". */
+
+static const struct {
+	const char *runbook, *step;
+	enum rb_services expect;
+} rb_services_table[] = {
+	{ "endpoint-change", "servers", SERVICES_RUNNING },
+	{ "restore-database", "stop", SERVICES_STOPPED },
+	{ "restore-database", "servers", SERVICES_RUNNING },
+};
+
+enum rb_services step_services(const char *runbook, const char *step)
+{
+	for (size_t i = 0; i < OSM_ARRAY_LEN(rb_services_table); i++)
+		if (str_eq(rb_services_table[i].runbook, runbook) &&
+		    str_eq(rb_services_table[i].step, step))
+			return rb_services_table[i].expect;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 
 /* The item actions where the operator types the database addresses in
  * the Configuration Tool's Platform, Session and Log tabs: their checklist

@@ -117,6 +117,17 @@ struct rb_republish {
 /* What the pings of this step compare their page with, or NULL. */
 const struct rb_republish *step_republish(const char *runbook, const char *step);
 
+/* The OutSystems services of each application server, observed from this
+ * host by their TCP ports (domain.md section 5: 12001 Deployment Service
+ * and 12002 Scheduler on every application server, 12000 Deployment
+ * Controller service and 5672 RabbitMQ on the Deployment Controller only),
+ * where the operator says this host may reach them ([services] reachable).
+ * A step listed in rb_services[] (runbook.c) expects them running or
+ * stopped; its services check judges so. */
+enum rb_services { SERVICES_RUNNING = 1, SERVICES_STOPPED };
+/* What this step expects of the services, or 0 when it has no such check. */
+enum rb_services step_services(const char *runbook, const char *step);
+
 /* Whether a step shows, or runs, the connector type verification. */
 enum rb_types {
 	TYPES_NONE = 0,

@@ -38,6 +38,7 @@ const struct settings_section settings_sections[] = {
 	{ { "http", UNNAMED, true }, "HTTP checks", RB_CM " " RB_EC " " RB_RD, NULL, NULL },
 	{ { "change", UNNAMED, true }, "Change (the ticket of this change window)",
 	  RB_CM " " RB_EC " " RB_RD, NULL, NULL },
+	{ { "services", UNNAMED, true }, "OutSystems services (ports)", RB_EC " " RB_RD, NULL, NULL },
 	{ { "extension", NAMED_ITEM, true }, "Extensions", RB_CM, NULL, NULL },
 	{ { "consumer", NAMED_ITEM, true }, "Consumer modules", RB_CM, NULL, NULL },
 	{ { "environment", NAMED_ITEM, true }, "Environments", RB_CM, NULL, NULL },
@@ -123,6 +124,10 @@ const struct settings_key settings_keys[] = {
 
 	{ { "change", "ticket", V_TEXT }, "ticket",
 	  "The change ticket this window belongs to: the report starts with it.", "CHG-2041" },
+	{ { "services", "reachable", V_BOOL }, "reachable",
+	  "yes: this host may reach the OutSystems services' ports (12001, 12002 on every "
+	  "server; 12000, 5672 on the Deployment Controller). Not set or no: they are not "
+	  "observed (OutSystems advises against exposing them).", "no" },
 
 	{ { "extension", "logical_database", V_TEXT }, "logical database",
 	  "The extension's logical database name.", "sales" },

@@ -121,6 +121,8 @@ tmux_keys C-u
 tmux_text "dc-prod-01"; tmux_keys Enter
 tmux_wait "renamed server DC1 to dc-prod-01"; ok $? "DC1 renamed"
 tmux_keys Escape
+tmux_wait "Spc tick"
+tmux_keys Home
 tmux_wait "dc-prod-01, controller  6/6"; ok $? "the renamed server keeps its six ticks"
 sect 'item "servers:dc-prod-01"' "$state" | grep -q '^tick.running = '; ok $? "its ticks moved in the state file"
 tmux_keys q
