@@ -45,6 +45,10 @@ url = $HTTP_BASE/OrdersUI/_ping.html
 [consumer "Customers"]
 url = $HTTP_BASE/CustomersUI/_ping.html
 INI
+cat >"$work/down.ini" <<INI
+[consumer "Reports"]
+url = $HTTP_BASE/PoolDown/_ping.html
+INI
 st=$work/cm-state.ini
 run() {  # RUNBOOK STEP [ANSWERS]
 	"$OSMIGRATE" check "$1" --answers "${3:-$work/cm.ini}" --state "$st" --step "$2" \
@@ -91,6 +95,14 @@ ok $? "consumers step: Customers unchanged, asked"
 republish CustomersUI
 run connector-migration consumers
 is "$?" 0 "after Customers' republish the consumers step is ok (exit 0)"
+
+# A consumer already down before the rebind is noted, it does not fail the
+# connection step.
+st=$work/down-state.ini
+run connector-migration connection "$work/down.ini"
+is "$(key consumer_ping_before:Reports "$st" status)" warning "a consumer down before the rebind: a warning"
+key consumer_ping_before:Reports "$st" summary | grep -q "^not healthy already before the rebind: 503"
+ok $? "it says it was not healthy already before the rebind"
 
 # ---- endpoint-change: before/after of a server, then the republish step ----
 cat >"$work/ec.ini" <<INI
