@@ -16,6 +16,7 @@
 #include "platformver.h"
 #include "progress.h"
 #include "runbook.h"
+#include "state.h"
 #include "util.h"
 #include "version.h"
 
@@ -230,18 +231,27 @@ static void ping_sections(const struct check_env *env, struct check_report *rep,
 		enum check_status st = ping_check_status(res[k].cls);
 		struct strbuf sum = STRBUF_INIT, fix = STRBUF_INIT, said = STRBUF_INIT;
 		bool seen = false, changed = false;
+		enum ping_mode mode_k = mode;
 		struct check_result *r;
 
+		const char *until = mode == PING_REPORT && env->runbook && env->step
+			? step_down_until(env->runbook, env->step) : NULL;
+
+		/* Not started again yet: still expected down. */
+		if (until && !state_doc_ticked(env->settings, env->step, with[k], until))
+			mode_k = PING_STOPPED;
 		if (rp)
 			compare_page(env, rp, with[k], st == CHECK_OK ? digest : NULL, &said, &seen,
 				     &changed);
+		if (mode_k == PING_STOPPED && mode != PING_STOPPED)
+			sb_add(&sum, "not started again yet, so expected down: ");
 		if (mode == PING_BASELINE && st == CHECK_FAILED) {
 			st = CHECK_WARNING;
 			sb_addf(&sum, "not healthy already before the rebind: %s", res[k].summary);
 			sb_addf(&fix, "%s%sThis is before the migration: note it, so that what the "
 				      "consumers step finds later is not put down to the rebind.",
 				res[k].fix ? res[k].fix : "", res[k].fix ? " " : "");
-		} else if (mode == PING_STOPPED) {
+		} else if (mode_k == PING_STOPPED) {
 			st = stopped_status(env, with[k], &res[k], &sum, &fix);
 		} else if (mode == PING_REPUBLISHED) {
 			if (st != CHECK_OK) {

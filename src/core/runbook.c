@@ -575,6 +575,25 @@ const struct rb_republish *step_republish(const char *runbook, const char *step)
 }
 
 /* ------------------------------------------------------------------ */
+/* restore-database: a server stopped in the stop step stays down on the
+ * servers step until its Configuration Tool checklist reaches "Start IIS"
+ * (step_down_until): r there judges each server by where it is. */
+
+static const struct {
+	const char *runbook, *step, *action;
+} rb_down_until[] = {
+	{ "restore-database", "servers", "start_iis" },
+};
+
+const char *step_down_until(const char *runbook, const char *step)
+{
+	for (size_t i = 0; i < OSM_ARRAY_LEN(rb_down_until); i++)
+		if (str_eq(rb_down_until[i].runbook, runbook) && str_eq(rb_down_until[i].step, step))
+			return rb_down_until[i].action;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
 /* The OutSystems services (runbook.h, enum rb_services): running where the
  * seeds say "Ensure all OutSystems Services are running" (each server's
  * last action on the servers step), stopped from restore-database's "Stop

@@ -128,6 +128,10 @@ enum rb_services { SERVICES_RUNNING = 1, SERVICES_STOPPED };
 /* What this step expects of the services, or 0 when it has no such check. */
 enum rb_services step_services(const char *runbook, const char *step);
 
+/* The item action of this step until whose tick a server is expected
+ * down (restore-database / servers: "Start IIS"), or NULL. */
+const char *step_down_until(const char *runbook, const char *step);
+
 /* Whether a step shows, or runs, the connector type verification. */
 enum rb_types {
 	TYPES_NONE = 0,

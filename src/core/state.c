@@ -1750,6 +1750,18 @@ static const char *intern(const char *s, size_t n)
 	return r;
 }
 
+bool state_doc_ticked(const struct doc *d, const char *step, const char *item, const char *action)
+{
+	const char *kind;
+	char *name = progress_section(step, item, &kind);
+	char *key = join2("tick", '.', action);
+	bool on = doc_get(d, kind, name, key) != NULL;
+
+	free(name);
+	free(key);
+	return on;
+}
+
 bool state_ticked(const struct state *st, const char *step, const char *item, const char *action,
 		  const char **by, const char **at)
 {

@@ -65,6 +65,20 @@ is "$(key server_stopped:fe03 "$state" status)" warning "404: something still an
 grep -q "FAILED: application server expected down: fe0" "$TMUX_WORK/out"; [ $? -ne 0 ]
 ok $? "no front-end that is down is FAILED"
 
+# The servers step: a server not started again yet ("Start IIS" not
+# ticked) is still expected down; once ticked, it is expected up.
+"$OSMIGRATE" check restore-database --state "$state" --step servers >"$TMUX_WORK/out" 2>&1 </dev/null
+is "$(key server_ping:dc01 "$state" status)" failed "servers step, dc01 not started again and answering: FAILED"
+key server_ping:dc01 "$state" summary | grep -q "^not started again yet, so expected down: Deployment Controller dc01 still answers"
+ok $? "it says the server is expected down until it is started again"
+is "$(key server_ping:fe02 "$state" status)" ok "servers step, fe02 (503) not started again: down, as expected"
+"$OSMIGRATE" mark servers done --item fe02 --action start_iis --reason "test: front-end first" \
+	--state "$state" >/dev/null 2>&1 </dev/null
+"$OSMIGRATE" check restore-database --state "$state" --step servers >"$TMUX_WORK/out" 2>&1 </dev/null
+is "$(key server_ping:fe02 "$state" status)" failed "fe02 with IIS started and its pool down (503): FAILED"
+key server_ping:fe02 "$state" summary | grep -q "^503"
+ok $? "judged as a server expected up"
+
 # ---- the wizard: r on the stop screen, and the controller's checklist ----
 state=$TMUX_WORK/rd-tui.ini
 tmux_start 110 40 "$OSMIGRATE" --answers "$answers" --state "$state" restore-database
