@@ -17,6 +17,7 @@
 #include "runbook.h"
 #include "schema.h"
 #include "servicecheck.h"
+#include "state.h"
 #include "util.h"
 
 /* domain.md section 5 (docs-product network-requirements.md). */
@@ -102,7 +103,8 @@ static void one_server(const struct check_env *env, struct check_report *rep, co
 	const char *url = doc_get(env->settings, "server", name, "url");
 	bool dc = str_eq(doc_get(env->settings, "server", name, "role"), "controller");
 	char *rid = xasprintf("%s:%s", id, name);
-	char *label = xasprintf("%s on %s", label_what, name);
+	char *label = xasprintf("%s on %s", expect == SERVICES_STOPPED && !strstr(label_what, "stopped")
+				? "OutSystems services stopped (not restarted yet)" : label_what, name);
 	char *scheme = NULL, *host = NULL;
 	struct strbuf sum = STRBUF_INIT, det = STRBUF_INIT, fix = STRBUF_INIT, wrong = STRBUF_INIT;
 	size_t n_wrong = 0, n_not = 0, n_ok = 0;
@@ -196,8 +198,9 @@ out:
 
 void check_services(const struct check_env *env, struct check_report *rep)
 {
+	const char *until = NULL;
 	enum rb_services expect = env->runbook && env->step
-		? step_services(env->runbook, env->step) : 0;
+		? step_services(env->runbook, env->step, &until) : 0;
 	const char *id = expect == SERVICES_STOPPED ? "services_stopped" : "services_running";
 	const char *what = expect == SERVICES_STOPPED ? "OutSystems services stopped"
 						      : "OutSystems services running";
@@ -216,7 +219,10 @@ void check_services(const struct check_env *env, struct check_report *rep)
 		if (env->item && !str_eq(env->item, names[i]))
 			continue;
 		considered++;
-		one_server(env, rep, id, what, expect, reachable, names[i]);
+		/* Not restarted yet: still expected stopped. */
+		one_server(env, rep, id, what,
+			   until && !state_doc_ticked(env->settings, env->step, names[i], until)
+			   ? SERVICES_STOPPED : expect, reachable, names[i]);
 	}
 	if (!considered)
 		check_add(rep, id, what, CHECK_ERROR,

@@ -602,18 +602,26 @@ const char *step_down_until(const char *runbook, const char *step)
 static const struct {
 	const char *runbook, *step;
 	enum rb_services expect;
+	const char *until;  /* stopped until this item action is ticked */
 } rb_services_table[] = {
-	{ "endpoint-change", "servers", SERVICES_RUNNING },
-	{ "restore-database", "stop", SERVICES_STOPPED },
-	{ "restore-database", "servers", SERVICES_RUNNING },
+	{ "endpoint-change", "servers", SERVICES_RUNNING, NULL },
+	{ "restore-database", "stop", SERVICES_STOPPED, NULL },
+	/* stopped since the stop step, until "When prompted to restart
+	 * OutSystems Services, answer Yes" */
+	{ "restore-database", "servers", SERVICES_RUNNING, "restart" },
 };
 
-enum rb_services step_services(const char *runbook, const char *step)
+enum rb_services step_services(const char *runbook, const char *step, const char **until)
 {
+	if (until)
+		*until = NULL;
 	for (size_t i = 0; i < OSM_ARRAY_LEN(rb_services_table); i++)
 		if (str_eq(rb_services_table[i].runbook, runbook) &&
-		    str_eq(rb_services_table[i].step, step))
+		    str_eq(rb_services_table[i].step, step)) {
+			if (until)
+				*until = rb_services_table[i].until;
 			return rb_services_table[i].expect;
+		}
 	return 0;
 }
 

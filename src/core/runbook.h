@@ -125,8 +125,11 @@ const struct rb_republish *step_republish(const char *runbook, const char *step)
  * A step listed in rb_services[] (runbook.c) expects them running or
  * stopped; its services check judges so. */
 enum rb_services { SERVICES_RUNNING = 1, SERVICES_STOPPED };
-/* What this step expects of the services, or 0 when it has no such check. */
-enum rb_services step_services(const char *runbook, const char *step);
+/* What this step expects of the services, or 0 when it has no such check;
+ * *until (when not NULL) receives the item action before whose tick they
+ * are expected stopped instead (restore-database / servers: "restart"),
+ * or NULL. */
+enum rb_services step_services(const char *runbook, const char *step, const char **until);
 
 /* The item action of this step until whose tick a server is expected
  * down (restore-database / servers: "Start IIS"), or NULL. */

@@ -89,6 +89,19 @@ OSMIGRATE_SERVICE_PORTS="12001=$p1,12002=$p2,12000=$p3,5672=$pc" \
 is "$(key services_stopped:fe01 "$work/rd-state.ini" status)" failed "stop step: fe01's services still listen: FAILED"
 key services_stopped:fe01 "$work/rd-state.ini" summary | grep -q "^still running: 12001 Deployment Service listens"
 ok $? "stop step: says which still run"
+# restore-database's servers step: stopped until the server's "restart" is
+# ticked, running after.
+cp "$work/rd-state.ini" "$work/rd2-state.ini"
+"$OSMIGRATE" mark servers done --item fe01 --action restart --reason "test: front-end first" \
+	--state "$work/rd2-state.ini" >/dev/null 2>&1 </dev/null
+OSMIGRATE_SERVICE_PORTS="12001=$p1,12002=$p2,12000=$p3,5672=$pc" \
+	run restore-database servers "$work/on.ini" "$work/rd2-state.ini"
+is "$(key services_running:fe01 "$work/rd2-state.ini" status)" ok "servers step: fe01 restarted, its services listen: ok"
+is "$(key services_running:dc01 "$work/rd2-state.ini" status)" failed \
+	"servers step: dc01 not restarted yet but its services listen: FAILED"
+key services_running:dc01 "$work/rd2-state.ini" label | grep -q "not restarted yet"
+ok $? "the label says it is not restarted yet"
+
 kill "$lpid"; wait "$lpid" 2>/dev/null; lpid=
 OSMIGRATE_SERVICE_PORTS="12001=$p1,12002=$p2,12000=$p3,5672=$pc" \
 	run restore-database stop "$work/on.ini" "$work/rd-state.ini"
