@@ -373,8 +373,8 @@ static void free_lines(char **l, size_t n)
 /* ------------------------------------------------------------------ */
 /* JSON */
 
-static void json_actions(struct json_writer *w, const struct state *st, const struct rb_step *s,
-			 const char *item)
+static void json_actions(struct json_writer *w, const struct state *st, const struct runbook *rb,
+			 const struct rb_step *s, const char *item)
 {
 	const struct rb_action *a = item ? s->item_actions : s->actions;
 	size_t n = item ? s->n_item_actions : s->n_actions;
@@ -386,7 +386,7 @@ static void json_actions(struct json_writer *w, const struct state *st, const st
 
 		jw_object(w);
 		jw_kstr(w, "id", a[i].id);
-		jw_kstr(w, "text", a[i].text);
+		jw_kstr(w, "text", item ? item_action_text(rb, s, &a[i], st->doc, item) : a[i].text);
 		jw_kbool(w, "ticked", t);
 		jw_kstr(w, "by", t ? by : NULL);
 		jw_kstr(w, "at", t ? at : NULL);
@@ -707,7 +707,7 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 		jw_kint(w, "items_skipped", (long long)p.items_skipped);
 		jw_end(w);
 		jw_key(w, "actions");
-		json_actions(w, r->st, s, NULL);
+		json_actions(w, r->st, r->rb, s, NULL);
 		jw_kstr(w, "item_kind", item_kind_section(s->items));
 		jw_key(w, "items");
 		jw_array(w);
@@ -732,7 +732,7 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 				jw_kstr(w, "reason", ir);
 			}
 			jw_key(w, "actions");
-			json_actions(w, r->st, s, items[k]);
+			json_actions(w, r->st, r->rb, s, items[k]);
 			jw_end(w);
 		}
 		free(items);

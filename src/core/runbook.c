@@ -161,7 +161,9 @@ static const struct rb_step cm_steps[] = {
 	{ "connection", "Create database connection", "Create database connection",
 	  "Create a supported PostgreSQL / Aurora PostgreSQL database connection in the "
 	  "development environment. The wizard tests the same connection from this host "
-	  "(settings [target]) and goes further: TLS, latency, privileges on the tables in scope.",
+	  "(settings [target]) and goes further: TLS, latency, privileges on the tables in scope. "
+	  "It also records each consumer module's _ping.html before the rebind, to see later "
+	  "that it was republished.",
 	  ACTIONS(cm_connection), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
 	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "rebind", "Rebind extensions", "Update database connection for extensions",
@@ -177,7 +179,9 @@ static const struct rb_step cm_steps[] = {
 	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "republish", "Republish consumers", "Republish consumer modules",
 	  "Republish the consumer modules that have dependencies to the updated extensions, and "
-	  "also any other modules that have dependencies to those consumer modules.",
+	  "also any other modules that have dependencies to those consumer modules. The wizard "
+	  "compares each consumer's _ping.html with its page before the rebind: a republished "
+	  "module's page changes.",
 	  ACTIONS(cm_republish), ITEM_NONE, NO_ACTIONS, ACTIONS(cm_republish_fields), NULL,
 	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "consumers", "Test consumers", "Test consumer modules",
@@ -442,7 +446,9 @@ static const struct rb_step rd_steps[] = {
 	  ACTIONS(rd_prepare), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
 	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "stop", "Stop IIS and services", "Step 1. Prepare for the restoring process",
-	  "Stop the IIS and the OutSystems Services in all front-ends.",
+	  "Stop the IIS and the OutSystems Services in all front-ends. The wizard checks that "
+	  "each server is down: its module's _ping.html no longer served (and, where this host "
+	  "may reach them, the services' ports closed).",
 	  NO_ACTIONS, ITEM_SERVER, ACTIONS(rd_stop_item), NULL, 0, NULL,
 	  NO_GATES, ACTIONS(rd_stop_pings), TYPES_NONE },
 	{ "backup", "Back up old database", "Step 1. Prepare for the restoring process",

@@ -65,6 +65,13 @@ is "$(key server_stopped:fe03 "$state" status)" warning "404: something still an
 grep -q "FAILED: application server expected down: fe0" "$TMUX_WORK/out"; [ $? -ne 0 ]
 ok $? "no front-end that is down is FAILED"
 
+"$OSMIGRATE" report --state "$state" >"$TMUX_WORK/report.txt" 2>&1 </dev/null
+grep -q "Stop the IIS and the OutSystems Services on the Deployment Controller." "$TMUX_WORK/report.txt"
+ok $? "the report's checklist of the controller speaks of the controller (Markdown)"
+"$OSMIGRATE" report --state "$state" --format json >"$TMUX_WORK/report.json" 2>&1 </dev/null
+grep -q 'Services on the Deployment Controller\.' "$TMUX_WORK/report.json"
+ok $? "so does the JSON report's"
+
 # The servers step: a server not started again yet ("Start IIS" not
 # ticked) is still expected down; once ticked, it is expected up.
 "$OSMIGRATE" check restore-database --state "$state" --step servers >"$TMUX_WORK/out" 2>&1 </dev/null
