@@ -97,7 +97,7 @@ is "$(mark_of types)" "[x]" "status: a done step keeps its mark"
 # result id -> word, as status shows them
 printf '%s\n' "$status" | sed -n 's/^  \(ok\|warning\|FAILED\|error\|stale\) \{1,\}\([^ ]*\) .*/\2|\1/p' \
 	>"$w/status.words"
-is "$(wc -l <"$w/status.words")" 15 "status lists the 15 results"
+is "$(wc -l <"$w/status.words")" 19 "status lists the 19 results"
 word_of() { sed -n "s/^$1|//p" "$w/status.words"; }
 is "$(word_of 'tables_accessible:A')" stale "status: a FAILED result whose settings changed is stale"
 
@@ -147,9 +147,9 @@ done <"$w/status.marks"
 panel_of() {
 	case $1 in
 	platform_version|pg_version) echo prerequisites ;;
-	target_*|source_*|ardo_*|lifetime_dbconnections) echo connection ;;
+	target_*|source_*|ardo_*|lifetime_dbconnections|consumer_ping_before:*) echo connection ;;
 	tables_accessible:*) echo refresh ;;
-	lifetime_consistency) echo republish ;;
+	lifetime_consistency|consumer_republished:*) echo republish ;;
 	consumer_ping:*) echo consumers ;;
 	type_verification) echo types ;;
 	lifetime_environments|deploy_*) echo deploy ;;
@@ -172,7 +172,8 @@ tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 
 # A run: target refused (FAILED), its privileges and sessions could not be
-# checked.  check exits 2
+# checked, nor the consumers' pages before the rebind (none configured).
+# check exits 2
 # (FAILED wins); the wizard's message and journal say FAILED, not error.
 cat >"$w/run.ini" <<'EOA'
 [target]
@@ -192,9 +193,9 @@ tmux_wait "Actions (Space ticks)"; ok $? "wizard opens"
 tmux_keys n
 tmux_wait "step 2/8"
 tmux_keys r
-tmux_wait "checks FAILED: 0 ok, 0 warning, 1 FAILED, 2 error" 20
+tmux_wait "checks FAILED: 0 ok, 0 warning, 1 FAILED, 3 error" 20
 ok $? "the wizard says FAILED for the same results"
-grep -qF "$(printf '\tcheck\tFAILED: 0 ok, 0 warning, 1 FAILED, 2 error')" "$w/run-state.ini.journal"
+grep -qF "$(printf '\tcheck\tFAILED: 0 ok, 0 warning, 1 FAILED, 3 error')" "$w/run-state.ini.journal"
 ok $? "and journals FAILED"
 tmux_screen | grep -q '\[!\] Create database connection'
 ok $? "the step is marked [!]"
