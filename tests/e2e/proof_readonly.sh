@@ -123,8 +123,12 @@ for tag in app ro; do
 	if [ $tag = app ]; then run_all app "$W/app.ini" proof-app; else run_all ro "$W/ro.ini" proof-ro; fi
 	for rb in connector-migration endpoint-change restore-database; do
 		rc=$(cat "$W/$tag.$rb.rc")
-		[ "$rc" -le 2 ] && ! grep -q '\.\.\. *error$' "$W/$tag.$rb.out"
-		ok $? "$tag: check $rb: every check ran (exit $rc, none 'could not check')"
+		# No front-end answers here (the pages are at 127.0.0.1:9) and the
+		# services' ports are not reachable by default: the republish
+		# comparisons and the services could not be observed, rightly.
+		[ "$rc" -le 3 ] && ! grep -v 'republished\|OutSystems services' "$W/$tag.$rb.out" |
+			grep -q '\.\.\. *error$'
+		ok $? "$tag: check $rb: every check ran (exit $rc, none 'could not check' but the front-ends')"
 	done
 	grep -q '^Checking tables of extension Crafted through the target \.\.\. *ok$' "$W/$tag.connector-migration.out"
 	ok $? "$tag: the crafted extension's tables are accessible through the target"
