@@ -172,8 +172,7 @@ tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 
 # A run: target refused (FAILED), its privileges and sessions could not be
-# checked, nor the consumers' pages before the rebind (none configured).
-# check exits 2
+# checked (no consumer listed: no before ping is recorded).  check exits 2
 # (FAILED wins); the wizard's message and journal say FAILED, not error.
 cat >"$w/run.ini" <<'EOA'
 [target]
@@ -193,9 +192,9 @@ tmux_wait "Actions (Space ticks)"; ok $? "wizard opens"
 tmux_keys n
 tmux_wait "step 2/8"
 tmux_keys r
-tmux_wait "checks FAILED: 0 ok, 0 warning, 1 FAILED, 3 error" 20
+tmux_wait "checks FAILED: 0 ok, 0 warning, 1 FAILED, 2 error" 20
 ok $? "the wizard says FAILED for the same results"
-grep -qF "$(printf '\tcheck\tFAILED: 0 ok, 0 warning, 1 FAILED, 3 error')" "$w/run-state.ini.journal"
+grep -qF "$(printf '\tcheck\tFAILED: 0 ok, 0 warning, 1 FAILED, 2 error')" "$w/run-state.ini.journal"
 ok $? "and journals FAILED"
 tmux_screen | grep -q '\[!\] Create database connection'
 ok $? "the step is marked [!]"
