@@ -104,6 +104,7 @@ void check_report_free(struct check_report *rep)
 		free(rep->r[i].fix);
 		free(rep->r[i].settings_digest);
 		free(rep->r[i].body_sha256);
+		free(rep->r[i].at);
 	}
 	free(rep->r);
 	check_report_init(rep);
@@ -135,6 +136,7 @@ struct check_result *check_add(struct check_report *rep, const char *id, const c
 	r->settings_digest = NULL;
 	r->needs = SECRET_NONE;
 	r->body_sha256 = NULL;
+	r->at = NULL;
 	return r;
 }
 
@@ -354,7 +356,7 @@ size_t check_report_store_run(const struct check_report *rep, struct doc *d, boo
 		if (dg)
 			doc_set(d, "check", r->id, K_DIGEST, dg);
 		free(dg);
-		doc_set(d, "check", r->id, K_AT, now);
+		doc_set(d, "check", r->id, K_AT, r->at ? r->at : now);
 		doc_set(d, "check", r->id, K_LABEL, r->label);
 		if (r->summary)
 			doc_set(d, "check", r->id, K_SUMMARY, r->summary);

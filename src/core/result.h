@@ -87,6 +87,8 @@ struct check_result {
 	enum secret_kind needs; /* the secret it lacked (SECRET_NONE: none) */
 	char *body_sha256;      /* a ping's page, SHA-256 in hex (NULL: no page):
 				 * what a later ping compares to see a republish */
+	char *at;               /* when it was observed (ISO 8601); NULL: now, when
+				 * stored (a result kept from an earlier run sets it) */
 };
 
 struct check_report {

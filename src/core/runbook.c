@@ -580,6 +580,28 @@ const struct rb_republish *step_republish(const char *runbook, const char *step)
 	return NULL;
 }
 
+const char *republish_step(const char *runbook, const char *before)
+{
+	const struct runbook *rb = runbook_find(runbook);
+	const char *first = NULL;
+	int at = -1;
+
+	for (size_t i = 0; rb && i < OSM_ARRAY_LEN(rb_republishes); i++) {
+		const struct rb_republish *r = &rb_republishes[i];
+		int k;
+
+		if (!str_eq(r->runbook, runbook) || !str_eq(r->before, before) ||
+		    r->expect != DIGEST_CHANGED)
+			continue;
+		k = runbook_step_index(rb, r->step);
+		if (k >= 0 && (at < 0 || k < at)) {
+			at = k;
+			first = r->step;
+		}
+	}
+	return first;
+}
+
 /* ------------------------------------------------------------------ */
 /* restore-database: a server stopped in the stop step stays down on the
  * servers step until its Configuration Tool checklist reaches "Start IIS"

@@ -116,6 +116,10 @@ struct rb_republish {
 };
 /* What the pings of this step compare their page with, or NULL. */
 const struct rb_republish *step_republish(const char *runbook, const char *step);
+/* The first step of runbook that expects the pages of the "before" pings
+ * `before` to change (its republish), or NULL: once it has started, a new
+ * ping is no "before" any more. */
+const char *republish_step(const char *runbook, const char *before);
 
 /* The OutSystems services of each application server, observed from this
  * host by their TCP ports (domain.md section 5: 12001 Deployment Service

@@ -1662,7 +1662,19 @@ enum step_status state_item_status(const struct state *st, const char *step, con
 
 enum step_status state_step_status(const struct state *st, const char *step)
 {
-	return state_item_status(st, step, NULL);
+	return state_doc_step_status(st->doc, step);
+}
+
+enum step_status state_doc_step_status(const struct doc *d, const char *step)
+{
+	const char *kind;
+	char *name = progress_section(step, NULL, &kind);
+	enum step_status s = STEP_PENDING;
+
+	if (!step_status_parse(doc_get(d, kind, name, "status"), &s))
+		s = STEP_PENDING;
+	free(name);
+	return s;
 }
 
 /* The step's clock (state.h): started at its first tick or status change

@@ -158,7 +158,9 @@ void state_set_item_status(struct state *st, const char *step, const char *item,
 bool state_ticked(const struct state *st, const char *step, const char *item, const char *action,
 		  const char **by, const char **at /* each may be NULL */);
 void state_tick(struct state *st, const char *step, const char *item, const char *action, bool on);
-/* state_ticked on a document a check reads (a copy of the state's). */
+/* state_step_status and state_ticked on a document a check reads (a copy
+ * of the state's). */
+enum step_status state_doc_step_status(const struct doc *d, const char *step);
 bool state_doc_ticked(const struct doc *d, const char *step, const char *item, const char *action);
 const char *state_note(const struct state *st, const char *step, const char *item);
 void state_set_note(struct state *st, const char *step, const char *item, const char *note);

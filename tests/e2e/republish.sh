@@ -82,6 +82,16 @@ ok $? "the fix says where the rule comes from"
 is "$(key consumer_republished:Orders "$st" body_sha256)" \
 	"$(sha256sum "$work/www/OrdersUI/_ping.html" | cut -d' ' -f1)" "the new page's digest is recorded"
 
+# The republish step has started: the connection step's r no longer
+# replaces the before (it would record the republished page as "before").
+"$OSMIGRATE" mark republish done --action create_solution --state "$st" >/dev/null 2>&1 </dev/null
+run connector-migration connection
+is "$(key consumer_ping_before:Orders "$st" body_sha256)" "$want" \
+	"once the republish step has started, the before's page is kept"
+is "$(key consumer_ping_before:Orders "$st" at)" "$before_at" "and its time"
+key consumer_ping_before:Orders "$st" summary | grep -q "^kept (the republish step has started"
+ok $? "and it says it was kept"
+
 run connector-migration consumers
 is "$?" 1 "consumers step: a consumer not republished is a warning (exit 1)"
 is "$(key consumer_ping:Orders "$st" status)" ok "consumers step: Orders ok"
