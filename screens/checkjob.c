@@ -29,6 +29,7 @@ struct ping_job {
 	enum rb_expect expect;
 	char check[64];      /* the check that pings (struct rb_ping) */
 	char when[64];       /* "before its reconfiguration" */
+	char also[64];       /* a check run with it ("" none) */
 };
 
 static void checks_work(struct job *j, void *data)
@@ -193,6 +194,15 @@ static void ping_work(struct job *j, void *data)
 	j->env.step = p->before ? NULL : p->step;
 	if (def)
 		def->fn(&j->env, &j->rep);
+	/* The services' ports, where the runbook says so: their results keep
+	 * their own ids. */
+	if (p->also[0] && !ctx_cancelled(&j->ctx)) {
+		const struct check_def *also = check_find(p->runbook, p->also);
+
+		j->env.step = p->step;
+		if (also)
+			also->fn(&j->env, &j->rep);
+	}
 }
 
 /* A server's ping around its work: stored under the id that says which
@@ -211,10 +221,19 @@ static void ping_done(void *ud, struct job_end *e)
 	/* A before-ping taken with other settings of this server says nothing
 	 * about it now: not "it answered before". */
 	bool answered_before = check_result_passed(a->st->doc, bid);
+	enum check_status also_st = CHECK_OK;
+	bool also_seen = false;
+
 	for (size_t i = 0; i < rep->n; i++) {
 		struct check_result *r = &rep->r[i];
-		char *label = xasprintf("%s (%s)", r->label ? r->label : id, p->when);
+		char *label;
 
+		if (p->also[0] && str_startswith(r->id, p->also) && r->id[strlen(p->also)] == ':') {
+			also_st = r->status > also_st ? r->status : also_st;
+			also_seen = true;
+			continue;
+		}
+		label = xasprintf("%s (%s)", r->label ? r->label : id, p->when);
 		free(r->id);
 		r->id = xstrdup(id);
 		free(r->label);
@@ -234,10 +253,12 @@ static void ping_done(void *ud, struct job_end *e)
 				    "for what to do; w shows the way back", p->item, p->when,
 				    check_status_word(st));
 		} else {
-			app_message(a, st >= CHECK_FAILED, "%s ping %s: %s%s%s", p->item, p->when,
+			app_message(a, st >= CHECK_FAILED || also_st == CHECK_FAILED,
+				    "%s ping %s: %s%s%s%s%s", p->item, p->when,
 				    check_status_word(st),
-				    st != CHECK_OK && p->expect == EXPECT_DOWN
-				    ? " (expected down): open it below" : "",
+				    st != CHECK_OK && p->expect == EXPECT_DOWN ? " (expected down)" : "",
+				    also_seen ? "; ports: " : "",
+				    also_seen ? check_status_word(also_st) : "",
 				    st >= CHECK_FAILED && p->expect != EXPECT_DOWN
 				    ? "; w shows the way back" : "");
 		}
@@ -267,6 +288,7 @@ bool checkjob_ping(struct app *a, const char *server, const struct rb_ping *ping
 	p->expect = ping->expect;
 	snprintf(p->check, sizeof p->check, "%s", ping->check);
 	snprintf(p->when, sizeof p->when, "%s", ping->when);
+	snprintf(p->also, sizeof p->also, "%s", ping->also ? ping->also : "");
 	snprintf(p->item, sizeof p->item, "%s", server);
 	snprintf(p->runbook, sizeof p->runbook, "%s", a->rb->id);
 	snprintf(p->step, sizeof p->step, "%s", app_step(a)->id);

@@ -276,9 +276,12 @@ static const struct rb_action ec_server_item[] = {
 /* Each server is pinged when its checklist starts (before) and when its
  * services run again (after): a server that answered before and does not
  * after did not come back from its reconfiguration. */
+/* "Ensure all OutSystems Services are running": the after ping checks
+ * the services' ports too. */
 static const struct rb_ping ec_server_pings[] = {
-	{ "open_tool", PING_BEFORE, EXPECT_NOTHING, "server_ping", "before its reconfiguration" },
-	{ "running", PING_AFTER, EXPECT_AS_BEFORE, "server_ping", "after its reconfiguration" },
+	{ "open_tool", PING_BEFORE, EXPECT_NOTHING, "server_ping", "before its reconfiguration", NULL },
+	{ "running", PING_AFTER, EXPECT_AS_BEFORE, "server_ping", "after its reconfiguration",
+	  "services_running" },
 };
 
 static const struct rb_step ec_steps[] = {
@@ -397,12 +400,15 @@ static const struct rb_action rd_decommission[] = {
  * answers means the stop did not happen, and a backup taken then may be
  * inconsistent); after its reconfiguration it is expected up. */
 static const struct rb_ping rd_stop_pings[] = {
-	{ "stop", PING_AFTER, EXPECT_DOWN, "server_stopped", "after the stop" },
+	{ "stop", PING_AFTER, EXPECT_DOWN, "server_stopped", "after the stop", "services_stopped" },
 };
 
 static const struct rb_ping rd_server_pings[] = {
-	{ "open_tool", PING_BEFORE, EXPECT_DOWN, "server_stopped", "before its reconfiguration" },
-	{ "running", PING_AFTER, EXPECT_UP, "server_ping", "after its reconfiguration" },
+	{ "open_tool", PING_BEFORE, EXPECT_DOWN, "server_stopped", "before its reconfiguration",
+	  NULL },
+	/* "Ensure all OutSystems Services are running" */
+	{ "running", PING_AFTER, EXPECT_UP, "server_ping", "after its reconfiguration",
+	  "services_running" },
 };
 
 /* "In farm environments, start by executing the steps below in the

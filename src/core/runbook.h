@@ -93,6 +93,8 @@ struct rb_ping {
 	enum rb_expect expect;
 	const char *check;          /* the check that pings: "server_ping" */
 	const char *when;           /* "before its reconfiguration", "after the stop" */
+	const char *also;           /* a check run with it for the server (the
+				     * services' ports), or NULL */
 };
 
 /* Republish observed.  A module's _ping.html is a static file deployed with

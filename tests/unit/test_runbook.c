@@ -326,6 +326,9 @@ Test(runbook, gates_pings_and_types_are_consistent)
 				cr_assert_not_null(d, "%s/%s: the ping's check %s is the runbook's",
 						   rb->id, s->id, pg->check);
 				cr_assert(pg->when && *pg->when);
+				cr_assert(!pg->also || check_info_find(rb->id, pg->also),
+					  "%s/%s: the check run with the ping, %s, is the runbook's",
+					  rb->id, s->id, pg->also);
 
 				cr_assert_not_null(step_action(s, pg->action, true),
 						   "%s/%s: ping on item action %s", rb->id, s->id,
