@@ -110,7 +110,7 @@ tmux_keys Space
 tmux_wait "Ping after: FAILED" 15; ok $? "ticking dc01's stop pings it: it still answers, FAILED"
 tmux_wait "dc01 ping after the stop: FAILED (expected down)" 5
 ok $? "the message line says it was expected down"
-tmux_wait "services' ports: error" 5
+tmux_wait "(expected down); ports: error" 5
 ok $? "the tick checked the services' ports too (not observable here: [services] reachable unset)"
 key services_stopped:dc01 "$state" summary | grep -q "^could not observe"
 ok $? "recorded as services_stopped:dc01, could not observe"
