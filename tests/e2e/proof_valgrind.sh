@@ -67,7 +67,9 @@ grep -q '^Checking consumer module OrdersUI_TLS \.\.\. *ok$' "$W/check-cm.out"
 rc=$?
 ok $rc "the HTTPS ping ran (and passed) under valgrind"
 [ $rc -eq 0 ] || diag "$(grep -A4 'OrdersUI_TLS' "$W/check-cm.out")"
-vg check-ec "0 1 2" check endpoint-change --answers "$W/answers.ini"
+# 3 is possible: the services' ports are not observed by default, and the
+# republish step has no earlier page to compare with in a single run.
+vg check-ec "0 1 2 3" check endpoint-change --answers "$W/answers.ini"
 vg check-rd "0 1 2" check restore-database --answers "$W/answers.ini" --save-answers "$W/saved.ini"
 vg types-json 2 types --answers "$W/answers.ini" --format json -o "$W/types.json"
 vg types-nodata "1 2" types --answers "$W/answers.ini" --no-data
