@@ -128,7 +128,9 @@ for tag in app ro; do
 		# comparisons and the services could not be observed, rightly.
 		[ "$rc" -le 3 ] && ! grep -v 'republished\|OutSystems services' "$W/$tag.$rb.out" |
 			grep -q '\.\.\. *error$'
-		ok $? "$tag: check $rb: every check ran (exit $rc, none 'could not check' but the front-ends')"
+		r=$?
+		ok $r "$tag: check $rb: every check ran (exit $rc, none 'could not check' but the front-ends')"
+		[ $r -eq 0 ] || diag "$(grep -v 'republished\|OutSystems services' "$W/$tag.$rb.out" | grep -n 'error')"
 	done
 	grep -q '^Checking tables of extension Crafted through the target \.\.\. *ok$' "$W/$tag.connector-migration.out"
 	ok $? "$tag: the crafted extension's tables are accessible through the target"
