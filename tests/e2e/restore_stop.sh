@@ -107,6 +107,10 @@ ok $? "the Deployment Controller's checklist speaks of the controller"
 tmux_screen | sed 's/^.*│//' | tr -s ' \n' '  ' | grep -q 'dc01, controller 0/1 \[ \] Stop [^[]*this front-end'
 [ $? -ne 0 ]; ok $? "not of 'this front-end'"
 tmux_keys Space
+# r's FAILED result gates the tick that completes dc01: a typed reason.
+tmux_wait "cannot be marked done: its check server_stopped:dc01 FAILED" 10
+ok $? "the tick over r's FAILED asks for a reason (the gate)"
+tmux_text "stop is under way"; tmux_keys Enter
 tmux_wait "Ping after: FAILED" 15; ok $? "ticking dc01's stop pings it: it still answers, FAILED"
 tmux_wait "dc01 ping after the stop: FAILED (expected down)" 5
 ok $? "the message line says it was expected down"
