@@ -1,5 +1,5 @@
 /* typecheck.c - the `type_verification` check (connector-migration, step
- * "types"): the scope's columns under both connectors plus data probes,
+ * "type_scan"): the scope's columns under both connectors plus data probes,
  * through the [target] connection, summarised as one check result.  The
  * full list is what `osmigrate types` and the types screen show. */
 #include "config.h"

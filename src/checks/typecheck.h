@@ -4,7 +4,7 @@
 
 #include "check.h"
 
-/* The check `type_verification` (connector-migration, step "types"):
+/* The check `type_verification` (connector-migration, step "type_scan"):
  * connects to [target], scans the scope with data probes, one result
  * (ID "type_verification", or "type_verification:EXT" for one extension). */
 void check_type_verification(const struct check_env *env, struct check_report *rep);

@@ -59,7 +59,7 @@ const struct check_info check_infos[] = {
 	  { DEP("lifetime"), DEP("http") } },
 	{ "consumer_republished", "connector-migration", "republish", "consumer modules republished (_ping.html changed)",
 	  { DEP("http"), DEP_ITEM("consumer") } },
-	{ "type_verification", "connector-migration", "types", "column types and stored values under both connectors",
+	{ "type_verification", "connector-migration", "type_scan", "column types and stored values under both connectors",
 	  { DEP("target"), DEP("scope"), DEP_ITEM("extension") } },
 	{ "consumer_ping", "connector-migration", "consumers", "consumer modules' _ping.html",
 	  { DEP("http"), DEP_ITEM("consumer") } },

@@ -84,6 +84,17 @@ static const struct rb_action cm_connection[] = {
 			 "and then select Create to create the database connection." },
 };
 
+/* Added by osmigrate: the type verification before the first rebind (its
+ * own advice is "before refreshing entities"); the seed's "Test consumer
+ * modules" step ("types" below) keeps the full list for the consumer tests. */
+static const struct rb_action cm_type_scan[] = {
+	{ "run_scan", "Run the type verification (r) through the new connection: every column "
+		      "in scope under both connectors, and the stored values probed." },
+	{ "review_blockers", "Review each blocker (t) and do what its fix says, or agree with the "
+			     "owners of the consumer modules how to handle it, before you rebind "
+			     "the first extension." },
+};
+
 static const struct rb_action cm_rebind[] = {
 	{ "select_ardo", "In Database Connections, select the ardoPostgreSQL database connection. "
 			 "This database connection has PostgreSQL as the Provider Name." },
@@ -166,6 +177,16 @@ static const struct rb_step cm_steps[] = {
 	  "that it was republished.",
 	  ACTIONS(cm_connection), ITEM_NONE, NO_ACTIONS, NULL, 0, NULL,
 	  NO_GATES, NO_PINGS, TYPES_NONE },
+	{ "type_scan", "Scan data types", "Test consumer modules",
+	  "Added by osmigrate: Refresh Entity (step Refresh entities) imports every attribute again "
+	  "through the supported connector, which maps PostgreSQL types differently. Before the "
+	  "first extension is rebound, the wizard classifies every column in scope under both "
+	  "connectors and probes the stored values, so you know which attributes will change and "
+	  "which values the supported connector cannot read. The step Verify data types keeps "
+	  "the full list for the consumer tests.",
+	  ACTIONS(cm_type_scan), ITEM_NONE, NO_ACTIONS, NULL, 0,
+	  "A blocker left unresolved breaks the extension's consumers after Refresh Entity.",
+	  NO_GATES, NO_PINGS, TYPES_SCAN },
 	{ "rebind", "Rebind extensions", "Update database connection for extensions",
 	  "Update each extension that uses the ardoPostgreSQL database connection so that it uses "
 	  "the supported PostgreSQL database connection. Repeat for each extension.",
@@ -175,7 +196,7 @@ static const struct rb_step cm_steps[] = {
 	  "Refresh each of the extensions updated in the previous step. The wizard checks that "
 	  "every table an extension uses exists and is readable through the new connection.",
 	  NO_ACTIONS, ITEM_EXTENSION, ACTIONS(cm_refresh_item), NULL, 0,
-	  "Attribute types can change silently on Refresh Entity: see the type verification step.",
+	  "Attribute types can change silently on Refresh Entity: see the step Scan data types.",
 	  NO_GATES, NO_PINGS, TYPES_NONE },
 	{ "republish", "Republish consumers", "Republish consumer modules",
 	  "Republish the consumer modules that have dependencies to the updated extensions, and "
@@ -193,10 +214,11 @@ static const struct rb_step cm_steps[] = {
 	{ "types", "Verify data types", "Test consumer modules",
 	  "It's critical that you pay special attention to the data types of saved data: the "
 	  "supported connector and ardoPostgreSQL map PostgreSQL types differently. The wizard "
-	  "classifies every column in scope under both connectors and probes the stored values.",
+	  "classified every column in scope under both connectors and probed the stored values "
+	  "(step Scan data types): the full list is here for the consumer tests.",
 	  ACTIONS(cm_types), ITEM_NONE, NO_ACTIONS, NULL, 0,
 	  "Critical: the way both connectors handle the data types mapping may differ.",
-	  NO_GATES, NO_PINGS, TYPES_SCAN },
+	  NO_GATES, NO_PINGS, TYPES_SUMMARY },
 	{ "deploy", "Deploy to environments",
 	  "Deploy the updated extensions and consumers to other environments",
 	  "After updating the extensions and ensuring every consumer module works as expected, "

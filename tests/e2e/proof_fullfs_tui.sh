@@ -37,11 +37,11 @@ grep -q -i "free some disk space" "$TMUX_WORK/full.screen" || diag "$(cat "$TMUX
 cmp -s "$state" "$TMUX_WORK/before.ini"; ok $? "the state file on disk is the previous one, byte for byte"
 ls "$mnt" | grep -q '^\.cm\.ini\.' ; [ $? -ne 0 ]; ok $? "no temp file left behind"
 tmux_keys n
-tmux_wait "step 2/8"; ok $? "the wizard keeps running (n still moves)"
+tmux_wait "step 2/9"; ok $? "the wizard keeps running (n still moves)"
 
 rm -f "$mnt/fill" "$mnt/fill2"
 tmux_keys b
-tmux_wait "step 1/8"
+tmux_wait "step 1/9"
 tmux_keys Space
 tmux_wait_gone "NOT SAVED" 5
 grep -q '^current = prerequisites' "$state"; ok $? "after freeing space the next change is saved"

@@ -151,7 +151,7 @@ if command -v tmux >/dev/null 2>&1; then
 			"$OSMIGRATE" --answers "$W/$1.ini" --state "$W/$1.wizard.ini" connector-migration
 		tmux_wait "Actions (Space ticks)" 20 || return 1
 		tmux_keys n
-		tmux_wait "step 2/8" || return 1
+		tmux_wait "step 2/9" || return 1
 		tmux_keys r
 		tmux_wait "ardoPostgreSQL sessions on" 60 || return 1
 		tmux_wait_gone "(Esc cancels)" 60 || return 1

@@ -118,7 +118,7 @@ st=$W/wiz-keys.ini
 wizard "$st" "$W/silent.ini"
 tmux_wait "Actions (Space ticks)"
 tmux_keys n
-tmux_wait "step 2/8"
+tmux_wait "step 2/9"
 tmux_keys r
 tmux_wait "(Esc cancels)"
 ok $? "wizard, hanging check: progress shown"
@@ -143,7 +143,7 @@ for sig in INT TERM HUP; do
 	wizard "$st" "$W/silent.ini"
 	tmux_wait "Actions (Space ticks)"
 	tmux_keys n
-	tmux_wait "step 2/8"
+	tmux_wait "step 2/9"
 	tmux_keys r
 	tmux_wait "(Esc cancels)"
 	ok $? "wizard, connecting ($sig): the check is running"
@@ -176,8 +176,8 @@ for sig in TERM HUP; do
 	st=$W/wiz-types-$sig.ini
 	wizard "$st" "$W/types.ini"
 	tmux_wait "Actions (Space ticks)"
-	tmux_keys n n n n n n
-	tmux_wait "step 7/8"
+	tmux_keys n n
+	tmux_wait "step 3/9"
 	ok $? "wizard, types ($sig): on the type verification step"
 	tmux_keys r
 	blocked 150
@@ -189,7 +189,7 @@ for sig in TERM HUP; do
 	is "$tmux_rc" "$(want_of $sig)" "wizard, types: SIG$sig exits $(want_of $sig) ($el ms)"
 	tmux_stty_same
 	ok $? "wizard, types: SIG$sig: terminal modes restored"
-	grep -q '^current = types$' "$st"
+	grep -q '^current = type_scan$' "$st"
 	ok $? "wizard, types: SIG$sig: state saved at the step"
 	sessions_gone
 	ok $? "wizard, types: SIG$sig: the probe's session is gone from the server"

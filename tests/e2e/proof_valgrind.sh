@@ -98,7 +98,7 @@ if command -v tmux >/dev/null 2>&1; then
 	tmux_wait "ticked by" 30
 	ok $? "valgrind: Space ticks"
 	tmux_keys n
-	tmux_wait "step 2/8" 30
+	tmux_wait "step 2/9" 30
 	ok $? "valgrind: n goes to the next step"
 	tmux_keys q
 	tmux_wait_exit 60
@@ -106,7 +106,7 @@ if command -v tmux >/dev/null 2>&1; then
 	tmux_start 80 24 $VG --log-file="$W/vg/tui2.%p.log" "$OSMIGRATE" --state "$ws" connector-migration
 	tmux_wait "A saved session exists" 60
 	tmux_keys r
-	tmux_wait "step 2/8" 30
+	tmux_wait "step 2/9" 30
 	ok $? "valgrind: the wizard resumes"
 	tmux_keys q
 	tmux_wait_exit 60

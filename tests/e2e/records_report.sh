@@ -43,6 +43,11 @@ by = alice@admin1
 at = 2026-11-22T01:11:00Z
 reason = created by the DBA team
 
+[step "type_scan"]
+status = done
+by = alice@admin1
+at = 2026-11-22T01:12:00Z
+
 [item "rebind:Billing"]
 status = done
 by = bob@admin2
@@ -93,7 +98,7 @@ def check(cond, what):
     print(("ok" if cond else "FAIL"), what)
 check(d["version"] == 1, "version 1")
 check(d["runbook"]["id"] == "connector-migration", "runbook id")
-check(len(d["steps"]) == 8, "every step of the runbook")
+check(len(d["steps"]) == 9, "every step of the runbook")
 s = {x["id"]: x for x in d["steps"]}
 check(s["prerequisites"]["status"] == "done" and s["prerequisites"]["by"] == "alice@admin1", "who")
 check(s["prerequisites"]["at"] == "2026-11-22T01:10:00Z", "when")

@@ -41,6 +41,11 @@ by = alice@admin1
 at = 2026-11-22T01:11:00Z
 reason = created by the DBA team
 
+[step "type_scan"]
+status = done
+by = alice@admin1
+at = 2026-11-22T01:12:00Z
+
 [item "rebind:Billing"]
 status = done
 by = bob@admin2

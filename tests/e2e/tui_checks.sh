@@ -32,7 +32,7 @@ run --answers "$answers" --state "$state" connector-migration
 tmux_wait "Actions (Space ticks)"; ok $? "wizard opens with an answers file"
 grep -q "^port = $PGPORT" "$state"; ok $? "answers pre-filled the settings and were saved"
 tmux_keys n
-tmux_wait "step 2/8"
+tmux_wait "step 2/9"
 tmux_keys r
 tmux_wait "Password for the target database" 20; ok $? "a needed password is asked"
 tmux_text "osm_app_demo"
@@ -76,7 +76,7 @@ state2=$TMUX_WORK/hang.ini
 run --answers "$answers" --state "$state2" connector-migration
 tmux_wait "Actions (Space ticks)"
 tmux_keys n
-tmux_wait "step 2/8"
+tmux_wait "step 2/9"
 tmux_keys r
 tmux_wait "(Esc cancels)"; ok $? "progress shown while the check runs"
 sleep 1
@@ -87,7 +87,7 @@ tmux_wait_gone "(Esc cancels)" 5; ok $? "Esc cancels the running check"
 t1=$(date +%s)
 [ $((t1 - t0)) -le 3 ]; ok $? "cancelled within 3 s ($((t1 - t0)) s)"
 tmux_keys j
-tmux_screen | grep -q 'step 2/8'; ok $? "the wizard still answers keys"
+tmux_screen | grep -q 'step 2/9'; ok $? "the wizard still answers keys"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 

@@ -34,8 +34,8 @@ EOA
 state=$TMUX_WORK/cm.ini
 tmux_start 100 30 "$OSMIGRATE" --answers "$answers" --state "$state" connector-migration
 tmux_wait "Actions (Space ticks)"; ok $? "wizard opens"
-tmux_keys n n n n
-tmux_wait "step 5/8"; ok $? "republish step"
+tmux_keys n n n n n
+tmux_wait "step 6/9"; ok $? "republish step"
 tmux_keys r
 tmux_wait "LifeTime service account token" 20; ok $? "the missing token is asked"
 tmux_text "$token"
@@ -51,7 +51,7 @@ ok $? "LifeTime answered with the typed token (the check ran)"
 grep -rqF "$token" "$TMUX_WORK"/*.ini "$TMUX_WORK"/*.journal 2>/dev/null; [ $? -ne 0 ]; ok $? "the token is in no state or journal file"
 
 tmux_keys n
-tmux_wait "step 6/8"; ok $? "consumers step"
+tmux_wait "step 7/9"; ok $? "consumers step"
 tmux_screen | grep -q 'OrdersUI'; ok $? "consumers listed as items"
 tmux_keys r
 tmux_wait " warning, " 20; ok $? "pings run"

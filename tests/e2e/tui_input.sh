@@ -31,7 +31,7 @@ tmux_screen | grep -q "Note for this step"; ok $? "paste did not end the editor"
 tmux_keys Enter
 tmux_wait "Note: first line q n"; ok $? "pasted lines joined with spaces"
 grep -q '^note = first line q n$' "$state"; ok $? "pasted note saved"
-tmux_screen | grep -q 'step 1/8'; ok $? "still on the same step (no n taken)"
+tmux_screen | grep -q 'step 1/9'; ok $? "still on the same step (no n taken)"
 
 # Control characters are refused with a message.
 tmux_keys Enter
@@ -46,7 +46,7 @@ tmux_keys s
 tmux_wait "why?"; ok $? "skip asks a reason"
 tmux_text "no access; ask DBA = tomorrow"
 tmux_keys Enter
-tmux_wait "step 2/8"; ok $? "skip moves to the next step"
+tmux_wait "step 2/9"; ok $? "skip moves to the next step"
 tmux_screen | grep -q '^ \[-\] Prerequisites'; ok $? "skipped step marked [-]"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
@@ -54,9 +54,9 @@ tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 tmux_start 100 30 "$OSMIGRATE" --state "$state" connector-migration
 tmux_wait "A saved session exists"
 tmux_keys r
-tmux_wait "step 2/8"
+tmux_wait "step 2/9"
 tmux_keys b
-tmux_wait "step 1/8"
+tmux_wait "step 1/9"
 tmux_screen | grep -qF 'Reason recorded: no access; ask DBA = tomorrow'; ok $? "reason read back"
 tmux_keys End
 tmux_wait 'Note: first line q n'; ok $? "note read back"

@@ -42,8 +42,8 @@ tmux_wait "Not accepted"; ok $? "invalid port refused with the reason"
 tmux_keys Escape
 tmux_keys Escape
 tmux_wait "Spc tick"; ok $? "Esc returns to the step"
-tmux_keys n n
-tmux_wait "step 3/8"
+tmux_keys n n n
+tmux_wait "step 4/9"
 tmux_wait "0/2 extensions done"; ok $? "rebind shows 0/2 extensions done"
 tmux_screen | grep -q -- '- \[ \] Orders DB  0/2'; ok $? "first extension open with its count"
 tmux_keys Down Down Space

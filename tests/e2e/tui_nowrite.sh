@@ -27,7 +27,7 @@ fingerprint >"$snap"
 tmux_start 80 24 "$OSMIGRATE" --state "$state"
 tmux_wait "A saved session exists"; ok $? "restart offers to resume"
 tmux_keys r
-tmux_wait "step 1/8"; ok $? "resume lands on the saved step"
+tmux_wait "step 1/9"; ok $? "resume lands on the saved step"
 tmux_wait "ticked by"
 same; ok $? "resuming at the saved step writes nothing"
 

@@ -72,10 +72,9 @@ set_status lifetime_environments ok
 # Settings changed since: these two FAILED results are stale, no verdict.
 sed -i 's|^tables = public\.a$|tables = public.a2|' "$st"
 sed -i 's|^url = http://127.0.0.1:1/C2/_ping.html$|url = http://127.0.0.1:1/C2b/_ping.html|' "$st"
-"$OSMIGRATE" mark --state "$st" types done --action review_findings >/dev/null 2>&1 &&
-"$OSMIGRATE" mark --state "$st" types done --action saved_data --reason "blockers reviewed" \
-	>/dev/null 2>&1
-ok $? "the types step marked done (its FAILED result no longer marks it)"
+"$OSMIGRATE" mark --state "$st" type_scan done --action run_scan >/dev/null 2>&1 &&
+"$OSMIGRATE" mark --state "$st" type_scan done --reason "blockers reviewed" >/dev/null 2>&1
+ok $? "the type scan step marked done over its FAILED result, with a reason"
 
 status=$("$OSMIGRATE" status --state "$st" 2>&1)
 is "$?" 0 "status reads the crafted state"
@@ -86,14 +85,14 @@ printf '%s\n' "$status" | grep '^  \[.\] ' | while IFS= read -r line; do
 		"$(printf '%s' "$line" | cut -c3-5)" \
 		"$(printf '%s' "$line" | cut -c22-47 | sed 's/ *$//')"
 done >"$w/status.marks"
-is "$(wc -l <"$w/status.marks")" 8 "status lists the 8 steps with their marks"
+is "$(wc -l <"$w/status.marks")" 9 "status lists the 9 steps with their marks"
 mark_of() { sed -n "s/^$1|\(\[.\]\)|.*/\1/p" "$w/status.marks"; }
 is "$(mark_of connection)" "[!]" "status: a step whose checks FAILED is [!] (as the wizard)"
 is "$(mark_of consumers)" "[!]" "status: one current FAILED among stale ones still FAILED"
 is "$(mark_of refresh)" "[ ]" "status: a stale FAILED does not mark the step"
 is "$(mark_of prerequisites)" "[ ]" "status: warnings do not mark the step"
 is "$(mark_of republish)" "[ ]" "status: could not check does not mark the step [!]"
-is "$(mark_of types)" "[x]" "status: a done step keeps its mark"
+is "$(mark_of type_scan)" "[x]" "status: a done step keeps its mark"
 # result id -> word, as status shows them
 printf '%s\n' "$status" | sed -n 's/^  \(ok\|warning\|FAILED\|error\|stale\) \{1,\}\([^ ]*\) .*/\2|\1/p' \
 	>"$w/status.words"
@@ -101,7 +100,7 @@ is "$(wc -l <"$w/status.words")" 19 "status lists the 19 results"
 word_of() { sed -n "s/^$1|//p" "$w/status.words"; }
 is "$(word_of 'tables_accessible:A')" stale "status: a FAILED result whose settings changed is stale"
 
-# The wizard on the same file, parked on the types step (done: no cursor
+# The wizard on the same file, parked on the type scan step (done: no cursor
 # mark [>] on an open step to tell apart).
 label_of() {
 	sed -n "/^\[check \"$1\"\]/,/^\[/ s/^label = //p" "$st" | cut -c1-40
@@ -115,22 +114,22 @@ step_no() { grep -n "^$1|" "$w/status.marks" | cut -d: -f1; }
 goto_step() {
 	i=0
 	while [ $i -lt 10 ]; do
-		cur=$(tmux_screen | sed -n 's/.* step \([0-9]\)\/8 *$/\1/p' | head -1)
+		cur=$(tmux_screen | sed -n 's/.* step \([0-9]\)\/9 *$/\1/p' | head -1)
 		[ -n "$cur" ] || return 1
 		[ "$cur" -eq "$1" ] && return 0
 		if [ "$cur" -lt "$1" ]; then
 			tmux_keys n
-			tmux_wait "step $((cur + 1))/8" || return 1
+			tmux_wait "step $((cur + 1))/9" || return 1
 		else
 			tmux_keys b
-			tmux_wait "step $((cur - 1))/8" || return 1
+			tmux_wait "step $((cur - 1))/9" || return 1
 		fi
 		i=$((i + 1))
 	done
 	return 1
 }
-goto_step "$(step_no types)"
-ok $? "on the types step"
+goto_step "$(step_no type_scan)"
+ok $? "on the type scan step"
 tmux_screen >"$w/list.screen"
 while IFS='|' read -r id mark title; do
 	t=$(printf '%s' "$title" | cut -c1-20)
@@ -151,7 +150,7 @@ panel_of() {
 	tables_accessible:*) echo refresh ;;
 	lifetime_consistency|consumer_republished:*) echo republish ;;
 	consumer_ping:*) echo consumers ;;
-	type_verification) echo types ;;
+	type_verification) echo type_scan ;;
 	lifetime_environments|deploy_*) echo deploy ;;
 	esac
 }
@@ -190,7 +189,7 @@ tmux_start 110 40 "$OSMIGRATE" --answers "$w/run.ini" --state "$w/run-state.ini"
 	connector-migration
 tmux_wait "Actions (Space ticks)"; ok $? "wizard opens"
 tmux_keys n
-tmux_wait "step 2/8"
+tmux_wait "step 2/9"
 tmux_keys r
 tmux_wait "checks FAILED: 0 ok, 0 warning, 1 FAILED, 2 error" 20
 ok $? "the wizard says FAILED for the same results"

@@ -85,7 +85,7 @@ checks() { # run the step's checks; wait until their results are saved and shown
 	_t=0
 	while [ "$_t" -lt 1200 ]; do
 		if [ "$(cksum <"$st")" != "$_sum" ] &&
-		   tmux_screen | grep -Eq 'checks (ok|FAILED|warning|error):'; then
+		   tmux_screen | grep -Eq '(checks|type verification) (ok|FAILED|warning|error):'; then
 			settle
 			return 0
 		fi
@@ -118,46 +118,45 @@ tmux_wait '[x] Prerequisites' 5; ok $? "prerequisites done"
 next_step 2; first; tick 3; ok $? "connection: 3 actions ticked"
 checks; ok $? "connection: checks ran against the demo database"
 verdict warning; ok $? "connection: checks ok but for the consumers' pages before the rebind (one down, one login page: warnings)"
-next_step 3; first; tick 1 && tmux_keys j && items 2 2; ok $? "rebind: the ardo connection and 2 extensions x 2 actions"
-next_step 4; first; items 2 2; ok $? "refresh: 2 extensions x 2 actions"
-checks; ok $? "refresh: tables accessible checked"
-next_step 5; first; tick 2; ok $? "republish: 2 actions"
-checks; verdict FAILED; ok $? "republish: LifeTime shows the inconsistent application (FAILED)"
-next_step 6
-tmux_screen | grep -q 'Type verification: not run yet'; ok $? "consumers: says the type verification has not run"
-first; items 5 1; ok $? "consumers: 5 consumer modules tested"
-checks; verdict FAILED; ok $? "consumers: the pool-down consumer FAILS its ping"
-next_step 7; checks; ok $? "types: r scans every column in scope"
+next_step 3; checks; ok $? "type scan: r scans every column in scope, before the first rebind"
 tmux_keys PPage PPage
 tmux_wait 'Type verification (' 10 && tmux_screen | grep -q 'Press t to review'
-ok $? "types: the summary of the scan shows on the step"
-grep -q '^\[types\]' "$st" && grep -q '^\[finding "1"\]' "$st"; ok $? "types: findings stored in the state file"
+ok $? "type scan: the summary of the scan shows on the step"
+grep -q '^\[types\]' "$st" && grep -q '^\[finding "1"\]' "$st"; ok $? "type scan: findings stored in the state file"
 # The demo's blockers FAILED the type verification: the tick that would
 # complete the step asks for a reason (the results gate), which is recorded.
 first; tick 1 && tmux_keys j Space && tmux_wait "failed or stale checks" 10 &&
 	tmux_text "blockers reviewed with the application owners" && tmux_keys Enter &&
-	tmux_wait '[x] Verify data types' 10
-ok $? "types: 2 actions, the last one over the FAILED verification with a typed reason"
+	tmux_wait '[x] Scan data types' 10
+ok $? "type scan: 2 actions, the last one over the FAILED verification with a typed reason"
 grep -q '^overrode = result type_verification FAILED ' "$st"
-ok $? "types: the override names the result it overrode"
-tmux_keys b
-tmux_wait "step 6/" 5
-tmux_keys PPage PPage PPage
+ok $? "type scan: the override names the result it overrode"
+next_step 4; first; tick 1 && tmux_keys j && items 2 2; ok $? "rebind: the ardo connection and 2 extensions x 2 actions"
+next_step 5; first; items 2 2; ok $? "refresh: 2 extensions x 2 actions"
+checks; ok $? "refresh: tables accessible checked"
+next_step 6; first; tick 2; ok $? "republish: 2 actions"
+checks; verdict FAILED; ok $? "republish: LifeTime shows the inconsistent application (FAILED)"
+next_step 7
+first; items 5 1; ok $? "consumers: 5 consumer modules tested"
+checks; verdict FAILED; ok $? "consumers: the pool-down consumer FAILS its ping"
+tmux_keys PPage PPage PPage PPage PPage PPage
 tmux_wait 'Type verification (' 5 && tmux_screen | grep -Eq '^ *(│|\|)? *[1-9][0-9]* blockers|: [1-9][0-9]* blockers'
 ok $? "consumers: the type verification summary shows where the consumers are tested"
-tmux_keys n
-tmux_wait "step 7/" 5
-next_step 8; first; items 2 4; ok $? "deploy: 2 environments x 4 actions (Development, where the migration was done, is not offered)"
+next_step 8
+tmux_wait 'Type verification (' 10 && tmux_screen | grep -q 'Press t to review'
+ok $? "types: the seed's data-types step shows the scan for the consumer tests"
+first; tick 2; ok $? "types: 2 actions"
+next_step 9; first; items 2 4; ok $? "deploy: 2 environments x 4 actions (Development, where the migration was done, is not offered)"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q saves and exits 0"
-status_all_done "$st" 8; ok $? "status: all 8 steps done"
+status_all_done "$st" 9; ok $? "status: all 9 steps done"
 $RUN "$OSMIGRATE" report --state "$st" --format json -o "$TMUX_WORK/cm.json"
 is "$?" 0 "report written"
 python3 - "$TMUX_WORK/cm.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["version"] == 1
-assert [s["status"] for s in d["steps"]] == ["done"] * 8, [s["status"] for s in d["steps"]]
+assert [s["status"] for s in d["steps"]] == ["done"] * 9, [s["status"] for s in d["steps"]]
 assert all(a["ticked"] and a["by"] and a["at"] for s in d["steps"] for a in s["actions"])
 assert all(i["status"] == "done" for s in d["steps"] for i in s["items"])
 ids = {c["id"] for c in d["checks"]}

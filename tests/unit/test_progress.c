@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -185,6 +186,11 @@ Test(progress, next_action_walks_the_procedure)
 	for (size_t i = 0; i < 2; i++)
 		progress_set_status(st, rb, rb->steps[i].id, NULL, STEP_DONE, NULL, &ok, why,
 				    sizeof why);
+	/* the type scan comes before the first rebind */
+	progress_next(st, rb, &nx);
+	cr_assert_str_eq(nx.step->id, "type_scan");
+	cr_assert_str_eq(nx.action->id, "run_scan");
+	progress_set_status(st, rb, "type_scan", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
 	doc_add_section(st->doc, "extension", "A");
 	doc_add_section(st->doc, "extension", "B");
 	progress_tick(st, rb, "rebind", NULL, "select_ardo", true, why, sizeof why);
@@ -861,4 +867,74 @@ Test(progress, completing_tick_gated_by_the_steps_checks)
 				   true, why, sizeof why), GATE_OPEN, "%s", why);
 	cr_assert_eq(state_step_status(st, "servers"), STEP_DONE);
 	cr_assert_not(progress_forced(st, rb, s, "B"));
+/* A state file written before the type scan moved in front of the first
+ * rebind (issue 13): steps are stored by id ([step "ID"], current = ID,
+ * [check "ID"] named by the check), so it loads and resumes where it was.
+ * The seed's data-types step ("types") keeps its ticks; the stored
+ * type_verification result now belongs to the step that runs the scan,
+ * which, never ticked, is the next thing to do. */
+Test(progress, state_from_before_the_type_scan_step_resumes)
+{
+	static const char old[] =
+		"[osmigrate]\n"
+		"version = 1\n"
+		"runbook = connector-migration\n"
+		"created = 2026-11-20T21:00:00Z\n"
+		"updated = 2026-11-20T22:10:00Z\n"
+		"updated_by = op@admin\n"
+		"current = refresh\n"
+		"\n"
+		"[extension \"HRDB\"]\n"
+		"tables = hr.emp\n"
+		"\n"
+		"[step \"prerequisites\"]\n"
+		"status = done\n"
+		"\n"
+		"[step \"connection\"]\n"
+		"status = done\n"
+		"\n"
+		"[step \"rebind\"]\n"
+		"status = done\n"
+		"\n"
+		"[step \"types\"]\n"
+		"status = in-progress\n"
+		"tick.review_findings = op@admin 2026-11-20T22:00:00Z\n"
+		"\n"
+		"[check \"type_verification\"]\n"
+		"status = failed\n"
+		"at = 2026-11-20T22:00:00Z\n"
+		"label = column types and stored values under both connectors\n"
+		"summary = 1 blocker(s), 0 warning(s), 0 info(s) over 3 column(s) in 1 table(s)\n";
+	const struct runbook *rb = runbook_find("connector-migration");
+	char opath[160];
+	struct state_error err;
+	struct state *o;
+	struct step_progress p;
+	struct check_results rs;
+	struct progress_next nx;
+	FILE *f;
+
+	snprintf(opath, sizeof opath, "%s/old.ini", dir);
+	f = fopen(opath, "w");
+	cr_assert_not_null(f);
+	fputs(old, f);
+	fclose(f);
+	chmod(opath, 0600);
+	o = state_open(opath, &err);
+	cr_assert_not_null(o, "an old state file loads: %s", err.msg);
+	cr_assert_str_eq(state_current(o), "refresh", "resumes where it was");
+	progress_step(o, rb, runbook_step(rb, "types"), &p);
+	cr_assert_eq(p.actions_ticked, 1, "the seed's data-types step keeps its tick");
+	check_results_for_step(o->doc, rb->id, "type_scan", &rs);
+	cr_assert_eq(rs.n, 1, "the stored scan result belongs to the scan step");
+	cr_assert_str_eq(rs.r[0].id, "type_verification");
+	check_results_free(&rs);
+	check_results_for_step(o->doc, rb->id, "types", &rs);
+	cr_assert_eq(rs.n, 0);
+	check_results_free(&rs);
+	cr_assert_eq(state_step_status(o, "type_scan"), STEP_PENDING);
+	progress_next(o, rb, &nx);
+	cr_assert_str_eq(nx.step->id, "type_scan");
+	cr_assert(state_save(o, &err), "%s", err.msg);
+	state_close(o);
 }

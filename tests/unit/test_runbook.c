@@ -177,8 +177,8 @@ Test(runbook, restore_database_follows_seed) { check_runbook("restore-database",
 
 Test(runbook, connector_migration_step_ids)
 {
-	static const char *const ids[] = { "prerequisites", "connection", "rebind", "refresh",
-					   "republish", "consumers", "types", "deploy" };
+	static const char *const ids[] = { "prerequisites", "connection", "type_scan", "rebind",
+					   "refresh", "republish", "consumers", "types", "deploy" };
 	const struct runbook *rb = runbook_find("connector-migration");
 
 	cr_assert_eq(rb->n_steps, OSM_ARRAY_LEN(ids));
@@ -409,8 +409,42 @@ Test(runbook, the_seeds_gates_as_data)
 	cr_assert_not(ping_unexpected(EXPECT_NOTHING, true, false));
 
 	cr_assert_eq(runbook_step(cm, "consumers")->types, TYPES_SUMMARY);
-	cr_assert_eq(runbook_step(cm, "types")->types, TYPES_SCAN);
+	cr_assert_eq(runbook_step(cm, "types")->types, TYPES_SUMMARY);
+	cr_assert_eq(runbook_step(cm, "type_scan")->types, TYPES_SCAN);
 	cr_assert(runbook_has_types(cm));
 	cr_assert_not(runbook_has_types(ec));
 	cr_assert_not(runbook_has_types(rd));
+}
+
+/* Issue 13: the type verification runs, and shows its blockers, before the
+ * first rebind: a step of its own, marked as added by osmigrate (as
+ * restore-database's "verify"), in front of the first step whose items are
+ * extensions; the seed's steps keep their order, and the seed's "Test
+ * consumer modules" data-types step keeps the full list (a summary). */
+Test(runbook, type_scan_before_the_first_rebind)
+{
+	const struct runbook *cm = runbook_find("connector-migration");
+	const struct runbook *rd = runbook_find("restore-database");
+	int scan = -1, first_ext = -1, summary = -1;
+
+	for (size_t i = 0; i < cm->n_steps; i++) {
+		const struct rb_step *s = &cm->steps[i];
+
+		if (s->types == TYPES_SCAN)
+			scan = (int)i;
+		if (s->items == ITEM_EXTENSION && first_ext < 0)
+			first_ext = (int)i;
+		if (s->types == TYPES_SUMMARY && s->items == ITEM_NONE)
+			summary = (int)i;
+	}
+	cr_assert_geq(scan, 0);
+	cr_assert_lt(scan, first_ext, "the scan comes before the first rebind");
+	cr_assert_gt(summary, first_ext, "the seed's data-types step keeps the full list");
+	cr_assert(str_startswith(cm->steps[scan].intro, "Added by osmigrate"),
+		  "marked as an addition: %s", cm->steps[scan].intro);
+	cr_assert(str_startswith(runbook_step(rd, "verify")->intro, "Added by osmigrate"));
+	for (size_t i = 0; i < cm->n_steps; i++)
+		if ((int)i != scan)
+			cr_assert_not(str_startswith(cm->steps[i].intro, "Added by osmigrate"),
+				      "%s is the seed's", cm->steps[i].id);
 }
