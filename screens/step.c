@@ -24,6 +24,7 @@
 #include "checkjob.h"
 #include "screens.h"
 #include "schema.h"
+#include "typescan.h"
 #include "version.h"
 
 enum tkind { T_ACTION, T_ITEM, T_ITEM_ACTION, T_ITEM_NOTE, T_FIELD, T_NOTE };
@@ -399,6 +400,56 @@ static void add_tab_rows(struct step_screen *sv, struct app *a, int width)
 	}
 }
 
+/* What the last type verification found on an extension's tables: what
+ * Refresh Entity will do to its entities (typescan.h). */
+static void add_item_types_row(struct step_screen *sv, struct app *a, const char *ext, int width)
+{
+	enum check_verdict v;
+	char *found = type_extension_findings(a->st->doc, ext, 8, &v);
+	char *line = xasprintf("%s%s", found,
+			       v == VERDICT_NONE || v == VERDICT_STALE ? " (t, then r)"
+			       : v == VERDICT_ERROR ? " (e: its tables)"
+			       : v == VERDICT_OK ? "" : " (t lists them)");
+
+	add_rows(sv, line, width, 4, 2, ui_verdict_attr(v), -1);
+	free(line);
+	free(found);
+}
+
+/* The blockers of the last type verification, by place and code: what
+ * the step that runs it shows before the first rebind. */
+static void add_blocker_rows(struct step_screen *sv, struct app *a, int width)
+{
+	const struct doc *d = a->st->doc;
+	size_t n, shown = 0, total = 0;
+	const char **secs = doc_section_names(d, "finding", &n);
+	enum { MAX_SHOWN = 12 };
+
+	for (size_t i = 0; i < n; i++) {
+		char *place, *line;
+
+		if (!str_eq(doc_get(d, "finding", secs[i], "severity"), "blocker"))
+			continue;
+		if (total++ >= MAX_SHOWN)
+			continue;
+		place = type_place(doc_get(d, "finding", secs[i], "schema"),
+				   doc_get(d, "finding", secs[i], "table"),
+				   doc_get(d, "finding", secs[i], "column"));
+		line = xasprintf("BLOCKER %s %s", place, doc_get_or(d, "finding", secs[i], "code", "?"));
+		add_rows(sv, line, width, 2, 4, UI_FAILED, -1);
+		free(line);
+		free(place);
+		shown++;
+	}
+	if (total > shown) {
+		char *line = xasprintf("... and %zu more blockers (t lists them all)", total - shown);
+
+		add_rows(sv, line, width, 2, 4, UI_FAILED, -1);
+		free(line);
+	}
+	free(secs);
+}
+
 static void build_rows(struct step_screen *sv, struct app *a, int width)
 {
 	const struct rb_step *s = app_step(a);
@@ -462,6 +513,8 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 			line = xasprintf("Type verification (%s): %s blockers, %s warnings, %s infos "
 					 "in %s columns. Press t to review them.", at, v[0], v[1], v[2], v[3]);
 			add_rows(sv, line, width, 0, 0, str_eq(v[0], "0") ? UI_NORMAL : UI_FAILED, -1);
+			if (s->types == TYPES_SCAN)
+				add_blocker_rows(sv, a, width);
 		} else {
 			line = xstrdup("Type verification: not run yet. Press t, then r, to compare "
 				       "every column under both connectors.");
@@ -513,6 +566,8 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 				add_rows(sv, line, width, 4, 6, UI_DIM, find_target(sv, T_ITEM, (int)j, 0));
 				free(line);
 			}
+			if (s->types == TYPES_ITEMS)
+				add_item_types_row(sv, a, it, width);
 			if (!sv->expanded[j])
 				continue;
 			for (size_t k = 0; k < s->n_item_actions; k++) {

@@ -30,6 +30,7 @@
 #include "schema.h"
 #include "state.h"
 #include "text.h"
+#include "typescan.h"
 #include "util.h"
 
 #define REPORT_VERSION 1
@@ -730,6 +731,18 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 				jw_kstr(w, "at", item_get(r->st, s->id, items[k], "at"));
 				jw_kstr(w, "note", state_note(r->st, s->id, items[k]));
 				jw_kstr(w, "reason", ir);
+				if (s->types == TYPES_ITEMS) {
+					/* What Refresh Entity will do to this extension. */
+					enum check_verdict v;
+					char *found = type_extension_findings(d, items[k], 0, &v);
+
+					jw_key(w, "type_verification");
+					jw_object(w);
+					jw_kstr(w, "verdict", check_verdict_word(v));
+					jw_kstr(w, "summary", found);
+					jw_end(w);
+					free(found);
+				}
 			}
 			jw_key(w, "actions");
 			json_actions(w, r->st, r->rb, s, items[k]);
@@ -1101,6 +1114,14 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 				line(sb, esc, mdfmt ? "  - Reason: " : "       Reason: ", ir);
 			if (!str_empty(in))
 				line(sb, esc, mdfmt ? "  - Note: " : "       Note: ", in);
+			if (s->types == TYPES_ITEMS) {
+				/* What Refresh Entity will do to this extension. */
+				enum check_verdict v;
+				char *found = type_extension_findings(d, items[k], 0, &v);
+
+				line(sb, esc, mdfmt ? "  - " : "       ", found);
+				free(found);
+			}
 			for (size_t a = 0; a < s->n_item_actions; a++) {
 				const char *by = NULL, *at = NULL;
 				bool t = state_ticked(r->st, s->id, items[k], s->item_actions[a].id,

@@ -18,6 +18,7 @@
 #include "rollback.h"
 #include "runbook.h"
 #include "state.h"
+#include "typescan.h"
 #include "util.h"
 
 static void status_usage(FILE *f)
@@ -193,6 +194,14 @@ static void show_steps(const struct state *st, const struct runbook *rb, bool co
 				printf("\n");
 				if (actions)
 					show_actions(st, s, items[k]);
+				if (s->types == TYPES_ITEMS) {
+					/* What Refresh Entity will do to this extension. */
+					enum check_verdict v;
+					char *found = type_extension_findings(st->doc, items[k], 0, &v);
+
+					PRINT_SAFE("            %s\n", found);
+					free(found);
+				}
 			}
 			free(items);
 		}

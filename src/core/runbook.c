@@ -182,8 +182,9 @@ static const struct rb_step cm_steps[] = {
 	  "through the supported connector, which maps PostgreSQL types differently. Before the "
 	  "first extension is rebound, the wizard classifies every column in scope under both "
 	  "connectors and probes the stored values, so you know which attributes will change and "
-	  "which values the supported connector cannot read. The step Verify data types keeps "
-	  "the full list for the consumer tests.",
+	  "which values the supported connector cannot read. The Rebind and Refresh steps show "
+	  "each extension's findings; the step Verify data types keeps the full list for the "
+	  "consumer tests.",
 	  ACTIONS(cm_type_scan), ITEM_NONE, NO_ACTIONS, NULL, 0,
 	  "A blocker left unresolved breaks the extension's consumers after Refresh Entity.",
 	  NO_GATES, NO_PINGS, TYPES_SCAN },
@@ -191,13 +192,14 @@ static const struct rb_step cm_steps[] = {
 	  "Update each extension that uses the ardoPostgreSQL database connection so that it uses "
 	  "the supported PostgreSQL database connection. Repeat for each extension.",
 	  ACTIONS(cm_rebind), ITEM_EXTENSION, ACTIONS(cm_rebind_item), NULL, 0, NULL,
-	  NO_GATES, NO_PINGS, TYPES_NONE },
+	  NO_GATES, NO_PINGS, TYPES_ITEMS },
 	{ "refresh", "Refresh entities", "Refresh entities in extensions",
 	  "Refresh each of the extensions updated in the previous step. The wizard checks that "
 	  "every table an extension uses exists and is readable through the new connection.",
 	  NO_ACTIONS, ITEM_EXTENSION, ACTIONS(cm_refresh_item), NULL, 0,
-	  "Attribute types can change silently on Refresh Entity: see the step Scan data types.",
-	  NO_GATES, NO_PINGS, TYPES_NONE },
+	  "Attribute types can change silently on Refresh Entity: each extension below shows "
+	  "what the type verification found in its tables.",
+	  NO_GATES, NO_PINGS, TYPES_ITEMS },
 	{ "republish", "Republish consumers", "Republish consumer modules",
 	  "Republish the consumer modules that have dependencies to the updated extensions, and "
 	  "also any other modules that have dependencies to those consumer modules. The wizard "

@@ -145,6 +145,8 @@ const char *step_down_until(const char *runbook, const char *step);
 enum rb_types {
 	TYPES_NONE = 0,
 	TYPES_SUMMARY,              /* the step sums up the last type verification */
+	TYPES_ITEMS,                /* ... and each of its extensions shows the findings on
+				     * its tables (what Refresh Entity will do to it) */
 	TYPES_SCAN,                 /* ... and its checks are the full type scan (r) */
 };
 

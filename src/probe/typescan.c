@@ -1842,6 +1842,115 @@ char *type_finding_message(const struct type_finding *tf)
 
 /* ---- state file ---- */
 
+char *type_place(const char *schema, const char *table, const char *column)
+{
+	if (str_empty(column))
+		return xasprintf("%s.%s", schema ? schema : "", table ? table : "");
+	return xasprintf("%s.%s.%s", schema ? schema : "", table ? table : "", column);
+}
+
+/* Does the stored "unmatched" line (type_result_scope_problem) name table
+ * s.t?  It lists "table S.T" entries separated by ", ". */
+static bool unmatched_names(const char *line, const char *s, const char *t)
+{
+	char *want = xasprintf("table %s.%s", s, t);
+	size_t n = strlen(want);
+	bool hit = false;
+
+	for (const char *p = line; p && (p = strstr(p, want)); p += n)
+		if ((p == line || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+			hit = true;
+	free(want);
+	return hit;
+}
+
+char *type_extension_findings(const struct doc *d, const char *ext, size_t max_names,
+			      enum check_verdict *verdict)
+{
+	struct type_scope sc;
+	struct strbuf names = STRBUF_INIT;
+	char msg[512];
+	long counts[TS_NSEV] = { 0 };
+	size_t named = 0, nsec;
+	const char **secs;
+	const char *unmatched;
+	enum check_freshness fresh;
+	char *out, *bad = NULL;
+
+	*verdict = VERDICT_NONE;
+	if (!doc_has_section(d, "types", NULL))
+		return xstrdup("type verification: not run yet");
+	type_scope_init(&sc);
+	if (!type_scope_from_doc(&sc, d, ext, msg, sizeof msg) || !sc.ntables) {
+		*verdict = VERDICT_ERROR;
+		out = sc.ntables ? xasprintf("type verification: could not check: %s", msg)
+				 : xstrdup("type verification: could not check: the extension lists "
+					   "no tables (settings: its tables)");
+		type_scope_free(&sc);
+		return out;
+	}
+	unmatched = doc_get(d, "types", NULL, "unmatched");
+	for (size_t i = 0; unmatched && i < sc.ntables && !bad; i++)
+		if (unmatched_names(unmatched, sc.tab_schema[i], sc.tab_name[i]) ||
+		    str_startswith(unmatched, "nothing in scope matched"))
+			bad = type_place(sc.tab_schema[i], sc.tab_name[i], NULL);
+	if (bad) {
+		*verdict = VERDICT_ERROR;
+		out = xasprintf("type verification: could not check: the scan matched nothing "
+				"for its table %s (names are case-sensitive)", bad);
+		free(bad);
+		type_scope_free(&sc);
+		return out;
+	}
+	secs = doc_section_names(d, "finding", &nsec);
+	for (size_t i = 0; i < nsec; i++) {
+		const char *fs = doc_get(d, "finding", secs[i], "schema");
+		const char *ft = doc_get(d, "finding", secs[i], "table");
+		enum tf_severity sev;
+		bool mine = false;
+
+		if (!fs || !ft || !tf_severity_parse(doc_get(d, "finding", secs[i], "severity"), &sev))
+			continue;
+		for (size_t k = 0; k < sc.ntables && !mine; k++)
+			mine = str_eq(fs, sc.tab_schema[k]) && str_eq(ft, sc.tab_name[k]);
+		if (!mine)
+			continue;
+		counts[sev]++;
+		if (sev == TS_BLOCKER && (!max_names || named < max_names)) {
+			char *place = type_place(fs, ft, doc_get(d, "finding", secs[i], "column"));
+
+			sb_addf(&names, "%s%s (%s)", named ? ", " : "", place,
+				doc_get_or(d, "finding", secs[i], "code", "?"));
+			free(place);
+			named++;
+		}
+	}
+	free(secs);
+	fresh = check_digest_freshness(d, "type_verification",
+				       doc_get(d, "types", NULL, "settings_digest"));
+	*verdict = fresh != CHECK_CURRENT ? VERDICT_STALE
+		 : counts[TS_BLOCKER] ? VERDICT_FAILED
+		 : counts[TS_WARNING] ? VERDICT_WARNING : VERDICT_OK;
+	out = xasprintf("type verification%s%s%s: %ld %s, %ld %s, %ld %s in its %zu %s%s%s",
+			fresh != CHECK_CURRENT ? ", stale (" : "",
+			fresh != CHECK_CURRENT ? check_freshness_text(fresh) : "",
+			fresh != CHECK_CURRENT ? "), found then" : "",
+			counts[TS_BLOCKER], plural(counts[TS_BLOCKER], "blocker", "blockers"),
+			counts[TS_WARNING], plural(counts[TS_WARNING], "warning", "warnings"),
+			counts[TS_INFO], plural(counts[TS_INFO], "info", "infos"),
+			sc.ntables, plural(sc.ntables, "table", "tables"),
+			names.len ? "; blockers: " : "", sb_str(&names));
+	if ((size_t)counts[TS_BLOCKER] > named && named) {
+		char *more = xasprintf("%s and %zu more", out, (size_t)counts[TS_BLOCKER] - named);
+
+		free(out);
+		out = more;
+	}
+	sb_free(&names);
+	type_scope_free(&sc);
+	return out;
+}
+
 void type_result_store(const struct type_result *r, struct doc *d)
 {
 	size_t n;

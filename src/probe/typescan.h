@@ -204,6 +204,24 @@ void type_counts_text(struct strbuf *sb, long long blockers, long long warnings,
 /* The one-line message of a finding (caller frees). */
 char *type_finding_message(const struct type_finding *tf);
 
+/* Where a finding is: "schema.table.column", or "schema.table" for a
+ * table finding (column empty).  Caller frees. */
+char *type_place(const char *schema, const char *table, const char *column);
+
+/* What the last type verification stored in d found on the tables of
+ * extension ext ([extension "EXT"] tables, read as the scan's scope reads
+ * them, type_scope_from_doc): what Integration Studio's Refresh Entity
+ * will do to that extension's entities.  One line for people, "type
+ * verification: 1 blocker, 2 warnings, 0 infos in its 3 tables; blockers:
+ * s.t.c (TYPE_CHANGED), ...", naming at most max_names blockers (0: all)
+ * and how many more.  *verdict: VERDICT_NONE not run yet; VERDICT_ERROR
+ * could not check (the extension lists no table, a malformed one, or the
+ * scan matched nothing for one of them); VERDICT_STALE the settings
+ * changed since it ran (the line says what it found then); else FAILED
+ * (blockers), WARNING or OK by its findings.  Caller frees. */
+char *type_extension_findings(const struct doc *d, const char *ext, size_t max_names,
+			      enum check_verdict *verdict);
+
 /* State file: replace [types] and every [finding "N"] of d with r; load them back. */
 void type_result_store(const struct type_result *r, struct doc *d);
 bool type_result_load(struct type_result *r, const struct doc *d, char *err, size_t errlen);

@@ -411,6 +411,13 @@ Test(runbook, the_seeds_gates_as_data)
 	cr_assert_eq(runbook_step(cm, "consumers")->types, TYPES_SUMMARY);
 	cr_assert_eq(runbook_step(cm, "types")->types, TYPES_SUMMARY);
 	cr_assert_eq(runbook_step(cm, "type_scan")->types, TYPES_SCAN);
+	/* what Refresh Entity will do, per extension, where they are rebound and refreshed */
+	cr_assert_eq(runbook_step(cm, "rebind")->types, TYPES_ITEMS);
+	cr_assert_eq(runbook_step(cm, "refresh")->types, TYPES_ITEMS);
+	for (size_t r = 0; r < n_runbooks; r++)
+		for (size_t i = 0; i < runbooks[r]->n_steps; i++)
+			if (runbooks[r]->steps[i].types == TYPES_ITEMS)
+				cr_assert_eq(runbooks[r]->steps[i].items, ITEM_EXTENSION);
 	cr_assert(runbook_has_types(cm));
 	cr_assert_not(runbook_has_types(ec));
 	cr_assert_not(runbook_has_types(rd));
