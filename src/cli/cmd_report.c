@@ -1240,12 +1240,18 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 				sev = doc_get(d, "finding", id, "severity");
 				if (!str_eq(sev, pass == 0 ? "blocker" : "warning"))
 					continue;
-				w = xasprintf("%s %s.%s.%s (%s): %s", sev,
-					      doc_get_or(d, "finding", id, "schema", ""),
-					      doc_get_or(d, "finding", id, "table", ""),
-					      doc_get_or(d, "finding", id, "column", ""),
-					      doc_get_or(d, "finding", id, "pg_type", ""),
-					      doc_get_or(d, "finding", id, "message", ""));
+				{
+					/* a table finding is "s.t", with no type */
+					char *place = type_place(doc_get(d, "finding", id, "schema"),
+								 doc_get(d, "finding", id, "table"),
+								 doc_get(d, "finding", id, "column"));
+					const char *pgt = doc_get_or(d, "finding", id, "pg_type", "");
+
+					w = xasprintf("%s %s%s%s%s: %s", sev, place,
+						      *pgt ? " (" : "", pgt, *pgt ? ")" : "",
+						      doc_get_or(d, "finding", id, "message", ""));
+					free(place);
+				}
 				line(sb, esc, mdfmt ? "- " : "  - ", w);
 				free(w);
 			}

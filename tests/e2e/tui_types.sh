@@ -55,7 +55,7 @@ tmux_wait "filter: amount"; ok $? "filter applied"
 shown=$(tmux_screen | grep -c 'shop\.orders\.')
 tmux_screen | grep 'shop\.orders\.' | grep -vq 'amount'; [ $? -ne 0 ]; ok $? "only matching findings listed ($shown)"
 tmux_keys o
-tmux_wait "sort: code"; ok $? "o changes the sort"
+tmux_wait "sort: severity"; ok $? "o changes the sort"
 tmux_keys f
 tmux_wait "severity: blocker"; ok $? "f filters by severity"
 tmux_keys Escape
