@@ -120,6 +120,23 @@ static void checks_done(void *ud, struct job_end *e)
 	for (size_t i = 0; i < rep->n; i++)
 		counts[rep->r[i].status]++;
 	worst = check_report_verdict(rep);
+	if (c->types) {
+		/* The scan is the type verification's, wherever it was started
+		 * from (the types screen over any step): said and journalled as
+		 * such, under the step that runs it, never as that step's
+		 * checks. */
+		const struct check_result *r = rep->n ? &rep->r[0] : NULL;
+		char *res = xasprintf("%s: %s%s", check_verdict_word(worst),
+				      r && r->summary ? r->summary : "no result",
+				      e->cancelled ? " (cancelled)" : "");
+
+		if (app_commit(a, c->step, NULL, "check", res))
+			app_message(a, worst >= VERDICT_ERROR, "type verification %s", res);
+		free(res);
+		if (!e->quiet)
+			ask_secrets(a, rep);
+		return;
+	}
 	{
 		char *res = xasprintf("%s: %zu ok, %zu warning, %zu FAILED, %zu error%s",
 				      check_verdict_word(worst), counts[CHECK_OK],
@@ -168,6 +185,8 @@ void checkjob_start(struct app *a, bool types)
 			    "as you do them");
 		return;
 	}
+	if (types && runbook_types_step(a->rb))
+		s = runbook_types_step(a->rb);
 	c = xcalloc(1, sizeof *c);
 	c->types = types;
 	snprintf(c->runbook, sizeof c->runbook, "%s", a->rb->id);

@@ -785,10 +785,15 @@ bool ping_unexpected(enum rb_expect e, bool answered_before, bool answers)
 	return false;
 }
 
+const struct rb_step *runbook_types_step(const struct runbook *rb)
+{
+	for (size_t i = 0; rb && i < rb->n_steps; i++)
+		if (rb->steps[i].types == TYPES_SCAN)
+			return &rb->steps[i];
+	return NULL;
+}
+
 bool runbook_has_types(const struct runbook *rb)
 {
-	for (size_t i = 0; i < rb->n_steps; i++)
-		if (rb->steps[i].types == TYPES_SCAN)
-			return true;
-	return false;
+	return runbook_types_step(rb) != NULL;
 }

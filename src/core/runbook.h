@@ -224,5 +224,7 @@ const char *item_action_text(const struct runbook *rb, const struct rb_step *s,
 
 /* Whether the runbook has a step that runs the type verification. */
 bool runbook_has_types(const struct runbook *rb);
+/* That step (a scan started anywhere is recorded under it), or NULL. */
+const struct rb_step *runbook_types_step(const struct runbook *rb);
 
 #endif

@@ -46,6 +46,14 @@ tmux_keys r
 tmux_wait "blockers," 30; ok $? "r scans and shows the summary counts"
 tmux_screen | grep -q 'shop.orders.amount'; ok $? "the money column is listed"
 grep -q '^\[types\]' "$state"; ok $? "[types] stored in the state"
+# Trial M5: the scan started over another step (prerequisites) is the type
+# verification's: journalled under its step, said as such, never as the
+# checks of the step it was started from.
+tmux_wait "type verification warning: 0 blocker(s), 6 warning(s)" 5; ok $? "the message names the type verification"
+tmux_screen | grep -q 'checks warning'; [ $? -ne 0 ]; ok $? "not \"checks warning\" on a step whose checks did not run"
+grep -qF "$(printf '\ttype_scan\t\tcheck\twarning: 0 blocker(s)')" "$state.journal"; ok $? "journalled under the type scan step"
+grep -qF "$(printf '\tprerequisites\t\tcheck\t')" "$state.journal"; [ $? -ne 0 ]
+ok $? "nothing journalled as the prerequisites' checks"
 n=$(grep -c '^\[finding "' "$state"); [ "$n" -ge 1 ]; ok $? "findings stored ($n)"
 tmux_screen | grep -q '^.*fix: '; ok $? "detail pane shows the fix"
 at=$(sed -n '/^\[types\]/,/^\[/s/^at = //p' "$state")
@@ -60,6 +68,7 @@ tmux_keys f
 tmux_wait "severity: blocker"; ok $? "f filters by severity"
 tmux_keys Escape
 tmux_wait "Spc tick"; ok $? "Esc back to the step"
+tmux_screen | grep -q '>\[>\] Prerequisites'; ok $? "the step it was started from keeps its mark"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 

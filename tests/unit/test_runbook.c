@@ -419,6 +419,9 @@ Test(runbook, the_seeds_gates_as_data)
 			if (runbooks[r]->steps[i].types == TYPES_ITEMS)
 				cr_assert_eq(runbooks[r]->steps[i].items, ITEM_EXTENSION);
 	cr_assert(runbook_has_types(cm));
+	cr_assert_eq(runbook_types_step(cm), runbook_step(cm, "type_scan"),
+		     "a scan started anywhere is recorded under the step that runs it");
+	cr_assert_null(runbook_types_step(ec));
 	cr_assert_not(runbook_has_types(ec));
 	cr_assert_not(runbook_has_types(rd));
 }
