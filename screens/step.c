@@ -402,10 +402,11 @@ static void add_tab_rows(struct step_screen *sv, struct app *a, int width)
 
 /* What the last type verification found on an extension's tables: what
  * Refresh Entity will do to its entities (typescan.h). */
-static void add_item_types_row(struct step_screen *sv, struct app *a, const char *ext, int width)
+static void add_item_types_row(struct step_screen *sv, struct app *a,
+			       const struct type_index *ix, const char *ext, int width)
 {
 	enum check_verdict v;
-	char *found = type_extension_findings(a->st->doc, ext, 8, &v);
+	char *found = type_extension_findings(a->st->doc, ix, ext, 8, &v);
 	char *line = xasprintf("%s%s", found,
 			       v == VERDICT_NONE || v == VERDICT_STALE ? " (t, then r)"
 			       : v == VERDICT_ERROR ? " (e: its tables)"
@@ -457,6 +458,7 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 	char prog[160], *line;
 	const char *reason, *note;
 	struct build_key key = build_key(sv, a, width);
+	struct type_index *tix = NULL;
 
 	if (same_key(&key, &sv->rkey))
 		return;
@@ -566,8 +568,11 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 				add_rows(sv, line, width, 4, 6, UI_DIM, find_target(sv, T_ITEM, (int)j, 0));
 				free(line);
 			}
-			if (s->types == TYPES_ITEMS)
-				add_item_types_row(sv, a, it, width);
+			if (s->types == TYPES_ITEMS) {
+				if (!tix) /* the findings, read once for every item */
+					tix = type_index_build(a->st->doc);
+				add_item_types_row(sv, a, tix, it, width);
+			}
 			if (!sv->expanded[j])
 				continue;
 			for (size_t k = 0; k < s->n_item_actions; k++) {
@@ -602,6 +607,7 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 	add_rows(sv, line, width, 0, 6, UI_NORMAL, find_target(sv, T_NOTE, 0, 0));
 	free(line);
 	add_check_rows(sv, a, s, width);
+	type_index_free(tix);
 }
 
 static void step_free(void *data)

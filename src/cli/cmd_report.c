@@ -581,6 +581,7 @@ static void json_rollback(struct json_writer *w, const struct ctx_rep *r)
 static void write_json(struct strbuf *sb, struct ctx_rep *r)
 {
 	const struct doc *d = r->st->doc;
+	struct type_index *tix = type_index_build(d); /* the findings, read once */
 	struct progress_next nx;
 	struct json_writer jw, *w = &jw;
 	char **outs;
@@ -734,7 +735,7 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 				if (s->types == TYPES_ITEMS) {
 					/* What Refresh Entity will do to this extension. */
 					enum check_verdict v;
-					char *found = type_extension_findings(d, items[k], 0, &v);
+					char *found = type_extension_findings(d, tix, items[k], 0, &v);
 
 					jw_key(w, "type_verification");
 					jw_object(w);
@@ -794,6 +795,7 @@ static void write_json(struct strbuf *sb, struct ctx_rep *r)
 	jw_end(w);
 	jw_end(w);
 	sb_addc(sb, '\n');
+	type_index_free(tix);
 }
 
 /* ------------------------------------------------------------------ */
@@ -910,6 +912,7 @@ static void doc_rollback(struct strbuf *sb, const struct ctx_rep *r, esc_fn esc,
 static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 {
 	const struct doc *d = r->st->doc;
+	struct type_index *tix = type_index_build(d); /* the findings, read once */
 	esc_fn esc = mdfmt ? md : tx;
 	struct check_results rs;
 	struct progress_overrides ov;
@@ -1117,7 +1120,7 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 			if (s->types == TYPES_ITEMS) {
 				/* What Refresh Entity will do to this extension. */
 				enum check_verdict v;
-				char *found = type_extension_findings(d, items[k], 0, &v);
+				char *found = type_extension_findings(d, tix, items[k], 0, &v);
 
 				line(sb, esc, mdfmt ? "  - " : "       ", found);
 				free(found);
@@ -1292,6 +1295,7 @@ static void write_doc(struct strbuf *sb, struct ctx_rep *r, bool mdfmt)
 		line(sb, esc, "\n", w);
 		free(w);
 	}
+	type_index_free(tix);
 }
 
 /* ------------------------------------------------------------------ */

@@ -112,6 +112,8 @@ static void show_actions(const struct state *st, const struct rb_step *s, const 
 static void show_steps(const struct state *st, const struct runbook *rb, bool color,
 		       bool actions)
 {
+	struct type_index *tix = type_index_build(st->doc); /* the findings, read once */
+
 	for (size_t i = 0; i < rb->n_steps; i++) {
 		const struct rb_step *s = &rb->steps[i];
 		struct step_progress p;
@@ -197,7 +199,7 @@ static void show_steps(const struct state *st, const struct runbook *rb, bool co
 				if (s->types == TYPES_ITEMS) {
 					/* What Refresh Entity will do to this extension. */
 					enum check_verdict v;
-					char *found = type_extension_findings(st->doc, items[k], 0, &v);
+					char *found = type_extension_findings(st->doc, tix, items[k], 0, &v);
 
 					PRINT_SAFE("            %s\n", found);
 					free(found);
@@ -206,6 +208,7 @@ static void show_steps(const struct state *st, const struct runbook *rb, bool co
 			free(items);
 		}
 	}
+	type_index_free(tix);
 }
 
 /* Everything overridden or forced (progress.h), one line each. */

@@ -1864,15 +1864,83 @@ static bool unmatched_names(const char *line, const char *s, const char *t)
 	return hit;
 }
 
-char *type_extension_findings(const struct doc *d, const char *ext, size_t max_names,
-			      enum check_verdict *verdict)
+struct type_index_entry {
+	const char *schema, *table, *name; /* name: the [finding] section */
+	size_t order;                      /* as stored */
+};
+struct type_index {
+	struct type_index_entry *e;
+	size_t n;
+};
+
+static int index_cmp(const void *pa, const void *pb)
 {
+	const struct type_index_entry *a = pa, *b = pb;
+	int r = strcmp(a->schema, b->schema);
+
+	if (!r)
+		r = strcmp(a->table, b->table);
+	if (!r)
+		r = a->order < b->order ? -1 : a->order > b->order;
+	return r;
+}
+
+struct type_index *type_index_build(const struct doc *d)
+{
+	struct type_index *ix = xcalloc(1, sizeof *ix);
+	size_t n;
+	const char **secs = doc_section_names(d, "finding", &n);
+
+	ix->e = xcalloc(n + 1, sizeof *ix->e);
+	for (size_t i = 0; i < n; i++) {
+		const char *fs = doc_get(d, "finding", secs[i], "schema");
+		const char *ft = doc_get(d, "finding", secs[i], "table");
+
+		if (fs && ft)
+			ix->e[ix->n++] = (struct type_index_entry){ fs, ft, secs[i], i };
+	}
+	free(secs);
+	qsort(ix->e, ix->n, sizeof *ix->e, index_cmp);
+	return ix;
+}
+
+void type_index_free(struct type_index *ix)
+{
+	if (!ix)
+		return;
+	free(ix->e);
+	free(ix);
+}
+
+/* The first entry of table s.t, or ix->n. */
+static size_t index_first(const struct type_index *ix, const char *s, const char *t)
+{
+	size_t lo = 0, hi = ix->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcmp(ix->e[mid].schema, s);
+
+		if (!r)
+			r = strcmp(ix->e[mid].table, t);
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+char *type_extension_findings(const struct doc *d, const struct type_index *ixin,
+			      const char *ext, size_t max_names, enum check_verdict *verdict)
+{
+	struct type_index *own = NULL;
+	const struct type_index *ix;
 	struct type_scope sc;
 	struct strbuf names = STRBUF_INIT;
 	char msg[512];
 	long counts[TS_NSEV] = { 0 };
-	size_t named = 0, nsec;
-	const char **secs;
+	size_t named = 0;
 	const char *unmatched;
 	enum check_freshness fresh;
 	char *out, *bad = NULL;
@@ -1902,30 +1970,31 @@ char *type_extension_findings(const struct doc *d, const char *ext, size_t max_n
 		type_scope_free(&sc);
 		return out;
 	}
-	secs = doc_section_names(d, "finding", &nsec);
-	for (size_t i = 0; i < nsec; i++) {
-		const char *fs = doc_get(d, "finding", secs[i], "schema");
-		const char *ft = doc_get(d, "finding", secs[i], "table");
-		enum tf_severity sev;
-		bool mine = false;
+	ix = ixin ? ixin : (own = type_index_build(d));
+	/* The extension's tables in its order (type_scope_add_table keeps
+	 * each once), each table's findings as stored. */
+	for (size_t k = 0; k < sc.ntables; k++) {
+		for (size_t i = index_first(ix, sc.tab_schema[k], sc.tab_name[k]);
+		     i < ix->n && str_eq(ix->e[i].schema, sc.tab_schema[k]) &&
+		     str_eq(ix->e[i].table, sc.tab_name[k]); i++) {
+			const char *sec = ix->e[i].name;
+			enum tf_severity sev;
 
-		if (!fs || !ft || !tf_severity_parse(doc_get(d, "finding", secs[i], "severity"), &sev))
-			continue;
-		for (size_t k = 0; k < sc.ntables && !mine; k++)
-			mine = str_eq(fs, sc.tab_schema[k]) && str_eq(ft, sc.tab_name[k]);
-		if (!mine)
-			continue;
-		counts[sev]++;
-		if (sev == TS_BLOCKER && (!max_names || named < max_names)) {
-			char *place = type_place(fs, ft, doc_get(d, "finding", secs[i], "column"));
+			if (!tf_severity_parse(doc_get(d, "finding", sec, "severity"), &sev))
+				continue;
+			counts[sev]++;
+			if (sev == TS_BLOCKER && (!max_names || named < max_names)) {
+				char *place = type_place(sc.tab_schema[k], sc.tab_name[k],
+							 doc_get(d, "finding", sec, "column"));
 
-			sb_addf(&names, "%s%s (%s)", named ? ", " : "", place,
-				doc_get_or(d, "finding", secs[i], "code", "?"));
-			free(place);
-			named++;
+				sb_addf(&names, "%s%s (%s)", named ? ", " : "", place,
+					doc_get_or(d, "finding", sec, "code", "?"));
+				free(place);
+				named++;
+			}
 		}
 	}
-	free(secs);
+	type_index_free(own);
 	fresh = check_digest_freshness(d, "type_verification",
 				       doc_get(d, "types", NULL, "settings_digest"));
 	*verdict = fresh != CHECK_CURRENT ? VERDICT_STALE

@@ -83,6 +83,7 @@ struct type_unmatched {          /* a scope entry that matched no table or view 
 };
 
 struct type_pool;                /* string interning, private to typescan.c */
+struct type_index;               /* stored findings by table, private to typescan.c */
 
 struct type_result {
 	struct type_finding *f;
@@ -219,8 +220,13 @@ char *type_place(const char *schema, const char *table, const char *column);
  * scan matched nothing for one of them); VERDICT_STALE the settings
  * changed since it ran (the line says what it found then); else FAILED
  * (blockers), WARNING or OK by its findings.  Caller frees. */
-char *type_extension_findings(const struct doc *d, const char *ext, size_t max_names,
-			      enum check_verdict *verdict);
+char *type_extension_findings(const struct doc *d, const struct type_index *ix,
+			      const char *ext, size_t max_names, enum check_verdict *verdict);
+/* The stored findings of d by table, read once so that the line of every
+ * extension costs a lookup (NULL ix to type_extension_findings reads them
+ * for that one call).  Valid while d does not change. */
+struct type_index *type_index_build(const struct doc *d);
+void type_index_free(struct type_index *ix);
 
 /* State file: replace [types] and every [finding "N"] of d with r; load them back. */
 void type_result_store(const struct type_result *r, struct doc *d);
