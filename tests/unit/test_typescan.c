@@ -464,3 +464,82 @@ Test(typescan, uuid_needs_platform_11_18_1)
 	cr_assert_eq(r.f[0].severity, TS_WARNING);
 	type_result_free(&r);
 }
+
+/* Issue 13: what each extension of Rebind/Refresh shows: the stored
+ * findings on the tables it lists (type_scope_from_doc), counted by
+ * severity, its blockers by place (a table finding "s.t", no trailing
+ * dot); never ok for an extension the scan could not check; stale once
+ * the settings changed. */
+Test(typescan, findings_per_extension)
+{
+	struct type_result r;
+	struct doc *d = doc_new();
+	struct type_index *ix;
+	enum check_verdict v;
+	char *line, *dg;
+
+	doc_set(d, "osmigrate", NULL, "runbook", "connector-migration");
+	doc_set(d, "extension", "A", "tables", "s.t, s.t2");
+	doc_set(d, "extension", "B", "tables", "s.t2x");
+	doc_add_section(d, "extension", "C");
+	doc_set(d, "extension", "D", "tables", "s.t3");
+	type_result_init(&r);
+	r.columns = 9;
+	r.tables = 3;
+	type_result_add(&r, TF_TYPE_CHANGED, TS_BLOCKER, "s", "t", "c", 1, "real",
+			"Decimal(24,0)", "Text", -1, NULL);
+	type_result_add(&r, TF_COMPOSITE_KEY, TS_WARNING, "s", "t", "", 0, "", "", "", -1, NULL);
+	type_result_add(&r, TF_STILL_IGNORED, TS_INFO, "s", "t2", "x", 1, "hstore", "ignored",
+			"ignored", -1, NULL);
+	type_result_add(&r, TF_TYPE_CHANGED, TS_BLOCKER, "s", "other", "c", 1, "real",
+			"Decimal(24,0)", "Text", -1, NULL);
+	r.unmatched = xcalloc(1, sizeof *r.unmatched);
+	r.unmatched[0].schema = "s";
+	r.unmatched[0].table = "t2x";
+	r.nunmatched = 1;
+	type_result_sort(&r);
+	type_result_store(&r, d);
+	free(r.unmatched);
+	r.unmatched = NULL;
+	r.nunmatched = 0;
+	dg = check_settings_digest(d, "type_verification");
+	cr_assert_not_null(dg);
+	doc_set(d, "types", NULL, "settings_digest", dg);
+	free(dg);
+
+	ix = type_index_build(d);
+	line = type_extension_findings(d, ix, "A", 0, &v);
+	cr_expect_eq(v, VERDICT_FAILED, "%s", line);
+	cr_expect_str_eq(line, "type verification: 1 blocker, 1 warning, 1 info in its 2 tables; "
+			 "blockers: s.t.c (TYPE_CHANGED)");
+	free(line);
+	line = type_extension_findings(d, ix, "B", 0, &v);
+	cr_expect_eq(v, VERDICT_ERROR, "%s", line);
+	cr_expect(strstr(line, "matched nothing for its table s.t2x") != NULL, "%s", line);
+	free(line);
+	line = type_extension_findings(d, NULL, "C", 0, &v);
+	cr_expect_eq(v, VERDICT_ERROR, "%s", line);
+	cr_expect(strstr(line, "lists no tables") != NULL, "%s", line);
+	free(line);
+	line = type_extension_findings(d, ix, "D", 0, &v);
+	cr_expect_eq(v, VERDICT_OK, "%s", line);
+	cr_expect_str_eq(line, "type verification: 0 blockers, 0 warnings, 0 infos in its 1 table");
+	free(line);
+	line = type_place("s", "t", "");
+	cr_expect_str_eq(line, "s.t");
+	free(line);
+	type_index_free(ix);
+
+	doc_set(d, "extension", "D", "tables", "s.t3, s.t");
+	line = type_extension_findings(d, NULL, "D", 0, &v);
+	cr_expect_eq(v, VERDICT_STALE, "%s", line);
+	cr_expect(strstr(line, "stale") && strstr(line, "1 blocker"), "%s", line);
+	free(line);
+	doc_set(d, "extension", "D", "tables", "s.t3");
+	doc_remove_section(d, "types", NULL);
+	line = type_extension_findings(d, NULL, "D", 0, &v);
+	cr_expect_eq(v, VERDICT_NONE, "%s", line);
+	free(line);
+	doc_free(d);
+	type_result_free(&r);
+}
