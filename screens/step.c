@@ -518,8 +518,11 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 			if (s->types == TYPES_SCAN)
 				add_blocker_rows(sv, a, width);
 		} else {
-			line = xstrdup("Type verification: not run yet. Press t, then r, to compare "
-				       "every column under both connectors.");
+			line = xstrdup(s->types == TYPES_SCAN
+				       ? "Type verification: not run yet. Press r to compare every "
+					 "column under both connectors and probe the stored values."
+				       : "Type verification: not run yet. Press t, then r, to compare "
+					 "every column under both connectors.");
 			add_rows(sv, line, width, 0, 0, UI_WARN, -1);
 		}
 		free(line);

@@ -49,6 +49,7 @@ tmux_wait "Actions (Space ticks)"
 tmux_keys n n
 tmux_wait "step 3/9"; ok $? "the type scan is step 3, before the rebind"
 tmux_screen | grep -q 'Added by osmigrate'; ok $? "marked as added by osmigrate"
+tmux_screen | grep -q 'not run yet. Press r to compare'; ok $? "the step says r runs it there"
 tmux_keys r
 tmux_wait "Type verification (" 30; ok $? "r scans on the step"
 tmux_wait "BLOCKER shop.orders.weight TYPE_CHANGED"; ok $? "the step names its blockers"
