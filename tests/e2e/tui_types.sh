@@ -49,9 +49,9 @@ grep -q '^\[types\]' "$state"; ok $? "[types] stored in the state"
 # Trial M5: the scan started over another step (prerequisites) is the type
 # verification's: journalled under its step, said as such, never as the
 # checks of the step it was started from.
-tmux_wait "type verification warning: 0 blocker(s), 6 warning(s)" 5; ok $? "the message names the type verification"
+tmux_wait "type verification warning: 0 blockers, 6 warnings" 5; ok $? "the message names the type verification"
 tmux_screen | grep -q 'checks warning'; [ $? -ne 0 ]; ok $? "not \"checks warning\" on a step whose checks did not run"
-grep -qF "$(printf '\ttype_scan\t\tcheck\twarning: 0 blocker(s)')" "$state.journal"; ok $? "journalled under the type scan step"
+grep -qF "$(printf '\ttype_scan\t\tcheck\twarning: 0 blockers, 6 warnings')" "$state.journal"; ok $? "journalled under the type scan step"
 grep -qF "$(printf '\tprerequisites\t\tcheck\t')" "$state.journal"; [ $? -ne 0 ]
 ok $? "nothing journalled as the prerequisites' checks"
 n=$(grep -c '^\[finding "' "$state"); [ "$n" -ge 1 ]; ok $? "findings stored ($n)"

@@ -285,8 +285,8 @@ dbname = typesdb
 schemas = typ
 EOF
 chmod 600 "$work/answers.ini"
-"$OSMIGRATE" check connector-migration --answers "$work/answers.ini" --step types </dev/null >"$work/check.out" 2>&1
-is "$?" 2 "check --step types: blockers make it FAILED (exit 2)"
+"$OSMIGRATE" check connector-migration --answers "$work/answers.ini" --step type_scan </dev/null >"$work/check.out" 2>&1
+is "$?" 2 "check --step type_scan: blockers make it FAILED (exit 2)"
 grep -q 'column types and stored values.*FAILED' "$work/check.out"
 ok $? "the type_verification check is listed as FAILED"
 grep -q '17 blockers, 58 warnings, 69 infos over 1011 columns in 29 tables' "$work/check.out"
@@ -303,7 +303,7 @@ uuid_state() { # VERSION
 		printf '\n[step "prerequisites"]\nfield.platform_version = %s\n' "$1"
 	} >"$work/uuid.ini"
 	chmod 600 "$work/uuid.ini"
-	"$OSMIGRATE" check connector-migration --state "$work/uuid.ini" --step types </dev/null >"$work/check.out" 2>&1
+	"$OSMIGRATE" check connector-migration --state "$work/uuid.ini" --step type_scan </dev/null >"$work/check.out" 2>&1
 }
 uuid_state 11.17.0
 grep -q '18 blockers, 57 warnings' "$work/check.out"

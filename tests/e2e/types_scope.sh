@@ -88,7 +88,7 @@ types --answers "$work/a.ini" --no-data
 is "$rc" 3 "types --answers: an extension table that does not exist: exit 3"
 has "table shop.Order_Lines: matches no table or view" "named"
 
-out=$("$OSMIGRATE" check connector-migration --step types --answers "$work/a.ini" </dev/null 2>&1); rc=$?
+out=$("$OSMIGRATE" check connector-migration --step type_scan --answers "$work/a.ini" </dev/null 2>&1); rc=$?
 is "$rc" 3 "check type_verification: could not check (exit 3)"
 has "table shop.Order_Lines" "the check names the entry"
 has "Correct the names that matched nothing" "and says what to do"
