@@ -692,23 +692,23 @@ Test(progress, stale_result_gates_a_step)
 	cr_assert(ok, "ok and warnings pass: %s", why);
 }
 
-Test(progress, type_blockers_gate_the_types_step)
+Test(progress, type_blockers_gate_the_type_scan_step)
 {
 	const struct runbook *rb = use("connector-migration");
-	const struct rb_step *s = runbook_step(rb, "types");
+	const struct rb_step *s = runbook_step(rb, "type_scan");
 	char why[1024];
 	bool ok;
 
 	add_result("type_verification", "failed", true);
 	for (size_t i = 0; i + 1 < s->n_actions; i++)
-		cr_assert_eq(progress_tick(st, rb, "types", NULL, s->actions[i].id, true, why,
+		cr_assert_eq(progress_tick(st, rb, "type_scan", NULL, s->actions[i].id, true, why,
 					   sizeof why), GATE_OPEN, "%s", why);
-	cr_assert_eq(progress_tick(st, rb, "types", NULL, s->actions[s->n_actions - 1].id, true, why,
+	cr_assert_eq(progress_tick(st, rb, "type_scan", NULL, s->actions[s->n_actions - 1].id, true, why,
 				   sizeof why), GATE_RESULTS);
 	cr_assert_neq(strstr(why, "type_verification FAILED"), NULL, "%s", why);
-	cr_assert(progress_override(st, rb, "types", NULL, GATE_RESULTS,
+	cr_assert(progress_override(st, rb, "type_scan", NULL, GATE_RESULTS,
 				    "blockers accepted by the owner", why, sizeof why));
-	progress_set_status(st, rb, "types", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
+	progress_set_status(st, rb, "type_scan", NULL, STEP_DONE, NULL, &ok, why, sizeof why);
 	cr_assert(ok, "%s", why);
 }
 
@@ -777,6 +777,7 @@ Test(progress, skipped_items_are_not_done_and_carry_to_later_steps)
 
 		state_set_step_status(st, "prerequisites", STEP_DONE, NULL);
 		state_set_step_status(st, "connection", STEP_DONE, NULL);
+		state_set_step_status(st, "type_scan", STEP_DONE, NULL);
 		state_set_step_status(st, "rebind", STEP_DONE, NULL);
 		progress_next(st, rb, &nx);
 		cr_assert_eq(nx.step, refresh);
@@ -867,6 +868,8 @@ Test(progress, completing_tick_gated_by_the_steps_checks)
 				   true, why, sizeof why), GATE_OPEN, "%s", why);
 	cr_assert_eq(state_step_status(st, "servers"), STEP_DONE);
 	cr_assert_not(progress_forced(st, rb, s, "B"));
+}
+
 /* A state file written before the type scan moved in front of the first
  * rebind (issue 13): steps are stored by id ([step "ID"], current = ID,
  * [check "ID"] named by the check), so it loads and resumes where it was.
