@@ -66,34 +66,41 @@ static void ed_insert(struct editor *e, wchar_t c)
 	e->len++;
 }
 
-static void draw_prompt(const char *title, const char *explain, const struct editor *e,
-			bool secret, const char *err)
+/* Lines of text wrapped at width. */
+static int wrapped_lines(const char *text, int width)
 {
-	int y, x, wd, h, field, start = 0, cols = 0, ne, ey;
 	char **lines;
-	size_t nl;
+	size_t nl = ui_wrap(text ? text : "", width, &lines);
 
-	/* Title and explanation wrap: the reason for a refusal must be read whole. */
+	ui_lines_free(lines, nl);
+	return (int)nl;
+}
+
+static void draw_prompt(const struct prompt *p, const struct editor *e, const char *err)
+{
+	int y, x, wd, h, field, start = 0, cols = 0, ne, nt, nerr = 0, ey;
+	bool secret = p->secret;
+
+	/* Title, explanation and a refusal wrap: the reason for a refusal
+	 * must be read whole. */
 	wd = COLS - 4 > 76 ? 76 : COLS - 4;
-	nl = ui_wrap(title, wd - 4, &lines);
-	ui_lines_free(lines, nl);
-	ne = (int)nl;
-	nl = ui_wrap(explain ? explain : "", wd - 4, &lines);
-	ui_lines_free(lines, nl);
-	ne += (int)nl;
-	if (ne > LINES - 10)
-		ne = LINES - 10;
+	nt = wrapped_lines(p->title, wd - 4);
+	ne = nt + wrapped_lines(p->explain, wd - 4);
+	if (err && *err)
+		nerr = wrapped_lines(err, wd - 4);
+	if (nerr > 4)
+		nerr = 4;
+	if (ne > LINES - 10 - nerr)
+		ne = LINES - 10 - nerr;
 	if (ne < 1)
 		ne = 1;
-	h = ne + 6;
+	h = ne + 6 + (nerr > 1 ? nerr - 1 : 0);
 	dialog_frame(h, &y, &x, &wd);
 	wattron(stdscr, ui_attr(UI_HEAD));
-	draw_text_block(title, y + 1, x + 2, wd - 4, ne);
+	draw_text_block(p->title, y + 1, x + 2, wd - 4, ne);
 	wattroff(stdscr, ui_attr(UI_HEAD));
-	nl = ui_wrap(title, wd - 4, &lines);
-	ui_lines_free(lines, nl);
-	if ((int)nl < ne)
-		draw_text_block(explain, y + 1 + (int)nl, x + 2, wd - 4, ne - (int)nl);
+	if (nt < ne)
+		draw_text_block(p->explain, y + 1 + nt, x + 2, wd - 4, ne - nt);
 	ey = y + 2 + ne;
 	field = wd - 6;
 	mvwaddstr(stdscr, ey, x + 2, "> ");
@@ -119,12 +126,13 @@ static void draw_prompt(const char *title, const char *explain, const struct edi
 			cols += cw;
 		}
 	}
-	if (err && *err) {
+	if (nerr) {
 		wattron(stdscr, ui_attr(UI_ERROR));
-		ui_put(stdscr, ey + 1, x + 2, err, wd - 4);
+		draw_text_block(err, ey + 1, x + 2, wd - 4, nerr);
 		wattroff(stdscr, ui_attr(UI_ERROR));
 	}
-	ui_put(stdscr, ey + 2, x + 2, "Enter accept   Esc cancel   Ctrl-U clear", wd - 4);
+	ui_put(stdscr, ey + 1 + (nerr > 1 ? nerr : 1), x + 2,
+	       "Enter accept   Esc cancel   Ctrl-U clear", wd - 4);
 	if (!secret) {
 		int cx = 0;
 
@@ -139,15 +147,23 @@ static void draw_prompt(const char *title, const char *explain, const struct edi
 int dialog_prompt(const struct redraw *rd, const char *title, const char *explain,
 		  const char *initial, size_t maxlen, bool secret, char **out)
 {
+	struct prompt p = { .title = title, .explain = explain, .initial = initial,
+			    .maxlen = maxlen, .secret = secret };
+
+	return dialog_edit(rd, &p, out);
+}
+
+int dialog_edit(const struct redraw *rd, const struct prompt *p, char **out)
+{
 	struct editor e = { xcalloc(16, sizeof(wchar_t)), 0, 16, 0 };
-	char err[160] = "";
+	char err[600] = "";
 	int rc = 0;
 	bool dirty = true;
 
 	*out = NULL;
-	if (initial && *initial) {
+	if (p->initial && *p->initial) {
 		size_t n;
-		wchar_t *w = ui_to_wide(initial, &n);
+		wchar_t *w = ui_to_wide(p->initial, &n);
 
 		for (size_t i = 0; i < n; i++)
 			ed_insert(&e, w[i] == L'\n' ? L' ' : w[i]);
@@ -159,12 +175,16 @@ int dialog_prompt(const struct redraw *rd, const char *title, const char *explai
 
 		if (tui_sig) {
 			rc = -1;
+			/* The session ended under a half-typed note: the caller
+			 * keeps it. */
+			if (p->keep_on_signal && !p->secret)
+				*out = ui_to_mb(e.buf, e.len);
 			break;
 		}
 		if (dirty) {
 			rd->fn(rd->ud);
 			if (!ui_too_small())
-				draw_prompt(title, explain, &e, secret, err);
+				draw_prompt(p, &e, err);
 			dirty = false;
 		}
 		/* Text, not requests: j, k, q and ? are typed like any letter. */
@@ -172,6 +192,11 @@ int dialog_prompt(const struct redraw *rd, const char *title, const char *explai
 			continue;
 		ch = (wint_t)in.ch;
 		dirty = true;
+		if (in.swallowed) {
+			snprintf(err, sizeof err, "Alt-keys and escape sequences are not taken in a "
+				 "text box: the text is kept");
+			continue;
+		}
 		if (in.fkey) {
 			switch (ch) {
 			case KEY_RESIZE: break;
@@ -193,7 +218,10 @@ int dialog_prompt(const struct redraw *rd, const char *title, const char *explai
 					e.len--;
 				}
 				break;
-			case KEY_ENTER: goto enter;
+			case KEY_ENTER:
+				if (!in.pasted)
+					goto enter;
+				break;
 			default: break;
 			}
 			continue;
@@ -204,7 +232,7 @@ int dialog_prompt(const struct redraw *rd, const char *title, const char *explai
 		 * operator can see what is submitted. */
 		if (ui_too_small() && (ch == '\r' || ch == '\n'))
 			continue;
-		if (ch == 27) {
+		if (ch == 27) {   /* a lone Esc (keys.h) */
 			rc = 0;
 			break;
 		}
@@ -219,11 +247,14 @@ int dialog_prompt(const struct redraw *rd, const char *title, const char *explai
 			e.len = e.cur = 0;
 			continue;
 		}
-		if (ch == '\r' || ch == '\n') {
+		if ((ch == '\r' || ch == '\n') && in.pasted) {
+			ch = ' ';   /* a bracketed paste's newline joins the lines */
+		} else if (ch == '\r' || ch == '\n') {
 			int next;
 
-			/* More input already waiting means a paste: the newline
-			 * joins the lines instead of ending the edit. */
+			/* More input already waiting means a paste (a terminal
+			 * without bracketed paste): the newline joins the lines
+			 * instead of ending the edit. */
 			nodelay(stdscr, TRUE);
 			next = getch();
 			timeout(100);
@@ -253,9 +284,9 @@ int dialog_prompt(const struct redraw *rd, const char *title, const char *explai
 					 "not valid UTF-8 text: set your terminal to UTF-8 and retype");
 				continue;
 			}
-			if (ed_bytes(&e) + r2 > maxlen) {
+			if (ed_bytes(&e) + r2 > p->maxlen) {
 				snprintf(err, sizeof err, "at most %zu bytes: the rest was not taken",
-					 maxlen);
+					 p->maxlen);
 				continue;
 			}
 		}
@@ -263,11 +294,19 @@ int dialog_prompt(const struct redraw *rd, const char *title, const char *explai
 		continue;
 enter:
 		{
-			char *s = ui_to_mb(e.buf, e.len);
+			char *s = ui_to_mb(e.buf, e.len), why[480];
 
 			if (!utf8_valid(s, strlen(s))) {
 				free(s);
 				snprintf(err, sizeof err, "not valid UTF-8 text: retype it");
+				continue;
+			}
+			why[0] = '\0';
+			if (p->check && !p->check(p->check_ud, s, why, sizeof why)) {
+				/* Refused: the text stays to be corrected, and why. */
+				snprintf(err, sizeof err, "Not accepted: %s. Esc cancels.",
+					 why[0] ? why : "this value");
+				free(s);
 				continue;
 			}
 			*out = s;

@@ -25,7 +25,25 @@ struct redraw {
 /* Modal line editor: returns 1 with *out (allocated) on Enter, 0 on Esc,
  * -1 when a signal arrived (the loop then exits).  Input is sanitised: no
  * control characters, at most maxlen bytes, valid UTF-8 only; a pasted
- * newline becomes a space.  secret: nothing echoed. */
+ * newline becomes a space, and so does a newline inside a bracketed
+ * paste; an Alt-key or escape sequence is swallowed (keys.h), never taken
+ * as text or as Esc.  secret: nothing echoed. */
+struct prompt {
+	const char *title;
+	const char *explain;
+	const char *initial;
+	size_t maxlen;
+	bool secret;
+	/* -1 (a signal: the session ended) still gives *out, what was typed,
+	 * for text that must not be lost (a note). */
+	bool keep_on_signal;
+	/* When set, Enter is accepted only if check says yes; otherwise the
+	 * editor stays open with the text and shows "Not accepted: WHY". */
+	bool (*check)(void *ud, const char *text, char *why, size_t len);
+	void *check_ud;
+};
+int dialog_edit(const struct redraw *rd, const struct prompt *p, char **out);
+/* dialog_edit with neither keep_on_signal nor check. */
 int dialog_prompt(const struct redraw *rd, const char *title, const char *explain,
 		  const char *initial, size_t maxlen, bool secret, char **out);
 /* Modal question answered with one of the keys in keys ("yn"); returns the

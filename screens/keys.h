@@ -26,10 +26,20 @@ struct input {
 	enum request req;
 	int ch;         /* the key: a wide character, or KEY_* when fkey */
 	bool fkey;
+	bool pasted;    /* inside a bracketed paste: text, never a command */
+	bool swallowed; /* an Alt-key or escape sequence curses did not know:
+			 * fkey with ch 0, means nothing anywhere */
 };
 
 /* Wait for a key (curses' input timeout); false when none came, after
- * checking that the terminal is still there (term_check_hangup). */
+ * checking that the terminal is still there (term_check_hangup).
+ *
+ * Esc is a key of its own only when nothing follows it at once: Esc then
+ * a letter (Alt-letter) or an escape sequence curses does not know
+ * (pasted colour codes, ESC [31m) is read whole and given back as one
+ * swallowed input, so its letters never run as commands.  The brackets of
+ * a bracketed paste are read here too: the keys between them come with
+ * pasted set (and a lone Esc in pasted text is swallowed). */
 bool input_read(struct input *in);
 
 /* The cursor of a list of n entries, kept inside it (0 when empty). */

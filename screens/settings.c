@@ -285,24 +285,54 @@ static int edit_item(struct app *a, const struct settings_section *g, const char
 	return R_REDRAW;
 }
 
+/* A new name for an item of kind: accepted when settings_validate takes
+ * it and no other item has it (the item's own name is fine: nothing to do). */
+struct name_check {
+	struct app *a;
+	const char *kind;
+	const char *own;
+};
+
+static bool check_name(void *ud, const char *text, char *why, size_t len)
+{
+	const struct name_check *nc = ud;
+	char *name = str_trim(xstrdup(text));
+	bool ok = true;
+
+	if (str_empty(name)) {
+		snprintf(why, len, "a name is needed");
+		ok = false;
+	} else if (!settings_validate(nc->kind, name, NULL, NULL, why, len)) {
+		ok = false;
+	} else if (!str_eq(name, nc->own) && doc_has_section(nc->a->st->doc, nc->kind, name)) {
+		snprintf(why, len, "%s '%s' exists already", nc->kind, name);
+		ok = false;
+	}
+	free(name);
+	return ok;
+}
+
+static char *name_explain(void)
+{
+	return xasprintf("The name as Service Center / LifeTime shows it, at most %d bytes.",
+			 STATE_NAME_MAX);
+}
+
 static int add_item(struct settings_screen *ss, struct app *a, const struct settings_section *g)
 {
-	char msg[512], *name = NULL, *title = xasprintf("New %s: name", g->s.kind);
-	int r = dialog_prompt(&a->redraw, title, "The name as Service Center / LifeTime shows it.",
-			      NULL, 200, false, &name);
+	char *name = NULL, *title = xasprintf("New %s: name", g->s.kind), *explain = name_explain();
+	struct name_check nc = { a, g->s.kind, NULL };
+	struct prompt p = { .title = title, .explain = explain, .maxlen = STATE_NAME_MAX,
+			    .check = check_name, .check_ud = &nc };
+	int r = dialog_edit(&a->redraw, &p, &name);
 
 	free(title);
-	if (r != 1 || str_empty(str_trim(name))) {
-		free(name);
-		return R_REDRAW;
-	}
-	if (!settings_validate(g->s.kind, name, NULL, NULL, msg, sizeof msg)) {
-		app_message(a, true, "not added: %s", msg);
-	} else if (doc_has_section(a->st->doc, g->s.kind, name)) {
-		app_message(a, true, "%s '%s' already exists: Enter on it edits it", g->s.kind, name);
-	} else {
-		char *res = xasprintf("added %s %s", g->s.kind, name);
+	free(explain);
+	if (r == 1) {
+		char *res;
 
+		str_trim(name);
+		res = xasprintf("added %s %s", g->s.kind, name);
 		doc_add_section(a->st->doc, g->s.kind, name);
 		app_commit(a, NULL, NULL, "settings", res);
 		free(res);
@@ -378,22 +408,17 @@ static void copy_section(struct doc *d, size_t i, const char *kind, const char *
 static int rename_item(struct settings_screen *ss, struct app *a, const struct starget *t)
 {
 	struct doc *d = a->st->doc;
-	char msg[512], *name = NULL, *old = xstrdup(t->name), *res;
+	char *name = NULL, *old = xstrdup(t->name), *res, *explain = name_explain();
 	char *title = xasprintf("Rename %s '%s' to", t->g->s.kind, t->name);
-	int r = dialog_prompt(&a->redraw, title, "The name as Service Center / LifeTime shows it.",
-			      t->name, 200, false, &name);
+	struct name_check nc = { a, t->g->s.kind, old };
+	struct prompt p = { .title = title, .explain = explain, .initial = t->name,
+			    .maxlen = STATE_NAME_MAX, .check = check_name, .check_ud = &nc };
+	int r = dialog_edit(&a->redraw, &p, &name);
 
 	free(title);
-	if (r != 1 || str_empty(str_trim(name)) || str_eq(name, old))
+	free(explain);
+	if (r != 1 || str_eq(str_trim(name), old))
 		goto out;
-	if (!settings_validate(t->g->s.kind, name, NULL, NULL, msg, sizeof msg)) {
-		app_message(a, true, "not renamed: %s", msg);
-		goto out;
-	}
-	if (doc_has_section(d, t->g->s.kind, name)) {
-		app_message(a, true, "not renamed: %s '%s' exists already", t->g->s.kind, name);
-		goto out;
-	}
 	for (size_t i = 0; i < doc_nsections(d); i++)
 		if (str_eq(doc_section_kind(d, i), t->g->s.kind) &&
 		    str_eq(doc_section_name(d, i), old)) {

@@ -830,15 +830,23 @@ static int edit_note(struct app *a, const char *item)
 {
 	const struct rb_step *s = app_step(a);
 	char *v = NULL, *title = item ? xasprintf("Note for %s", item) : xstrdup("Note for this step");
-	int r = dialog_prompt(&a->redraw, title, "Anything the next person should know: ticket "
-			      "numbers, what you saw, what is left to do.",
-			      state_note(a->st, s->id, item), TUI_NOTE_MAX, false, &v);
+	const char *old = state_note(a->st, s->id, item);
+	struct prompt p = { .title = title, .initial = old, .maxlen = TUI_NOTE_MAX,
+			    .keep_on_signal = true,
+			    .explain = "Anything the next person should know: ticket "
+				       "numbers, what you saw, what is left to do." };
+	int r = dialog_edit(&a->redraw, &p, &v);
 
 	free(title);
 	if (r == 1) {
 		state_set_note(a->st, s->id, item, v);
 		if (app_commit(a, s->id, item, "note", v))
 			app_message(a, false, "note saved");
+	} else if (r < 0 && !str_empty(v) && !str_eq(v, old)) {
+		/* The session ended (SIGHUP: the SSH link dropped) while the
+		 * note was being typed: what was typed is kept, as is. */
+		state_set_note(a->st, s->id, item, v);
+		app_commit(a, s->id, item, "note", v);
 	}
 	free(v);
 	return R_REDRAW;
@@ -883,6 +891,17 @@ static int edit_field(struct app *a, const struct rb_field *f)
 	return R_REDRAW;
 }
 
+/* A reason must say something. */
+static bool check_reason(void *ud, const char *text, char *why, size_t len)
+{
+	(void)ud;
+	for (; *text; text++)
+		if (*text != ' ')
+			return true;
+	snprintf(why, len, "a reason is needed");
+	return false;
+}
+
 /* d: mark the step (or the focused item) done; s: skip it with a reason;
  * u: reopen it (pending, then re-derived from the ticks). */
 static int set_status(struct app *a, const char *item, enum step_status to)
@@ -895,18 +914,15 @@ static int set_status(struct app *a, const char *item, enum step_status to)
 
 	if (to == STEP_SKIPPED) {
 		char *title = xasprintf("Skip %s: why?", what);
-		int r = dialog_prompt(&a->redraw, title, "The reason is recorded in the state file "
-				      "with your name and the time.", NULL, TUI_FIELD_MAX, false,
-				      &reason);
+		struct prompt p = { .title = title, .maxlen = TUI_FIELD_MAX, .check = check_reason,
+				    .explain = "The reason is recorded in the state file "
+					       "with your name and the time." };
+		int r = dialog_edit(&a->redraw, &p, &reason);
 
 		free(title);
 		if (r != 1)
 			return R_REDRAW;
-		if (str_empty(str_trim(reason))) {
-			app_message(a, true, "not skipped: a reason is needed");
-			free(reason);
-			return R_REDRAW;
-		}
+		str_trim(reason);
 	}
 	if (to == STEP_DONE) {
 		struct step_progress p;

@@ -52,11 +52,20 @@ void term_signals_install(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* Bracketed paste (xterm's mode 2004): the terminal wraps pasted text in
+ * ESC [200~ ... ESC [201~.  A terminal without it ignores the request. */
+static void paste_mode(bool on)
+{
+	fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+	fflush(stdout);
+}
+
 void term_restore(void)
 {
 	if (!cursed)
 		return;
 	cursed = false;
+	paste_mode(false);
 	curs_set(1);
 	endwin();
 	fflush(stdout);
@@ -165,6 +174,11 @@ bool term_init(char *why, size_t len)
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	timeout(100);
+	_Static_assert(TERM_KEY_PASTE_BEGIN > KEY_MAX && TERM_KEY_PASTE_END > KEY_MAX,
+		       "our key codes are above curses' own");
+	define_key("\033[200~", TERM_KEY_PASTE_BEGIN);
+	define_key("\033[201~", TERM_KEY_PASTE_END);
+	paste_mode(true);
 
 	color_on = has_colors() && use_color(STDOUT_FILENO);
 	if (color_on) {

@@ -24,4 +24,10 @@ bool term_color(void);                  /* colour in use */
 bool term_ascii(void);                  /* no line drawing: ASCII fallback */
 bool term_utf8(void);                   /* UTF-8 locale: Unicode line drawing */
 
+/* Key codes of our own (define_key, above curses' KEY_MAX): the brackets
+ * of a bracketed paste, which term_init asks the terminal for, so pasted
+ * text is known as text (keys.c). */
+#define TERM_KEY_PASTE_BEGIN 0x7e01
+#define TERM_KEY_PASTE_END 0x7e02
+
 #endif

@@ -346,6 +346,13 @@ static int loop(struct app *a)
 				return finish(a, EXIT_OK);
 			continue;
 		}
+		if (in.pasted) {
+			/* Pasted text is never a command (a paste meant for a
+			 * text box that had closed). */
+			app_message(a, false, "pasted text is taken only in a text box (Enter on a "
+				    "note or a field opens one): nothing was done");
+			continue;
+		}
 		if (a->help.shown) {
 			help_request(&a->help, &in);
 			continue;

@@ -30,7 +30,7 @@
 #include "state.h"
 #include "util.h"
 
-#define NAME_MAX_BYTES 128   /* extension, consumer, server, environment names */
+#define NAME_MAX_BYTES STATE_NAME_MAX   /* extension, consumer, server, environment names */
 #define ID_MAX_BYTES 64      /* step, check and runbook ids */
 #define TEXT_MAX_BYTES 1024  /* one-line values */
 #define PATH_MAX_BYTES 4096

@@ -59,6 +59,9 @@
 #include "util.h"
 
 #define STATE_VERSION 1
+/* The longest name of an extension, consumer, server or environment, in
+ * bytes (settings_validate says so; the wizard shows it before typing). */
+#define STATE_NAME_MAX 128
 
 enum step_status {
 	STEP_PENDING = 0,

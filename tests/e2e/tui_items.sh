@@ -98,6 +98,7 @@ tmux_wait "LOCKED"; ok $? "decommission is locked until the clone verification p
 tmux_keys Space
 tmux_wait "is locked until the"; ok $? "ticking it asks for an override"
 tmux_keys Escape
+tmux_wait_gone "is locked until the"
 sed -n '/^\[step "decommission"\]/,/^\[/p' "$state" | grep -q '^tick\.'; [ $? -ne 0 ]; ok $? "nothing ticked without the override"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"

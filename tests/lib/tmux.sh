@@ -8,6 +8,8 @@
 #   tmux_keys KEY...              send-keys (tmux key names: Enter, Space, C-c)
 #   tmux_text TEXT                send literal text
 #   tmux_screen                   print the visible pane
+#   tmux_paste TEXT               paste TEXT as a terminal without bracketed paste
+#   tmux_paste_bracketed TEXT     paste TEXT in brackets (ESC [200~ ... ESC [201~)
 #   tmux_wait TEXT [SECONDS]      wait until the pane shows TEXT (fixed string)
 #   tmux_wait_gone TEXT [SECONDS] wait until it does not
 #   tmux_wait_exit [SECONDS]      wait until CMD exited; its status in $tmux_rc
@@ -102,6 +104,12 @@ tmux_screen_attrs() { _tmux capture-pane -p -e -t "$TMUX_S" 2>/dev/null; }
 tmux_paste() {
 	printf '%s' "$1" | _tmux load-buffer -b osmpaste - &&
 		_tmux paste-buffer -d -b osmpaste -t "$TMUX_S"
+}
+# The same as a terminal with bracketed paste sends it, when the program
+# asked for that mode (tmux's paste-buffer -p): ESC [200~ TEXT ESC [201~.
+tmux_paste_bracketed() {
+	printf '%s' "$1" | _tmux load-buffer -b osmpaste - &&
+		_tmux paste-buffer -p -d -b osmpaste -t "$TMUX_S"
 }
 # Close the session's terminal (like a dropped SSH connection).
 tmux_kill_session() { _tmux kill-session -t "$TMUX_S" >/dev/null 2>&1; }
