@@ -96,6 +96,114 @@ bool app_job_start(struct app *a, const struct job_ops *ops, void *data)
 
 /* ---- layout ------------------------------------------------------------ */
 
+/* ---- the clock ---------------------------------------------------------- */
+
+bool app_clock(struct app *a)
+{
+	time_t now = osm_now();
+	bool changed = false;
+
+	if (!a->rb || !a->st || !a->begun)
+		return false;
+	if (!a->clock.valid || a->clock.gen != doc_generation(a->st->doc) || a->clock.rb != a->rb) {
+		pace_compute(a->st, a->rb, now, &a->clock.p);
+		a->clock.gen = doc_generation(a->st->doc);
+		a->clock.rb = a->rb;
+		a->clock.valid = true;
+		changed = true;
+	} else if (now != a->clock.p.now) {
+		pace_at(&a->clock.p, now);
+	}
+	if (now != a->clock.shown) {
+		a->clock.shown = now;
+		changed = true;
+	}
+	if (a->clock.p.late && !job_running(&a->job)) {
+		const struct pace *p = &a->clock.p;
+		int kind = now >= p->window_end ? 2 : 1;
+		char end[40], left[24], need[24], took[24];
+
+		if (kind == a->clock.late_said)
+			return changed;
+		local_hhmm(p->window_end, end, sizeof end);
+		duration_text((long long)(p->window_end - now), left, sizeof left);
+		if (kind == 2) {
+			app_message(a, true, "The change window ended at %s with %zu of %zu checklist "
+				    "entries still to do.", end, p->units - p->done, p->units);
+		} else {
+			duration_text(p->need, need, sizeof need);
+			duration_text((long long)(now - p->start), took, sizeof took);
+			app_message(a, true, "At the pace so far (%zu of %zu checklist entries in %s), "
+				    "the rest needs about %s: the change window ends at %s, in %s.",
+				    p->done, p->units, took, need, end, left);
+		}
+		a->clock.late_said = kind;
+		changed = true;
+	} else if (!a->clock.p.late) {
+		a->clock.late_said = 0;
+	}
+	return changed;
+}
+
+/* The right end of the title bar: the procedure's clock, the local time,
+ * the window's countdown, the step.  *late: the countdown is a warning. */
+/* level 0: words; 1 (narrower): without the words; 2 (narrower still):
+ * without the time since the start too.  The window's warning, the step
+ * and the local time stay. */
+static void clock_text(struct app *a, bool list, int level, char *buf, size_t len,
+		       size_t *late_at, size_t *late_len)
+{
+	const struct pace *p = &a->clock.p;
+	time_t now = osm_now();
+	char el[40] = "", loc[40], w[128] = "";
+	struct strbuf sb = STRBUF_INIT;
+
+	*late_at = *late_len = 0;
+	if (a->clock.valid) {
+		local_hhmm(now, loc, sizeof loc);
+		if (level < 2 && p->started) {
+			char d[24];
+
+			duration_text((long long)(now - p->start), d, sizeof d);
+			snprintf(el, sizeof el, "%s%s", level ? "+" : "elapsed ", d);
+		} else if (level == 0) {
+			snprintf(el, sizeof el, "not started");
+		}
+		if (p->has_window && p->done < p->units) {
+			char left[24], need[24];
+
+			duration_text((long long)(p->window_end > now ? p->window_end - now
+								       : now - p->window_end),
+				      left, sizeof left);
+			if (now >= p->window_end) {
+				snprintf(w, sizeof w, "WINDOW ENDED %s ago", left);
+			} else if (p->late) {
+				duration_text(p->need, need, sizeof need);
+				snprintf(w, sizeof w, "%s left, needs %s!", left, need);
+			} else {
+				snprintf(w, sizeof w, "%s left", left);
+			}
+		} else if (p->has_window) {
+			snprintf(w, sizeof w, "all done");
+		}
+		if (el[0])
+			sb_addf(&sb, "%s  ", el);
+		sb_addf(&sb, "%s  ", loc);
+		if (w[0]) {
+			if (p->late) {
+				*late_at = sb.len;
+				*late_len = strlen(w);
+			}
+			sb_addf(&sb, "%s  ", w);
+		}
+	}
+	if (list)
+		sb_addf(&sb, "%s%d/%zu", level ? "" : "step ", a->step + 1, a->rb->n_steps);
+	sb_add(&sb, " ");
+	snprintf(buf, len, "%s", sb_str(&sb));
+	sb_free(&sb);
+}
+
 static int steplist_width(void)
 {
 	int w = COLS * 2 / 5;
@@ -168,19 +276,42 @@ void app_draw(struct app *a)
 		return;
 	}
 	erase();
-	/* title bar */
+	/* title bar: the title, cut with an ellipsis, then the clock */
 	wattron(stdscr, ui_attr(UI_TITLE));
 	mvwhline(stdscr, 0, 0, ' ', COLS);
 	if (a->rb)
 		snprintf(title, sizeof title, " osmigrate: %s", a->rb->title);
 	else
 		snprintf(title, sizeof title, " osmigrate");
-	ui_put(stdscr, 0, 0, title, COLS - 14);
-	if (list) {
-		char pos[32];
+	if (a->rb) {
+		char clock[200];
+		size_t late_at, late_len;
+		int cw, x;
 
-		snprintf(pos, sizeof pos, "step %d/%zu ", a->step + 1, a->rb->n_steps);
-		mvwaddstr(stdscr, 0, COLS - (int)strlen(pos), pos);
+		/* The title keeps at least 24 columns: words go first, then the
+		 * time since the start. */
+		for (int level = 0; level < 3; level++) {
+			clock_text(a, list, level, clock, sizeof clock, &late_at, &late_len);
+			if ((int)strlen(clock) <= COLS - 24)
+				break;
+		}
+		cw = (int)strlen(clock);
+		x = COLS - cw;
+		if (x < 1)
+			x = 1;
+		ui_put_cut(stdscr, 0, 0, title, x - 1);
+		ui_put(stdscr, 0, x, clock, COLS - x);
+		if (late_len && x + (int)late_at < COLS) {
+			wattroff(stdscr, ui_attr(UI_TITLE));
+			wattron(stdscr, ui_attr(UI_ERROR));
+			ui_put(stdscr, 0, x + (int)late_at, clock + late_at,
+			       (int)late_len < COLS - x - (int)late_at ? (int)late_len
+								       : COLS - x - (int)late_at);
+			wattroff(stdscr, ui_attr(UI_ERROR));
+			wattron(stdscr, ui_attr(UI_TITLE));
+		}
+	} else {
+		ui_put_cut(stdscr, 0, 0, title, COLS);
 	}
 	wattroff(stdscr, ui_attr(UI_TITLE));
 

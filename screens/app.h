@@ -24,6 +24,7 @@
 #include "help.h"
 #include "job.h"
 #include "keys.h"
+#include "pace.h"
 #include "runbook.h"
 #include "state.h"
 #include "options.h"
@@ -101,6 +102,17 @@ struct app {
 		enum step_status *shown;
 		size_t n;
 	} marks;
+	/* The header's clock (pace.h), counted again only when the document
+	 * changed and moved on every second. */
+	struct {
+		unsigned long long gen;
+		const struct runbook *rb;
+		struct pace p;
+		bool valid;
+		time_t shown;           /* the second drawn last */
+		int late_said;          /* the warning said on the message line: 0 none,
+					   1 the rest will not fit, 2 the window ended */
+	} clock;
 };
 
 void app_init(struct app *a, const struct tui_options *opt);
@@ -108,6 +120,10 @@ void app_free(struct app *a);   /* after the last job; the state is the caller's
 void app_message(struct app *a, bool err, const char *fmt, ...) OSM_PRINTF(3, 4);
 bool app_save(struct app *a);
 void app_draw(struct app *a);          /* the whole screen; dialogs draw it through a->redraw */
+/* Bring the header's clock to now; true when it shows something new (the
+ * loop redraws).  When the rest of the checklist stops fitting the change
+ * window, says so once on the message line. */
+bool app_clock(struct app *a);
 const struct rb_step *app_step(const struct app *a);
 /* Save the state, then journal the event (journal.h); a failure of either
  * is shown on the message line.  item/step may be NULL. */

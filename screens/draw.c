@@ -156,6 +156,37 @@ int ui_put(WINDOW *w, int y, int x, const char *s, int maxw)
 	return cols;
 }
 
+int ui_put_cut(WINDOW *w, int y, int x, const char *s, int maxw)
+{
+	const char *dots = term_utf8() && !term_ascii() ? "\xe2\x80\xa6" : "~";
+	size_t n;
+	wchar_t *ws;
+	int cols = 0, total = 0;
+
+	if (!s || maxw <= 0)
+		return 0;
+	ws = ui_to_wide(s, &n);
+	for (size_t i = 0; i < n; i++)
+		total += ui_wcwidth(ws[i] == L'\n' ? L' ' : ws[i]);
+	if (total <= maxw) {
+		free(ws);
+		return ui_put(w, y, x, s, maxw);
+	}
+	wmove(w, y, x);
+	for (size_t i = 0; i < n; i++) {
+		wchar_t c = ws[i] == L'\n' ? L' ' : ws[i];
+		int cw = ui_wcwidth(c);
+
+		if (cols + cw > maxw - 1)
+			break;
+		waddnwstr(w, &c, 1);
+		cols += cw;
+	}
+	free(ws);
+	waddstr(w, dots);
+	return cols + 1;
+}
+
 size_t ui_wrap(const char *s, int width, char ***lines)
 {
 	size_t n, cap = 8, nl = 0, i = 0;

@@ -329,6 +329,8 @@ static int loop(struct app *a)
 			view_enter(a, a->scr);
 			dirty = true;
 		}
+		if (app_clock(a))
+			dirty = true;   /* a second passed, or the checklist changed */
 		if (dirty || job_running(&a->job)) {
 			app_draw(a);
 			dirty = false;

@@ -1,6 +1,7 @@
 /* util.c - allocation, strings, time and identity helpers. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdint.h>
@@ -427,6 +428,55 @@ bool iso8601_parse(const char *s, time_t *out)
 		return false;
 	*out = timegm(&tm);
 	return true;
+}
+
+bool iso8601_parse_zoned(const char *s, time_t *out)
+{
+	struct tm tm;
+	const char *p;
+	long off = 0;
+
+	if (!s)
+		return false;
+	memset(&tm, 0, sizeof tm);
+	p = strptime(s, "%Y-%m-%d", &tm);
+	if (!p || (*p != 'T' && *p != ' '))
+		return false;
+	p = strptime(p + 1, "%H:%M", &tm);
+	if (!p)
+		return false;
+	if (*p == ':') {
+		p = strptime(p + 1, "%S", &tm);
+		if (!p)
+			return false;
+	}
+	if (*p == 'Z' && !p[1]) {
+		off = 0;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && isdigit((unsigned char)p[1]) &&
+		   isdigit((unsigned char)p[2]) && p[3] == ':' && isdigit((unsigned char)p[4]) &&
+		   isdigit((unsigned char)p[5])) {
+		int hh = (p[1] - '0') * 10 + (p[2] - '0'), mm = (p[4] - '0') * 10 + (p[5] - '0');
+
+		if (hh > 14 || mm > 59)
+			return false;
+		off = (hh * 60L + mm) * 60L * (*p == '-' ? -1 : 1);
+	} else {
+		return false;
+	}
+	*out = timegm(&tm) - off;
+	return true;
+}
+
+void local_hhmm(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	char z[16];
+
+	localtime_r(&t, &tm);
+	/* as time_local_text: %z is +hhmm, written +hh:mm */
+	if (strftime(z, sizeof z, "%z", &tm) != 5)
+		snprintf(z, sizeof z, "+0000");
+	snprintf(buf, len, "%02d:%02d %.3s:%.2s", tm.tm_hour, tm.tm_min, z, z + 3);
 }
 
 long long mono_ms(void)

@@ -90,6 +90,13 @@ bool time_local_text(const char *iso_utc, char *buf, size_t len);
 void duration_text(long long seconds, char *buf, size_t len);
 /* Parse the form above; returns false on anything else. */
 bool iso8601_parse(const char *s, time_t *out);
+/* A time as an operator writes it: 2026-12-03T04:00:00Z, or with the
+ * local offset 2026-12-03T05:00:00+01:00 (seconds optional, a space for
+ * the T); UTC seconds in *out.  False on anything else. */
+bool iso8601_parse_zoned(const char *s, time_t *out);
+/* The time of day of t in local time with its UTC offset, as
+ * time_local_text writes it: "23:05 +01:00". */
+void local_hhmm(time_t t, char *buf, size_t len);
 /* Monotonic milliseconds, for timeouts and elapsed times. */
 long long mono_ms(void);
 

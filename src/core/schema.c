@@ -36,7 +36,7 @@ const struct settings_section settings_sections[] = {
 	  RB_EC " " RB_RD, NULL, NULL },
 	{ { "compare", UNNAMED, true }, "Databases to compare", RB_RD, NULL, NULL },
 	{ { "http", UNNAMED, true }, "HTTP checks", RB_CM " " RB_EC " " RB_RD, NULL, NULL },
-	{ { "change", UNNAMED, true }, "Change (the ticket of this change window)",
+	{ { "change", UNNAMED, true }, "Change window (ticket, end)",
 	  RB_CM " " RB_EC " " RB_RD, NULL, NULL },
 	{ { "services", UNNAMED, true }, "OutSystems services (ports)", RB_EC " " RB_RD, NULL, NULL },
 	{ { "extension", NAMED_ITEM, true }, "Extensions", RB_CM, NULL, NULL },
@@ -124,6 +124,10 @@ const struct settings_key settings_keys[] = {
 
 	{ { "change", "ticket", V_TEXT }, "ticket",
 	  "The change ticket this window belongs to: the report starts with it.", "CHG-2041" },
+	{ { "change", "window_end", V_WHEN }, "window_end",
+	  "When the change window closes, with its UTC offset (2026-12-03T05:00+01:00) or in "
+	  "UTC (2026-12-03T04:00Z). The wizard's header counts down to it and warns when the "
+	  "rest, at the pace so far, will not fit.", "2026-12-03T05:00+01:00" },
 	{ { "services", "reachable", V_BOOL }, "reachable",
 	  "yes: this host may reach the OutSystems services' ports (12001, 12002 on every "
 	  "server; 12000, 5672 on the Deployment Controller). Not set or no: they are not "

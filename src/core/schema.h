@@ -28,6 +28,7 @@ enum vtype {
 	V_ID,           /* [a-z0-9_.-] ids: runbook, step */
 	V_VERSION,
 	V_TIME,         /* 2026-11-22T04:31:00Z */
+	V_WHEN,         /* a time the operator writes: ...Z or with its offset, +01:00 */
 	V_STEPSTATUS,
 	V_CHECKSTATUS,
 	V_HOST,

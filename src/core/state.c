@@ -456,6 +456,14 @@ static bool valid_value(enum vtype t, const char *v, char *msg, size_t msglen)
 			return false;
 		}
 		return true;
+	case V_WHEN:
+		if (!iso8601_parse_zoned(v, &tt)) {
+			snprintf(msg, msglen, "bad time '%.40s' (expected a date and time with its "
+				 "offset, like 2026-12-03T05:00+01:00, or in UTC, like "
+				 "2026-12-03T04:00Z)", v);
+			return false;
+		}
+		return true;
 	case V_STEPSTATUS:
 		if (!step_status_parse(v, NULL)) {
 			snprintf(msg, msglen, "bad status '%.40s' (expected pending, in-progress, done, skipped or failed)", v);
