@@ -188,7 +188,7 @@ int dialog_edit(const struct redraw *rd, const struct prompt *p, char **out)
 			dirty = false;
 		}
 		/* Text, not requests: j, k, q and ? are typed like any letter. */
-		if (!input_read(&in))
+		if (!input_read_text(&in))
 			continue;
 		ch = (wint_t)in.ch;
 		dirty = true;

@@ -2,7 +2,6 @@
  * list (keys.h). */
 #include "config.h"
 
-
 #include "cursesw.h"
 #include "keys.h"
 #include "terminal.h"
@@ -27,6 +26,9 @@ static const struct {
  * of the ESCDELAY curses waited already: an Alt-key or a sequence arrives
  * in one write, and a key typed after that is a key of its own. */
 #define ESC_FOLLOW_MS 0
+/* Once a sequence began (ESC [ or ESC O), how long each further byte of
+ * it may take over a slow link before it is taken as complete. */
+#define SEQ_BYTE_MS 20
 /* A paste whose closing bracket never came (a dropped link) ends after
  * this long without input. */
 #define PASTE_IDLE_MS 2000
@@ -63,8 +65,10 @@ static bool esc_sequence(void)
 		timeout(INPUT_TIMEOUT_MS);
 		return false;
 	} else if (c == 'O') {
+		timeout(SEQ_BYTE_MS);
 		(void)get_wch(&c);      /* SS3: one byte */
 	} else if (c == '[') {
+		timeout(SEQ_BYTE_MS);
 		/* CSI: parameters and intermediates (space to ?) up to a final
 		 * byte (@ to ~); bounded, each byte with the short wait. */
 		for (int n = 0; n < 64; n++)
@@ -76,7 +80,7 @@ static bool esc_sequence(void)
 	return true;
 }
 
-bool input_read(struct input *in)
+static bool read_key(struct input *in, bool text)
 {
 	wint_t ch;
 	int r;
@@ -103,7 +107,7 @@ bool input_read(struct input *in)
 	in->req = REQ_NONE;
 	in->pasted = pasting;
 	in->swallowed = false;
-	if (!in->fkey && in->ch == 27 && (esc_sequence() || pasting)) {
+	if (!in->fkey && in->ch == 27 && ((text && esc_sequence()) || pasting)) {
 		in->fkey = true;
 		in->ch = 0;
 		in->swallowed = true;
@@ -117,6 +121,16 @@ bool input_read(struct input *in)
 			break;
 		}
 	return true;
+}
+
+bool input_read(struct input *in)
+{
+	return read_key(in, false);
+}
+
+bool input_read_text(struct input *in)
+{
+	return read_key(in, true);
 }
 
 void cursor_clamp(int *cur, int n)

@@ -32,15 +32,17 @@ struct input {
 };
 
 /* Wait for a key (curses' input timeout); false when none came, after
- * checking that the terminal is still there (term_check_hangup).
- *
- * Esc is a key of its own only when nothing follows it at once: Esc then
- * a letter (Alt-letter) or an escape sequence curses does not know
- * (pasted colour codes, ESC [31m) is read whole and given back as one
- * swallowed input, so its letters never run as commands.  The brackets of
- * a bracketed paste are read here too: the keys between them come with
- * pasted set (and a lone Esc in pasted text is swallowed). */
+ * checking that the terminal is still there (term_check_hangup).  The
+ * brackets of a bracketed paste are read here: the keys between them
+ * come with pasted set, and an Esc in pasted text is swallowed. */
 bool input_read(struct input *in);
+/* The same for a text box: there, Esc is a key of its own only when
+ * nothing follows it at once.  Esc then a letter (Alt-letter) or an
+ * escape sequence curses does not know (pasted colour codes, ESC [31m)
+ * is read whole and given back as one swallowed input, so its letters are
+ * neither typed nor taken as Esc.  (Elsewhere Esc is Esc at once: a key
+ * pressed right after it is a key.) */
+bool input_read_text(struct input *in);
 
 /* The cursor of a list of n entries, kept inside it (0 when empty). */
 void cursor_clamp(int *cur, int n);

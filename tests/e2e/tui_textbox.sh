@@ -67,6 +67,12 @@ tmux_keys Escape
 tmux_wait_gone "Note for this step"; ok $? "a lone Esc closes the box"
 tmux_screen | grep -q "Note: one dtwo three"; ok $? "and the note is as it was"
 
+# Outside a text box Esc is Esc at once: a key right after it is a key.
+tmux_keys Escape e
+tmux_wait "Target database"; ok $? "on the step screen, Esc then e at once opens the settings"
+tmux_keys Escape
+tmux_wait "Spc tick"
+
 # A bracketed paste outside a text box runs nothing.
 tmux_paste_bracketed "nnnd"
 tmux_wait "pasted text is taken only in a text box"; ok $? "a paste on the step screen is refused, saying so"
