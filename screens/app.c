@@ -256,7 +256,7 @@ static void draw_steplist(struct app *a, int top, int h, int wd)
 		mvwaddstr(stdscr, y, 0, i == a->step ? ">" : " ");
 		mvwaddstr(stdscr, y, 1, mark);
 		/* "[x]!" (forced) takes one column more than the other marks. */
-		ui_put(stdscr, y, 2 + (int)strlen(mark), s->title, wd - 2 - (int)strlen(mark));
+		ui_put_cut(stdscr, y, 2 + (int)strlen(mark), s->title, wd - 2 - (int)strlen(mark));
 		wattroff(stdscr, at);
 	}
 }
@@ -328,7 +328,7 @@ void app_draw(struct app *a)
 	}
 
 	/* message line: job progress wins over messages while it runs */
-	if (job_running(&a->job)) {
+	if (job_running(&a->job) && !a->help.shown) {
 		char line[256], what[160];
 		long done, total;
 
@@ -342,21 +342,27 @@ void app_draw(struct app *a)
 		wattron(stdscr, ui_attr(UI_CURRENT));
 		ui_put(stdscr, LINES - 2, 0, line, COLS);
 		wattroff(stdscr, ui_attr(UI_CURRENT));
-	} else if (a->msg[0]) {
+	} else if (a->msg[0] && !a->help.shown) {
+		/* Under the help box nothing of it shows (no letters at its
+		 * edge).  A message is read whole, never cut mid-sentence: it
+		 * wraps over the bottom of the screen, up to a quarter of it. */
 		attr_t at = ui_attr(a->msg_err ? UI_ERROR : UI_NORMAL);
 		char **lines;
-		/* An error is read whole (what to do comes last): it may take up
-		 * to 4 lines over the bottom of the screen. */
-		size_t n = ui_wrap(a->msg, COLS, &lines), shown = n;
+		size_t n = ui_wrap(a->msg, COLS, &lines), shown = n, most = (size_t)LINES / 4;
 
-		if (!a->msg_err || shown < 1)
+		if (shown < 1)
 			shown = 1;
-		if (shown > 4)
-			shown = 4;
+		if (shown > most)
+			shown = most;
 		wattron(stdscr, at);
 		for (size_t i = 0; i < shown; i++) {
-			mvwhline(stdscr, LINES - 1 - (int)shown + (int)i, 0, ' ', COLS);
-			ui_put(stdscr, LINES - 1 - (int)shown + (int)i, 0, i < n ? lines[i] : "", COLS);
+			int y = LINES - 1 - (int)shown + (int)i;
+
+			mvwhline(stdscr, y, 0, ' ', COLS);
+			if (i + 1 == shown && n > shown)
+				ui_put_cut(stdscr, y, 0, lines[i], COLS - 1); /* what does not fit */
+			else
+				ui_put(stdscr, y, 0, i < n ? lines[i] : "", COLS);
 		}
 		wattroff(stdscr, at);
 		ui_lines_free(lines, n);

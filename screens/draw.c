@@ -156,35 +156,47 @@ int ui_put(WINDOW *w, int y, int x, const char *s, int maxw)
 	return cols;
 }
 
-int ui_put_cut(WINDOW *w, int y, int x, const char *s, int maxw)
+char *ui_cut(const char *s, int maxw)
 {
 	const char *dots = term_utf8() && !term_ascii() ? "\xe2\x80\xa6" : "~";
-	size_t n;
+	size_t n, keep = 0;
 	wchar_t *ws;
 	int cols = 0, total = 0;
+	char *head, *out;
 
-	if (!s || maxw <= 0)
-		return 0;
-	ws = ui_to_wide(s, &n);
+	ws = ui_to_wide(s ? s : "", &n);
 	for (size_t i = 0; i < n; i++)
-		total += ui_wcwidth(ws[i] == L'\n' ? L' ' : ws[i]);
-	if (total <= maxw) {
+		total += ui_wcwidth(ws[i]);
+	if (total <= maxw || maxw < 1) {
+		out = ui_to_mb(ws, maxw < 1 ? 0 : n);
 		free(ws);
-		return ui_put(w, y, x, s, maxw);
+		return out;
 	}
-	wmove(w, y, x);
-	for (size_t i = 0; i < n; i++) {
-		wchar_t c = ws[i] == L'\n' ? L' ' : ws[i];
-		int cw = ui_wcwidth(c);
+	for (; keep < n; keep++) {
+		int cw = ui_wcwidth(ws[keep]);
 
 		if (cols + cw > maxw - 1)
 			break;
-		waddnwstr(w, &c, 1);
 		cols += cw;
 	}
+	head = ui_to_mb(ws, keep);
+	out = xasprintf("%s%s", head, dots);
+	free(head);
 	free(ws);
-	waddstr(w, dots);
-	return cols + 1;
+	return out;
+}
+
+int ui_put_cut(WINDOW *w, int y, int x, const char *s, int maxw)
+{
+	char *c;
+	int r;
+
+	if (!s || maxw <= 0)
+		return 0;
+	c = ui_cut(s, maxw);
+	r = ui_put(w, y, x, c, maxw);
+	free(c);
+	return r;
 }
 
 size_t ui_wrap(const char *s, int width, char ***lines)

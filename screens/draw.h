@@ -30,6 +30,9 @@ int ui_put(WINDOW *w, int y, int x, const char *s, int maxw);
 /* ui_put, but text wider than maxw ends with an ellipsis (a tilde
  * without UTF-8) where it is cut, so a cut name is seen to be cut. */
 int ui_put_cut(WINDOW *w, int y, int x, const char *s, int maxw);
+/* s as ui_put_cut shows it in maxw columns (allocated; the characters
+ * ui_put shows, newlines as they are). */
+char *ui_cut(const char *s, int maxw);
 /* Word-wrap s into lines of at most width columns.  Returns the number of
  * lines; lines[i] are allocated copies (caller frees with ui_lines_free). */
 size_t ui_wrap(const char *s, int width, char ***lines);

@@ -7,13 +7,10 @@
 #include "help.h"
 #include "util.h"
 
+/* Only what works on every screen: the screen's own keys come first,
+ * from the screen (its help hook), and no screen's keys are listed here. */
 static const char *global_help =
 	"Keys everywhere\n"
-	"  Up/Down, j/k  move between actions, items and fields\n"
-	"  PgUp/PgDn     scroll\n"
-	"  n / b         next step / back to the previous step\n"
-	"  e             settings (connections, inventories)\n"
-	"  t             type verification (connector-migration)\n"
 	"  ?             this help\n"
 	"  q             save and quit (Ctrl-C, SIGTERM, SIGHUP save too)\n"
 	"  Ctrl-L        redraw the screen\n"
@@ -33,11 +30,11 @@ void help_draw(struct help *hp, const char *screen_help)
 	size_t n;
 	int wd = COLS - 4 > 78 ? 78 : COLS - 4, h, y, x;
 
-	sb_add(&sb, global_help);
 	if (screen_help) {
-		sb_add(&sb, "\n\n");
 		sb_add(&sb, screen_help);
+		sb_add(&sb, "\n\n");
 	}
+	sb_add(&sb, global_help);
 	n = ui_wrap(sb_str(&sb), wd - 4, &lines);
 	h = (int)n + 2;
 	if (h > LINES - 2)

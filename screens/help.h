@@ -13,8 +13,8 @@ struct help {
 };
 
 void help_open(struct help *h);
-/* Draw it over the screen; screen_help (may be NULL) follows the keys
- * that work everywhere. */
+/* Draw it over the screen: screen_help (the keys of the screen it was
+ * opened from; may be NULL), then the few keys that work everywhere. */
 void help_draw(struct help *h, const char *screen_help);
 /* A key while it is shown: the navigation requests scroll it, any other
  * key closes it. */

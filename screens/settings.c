@@ -214,7 +214,7 @@ static void settings_draw(struct app *a, void *data, WINDOW *w)
 		wattron(w, ui_attr(at));
 		if (sel)
 			mvwhline(w, y, 2, ' ', wd - 2);
-		ui_put(w, y, 2, line, wd - 2);
+		ui_put_cut(w, y, 2, line, wd - 2);
 		wattroff(w, ui_attr(at));
 		free(line);
 	}
@@ -980,6 +980,7 @@ static void settings_init(struct app *a, void *data)
 
 	ss->help = xasprintf(
 		     "Settings\n"
+		     "  Up/Down, Tab, Shift-Tab, PgUp/PgDn  move between values\n"
 		     "  Enter      edit the value under the cursor (on an item: each\n"
 		     "             of its values in turn); an empty value clears it\n"
 		     "%s\n"

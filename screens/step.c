@@ -301,23 +301,29 @@ static int add_ping_row(struct step_screen *sv, struct app *a, const char *prefi
 	return (int)rec.status;
 }
 
-static void add_ping_rows(struct step_screen *sv, struct app *a, const struct rb_step *s,
-			  const char *item, int width)
+/* The status of a ping of a server still about it, or -1. */
+static int ping_status(struct app *a, const char *prefix, const char *item)
+{
+	char *id = xasprintf("%s:%s", prefix, item);
+	struct check_record rec;
+	int r = -1;
+
+	if (check_result_load(a->st->doc, id, &rec) && rec.status_known && !rec.stale_reason)
+		r = (int)rec.status;
+	free(id);
+	return r;
+}
+
+/* "! NAME did not come back": a server that answered before its
+ * reconfiguration and not after; shown under its line open or folded. */
+static void add_ping_warning(struct step_screen *sv, struct app *a, const struct rb_step *s,
+			     const char *item, int width)
 {
 	const struct rb_ping *pa = step_ping_at(s, PING_AFTER);
-	const struct rb_ping *pb = step_ping_at(s, PING_BEFORE);
-	/* Until the after-ping's action is ticked, CHECK:NAME can only come
-	 * from r: it is the latest ping, not the one after the server's work. */
 	bool done = pa && state_ticked(a->st, s->id, item, pa->action, NULL, NULL);
-	int before = -1, after;
+	int before = step_ping_at(s, PING_BEFORE) ? ping_status(a, "server_ping_before", item) : -1;
+	int after = pa ? ping_status(a, pa->check, item) : -1;
 
-	if (pb)
-		before = add_ping_row(sv, a, "server_ping_before", item, "before",
-				      "Ping before: not taken yet (taken when you tick the first "
-				      "action)", width);
-	after = add_ping_row(sv, a, pa->check, item, done ? "after" : "latest (r)",
-			     "Ping after: not taken yet (taken when you tick the last action)",
-			     width);
 	if (done && after >= 0 &&
 	    ping_unexpected(pa->expect, before == CHECK_OK, after == CHECK_OK)) {
 		char *id = xasprintf("%s:%s", pa->check, item);
@@ -333,6 +339,61 @@ static void add_ping_rows(struct step_screen *sv, struct app *a, const struct rb
 		free(line);
 		free(id);
 	}
+}
+
+static void add_ping_rows(struct step_screen *sv, struct app *a, const struct rb_step *s,
+			  const char *item, int width)
+{
+	const struct rb_ping *pa = step_ping_at(s, PING_AFTER);
+	/* Until the after-ping's action is ticked, server_ping:NAME can only
+	 * come from r: it is the latest ping, not the one after reconfiguring. */
+	bool done = pa && state_ticked(a->st, s->id, item, pa->action, NULL, NULL);
+
+	if (step_ping_at(s, PING_BEFORE))
+		add_ping_row(sv, a, "server_ping_before", item, "before",
+			     "Ping before: not taken yet (taken when you tick the first "
+			     "action)", width);
+	if (pa)
+		add_ping_row(sv, a, pa->check, item, done ? "after" : "latest (r)",
+			     "Ping after: not taken yet (taken when you tick the last action)",
+			     width);
+	add_ping_warning(sv, a, s, item, width);
+}
+
+/* An item's line, one row however long its name: "+ [x] NAME, role  3/7",
+ * and for a server its last ping's verdict; a name too long for the width
+ * is cut with an ellipsis (the whole name is in the settings). */
+static char *item_line(struct app *a, const struct rb_step *s, const char *it, bool open,
+		       enum step_status ist, const char *role, size_t ticked, int width)
+{
+	char *tail, *name, *line, *ping = NULL;
+	int room;
+
+	if (s->items == ITEM_SERVER && step_ping_at(s, PING_AFTER)) {
+		char *id = xasprintf("%s:%s", step_ping_at(s, PING_AFTER)->check, it);
+		struct check_record rec;
+
+		if (check_result_load(a->st->doc, id, &rec) && rec.status_known)
+			ping = xasprintf("  ping %s", check_verdict_word(rec.verdict));
+		free(id);
+	}
+	tail = xasprintf("%s%s  %zu/%zu%s", role ? ", " : "", role ? role : "", ticked,
+			 s->n_item_actions, ping ? ping : "");
+	room = width - 7 - ui_strwidth(tail); /* "[x]!" takes one column more */
+	name = ui_cut(it, room < 8 ? 8 : room);
+	line = xasprintf("%s %s %s%s", open ? "-" : "+", progress_mark(a->st, a->rb, s, it, ist),
+			 name, tail);
+	free(name);
+	free(tail);
+	free(ping);
+	if (ui_strwidth(line) > width) {
+		/* Narrower still: the row itself is cut, never wrapped. */
+		char *cut = ui_cut(line, width);
+
+		free(line);
+		line = cut;
+	}
+	return line;
 }
 
 static void add_check_rows(struct step_screen *sv, struct app *a, const struct rb_step *s,
@@ -556,11 +617,8 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 			const char *role = s->items == ITEM_SERVER ?
 				doc_get(a->st->doc, "server", it, "role") : NULL;
 
-			line = xasprintf("%s %s %s%s%s  %zu/%zu", sv->expanded[j] ? "-" : "+",
-					 progress_mark(a->st, a->rb, s, it, ist), it, role ? ", " : "",
-					 role ? role : "",
-					 ticked, s->n_item_actions);
-			add_rows(sv, line, width, 0, 6, ui_status_attr(ist),
+			line = item_line(a, s, it, sv->expanded[j], ist, role, ticked, width);
+			add_rows(sv, line, width, 0, 0, ui_status_attr(ist),
 				 find_target(sv, T_ITEM, (int)j, 0));
 			free(line);
 			/* Skipped here or in an earlier step: why, and how to reopen. */
@@ -576,8 +634,11 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 					tix = type_index_build(a->st->doc);
 				add_item_types_row(sv, a, tix, it, width);
 			}
-			if (!sv->expanded[j])
+			if (!sv->expanded[j]) {
+				if (step_pings_servers(s))
+					add_ping_warning(sv, a, s, it, width);
 				continue;
+			}
 			for (size_t k = 0; k < s->n_item_actions; k++) {
 				add_tick_rows(sv, a, s, it, &s->item_actions[k], width, 4,
 					      find_target(sv, T_ITEM_ACTION, (int)j, (int)k));
@@ -683,6 +744,44 @@ static void step_draw(struct app *a, void *data, WINDOW *w)
 }
 
 /* ---- actions ------------------------------------------------------------- */
+
+/* After a change to item j: an item now done or skipped folds to its one
+ * line and the next one still to do opens, the cursor on its first
+ * unticked action (a farm is worked through one server after another). */
+static void item_settled(struct step_screen *sv, struct app *a, int j)
+{
+	const struct rb_step *s = app_step(a);
+	enum step_status st;
+
+	if (j < 0 || (size_t)j >= sv->nitems)
+		return;
+	st = state_item_status(a->st, s->id, sv->items[j]);
+	if (st != STEP_DONE && st != STEP_SKIPPED)
+		return;
+	sv->expanded[j] = false;
+	sv->expand_ver++;
+	build_targets(sv, a);
+	sv->sel = find_target(sv, T_ITEM, j, 0);
+	for (size_t n = (size_t)j + 1; n < sv->nitems; n++) {
+		enum step_status ns = state_item_status(a->st, s->id, sv->items[n]);
+
+		if (ns == STEP_DONE || ns == STEP_SKIPPED)
+			continue;
+		sv->expanded[n] = true;
+		sv->expand_ver++;
+		build_targets(sv, a);
+		sv->sel = find_target(sv, T_ITEM, (int)n, 0);
+		for (size_t k = 0; k < s->n_item_actions; k++)
+			if (!state_ticked(a->st, s->id, sv->items[n], s->item_actions[k].id, NULL, NULL)) {
+				sv->sel = find_target(sv, T_ITEM_ACTION, (int)n, (int)k);
+				break;
+			}
+		break;
+	}
+	if (sv->sel < 0)
+		sv->sel = 0;
+	sv->follow = true;
+}
 
 /* A gate refused: ask for the override text, record it, and retry. */
 static bool override_gate(struct app *a, enum progress_gate g, const char *step,
@@ -824,6 +923,73 @@ static int way_back(struct app *a)
 			return R_REDRAW;
 		cur = pick;
 	}
+}
+
+/* c: tick every action of the item under the cursor not ticked yet, after
+ * one question; each tick is recorded and journalled as Space would.  On
+ * a step that pings its servers only the ping after the work is taken
+ * (all actions ticked at once: there is no "before" left to see). */
+static int complete_item(struct app *a, struct step_screen *sv, int j)
+{
+	const struct rb_step *s = app_step(a);
+	const struct rb_ping *pa = step_pings_servers(s) ? step_ping_at(s, PING_AFTER) : NULL;
+	const char *item;
+	size_t left, done = 0;
+	char *q, why[512];
+	bool ping = false;
+	int r;
+
+	if (j < 0 || (size_t)j >= sv->nitems) {
+		app_message(a, false, "c completes the item under the cursor: move to an item first");
+		return R_REDRAW;
+	}
+	item = sv->items[j];
+	if (s->n_item_actions == 0) {
+		app_message(a, false, "%s has no actions to tick: d marks it done", item);
+		return R_REDRAW;
+	}
+	left = s->n_item_actions - progress_item_ticked(a->st, s, item);
+	if (left == 0) {
+		app_message(a, false, "every action of %s is ticked already", item);
+		return R_REDRAW;
+	}
+	q = xasprintf("Tick the %zu unticked action%s of %s? Each is recorded with your name "
+		      "and the time. (y/n)", left, left == 1 ? "" : "s", item);
+	r = dialog_ask(&a->redraw, "Complete this item?", q, "ynYN");
+	free(q);
+	if (r != 'y' && r != 'Y')
+		return R_REDRAW;
+	for (size_t k = 0; k < s->n_item_actions; k++) {
+		const struct rb_action *act = &s->item_actions[k];
+		enum progress_gate g;
+		char *action;
+
+		if (state_ticked(a->st, s->id, item, act->id, NULL, NULL))
+			continue;
+		g = progress_tick(a->st, a->rb, s->id, item, act->id, true, why, sizeof why);
+		if (g != GATE_OPEN) {
+			if (override_gate(a, g, s->id, item, why))
+				g = progress_tick(a->st, a->rb, s->id, item, act->id, true, why,
+						  sizeof why);
+			if (g != GATE_OPEN) {
+				app_message(a, true, "%zu of %zu ticked; stopped at \"%s\": %s", done, left,
+					    act->text, why);
+				return R_REDRAW;
+			}
+		}
+		action = xasprintf("tick.%s", act->id);
+		app_commit(a, s->id, item, action, "on");
+		free(action);
+		done++;
+		if (pa && str_eq(pa->action, act->id))
+			ping = true;
+	}
+	app_message(a, false, "%s: %zu action%s ticked%s", item, done, done == 1 ? "" : "s",
+		    ping ? "; pinging it" : "");
+	if (ping)
+		checkjob_ping(a, item, pa);
+	item_settled(sv, a, j);
+	return R_REDRAW;
 }
 
 static int edit_note(struct app *a, const char *item)
@@ -988,13 +1154,15 @@ static void move_sel(struct step_screen *sv, int d)
 	sv->follow = true;
 }
 
+/* Tab, Shift-Tab: the next (previous) action, field or note, round the
+ * end: every target but the item lines (Down stops on those too). */
 static int next_field(struct step_screen *sv, int dir)
 {
 	for (int n = 1; n <= (int)sv->nt; n++) {
 		int i = ((sv->sel + dir * n) % (int)sv->nt + (int)sv->nt) % (int)sv->nt;
 		enum tkind k = sv->t[i].kind;
 
-		if (k == T_FIELD || k == T_NOTE || k == T_ITEM_NOTE)
+		if (k != T_ITEM)
 			return i;
 	}
 	return sv->sel;
@@ -1022,7 +1190,12 @@ static int activate(struct app *a, struct step_screen *sv, const struct target *
 		return R_NONE;
 	switch (t->kind) {
 	case T_ACTION: return toggle_tick(a, NULL, &s->actions[t->i]);
-	case T_ITEM_ACTION: return toggle_tick(a, item, &s->item_actions[t->k]);
+	case T_ITEM_ACTION: {
+		int r = toggle_tick(a, item, &s->item_actions[t->k]);
+
+		item_settled(sv, a, t->i);
+		return r;
+	}
 	case T_ITEM:
 		sv->expanded[t->i] = !sv->expanded[t->i];
 		sv->expand_ver++;
@@ -1074,8 +1247,16 @@ static int step_request(struct app *a, void *data, const struct input *in)
 		return R_REDRAW;
 	case 'r': return R_RUN_CHECKS;
 	case 27: return R_CANCEL;
-	case 's': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_SKIPPED);
-	case 'd': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_DONE);
+	case 'c': return complete_item(a, sv, t && item ? t->i : -1);
+	case 's':
+	case 'd': {
+		int r = set_status(a, t && t->kind == T_ITEM ? item : NULL,
+				   in->ch == 's' ? STEP_SKIPPED : STEP_DONE);
+
+		if (t && t->kind == T_ITEM && !(r & R_NEXT))
+			item_settled(sv, a, t->i);
+		return r;
+	}
 	case 'u': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_PENDING);
 	case 'w': return way_back(a);
 	case ' ': return activate(a, sv, t, item);
@@ -1085,39 +1266,59 @@ static int step_request(struct app *a, void *data, const struct input *in)
 
 static const char *step_footer(struct app *a, void *data)
 {
-	return "Spc tick  Tab field  n/b next/back  s skip  r check  e settings";
+	/* Beside "? help  q quit": the keys of a night's work, d and u too;
+	 * wider terminals get the words. */
+	if (COLS >= 110)
+		return "Spc tick  c complete item  d done  s skip  u reopen  n/b next/back  "
+		       "r check  e settings";
+	return "Spc tick c item d done s skip u reopen n/b step r check e set";
 }
+
+#define STEP_HELP(types_line)						      \
+	"On a step\n"							      \
+	"  Up/Down, j/k  move between actions, items, fields and notes\n"	      \
+	"  Tab           next action, field or note (Shift-Tab: previous)\n"   \
+	"  PgUp/PgDn     scroll;  Home, End: first / last entry\n"	      \
+	"  Space, Enter  tick or untick the action under the cursor\n"	      \
+	"                (who and when are recorded); on an item line\n"	      \
+	"                open or close it; on a field or note, edit it\n"	      \
+	"  c             complete the item under the cursor: tick all\n"	      \
+	"                its unticked actions after one question\n"	      \
+	"  d             mark the step (or the item under the cursor)\n"	      \
+	"                done; asks first if actions are unticked\n"	      \
+	"  s             skip the step (or the item under the cursor):\n"	      \
+	"                asks a reason, which is recorded\n"		      \
+	"  u             reopen (also an item skipped in an earlier step)\n" \
+	"  r             run this step's checks; Esc cancels (last stay)\n"  \
+	"  w             the way back (rollback): what was done, in the\n"    \
+	"                order to undo it; Enter ticks its actions\n"	      \
+	"  n / b         next step / back to the previous step\n"	      \
+	"  e             settings (connections, inventories, window)\n"	      \
+	types_line							      \
+	"An item done folds to one line and the next one opens.\n"	      \
+	"On the servers step, ticking a server's first action pings its\n"    \
+	"url (before its reconfiguration) and its last action pings it\n"     \
+	"again (after); its checklist shows both (c takes the after one).\n"  \
+	"Marks: [x] done  [x]! done with actions unticked (forced)\n"	      \
+	"       [>] current or in progress  [ ] pending  [-] skipped\n"      \
+	"       [!] failed (or its last checks FAILED)\n"		      \
+	"A step is in progress from its first tick and done when every "      \
+	"action and every item is ticked (or d; a step with actions "	      \
+	"unticked asks first). A typed reason, recorded with what it "	      \
+	"overrode, is asked before marking done (d, or the last tick) "	      \
+	"over failed or stale checks or type blockers, an item with "	      \
+	"actions unticked ([x]! forced), the order the procedure sets or "    \
+	"a lock (decommission: every earlier step and the clone "	      \
+	"verification).\n"						      \
+	"The title bar: time since the first tick, the local time and, "      \
+	"with [change] window_end, the time left in the window."
 
 static const char *step_help(struct app *a, void *data)
 {
-	return "On a step\n"
-	       "  Space, Enter  tick or untick the action under the cursor\n"
-	       "                (who and when are recorded); on an item line\n"
-	       "                open or close it; on a field or note, edit it\n"
-	       "  Tab           next field or note (Shift-Tab: previous)\n"
-	       "  d             mark the step (or the item under the cursor)\n"
-	       "                done (see below for what asks a reason)\n"
-	       "  s             skip the step (or the item under the cursor):\n"
-	       "                asks a reason, which is recorded\n"
-	       "  u             reopen (also an item skipped in an earlier step)\n"
-	       "  r             run this step's checks; Esc cancels (last stay)\n"
-	       "  w             the way back (rollback): what was done, in the\n"
-	       "                order to undo it; Enter ticks its actions\n"
-	       "On the servers step, ticking a server's first action pings its\n"
-	       "url (before its reconfiguration) and its last action pings it\n"
-	       "again (after); its checklist shows both.\n"
-	       "  Home, End     first / last entry\n"
-	       "Marks: [x] done  [x]! done with actions unticked (forced)\n"
-	       "       [>] current or in progress  [ ] pending  [-] skipped\n"
-	       "       [!] failed (or its last checks FAILED)\n"
-	       "A step is in progress from its first tick and done when every "
-	       "action and every item is ticked (or d; a step with actions "
-	       "unticked asks first). A typed reason, recorded with what it "
-	       "overrode, is asked before marking done (d, or the last tick) "
-	       "over failed or stale checks or type blockers, an item with "
-	       "actions unticked ([x]! forced), the order the procedure sets or "
-	       "a lock (decommission: every earlier step and the clone "
-	       "verification).";
+	(void)data;
+	if (runbook_has_types(a->rb))
+		return STEP_HELP("  t             type verification results\n");
+	return STEP_HELP("");
 }
 
 const struct screen_ops screen_step = {

@@ -291,6 +291,7 @@ static int react(struct app *a, int r)
 		const struct screen_ops *to = (r & R_SETTINGS) ? &screen_settings : &screen_types;
 
 		if (a->scr->ops != to) {
+			a->msg[0] = '\0';
 			a->under = a->scr;
 			show(a, to);
 		}
@@ -359,6 +360,11 @@ static int loop(struct app *a)
 			help_request(&a->help, &in);
 			continue;
 		}
+		/* A message said what the last key did: the next key makes it
+		 * old.  An error stays until something else is said, the step
+		 * or the screen changes. */
+		if (!a->msg_err && !in.swallowed)
+			a->msg[0] = '\0';
 		if (!in.fkey && in.ch == 12) { /* Ctrl-L */
 			clearok(curscr, TRUE);
 			continue;

@@ -77,13 +77,20 @@ sect 'check "server_ping:DC1"' "$state" | grep -q '^status = failed$'
 ok $? "after result recorded as [check \"server_ping:DC1\"] FAILED"
 sect 'check "server_ping_before:DC1"' "$state" | grep -q '^status = ok$'
 ok $? "the before result is kept"
-tmux_wait "Ping after: FAILED"; ok $? "the item view shows the after result"
-tmux_wait "did not come back after its reconfiguration"; ok $? "the item view says it did not come back"
+# Done, DC1 folds to its row, which keeps the verdict and the warning
+# with what to do.
+tmux_keys Home
+tmux_wait "> + [x] DC1"
+tmux_wait "DC1, controller  6/6  ping FAILED"; ok $? "the folded row shows the after verdict"
+tmux_screen | grep -q "! DC1 did not come back"; ok $? "and the warning under it"
 tmux_screen >"$TMUX_WORK/after.txt"
 fix=$(sect 'check "server_ping:DC1"' "$state" | sed -n 's/^fix = //p' | cut -c1-30)
 # The right pane only, its wrapped lines joined.
 [ -n "$fix" ] && sed 's/^.*│//' "$TMUX_WORK/after.txt" | tr -s ' \n' '  ' | grep -qF "$fix"
 ok $? "and what to do (the ping's fix: $fix...)"
+tmux_keys Enter
+tmux_wait "Ping after: FAILED"; ok $? "opened, the item view shows the after result"
+tmux_wait "did not come back after its reconfiguration"; ok $? "the item view says it did not come back"
 
 # r keeps running the step's normal checks: every server.
 tmux_keys r

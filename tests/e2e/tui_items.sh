@@ -20,7 +20,7 @@ tmux_wait "New extension: name"; ok $? "extension name asked"
 tmux_text "Orders DB"; tmux_keys Enter
 tmux_wait "logical database"; tmux_text "OrdersLDB"; tmux_keys Enter
 tmux_wait "] tables"; tmux_text "public.orders sales.lines"; tmux_keys Enter
-tmux_wait "Orders DB  logical_database=OrdersLDB  tables=public.ord"; ok $? "extension listed with its values"
+tmux_wait "Orders DB  logical_database=OrdersLDB  tables=public.or"; ok $? "extension listed with its values"
 grep -q '^\[extension "Orders DB"\]' "$state"; ok $? "extension saved"
 grep -q '^tables = public.orders sales.lines' "$state"; ok $? "its tables saved"
 tmux_keys a

@@ -36,9 +36,9 @@ same; ok $? "resuming at the saved step writes nothing"
 tmux_keys Down Down Up j k End Home Tab BTab NPage PPage b
 tmux_wait "this is the first step"; ok $? "b on the first step only says so"
 tmux_keys '?'
-tmux_wait "Keys everywhere"; ok $? "help opens"
+tmux_wait " Help ("; ok $? "help opens"
 tmux_keys Escape
-tmux_wait_gone "Keys everywhere"; ok $? "help closes"
+tmux_wait_gone " Help ("; ok $? "help closes"
 same; ok $? "moving, paging and the help write nothing"
 
 tmux_keys e

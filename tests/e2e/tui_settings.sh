@@ -45,7 +45,6 @@ tmux_screen | grep -q '>   exact  *no *$'; ok $? "exact = no shown"
 grep -q '^exact = no$' "$state"; ok $? "exact = no saved in the state file"
 tmux_keys ?
 tmux_wait " Help ("; ok $? "? shows the help"
-tmux_keys Down Down Down Down Down Down Down Down Down Down Down Down Down Down Down Down
 tmux_wait "name, role, url"; ok $? "the help gives the import columns of the schema"
 tmux_keys x
 tmux_wait_gone " Help ("

@@ -60,16 +60,19 @@ tick() {
 	settle
 }
 
-# Walk the items of an item step: for each, open it if closed, tick its
-# N actions, then move past its note to the next item.
+# Walk the items of an item step: for each, open it if closed (or step
+# into it when open), tick its N actions.  An item done folds and the next
+# one opens with the cursor on its first action.
 items() { # COUNT ACTIONS-PER-ITEM
 	_k=0
 	while [ "$_k" -lt "$1" ]; do
 		settle
-		cursor | grep -q '> + \[' && tmux_keys Enter && settle
-		tmux_keys j
+		if cursor | grep -q '> + \['; then
+			tmux_keys Enter && settle && tmux_keys j
+		elif cursor | grep -q '> - \['; then
+			tmux_keys j
+		fi
 		tick "$2" || return 1
-		tmux_keys j j
 		settle
 		_k=$((_k + 1))
 	done
