@@ -220,34 +220,38 @@ static void settings_draw(struct app *a, void *data, WINDOW *w)
 	}
 }
 
-/* Prompt for one value until it validates or the operator gives up (Esc). */
+/* A value as the parser would take it (an empty one clears the key). */
+struct value_check {
+	const char *kind;
+	const char *name;
+	const char *key;
+};
+
+static bool check_value(void *ud, const char *text, char *why, size_t len)
+{
+	const struct value_check *vc = ud;
+	char *v = str_trim(xstrdup(text));
+	bool ok = str_empty(v) || settings_validate(vc->kind, vc->name, vc->key, v, why, len);
+
+	free(v);
+	return ok;
+}
+
+/* Prompt for one value until it validates or the operator gives up (Esc):
+ * a refused value stays in the box with the reason. */
 static int ask_value(struct app *a, const char *kind, const char *name,
 		     const struct settings_key *k, char **out)
 {
-	char msg[512], *title = xasprintf("[%s%s%s] %s", kind, name ? " " : "", name ? name : "",
-					  k->label);
-	char *explain = xstrdup(k->help);
-	char *initial = xstrdup(doc_get(a->st->doc, kind, name, k->k.key) ?
-				doc_get(a->st->doc, kind, name, k->k.key) : "");
-	int r;
+	char *title = xasprintf("[%s%s%s] %s", kind, name ? " " : "", name ? name : "", k->label);
+	struct value_check vc = { kind, name, k->k.key };
+	struct prompt p = { .title = title, .explain = k->help,
+			    .initial = doc_get(a->st->doc, kind, name, k->k.key),
+			    .maxlen = TUI_FIELD_MAX, .check = check_value, .check_ud = &vc };
+	int r = dialog_edit(&a->redraw, &p, out);
 
-	for (;;) {
-		r = dialog_prompt(&a->redraw, title, explain, initial, TUI_FIELD_MAX, false, out);
-		if (r != 1)
-			break;
+	if (r == 1)
 		str_trim(*out);
-		if (str_empty(*out) || settings_validate(kind, name, k->k.key, *out, msg, sizeof msg))
-			break;
-		/* Keep what was typed so it can be corrected, and say why. */
-		free(explain);
-		explain = xasprintf("Not accepted: %s. Esc keeps the old value.", msg);
-		free(initial);
-		initial = *out;
-		*out = NULL;
-	}
 	free(title);
-	free(explain);
-	free(initial);
 	return r;
 }
 

@@ -1018,6 +1018,19 @@ static int edit_note(struct app *a, const char *item)
 	return R_REDRAW;
 }
 
+/* A version field takes a version (or nothing); a refusal stays in the box. */
+static bool check_version(void *ud, const char *text, char *why, size_t len)
+{
+	char *v = str_trim(xstrdup(text));
+	bool ok = !*v || version_parse(v, NULL);
+
+	(void)ud;
+	if (!ok)
+		snprintf(why, len, "'%.60s' is not a version like 11.15.0: type digits and dots", v);
+	free(v);
+	return ok;
+}
+
 static int edit_field(struct app *a, const struct rb_field *f)
 {
 	const struct rb_step *s = app_step(a);
@@ -1035,18 +1048,13 @@ static int edit_field(struct app *a, const struct rb_field *f)
 			return R_REDRAW;
 		v = xstrdup(f->choices[n]);
 	} else {
-		for (;;) {
-			if (dialog_prompt(&a->redraw, f->label, f->help ? f->help : "", old,
-					  TUI_FIELD_MAX, false, &v) != 1)
-				return R_REDRAW;
-			str_trim(v);
-			if (f->type != FIELD_VERSION || !*v || version_parse(v, NULL))
-				break;
-			app_message(a, true, "'%s' is not a version like 11.15.0: type digits and dots", v);
-			free(v);
-			v = NULL;
+		struct prompt p = { .title = f->label, .explain = f->help ? f->help : "",
+				    .initial = old, .maxlen = TUI_FIELD_MAX,
+				    .check = f->type == FIELD_VERSION ? check_version : NULL };
+
+		if (dialog_edit(&a->redraw, &p, &v) != 1)
 			return R_REDRAW;
-		}
+		str_trim(v);
 	}
 	state_set_field(a->st, s->id, f->id, v);
 	res = xasprintf("%s = %s", f->id, v);

@@ -31,6 +31,7 @@ tmux_screen | grep -q "> Platform Server version"; ok $? "Tab moves through the 
 tmux_keys Enter
 tmux_wait "Enter accept"; tmux_text "eleven"; tmux_keys Enter
 tmux_wait "is not a version"; ok $? "a version field refuses text"
+tmux_screen | grep -q "> eleven"; ok $? "and keeps it in its box to be corrected"
 tmux_keys Enter
 tmux_wait "Enter accept"; tmux_keys C-u; tmux_text "11.15.2"; tmux_keys Enter
 tmux_wait "Platform Server version: 11.15.2"; ok $? "version saved and shown"
