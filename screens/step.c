@@ -783,6 +783,17 @@ static void item_settled(struct step_screen *sv, struct app *a, int j)
 	sv->follow = true;
 }
 
+/* A reason must say something. */
+static bool check_reason(void *ud, const char *text, char *why, size_t len)
+{
+	(void)ud;
+	for (; *text; text++)
+		if (*text != ' ')
+			return true;
+	snprintf(why, len, "a reason is needed");
+	return false;
+}
+
 /* A gate refused: ask for the override text, record it, and retry. */
 static bool override_gate(struct app *a, enum progress_gate g, const char *step,
 			  const char *item, const char *why)
@@ -790,8 +801,10 @@ static bool override_gate(struct app *a, enum progress_gate g, const char *step,
 	char *text = NULL, err[512];
 	bool ok;
 
-	if (dialog_prompt(&a->redraw, progress_override_prompt(a->rb, step, g), why, NULL,
-			  TUI_FIELD_MAX, false, &text) != 1)
+	struct prompt p = { .title = progress_override_prompt(a->rb, step, g), .explain = why,
+			    .maxlen = TUI_FIELD_MAX, .check = check_reason };
+
+	if (dialog_edit(&a->redraw, &p, &text) != 1)
 		return false;
 	ok = progress_override(a->st, a->rb, step, item, g, text, err, sizeof err);
 	if (!ok) {
@@ -1063,17 +1076,6 @@ static int edit_field(struct app *a, const struct rb_field *f)
 	free(res);
 	free(v);
 	return R_REDRAW;
-}
-
-/* A reason must say something. */
-static bool check_reason(void *ud, const char *text, char *why, size_t len)
-{
-	(void)ud;
-	for (; *text; text++)
-		if (*text != ' ')
-			return true;
-	snprintf(why, len, "a reason is needed");
-	return false;
 }
 
 /* d: mark the step (or the focused item) done; s: skip it with a reason;

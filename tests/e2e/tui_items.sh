@@ -97,6 +97,8 @@ tmux_wait "step 11/11"
 tmux_wait "LOCKED"; ok $? "decommission is locked until the clone verification passed"
 tmux_keys Space
 tmux_wait "is locked until the"; ok $? "ticking it asks for an override"
+tmux_keys Enter
+tmux_wait "Not accepted: a reason is needed"; ok $? "an empty override reason is refused in its box"
 tmux_keys Escape
 tmux_wait_gone "is locked until the"
 sed -n '/^\[step "decommission"\]/,/^\[/p' "$state" | grep -q '^tick\.'; [ $? -ne 0 ]; ok $? "nothing ticked without the override"
