@@ -125,8 +125,10 @@ for tag in app ro; do
 		rc=$(cat "$W/$tag.$rb.rc")
 		# No front-end answers here (the pages are at 127.0.0.1:9) and the
 		# services' ports are not reachable by default: the republish
-		# comparisons and the services could not be observed, rightly.
-		[ "$rc" -le 3 ] && ! grep -v 'republished\|OutSystems services' "$W/$tag.$rb.out" |
+		# comparisons and the services could not be observed, rightly; the
+		# recorded LifeTime has no getmissingdbmappings answer for the
+		# deployments it lists (404), so the mappings could not be checked.
+		[ "$rc" -le 3 ] && ! grep -v 'republished\|OutSystems services\|logical databases mapped' "$W/$tag.$rb.out" |
 			grep -q '\.\.\. *error$'
 		r=$?
 		ok $r "$tag: check $rb: every check ran (exit $rc, none 'could not check' but the front-ends')"

@@ -111,7 +111,7 @@ tmux_keys Space
 tmux_wait "cannot be marked done: its check server_stopped:dc01 FAILED" 10
 ok $? "the tick over r's FAILED asks for a reason (the gate)"
 tmux_text "stop is under way"; tmux_keys Enter
-tmux_wait "Ping after: FAILED" 15; ok $? "ticking dc01's stop pings it: it still answers, FAILED"
+tmux_wait "ping FAILED" 15; ok $? "ticking dc01's stop pings it: it still answers, FAILED (its folded row says so)"
 tmux_wait "dc01 ping after the stop: FAILED (expected down)" 5
 ok $? "the message line says it was expected down"
 tmux_wait "(expected down); ports: error" 5

@@ -56,8 +56,8 @@ tmux_start 100 30 env -u PGPASSWORD PGPASSFILE="$TMUX_WORK/none" HOME="$TMUX_WOR
 tmux_wait "Resume at step"; ok $? "the wizard offers to resume"
 tmux_keys r
 tmux_wait "Actions (Space ticks)"
-n=0; while ! tmux_screen | grep -q 'step 2/8' && [ $n -lt 5 ]; do tmux_keys n; sleep 0.3; n=$((n + 1)); done
-tmux_wait "step 2/8" 5; ok $? "on the connection step"
+n=0; while ! tmux_screen | grep -q 'step 2/9' && [ $n -lt 5 ]; do tmux_keys n; sleep 0.3; n=$((n + 1)); done
+tmux_wait "step 2/9" 5; ok $? "on the connection step"
 tmux_wait "[!] Create database connection" 5; ok $? "the step is [!] (its check FAILED)"
 tmux_keys r
 tmux_wait "(Esc cancels)" 10; ok $? "the re-run hangs"
@@ -83,7 +83,7 @@ tmux_start 100 30 env -u PGPASSWORD PGPASSFILE="$TMUX_WORK/none" HOME="$TMUX_WOR
 tmux_wait "Resume at step"
 tmux_keys r
 tmux_wait "Actions (Space ticks)"
-n=0; while ! tmux_screen | grep -q 'step 2/8' && [ $n -lt 5 ]; do tmux_keys n; sleep 0.3; n=$((n + 1)); done
+n=0; while ! tmux_screen | grep -q 'step 2/9' && [ $n -lt 5 ]; do tmux_keys n; sleep 0.3; n=$((n + 1)); done
 tmux_keys r
 tmux_wait "(Esc cancels)" 10
 tmux_keys Escape

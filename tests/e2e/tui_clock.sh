@@ -18,7 +18,7 @@ wiz() {
 new=$TMUX_WORK/new.ini
 wiz 80 24 2026-12-02T23:00:00Z "$new"
 tmux_wait "Actions (Space ticks)"
-tmux_screen | head -1 | grep -q "not started  00:0[01] +01:00  step 1/8"; ok $? "before the first tick: not started, local time with its offset"
+tmux_screen | head -1 | grep -q "not started  00:0[01] +01:00  step 1/9"; ok $? "before the first tick: not started, local time with its offset"
 tmux_keys Down Space
 tmux_wait "ticked:"
 tmux_wait "elapsed "; ok $? "the first tick starts the clock"
@@ -34,7 +34,7 @@ ok $? "the first step skipped at 21:00Z"
 wiz 80 24 2026-12-02T23:00:00Z "$st"
 tmux_wait "A saved session exists"; tmux_keys r
 tmux_wait "Actions (Space ticks)"
-tmux_screen | head -1 | grep -q "elapsed 2 h 00 min  00:0[01] +01:00  step 1/8"; ok $? "elapsed 2h00m since the first record, no window"
+tmux_screen | head -1 | grep -q "elapsed 2 h 00 min  00:0[01] +01:00  step 1/9"; ok $? "elapsed 2h00m since the first record, no window"
 ! tmux_screen | grep -q "left"; ok $? "no countdown without [change] window_end"
 tmux_keys q
 tmux_wait_exit
@@ -53,7 +53,7 @@ tmux_screen | tr '\n' ' ' | grep -Eq "the change window ends at 01:00 \+01:00, i
 tmux_resize 60 16
 sleep 0.5
 tmux_screen | head -1 | grep -q "left, needs"; ok $? "at 60x16 the warning is still in the header"
-tmux_screen | head -1 | grep -q " 1/8 *$"; ok $? "and the step"
+tmux_screen | head -1 | grep -q " 1/9 *$"; ok $? "and the step"
 tmux_resize 120 30
 sleep 0.5
 tmux_screen | head -1 | grep -q "osmigrate: Migrate from ardoPostgreSQL.*elapsed 2 h 00 min"; ok $? "at 120 columns the title and the words are back"
@@ -66,7 +66,7 @@ printf '\n[change]\nwindow_end = 2026-12-04T04:00Z\n' >>"$TMUX_WORK/far.ini"
 wiz 80 24 2026-12-02T23:00:00Z "$TMUX_WORK/far.ini"
 tmux_wait "A saved session exists"; tmux_keys r
 tmux_wait "Actions (Space ticks)"
-tmux_screen | head -1 | grep -Eq "  (29 h 00 min|28 h 59 min) left  (step )?1/8"; ok $? "a window far off: only the countdown"
+tmux_screen | head -1 | grep -Eq "  (29 h 00 min|28 h 59 min) left  (step )?1/9"; ok $? "a window far off: only the countdown"
 ! tmux_screen | grep -q "At the pace so far"; ok $? "and no warning"
 tmux_keys q
 tmux_wait_exit

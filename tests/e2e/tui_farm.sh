@@ -122,11 +122,11 @@ tmux_wait "> Note"
 n=0
 while ! tmux_screen | grep -q "> + \[ \] fe2\|> - \[ \] fe2" && [ $n -lt 30 ]; do tmux_keys Up; sleep 0.1; n=$((n + 1)); done
 tmux_keys d
-tmux_wait "Mark done?"
-tmux_keys y
-tmux_wait "+ [x] fe2"; ok $? "d on an item marks it done, folded"
+tmux_wait "actions unticked"
+tmux_text "rebuilt from the image"; tmux_keys Enter
+tmux_wait "+ [x]! fe2"; ok $? "d on an item (forced, with a reason) marks it done, folded"
 tmux_keys u
-tmux_wait "fe2: pending"; ok $? "u reopens it"
+tmux_wait "fe2 reopened: pending"; ok $? "u reopens it"
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "q exits 0"
 done_testing

@@ -33,19 +33,19 @@ tmux_start 80 24 "$OSMIGRATE" --state "$st"
 tmux_wait "Resume at step"; ok $? "the wizard offers to resume"
 tmux_keys r
 tmux_wait "Actions (Space ticks)" || tmux_wait "Per extension"
-goto() { # N: step N/8
+goto() { # N: step N/9
 	i=0
 	while [ $i -lt 10 ]; do
-		cur=$(tmux_screen | sed -n 's/.* step \([0-9]\)\/8 *$/\1/p' | head -1)
+		cur=$(tmux_screen | sed -n 's/.* step \([0-9]\)\/9 *$/\1/p' | head -1)
 		[ -n "$cur" ] || return 1
 		[ "$cur" -eq "$1" ] && return 0
 		if [ "$cur" -lt "$1" ]; then tmux_keys n; else tmux_keys b; fi
-		tmux_wait "step $(( cur < $1 ? cur + 1 : cur - 1 ))/8" 5 || return 1
+		tmux_wait "step $(( cur < $1 ? cur + 1 : cur - 1 ))/9" 5 || return 1
 		i=$((i + 1))
 	done
 	return 1
 }
-goto 4; ok $? "on the refresh step"
+goto 5; ok $? "on the refresh step"
 # Move the cursor to the HRDB line.
 n=0
 while ! tmux_screen | grep -q '> [+-] \[-\] HRDB' && [ $n -lt 12 ]; do
@@ -65,7 +65,7 @@ ok $? "the reopening is saved in refresh"
 sed -n '/^\[item "rebind:HRDB"\]/,/^\[/p' "$st" | grep -q '^status = skipped$'
 ok $? "HRDB stays skipped in rebind"
 
-goto 6; ok $? "on the consumers step"
+goto 7; ok $? "on the consumers step"
 # The step itself, not its item: the cursor on a note.
 tmux_keys Tab
 sleep 0.3

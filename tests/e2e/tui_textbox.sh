@@ -31,7 +31,7 @@ tmux_screen | grep -q "> abc"; ok $? "the typed text is still there"
 tmux_text "def"
 tmux_keys Enter
 tmux_wait "Note: abcdef"; ok $? "the note is saved whole"
-tmux_screen | grep -q "step 1/8"; ok $? "Alt-b did not go back or on"
+tmux_screen | grep -q "step 1/9"; ok $? "Alt-b did not go back or on"
 
 # A paste with a colour sequence in it, from a terminal without bracketed
 # paste: the sequence is dropped, the text on both sides kept.
@@ -76,7 +76,7 @@ tmux_wait "Spc tick"
 # A bracketed paste outside a text box runs nothing.
 tmux_paste_bracketed "nnnd"
 tmux_wait "pasted text is taken only in a text box"; ok $? "a paste on the step screen is refused, saying so"
-tmux_screen | grep -q "step 1/8"; ok $? "its n did not move on"
+tmux_screen | grep -q "step 1/9"; ok $? "its n did not move on"
 ! tmux_screen | grep -q "Mark done?"; ok $? "its d did not ask to mark done"
 
 # Resizing while typing: the text survives the too-small screen and back.
@@ -99,7 +99,7 @@ tmux_keys Enter
 tmux_wait "Not accepted: a reason is needed"; ok $? "an empty reason is refused in the box"
 tmux_text "nwater"
 tmux_keys Enter
-tmux_wait "step 2/8"; ok $? "the reason then typed skips the step"
+tmux_wait "step 2/9"; ok $? "the reason then typed skips the step"
 grep -q '^reason = nwater$' "$state"; ok $? "the reason typed after the refusal is recorded whole"
 
 # An item name: its limit shown before typing; too long, or taken, refused

@@ -73,7 +73,8 @@ set_status lifetime_environments ok
 sed -i 's|^tables = public\.a$|tables = public.a2|' "$st"
 sed -i 's|^url = http://127.0.0.1:1/C2/_ping.html$|url = http://127.0.0.1:1/C2b/_ping.html|' "$st"
 "$OSMIGRATE" mark --state "$st" type_scan done --action run_scan >/dev/null 2>&1 &&
-"$OSMIGRATE" mark --state "$st" type_scan done --reason "blockers reviewed" >/dev/null 2>&1
+"$OSMIGRATE" mark --state "$st" type_scan done --action review_blockers --reason "blockers reviewed" \
+	>/dev/null 2>&1
 ok $? "the type scan step marked done over its FAILED result, with a reason"
 
 status=$("$OSMIGRATE" status --state "$st" 2>&1)

@@ -119,7 +119,7 @@ if command -v tmux >/dev/null 2>&1; then
 	sed -i 's/^tables = shop.orders shop.Order_Lines$/tables = shop.orders/' "$state"
 	grep -q '^tables = shop.orders$' "$state" || bail "could not edit the state file"
 	out=$("$OSMIGRATE" report --format text --state "$state" 2>&1)
-	has "type verification: stale - settings changed since this check ran: run it again" \
+	has "check type_verification: stale (was error) - settings changed since this check ran: run it again" \
 		"report: the stored scan is stale once the scope changed"
 	tmux_start 100 30 env PGPASSFILE="$work/no-pgpass" "$OSMIGRATE" --state "$state" connector-migration
 	tmux_wait "A saved session exists"; tmux_keys r

@@ -93,8 +93,8 @@ Test(util, sha256_known_vectors)
 	sha256_hex(abc56, strlen(abc56), out);
 	cr_expect_str_eq(out, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 	sha256_init(&s);
-	for (const char *p = abc56; *p; p += 5)
-		sha256_update(&s, p, strlen(p) < 5 ? strlen(p) : 5);
+	for (size_t i = 0, n = strlen(abc56); i < n; i += 5)
+		sha256_update(&s, abc56 + i, n - i < 5 ? n - i : 5);
 	sha256_final_hex(&s, out);
 	cr_expect_str_eq(out, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
