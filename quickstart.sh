@@ -70,7 +70,7 @@ check)
 	if [ "${OSMIGRATE_SKIP_VALGRIND:-0}" != 1 ] && command -v valgrind >/dev/null 2>&1; then
 		say "make check (tmux walks under valgrind)"
 		OSMIGRATE_VALGRIND=1 make -C build -j"$jobs" check TEST_SUITE_LOG=valgrind-suite.log \
-			TESTS="tests/e2e/tui_walk.sh tests/e2e/tui_basic.sh tests/e2e/tui_resize.sh tests/e2e/tui_signals.sh tests/e2e/tui_types.sh tests/e2e/tui_checks.sh tests/e2e/tui_lock.sh" \
+			TESTS="tests/e2e/tui_walk.sh tests/e2e/tui_basic.sh tests/e2e/tui_resize.sh tests/e2e/tui_signals.sh tests/e2e/tui_types.sh tests/e2e/tui_checks.sh tests/e2e/tui_shared.sh" \
 			>build/valgrind.out 2>&1 || rc=$?
 		grep -E '^(FAIL|ERROR|XPASS)' build/valgrind.out || true
 		logs="$logs build/valgrind-suite.log"

@@ -53,10 +53,48 @@ const struct rb_step *app_step(const struct app *a)
 	return &a->rb->steps[a->step];
 }
 
-bool app_save(struct app *a)
+/* The event of a change, journaled under the same lock as its save. */
+struct app_event {
+	const char *step, *item, *action, *result;
+	bool journal_ok;
+};
+
+static void app_journal(struct state *st, void *arg)
+{
+	struct app_event *ev = arg;
+
+	/* a tick another session had already made stays theirs: this one
+	 * did not happen */
+	if (st->conflict[0] && ev->action && strncmp(ev->action, "tick.", 5) == 0)
+		return;
+	ev->journal_ok = !ev->action ||
+			 journal_append(st, ev->step, ev->item, ev->action, ev->result ? ev->result : "");
+}
+
+/* Save this session's changes onto the file as it is now (state_apply):
+ * what other sessions recorded meanwhile stays, and the document shown
+ * becomes the file's content. */
+static bool app_apply(struct app *a, struct app_event *ev)
 {
 	struct state_error err;
 
+	if (!state_apply(a->st, NULL, ev ? app_journal : NULL, ev, &err)) {
+		if (a->st->restarted)
+			app_message(a, true, "%s", err.msg);
+		else
+			app_message(a, true, "NOT SAVED: %s", err.msg);
+		return false;
+	}
+	if (a->st->conflict[0]) {
+		/* the caller's "saved" message would hide what happened */
+		app_message(a, true, "%s", a->st->conflict);
+		return false;
+	}
+	return true;
+}
+
+bool app_save(struct app *a)
+{
 	/* Before the steps begin (chooser, resume offer) nothing changed: a
 	 * quit there leaves an existing file byte for byte as it was. */
 	if (!a->st || !a->begun)
@@ -65,24 +103,52 @@ bool app_save(struct app *a)
 	 * after a save) writes nothing: the file already holds this state. */
 	if (!state_changed(a->st))
 		return true;
-	if (!state_save(a->st, &err)) {
-		app_message(a, true, "NOT SAVED: %s", err.msg);
-		return false;
-	}
-	return true;
+	return app_apply(a, NULL);
 }
 
 bool app_commit(struct app *a, const char *step, const char *item, const char *action,
 		const char *result)
 {
-	if (!app_save(a))
+	struct app_event ev = { step, item, action, result, true };
+
+	if (!a->st || !a->begun)
+		return true;
+	if (!state_changed(a->st) && !action)
+		return true;
+	if (!app_apply(a, &ev))
 		return false;
-	if (action && !journal_append(a->st, step, item, action, result ? result : "")) {
+	if (!ev.journal_ok) {
 		app_message(a, true, "saved, but the journal was not written: %s",
 			    journal_last_error());
 		return false;
 	}
 	return true;
+}
+
+bool app_refresh(struct app *a)
+{
+	struct state_error err;
+	bool changed = false;
+
+	if (!a->st || !a->begun || !state_file_changed(a->st))
+		return false;
+	if (!state_refresh(a->st, &changed, &err)) {
+		/* corrupt now (the line is named), or this session's changes
+		 * could not be saved */
+		app_message(a, true, "%s", err.msg);
+		changed = true;
+	}
+	if (a->st->restarted) {
+		int idx = state_current(a->st) ? runbook_step_index(a->rb, state_current(a->st)) : -1;
+
+		a->step = idx < 0 ? 0 : idx;
+		if (!err.msg[0])
+			app_message(a, true, "the procedure was restarted by %s at %s (the old state file was "
+			    "kept as a backup): this is the new one",
+			    doc_get_or(a->st->doc, "osmigrate", NULL, "updated_by", "another session"),
+			    doc_get_or(a->st->doc, "osmigrate", NULL, "created", "?"));
+	}
+	return changed;
 }
 
 bool app_job_start(struct app *a, const struct job_ops *ops, void *data)

@@ -129,6 +129,11 @@ const struct rb_step *app_step(const struct app *a);
  * is shown on the message line.  item/step may be NULL. */
 bool app_commit(struct app *a, const char *step, const char *item, const char *action,
 		const char *result);
+/* Another session saved the state file: read it again (this session's
+ * unsaved changes are saved onto it first) and say a restart.  True when
+ * what is shown changed (the loop re-enters the screen and redraws).
+ * Cheap when nothing changed (one stat): the loop calls it while idle. */
+bool app_refresh(struct app *a);
 /* Start a job on the state's settings and the wizard's secrets (job.h),
  * its done callback getting a; false with a message when the worker could
  * not start.  The caller checks job_running() first: what to say when

@@ -152,6 +152,7 @@ static void begin_steps(struct app *a)
 	int idx = -1;
 
 	char said[sizeof a->msg] = "";
+	char *res = NULL;
 
 	if (a->opt->answers) {
 		/* A pre-fill: what the session holds (typed in the wizard) wins;
@@ -159,8 +160,6 @@ static void begin_steps(struct app *a)
 		struct strbuf filled = STRBUF_INIT, kept = STRBUF_INIT;
 		size_t n_kept, n = settings_prefill(a->st->doc, a->opt->answers, &filled, &kept,
 						    &n_kept);
-		char *res;
-
 		if (n_kept)
 			res = xasprintf("answers file: %zu %s filled%s%s; kept the session's value "
 					"of %zu that differ%s: %s", n, plural(n, "setting", "settings"),
@@ -170,7 +169,7 @@ static void begin_steps(struct app *a)
 			res = xasprintf("answers file: %zu %s filled%s%s", n,
 					plural(n, "setting", "settings"), n ? ": " : "",
 					sb_str(&filled));
-		journal_append(a->st, NULL, NULL, "settings", res);
+		/* journaled with the save (app_commit, below) */
 		/* On a session already under way, what the file filled in is
 		 * said too: a server removed in the wizard and still in the
 		 * file comes back, never silently. */
@@ -183,7 +182,6 @@ static void begin_steps(struct app *a)
 		else if (n && !a->st->is_new)
 			snprintf(said, sizeof said, "Filled from the answers file: %s (e changes "
 				 "%s).", sb_str(&filled), n == 1 ? "it" : "them");
-		free(res);
 		sb_free(&filled);
 		sb_free(&kept);
 	}
@@ -192,7 +190,11 @@ static void begin_steps(struct app *a)
 	a->step = idx < 0 ? 0 : idx;
 	state_set_current(a->st, a->rb->steps[a->step].id);
 	a->begun = true;
-	app_save(a);
+	if (res)
+		app_commit(a, NULL, NULL, "settings", res);
+	else
+		app_save(a);
+	free(res);
 	a->under = NULL;
 	show(a, &screen_step);
 	if (said[0])
@@ -315,9 +317,13 @@ static int react(struct app *a, int r)
 	return -1;
 }
 
+/* Another session's change shows within this period while idle. */
+#define POLL_MS 1000
+
 static int loop(struct app *a)
 {
 	bool dirty = true;
+	long long polled = mono_ms();
 
 	for (;;) {
 		struct input in;
@@ -338,9 +344,23 @@ static int loop(struct app *a)
 		}
 		if (!input_read(&in)) {
 			a->spin++;
+			/* input_read waits at most 100 ms: look at the file once
+			 * a second, not more (one stat when nothing changed) */
+			if (mono_ms() - polled >= POLL_MS) {
+				polled = mono_ms();
+				if (app_refresh(a)) {
+					view_enter(a, a->scr);
+					dirty = true;
+				}
+			}
 			continue;
 		}
 		dirty = true;
+		/* A change is decided on what every session recorded until now:
+		 * the order rules and ticks are evaluated on the file's content. */
+		if (app_refresh(a))
+			view_enter(a, a->scr);
+		polled = mono_ms();
 		if (in.fkey && in.ch == KEY_RESIZE)
 			continue; /* the one resize dispatcher: the next draw adapts */
 		if (ui_too_small()) {

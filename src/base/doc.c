@@ -374,6 +374,112 @@ struct doc *doc_clone(const struct doc *d)
 	return c;
 }
 
+/* One key mine changed from bv to mv (either may be NULL: missing). */
+static bool merge_key(struct doc *cur, const char *kind, const char *name, const char *key,
+		      const char *bv, const char *mv, doc_conflict_fn conflict, void *ud)
+{
+	const char *tv = doc_get(cur, kind, name, key);
+
+	if (str_eq(tv, mv))
+		return true;
+	if (!str_eq(tv, bv) && conflict) {
+		switch (conflict(ud, kind, name, key, bv, mv, tv)) {
+		case DOC_MERGE_ABORT: return false;
+		case DOC_MERGE_THEIRS: return true;
+		case DOC_MERGE_MINE: break;
+		}
+	}
+	if (mv)
+		doc_set(cur, kind, name, key, mv);
+	else
+		doc_unset(cur, kind, name, key);
+	return true;
+}
+
+bool doc_merge3(struct doc *cur, const struct doc *base, const struct doc *mine,
+		unsigned long long since, doc_conflict_fn conflict, void *ud)
+{
+	/* removed by mine: in base, not in mine */
+	for (size_t i = 0; base && i < base->n; i++) {
+		const struct section *b = base->sec[i];
+
+		if (!find_section(mine, b->kind, b->name) && find_section(cur, b->kind, b->name))
+			doc_remove_section(cur, b->kind, b->name);
+	}
+	for (size_t i = 0; i < mine->n; i++) {
+		const struct section *m = mine->sec[i];
+		const struct section *b;
+
+		if (since && m->gen <= since)
+			continue;
+		b = find_section(base, m->kind, m->name);
+		if (!b && !find_section(cur, m->kind, m->name))
+			doc_add_section(cur, m->kind, m->name);
+		for (size_t k = 0; k < m->nkv; k++) {
+			const struct kv *bk = find_kv(b, m->kv[k].key);
+
+			if (bk && strcmp(bk->value, m->kv[k].value) == 0)
+				continue;
+			if (!merge_key(cur, m->kind, m->name, m->kv[k].key, bk ? bk->value : NULL,
+				       m->kv[k].value, conflict, ud))
+				return false;
+		}
+		for (size_t k = 0; b && k < b->nkv; k++)
+			if (!find_kv(m, b->kv[k].key) &&
+			    !merge_key(cur, m->kind, m->name, b->kv[k].key, b->kv[k].value, NULL,
+				       conflict, ud))
+				return false;
+	}
+	return true;
+}
+
+void doc_sync(struct doc *dst, const struct doc *src)
+{
+	size_t n = 0;
+	bool removed = false;
+	struct section **order;
+
+	/* sections src does not have go, in one pass */
+	for (size_t i = 0; i < dst->n; i++) {
+		struct section *s = dst->sec[i];
+
+		if (find_section(src, s->kind, s->name)) {
+			dst->sec[n++] = s;
+		} else {
+			section_free(s);
+			removed = true;
+		}
+	}
+	dst->n = n;
+	if (removed) {
+		idx_rebuild(dst, dst->n);
+		touch(dst, NULL);
+	}
+	for (size_t i = 0; i < src->n; i++) {
+		const struct section *s = src->sec[i];
+		struct section *t = find_section(dst, s->kind, s->name);
+
+		if (!t) {
+			t = append_section(dst, s->kind, s->name);
+			touch(dst, t);
+		}
+		for (size_t k = 0; k < t->nkv;) {
+			if (!find_kv(s, t->kv[k].key))
+				doc_unset(dst, t->kind, t->name, t->kv[k].key);
+			else
+				k++;
+		}
+		for (size_t k = 0; k < s->nkv; k++)
+			doc_set(dst, s->kind, s->name, s->kv[k].key, s->kv[k].value);
+	}
+	/* src's order (the same sections now) */
+	order = xreallocarray(NULL, dst->n ? dst->n : 1, sizeof(*order));
+	for (size_t i = 0; i < src->n; i++)
+		order[i] = find_section(dst, src->sec[i]->kind, src->sec[i]->name);
+	memcpy(dst->sec, order, dst->n * sizeof(*order));
+	free(order);
+}
+
 size_t doc_nsections(const struct doc *d)
 {
 	return d->n;

@@ -92,6 +92,27 @@ void doc_add_section(struct doc *d, const char *kind, const char *name); /* no-o
 void doc_remove_section(struct doc *d, const char *kind, const char *name);
 struct doc *doc_clone(const struct doc *d);
 
+/* Three-way merge, key by key: apply to cur (a file's content now) what
+ * changed from base (the content mine was read from) to mine.  Sections
+ * mine added are added to cur (at its end), sections mine removed are
+ * removed from cur; a key mine set or unset is set or unset in cur.  When
+ * cur changed that key too, to something else than mine, conflict decides
+ * (NULL: mine is taken).  A section of mine unchanged since generation
+ * since (as read or cloned, see doc_generation) is not looked into; since 0
+ * looks into all.  Returns false, cur half-merged, when conflict said
+ * DOC_MERGE_ABORT (the caller throws cur away). */
+/* Make dst the same as src (sections, keys, values, section order) while
+ * keeping dst itself and every section both have, with its kind and name
+ * strings where they are: a caller may hold those across the change. */
+void doc_sync(struct doc *dst, const struct doc *src);
+
+enum doc_merge_pick { DOC_MERGE_MINE, DOC_MERGE_THEIRS, DOC_MERGE_ABORT };
+typedef enum doc_merge_pick (*doc_conflict_fn)(void *ud, const char *kind, const char *name,
+						const char *key, const char *base, const char *mine,
+						const char *theirs);
+bool doc_merge3(struct doc *cur, const struct doc *base, const struct doc *mine,
+		unsigned long long since, doc_conflict_fn conflict, void *ud);
+
 /* Iteration, in file order. */
 size_t doc_nsections(const struct doc *d);
 const char *doc_section_kind(const struct doc *d, size_t i);

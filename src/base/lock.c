@@ -140,6 +140,17 @@ enum lock_result lock_acquire(const char *lockpath, int *fdp, struct lock_holder
 		len = snprintf(rec, sizeof(rec), "pid=%ld\nhost=%s\nsince=%s\n", (long)getpid(), host, since);
 		if (ftruncate(fd, 0) != 0 || pwrite(fd, rec, (size_t)len, 0) != len) {
 			int e = errno;
+
+			/* The lock is the flock; the record only names its holder.
+			 * On a full disk hold it without one: what the holder
+			 * then writes fails with its own message. */
+			if (e == ENOSPC || e == EDQUOT || e == EFBIG) {
+				if (ftruncate(fd, 0) != 0) {
+					/* nothing more to do: an old record may remain */
+				}
+				*fdp = fd;
+				return LOCK_OK;
+			}
 			snprintf(msg, msglen, "cannot write the lock file %s: %s", lockpath, strerror(e));
 			unlink(lockpath);
 			close(fd);

@@ -16,7 +16,9 @@ struct lock_holder {
 
 enum lock_result { LOCK_OK = 0, LOCK_BUSY, LOCK_IOERR, LOCK_FOREIGN, LOCK_UNSAFE };
 
-/* Take the lock at lockpath (created 0600).  LOCK_OK: *fd holds it.
+/* Take the lock at lockpath (created 0600), without waiting.  LOCK_OK: *fd
+ * holds it (on a full disk possibly without its record: the flock is the
+ * lock, the record only names the holder).
  * LOCK_BUSY: another live process holds it, *holder says who.
  * LOCK_IOERR: msg says why (errno preserved).
  * LOCK_FOREIGN: the lock file belongs to another user; LOCK_UNSAFE: it is a

@@ -124,6 +124,49 @@ static void print_indented(const char *prefix, const char *text)
 	free(safe);
 }
 
+/* The results, stored on the state file's content at the moment they are
+ * written (the checks ran without holding it: other sessions may have
+ * changed it meanwhile), then journaled under the same lock. */
+struct check_store {
+	const struct runbook *rb;
+	const struct check_report *rep;
+	bool cancelled;
+	size_t kept;
+	bool journal_ok;
+};
+
+static bool check_store_apply(struct state *st, void *arg, struct state_error *err)
+{
+	struct check_store *cs = arg;
+
+	(void)err;
+	if (!state_runbook(st))
+		state_set_runbook(st, cs->rb->id);
+	/* Interrupted: what could not check keeps the last finished result
+	 * (of the file as it is now, under the lock). */
+	cs->kept = check_report_store_run(cs->rep, st->doc, cs->cancelled);
+	return true;
+}
+
+static void check_store_journal(struct state *st, void *arg)
+{
+	struct check_store *cs = arg;
+	bool jok = true;
+
+	for (size_t i = 0; i < cs->rep->n; i++) {
+		const struct check_result *r = &cs->rep->r[i];
+		char *action = xasprintf("check.%.*s", (int)strcspn(r->id, ":"), r->id);
+		char *res = xasprintf("%s%s%s", check_status_key(r->status), r->summary ? ": " : "",
+				      r->summary ? r->summary : "");
+
+		jok = journal_append(st, check_step(cs->rb->id, r->id), check_item(r->id), action,
+				     res) && jok;
+		free(action);
+		free(res);
+	}
+	cs->journal_ok = jok;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	enum { OPT_STEP = 256, OPT_SAVE_ANSWERS };
@@ -300,32 +343,16 @@ int cmd_check(int argc, char **argv)
 	rc = rep.n == 0 ? EXIT_NOCHECK : check_verdict_exit(check_report_verdict(&rep));
 
 	if (st && rep.n) {
-		/* Interrupted: what could not check keeps the last finished result. */
-		size_t kept = check_report_store_run(&rep, st->doc, ctx_cancelled(&ctx));
+		struct check_store cs = { .rb = rb, .rep = &rep, .cancelled = ctx_cancelled(&ctx) };
 
-		if (kept)
-			fprintf(stderr, "osmigrate check: interrupted: %zu earlier result%s kept in "
-				"place of what could not be checked\n", kept, kept == 1 ? "" : "s");
-		if (!state_save(st, &err)) {
+		if (!state_apply(st, check_store_apply, check_store_journal, &cs, &err)) {
 			fprintf(stderr, "osmigrate check: %s\n", err.msg);
 			rc = err.code ? err.code : EXIT_IOERR;
 		} else {
-			bool jok = true;
-
-			for (size_t i = 0; i < rep.n; i++) {
-				char *action = xasprintf("check.%.*s",
-							 (int)strcspn(rep.r[i].id, ":"),
-							 rep.r[i].id);
-				char *res = xasprintf("%s%s%s", check_status_key(rep.r[i].status),
-						      rep.r[i].summary ? ": " : "",
-						      rep.r[i].summary ? rep.r[i].summary : "");
-
-				jok = journal_append(st, check_step(rb->id, rep.r[i].id), check_item(rep.r[i].id),
-						     action, res) && jok;
-				free(action);
-				free(res);
-			}
-			if (!jok)
+			if (cs.kept)
+				fprintf(stderr, "osmigrate check: interrupted: %zu earlier result%s kept in "
+					"place of what could not be checked\n", cs.kept, cs.kept == 1 ? "" : "s");
+			if (!cs.journal_ok)
 				fprintf(stderr, "osmigrate check: warning: %s\n", journal_last_error());
 			printf("\nResults recorded in %s\n", state_path);
 		}

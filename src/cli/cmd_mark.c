@@ -1,6 +1,8 @@
 /* cmd_mark.c - `osmigrate mark`: record a manual step or item from a script,
  * with the same validation, order rule and lock as the wizard's screens
- * (progress.h), under the same state file lock, and journaled. */
+ * (progress.h), applied under the state file lock to the file's content
+ * at that moment (state_apply: other sessions may be working on it), and
+ * journaled. */
 #include "config.h"
 
 #include <getopt.h>
@@ -49,7 +51,8 @@ static void mark_usage(FILE *f)
 "(give --reason to override), 64 usage (unknown step, item or status: the valid\n"
 "ones are listed), 65 bad state file or unsafe journal (nothing recorded),\n"
 "74 state file not written (or only standard output: the change is\n"
-"recorded), 75 state file locked by another session.\n");
+"recorded), 75 state file locked by another process for 5 s (it is locked\n"
+"only while one change is written: other sessions may work on it).\n");
 }
 
 static int list_steps(const struct runbook *rb, const char *bad)
@@ -140,6 +143,105 @@ static bool parse_status(const char *s, enum step_status *out)
 	return true;
 }
 
+/* What mark changes, applied to the file's content at the moment of the
+ * change (state_apply): the order rule and the lock are evaluated on what
+ * every session recorded until then. */
+struct mark_change {
+	const struct runbook *rb;
+	const char *step, *item, *action, *reason, *note;
+	const struct rb_action *rollback;
+	enum step_status want;
+	/* out */
+	int rc;              /* EXIT_OK, or why nothing was written */
+	bool overrode;
+	bool journal_ok;
+	char why[1024];
+};
+
+static bool mark_apply(struct state *st, void *arg, struct state_error *err)
+{
+	struct mark_change *m = arg;
+	enum progress_gate g;
+	bool ok;
+
+	(void)err;
+	m->overrode = false;
+	if (!state_runbook(st))
+		state_set_runbook(st, m->rb->id);
+	/* A rollback action is a tick like any other, of the way back: no
+	 * gate (the way back is never locked) and no effect on the forward
+	 * progress (rollback.h). */
+	if (m->rollback) {
+		rollback_tick(st, m->rb, m->item, m->action, m->want == STEP_DONE);
+		g = GATE_OPEN;
+		ok = true;
+	} else {
+		g = apply(st, m->rb, m->step, m->item, m->action, m->want, m->reason, &ok, m->why,
+			  sizeof m->why);
+	}
+	if (g != GATE_OPEN) {
+		if (str_empty(m->reason)) {
+			m->rc = EXIT_FAILURES;
+			return false;
+		}
+		/* One reason overrides each gate that refuses, in turn (the
+		 * order, the lock, the failed checks, the unticked actions),
+		 * as they are in the file now, under the lock. */
+		for (int k = 0; k < 4 && g != GATE_OPEN; k++) {
+			if (!progress_override(st, m->rb, m->step, m->item, g, m->reason, m->why,
+					       sizeof m->why)) {
+				m->rc = EXIT_USAGE;
+				return false;
+			}
+			m->overrode = true;
+			/* NULL keeps the recorded "override: ..." as the reason. */
+			g = apply(st, m->rb, m->step, m->item, m->action, m->want, NULL, &ok,
+				  m->why, sizeof m->why);
+		}
+	}
+	if (g != GATE_OPEN || !ok) {
+		m->rc = g != GATE_OPEN ? EXIT_FAILURES : EXIT_USAGE;
+		return false;
+	}
+	if (m->note)
+		state_set_note(st, m->step, m->item, m->note);
+	return true;
+}
+
+/* Saved, still under the lock: the journal explains it.  A journal
+ * failure is reported but does not undo the recorded change. */
+static void mark_journal(struct state *st, void *arg)
+{
+	struct mark_change *m = arg;
+	bool ok = true;
+
+	if (m->overrode) {
+		const char *what = progress_overrode(st, m->step, m->item);
+
+		if (!what && m->item)  /* the lock is overridden on the step */
+			what = progress_overrode(st, m->step, NULL);
+		ok = journal_append(st, m->step, m->item, "override", m->reason) && ok;
+		if (what)
+			ok = journal_append(st, m->step, m->item, "overrode", what) && ok;
+	}
+	if (m->action) {
+		char *act = xasprintf("%s%s.%s", m->rollback ? "rollback." : "",
+				      m->want == STEP_DONE ? "tick" : "untick", m->action);
+
+		ok = journal_append(st, m->step, m->item, act, m->want == STEP_DONE ? "on" : "off") && ok;
+		free(act);
+	} else {
+		char *res = m->want == STEP_SKIPPED ? xasprintf("skipped: %s", m->reason)
+						    : xstrdup(step_status_name(m->want));
+
+		ok = journal_append(st, m->step, m->item, "status", res) && ok;
+		free(res);
+	}
+	if (m->note)
+		ok = journal_append(st, m->step, m->item, "note", m->note) && ok;
+	m->journal_ok = ok;
+}
+
 /* A refusal names items from the state file: neutralised (text.h). */
 static void print_why(const char *why)
 {
@@ -169,10 +271,10 @@ int cmd_mark(int argc, char **argv)
 	const struct rb_action *rollback = NULL;
 	struct state_error err;
 	enum step_status want;
-	enum progress_gate g;
+	struct mark_change mc;
 	struct state *st;
 	char why[1024];
-	bool ok, overrode = false;
+	bool overrode = false;
 	char *path, *note_masked = NULL, *reason_masked = NULL;
 	int c, rc = EXIT_OK;
 
@@ -237,6 +339,8 @@ int cmd_mark(int argc, char **argv)
 		}
 		state_set_runbook(st, runbook_opt);
 	}
+	/* The step, item and action are checked on the file as read; the
+	 * change itself on the file as it is when written (mark_apply). */
 	rb = runbook_find(state_runbook(st));
 	if (!rb) {
 		fprintf(stderr, "osmigrate mark: %s: unknown runbook '%s' in [osmigrate]; restore "
@@ -311,80 +415,29 @@ int cmd_mark(int argc, char **argv)
 		rc = EXIT_DATAERR;
 		goto out;
 	}
-	/* A rollback action is a tick like any other, of the way back: no
-	 * gate (the way back is never locked) and no effect on the forward
-	 * progress (rollback.h). */
-	if (rollback) {
-		rollback_tick(st, rb, item, action_id, want == STEP_DONE);
-		g = GATE_OPEN;
-		ok = true;
-	} else {
-		g = apply(st, rb, s->id, item, action_id, want, reason, &ok, why, sizeof why);
-	}
-	if (g != GATE_OPEN) {
-		if (str_empty(reason)) {
-			char *safe = output_safe(why);
+	mc = (struct mark_change){ .rb = rb, .step = s->id, .item = item, .action = action_id,
+				   .reason = reason, .note = note, .want = want, .rollback = rollback };
+	if (!state_apply(st, mark_apply, mark_journal, &mc, &err)) {
+		if (err.code) {
+			fprintf(stderr, "osmigrate mark: %s\n", err.msg);
+			rc = err.code;
+		} else if (mc.rc == EXIT_FAILURES && str_empty(reason)) {
+			char *safe = output_safe(mc.why);
 
 			fprintf(stderr, "osmigrate mark: refused: %s\nTo override, repeat with "
 				"--reason TEXT.\n", safe);
 			free(safe);
 			rc = EXIT_FAILURES;
-			goto out;
+		} else {
+			print_why(mc.why);
+			rc = mc.rc ? mc.rc : EXIT_SOFTWARE;
 		}
-		/* One reason overrides each gate that refuses, in turn (the
-		 * order, the lock, the failed checks, the unticked actions). */
-		for (int k = 0; k < 4 && g != GATE_OPEN; k++) {
-			if (!progress_override(st, rb, s->id, item, g, reason, why, sizeof why)) {
-				print_why(why);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			overrode = true;
-			/* NULL keeps the recorded "override: ..." as the reason. */
-			g = apply(st, rb, s->id, item, action_id, want, NULL, &ok, why,
-				  sizeof why);
-		}
-	}
-	if (g != GATE_OPEN || !ok) {
-		print_why(why);
-		rc = g != GATE_OPEN ? EXIT_FAILURES : EXIT_USAGE;
 		goto out;
 	}
-	if (note)
-		state_set_note(st, s->id, item, note);
-	if (!state_save(st, &err)) {
-		fprintf(stderr, "osmigrate mark: %s\n", err.msg);
-		rc = err.code ? err.code : EXIT_IOERR;
-		goto out;
-	}
-	/* The state is saved; the journal explains it.  A journal failure is
-	 * reported but does not undo the recorded change. */
-	ok = true;
-	if (overrode) {
-		const char *what = progress_overrode(st, s->id, item);
-
-		if (!what && item)  /* the lock is overridden on the step */
-			what = progress_overrode(st, s->id, NULL);
-		ok = journal_append(st, s->id, item, "override", reason) && ok;
-		if (what)
-			ok = journal_append(st, s->id, item, "overrode", what) && ok;
-	}
-	if (action_id) {
-		char *act = xasprintf("%s%s.%s", rollback ? "rollback." : "",
-				      want == STEP_DONE ? "tick" : "untick", action_id);
-
-		ok = journal_append(st, s->id, item, act, want == STEP_DONE ? "on" : "off") && ok;
-		free(act);
-	} else {
-		char *res = want == STEP_SKIPPED ? xasprintf("skipped: %s", reason)
-						 : xstrdup(step_status_name(want));
-
-		ok = journal_append(st, s->id, item, "status", res) && ok;
-		free(res);
-	}
-	if (note)
-		ok = journal_append(st, s->id, item, "note", note) && ok;
-	if (!ok)
+	overrode = mc.overrode;
+	if (st->conflict[0])
+		print_why(st->conflict);
+	if (!mc.journal_ok)
 		fprintf(stderr, "osmigrate mark: warning: %s\n", journal_last_error());
 
 	if (action_id)

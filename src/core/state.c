@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hostport.h"
@@ -57,6 +59,7 @@ static const struct schema_key key_rules[] = {
 	{ "osmigrate", "updated", V_TIME },
 	{ "osmigrate", "updated_by", V_TEXT },
 	{ "osmigrate", "current", V_ID },
+	{ "osmigrate", "instance", V_DIGEST },
 
 	{ "step", "status", V_STEPSTATUS },
 	{ "step", "by", V_TEXT },
@@ -839,7 +842,7 @@ static bool make_dirs(const char *dir, struct state_error *err)
  * (the checks are privfile.h's, shared with the journal).
  * Returns 1 ok, 0 missing, -1 error (err set). */
 static int read_trusted(const char *path, enum file_mode mode, struct strbuf *out,
-			struct state_error *err)
+			struct stat *id, struct state_error *err)
 {
 	const char *what = mode == MODE_STATE ? "state file" : "answers file";
 	const struct pf_rules rules = {
@@ -890,6 +893,8 @@ static int read_trusted(const char *path, enum file_mode mode, struct strbuf *ou
 	}
 	}
 	r = pf_read_all(fd, PF_READ_CAP, out);
+	if (id && fstat(fd, id) != 0)
+		memset(id, 0, sizeof(*id));
 	if (r < 0) {
 		int e = errno;
 
@@ -1005,16 +1010,37 @@ static struct doc *parse_checked(const char *path, enum file_mode mode, const st
 	return d;
 }
 
+/* 16 hex digits telling this procedure from one started over in the same
+ * second (its [osmigrate] created would be the same). */
+static const char *new_instance(char out[17])
+{
+	unsigned char b[8];
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	bool got = fd >= 0 && read(fd, b, sizeof(b)) == (ssize_t)sizeof(b);
+
+	if (fd >= 0)
+		close(fd);
+	if (!got) {
+		unsigned long long v = (unsigned long long)time(NULL) * 1000003ULL ^
+				       (unsigned long long)getpid() ^ (unsigned long long)(uintptr_t)out;
+		memcpy(b, &v, sizeof(b));
+	}
+	for (int i = 0; i < 8; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	return out;
+}
+
 static struct doc *fresh_doc(const char *runbook)
 {
 	struct doc *d = doc_new();
-	char now[OSM_ISO_LEN];
+	char now[OSM_ISO_LEN], inst[17];
 
 	iso8601_now(now);
 	doc_set(d, "osmigrate", NULL, "version", "1");
 	if (runbook)
 		doc_set(d, "osmigrate", NULL, "runbook", runbook);
 	doc_set(d, "osmigrate", NULL, "created", now);
+	doc_set(d, "osmigrate", NULL, "instance", new_instance(inst));
 	return d;
 }
 
@@ -1080,22 +1106,43 @@ static void mask_free_text(struct doc *d)
 	}
 }
 
-/* Take the lock of the state file at path (its directory exists). */
+int state_lock_wait_ms = 5000;
+
+/* Take the lock of the state file at path (its directory exists), waiting
+ * up to state_lock_wait_ms while another session writes its change.  A
+ * previous holder that died leaves its record: its temporary file, if
+ * any, is removed now that nobody else can be writing one. */
 static bool take_lock(const char *path, int *fd, struct state_error *err)
 {
 	struct lock_holder holder, stale;
 	char msg[800];
 	enum lock_result lr;
 	char *lp = lock_path(path);
+	long long start = mono_ms();
+	long nap_us = 2000;
 
-	lr = lock_acquire(lp, fd, &holder, &stale, msg, sizeof(msg));
+	for (;;) {
+		lr = lock_acquire(lp, fd, &holder, &stale, msg, sizeof(msg));
+		if (lr != LOCK_BUSY || mono_ms() - start >= state_lock_wait_ms)
+			break;
+		/* a change takes milliseconds: look again soon, then less often */
+		nanosleep(&(struct timespec){ 0, nap_us * 1000 }, NULL);
+		if (nap_us < 50000)
+			nap_us *= 2;
+	}
 	free(lp);
+	if (lr == LOCK_OK) {
+		if (stale.pid)
+			remove_stale_temps(path);
+		return true;
+	}
 	if (lr == LOCK_BUSY) {
 		where_msg(err, path, "locked");
-		set_err(err, EXIT_LOCKED, "the state file %s is in use by another osmigrate: pid %ld on host %s, "
-			"since %s. Finish or quit that session first (q saves and quits), or use another "
-			"state file with --state FILE", path, holder.pid, holder.host[0] ? holder.host : "?",
-			holder.since[0] ? holder.since : "?");
+		set_err(err, EXIT_LOCKED, "the state file %s is locked by another osmigrate: pid %ld on "
+			"host %s, since %s, and it did not finish its change within %d s (a change takes "
+			"milliseconds). If that process hangs, end it (its lock goes with it), then try again",
+			path, holder.pid, holder.host[0] ? holder.host : "?",
+			holder.since[0] ? holder.since : "?", (state_lock_wait_ms + 999) / 1000);
 		return false;
 	}
 	if (lr == LOCK_FOREIGN || lr == LOCK_UNSAFE) {
@@ -1103,7 +1150,7 @@ static bool take_lock(const char *path, int *fd, struct state_error *err)
 		set_err(err, lr == LOCK_FOREIGN ? EXIT_LOCKED : EXIT_DATAERR, "%s", msg);
 		return false;
 	}
-	if (lr == LOCK_IOERR) {
+	{
 		int e = errno;
 		char *where = pf_dir_of(path);
 
@@ -1116,51 +1163,74 @@ static bool take_lock(const char *path, int *fd, struct state_error *err)
 		free(where);
 		return false;
 	}
-	return true;
 }
 
-/* state_open of a file whose directory did not exist: create the directory
- * and take the lock now that something is about to be written. */
-static bool lock_now(struct state *st, struct state_error *err)
+static void release_lock(struct state *st)
 {
-	char *dir = pf_dir_of(st->path);
-	struct stat sb;
-	int fd = -1, r, e;
-	bool ok = make_dirs(dir, err) && take_lock(st->path, &fd, err);
+	char *lp;
 
-	free(dir);
-	if (!ok)
-		return false;
-	r = lstat(st->path, &sb);
-	e = errno;
-	if (r == 0 || e != ENOENT) {
-		char *lp = lock_path(st->path);
+	if (st->lock_fd < 0)
+		return;
+	lp = lock_path(st->path);
+	lock_release(st->lock_fd, lp);
+	free(lp);
+	st->lock_fd = -1;
+}
 
-		lock_release(fd, lp);
-		free(lp);
-		if (r == 0) {
-			where_msg(err, st->path, "created by another session");
-			set_err(err, EXIT_LOCKED, "not saving %s: another osmigrate session created this "
-				"state file after this one started (it did not exist then). It was left as "
-				"it is; run osmigrate again to resume it", st->path);
-		} else {
-			where_msg(err, st->path, "%s", strerror(e));
-			set_err(err, EXIT_IOERR, "not saving %s: cannot check whether it exists (%s); "
-				"check the directory's permissions", st->path, strerror(e));
-		}
-		return false;
+static void note_seen(struct state *st, const struct stat *sb)
+{
+	st->seen.known = sb && sb->st_ino;
+	if (!st->seen.known)
+		return;
+	st->seen.dev = sb->st_dev;
+	st->seen.ino = sb->st_ino;
+	st->seen.size = sb->st_size;
+	st->seen.mtime_ns = (long long)sb->st_mtim.tv_sec * 1000000000LL + sb->st_mtim.tv_nsec;
+}
+
+/* Read and parse the file now: 1 read (*out), 0 missing, -1 err set. */
+static int read_current(const char *path, struct doc **out, struct stat *id,
+			struct state_error *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	int r = read_trusted(path, MODE_STATE, &text, id, err);
+
+	*out = NULL;
+	if (r > 0) {
+		*out = parse_checked(path, MODE_STATE, &text, err);
+		if (!*out)
+			r = -1;
 	}
-	st->lock_fd = fd;
-	st->lock_at_save = false;
-	return true;
+	sb_free(&text);
+	return r;
+}
+
+/* The document read becomes what this session sees: base is it as read,
+ * doc the same with any password in free text masked. */
+static void adopt(struct state *st, struct doc *d)
+{
+	/* st->doc stays the same document, and so do the names of its
+	 * sections: the wizard's lists hold them */
+	if (st->doc)
+		doc_sync(st->doc, d);
+	else
+		st->doc = doc_clone(d);
+	doc_free(st->base);
+	st->base = d;
+	/* Recorded before masking: a note whose password is masked here
+	 * differs from the file, and the next save writes it. */
+	st->saved_gen = doc_generation(st->doc);
+	mask_free_text(st->doc);
+	st->is_new = false;
 }
 
 static struct state *open_common(const char *path, bool lock, struct state_error *err)
 {
 	struct state *st;
-	struct strbuf text = STRBUF_INIT;
-	char *dir, *lp = NULL;
-	int fd = -1, r;
+	struct doc *d = NULL;
+	struct stat id;
+	char *dir;
+	int r;
 
 	if (err)
 		memset(err, 0, sizeof(*err));
@@ -1168,62 +1238,43 @@ static struct state *open_common(const char *path, bool lock, struct state_error
 		set_err(err, EXIT_USAGE, "no state file given");
 		return NULL;
 	}
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	st->lock_fd = -1;
 	dir = pf_dir_of(path);
 	if (lock) {
 		struct stat ds;
 
-		/* No directory, no state file, no one to lock out: create nothing
+		/* No directory, no state file, no one to wait for: create nothing
 		 * until something is saved (a refused command leaves no trace). */
 		if (stat(dir, &ds) != 0 && errno == ENOENT) {
 			free(dir);
-			st = xcalloc(1, sizeof(*st));
-			st->path = xstrdup(path);
-			st->lock_fd = -1;
-			st->lock_at_save = true;
 			st->doc = fresh_doc(NULL);
+			st->base = doc_new();
 			st->is_new = true;
 			return st;
 		}
-		if (!make_dirs(dir, err)) {
+		if (!take_lock(path, &st->lock_fd, err)) {
 			free(dir);
-			return NULL;
+			goto fail;
 		}
 	}
 	free(dir);
-	if (lock) {
-		lp = lock_path(path);
-		if (!take_lock(path, &fd, err)) {
-			free(lp);
-			return NULL;
-		}
-	}
-	if (lock)
-		remove_stale_temps(path);
-	r = read_trusted(path, MODE_STATE, &text, err);
-	st = xcalloc(1, sizeof(*st));
-	st->path = xstrdup(path);
-	st->lock_fd = fd;
-	if (r < 0) {
+	memset(&id, 0, sizeof(id));
+	r = read_current(path, &d, &id, err);
+	release_lock(st);
+	if (r < 0)
 		goto fail;
-	} else if (r == 0) {
+	if (r == 0) {
 		st->doc = fresh_doc(NULL);
+		st->base = doc_new();
 		st->is_new = true;
 	} else {
-		st->doc = parse_checked(path, MODE_STATE, &text, err);
-		if (!st->doc)
-			goto fail;
-		/* Recorded before masking: a note whose password is masked
-		 * here differs from the file, and the next save writes it. */
-		st->saved_gen = doc_generation(st->doc);
-		mask_free_text(st->doc);
+		adopt(st, d);
+		note_seen(st, &id);
 	}
-	sb_free(&text);
-	free(lp);
 	return st;
 fail:
-	sb_free(&text);
-	lock_release(fd, lp);
-	free(lp);
 	free(st->path);
 	free(st);
 	return NULL;
@@ -1241,16 +1292,11 @@ struct state *state_open_readonly(const char *path, struct state_error *err)
 
 void state_close(struct state *st)
 {
-	char *lp;
-
 	if (!st)
 		return;
-	if (st->lock_fd >= 0) {
-		lp = lock_path(st->path);
-		lock_release(st->lock_fd, lp);
-		free(lp);
-	}
+	release_lock(st);
 	doc_free(st->doc);
+	doc_free(st->base);
 	free(st->path);
 	free(st);
 }
@@ -1400,43 +1446,240 @@ bool state_changed(const struct state *st)
 	return st->is_new || doc_generation(st->doc) != st->saved_gen;
 }
 
-bool state_save(struct state *st, struct state_error *err)
+/* What to do with a key both this session and another one changed. */
+struct merge_ctx {
+	struct state *st;
+	char why[600];       /* an abort's reason */
+};
+
+static enum doc_merge_pick merge_conflict(void *ud, const char *kind, const char *name,
+					  const char *key, const char *base, const char *mine,
+					  const char *theirs)
 {
-	char now[OSM_ISO_LEN];
-	struct doc_span *spans;
-	size_t nspans, len;
-	char *text;
-	bool ok;
+	struct merge_ctx *m = ud;
+	char *c = m->st->conflict;
+	size_t cl = sizeof(m->st->conflict);
+
+	(void)base;
+	if (str_eq(kind, "osmigrate")) {
+		if (str_eq(key, "runbook")) {
+			snprintf(m->why, sizeof(m->why), "not saving %s: another session made it the "
+				 "state of the runbook '%.64s' meanwhile, not '%.64s'. Nothing was written; "
+				 "use another --state FILE", m->st->path, theirs ? theirs : "",
+				 mine ? mine : "");
+			return DOC_MERGE_ABORT;
+		}
+		/* where this session stands is its own; the file's identity and
+		 * its last writer are the file's */
+		return str_eq(key, "current") ? DOC_MERGE_MINE : DOC_MERGE_THEIRS;
+	}
+	if (str_eq(key, "by") || str_eq(key, "at"))
+		return DOC_MERGE_MINE; /* they go with the status, reported there */
+	if (strncmp(key, "tick.", 5) == 0 && mine && theirs) {
+		const char *sp = strrchr(theirs, ' ');
+
+		if (!*c)
+			snprintf(c, cl, "%s: %s was already ticked by %.*s%s%s", name ? name : kind,
+				 key + 5, (int)(sp ? sp - theirs : (ptrdiff_t)strlen(theirs)), theirs,
+				 sp ? " at " : "", sp ? sp + 1 : "");
+		return DOC_MERGE_THEIRS;
+	}
+	if (!*c)
+		snprintf(c, cl, "%s%s%s: %s was also changed by another session (%s); yours was kept",
+			 kind, name ? " " : "", name ? name : "", key,
+			 doc_get_or(m->st->doc, "osmigrate", NULL, "updated_by", "?"));
+	return DOC_MERGE_MINE;
+}
+
+/* The file now is another procedure's than the one this session read: a
+ * start over (a new instance, or creation time in files without one). */
+static bool restarted(const struct doc *was, const struct doc *now)
+{
+	const char *wi = doc_get(was, "osmigrate", NULL, "instance");
+	const char *ni = doc_get(now, "osmigrate", NULL, "instance");
+	const char *wc = doc_get(was, "osmigrate", NULL, "created");
+	const char *nc = doc_get(now, "osmigrate", NULL, "created");
+
+	if (!wc || !nc)
+		return false;
+	return !str_eq(wi, ni) || !str_eq(wc, nc);
+}
+
+static void restarted_msg(struct state *st, struct state_error *err)
+{
+	const char *by = doc_get_or(st->doc, "osmigrate", NULL, "updated_by", "another session");
+	const char *at = doc_get_or(st->doc, "osmigrate", NULL, "created", "?");
+
+	st->restarted = true;
+	where_msg(err, st->path, "started over by another session");
+	set_err(err, EXIT_LOCKED, "the procedure was restarted by %s at %s (the old state file was "
+		"kept as a backup); this session now shows the new one. Your last change was not "
+		"recorded: make it again if it still applies", by, at);
+}
+
+/* What was just written (or found unchanged) is what this session sees. */
+static void settle(struct state *st, struct doc *cur, const struct stat *id)
+{
+	doc_sync(st->doc, cur);   /* the same document, see adopt */
+	doc_free(st->base);
+	st->base = cur;
+	st->saved_gen = doc_generation(st->doc);
+	st->is_new = false;
+	note_seen(st, id);
+}
+
+bool state_apply(struct state *st, state_change_fn change, state_saved_fn saved, void *arg,
+		 struct state_error *err)
+{
+	struct merge_ctx m = { .st = st };
+	struct doc *cur = NULL, *mine = st->doc, *empty = NULL;
+	unsigned long long parsed_gen = 0;
+	struct stat id;
+	char *dir;
+	bool ok = false, whole;
+	int r;
 
 	if (err)
 		memset(err, 0, sizeof(*err));
-	if (st->lock_at_save && !lock_now(st, err))
+	st->conflict[0] = '\0';
+	st->restarted = false;
+	dir = pf_dir_of(st->path);
+	ok = make_dirs(dir, err);
+	free(dir);
+	if (!ok || !take_lock(st->path, &st->lock_fd, err))
 		return false;
-	iso8601_now(now);
-	doc_set(st->doc, "osmigrate", NULL, "updated", now);
-	doc_set(st->doc, "osmigrate", NULL, "updated_by", operator_id());
-	/* What is on disk was checked when it was read or written: check the
-	 * sections changed since (all of them in a new file). */
-	text = doc_serialize_changed(st->doc, state_header, st->is_new ? 0 : st->saved_gen,
-				     &spans, &nspans, &len);
-	ok = verify_spans(st->path, MODE_STATE, text, spans, nspans, err) &&
-	     atomic_write(st->path, "state file", text, len, err);
-	free(spans);
-	free(text);
-	if (ok) {
-		st->is_new = false;
-		st->saved_gen = doc_generation(st->doc);
+	ok = false;
+	memset(&id, 0, sizeof(id));
+	r = read_current(st->path, &cur, &id, err);
+	if (r < 0)
+		goto out;          /* corrupt now: never overwritten */
+	if (r > 0 && !st->is_new && restarted(st->base, cur)) {
+		adopt(st, cur);
+		note_seen(st, &id);
+		restarted_msg(st, err);
+		goto out;
 	}
+	/* No file, or one created since this session found none: all of this
+	 * session's document is its change. */
+	whole = r == 0 || st->is_new;
+	if (r > 0)
+		parsed_gen = doc_generation(cur);
+	else
+		cur = doc_new();
+	if (whole)
+		empty = doc_new();
+	if (!doc_merge3(cur, whole ? empty : st->base, mine, whole ? 0 : st->saved_gen,
+			merge_conflict, &m)) {
+		where_msg(err, st->path, "another runbook");
+		set_err(err, EXIT_LOCKED, "%s", m.why);
+		doc_free(cur);
+		goto out;
+	}
+	st->doc = cur;
+	if (change && !change(st, arg, err)) {
+		st->doc = mine;   /* nothing written: this session's view as it was */
+		doc_free(cur);
+		goto out;
+	}
+	if (r > 0 && doc_generation(cur) == parsed_gen) {
+		st->doc = mine;   /* the file already says all this */
+		settle(st, cur, &id);
+		ok = true;
+	} else {
+		char now[OSM_ISO_LEN];
+		struct doc_span *spans;
+		size_t nspans, len;
+		char *text;
+
+		iso8601_now(now);
+		doc_set(cur, "osmigrate", NULL, "updated", now);
+		doc_set(cur, "osmigrate", NULL, "updated_by", operator_id());
+		/* What is on disk was checked when it was read: check the
+		 * sections changed since (all of them in a new file). */
+		text = doc_serialize_changed(cur, state_header, parsed_gen, &spans, &nspans, &len);
+		ok = verify_spans(st->path, MODE_STATE, text, spans, nspans, err) &&
+		     atomic_write(st->path, "state file", text, len, err);
+		free(spans);
+		free(text);
+		st->doc = mine;
+		if (!ok) {
+			doc_free(cur);
+			goto out;
+		}
+		if (stat(st->path, &id) != 0)
+			memset(&id, 0, sizeof(id));
+		settle(st, cur, &id);
+	}
+	if (saved)
+		saved(st, arg);
+out:
+	doc_free(empty);
+	release_lock(st);
 	return ok;
+}
+
+bool state_save(struct state *st, struct state_error *err)
+{
+	return state_apply(st, NULL, NULL, NULL, err);
+}
+
+bool state_file_changed(const struct state *st)
+{
+	struct stat sb;
+
+	if (stat(st->path, &sb) != 0)
+		return st->seen.known;
+	return !st->seen.known || sb.st_dev != st->seen.dev || sb.st_ino != st->seen.ino ||
+	       sb.st_size != st->seen.size ||
+	       (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec != st->seen.mtime_ns;
+}
+
+bool state_refresh(struct state *st, bool *changed, struct state_error *err)
+{
+	struct doc *d = NULL;
+	struct stat id;
+	int r;
+
+	if (err)
+		memset(err, 0, sizeof(*err));
+	*changed = false;
+	st->restarted = false;
+	if (!state_file_changed(st))
+		return true;
+	if (state_changed(st) && !st->is_new) {
+		*changed = true;
+		return state_save(st, err);
+	}
+	memset(&id, 0, sizeof(id));
+	r = read_current(st->path, &d, &id, err);
+	if (r <= 0)
+		return r == 0; /* gone (a start over under way): keep what is shown */
+	if (!st->is_new && restarted(st->base, d))
+		st->restarted = true;
+	adopt(st, d);
+	note_seen(st, &id);
+	*changed = true;
+	return true;
 }
 
 bool state_start_over(struct state *st, struct state_error *err)
 {
 	char *runbook = state_runbook(st) ? xstrdup(state_runbook(st)) : NULL;
+	struct doc *fresh;
+	struct stat id;
+	char *dir, *text;
+	bool ok;
 
 	if (err)
 		memset(err, 0, sizeof(*err));
-	if (!st->is_new && access(st->path, F_OK) == 0) {
+	dir = pf_dir_of(st->path);
+	ok = make_dirs(dir, err);
+	free(dir);
+	if (!ok || !take_lock(st->path, &st->lock_fd, err)) {
+		free(runbook);
+		return false;
+	}
+	if (access(st->path, F_OK) == 0) {
 		char stamp[32];
 		time_t now = osm_now();
 		struct tm tm;
@@ -1469,22 +1712,29 @@ bool state_start_over(struct state *st, struct state_error *err)
 				st->path, strerror(e), st->path, st->path);
 			free(bak);
 			free(runbook);
+			release_lock(st);
 			return false;
 		}
 		free(bak);
-		{
-			char *dir = pf_dir_of(st->path);
-
-			(void)pf_sync_dir(dir);
-			free(dir);
-		}
 	}
-	doc_free(st->doc);
-	st->doc = fresh_doc(runbook);
-	st->is_new = true;
-	st->saved_gen = 0;
+	/* The new procedure is on disk before the lock goes: the other
+	 * sessions find it (a new instance) on their next read. */
+	fresh = fresh_doc(runbook);
+	doc_set(fresh, "osmigrate", NULL, "updated", doc_get(fresh, "osmigrate", NULL, "created"));
+	doc_set(fresh, "osmigrate", NULL, "updated_by", operator_id());
+	text = doc_serialize(fresh, state_header);
+	ok = atomic_write(st->path, "state file", text, strlen(text), err);
+	free(text);
+	if (ok) {
+		if (stat(st->path, &id) != 0)
+			memset(&id, 0, sizeof(id));
+		settle(st, fresh, &id);
+	} else {
+		doc_free(fresh);
+	}
+	release_lock(st);
 	free(runbook);
-	return true;
+	return ok;
 }
 
 /* ---- answers -------------------------------------------------------- */
@@ -1497,7 +1747,7 @@ struct doc *answers_load(const char *path, struct state_error *err)
 
 	if (err)
 		memset(err, 0, sizeof(*err));
-	r = read_trusted(path, MODE_ANSWERS, &text, err);
+	r = read_trusted(path, MODE_ANSWERS, &text, NULL, err);
 	if (r == 0) {
 		where_msg(err, path, "no such file");
 		set_err(err, EXIT_USAGE, "the answers file %s does not exist; check the path given to --answers",

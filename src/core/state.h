@@ -3,7 +3,9 @@
  *
  * Layout, version 1 (the answers file is the same minus progress sections):
  *
- *   [osmigrate]  version = 1, runbook, created, updated, updated_by, current (step id)
+ *   [osmigrate]  version = 1, runbook, created, updated, updated_by, current (step id),
+ *                instance (16 hex digits drawn when the procedure starts: a
+ *                start over is a new instance, even within the same second)
  *
  *   settings (allowed in answers files too): the sections and keys of
  *   src/core/schema.c ([target], [compare], [server "NAME"], ...), one table
@@ -74,15 +76,41 @@ const char *step_status_name(enum step_status s);      /* "pending", "in-progres
 bool step_status_parse(const char *s, enum step_status *out);
 const char *step_status_mark(enum step_status s);      /* "[ ]" "[>]" "[x]" "[-]" "[!]" */
 
+/* Sharing.  Any number of sessions (wizards, `mark`, `check --state`) may
+ * work on one state file at once.  None holds the lock for its session:
+ * the lock ("<state>.lock", lock.h) is taken only for one change, which is
+ * applied to the file's content at that moment (state_apply): take the
+ * lock (waiting up to state_lock_wait_ms for another change to end), read
+ * the file again, apply, save atomically, journal (the saved hook),
+ * release.  What this session changed in its document since it last read
+ * the file is carried onto that content key by key (doc_merge3), so a
+ * change another session made meanwhile is never overwritten: the
+ * document is never written whole from memory. */
 struct state {
 	char *path;          /* the state file */
-	struct doc *doc;     /* the document; change it only through the functions below */
-	int lock_fd;         /* -1 when not locked */
-	bool is_new;         /* true if the file did not exist when opened */
-	bool lock_at_save;   /* its directory did not exist: created, and the lock
-			      * taken, by the first state_save */
+	struct doc *doc;     /* what this session sees: the file as last read or
+			      * written, plus its own changes not saved yet */
+	struct doc *base;    /* the file as last read or written: doc's changes
+			      * are those since base */
+	int lock_fd;         /* -1 except while a change is being written */
+	bool is_new;         /* true if the file did not exist when last read */
 	unsigned long long saved_gen; /* doc_generation() of what is on disk */
+	struct {             /* the file as last read or written (state_refresh) */
+		bool known;
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		long long mtime_ns;
+	} seen;
+	char conflict[512];  /* the last save: a key another session had changed too
+			      * and what was kept ("" when none) */
+	bool restarted;      /* the last read found the procedure started over by
+			      * another session (a new [osmigrate] created) */
 };
+
+/* How long a writer waits for the lock while another session writes its
+ * change, in milliseconds (5000). */
+extern int state_lock_wait_ms;
 
 struct state_error {
 	int code;            /* an enum osm_exit value: EXIT_DATAERR, EXIT_LOCKED, EXIT_IOERR, EXIT_USAGE */
@@ -97,33 +125,71 @@ char *state_default_path(const char *runbook);
  * state_save of a file in it). */
 char *state_default_dir(void);
 
-/* Open (and lock) a state file.  A missing file gives a fresh document
- * (is_new) that is not written until the first state_save.  When even its
- * directory is missing, nothing is created now (a refused command leaves no
- * trace): the first state_save creates the directory (0700) and takes the
- * lock, and refuses if another session created the file meanwhile.  Refuses: a file readable or writable by group/others,
- * not owned by us, a symlink, corrupt content (EXIT_DATAERR, file untouched),
- * a lock held by a live process (EXIT_LOCKED, message names pid, host, since).
- * A lock left by a dead process is taken over. */
+/* Open a state file: read it (under the lock for a moment, so a change
+ * being written is not half-seen and a killed writer's temporary file is
+ * removed).  A missing file gives a fresh document (is_new) that is not
+ * written until the first save.  When even its directory is missing,
+ * nothing is created now (a refused command leaves no trace): the first
+ * save creates the directory (0700).  Refuses: a file readable or writable
+ * by group/others, not owned by us, a symlink, corrupt content
+ * (EXIT_DATAERR, file untouched), a lock held by a live process for longer
+ * than state_lock_wait_ms (EXIT_LOCKED, message names pid, host, since), a
+ * lock file that is not ours or not a regular file.  A lock left by a dead
+ * process is taken over. */
 struct state *state_open(const char *path, struct state_error *err);
-/* Parse without locking (status/report on a file another session holds). */
+/* Parse without locking (status/report). */
 struct state *state_open_readonly(const char *path, struct state_error *err);
-void state_close(struct state *st); /* releases the lock, frees */
+void state_close(struct state *st); /* frees */
 
-/* Write atomically: temp file in the same directory (0600), write, fsync,
- * rename, fsync the directory.  Updates [osmigrate] updated/updated_by.
- * Before writing, the sections changed since the file was read or last
- * saved are parsed back with the reader's rules (the rest was checked
- * then): a value the reader would refuse is never written (EXIT_SOFTWARE).
- * On failure (disk full...) the previous file is intact and err says why. */
+/* One change, made on the file's current content (st->doc is that content
+ * when it is called, this session's unsaved changes already carried onto
+ * it).  Returns false to write nothing (err may say why; code 0 when the
+ * caller keeps its own reason). */
+typedef bool (*state_change_fn)(struct state *st, void *arg, struct state_error *err);
+/* Called after the save, still holding the lock: the journal lines of the
+ * change, so the journal is one ordered log of every session's events. */
+typedef void (*state_saved_fn)(struct state *st, void *arg);
+
+/* Apply one change: take the lock (waiting up to state_lock_wait_ms),
+ * read the file again, carry this session's unsaved changes onto it
+ * (a key both changed: a tick already there stays as it is, anything else
+ * takes this session's value; st->conflict says so), call change (may be
+ * NULL), save atomically if anything differs from the file, call saved
+ * (may be NULL), release.  Afterwards st->doc and st->base are the file's
+ * content.  The save: temp file in the same directory (0600), write,
+ * fsync, rename, fsync the directory; [osmigrate] updated/updated_by;
+ * before writing, the sections changed are parsed back with the reader's
+ * rules: a value the reader would refuse is never written (EXIT_SOFTWARE).
+ * Fails, writing nothing: the lock busy (EXIT_LOCKED, holder named), the
+ * file corrupt now (EXIT_DATAERR with its line, never overwritten), the
+ * file holding another runbook now or started over by another session
+ * (EXIT_LOCKED; st->restarted, this session's unsaved changes dropped and
+ * st->doc the new content), change refused, a write error (EXIT_IOERR,
+ * previous file intact). */
+bool state_apply(struct state *st, state_change_fn change, state_saved_fn saved, void *arg,
+		 struct state_error *err);
+/* state_apply with no change of its own: save this session's changes. */
 bool state_save(struct state *st, struct state_error *err);
-/* True when the document differs from the file (or there is no file yet):
- * what state_save would write is new.  The wizard saves only then, so a key
- * that changes nothing writes nothing. */
+/* True when the document holds changes this session has not saved (or
+ * there is no file yet): what state_save would write is new.  The wizard
+ * saves only then, so a key that changes nothing writes nothing. */
 bool state_changed(const struct state *st);
 
-/* Start over: rename the current file to <path>.<YYYYmmddTHHMMSSZ>.bak and
- * reset the document to a fresh one for the same runbook. */
+/* Whether the file changed since this session last read or wrote it
+ * (another session saved): its identity, size or time differ.  Cheap (one
+ * stat): the wizard asks it while idle. */
+bool state_file_changed(const struct state *st);
+/* Read the file again if it changed: this session's unsaved changes are
+ * saved first (state_save), else the document becomes the file's content
+ * without taking the lock (a save replaces the file whole, by rename).
+ * *changed says whether the document changed.  A corrupt file leaves the
+ * document as it was (false, EXIT_DATAERR with its line). */
+bool state_refresh(struct state *st, bool *changed, struct state_error *err);
+
+/* Start over, exclusively: under the lock, rename the current file to
+ * <path>.<YYYYmmddTHHMMSSZ>.bak and write a fresh one for the same runbook
+ * (a new [osmigrate] created: other sessions see the restart on their next
+ * read, st->restarted). */
 bool state_start_over(struct state *st, struct state_error *err);
 
 /* Answers files: same parser, settings sections only, strict. */

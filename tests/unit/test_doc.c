@@ -293,6 +293,79 @@ Test(doc_model, set_get_unset_order)
 
 /* The generation moves on every change and on nothing else: the wizard
  * compares it before and after a key to decide whether to save. */
+/* Three-way merge: what mine changed since base lands on cur, what cur
+ * changed meanwhile stays; both changed one key: the hook decides. */
+static int conflicts;
+static enum doc_merge_pick keep_theirs(void *ud, const char *kind, const char *name,
+				       const char *key, const char *base, const char *mine,
+				       const char *theirs)
+{
+	(void)ud; (void)kind; (void)name; (void)key; (void)base; (void)mine; (void)theirs;
+	conflicts++;
+	return DOC_MERGE_THEIRS;
+}
+
+Test(doc_model, merge3_key_by_key)
+{
+	struct doc *base = doc_new(), *mine, *cur;
+
+	doc_set(base, "s", "a", "k1", "1");
+	doc_set(base, "s", "a", "k2", "2");
+	doc_set(base, "s", "gone", "k", "x");
+	mine = doc_clone(base);
+	cur = doc_clone(base);
+	doc_set(mine, "s", "a", "k1", "mine");      /* changed by mine only */
+	doc_unset(mine, "s", "a", "k2");            /* unset by mine */
+	doc_set(mine, "s", "new", "k", "v");        /* added by mine */
+	doc_remove_section(mine, "s", "gone");      /* removed by mine */
+	doc_set(mine, "s", "both", "k", "mine");
+	doc_set(cur, "s", "a", "k3", "theirs");     /* added by cur */
+	doc_set(cur, "s", "both", "k", "theirs");   /* both: conflict */
+	conflicts = 0;
+	cr_assert(doc_merge3(cur, base, mine, 0, keep_theirs, NULL));
+	cr_assert_str_eq(doc_get(cur, "s", "a", "k1"), "mine");
+	cr_assert_null(doc_get(cur, "s", "a", "k2"));
+	cr_assert_str_eq(doc_get(cur, "s", "a", "k3"), "theirs");
+	cr_assert_str_eq(doc_get(cur, "s", "new", "k"), "v");
+	cr_assert_not(doc_has_section(cur, "s", "gone"));
+	cr_assert_str_eq(doc_get(cur, "s", "both", "k"), "theirs");
+	cr_assert_eq(conflicts, 1);
+	doc_free(base);
+	doc_free(mine);
+	doc_free(cur);
+}
+
+/* doc_sync keeps the document and its sections' names where they are: the
+ * wizard's lists hold those pointers across a save. */
+Test(doc_model, sync_keeps_section_names)
+{
+	struct doc *dst = doc_new(), *src;
+	const char **held;
+	size_t n;
+
+	doc_set(dst, "item", "s:fe1", "status", "pending");
+	doc_set(dst, "item", "s:fe2", "status", "pending");
+	held = doc_section_names(dst, "item", &n);
+	src = doc_clone(dst);
+	doc_set(src, "item", "s:fe1", "status", "done");
+	doc_set(src, "item", "s:fe3", "status", "done");
+	doc_sync(dst, src);
+	cr_assert_str_eq(held[0], "s:fe1", "a name held across the sync is still valid");
+	cr_assert_str_eq(held[1], "s:fe2");
+	cr_assert_str_eq(doc_get(dst, "item", "s:fe1", "status"), "done");
+	cr_assert_str_eq(doc_get(dst, "item", "s:fe3", "status"), "done");
+	{
+		char *a = doc_serialize(dst, NULL), *b = doc_serialize(src, NULL);
+
+		cr_assert_str_eq(a, b, "the same document afterwards");
+		free(a);
+		free(b);
+	}
+	free(held);
+	doc_free(dst);
+	doc_free(src);
+}
+
 Test(doc_model, generation_moves_only_on_change)
 {
 	struct doc *d = doc_new(), *c;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "exitcodes.h"
+#include "lock.h"
 #include "state.h"
 #include "util.h"
 
@@ -64,7 +65,7 @@ Test(state, new_save_reopen)
 	state_set_field(st, "connection", "old_version", "11.18.1");
 	cr_assert(state_save(st, &err), "%s", err.msg);
 	cr_assert_not(st->is_new);
-	cr_assert_geq(st->lock_fd, 0, "the first save takes the lock");
+	cr_assert_eq(st->lock_fd, -1, "the lock is held only while a change is written");
 	cr_assert_eq(stat(path, &sb), 0);
 	cr_assert_eq(sb.st_mode & 07777, 0600);
 	cr_assert_eq(stat(st->path, &sb), 0);
@@ -319,10 +320,13 @@ static pid_t hold_in_child(const char *path)
 	pid = fork();
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
-		struct state_error err;
-		struct state *st = state_open(path, &err);
+		/* what a session holds while it writes a change (state_apply) */
+		char *lp = xasprintf("%s.lock", path), msg[256];
+		struct lock_holder h, stale;
+		int fd;
+
 		close(p[0]);
-		if (!st)
+		if (lock_acquire(lp, &fd, &h, &stale, msg, sizeof msg) != LOCK_OK)
 			_exit(1);
 		if (write(p[1], "k", 1) != 1)
 			_exit(1);
@@ -346,7 +350,9 @@ Test(state, second_open_refused_then_taken_over)
 
 	spew(path, good, sizeof(good) - 1, 0600);
 	pid = hold_in_child(path);
+	state_lock_wait_ms = 200;
 	st = state_open(path, &err);
+	state_lock_wait_ms = 5000;
 	cr_assert_null(st);
 	cr_assert_eq(err.code, EXIT_LOCKED, "%s", err.msg);
 	want = xasprintf("pid %ld", (long)pid);
@@ -378,7 +384,7 @@ Test(state, second_open_refused_then_taken_over)
 	state_close(st);
 	{
 		char *lp = xasprintf("%s.lock", path);
-		cr_assert_neq(access(lp, F_OK), 0, "state_close removes the lock file");
+		cr_assert_neq(access(lp, F_OK), 0, "the lock file is removed once read");
 		free(lp);
 	}
 	free(path);
@@ -397,29 +403,177 @@ Test(state, stale_lock_record_taken_over)
 	spew(lp, rec, sizeof(rec) - 1, 0600);
 	st = state_open(path, &err);
 	cr_assert(st, "%s", err.msg);
-	now = slurp(lp, &len);
-	{
-		char *w = xasprintf("pid=%ld\n", (long)getpid());
-		cr_assert(strstr(now, w), "lock record: %s", now);
-		free(w);
-	}
-	free(now);
+	/* taken over, then released: no record of a holder is left */
+	cr_assert_neq(access(lp, F_OK), 0, "the lock file is removed on release");
+	state_set_runbook(st, "endpoint-change");
+	spew(lp, rec, sizeof(rec) - 1, 0600);
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	cr_assert_neq(access(lp, F_OK), 0);
+	(void)now;
+	(void)len;
 	state_close(st);
 	free(path);
 	free(lp);
 }
 
-Test(state, same_process_twice_refused)
+/* Two sessions on one file (issue 15): each saves only its own changes,
+ * onto the file's content at that moment; neither loses the other's. */
+Test(state, two_sessions_keep_each_others_changes)
 {
 	char *path = xasprintf("%s/twice.ini", tmpdir);
 	struct state_error err;
 	struct state *a = state_open(path, &err), *b;
+	const char *by;
 
 	cr_assert(a, "%s", err.msg);
+	state_set_runbook(a, "restore-database");
+	cr_assert(state_save(a, &err), "%s", err.msg);
 	b = state_open(path, &err);
-	cr_assert_null(b);
-	cr_assert_eq(err.code, EXIT_LOCKED);
+	cr_assert(b, "a second session opens the same file: %s", err.msg);
+	cr_assert_not(state_file_changed(b));
+
+	state_tick(a, "servers", "fe1", "stop", true);
+	state_set_item_status(a, "servers", "fe1", STEP_DONE, NULL);
+	cr_assert(state_save(a, &err), "%s", err.msg);
+	cr_assert(state_file_changed(b), "b sees that a saved");
+	/* b changed the same section meanwhile, from the file as it read it */
+	state_tick(b, "servers", "fe1", "start", true);
+	state_set_item_status(b, "servers", "fe2", STEP_DONE, NULL);
+	state_set_note(b, "servers", NULL, "b was here");
+	cr_assert(state_save(b, &err), "%s", err.msg);
+	cr_assert_str_eq(b->conflict, "");
+	/* b now sees a's change too */
+	cr_assert(state_ticked(b, "servers", "fe1", "stop", NULL, NULL));
+	cr_assert_eq(state_item_status(b, "servers", "fe1"), STEP_DONE);
+
+	/* a's save (nothing of its own) writes nothing; its refresh reads b's */
+	{
+		bool changed = false;
+
+		cr_assert(state_refresh(a, &changed, &err), "%s", err.msg);
+		cr_assert(changed);
+	}
+	cr_assert(state_ticked(a, "servers", "fe1", "start", NULL, NULL));
+	cr_assert_eq(state_item_status(a, "servers", "fe2"), STEP_DONE);
+	cr_assert_str_eq(state_note(a, "servers", NULL), "b was here");
+
+	/* both tick one action: the first tick stays, the second is told */
+	state_tick(a, "servers", "fe2", "stop", true);
+	cr_assert(state_save(a, &err), "%s", err.msg);
+	doc_set(b->doc, "item", "servers:fe2", "tick.stop", "bob@admin2 2026-12-02T23:00:09Z");
+	cr_assert(state_save(b, &err), "%s", err.msg);
+	cr_assert(strstr(b->conflict, "servers:fe2: stop was already ticked by"), "%s", b->conflict);
+	cr_assert(state_ticked(b, "servers", "fe2", "stop", &by, NULL));
+	cr_assert_str_eq(by, operator_id(), "the first tick stays");
+
+	/* a section one removed goes, one the other added stays */
+	doc_add_section(a->doc, "server", "fe9");
+	doc_set(a->doc, "server", "fe9", "role", "frontend");
+	cr_assert(state_save(a, &err), "%s", err.msg);
+	cr_assert(state_save(b, &err), "%s", err.msg);
+	cr_assert_str_eq(doc_get(b->doc, "server", "fe9", "role"), "frontend");
+	doc_remove_section(b->doc, "server", "fe9");
+	cr_assert(state_save(b, &err), "%s", err.msg);
+	cr_assert(state_save(a, &err), "%s", err.msg);
+	cr_assert_not(doc_has_section(a->doc, "server", "fe9"));
 	state_close(a);
+	state_close(b);
+	free(path);
+}
+
+/* A change waits for another one being written, up to a bound, then names
+ * the holder; the file read then is the content at that moment. */
+Test(state, busy_lock_waits_then_names_the_holder)
+{
+	char *path = xasprintf("%s/busy.ini", tmpdir);
+	char *lp = xasprintf("%s.lock", path);
+	struct state_error err;
+	struct lock_holder h, stale;
+	struct state *st = state_open(path, &err);
+	char msg[256], *want;
+	long long t0;
+	int fd;
+
+	cr_assert(st, "%s", err.msg);
+	state_set_runbook(st, "endpoint-change");
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	cr_assert_eq(lock_acquire(lp, &fd, &h, &stale, msg, sizeof msg), LOCK_OK, "%s", msg);
+	state_lock_wait_ms = 300;
+	state_set_note(st, "dns", NULL, "waited");
+	t0 = mono_ms();
+	cr_assert_not(state_save(st, &err));
+	cr_assert_geq(mono_ms() - t0, 300, "gave up before the bound");
+	cr_assert_eq(err.code, EXIT_LOCKED, "%s", err.msg);
+	want = xasprintf("pid %ld", (long)getpid());
+	cr_assert(strstr(err.msg, want), "%s", err.msg);
+	free(want);
+	lock_release(fd, lp);
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	state_lock_wait_ms = 5000;
+	state_close(st);
+	st = state_open_readonly(path, &err);
+	cr_assert_str_eq(state_note(st, "dns", NULL), "waited");
+	state_close(st);
+	free(lp);
+	free(path);
+}
+
+/* A corrupt file found when a change is made: named by line, never
+ * overwritten, this session's change kept to save later. */
+Test(state, corrupt_on_reload_never_overwritten)
+{
+	char *path = xasprintf("%s/corrupt.ini", tmpdir);
+	struct state_error err;
+	struct state *st = state_open(path, &err);
+	size_t len;
+	char *text;
+
+	cr_assert(st, "%s", err.msg);
+	state_set_runbook(st, "endpoint-change");
+	cr_assert(state_save(st, &err), "%s", err.msg);
+	spew(path, "[osmigrate]\nversion = 1\nbogus line\n", 35, 0600);
+	state_set_note(st, "dns", NULL, "mine");
+	cr_assert_not(state_save(st, &err));
+	cr_assert_eq(err.code, EXIT_DATAERR, "%s", err.msg);
+	cr_assert(strstr(err.msg, "line 3"), "%s", err.msg);
+	text = slurp(path, &len);
+	cr_assert_str_eq(text, "[osmigrate]\nversion = 1\nbogus line\n");
+	free(text);
+	cr_assert(state_changed(st), "the change is still this session's to save");
+	state_close(st);
+	free(path);
+}
+
+/* A start over is seen by the other sessions: their next read is the new
+ * procedure, their unsaved change is refused with who restarted. */
+Test(state, start_over_seen_by_another_session)
+{
+	char *path = xasprintf("%s/restart.ini", tmpdir);
+	struct state_error err;
+	struct state *a = state_open(path, &err), *b;
+	bool changed;
+
+	cr_assert(a, "%s", err.msg);
+	state_set_runbook(a, "endpoint-change");
+	state_set_step_status(a, "dns", STEP_DONE, NULL);
+	cr_assert(state_save(a, &err), "%s", err.msg);
+	b = state_open(path, &err);
+	cr_assert(b, "%s", err.msg);
+	cr_assert(state_start_over(a, &err), "%s", err.msg);
+	state_set_note(b, "dns", NULL, "too late");
+	cr_assert_not(state_save(b, &err));
+	cr_assert(b->restarted);
+	cr_assert(strstr(err.msg, "restarted by"), "%s", err.msg);
+	cr_assert_eq(state_step_status(b, "dns"), STEP_PENDING, "b shows the new procedure");
+	cr_assert_null(state_note(b, "dns", NULL));
+	cr_assert_not(state_changed(b));
+	/* and a refresh after another restart says so too */
+	cr_assert(state_start_over(a, &err), "%s", err.msg);
+	cr_assert(state_refresh(b, &changed, &err), "%s", err.msg);
+	cr_assert(changed);
+	cr_assert(b->restarted);
+	state_close(a);
+	state_close(b);
 	free(path);
 }
 
@@ -431,8 +585,9 @@ Test(state, file_created_meanwhile_is_not_overwritten)
 	size_t len;
 	char *text;
 
-	/* Both open a state whose directory does not exist yet: neither holds
-	 * a lock, the first save wins and the second must not overwrite it. */
+	/* Both open a state whose directory does not exist yet: the first save
+	 * creates it and the second must not overwrite it with another
+	 * procedure. */
 	cr_assert(a, "%s", err.msg);
 	b = state_open(path, &err);
 	cr_assert(b, "%s", err.msg);
@@ -442,7 +597,7 @@ Test(state, file_created_meanwhile_is_not_overwritten)
 	state_set_runbook(a, "restore-database");
 	cr_assert_not(state_save(a, &err));
 	cr_assert_eq(err.code, EXIT_LOCKED, "%s", err.msg);
-	cr_assert(strstr(err.msg, "created this state file after this one started"), "%s", err.msg);
+	cr_assert(strstr(err.msg, "the state of the runbook 'endpoint-change' meanwhile"), "%s", err.msg);
 	text = slurp(path, &len);
 	cr_assert(strstr(text, "endpoint-change"), "%s", text);
 	free(text);
@@ -538,8 +693,8 @@ Test(state, failing_save_keeps_old_file)
 	after = slurp(path, &alen);
 	cr_assert_eq(alen, blen);
 	cr_assert_eq(memcmp(before, after, blen), 0);
-	/* the state file, its lock, nothing else (no temp file) */
-	cr_assert_eq(count_entries(tmpdir), 2);
+	/* the state file, nothing else (no temp file; the lock is released) */
+	cr_assert_eq(count_entries(tmpdir), 1);
 	/* and it works again once there is room */
 	cr_assert(state_save(st, &err), "%s", err.msg);
 	state_close(st);
@@ -653,16 +808,20 @@ Test(state, start_over_keeps_backup)
 	char *path = xasprintf("%s/again.ini", tmpdir);
 	struct state_error err;
 	struct state *st = state_open(path, &err);
+	char *old_instance;
 
 	cr_assert(st);
 	state_set_runbook(st, "endpoint-change");
 	state_set_step_status(st, "dns", STEP_DONE, NULL);
 	cr_assert(state_save(st, &err));
+	old_instance = xstrdup(doc_get(st->doc, "osmigrate", NULL, "instance"));
 	cr_assert(state_start_over(st, &err), "%s", err.msg);
-	cr_assert(st->is_new);
 	cr_assert_str_eq(state_runbook(st), "endpoint-change");
 	cr_assert_eq(state_step_status(st, "dns"), STEP_PENDING);
-	cr_assert_neq(access(path, F_OK), 0);
+	/* the new procedure is on disk at once, a new instance */
+	cr_assert_eq(access(path, F_OK), 0);
+	cr_assert_str_neq(doc_get(st->doc, "osmigrate", NULL, "instance"), old_instance);
+	free(old_instance);
 	cr_assert(state_save(st, &err));
 	/* a second start over in the same second must not overwrite the first backup */
 	cr_assert(state_start_over(st, &err), "%s", err.msg);

@@ -1,0 +1,80 @@
+#!/bin/sh
+# tui_shared: two wizards on one state file (issue 15).  A second wizard is
+# no longer refused: each change is locked only while it is written.  Both
+# tick different actions of the same step; both ticks survive, and each
+# screen shows the other's within 2 s without a key.  The same through the
+# chooser and the default path.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/tmux.sh"
+tmux_require
+[ -x "$OSMIGRATE" ] || bail "OSMIGRATE is not set to the built binary"
+
+# The screen shows N actions ticked: its status line counts them ("(N/3
+# actions)") or, scrolled down to the actions, N of them say "ticked by".
+wait_ticks() {  # N [seconds]
+	_n=$(( ${2:-5} * 10 ))
+	while [ "$_n" -gt 0 ]; do
+		_s=$(tmux_screen)
+		printf '%s\n' "$_s" | grep -qF "in-progress ($1/3 actions)" && return 0
+		[ "$(printf '%s\n' "$_s" | grep -c 'ticked by')" -ge "$1" ] && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	diag "$TMUX_S does not show $1 ticks:"
+	tmux_screen | sed 's/^/| /' | while IFS= read -r l; do diag "$l"; done
+	return 1
+}
+
+state=$TMUX_WORK/cm.ini
+TMUX_S=first
+tmux_start 80 24 "$OSMIGRATE" --state "$state" connector-migration
+tmux_wait "Actions (Space ticks)"; ok $? "first wizard opens"
+TMUX_S=second
+tmux_start 80 24 "$OSMIGRATE" --state "$state" connector-migration
+tmux_wait "A saved session exists"
+ok $? "a second wizard on the same file opens (the resume offer), not refused"
+tmux_keys Enter
+tmux_wait "Actions (Space ticks)"; ok $? "second wizard resumes at the same step"
+
+TMUX_S=first
+tmux_keys Space
+wait_ticks 1; ok $? "first wizard ticks the first action"
+TMUX_S=second
+tmux_keys j Space
+wait_ticks 2 2; ok $? "second wizard ticks the second and shows both (the first's within 2 s)"
+TMUX_S=first
+wait_ticks 2 2; ok $? "first wizard shows the second's tick within 2 s, no key pressed"
+
+TMUX_S=first
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "first wizard quits 0"
+TMUX_S=second
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "second wizard quits 0"
+n=$(grep -c '^tick\.' "$state")
+is "$n" 2 "both ticks survive both saves"
+n=$(grep -c '	tick\.[a-z_]*	on	' "$state.journal")
+is "$n" 2 "the journal has both ticks"
+
+# Through the chooser and the default path: the second one shares too.
+XDG_STATE_HOME=$TMUX_WORK/xdg
+TMUX_S=first
+tmux_start 80 24 env XDG_STATE_HOME="$XDG_STATE_HOME" "$OSMIGRATE" endpoint-change
+tmux_wait "Actions (Space ticks)"; ok $? "first wizard on the default path"
+TMUX_S=second
+tmux_start 80 24 env XDG_STATE_HOME="$XDG_STATE_HOME" "$OSMIGRATE"
+tmux_wait "Which procedure"; ok $? "second wizard shows the chooser"
+tmux_keys 2
+tmux_wait "A saved session exists"; ok $? "choosing the same runbook offers the shared session"
+tmux_keys Enter
+tmux_wait "Actions (Space ticks)"
+tmux_keys Space
+TMUX_S=first
+wait_ticks 1 2; ok $? "the first wizard shows the second's tick"
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "first wizard quits 0"
+TMUX_S=second
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "second wizard quits 0"
+tmux_stty_same; ok $? "terminal restored"
+done_testing

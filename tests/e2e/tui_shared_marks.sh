@@ -1,0 +1,63 @@
+#!/bin/sh
+# tui_shared_marks: the wizard open on a state file while 10 `mark`
+# processes, started at once, mark 10 different servers done (issue 15).
+# None waits for the wizard's session (the lock is held only while one
+# change is written): all ten exit 0, the wizard shows them within 2 s
+# without a key, and after it saves a change of its own and quits all ten
+# are still done, each with its journal line.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/tmux.sh"
+tmux_require
+[ -x "$OSMIGRATE" ] || bail "OSMIGRATE is not set to the built binary"
+
+state=$TMUX_WORK/ec.ini
+answers=$TMUX_WORK/servers.ini
+SERVERS="osfe01 osfe02 osfe03 osfe04 osfe05 osfe06 osfe07 osfe08 osfe09 osfe10"
+{
+	printf '[osmigrate]\nversion = 1\n'
+	for s in $SERVERS; do printf '[server "%s"]\nrole = frontend\n' "$s"; done
+} >"$answers"
+
+tmux_start 80 24 "$OSMIGRATE" --state "$state" --answers "$answers" endpoint-change
+tmux_wait "Actions (Space ticks)"; ok $? "the wizard opens"
+tmux_keys n
+tmux_wait "0/10 application servers done"; ok $? "it shows the servers step, none done"
+
+# Ten writers at once, while the wizard keeps the file open.
+for s in $SERVERS; do
+	"$OSMIGRATE" mark --state "$state" servers done --item "$s" \
+		>"$TMUX_WORK/mark.$s.out" 2>"$TMUX_WORK/mark.$s.err" &
+	echo $! >>"$TMUX_WORK/pids"
+done
+fails=0
+for p in $(cat "$TMUX_WORK/pids"); do
+	wait "$p" || fails=$((fails + 1))
+done
+is "$fails" 0 "all ten marks exit 0 while the wizard is open"
+[ "$fails" -eq 0 ] || diag "$(cat "$TMUX_WORK"/mark.*.err)"
+
+# Shown within 2 s, no key pressed (the wizard polls the file).
+tmux_wait "10/10 application servers done" 2
+ok $? "the wizard shows all ten within 2 s"
+
+# The wizard saves a change of its own (a tick in the first step), then q.
+tmux_keys b
+tmux_wait "step 1/5"
+tmux_keys Space
+tmux_wait "ticked: "; ok $? "the wizard ticks an action of its own"
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "the wizard saves and quits 0"
+
+# [item "servers:osfeNN"] sections whose status is done
+done_items() {
+	awk '/^\[item "servers:osfe[0-9]*"\]/ { it = 1; next } /^\[/ { it = 0 }
+	     it && $1 == "status" && $3 == "done" { n++ } END { print n + 0 }' "$state"
+}
+n=$(done_items)
+is "$n" 10 "after the wizard saved and quit, all ten servers are still done"
+"$OSMIGRATE" status --state "$state" | grep -q '10/10 application servers done'
+ok $? "status says 10/10"
+grep -q '^tick\.' "$state"; ok $? "and the wizard's own tick is there too"
+n=$(grep -c "	servers	osfe[0-9]*	status	done	" "$state.journal")
+is "$n" 10 "the journal has the ten marks, one line each"
+done_testing
