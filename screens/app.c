@@ -125,13 +125,49 @@ bool app_commit(struct app *a, const char *step, const char *item, const char *a
 	return true;
 }
 
+/* "done by alice@admin1 20 s ago" */
+static void ago(char *out, size_t n, time_t at)
+{
+	long d = (long)(osm_now() - at);
+
+	if (d < 0)
+		d = 0;
+	if (d < 90)
+		snprintf(out, n, "%ld s ago", d);
+	else if (d < 90 * 60)
+		snprintf(out, n, "%ld min ago", (d + 30) / 60);
+	else
+		snprintf(out, n, "%ld h ago", (d + 1800) / 3600);
+}
+
+bool app_latest_line(struct app *a, char *out, size_t n)
+{
+	struct state_latest l;
+	char when[32];
+
+	if (!a->shared || !a->st || !state_latest_change(a->st, &l))
+		return false;
+	ago(when, sizeof when, l.at);
+	snprintf(out, n, "latest: %s by %s %s", l.what, l.by, when);
+	return true;
+}
+
 bool app_refresh(struct app *a)
 {
 	struct state_error err;
 	bool changed = false;
+	const struct rb_step *s;
+	enum step_status before;
 
 	if (!a->st || !a->begun || !state_file_changed(a->st))
 		return false;
+	s = app_step(a);
+	before = s ? state_step_status(a->st, s->id) : STEP_PENDING;
+	a->shared = true;
+	/* this session's last confirmation is old news now: the line shows
+	 * who made the latest change instead (an error stays) */
+	if (!a->msg_err)
+		a->msg[0] = '\0';
 	if (!state_refresh(a->st, &changed, &err)) {
 		/* corrupt now (the line is named), or this session's changes
 		 * could not be saved */
@@ -147,6 +183,16 @@ bool app_refresh(struct app *a)
 			    "kept as a backup): this is the new one",
 			    doc_get_or(a->st->doc, "osmigrate", NULL, "updated_by", "another session"),
 			    doc_get_or(a->st->doc, "osmigrate", NULL, "created", "?"));
+	} else if (s && changed && before != STEP_SKIPPED &&
+		   state_step_status(a->st, s->id) == STEP_SKIPPED) {
+		/* the step shown was skipped by another session */
+		const char *reason = doc_get(a->st->doc, "step", s->id, "reason");
+
+		app_message(a, true, "this step was %s by %s at %s%s%s",
+			    step_status_name(state_step_status(a->st, s->id)),
+			    doc_get_or(a->st->doc, "step", s->id, "by", "another session"),
+			    doc_get_or(a->st->doc, "step", s->id, "at", "?"), reason ? ": " : "",
+			    reason ? reason : "");
 	}
 	return changed;
 }
@@ -333,7 +379,7 @@ void app_draw(struct app *a)
 	const struct screen_ops *scr = v->ops;
 	bool list = scr->steplist && a->rb && a->st;
 	int body_top = 1, body_h = LINES - 3, left = 0;
-	char title[256];
+	char title[256], latest[320];
 	const char *footer;
 	WINDOW *body;
 
@@ -408,6 +454,9 @@ void app_draw(struct app *a)
 		wattron(stdscr, ui_attr(UI_CURRENT));
 		ui_put(stdscr, LINES - 2, 0, line, COLS);
 		wattroff(stdscr, ui_attr(UI_CURRENT));
+	} else if (!a->msg[0] && !a->help.shown && app_latest_line(a, latest, sizeof latest)) {
+		/* who made the latest change, once another session made one */
+		ui_put(stdscr, LINES - 2, 0, latest, COLS);
 	} else if (a->msg[0] && !a->help.shown) {
 		/* Under the help box nothing of it shows (no letters at its
 		 * edge).  A message is read whole, never cut mid-sentence: it

@@ -95,6 +95,7 @@ struct app {
 	int spin;                       /* spinner phase */
 	bool show_results;              /* checks finished: scroll their results into view */
 	bool begun;                     /* the steps were entered: the state is ours to save */
+	bool shared;                    /* another session's change was read: say who made the latest */
 	/* The step list's marks, recomputed only when the document changed. */
 	struct {
 		unsigned long long gen;
@@ -134,6 +135,9 @@ bool app_commit(struct app *a, const char *step, const char *item, const char *a
  * what is shown changed (the loop re-enters the screen and redraws).
  * Cheap when nothing changed (one stat): the loop calls it while idle. */
 bool app_refresh(struct app *a);
+/* "latest: osfe05 done by bob@admin2 20 s ago" once another session's
+ * change was read (false before, or when nothing was recorded). */
+bool app_latest_line(struct app *a, char *out, size_t n);
 /* Start a job on the state's settings and the wizard's secrets (job.h),
  * its done callback getting a; false with a message when the worker could
  * not start.  The caller checks job_running() first: what to say when

@@ -364,7 +364,8 @@ static void add_ping_rows(struct step_screen *sv, struct app *a, const struct rb
  * and for a server its last ping's verdict; a name too long for the width
  * is cut with an ellipsis (the whole name is in the settings). */
 static char *item_line(struct app *a, const struct rb_step *s, const char *it, bool open,
-		       enum step_status ist, const char *role, size_t ticked, int width)
+		       enum step_status ist, const char *role, const char *cby, size_t ticked,
+		       int width)
 {
 	char *tail, *name, *line, *ping = NULL;
 	int room;
@@ -377,8 +378,9 @@ static char *item_line(struct app *a, const struct rb_step *s, const char *it, b
 			ping = xasprintf("  ping %s", check_verdict_word(rec.verdict));
 		free(id);
 	}
-	tail = xasprintf("%s%s  %zu/%zu%s", role ? ", " : "", role ? role : "", ticked,
-			 s->n_item_actions, ping ? ping : "");
+	tail = xasprintf("%s%s  %zu/%zu%s%s%s%s", role ? ", " : "", role ? role : "", ticked,
+			 s->n_item_actions, ping ? ping : "", cby ? "  " : "", cby ? cby : "",
+			 cby ? " is on it" : "");
 	room = width - 7 - ui_strwidth(tail); /* "[x]!" takes one column more */
 	name = ui_cut(it, room < 8 ? 8 : room);
 	line = xasprintf("%s %s %s%s", open ? "-" : "+", progress_mark(a->st, a->rb, s, it, ist),
@@ -616,8 +618,11 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 			size_t ticked = progress_item_ticked(a->st, s, it);
 			const char *role = s->items == ITEM_SERVER ?
 				doc_get(a->st->doc, "server", it, "role") : NULL;
+			const char *cby = NULL;
 
-			line = item_line(a, s, it, sv->expanded[j], ist, role, ticked, width);
+			/* a claim (advisory): who is on it */
+			state_claimed(a->st, s->id, it, &cby, NULL);
+			line = item_line(a, s, it, sv->expanded[j], ist, role, cby, ticked, width);
 			add_rows(sv, line, width, 0, 0, ui_status_attr(ist),
 				 find_target(sv, T_ITEM, (int)j, 0));
 			free(line);
@@ -1078,6 +1083,34 @@ static int edit_field(struct app *a, const struct rb_field *f)
 	return R_REDRAW;
 }
 
+/* C: claim the item under the cursor (others see who is on it), or
+ * release one's own claim.  Advisory: see state.h. */
+static int toggle_claim(struct app *a, const char *item)
+{
+	const struct rb_step *s = app_step(a);
+	const char *by = NULL;
+	bool mine, on;
+
+	if (!item) {
+		app_message(a, true, "C claims an item: move the cursor to a %s first",
+			    item_kind_label(s->items) ? item_kind_label(s->items) : "item");
+		return R_REDRAW;
+	}
+	state_claimed(a->st, s->id, item, &by, NULL);
+	mine = by && str_eq(by, operator_id());
+	on = !mine;
+	state_claim(a->st, s->id, item, on);
+	if (app_commit(a, s->id, item, "claim", on ? "on" : "released")) {
+		if (on && by)
+			app_message(a, false, "%s claimed (it was %s's): the others see you are on it",
+				    item, by);
+		else
+			app_message(a, false, on ? "%s claimed: the others see you are on it"
+					       : "%s released", item);
+	}
+	return R_REDRAW;
+}
+
 /* d: mark the step (or the focused item) done; s: skip it with a reason;
  * u: reopen it (pending, then re-derived from the ticks). */
 static int set_status(struct app *a, const char *item, enum step_status to)
@@ -1269,6 +1302,7 @@ static int step_request(struct app *a, void *data, const struct input *in)
 	}
 	case 'u': return set_status(a, t && t->kind == T_ITEM ? item : NULL, STEP_PENDING);
 	case 'w': return way_back(a);
+	case 'C': return toggle_claim(a, item);
 	case ' ': return activate(a, sv, t, item);
 	}
 	return R_UNHANDLED;
@@ -1302,6 +1336,8 @@ static const char *step_footer(struct app *a, void *data)
 	"  r             run this step's checks; Esc cancels (last stay)\n"  \
 	"  w             the way back (rollback): what was done, in the\n"    \
 	"                order to undo it; Enter ticks its actions\n"	      \
+	"  C             claim the item under the cursor (others see you\n"   \
+	"                are on it; advisory); C again releases it\n"	      \
 	"  n / b         next step / back to the previous step\n"	      \
 	"  e             settings (connections, inventories, window)\n"	      \
 	types_line							      \

@@ -352,6 +352,9 @@ static int loop(struct app *a)
 					view_enter(a, a->scr);
 					dirty = true;
 				}
+				/* the latest change's "20 s ago" moves on */
+				if (a->shared)
+					dirty = true;
 			}
 			continue;
 		}

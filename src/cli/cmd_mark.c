@@ -25,8 +25,12 @@ static void mark_usage(FILE *f)
 	fprintf(f,
 "Usage: osmigrate mark STEP done|skipped|pending [--item NAME] [--action ID]\n"
 "                      [--note TEXT] [--reason TEXT] [--state FILE | --runbook ID]\n"
+"       osmigrate mark STEP claim|release --item NAME [--state FILE | --runbook ID]\n"
 "Record a step (or one item of it: an extension, consumer, server or\n"
 "environment) as done, skipped or pending, as the wizard would.\n"
+"claim says you are on the item (others see 'NAME: you are on it' in their\n"
+"wizard and in status); release drops it, and so does marking it done or\n"
+"skipped. A claim is advisory: it refuses nobody's change.\n"
 "\n"
 "  -i, --item NAME     the item of the step (see osmigrate status)\n"
 "      --action ID     tick (done) or untick (pending) one action of the step or\n"
@@ -151,6 +155,8 @@ struct mark_change {
 	const char *step, *item, *action, *reason, *note;
 	const struct rb_action *rollback;
 	enum step_status want;
+	int claim;           /* 1 claim, -1 release, 0 a status or tick */
+	char claimed_by[160];/* the item's claim before the change, when not ours */
 	/* out */
 	int rc;              /* EXIT_OK, or why nothing was written */
 	bool overrode;
@@ -162,12 +168,20 @@ static bool mark_apply(struct state *st, void *arg, struct state_error *err)
 {
 	struct mark_change *m = arg;
 	enum progress_gate g;
+	const char *by;
 	bool ok;
 
 	(void)err;
 	m->overrode = false;
 	if (!state_runbook(st))
 		state_set_runbook(st, m->rb->id);
+	m->claimed_by[0] = '\0';
+	if (m->item && state_claimed(st, m->step, m->item, &by, NULL) && !str_eq(by, operator_id()))
+		snprintf(m->claimed_by, sizeof m->claimed_by, "%s", by);
+	if (m->claim) {
+		state_claim(st, m->step, m->item, m->claim > 0);
+		return true;
+	}
 	/* A rollback action is a tick like any other, of the way back: no
 	 * gate (the way back is never locked) and no effect on the forward
 	 * progress (rollback.h). */
@@ -224,7 +238,9 @@ static void mark_journal(struct state *st, void *arg)
 		if (what)
 			ok = journal_append(st, m->step, m->item, "overrode", what) && ok;
 	}
-	if (m->action) {
+	if (m->claim) {
+		ok = journal_append(st, m->step, m->item, "claim", m->claim > 0 ? "on" : "released") && ok;
+	} else if (m->action) {
 		char *act = xasprintf("%s%s.%s", m->rollback ? "rollback." : "",
 				      m->want == STEP_DONE ? "tick" : "untick", m->action);
 
@@ -276,7 +292,7 @@ int cmd_mark(int argc, char **argv)
 	char why[1024];
 	bool overrode = false;
 	char *path, *note_masked = NULL, *reason_masked = NULL;
-	int c, rc = EXIT_OK;
+	int c, rc = EXIT_OK, claim;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:n:s:r:h", longopts, NULL)) != -1) {
@@ -300,13 +316,21 @@ int cmd_mark(int argc, char **argv)
 	}
 	step_id = argv[optind];
 	status_word = argv[optind + 1];
-	if (!parse_status(status_word, &want)) {
-		fprintf(stderr, "osmigrate mark: unknown status '%s': use done, skipped or pending\n",
-			status_word);
+	claim = str_eq(status_word, "claim") ? 1 : str_eq(status_word, "release") ? -1 : 0;
+	if (!claim && !parse_status(status_word, &want)) {
+		fprintf(stderr, "osmigrate mark: unknown status '%s': use done, skipped, pending, "
+			"claim or release\n", status_word);
 		return EXIT_USAGE;
 	}
+	if (claim)
+		want = STEP_PENDING;
 	if (str_empty(item))
 		item = NULL;
+	if (claim && (!item || action_id || note || reason)) {
+		fprintf(stderr, "osmigrate mark: %s takes an item (--item NAME) and nothing else: "
+			"one claims a server or an extension, not a step or an action\n", status_word);
+		return EXIT_USAGE;
+	}
 	/* Free text is stored and journaled: a pasted conninfo must not carry
 	 * its password to disk. */
 	if (note)
@@ -396,7 +420,7 @@ int cmd_mark(int argc, char **argv)
 	/* A change that changes nothing is not recorded: an action already
 	 * ticked (or never ticked), a step or item already pending.  Nothing
 	 * is saved or journaled, and the command says so. */
-	if (!note && ((action_id && state_ticked(st, s->id, item, action_id, NULL, NULL) ==
+	if (!claim && !note && ((action_id && state_ticked(st, s->id, item, action_id, NULL, NULL) ==
 				    (want == STEP_DONE)) ||
 		      (!action_id && want == STEP_PENDING &&
 		       progress_item_status(st, rb, s, item, NULL, NULL) == STEP_PENDING))) {
@@ -416,7 +440,8 @@ int cmd_mark(int argc, char **argv)
 		goto out;
 	}
 	mc = (struct mark_change){ .rb = rb, .step = s->id, .item = item, .action = action_id,
-				   .reason = reason, .note = note, .want = want, .rollback = rollback };
+				   .reason = reason, .note = note, .want = want, .rollback = rollback,
+				   .claim = claim };
 	if (!state_apply(st, mark_apply, mark_journal, &mc, &err)) {
 		if (err.code) {
 			fprintf(stderr, "osmigrate mark: %s\n", err.msg);
@@ -439,6 +464,23 @@ int cmd_mark(int argc, char **argv)
 		print_why(st->conflict);
 	if (!mc.journal_ok)
 		fprintf(stderr, "osmigrate mark: warning: %s\n", journal_last_error());
+	if (mc.claimed_by[0]) {
+		char *safe = output_safe(item), *who = output_safe(mc.claimed_by);
+
+		/* advisory: said, recorded, journaled with who did it */
+		printf("%s: '%s' was claimed by %s; your change is recorded and journaled\n", s->id,
+		       safe, who);
+		free(safe);
+		free(who);
+	}
+	if (claim) {
+		char *safe = output_safe(item);
+
+		printf("%s: %s '%s' %s\n", s->id, item_kind_label(s->items), safe,
+		       claim > 0 ? "claimed: the others see you are on it" : "released");
+		free(safe);
+		goto out;
+	}
 
 	if (action_id)
 		printf("%s: %saction %s %s\n", s->id, rollback ? "rollback " : "", action_id,

@@ -193,6 +193,15 @@ static void show_steps(const struct state *st, const struct runbook *rb, bool co
 					printf("  skipped in step %s", from->id);
 				if (!str_empty(ir))
 					PRINT_SAFE("  reason: %s", ir);
+				{
+					const char *cby, *cat;
+
+					/* a claim: advisory, see state.h */
+					if (state_claimed(st, s->id, items[k], &cby, &cat)) {
+						PRINT_SAFE("  %s is on it", cby);
+						PRINT_SAFE(" (since %s)", cat ? cat : "?");
+					}
+				}
 				printf("\n");
 				if (actions)
 					show_actions(st, s, items[k]);

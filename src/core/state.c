@@ -82,6 +82,7 @@ static const struct schema_key key_rules[] = {
 	{ "item", "override_at", V_TIME },
 	{ "item", "overrode", V_ANY },
 	{ "item", "tick.", V_TICK },
+	{ "item", "claim", V_TICK },
 	{ "check", "status", V_CHECKSTATUS },
 	{ "check", "at", V_TIME },
 	{ "check", "label", V_ANY },
@@ -1475,6 +1476,16 @@ static enum doc_merge_pick merge_conflict(void *ud, const char *kind, const char
 	}
 	if (str_eq(key, "by") || str_eq(key, "at"))
 		return DOC_MERGE_MINE; /* they go with the status, reported there */
+	if (str_eq(key, "claim") && mine && theirs) {
+		const char *sp = strrchr(theirs, ' ');
+
+		if (!*c)
+			snprintf(c, cl, "%s: already claimed by %.*s%s%s", name ? strchr(name, ':') ?
+				 strchr(name, ':') + 1 : name : kind,
+				 (int)(sp ? sp - theirs : (ptrdiff_t)strlen(theirs)), theirs,
+				 sp ? " at " : "", sp ? sp + 1 : "");
+		return DOC_MERGE_THEIRS;
+	}
 	if (strncmp(key, "tick.", 5) == 0 && mine && theirs) {
 		const char *sp = strrchr(theirs, ' ');
 
@@ -1894,6 +1905,50 @@ static char *join2(const char *a, char sep, const char *b)
 	return r;
 }
 
+static void latest_consider(struct state_latest *out, bool *found, const char *name,
+			    const char *what, const char *by, const char *at)
+{
+	time_t t;
+	const char *colon = strchr(name, ':');
+
+	if (!at || !iso8601_parse(at, &t) || (*found && t < out->at))
+		return;
+	snprintf(out->what, sizeof(out->what), "%s %s", colon ? colon + 1 : name, what);
+	snprintf(out->by, sizeof(out->by), "%s", by ? by : "?");
+	out->at = t;
+	*found = true;
+}
+
+bool state_latest_change(const struct state *st, struct state_latest *out)
+{
+	bool found = false;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < doc_nsections(st->doc); i++) {
+		const char *kind = doc_section_kind(st->doc, i), *name = doc_section_name(st->doc, i);
+
+		if ((!str_eq(kind, "step") && !str_eq(kind, "item")) || !name)
+			continue;
+		for (size_t k = 0; k < doc_nkeys(st->doc, i); k++) {
+			const char *key = doc_key(st->doc, i, k), *v = doc_value(st->doc, i, k);
+
+			if (str_eq(key, "status")) {
+				latest_consider(out, &found, name, v, doc_get(st->doc, kind, name, "by"),
+						doc_get(st->doc, kind, name, "at"));
+			} else if (strncmp(key, "tick.", 5) == 0) {
+				const char *sp = strrchr(v, ' ');
+				char *by = sp ? xstrndup(v, (size_t)(sp - v)) : xstrdup(v);
+				char *what = xasprintf("%s ticked", key + 5);
+
+				latest_consider(out, &found, name, what, by, sp ? sp + 1 : NULL);
+				free(what);
+				free(by);
+			}
+		}
+	}
+	return found;
+}
+
 char *state_item_section(const char *step, const char *item)
 {
 	return join2(step, ':', item);
@@ -1965,6 +2020,9 @@ void state_set_item_status(struct state *st, const char *step, const char *item,
 	doc_set(st->doc, kind, name, "status", step_status_name(s));
 	doc_set(st->doc, kind, name, "by", operator_id());
 	doc_set(st->doc, kind, name, "at", now);
+	/* finished: nobody is on it any more */
+	if (item && (s == STEP_DONE || s == STEP_SKIPPED))
+		doc_unset(st->doc, kind, name, "claim");
 	/* a reason explains this status change only: never keep a stale one;
 	 * a password pasted into it is masked */
 	if (reason) {
@@ -2076,6 +2134,39 @@ void state_tick(struct state *st, const char *step, const char *item, const char
 	}
 	free(name);
 	free(key);
+}
+
+bool state_claimed(const struct state *st, const char *step, const char *item,
+		   const char **by, const char **at)
+{
+	char *name = state_item_section(step, item);
+	const char *v = doc_get(st->doc, "item", name, "claim");
+	const char *sp = v ? strrchr(v, ' ') : NULL;
+
+	free(name);
+	if (by)
+		*by = v ? (sp ? intern(v, (size_t)(sp - v)) : intern(v, strlen(v))) : NULL;
+	if (at)
+		*at = sp ? sp + 1 : NULL;
+	return v != NULL;
+}
+
+void state_claim(struct state *st, const char *step, const char *item, bool on)
+{
+	char *name = state_item_section(step, item);
+
+	if (on) {
+		char now[OSM_ISO_LEN];
+		char *v;
+
+		iso8601_now(now);
+		v = xasprintf("%s %s", operator_id(), now);
+		doc_set(st->doc, "item", name, "claim", v);
+		free(v);
+	} else {
+		doc_unset(st->doc, "item", name, "claim");
+	}
+	free(name);
 }
 
 const char *state_note(const struct state *st, const char *step, const char *item)

@@ -23,7 +23,9 @@
  *                         last override and what it overrode, progress.h),
  *                         tick.ACTION = "user@host 2026-11-22T04:31:00Z",
  *                         field.NAME = value (form values of that screen)
- *   [item "STEP:NAME"]    status, by, at, note, reason, override_*, tick.ACTION
+ *   [item "STEP:NAME"]    status, by, at, note, reason, override_*, tick.ACTION,
+ *                         claim = "user@host 2026-11-22T04:31:00Z" (who is on it:
+ *                         advisory, dropped when the item is done or skipped)
  *                         (per extension / consumer / server / environment of a step)
  *   [check "ID"]          status (ok|warning|failed|error), at, label, summary, detail, fix,
  *                         settings_digest (hex: the settings the check read, check.h),
@@ -56,6 +58,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "doc.h"
 #include "util.h"
@@ -231,6 +234,13 @@ void state_tick(struct state *st, const char *step, const char *item, const char
  * of the state's). */
 enum step_status state_doc_step_status(const struct doc *d, const char *step);
 bool state_doc_ticked(const struct doc *d, const char *step, const char *item, const char *action);
+/* Claims: an operator says "I am on this item" so the others see it.
+ * Advisory: nothing refuses a change to a claimed item (the change is
+ * journaled with its operator as always).  A claim goes when the item is
+ * marked done or skipped (state_set_item_status), or on request. */
+bool state_claimed(const struct state *st, const char *step, const char *item,
+		   const char **by, const char **at /* each may be NULL */);
+void state_claim(struct state *st, const char *step, const char *item, bool on);
 const char *state_note(const struct state *st, const char *step, const char *item);
 void state_set_note(struct state *st, const char *step, const char *item, const char *note);
 /* The step's clock: when it started and ended (UTC, as stored) and its
@@ -240,6 +250,18 @@ long long state_step_times(const struct state *st, const char *step, const char 
 			   const char **ended);
 const char *state_field(const struct state *st, const char *step, const char *field);
 void state_set_field(struct state *st, const char *step, const char *field, const char *value);
+
+/* The latest change recorded in the progress sections: a status set or an
+ * action ticked, whichever has the latest time ("osfe05 done",
+ * "rebind: open_lifetime ticked"), who made it and when.  False when
+ * nothing was recorded yet.  what is for the operator (an item by its
+ * name, a step by its id). */
+struct state_latest {
+	char what[200];
+	char by[128];
+	time_t at;
+};
+bool state_latest_change(const struct state *st, struct state_latest *out);
 
 /* Section name helper for items: "STEP:NAME", caller frees. */
 char *state_item_section(const char *step, const char *item);

@@ -45,6 +45,12 @@ wait_ticks 2 2; ok $? "second wizard ticks the second and shows both (the first'
 TMUX_S=first
 wait_ticks 2 2; ok $? "first wizard shows the second's tick within 2 s, no key pressed"
 
+# One session skips the step the others are working in: they say so.
+"$OSMIGRATE" mark --state "$state" prerequisites skipped --reason "checked by the DBA" >/dev/null
+TMUX_S=first
+tmux_wait "this step was skipped by" 3; ok $? "the first wizard says its step was skipped, and by whom"
+tmux_screen | tr -d '\n' | grep -q "checked by the DBA"; ok $? "with the reason"
+
 TMUX_S=first
 tmux_keys q
 tmux_wait_exit; is "$tmux_rc" 0 "first wizard quits 0"

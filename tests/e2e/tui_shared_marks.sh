@@ -23,6 +23,12 @@ tmux_wait "Actions (Space ticks)"; ok $? "the wizard opens"
 tmux_keys n
 tmux_wait "0/10 application servers done"; ok $? "it shows the servers step, none done"
 
+# A claim: C on the first server; the list and status show who is on it.
+tmux_keys C
+tmux_wait "is on it"; ok $? "C claims the server under the cursor: its line says who is on it"
+"$OSMIGRATE" status --state "$state" | grep -E "osfe01 .* is on it \(since " >/dev/null
+ok $? "status shows the claim"
+
 # Ten writers at once, while the wizard keeps the file open.
 for s in $SERVERS; do
 	"$OSMIGRATE" mark --state "$state" servers done --item "$s" \
@@ -39,6 +45,9 @@ is "$fails" 0 "all ten marks exit 0 while the wizard is open"
 # Shown within 2 s, no key pressed (the wizard polls the file).
 tmux_wait "10/10 application servers done" 2
 ok $? "the wizard shows all ten within 2 s"
+tmux_wait "latest: osfe"; ok $? "and who made the latest change"
+tmux_screen | grep -E "latest: osfe[0-9]+ done by [^ ]+ [0-9]+ s ago" >/dev/null
+ok $? "as 'osfeNN done by OPERATOR N s ago'"
 
 # The wizard saves a change of its own (a tick in the first step), then q.
 tmux_keys b
@@ -55,6 +64,9 @@ done_items() {
 }
 n=$(done_items)
 is "$n" 10 "after the wizard saved and quit, all ten servers are still done"
+"$OSMIGRATE" status --state "$state" | grep -q "is on it"; [ $? -ne 0 ]
+ok $? "marking the claimed server done released its claim"
+grep -q "	servers	osfe01	claim	on	" "$state.journal"; ok $? "the claim is journaled"
 "$OSMIGRATE" status --state "$state" | grep -q '10/10 application servers done'
 ok $? "status says 10/10"
 grep -q '^tick\.' "$state"; ok $? "and the wizard's own tick is there too"

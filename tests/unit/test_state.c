@@ -481,6 +481,49 @@ Test(state, two_sessions_keep_each_others_changes)
 	free(path);
 }
 
+/* Claims: recorded, shown, dropped when the item is done or on request;
+ * two claims at once: the first stays, the second is told. */
+Test(state, claims_are_advisory_and_released)
+{
+	char *path = xasprintf("%s/claims.ini", tmpdir);
+	struct state_error err;
+	struct state *a = state_open(path, &err), *b;
+	const char *by, *at;
+
+	cr_assert(a, "%s", err.msg);
+	state_set_runbook(a, "restore-database");
+	state_claim(a, "servers", "fe1", true);
+	cr_assert(state_save(a, &err), "%s", err.msg);
+	b = state_open(path, &err);
+	cr_assert(b, "%s", err.msg);
+	cr_assert(state_claimed(b, "servers", "fe1", &by, &at));
+	cr_assert_str_eq(by, operator_id());
+	cr_assert(iso8601_parse(at, &(time_t){ 0 }));
+	/* advisory: another session ticks and finishes the claimed item */
+	state_tick(b, "servers", "fe1", "stop", true);
+	state_set_item_status(b, "servers", "fe1", STEP_DONE, NULL);
+	cr_assert_not(state_claimed(b, "servers", "fe1", NULL, NULL), "done releases the claim");
+	cr_assert(state_save(b, &err), "%s", err.msg);
+	cr_assert(state_ticked(b, "servers", "fe1", "stop", NULL, NULL));
+	/* release on request */
+	state_claim(a, "servers", "fe2", true);
+	cr_assert(state_save(a, &err), "%s", err.msg);
+	state_claim(a, "servers", "fe2", false);
+	cr_assert(state_save(a, &err), "%s", err.msg);
+	cr_assert_not(state_claimed(a, "servers", "fe2", NULL, NULL));
+	/* both claim fe3: the first claim stays */
+	state_claim(a, "servers", "fe3", true);
+	cr_assert(state_save(a, &err), "%s", err.msg);
+	doc_set(b->doc, "item", "servers:fe3", "claim", "bob@admin2 2026-12-02T23:00:09Z");
+	cr_assert(state_save(b, &err), "%s", err.msg);
+	cr_assert(strstr(b->conflict, "fe3: already claimed by"), "%s", b->conflict);
+	cr_assert(state_claimed(b, "servers", "fe3", &by, NULL));
+	cr_assert_str_eq(by, operator_id());
+	state_close(a);
+	state_close(b);
+	free(path);
+}
+
 /* A change waits for another one being written, up to a bound, then names
  * the holder; the file read then is the content at that moment. */
 Test(state, busy_lock_waits_then_names_the_holder)
