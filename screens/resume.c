@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "progress.h"
+#include "presence.h"
 #include "screens.h"
 
 struct resume {
@@ -51,6 +52,25 @@ static void resume_draw(struct app *a, void *data, WINDOW *w)
 			 step_status_name(state_step_status(a->st, s->id)),
 			 next ? next : "nothing: every step is done or skipped");
 	free(next);
+	{
+		/* the sessions working on it now (presence.h) */
+		struct presence *ps;
+		size_t np = presence_list(a->st->path, &ps);
+		struct strbuf sb = STRBUF_INIT;
+
+		sb_add(&sb, text);
+		if (np)
+			sb_addf(&sb, "\nOpen now in %zu other session%s:", np, np == 1 ? "" : "s");
+		for (size_t i = 0; i < np; i++)
+			sb_addf(&sb, "\n  %s, pid %ld on %s (seen %ld s ago)", ps[i].op, ps[i].pid,
+				ps[i].host, (long)(osm_now() - ps[i].beat));
+		if (np)
+			sb_add(&sb, "\nResuming shares the file with them; starting over restarts "
+			       "the procedure for them too.");
+		free(ps);
+		free(text);
+		text = sb_detach(&sb);
+	}
 	n = ui_wrap(text, wd, &lines);
 	for (size_t i = 0; i < n && y < getmaxy(w); i++)
 		ui_put(w, y++, 0, lines[i], wd);

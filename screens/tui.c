@@ -13,6 +13,7 @@
 #include "checkjob.h"
 #include "exitcodes.h"
 #include "journal.h"
+#include "presence.h"
 #include "screens.h"
 #include "terminal.h"
 #include "tui.h"
@@ -190,6 +191,8 @@ static void begin_steps(struct app *a)
 	a->step = idx < 0 ? 0 : idx;
 	state_set_current(a->st, a->rb->steps[a->step].id);
 	a->begun = true;
+	/* the other sessions' resume offer names this one */
+	presence_beat(a->st->path);
 	if (res)
 		app_commit(a, NULL, NULL, "settings", res);
 	else
@@ -220,6 +223,8 @@ static int finish(struct app *a, int code)
 	}
 	if (a->st && !app_save(a) && code == EXIT_OK)
 		code = EXIT_IOERR;
+	if (a->st && a->begun)
+		presence_leave(a->st->path);
 	term_restore();
 	if (a->st && a->opt->save_answers) {
 		if (!answers_save(a->st->doc, a->opt->save_answers, &err)) {
@@ -323,7 +328,7 @@ static int react(struct app *a, int r)
 static int loop(struct app *a)
 {
 	bool dirty = true;
-	long long polled = mono_ms();
+	long long polled = mono_ms(), beat = mono_ms();
 
 	for (;;) {
 		struct input in;
@@ -355,6 +360,10 @@ static int loop(struct app *a)
 				/* the latest change's "20 s ago" moves on */
 				if (a->shared)
 					dirty = true;
+			}
+			if (a->begun && mono_ms() - beat >= PRESENCE_BEAT_S * 1000) {
+				beat = mono_ms();
+				presence_beat(a->st->path);
 			}
 			continue;
 		}

@@ -29,10 +29,13 @@ state=$TMUX_WORK/cm.ini
 TMUX_S=first
 tmux_start 80 24 "$OSMIGRATE" --state "$state" connector-migration
 tmux_wait "Actions (Space ticks)"; ok $? "first wizard opens"
+pid1=$(tmux_pane_pid)
 TMUX_S=second
 tmux_start 80 24 "$OSMIGRATE" --state "$state" connector-migration
 tmux_wait "A saved session exists"
 ok $? "a second wizard on the same file opens (the resume offer), not refused"
+tmux_wait "Open now in 1 other session"; ok $? "the offer says another session is open"
+tmux_screen | grep -q "pid $pid1 on $(hostname)"; ok $? "and names it: pid and host"
 tmux_keys Enter
 tmux_wait "Actions (Space ticks)"; ok $? "second wizard resumes at the same step"
 
@@ -61,6 +64,34 @@ n=$(grep -c '^tick\.' "$state")
 is "$n" 2 "both ticks survive both saves"
 n=$(grep -c '	tick\.[a-z_]*	on	' "$state.journal")
 is "$n" 2 "the journal has both ticks"
+
+# Start over stays exclusive: the other wizard says who restarted and
+# shows the new procedure.
+st3=$TMUX_WORK/restart.ini
+TMUX_S=first
+tmux_start 80 24 "$OSMIGRATE" --state "$st3" endpoint-change
+tmux_wait "Actions (Space ticks)"
+tmux_keys Space
+tmux_wait "ticked: "; ok $? "first wizard records a tick"
+TMUX_S=second
+tmux_start 80 24 "$OSMIGRATE" --state "$st3" endpoint-change
+tmux_wait "Open now in 1 other session"
+tmux_keys o
+tmux_wait "Start over?"
+tmux_keys y
+tmux_wait "started over"; ok $? "second wizard starts over"
+TMUX_S=first
+tmux_wait "the procedure was restarted by" 3; ok $? "the first says the procedure was restarted, and by whom"
+tmux_wait "in-progress (1/3" 1 >/dev/null 2>&1; [ $? -ne 0 ]
+ok $? "and shows the new procedure (its tick is gone)"
+ls "$st3".*.bak >/dev/null 2>&1; ok $? "the old file was kept as a backup"
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "first wizard quits 0"
+TMUX_S=second
+tmux_keys q
+tmux_wait_exit; is "$tmux_rc" 0 "second wizard quits 0"
+[ ! -e "$st3.presence" ]; ok $? "the presence file goes with the last session"
+[ "$(grep -c '^tick\.' "$st3")" -eq 0 ]; ok $? "the restarted file holds no tick of the old procedure"
 
 # Through the chooser and the default path: the second one shares too.
 XDG_STATE_HOME=$TMUX_WORK/xdg

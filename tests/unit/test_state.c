@@ -16,6 +16,7 @@
 
 #include "exitcodes.h"
 #include "lock.h"
+#include "presence.h"
 #include "state.h"
 #include "util.h"
 
@@ -521,6 +522,47 @@ Test(state, claims_are_advisory_and_released)
 	cr_assert_str_eq(by, operator_id());
 	state_close(a);
 	state_close(b);
+	free(path);
+}
+
+/* Presence: each wizard's line with a heartbeat; the others alive are
+ * listed, a stale line or a dead pid is not, the last one out removes the
+ * file. */
+Test(state, presence_names_the_sessions_alive)
+{
+	char *path = xasprintf("%s/p.ini", tmpdir), *pp = xasprintf("%s.presence", path);
+	char host[128], now[OSM_ISO_LEN], *lines;
+	struct presence *ps;
+	struct stat sb;
+	size_t n;
+
+	cr_assert(presence_beat(path));
+	cr_assert_eq(stat(pp, &sb), 0);
+	cr_assert_eq(sb.st_mode & 07777, 0600);
+	cr_assert_eq(presence_list(path, &ps), 0, "this process is not 'another session'");
+	cr_assert_eq(gethostname(host, sizeof host), 0);
+	iso8601_now(now);
+	/* pid 1 is alive on this host; 999999 is not; the third is too old */
+	lines = xasprintf("P1\t1\t%s\talice@admin1\t%s\nP1\t999999\t%s\tgone@x\t%s\n"
+			  "P1\t1\telsewhere\told@y\t2026-01-01T00:00:00Z\n", host, now, host, now);
+	{
+		FILE *f = fopen(pp, "a");
+
+		cr_assert(f);
+		fputs(lines, f);
+		fclose(f);
+	}
+	free(lines);
+	n = presence_list(path, &ps);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(ps[0].pid, 1);
+	cr_assert_str_eq(ps[0].op, "alice@admin1");
+	free(ps);
+	presence_leave(path);
+	cr_assert_eq(stat(pp, &sb), 0, "another session is still there");
+	cr_assert_eq(presence_list(path, &ps), 1);
+	free(ps);
+	free(pp);
 	free(path);
 }
 
