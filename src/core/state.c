@@ -1111,8 +1111,8 @@ int state_lock_wait_ms = 5000;
 
 /* Take the lock of the state file at path (its directory exists), waiting
  * up to state_lock_wait_ms while another session writes its change.  A
- * previous holder that died leaves its record: its temporary file, if
- * any, is removed now that nobody else can be writing one. */
+ * writer killed before its rename leaves its temporary file: removed now
+ * that nobody else can be writing one. */
 static bool take_lock(const char *path, int *fd, struct state_error *err)
 {
 	struct lock_holder holder, stale;
@@ -1133,8 +1133,10 @@ static bool take_lock(const char *path, int *fd, struct state_error *err)
 	}
 	free(lp);
 	if (lr == LOCK_OK) {
-		if (stale.pid)
-			remove_stale_temps(path);
+		/* Holding the lock, nobody else is writing a temporary file:
+		 * any left is a killed writer's (whose record may be gone too,
+		 * if the next holder was killed while writing its own). */
+		remove_stale_temps(path);
 		return true;
 	}
 	if (lr == LOCK_BUSY) {
@@ -1178,8 +1180,19 @@ static void release_lock(struct state *st)
 	st->lock_fd = -1;
 }
 
-static void note_seen(struct state *st, const struct stat *sb)
+/* FNV-1a of a file's bytes: what this session last read or wrote. */
+static unsigned long long text_hash(const char *t, size_t n)
 {
+	unsigned long long h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)t[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void note_seen(struct state *st, const struct stat *sb, unsigned long long hash)
+{
+	st->seen.hash = hash;
 	st->seen.known = sb && sb->st_ino;
 	if (!st->seen.known)
 		return;
@@ -1191,12 +1204,13 @@ static void note_seen(struct state *st, const struct stat *sb)
 
 /* Read and parse the file now: 1 read (*out), 0 missing, -1 err set. */
 static int read_current(const char *path, struct doc **out, struct stat *id,
-			struct state_error *err)
+			unsigned long long *hash, struct state_error *err)
 {
 	struct strbuf text = STRBUF_INIT;
 	int r = read_trusted(path, MODE_STATE, &text, id, err);
 
 	*out = NULL;
+	*hash = text_hash(text.buf ? text.buf : "", text.len);
 	if (r > 0) {
 		*out = parse_checked(path, MODE_STATE, &text, err);
 		if (!*out)
@@ -1229,6 +1243,7 @@ static struct state *open_common(const char *path, bool lock, struct state_error
 {
 	struct state *st;
 	struct doc *d = NULL;
+	unsigned long long hash;
 	struct stat id;
 	char *dir;
 	int r;
@@ -1262,7 +1277,7 @@ static struct state *open_common(const char *path, bool lock, struct state_error
 	}
 	free(dir);
 	memset(&id, 0, sizeof(id));
-	r = read_current(path, &d, &id, err);
+	r = read_current(path, &d, &id, &hash, err);
 	release_lock(st);
 	if (r < 0)
 		goto fail;
@@ -1272,7 +1287,7 @@ static struct state *open_common(const char *path, bool lock, struct state_error
 		st->is_new = true;
 	} else {
 		adopt(st, d);
-		note_seen(st, &id);
+		note_seen(st, &id, hash);
 	}
 	return st;
 fail:
@@ -1529,14 +1544,63 @@ static void restarted_msg(struct state *st, struct state_error *err)
 }
 
 /* What was just written (or found unchanged) is what this session sees. */
-static void settle(struct state *st, struct doc *cur, const struct stat *id)
+static void settle(struct state *st, struct doc *cur, const struct stat *id,
+		   unsigned long long hash)
 {
 	doc_sync(st->doc, cur);   /* the same document, see adopt */
 	doc_free(st->base);
 	st->base = cur;
 	st->saved_gen = doc_generation(st->doc);
 	st->is_new = false;
-	note_seen(st, id);
+	note_seen(st, id, hash);
+}
+
+/* The hash of the file's bytes now (0 when it cannot be read): under the
+ * lock, whether it is still what this session last read or wrote, even
+ * if a rename reused the inode within one tick of the clock. */
+static unsigned long long file_hash(const char *path)
+{
+	struct strbuf text = STRBUF_INIT;
+	unsigned long long h = 0;
+
+	if (read_trusted(path, MODE_STATE, &text, NULL, NULL) > 0)
+		h = text_hash(text.buf ? text.buf : "", text.len);
+	sb_free(&text);
+	return h;
+}
+
+/* state_apply's path when the file is still what base holds: write this
+ * session's document (the sections changed since it was saved are checked
+ * first), then base becomes it. */
+static bool save_unchanged_file(struct state *st, struct state_error *err)
+{
+	char now[OSM_ISO_LEN];
+	struct doc_span *spans;
+	size_t nspans, len;
+	unsigned long long hash;
+	struct stat id;
+	char *text;
+	bool ok;
+
+	if (!state_changed(st))
+		return true;
+	iso8601_now(now);
+	doc_set(st->doc, "osmigrate", NULL, "updated", now);
+	doc_set(st->doc, "osmigrate", NULL, "updated_by", operator_id());
+	text = doc_serialize_changed(st->doc, state_header, st->saved_gen, &spans, &nspans, &len);
+	ok = verify_spans(st->path, MODE_STATE, text, spans, nspans, err) &&
+	     atomic_write(st->path, "state file", text, len, err);
+	free(spans);
+	hash = text_hash(text, len);
+	free(text);
+	if (!ok)
+		return false;
+	if (stat(st->path, &id) != 0)
+		memset(&id, 0, sizeof(id));
+	doc_sync(st->base, st->doc);
+	st->saved_gen = doc_generation(st->doc);
+	note_seen(st, &id, hash);
+	return true;
 }
 
 bool state_apply(struct state *st, state_change_fn change, state_saved_fn saved, void *arg,
@@ -1544,7 +1608,7 @@ bool state_apply(struct state *st, state_change_fn change, state_saved_fn saved,
 {
 	struct merge_ctx m = { .st = st };
 	struct doc *cur = NULL, *mine = st->doc, *empty = NULL;
-	unsigned long long parsed_gen = 0;
+	unsigned long long parsed_gen = 0, hash = 0;
 	struct stat id;
 	char *dir;
 	bool ok = false, whole;
@@ -1561,12 +1625,22 @@ bool state_apply(struct state *st, state_change_fn change, state_saved_fn saved,
 		return false;
 	ok = false;
 	memset(&id, 0, sizeof(id));
-	r = read_current(st->path, &cur, &id, err);
+	if (!change && !st->is_new && st->seen.known && !state_file_changed(st) &&
+	    file_hash(st->path) == st->seen.hash) {
+		/* Nobody wrote since this session read or wrote the file (base):
+		 * its changes go on as they are, without reading the file again
+		 * (a state of thousands of findings is not parsed per key). */
+		ok = save_unchanged_file(st, err);
+		if (ok && saved)
+			saved(st, arg);
+		goto out;
+	}
+	r = read_current(st->path, &cur, &id, &hash, err);
 	if (r < 0)
 		goto out;          /* corrupt now: never overwritten */
 	if (r > 0 && !st->is_new && restarted(st->base, cur)) {
 		adopt(st, cur);
-		note_seen(st, &id);
+		note_seen(st, &id, hash);
 		restarted_msg(st, err);
 		goto out;
 	}
@@ -1594,7 +1668,7 @@ bool state_apply(struct state *st, state_change_fn change, state_saved_fn saved,
 	}
 	if (r > 0 && doc_generation(cur) == parsed_gen) {
 		st->doc = mine;   /* the file already says all this */
-		settle(st, cur, &id);
+		settle(st, cur, &id, hash);
 		ok = true;
 	} else {
 		char now[OSM_ISO_LEN];
@@ -1611,6 +1685,7 @@ bool state_apply(struct state *st, state_change_fn change, state_saved_fn saved,
 		ok = verify_spans(st->path, MODE_STATE, text, spans, nspans, err) &&
 		     atomic_write(st->path, "state file", text, len, err);
 		free(spans);
+		hash = text_hash(text, len);
 		free(text);
 		st->doc = mine;
 		if (!ok) {
@@ -1619,7 +1694,7 @@ bool state_apply(struct state *st, state_change_fn change, state_saved_fn saved,
 		}
 		if (stat(st->path, &id) != 0)
 			memset(&id, 0, sizeof(id));
-		settle(st, cur, &id);
+		settle(st, cur, &id, hash);
 	}
 	if (saved)
 		saved(st, arg);
@@ -1647,6 +1722,7 @@ bool state_file_changed(const struct state *st)
 
 bool state_refresh(struct state *st, bool *changed, struct state_error *err)
 {
+	unsigned long long hash;
 	struct doc *d = NULL;
 	struct stat id;
 	int r;
@@ -1662,13 +1738,13 @@ bool state_refresh(struct state *st, bool *changed, struct state_error *err)
 		return state_save(st, err);
 	}
 	memset(&id, 0, sizeof(id));
-	r = read_current(st->path, &d, &id, err);
+	r = read_current(st->path, &d, &id, &hash, err);
 	if (r <= 0)
 		return r == 0; /* gone (a start over under way): keep what is shown */
 	if (!st->is_new && restarted(st->base, d))
 		st->restarted = true;
 	adopt(st, d);
-	note_seen(st, &id);
+	note_seen(st, &id, hash);
 	*changed = true;
 	return true;
 }
@@ -1676,6 +1752,7 @@ bool state_refresh(struct state *st, bool *changed, struct state_error *err)
 bool state_start_over(struct state *st, struct state_error *err)
 {
 	char *runbook = state_runbook(st) ? xstrdup(state_runbook(st)) : NULL;
+	unsigned long long hash;
 	struct doc *fresh;
 	struct stat id;
 	char *dir, *text;
@@ -1735,11 +1812,12 @@ bool state_start_over(struct state *st, struct state_error *err)
 	doc_set(fresh, "osmigrate", NULL, "updated_by", operator_id());
 	text = doc_serialize(fresh, state_header);
 	ok = atomic_write(st->path, "state file", text, strlen(text), err);
+	hash = text_hash(text, strlen(text));
 	free(text);
 	if (ok) {
 		if (stat(st->path, &id) != 0)
 			memset(&id, 0, sizeof(id));
-		settle(st, fresh, &id);
+		settle(st, fresh, &id, hash);
 	} else {
 		doc_free(fresh);
 	}

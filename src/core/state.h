@@ -104,6 +104,7 @@ struct state {
 		ino_t ino;
 		off_t size;
 		long long mtime_ns;
+		unsigned long long hash; /* of its bytes */
 	} seen;
 	char conflict[512];  /* the last save: a key another session had changed too
 			      * and what was kept ("" when none) */
