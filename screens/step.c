@@ -847,8 +847,15 @@ static int toggle_tick(struct app *a, const char *item, const struct rb_action *
 	}
 	action = xasprintf("%s.%s", on ? "tick" : "untick", act->id);
 	if (app_commit(a, s->id, item, action, on ? "on" : "off")) {
-		app_message(a, false, "%s %s", on ? "ticked:" : "unticked:",
-			    item ? item_action_text(a->rb, s, act, a->st->doc, item) : act->text);
+		const char *cby = NULL;
+		const char *text = item ? item_action_text(a->rb, s, act, a->st->doc, item) : act->text;
+
+		/* a claim is advisory: the tick is recorded, and said */
+		if (item && state_claimed(a->st, s->id, item, &cby, NULL) && !str_eq(cby, operator_id()))
+			app_message(a, false, "%s on %s's claim (advisory: recorded, journaled): %s",
+				    on ? "ticked" : "unticked", cby, text);
+		else
+			app_message(a, false, "%s %s", on ? "ticked:" : "unticked:", text);
 		/* The first action starts the server's reconfiguration, the last
 		 * says its services run again: ping it at both moments so a
 		 * front-end that did not come back shows up. */

@@ -23,9 +23,36 @@ tmux_wait "Actions (Space ticks)"; ok $? "the wizard opens"
 tmux_keys n
 tmux_wait "0/10 application servers done"; ok $? "it shows the servers step, none done"
 
+# Another operator's claim (written as another osmigrate would: a new file
+# renamed over the old one) shows on the server's line within 2 s.
+python3 - "$state" <<'PY'
+import os, sys, time
+p = sys.argv[1]
+s = open(p).read()
+at = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
+sec = '[item "servers:osfe01"]'
+line = 'claim = bob@admin2 ' + at + '\n'
+s = s.replace(sec + '\n', sec + '\n' + line) if sec in s else s + sec + '\n' + line
+open(p + '.new', 'w').write(s)
+os.chmod(p + '.new', 0o600)
+os.rename(p + '.new', p)
+PY
+tmux_wait "bob@admin2 is on it" 2; ok $? "another operator's claim shows on the server's line"
+# Advisory: a tick on it is recorded, and said.
+# (its second action: the first and last ping the server, whose result
+# then takes the message line)
+tmux_keys j j Space
+tmux_wait "ticked on bob@admin2's claim (advisory: recorded, journaled)"
+ok $? "ticking a server another operator claimed is allowed and said"
+grep -q "	servers	osfe01	tick\.[a-z_]*	on	" "$state.journal"; ok $? "and journaled"
+tmux_keys k k
+
 # A claim: C on the first server; the list and status show who is on it.
 tmux_keys C
-tmux_wait "is on it"; ok $? "C claims the server under the cursor: its line says who is on it"
+tmux_wait "claimed (it was bob@admin2's)"; ok $? "C claims the server under the cursor, taking it over"
+tmux_screen | tr -d '\n' | grep -q "osfe01, frontend .*$(id -un)@[^ ]* *│* *is on it"
+ok $? "its line says who is on it now"
+tmux_screen | grep -q "bob@admin2 is on it"; [ $? -ne 0 ]; ok $? "and no longer bob"
 "$OSMIGRATE" status --state "$state" | grep -E "osfe01 .* is on it \(since " >/dev/null
 ok $? "status shows the claim"
 
