@@ -364,8 +364,7 @@ static void add_ping_rows(struct step_screen *sv, struct app *a, const struct rb
  * and for a server its last ping's verdict; a name too long for the width
  * is cut with an ellipsis (the whole name is in the settings). */
 static char *item_line(struct app *a, const struct rb_step *s, const char *it, bool open,
-		       enum step_status ist, const char *role, const char *cby, size_t ticked,
-		       int width)
+		       enum step_status ist, const char *role, size_t ticked, int width)
 {
 	char *tail, *name, *line, *ping = NULL;
 	int room;
@@ -378,9 +377,8 @@ static char *item_line(struct app *a, const struct rb_step *s, const char *it, b
 			ping = xasprintf("  ping %s", check_verdict_word(rec.verdict));
 		free(id);
 	}
-	tail = xasprintf("%s%s  %zu/%zu%s%s%s%s", role ? ", " : "", role ? role : "", ticked,
-			 s->n_item_actions, ping ? ping : "", cby ? "  " : "", cby ? cby : "",
-			 cby ? " is on it" : "");
+	tail = xasprintf("%s%s  %zu/%zu%s", role ? ", " : "", role ? role : "", ticked,
+			 s->n_item_actions, ping ? ping : "");
 	room = width - 7 - ui_strwidth(tail); /* "[x]!" takes one column more */
 	name = ui_cut(it, room < 8 ? 8 : room);
 	line = xasprintf("%s %s %s%s", open ? "-" : "+", progress_mark(a->st, a->rb, s, it, ist),
@@ -622,10 +620,17 @@ static void build_rows(struct step_screen *sv, struct app *a, int width)
 
 			/* a claim (advisory): who is on it */
 			state_claimed(a->st, s->id, it, &cby, NULL);
-			line = item_line(a, s, it, sv->expanded[j], ist, role, cby, ticked, width);
+			line = item_line(a, s, it, sv->expanded[j], ist, role, ticked, width);
 			add_rows(sv, line, width, 0, 0, ui_status_attr(ist),
 				 find_target(sv, T_ITEM, (int)j, 0));
 			free(line);
+			/* a claim on a row of its own: the item's row stays one
+			 * row, and the whole name of who is on it shows */
+			if (cby) {
+				line = xasprintf("%s is on it", cby);
+				add_rows(sv, line, width, 6, 8, UI_DIM, find_target(sv, T_ITEM, (int)j, 0));
+				free(line);
+			}
 			/* Skipped here or in an earlier step: why, and how to reopen. */
 			if (ist == STEP_SKIPPED) {
 				line = from ? xasprintf("skipped in step '%s': %s (u reopens it here)",

@@ -58,7 +58,7 @@ ok $? "status shows the claim"
 
 # Ten writers at once, while the wizard keeps the file open.
 for s in $SERVERS; do
-	"$OSMIGRATE" mark --state "$state" servers done --item "$s" \
+	"$OSMIGRATE" mark --state "$state" servers done --item "$s" --reason "done on the console" \
 		>"$TMUX_WORK/mark.$s.out" 2>"$TMUX_WORK/mark.$s.err" &
 	echo $! >>"$TMUX_WORK/pids"
 done
