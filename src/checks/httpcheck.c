@@ -993,6 +993,38 @@ static bool deploy_lt_open(const struct check_env *env, struct check_report *rep
 	return false;
 }
 
+/* What both deploy checks need before looking at each target: a target,
+ * LifeTime open and its environments.  When any is missing, says why (for
+ * every target) and returns false with nothing left open; otherwise the
+ * caller frees *envs and closes lt. */
+static bool deploy_open(const struct check_env *env, struct check_report *rep, const char *id,
+			const char *label, const char *what, const char *const *targets,
+			size_t nt, const char *manual, struct lifetime *lt,
+			struct lt_environment **envs, size_t *ne)
+{
+	struct http_error e;
+
+	if (!nt) {
+		check_add(rep, id, label, CHECK_ERROR, "could not check: no environment to deploy to",
+			  NULL, "List the target environments as [environment \"NAME\"] (the one the "
+			  "migration was done in has migrated_here = yes).");
+		return false;
+	}
+	if (!deploy_lt_open(env, rep, id, what, targets, nt, lt, manual))
+		return false;
+	if (!lifetime_environments(lt, env->ctx, envs, ne, &e)) {
+		char *sum = xasprintf("could not check: %s", e.msg);
+
+		add_all_targets(rep, id, what, targets, nt, sum,
+				e.fix[0] ? e.fix : "Check [lifetime] url and that LifeTime is up.",
+				SECRET_NONE);
+		free(sum);
+		lifetime_close(lt);
+		return false;
+	}
+	return true;
+}
+
 void check_deploy_connection(const struct check_env *env, struct check_report *rep)
 {
 	static const char id[] = "deploy_connection";
@@ -1004,31 +1036,16 @@ void check_deploy_connection(const struct check_env *env, struct check_report *r
 	const char **targets = deploy_targets(env, &nt);
 	struct http_error e;
 
-	if (!nt) {
-		check_add(rep, id, "supported connection in every target environment (LifeTime)",
-			  CHECK_ERROR, "could not check: no environment to deploy to", NULL,
-			  "List the target environments as [environment \"NAME\"] (the one the "
-			  "migration was done in has migrated_here = yes).");
-		goto done;
-	}
-	if (!deploy_lt_open(env, rep, id, what, targets, nt, &lt, LT_DBCONN_MANUAL))
-		goto done;
-	if (str_empty(supported)) {
+	if (nt && str_empty(supported)) {
 		add_all_targets(rep, id, what, targets, nt,
 				"could not check: the supported connection is not named",
 				"Set [dbconnection] supported to its name (the connection step lists "
 				"every environment's connections).", SECRET_NONE);
-		goto out;
+		goto done;
 	}
-	if (!lifetime_environments(&lt, env->ctx, &envs, &ne, &e)) {
-		char *sum = xasprintf("could not check: %s", e.msg);
-
-		add_all_targets(rep, id, what, targets, nt, sum,
-				e.fix[0] ? e.fix : "Check [lifetime] url and that LifeTime is up.",
-				SECRET_NONE);
-		free(sum);
-		goto out;
-	}
+	if (!deploy_open(env, rep, id, "supported connection in every target environment (LifeTime)",
+			 what, targets, nt, LT_DBCONN_MANUAL, &lt, &envs, &ne))
+		goto done;
 	for (size_t t = 0; t < nt; t++) {
 		const struct lt_environment *le = lt_env_of(env->settings, targets[t], envs, ne);
 		struct lt_dbconnection *c = NULL;
@@ -1071,7 +1088,6 @@ void check_deploy_connection(const struct check_env *env, struct check_report *r
 		}
 		lt_dbconnections_free(c, nc);
 	}
-out:
 	lt_environments_free(envs, ne);
 	lifetime_close(&lt);
 done:
@@ -1170,24 +1186,10 @@ void check_deploy_mappings(const struct check_env *env, struct check_report *rep
 	const char **targets = deploy_targets(env, &nt);
 	struct http_error e;
 
-	if (!nt) {
-		check_add(rep, id, "extension logical databases mapped in the deployments (LifeTime)",
-			  CHECK_ERROR, "could not check: no environment to deploy to", NULL,
-			  "List the target environments as [environment \"NAME\"] (the one the "
-			  "migration was done in has migrated_here = yes).");
+	if (!deploy_open(env, rep, id,
+			 "extension logical databases mapped in the deployments (LifeTime)", what,
+			 targets, nt, LT_MAPPING_MANUAL, &lt, &envs, &ne))
 		goto done;
-	}
-	if (!deploy_lt_open(env, rep, id, what, targets, nt, &lt, LT_MAPPING_MANUAL))
-		goto done;
-	if (!lifetime_environments(&lt, env->ctx, &envs, &ne, &e)) {
-		char *sum = xasprintf("could not check: %s", e.msg);
-
-		add_all_targets(rep, id, what, targets, nt, sum,
-				e.fix[0] ? e.fix : "Check [lifetime] url and that LifeTime is up.",
-				SECRET_NONE);
-		free(sum);
-		goto out;
-	}
 	for (size_t t = 0; t < nt; t++) {
 		const char *given = doc_get(env->settings, "environment", targets[t], "deployment");
 		const struct lt_environment *le = lt_env_of(env->settings, targets[t], envs, ne);
@@ -1231,7 +1233,6 @@ void check_deploy_mappings(const struct check_env *env, struct check_report *rep
 		lt_deployments_free(d, nd);
 		sb_free(&det);
 	}
-out:
 	lt_environments_free(envs, ne);
 	lifetime_close(&lt);
 done:
